@@ -1,0 +1,279 @@
+/*
+ * duban plan check | load | list: plan files and loaded plans.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "duban.h"
+#include "load.h"
+#include "migrate.h"
+#include "plan.h"
+#include "query.h"
+#include "xmalloc.h"
+
+static const struct option help_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Diagnostics that are about reading the file, not its data. */
+static int
+only_io_errors(const struct diags *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].line != 0)
+			return (0);
+	return (d->n > 0);
+}
+
+static int
+cmd_plan_check(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_plan_check_entry;
+	struct diags		 d;
+	json_t			*plan, *t, *keys = json_object();
+	size_t			 i, targets, milestones, before;
+	int			 ch, f, rc = 0;
+
+	(void)ctx;
+	while ((ch = getopt_long(argc, argv, "h", help_opts, NULL)) != -1) {
+		if (ch == 'h') {
+			cmd_print_help(e, stdout);
+			json_decref(keys);
+			return (0);
+		}
+		json_decref(keys);
+		return (cmd_usage_error(e, "无效的选项"));
+	}
+	if (optind == argc) {
+		json_decref(keys);
+		return (cmd_usage_error(e, "请给出至少一个计划文件"));
+	}
+	diags_init(&d);
+	for (f = optind; f < argc; f++) {
+		before = d.n;
+		if ((plan = plan_read_file(argv[f], &d)) == NULL)
+			continue;
+		const char *key = json_string_value(json_object_get(plan, "key"));
+		if (json_object_get(keys, key) != NULL) {
+			diags_add(&d, argv[f], 1, 1, "计划键“%s”与 %s 重复", key,
+			    json_string_value(json_object_get(keys, key)));
+			json_decref(plan);
+			continue;
+		}
+		json_object_set_new(keys, key, json_string(argv[f]));
+		targets = milestones = 0;
+		json_array_foreach(json_object_get(plan, "tasks"), i, t) {
+			targets += json_array_size(json_object_get(t, "targets"));
+			milestones += json_array_size(json_object_get(t,
+			    "milestones"));
+		}
+		if (d.n == before)
+			printf("%s：有效（%s，任务 %zu 项，指标 %zu 个，节点 %zu 个）\n",
+			    argv[f], key,
+			    json_array_size(json_object_get(plan, "tasks")),
+			    targets, milestones);
+		json_decref(plan);
+	}
+	json_decref(keys);
+	if (d.n > 0) {
+		diags_print(&d, stderr);
+		rc = only_io_errors(&d) ? EXIT_NOINPUT : EXIT_DATAERR;
+	}
+	diags_free(&d);
+	return (rc);
+}
+
+const struct cmd_entry cmd_plan_check_entry = {
+	.name = "plan check",
+	.usage = "文件...",
+	.summary = "检查计划文件（不连接数据库）；有问题时逐条输出 文件:行:列: 说明，退出码 65",
+	.help = NULL,
+	.exec = cmd_plan_check,
+};
+
+/*
+ * Refuses to go on when the schema is not what this binary expects,
+ * saying what to do.  Returns 0 when it is.
+ */
+static int
+require_schema(PGconn *conn)
+{
+	enum migrate_result	 r;
+	int			 current, pending;
+	char			*cause = NULL;
+
+	r = migrate_check(conn, migrations_builtin, &current, &pending, &cause);
+	if (r != MIGRATE_OK) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (r == MIGRATE_ERROR ? EXIT_SOFTWARE : EXIT_DATAERR);
+	}
+	if (pending > 0) {
+		fprintf(stderr, "duban：数据库结构尚未更新（版本 %d，需要 %d）：请先运行 duban db migrate\n",
+		    current, migrate_latest(migrations_builtin));
+		return (EXIT_CONFIG);
+	}
+	return (0);
+}
+
+static int
+cmd_plan_load(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_plan_load_entry;
+	struct diags		 d;
+	json_t			*plans, *report;
+	PGconn			*conn;
+	char			*actor, *cause;
+	int			 ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", help_opts, NULL)) != -1) {
+		if (ch == 'h') {
+			cmd_print_help(e, stdout);
+			return (0);
+		}
+		return (cmd_usage_error(e, "无效的选项"));
+	}
+	if (optind == argc)
+		return (cmd_usage_error(e, "请给出至少一个计划文件"));
+
+	/* Every file is validated before the database is touched. */
+	diags_init(&d);
+	plans = load_read_files(argv + optind, argc - optind, &d);
+	if (plans == NULL) {
+		diags_print(&d, stderr);
+		fprintf(stderr, "duban plan load：计划文件有误，未导入任何内容\n");
+		rc = only_io_errors(&d) ? EXIT_NOINPUT : EXIT_DATAERR;
+		diags_free(&d);
+		return (rc);
+	}
+	diags_free(&d);
+
+	if ((conn = cmd_connect(ctx, &rc)) == NULL) {
+		json_decref(plans);
+		return (rc);
+	}
+	if ((rc = require_schema(conn)) != 0) {
+		PQfinish(conn);
+		json_decref(plans);
+		return (rc);
+	}
+	actor = cmd_actor();
+	report = load_plans(conn, plans, actor, &cause);
+	free(actor);
+	PQfinish(conn);
+	json_decref(plans);
+	if (report == NULL) {
+		fprintf(stderr, "duban plan load：导入失败，未导入任何内容：%s\n", cause);
+		free(cause);
+		return (EXIT_SOFTWARE);
+	}
+	load_print_report(report, stdout);
+	json_decref(report);
+	return (0);
+}
+
+const struct cmd_entry cmd_plan_load_entry = {
+	.name = "plan load",
+	.usage = "文件...",
+	.summary = "导入计划文件：全部文件在一个事务中导入，任何一处有误则都不导入",
+	.help = "重新导入未改动的文件不做任何修改；修改过的指标值、完成时限、牵头处室记入进度历史；\n"
+	    "文件中删去的任务、指标、节点标记为撤销，不删除，进度保留。\n",
+	.exec = cmd_plan_load,
+};
+
+static int
+cmd_plan_list(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const headers[] = { "编号", "计划", "年度", "发文单位",
+	    "文号", "任务", "指标", "未明确牵头" };
+	static const int widths[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+	const struct cmd_entry	*e = &cmd_plan_list_entry;
+	json_t			*plans, *p;
+	struct table		*t;
+	PGconn			*conn;
+	size_t			 i;
+	int			 ch, rc, json = 0;
+
+	while ((ch = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			cmd_print_help(e, stdout);
+			return (0);
+		default:
+			return (cmd_usage_error(e, "无效的选项"));
+		}
+	}
+	if (optind != argc)
+		return (cmd_usage_error(e, "多余的参数“%s”", argv[optind]));
+	if ((conn = cmd_connect(ctx, &rc)) == NULL)
+		return (rc);
+	if ((rc = require_schema(conn)) != 0) {
+		PQfinish(conn);
+		return (rc);
+	}
+	plans = cmd_query_json(conn, QUERY_PLAN_LIST, 0, NULL);
+	PQfinish(conn);
+	if (plans == NULL)
+		return (EXIT_SOFTWARE);
+	if (json) {
+		json_dumpf(plans, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(plans);
+		return (0);
+	}
+	t = table_new(8, headers, widths);
+	json_array_foreach(plans, i, p) {
+		char	*id = xprintf("%lld", (long long)json_integer_value(
+		    json_object_get(p, "id")));
+		char	*year = xprintf("%lld", (long long)json_integer_value(
+		    json_object_get(p, "year")));
+		char	*tasks = xprintf("%lld", (long long)json_integer_value(
+		    json_object_get(p, "tasks")));
+		char	*targets = xprintf("%lld", (long long)json_integer_value(
+		    json_object_get(p, "targets")));
+		char	*un = xprintf("%lld", (long long)json_integer_value(
+		    json_object_get(p, "unassigned")));
+		const char *doc = json_string_value(json_object_get(p,
+		    "document_number"));
+		const char *cells[] = { id,
+		    json_string_value(json_object_get(p, "key")), year,
+		    json_string_value(json_object_get(p, "issuer")),
+		    doc ? doc : "—", tasks, targets, un };
+
+		table_add(t, cells);
+		free(id);
+		free(year);
+		free(tasks);
+		free(targets);
+		free(un);
+	}
+	if (json_array_size(plans) == 0)
+		printf("尚未导入任何计划（duban plan load plans/*.yaml）\n");
+	else
+		table_print(t, stdout);
+	table_free(t);
+	json_decref(plans);
+	return (0);
+}
+
+const struct cmd_entry cmd_plan_list_entry = {
+	.name = "plan list",
+	.usage = "[--json]",
+	.summary = "列出已导入的计划",
+	.help = "  --json    以 JSON 数组输出\n",
+	.exec = cmd_plan_list,
+};

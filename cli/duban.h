@@ -1,0 +1,65 @@
+/*
+ * The duban command-line tool: each cmd-*.c file exports its commands as
+ * `const struct cmd_entry` values, gathered in main.c's table.
+ */
+#ifndef DUBAN_CLI_H
+#define DUBAN_CLI_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+/* sysexits.h values, named here so the CLI's contract is in one place. */
+#define EXIT_USAGE	64	/* EX_USAGE: bad command line */
+#define EXIT_DATAERR	65	/* EX_DATAERR: invalid plan data */
+#define EXIT_NOINPUT	66	/* EX_NOINPUT: a file could not be read */
+#define EXIT_UNAVAIL	69	/* EX_UNAVAILABLE: database unreachable */
+#define EXIT_SOFTWARE	70	/* EX_SOFTWARE: a query failed */
+#define EXIT_TEMPFAIL	75	/* EX_TEMPFAIL: try again */
+#define EXIT_CONFIG	78	/* EX_CONFIG: no database named */
+
+struct cmd_ctx {
+	const char	*db;		/* --db, or NULL for $DUBAN_DB */
+	const char	*progname;
+};
+
+struct cmd_entry {
+	const char	*name;		/* "plan load" */
+	const char	*usage;		/* arguments after the name */
+	const char	*summary;	/* one line, Chinese */
+	const char	*help;		/* option descriptions, or NULL */
+	int		(*exec)(struct cmd_ctx *, int, char **);
+};
+
+extern const struct cmd_entry cmd_db_migrate_entry;
+extern const struct cmd_entry cmd_db_status_entry;
+extern const struct cmd_entry cmd_plan_check_entry;
+extern const struct cmd_entry cmd_plan_load_entry;
+extern const struct cmd_entry cmd_plan_list_entry;
+extern const struct cmd_entry cmd_task_list_entry;
+
+/* main.c */
+int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	cmd_print_help(const struct cmd_entry *, FILE *);
+/*
+ * Connects to the database named by --db or DUBAN_DB.  On failure prints
+ * why and returns NULL with *exitcode set.
+ */
+PGconn	*cmd_connect(struct cmd_ctx *, int *exitcode);
+/* Runs a shared query returning one JSON text; NULL after printing why. */
+json_t	*cmd_query_json(PGconn *, const char *sql, int n,
+	    const char *const *params);
+/* "user@host", for the history's actor column. */
+char	*cmd_actor(void);
+
+/* table.c: a table with CJK-aware alignment. */
+struct table;
+struct table	*table_new(int ncols, const char *const *headers,
+		    const int *maxwidth);
+void		 table_add(struct table *, const char *const *cells);
+void		 table_print(struct table *, FILE *);
+void		 table_free(struct table *);
+
+#endif

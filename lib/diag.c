@@ -1,0 +1,61 @@
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "diag.h"
+#include "xmalloc.h"
+
+void
+diags_init(struct diags *d)
+{
+	d->v = NULL;
+	d->n = d->cap = 0;
+	d->truncated = 0;
+}
+
+void
+diags_free(struct diags *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	diags_init(d);
+}
+
+void
+diags_add(struct diags *d, const char *file, int line, int col,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (d->n >= DIAG_MAX) {
+		d->truncated = 1;
+		return;
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->v = xreallocarray(d->v, d->cap, sizeof *d->v);
+	}
+	d->v[d->n].file = xstrdup(file);
+	d->v[d->n].line = line;
+	d->v[d->n].col = col;
+	va_start(ap, fmt);
+	xvasprintf(&d->v[d->n].msg, fmt, ap);
+	va_end(ap);
+	d->n++;
+}
+
+void
+diags_print(const struct diags *d, FILE *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(f, "%s:%d:%d: %s\n", d->v[i].file, d->v[i].line,
+		    d->v[i].col, d->v[i].msg);
+	if (d->truncated)
+		fprintf(f, "（问题过多，只列出前 %d 个）\n", DIAG_MAX);
+}

@@ -1,0 +1,90 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "load.h"
+#include "plan.h"
+#include "xmalloc.h"
+
+const char LOAD_SQL[] = "SELECT duban_load_plans($1::jsonb, $2)::text";
+
+json_t *
+load_read_files(char *const *paths, int npaths, struct diags *d)
+{
+	json_t		*plans = json_array(), *p, *keys = json_object();
+	size_t		 before = d->n;
+	const char	*key;
+	int		 i;
+
+	for (i = 0; i < npaths; i++) {
+		if ((p = plan_read_file(paths[i], d)) == NULL)
+			continue;
+		key = json_string_value(json_object_get(p, "key"));
+		if (json_object_get(keys, key) != NULL) {
+			diags_add(d, paths[i], 1, 1, "计划键“%s”与 %s 重复：每个计划须有唯一的 key",
+			    key, json_string_value(json_object_get(keys, key)));
+			json_decref(p);
+			continue;
+		}
+		json_object_set_new(keys, key, json_string(paths[i]));
+		json_array_append_new(plans, p);
+	}
+	json_decref(keys);
+	if (d->n != before) {
+		json_decref(plans);
+		return (NULL);
+	}
+	return (plans);
+}
+
+json_t *
+load_plans(PGconn *conn, json_t *plans, const char *actor, char **cause)
+{
+	const char	*params[2];
+	char		*doc;
+	PGresult	*res;
+	json_t		*report;
+	json_error_t	 jerr;
+
+	doc = json_dumps(plans, JSON_COMPACT);
+	params[0] = doc;
+	params[1] = actor;
+	res = db_exec(conn, LOAD_SQL, 2, params, cause);
+	free(doc);
+	if (res == NULL)
+		return (NULL);
+	report = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
+	PQclear(res);
+	if (report == NULL)
+		xasprintf(cause, "无法解析数据库返回的导入结果：%s", jerr.text);
+	return (report);
+}
+
+void
+load_print_report(json_t *report, FILE *f)
+{
+	size_t	 i;
+	json_t	*r;
+
+	json_array_foreach(report, i, r) {
+		const char	*key = json_string_value(json_object_get(r, "plan"));
+		json_int_t	 changes = json_integer_value(json_object_get(r, "changes"));
+		json_int_t	 withdrawn = json_integer_value(json_object_get(r, "withdrawn"));
+
+		if (json_is_true(json_object_get(r, "created")))
+			fprintf(f, "%s：已导入（新计划）", key);
+		else if (changes == 0)
+			fprintf(f, "%s：无变化", key);
+		else if (withdrawn == 0)
+			fprintf(f, "%s：已更新（%lld 处变更）", key,
+			    (long long)changes);
+		else
+			fprintf(f, "%s：已更新（%lld 处变更，其中 %lld 项撤销）", key,
+			    (long long)changes, (long long)withdrawn);
+		fprintf(f, "，任务 %lld 项，指标 %lld 个，节点 %lld 个\n",
+		    (long long)json_integer_value(json_object_get(r, "tasks")),
+		    (long long)json_integer_value(json_object_get(r, "targets")),
+		    (long long)json_integer_value(json_object_get(r, "milestones")));
+	}
+}

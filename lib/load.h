@@ -1,0 +1,33 @@
+/*
+ * Loading validated plans (plan.h) into the database: one statement,
+ * duban_load_plans(), so a load is one transaction, all or nothing.
+ */
+#ifndef DUBAN_LOAD_H
+#define DUBAN_LOAD_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "diag.h"
+
+/* The statement; the daemon sends it asynchronously. */
+extern const char LOAD_SQL[];
+
+/*
+ * Reads and validates every file; returns the JSON array of plans, or
+ * NULL after adding diagnostics (no file is partly accepted).  Two files
+ * with the same plan key are an error.
+ */
+json_t	*load_read_files(char *const *paths, int npaths, struct diags *);
+
+/*
+ * Loads the plans.  Returns the report (an array with, per plan: plan,
+ * id, created, changes, withdrawn, tasks, targets, milestones) or NULL
+ * and sets *cause; then nothing was changed.
+ */
+json_t	*load_plans(PGconn *, json_t *plans, const char *actor, char **cause);
+
+/* Prints one line per plan of a load report, in Chinese. */
+void	 load_print_report(json_t *report, FILE *);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Plan files: reading, validating and normalising a plan (see
+ * docs/plan-format.md) into the JSON document that the database function
+ * duban_load_plans() takes.  Nothing here touches the database, so
+ * `duban plan check` and the unit tests use it alone.
+ */
+#ifndef DUBAN_PLAN_H
+#define DUBAN_PLAN_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "diag.h"
+
+#define PLAN_FORMAT_VERSION	1
+#define PLAN_MAX_TASK_DEPTH	3
+
+/*
+ * Validates buf[0..len), the contents of the plan file named file.
+ * Returns the normalised plan, or NULL after adding diagnostics.  All
+ * problems that can be found are reported, not just the first.
+ */
+json_t	*plan_parse(const char *file, const char *buf, size_t len,
+	    struct diags *);
+
+/*
+ * Reads the file at path (refusing files over the size limit without
+ * reading them) and parses it.  Returns the plan or NULL with diagnostics.
+ */
+json_t	*plan_read_file(const char *path, struct diags *);
+
+#endif

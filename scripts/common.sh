@@ -1,0 +1,168 @@
+# Shared by scripts/run, scripts/test and scripts/pg.  Sourced, not run.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+DUBAN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_BIN=/usr/lib/postgresql/15/bin
+# The unprivileged account that runs the private PostgreSQL when we are
+# root (initdb refuses to run as root) and, under systemd, duband itself.
+DUBAN_USER=${DUBAN_USER:-duban}
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'duban: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# Packages the build, the run and the tests need, from Debian 12.
+DUBAN_PACKAGES=(
+	cmake gcc make pkg-config
+	libyaml-dev libpq-dev libevent-dev libjansson-dev libssl-dev
+	libcriterion-dev
+	postgresql-15 postgresql-client-15
+)
+
+# Installs whatever in the list is missing (apt), or says what to do.
+deps_install() {
+	local p missing=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	((${#missing[@]} == 0)) && return 0
+	if ! is_root; then
+		die "缺少软件包：${missing[*]}。请以 root 运行本脚本，或先执行：sudo apt-get install ${missing[*]}"
+	fi
+	say "安装缺少的软件包：${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build DIR [cmake options...]
+build() {
+	local dir=$1
+	shift
+	cmake -S "$DUBAN_ROOT" -B "$dir" "$@" >/dev/null
+	cmake --build "$dir" -j "$(nproc)" -- --no-print-directory >/dev/null
+}
+
+pg_user_ensure() {
+	is_root || return 0
+	id -u "$DUBAN_USER" >/dev/null 2>&1 && return 0
+	say "创建系统用户 $DUBAN_USER（运行私有 PostgreSQL）"
+	useradd --system --no-create-home --home-dir /nonexistent \
+		--shell /usr/sbin/nologin "$DUBAN_USER"
+}
+
+# Runs a command as the cluster's owner.
+as_pg() {
+	if is_root; then
+		runuser -u "$DUBAN_USER" -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# Where a cluster named NAME lives.  Normally ./var/NAME; when the
+# unprivileged user cannot reach that path (a clone under /root, say),
+# the files go to /var/lib/duban/<hash> and ./var/NAME links there.
+pg_dir() {
+	local name=$1 want="$DUBAN_ROOT/var/$name" alt hash
+	mkdir -p "$DUBAN_ROOT/var"
+	if [ -L "$want" ]; then
+		readlink -f "$want"
+		return
+	fi
+	if ! is_root || as_pg test -x "$DUBAN_ROOT/var"; then
+		printf '%s\n' "$want"
+		return
+	fi
+	hash=$(printf '%s' "$want" | sha256sum | cut -c1-16)
+	alt=/var/lib/duban/pg-$hash
+	mkdir -p "$alt"
+	ln -sfn "$alt" "$want"
+	printf '%s\n' "$alt"
+}
+
+# pg_start NAME [test]: creates (first time) and starts a private cluster
+# listening on a Unix socket only.  Prints the libpq conninfo of its
+# server (database name left to the caller).
+pg_start() {
+	local name=$1 mode=${2:-} dir data sock log
+	pg_user_ensure
+	dir=$(pg_dir "$name")
+	data=$dir/data
+	sock=$dir/run
+	# A socket path is limited to 107 bytes.
+	if ((${#sock} > 90)); then
+		sock=/tmp/duban-$(printf '%s' "$dir" | sha256sum | cut -c1-12)
+	fi
+	log=$dir/postgresql.log
+	if [ "$mode" = test ] && [ -d "$data" ]; then
+		as_pg "$PG_BIN/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
+		rm -rf "$data"
+	fi
+	mkdir -p "$dir" "$sock"
+	is_root && chown "$DUBAN_USER:" "$dir" "$sock"
+	if [ ! -f "$data/PG_VERSION" ]; then
+		say "初始化私有 PostgreSQL 集群：$data"
+		as_pg "$PG_BIN/initdb" -D "$data" -A trust -U duban -E UTF8 \
+			--locale=C ${mode:+--no-sync} >/dev/null
+		{
+			echo "listen_addresses = ''"
+			echo "unix_socket_directories = '$sock'"
+			echo "max_connections = 200"
+			echo "shared_buffers = 128MB"
+			echo "timezone = 'Asia/Shanghai'"
+			echo "log_timezone = 'Asia/Shanghai'"
+			if [ "$mode" = test ]; then
+				echo "fsync = off"
+				echo "synchronous_commit = off"
+				echo "full_page_writes = off"
+			fi
+		} | as_pg tee -a "$data/postgresql.conf" >/dev/null
+	fi
+	if ! as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+		as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null ||
+			die "PostgreSQL 启动失败，见 $log"
+	fi
+	printf 'host=%s user=duban' "$sock"
+}
+
+pg_stop() {
+	local name=$1 dir
+	dir=$(pg_dir "$name")
+	[ -f "$dir/data/PG_VERSION" ] || return 0
+	as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+}
+
+# db_ensure CONNINFO DBNAME: creates the database if it does not exist.
+db_ensure() {
+	local server=$1 db=$2
+	if ! psql "$server dbname=postgres" -XAtq -v ON_ERROR_STOP=1 \
+		-c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+		say "创建数据库 $db"
+		psql "$server dbname=postgres" -Xq -v ON_ERROR_STOP=1 \
+			-c "CREATE DATABASE \"$db\"" >/dev/null
+	fi
+}
+
+# The set-up both README commands share: packages, build, database,
+# migrations, plans.  Exports DUBAN_DB.
+setup() {
+	deps_install "${DUBAN_PACKAGES[@]}" "$@"
+	say "编译（build/）"
+	build "$DUBAN_ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	if [ -z "${DUBAN_DB:-}" ]; then
+		local server
+		server=$(pg_start main)
+		db_ensure "$server" duban
+		DUBAN_DB="$server dbname=duban"
+		printf 'export DUBAN_DB=%q\n' "$DUBAN_DB" >"$DUBAN_ROOT/var/env"
+		say "私有 PostgreSQL 已启动（仅 Unix 套接字）；连接串写在 var/env"
+	fi
+	export DUBAN_DB
+	"$DUBAN_ROOT/build/cli/duban" db migrate
+	"$DUBAN_ROOT/build/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml
+}
