@@ -324,7 +324,7 @@ parse_period(struct cur *c, int y, struct ymd *out)
 	    cur_eat(c, "份") || cur_eat(c, "月底")) {
 		if (*c->p != '\0')
 			return (-1);
-		out->y = y; out->m = m; out->d = 1;
+		out->y = y; out->m = m; out->d = 0;
 		if (m < 1 || m > 12)
 			return (-2);
 		return (set_or_fail(out, y, m, date_days_in_month(y, m)));
@@ -396,8 +396,11 @@ done:
 		return (-1);
 	}
 	if (rc == -2) {
-		xasprintf(cause, "日期不存在：“%s”（%d年%d月%d日）", form, r.y, r.m,
-		    r.d);
+		if (r.d == 0)
+			xasprintf(cause, "日期不存在：“%s”（没有 %d 月）", form, r.m);
+		else
+			xasprintf(cause, "日期不存在：“%s”（%d年%d月%d日）", form,
+			    r.y, r.m, r.d);
 		free(s);
 		return (-1);
 	}

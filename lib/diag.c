@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "diag.h"
 #include "xmalloc.h"
@@ -25,11 +26,39 @@ diags_free(struct diags *d)
 	diags_init(d);
 }
 
+/* One problem, one line: control characters in quoted input are escaped. */
+static char *
+escape(const char *s)
+{
+	char	*out = xmalloc(4 * strlen(s) + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		unsigned char	 c = (unsigned char)*s;
+
+		if (c == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+		} else if (c == '\t') {
+			*o++ = '\\';
+			*o++ = 't';
+		} else if (c == '\r') {
+			*o++ = '\\';
+			*o++ = 'r';
+		} else if (c < 0x20 || c == 0x7f)
+			o += sprintf(o, "\\x%02x", c);
+		else
+			*o++ = (char)c;
+	}
+	*o = '\0';
+	return (out);
+}
+
 void
 diags_add(struct diags *d, const char *file, int line, int col,
     const char *fmt, ...)
 {
 	va_list	 ap;
+	char	*msg;
 
 	if (d->n >= DIAG_MAX) {
 		d->truncated = 1;
@@ -43,8 +72,10 @@ diags_add(struct diags *d, const char *file, int line, int col,
 	d->v[d->n].line = line;
 	d->v[d->n].col = col;
 	va_start(ap, fmt);
-	xvasprintf(&d->v[d->n].msg, fmt, ap);
+	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
+	d->v[d->n].msg = escape(msg);
+	free(msg);
 	d->n++;
 }
 

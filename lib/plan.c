@@ -137,9 +137,13 @@ field(struct pctx *c, const struct ynode *map, const char *key,
 	const struct ynode	*v = ytree_get(map, key);
 
 	if (v == NULL || ytree_is_null(v)) {
-		if (required)
-			diags_add(c->d, c->file, v ? v->line : map->line,
-			    v ? v->col : map->col, "%s缺少必填字段“%s”", what, key);
+		if (required && v != NULL)
+			ERR(c, v, "%s的必填字段“%s”没有值", what, key);
+		else if (required && map->kline > 0)
+			diags_add(c->d, c->file, map->kline, map->kcol,
+			    "%s缺少必填字段“%s”", what, key);
+		else if (required)
+			ERR(c, map, "%s缺少必填字段“%s”", what, key);
 		return (NULL);
 	}
 	if (v->type != type) {
@@ -149,6 +153,44 @@ field(struct pctx *c, const struct ynode *map, const char *key,
 		return (NULL);
 	}
 	return (v);
+}
+
+/* Length of a white-space character at s (ASCII, U+00A0, U+3000), or 0. */
+static size_t
+space_at(const char *s, const char *end)
+{
+	if (s < end && isspace((unsigned char)*s))
+		return (1);
+	if (end - s >= 2 && memcmp(s, "\xc2\xa0", 2) == 0)
+		return (2);
+	if (end - s >= 3 && memcmp(s, "\xe3\x80\x80", 3) == 0)
+		return (3);
+	return (0);
+}
+
+/* Length of a white-space character ending at end, or 0. */
+static size_t
+space_before(const char *start, const char *end)
+{
+	if (end > start && isspace((unsigned char)end[-1]))
+		return (1);
+	if (end - start >= 2 && memcmp(end - 2, "\xc2\xa0", 2) == 0)
+		return (2);
+	if (end - start >= 3 && memcmp(end - 3, "\xe3\x80\x80", 3) == 0)
+		return (3);
+	return (0);
+}
+
+/* Trims white space, full-width spaces included, from [*s, *e). */
+static void
+trim(const char **s, const char **e)
+{
+	size_t	 n;
+
+	while ((n = space_at(*s, *e)) > 0)
+		*s += n;
+	while ((n = space_before(*s, *e)) > 0)
+		*e -= n;
 }
 
 /* Text with surrounding white space removed; NULL if absent or bad. */
@@ -163,10 +205,7 @@ text(struct pctx *c, const struct ynode *map, const char *key, int required,
 		return (NULL);
 	s = v->str;
 	e = s + v->len;
-	while (s < e && isspace((unsigned char)*s))
-		s++;
-	while (e > s && isspace((unsigned char)e[-1]))
-		e--;
+	trim(&s, &e);
 	if (s == e) {
 		if (required)
 			ERR(c, v, "%s的字段“%s”不能为空", what, key);
@@ -179,7 +218,7 @@ text(struct pctx *c, const struct ynode *map, const char *key, int required,
 static char *
 name_of(struct pctx *c, const struct ynode *v, const char *what)
 {
-	const char	*s, *e;
+	const char	*s, *e, *p;
 
 	if (v->type != YN_SCALAR || ytree_is_null(v)) {
 		ERR(c, v, "%s应为名称文本，实际为%s", what,
@@ -188,16 +227,18 @@ name_of(struct pctx *c, const struct ynode *v, const char *what)
 	}
 	s = v->str;
 	e = s + v->len;
-	while (s < e && isspace((unsigned char)*s))
-		s++;
-	while (e > s && isspace((unsigned char)e[-1]))
-		e--;
-	if (s == e || memchr(s, '\n', (size_t)(e - s)) != NULL ||
-	    e - s > NAME_MAX_BYTES) {
-		ERR(c, v, "%s“%s”不是有效的名称（不能为空、不能换行、不超过 %d 字节）",
-		    what, v->str, NAME_MAX_BYTES);
+	trim(&s, &e);
+	if (s == e || e - s > NAME_MAX_BYTES) {
+		ERR(c, v, "%s“%s”不是有效的名称（不能为空，不超过 %d 字节）", what,
+		    v->str, NAME_MAX_BYTES);
 		return (NULL);
 	}
+	for (p = s; p < e; p++)
+		if (space_at(p, e) > 0) {
+			ERR(c, v, "%s“%s”中间有空白或换行：名称应连续书写（两字人名中的排版空格请删去）",
+			    what, v->str);
+			return (NULL);
+		}
 	return (xstrndup(s, (size_t)(e - s)));
 }
 
@@ -230,8 +271,8 @@ stable_key(struct pctx *c, const struct ynode *map, const char *what,
 		return (NULL);
 	if (!key_ok(v->str, lower_only)) {
 		ERR(c, v, "%s的键“%s”无效：应由%s组成，以字母或数字开头，不超过 %d 个字符",
-		    what, v->str, lower_only ? "小写字母、数字和 -" :
-		    "字母、数字和 - _ .", KEY_MAX);
+		    what, v->str, lower_only ? "小写字母、数字和“-”" :
+		    "字母、数字和“-”“_”“.”", KEY_MAX);
 		return (NULL);
 	}
 	return (xstrdup(v->str));
@@ -248,6 +289,11 @@ number(struct pctx *c, const struct ynode *map, const char *key, int required,
 
 	if ((v = field(c, map, key, YN_SCALAR, required, what)) == NULL)
 		return (NULL);
+	if (!v->plain) {
+		ERR(c, v, "%s的字段“%s”应为数字，不应加引号：“%s”", what, key,
+		    v->str);
+		return (NULL);
+	}
 	p = v->str;
 	if (*p == '-')
 		p++;
@@ -262,11 +308,6 @@ number(struct pctx *c, const struct ynode *map, const char *key, int required,
 	if (*p != '\0' || digits == 0 || p[-1] == '.' || v->len > 30) {
 		ERR(c, v, "%s的字段“%s”应为数字（如 3000 或 95.5，不带单位和千位分隔符），实际为“%s”",
 		    what, key, v->str);
-		return (NULL);
-	}
-	if (!v->plain) {
-		ERR(c, v, "%s的字段“%s”应为数字，不应加引号：“%s”", what, key,
-		    v->str);
 		return (NULL);
 	}
 	return (xstrdup(v->str));
@@ -328,8 +369,7 @@ deadline_field(struct pctx *c, const struct ynode *map, const char *key,
 		return (ytree_get(map, key) != NULL &&
 		    !ytree_is_null(ytree_get(map, key)) ? -1 : 0);
 	if (deadline_parse(v->str, c->year, out, &cause) != 0) {
-		ERR(c, v, "%s的%s：%s", what, strcmp(key, "due") == 0 ? "时间" :
-		    "完成时限", cause);
+		ERR(c, v, "%s：%s", what, cause);
 		free(cause);
 		return (-1);
 	}
@@ -399,7 +439,8 @@ parse_offices(struct pctx *c, const struct ynode *list)
 	static const char *const keys[] = { "name", "kind", "aliases", NULL };
 	static const char *const kinds[] = { "office", "unit", "department",
 	    "group", NULL };
-	json_t		*seen = json_object();	/* name/alias -> "line:col" */
+	json_t		*seen = json_object();	/* name/alias -> line */
+	char		**names = xcalloc(list->n + 1, sizeof *names);
 	size_t		 i, j;
 
 	/* Names first, so aliases can be checked against every name. */
@@ -415,12 +456,12 @@ parse_offices(struct pctx *c, const struct ynode *list)
 		    (name = name_of(c, nv, "处室名称")) == NULL)
 			continue;
 		if (json_object_get(seen, name) != NULL) {
-			ERR(c, nv, "处室“%s”重复声明（第 %s 处已声明）", name,
-			    json_string_value(json_object_get(seen, name)));
+			ERR(c, nv, "处室“%s”重复声明（第 %lld 行已声明）", name,
+			    (long long)json_integer_value(json_object_get(seen, name)));
 			free(name);
 			continue;
 		}
-		json_object_set_new(seen, name, json_sprintf("%d 行", nv->line));
+		json_object_set_new(seen, name, json_integer(nv->line));
 		if (one_of(c, m, "kind", kinds, "处室声明", &kind) != 0) {
 			free(name);
 			continue;
@@ -429,29 +470,27 @@ parse_offices(struct pctx *c, const struct ynode *list)
 		    kind ? kind : "office", "aliases", "declared", 1);
 		json_object_set_new(c->offices, name, o);
 		free(kind);
-		free(name);
+		names[i] = name;
 	}
 	for (i = 0; i < list->n; i++) {
-		const struct ynode	*m = list->kids[i], *al, *nv;
-		char			*name, *alias;
+		const struct ynode	*m = list->kids[i], *al;
+		char			*name = names[i], *alias;
 		json_t			*o;
 
-		if (m->type != YN_MAP ||
-		    (al = field(c, m, "aliases", YN_SEQ, 0, "处室声明")) == NULL ||
-		    (nv = ytree_get(m, "name")) == NULL ||
-		    nv->type != YN_SCALAR)
+		if (name == NULL ||
+		    (al = field(c, m, "aliases", YN_SEQ, 0, "处室声明")) == NULL)
 			continue;
-		name = xstrdup(nv->str);
 		o = json_object_get(c->offices, name);
 		for (j = 0; o != NULL && j < al->n; j++) {
 			if ((alias = name_of(c, al->kids[j], "处室别名")) == NULL)
 				continue;
 			if (json_object_get(seen, alias) != NULL) {
-				ERR(c, al->kids[j], "别名“%s”与已有的处室名称或别名重复",
-				    alias);
+				ERR(c, al->kids[j], "别名“%s”与已有的处室名称或别名重复（第 %lld 行）",
+				    alias, (long long)json_integer_value(
+				    json_object_get(seen, alias)));
 			} else {
 				json_object_set_new(seen, alias,
-				    json_sprintf("%d 行", al->kids[j]->line));
+				    json_integer(al->kids[j]->line));
 				json_object_set_new(c->aliases, alias,
 				    json_string(name));
 				json_array_append_new(json_object_get(o,
@@ -459,8 +498,10 @@ parse_offices(struct pctx *c, const struct ynode *list)
 			}
 			free(alias);
 		}
-		free(name);
 	}
+	for (i = 0; i < list->n; i++)
+		free(names[i]);
+	free(names);
 	json_decref(seen);
 }
 
@@ -608,25 +649,33 @@ parse_targets(struct pctx *c, const struct ynode *list, const char *task_key)
 	size_t		 i;
 	char		*what;
 
-	what = xprintf("任务“%s”的指标", task_key);
 	for (i = 0; i < list->n; i++) {
-		const struct ynode	*m = list->kids[i];
+		const struct ynode	*m = list->kids[i], *kv;
 		char			*key, *kind = NULL, *qual = NULL, *form;
 		struct ymd		 due;
 		json_t			*t;
 		int			 rc;
 
-		if (want_map(c, m, what) == NULL)
+		kv = m->type == YN_MAP ? ytree_get(m, "key") : NULL;
+		if (kv != NULL && kv->type == YN_SCALAR && key_ok(kv->str, 0))
+			what = xprintf("任务“%s”的指标“%s”", task_key, kv->str);
+		else
+			what = xprintf("任务“%s”的第 %zu 个指标", task_key, i + 1);
+		if (want_map(c, m, what) == NULL) {
+			free(what);
 			continue;
+		}
 		check_keys(c, m, keys, what);
 		if ((key = stable_key(c, m, what, 0)) != NULL &&
 		    json_object_get(seen, key) != NULL) {
-			ERR(c, ytree_get(m, "key"), "%s键“%s”重复", what, key);
+			ERR(c, kv, "任务“%s”的指标键“%s”重复（第 %lld 行已使用）",
+			    task_key, key, (long long)json_integer_value(
+			    json_object_get(seen, key)));
 			free(key);
 			key = NULL;
 		}
 		if (key != NULL)
-			json_object_set_new(seen, key, json_true());
+			json_object_set_new(seen, key, json_integer(kv->line));
 		if (field(c, m, "kind", YN_SCALAR, 1, what) != NULL)
 			(void)one_of(c, m, "kind", kinds, what, &kind);
 		(void)one_of(c, m, "qualifier", quals, what, &qual);
@@ -647,9 +696,9 @@ parse_targets(struct pctx *c, const struct ynode *list, const char *task_key)
 		set_str(t, "deadline_form", form);
 		json_object_set_new(t, "position", json_integer((json_int_t)i + 1));
 		json_array_append_new(out, t);
+		free(what);
 	}
 	json_decref(seen);
-	free(what);
 	return (out);
 }
 
@@ -661,16 +710,22 @@ parse_milestones(struct pctx *c, const struct ynode *list, const char *task_key)
 	size_t		 i;
 	char		*what;
 
-	what = xprintf("任务“%s”的节点", task_key);
 	for (i = 0; i < list->n; i++) {
-		const struct ynode	*m = list->kids[i];
+		const struct ynode	*m = list->kids[i], *kv;
 		char			*key, *form;
 		struct ymd		 due;
 		json_t			*ms;
 		int			 rc;
 
-		if (want_map(c, m, what) == NULL)
+		kv = m->type == YN_MAP ? ytree_get(m, "key") : NULL;
+		if (kv != NULL && kv->type == YN_SCALAR && key_ok(kv->str, 0))
+			what = xprintf("任务“%s”的节点“%s”", task_key, kv->str);
+		else
+			what = xprintf("任务“%s”的第 %zu 个节点", task_key, i + 1);
+		if (want_map(c, m, what) == NULL) {
+			free(what);
 			continue;
+		}
 		check_keys(c, m, keys, what);
 		if ((key = stable_key(c, m, what, 0)) != NULL) {
 			if (strcmp(key, "deadline") == 0) {
@@ -679,19 +734,21 @@ parse_milestones(struct pctx *c, const struct ynode *list, const char *task_key)
 				free(key);
 				key = NULL;
 			} else if (json_object_get(seen, key) != NULL) {
-				ERR(c, ytree_get(m, "key"), "%s键“%s”重复", what,
-				    key);
+				ERR(c, kv, "任务“%s”的节点键“%s”重复（第 %lld 行已使用）",
+				    task_key, key, (long long)json_integer_value(
+				    json_object_get(seen, key)));
 				free(key);
 				key = NULL;
 			} else
-				json_object_set_new(seen, key, json_true());
+				json_object_set_new(seen, key,
+				    json_integer(kv->line));
 		}
 		ms = json_object();
 		set_str(ms, "key", key);
 		set_str(ms, "title", text(c, m, "title", 1, what));
 		rc = deadline_field(c, m, "due", what, &due, &form);
-		if (rc == 0 && ytree_get(m, "due") == NULL)
-			ERR(c, m, "%s缺少必填字段“due”", what);
+		if (rc == 0)	/* absent or empty: reported as missing */
+			(void)field(c, m, "due", YN_SCALAR, 1, what);
 		if (rc == 1)
 			set_date(ms, "due", &due);
 		else
@@ -701,9 +758,9 @@ parse_milestones(struct pctx *c, const struct ynode *list, const char *task_key)
 		json_object_set_new(ms, "kind", json_string("phase"));
 		json_object_set_new(ms, "position", json_integer((json_int_t)i + 2));
 		json_array_append_new(out, ms);
+		free(what);
 	}
 	json_decref(seen);
-	free(what);
 	return (out);
 }
 
@@ -743,7 +800,7 @@ parse_task(struct pctx *c, const struct ynode *m, const char *section,
 			key = NULL;
 		} else
 			json_object_set_new(c->task_keys, key,
-			    json_pack("[i]", m->line));
+			    json_pack("[i]", ytree_get(m, "key")->line));
 	}
 	t = json_object();
 	json_object_set_new(t, "key", key ? json_string(key) : json_null());
@@ -871,12 +928,15 @@ parse_sections(struct pctx *c, const struct ynode *list)
 		check_keys(c, m, keys, "部分（section）");
 		if ((key = stable_key(c, m, "部分（section）", 0)) != NULL &&
 		    json_object_get(seen, key) != NULL) {
-			ERR(c, ytree_get(m, "key"), "部分键“%s”重复", key);
+			ERR(c, ytree_get(m, "key"), "部分键“%s”重复（第 %lld 行已使用）",
+			    key, (long long)json_integer_value(json_object_get(seen,
+			    key)));
 			free(key);
 			key = NULL;
 		}
 		if (key != NULL)
-			json_object_set_new(seen, key, json_true());
+			json_object_set_new(seen, key,
+			    json_integer(ytree_get(m, "key")->line));
 		s = json_object();
 		set_str(s, "number", text(c, m, "number", 0, "部分（section）"));
 		set_str(s, "title", text(c, m, "title", 1, "部分（section）"));
@@ -967,16 +1027,18 @@ parse_header(struct pctx *c, const struct ynode *m)
 	long			 year;
 	size_t			 i;
 
-	check_keys(c, m, keys, "plan");
-	set_str(p, "key", stable_key(c, m, "plan", 1));
-	set_str(p, "title", text(c, m, "title", 1, "plan"));
-	if ((v = field(c, m, "year", YN_SCALAR, 1, "plan")) != NULL) {
+	check_keys(c, m, keys, "plan 部分");
+	set_str(p, "key", stable_key(c, m, "plan 部分", 1));
+	set_str(p, "title", text(c, m, "title", 1, "plan 部分"));
+	if ((v = field(c, m, "year", YN_SCALAR, 1, "plan 部分")) != NULL) {
 		char	*end;
 
 		errno = 0;
 		year = strtol(v->str, &end, 10);
-		if (!v->plain || *end != '\0' || end == v->str || errno != 0 ||
-		    year < 2000 || year > 2100)
+		if (!v->plain)
+			ERR(c, v, "plan 的 year 应为数字，不应加引号：“%s”", v->str);
+		else if (!isdigit((unsigned char)v->str[0]) || *end != '\0' ||
+		    errno != 0 || year < 2000 || year > 2100)
 			ERR(c, v, "plan 的 year 应为 2000 到 2100 之间的年份，实际为“%s”",
 			    v->str);
 		else
@@ -984,36 +1046,36 @@ parse_header(struct pctx *c, const struct ynode *m)
 	}
 	json_object_set_new(p, "year", c->year ? json_integer(c->year) :
 	    json_null());
-	set_str(p, "year_basis", text(c, m, "year_basis", 0, "plan"));
-	if ((v = field(c, m, "issuer", YN_SCALAR, 1, "plan")) != NULL)
+	set_str(p, "year_basis", text(c, m, "year_basis", 0, "plan 部分"));
+	if ((v = field(c, m, "issuer", YN_SCALAR, 1, "plan 部分")) != NULL)
 		set_str(p, "issuer", name_of(c, v, "发文单位"));
-	if (one_of(c, m, "issuer_kind", orgkinds, "plan", &kind) == 0)
+	if (one_of(c, m, "issuer_kind", orgkinds, "plan 部分", &kind) == 0)
 		set_str(p, "issuer_kind", kind ? kind : xstrdup("city_bureau"));
-	if ((v = field(c, m, "parent_org", YN_SCALAR, 0, "plan")) != NULL)
+	if ((v = field(c, m, "parent_org", YN_SCALAR, 0, "plan 部分")) != NULL)
 		set_str(p, "parent_org", name_of(c, v, "上级单位"));
 	else
 		json_object_set_new(p, "parent_org", json_null());
-	set_str(p, "document_number", text(c, m, "document_number", 0, "plan"));
+	set_str(p, "document_number", text(c, m, "document_number", 0, "plan 部分"));
 	json_object_set_new(p, "issued_on", json_null());
-	if ((v = field(c, m, "issued_on", YN_SCALAR, 0, "plan")) != NULL) {
+	if ((v = field(c, m, "issued_on", YN_SCALAR, 0, "plan 部分")) != NULL) {
 		if (date_parse_iso(v->str, &d) != 0)
 			ERR(c, v, "plan 的 issued_on 应为存在的日期（YYYY-MM-DD），实际为“%s”",
 			    v->str);
 		else
 			set_date(p, "issued_on", &d);
 	}
-	set_str(p, "kind", text(c, m, "kind", 0, "plan"));
-	set_str(p, "preamble", text(c, m, "preamble", 0, "plan"));
+	set_str(p, "kind", text(c, m, "kind", 0, "plan 部分"));
+	set_str(p, "preamble", text(c, m, "preamble", 0, "plan 部分"));
 	json_object_set_new(p, "source_file", json_null());
 	json_object_set_new(p, "source_sha256", json_null());
 	json_object_set_new(p, "source_note", json_null());
-	if ((src = field(c, m, "source", YN_MAP, 1, "plan")) != NULL) {
-		check_keys(c, src, skeys, "plan 的 source");
+	if ((src = field(c, m, "source", YN_MAP, 1, "plan 部分")) != NULL) {
+		check_keys(c, src, skeys, "plan 部分的 source");
 		set_str(p, "source_file", text(c, src, "file", 1,
-		    "plan 的 source"));
+		    "plan 部分的 source"));
 		set_str(p, "source_note", text(c, src, "note", 0,
-		    "plan 的 source"));
-		if ((s = text(c, src, "sha256", 0, "plan 的 source")) != NULL) {
+		    "plan 部分的 source"));
+		if ((s = text(c, src, "sha256", 0, "plan 部分的 source")) != NULL) {
 			for (i = 0; s[i] != '\0' && isxdigit((unsigned char)s[i]);
 			    i++)
 				s[i] = (char)tolower((unsigned char)s[i]);
@@ -1026,7 +1088,7 @@ parse_header(struct pctx *c, const struct ynode *m)
 			set_str(p, "source_sha256", s);
 		}
 	}
-	if ((v = field(c, m, "default_deadline", YN_SCALAR, 0, "plan")) != NULL &&
+	if ((v = field(c, m, "default_deadline", YN_SCALAR, 0, "plan 部分")) != NULL &&
 	    c->year != 0) {
 		if (deadline_parse(v->str, c->year, &c->default_due, &cause) != 0) {
 			ERR(c, v, "plan 的 default_deadline：%s", cause);
@@ -1090,8 +1152,12 @@ plan_parse(const char *file, const char *buf, size_t len, struct diags *d)
 		json_object_set_new(plan, "sections", json_array());
 	if ((v = field(&c, root, "tasks", YN_SEQ, 0, "计划文件顶层")) != NULL)
 		parse_tasks(&c, v, NULL);
-	if (json_array_size(c.tasks) == 0 && d->n == before)
-		ERR(&c, root, "计划中没有任何任务（sections 或 tasks）");
+	if (json_array_size(c.tasks) == 0 && d->n == before) {
+		v = ytree_get(root, "tasks");
+		if (v == NULL)
+			v = ytree_get(root, "sections");
+		ERR(&c, v ? v : root, "计划中没有任何任务（sections 或 tasks）");
+	}
 
 	label_tasks(plan, c.tasks);
 

@@ -113,6 +113,8 @@ attach(struct ybuild *b, struct ynode *child)
 		}
 		parent->kids[slot] = child;
 	} else {
+		child->kline = parent->kids[slot]->line;
+		child->kcol = parent->kids[slot]->col;
 		parent->kids[slot + 1] = child;
 		parent->n++;
 	}
@@ -263,6 +265,54 @@ on_event(struct ybuild *b, yaml_event_t *ev)
 	return (0);
 }
 
+/* libyaml's messages, in the language of the people who read ours. */
+static const char *
+zh(const char *en)
+{
+	static const struct { const char *en, *zh; } t[] = {
+		{ "found unexpected end of stream", "文件意外结束" },
+		{ "did not find expected key", "缩进或结构有误：此处应为“键: 值”" },
+		{ "mapping values are not allowed in this context",
+		  "此处不允许“键: 值”（值中含有“: ”时请给整个值加引号）" },
+		{ "found character that cannot start any token",
+		  "此处的字符不能开始 YAML 内容（Tab 缩进或 @、` 开头的值须加引号）" },
+		{ "did not find expected '-' indicator", "缩进有误：此处应为列表项“- ”" },
+		{ "control characters are not allowed", "文件中含有不允许的控制字符" },
+		{ "found a tab character that violates indentation", "不能用 Tab 缩进" },
+		{ "found a tab character that violate indentation", "不能用 Tab 缩进" },
+		{ "could not find expected ':'", "缺少“:”" },
+		{ "found unknown escape character", "未知的转义字符" },
+		{ "did not find expected node content", "此处应有内容" },
+		{ "did not find expected ',' or ']'", "流式列表缺少“,”或“]”" },
+		{ "did not find expected ',' or '}'", "流式映射缺少“,”或“}”" },
+		{ "block sequence entries are not allowed in this context",
+		  "此处不能开始列表项" },
+		{ "found incompatible YAML document", "不支持的 YAML 版本" },
+		{ "did not find expected <document start>", "此处应为新文档的开始“---”" },
+		{ "found unexpected ':'", "多余的“:”" },
+		{ "while scanning a quoted scalar", "引号中的文本没有结束" },
+		{ "while scanning a simple key", "在键中" },
+		{ "while parsing a block mapping", "在映射中" },
+		{ "while parsing a block collection", "在列表中" },
+		{ "while parsing a flow sequence", "在流式列表 [...] 中" },
+		{ "while parsing a flow mapping", "在流式映射 {...} 中" },
+		{ "while scanning a block scalar", "在块文本中" },
+		{ "while parsing a block node", "在节点中" },
+		{ "while parsing a flow node", "在节点中" },
+		{ "while scanning an anchor", "在锚点中" },
+		{ "while scanning an alias", "在别名中" },
+		{ "while scanning a tag", "在标签中" },
+		{ "while scanning a plain scalar", "在文本中" },
+		{ "while scanning a directive", "在指令中" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(en, t[i].en) == 0)
+			return (t[i].zh);
+	return (en);
+}
+
 struct ynode *
 ytree_parse(const char *file, const char *buf, size_t len, struct diags *diags)
 {
@@ -296,24 +346,36 @@ ytree_parse(const char *file, const char *buf, size_t len, struct diags *diags)
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
+			const char *problem = zh(parser.problem ?
+			    parser.problem : "未知问题");
+
 			if (parser.error == YAML_READER_ERROR) {
 				pos_of_offset(buf, len, parser.problem_offset,
 				    &line, &col);
+			} else if (parser.error == YAML_SCANNER_ERROR &&
+			    parser.context != NULL) {
+				/*
+				 * A token that never ended (an unclosed quote)
+				 * is found where the scanner gave up; people
+				 * look for it where it started.
+				 */
+				line = (int)parser.context_mark.line + 1;
+				col = (int)parser.context_mark.column + 1;
 			} else {
 				line = (int)parser.problem_mark.line + 1;
 				col = (int)parser.problem_mark.column + 1;
 			}
 			if (parser.context != NULL)
 				diags_add(diags, file, line, col,
-				    "YAML 语法错误：%s（%s，始于第 %d 行第 %d 列）",
-				    parser.problem ? parser.problem : "未知问题",
-				    parser.context,
+				    "YAML 语法错误：%s（%s，始于第 %d 行第 %d 列；问题在第 %d 行第 %d 列）",
+				    problem, zh(parser.context),
 				    (int)parser.context_mark.line + 1,
-				    (int)parser.context_mark.column + 1);
+				    (int)parser.context_mark.column + 1,
+				    (int)parser.problem_mark.line + 1,
+				    (int)parser.problem_mark.column + 1);
 			else
 				diags_add(diags, file, line, col,
-				    "YAML 语法错误：%s",
-				    parser.problem ? parser.problem : "未知问题");
+				    "YAML 语法错误：%s", problem);
 			failed = 1;
 			break;
 		}

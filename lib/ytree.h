@@ -27,6 +27,7 @@ enum ynode_type {
 struct ynode {
 	enum ynode_type	  type;
 	int		  line, col;	/* 1-based; col in characters */
+	int		  kline, kcol;	/* position of this value's key, or 0 */
 	char		 *str;		/* scalar text, NUL-terminated */
 	size_t		  len;
 	int		  plain;	/* scalar written without quotes */

@@ -315,18 +315,23 @@ BEGIN
 		    kind = doc->>'kind', document_number = doc->>'document_number',
 		    issued_on = (doc->>'issued_on')::date, preamble = doc->>'preamble',
 		    source_file = doc->>'source_file', source_sha256 = doc->>'source_sha256',
-		    source_note = doc->>'source_note', plan_file = doc->>'plan_file',
-		    file_sha256 = doc->>'file_sha256', loaded_at = v_now
+		    source_note = doc->>'source_note', loaded_at = v_now
 		 WHERE p.id = v_plan
 		   AND (p.org_id, p.year, p.year_basis, p.title, p.kind, p.document_number,
 			p.issued_on, p.preamble, p.source_file, p.source_sha256,
-			p.source_note, p.plan_file, p.file_sha256)
+			p.source_note)
 		       IS DISTINCT FROM
 		       (v_org, (doc->>'year')::int, doc->>'year_basis', doc->>'title',
 			doc->>'kind', doc->>'document_number', (doc->>'issued_on')::date,
 			doc->>'preamble', doc->>'source_file', doc->>'source_sha256',
-			doc->>'source_note', doc->>'plan_file', doc->>'file_sha256');
+			doc->>'source_note');
 		GET DIAGNOSTICS n = ROW_COUNT; v_changes := v_changes + n;
+		-- Which file it came from is bookkeeping, not a change of the
+		-- plan: a comment edited in the file is not reported.
+		UPDATE plan p SET plan_file = doc->>'plan_file', file_sha256 = doc->>'file_sha256'
+		 WHERE p.id = v_plan
+		   AND (p.plan_file, p.file_sha256) IS DISTINCT FROM
+		       (doc->>'plan_file', doc->>'file_sha256');
 	END IF;
 
 	-- Plan roles: replaced as a whole when they differ.

@@ -1,0 +1,243 @@
+/*
+ * Plan parsing: what the loader receives from a valid file, and hostile
+ * input refused in bounded time and memory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "diag.h"
+#include "plan.h"
+#include "support.h"
+#include "xmalloc.h"
+#include "ytree.h"
+
+static const char HEADER[] =
+    "duban-plan: 1\n"
+    "plan:\n"
+    "  key: t-2012\n"
+    "  title: 测试计划\n"
+    "  year: 2012\n"
+    "  issuer: 吉林市教育局\n"
+    "  source: {file: x.txt}\n";
+
+static json_t *
+parse(const char *body, struct diags *d)
+{
+	char	*doc = xprintf("%s%s", HEADER, body);
+	json_t	*p;
+
+	diags_init(d);
+	p = plan_parse("t.yaml", doc, strlen(doc), d);
+	free(doc);
+	return (p);
+}
+
+static json_t *
+task(json_t *plan, const char *key)
+{
+	json_t	*t;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(plan, "tasks"), i, t)
+		if (strcmp(json_string_value(json_object_get(t, "key")), key) == 0)
+			return (t);
+	t_fatal("no task %s", key);
+}
+
+#define S(o, k) json_string_value(json_object_get((o), (k)))
+
+Test(plan, subtasks_take_their_own_deadlines_and_the_parent_the_latest)
+{
+	struct diags	 d;
+	json_t		*p, *t, *ms;
+
+	p = parse("tasks:\n"
+	    "  - key: '5'\n"
+	    "    number: '5'\n"
+	    "    title: 均衡发展\n"
+	    "    subtasks:\n"
+	    "      - {key: 5-1, number: ①, title: 交流, deadline: 2012年9月}\n"
+	    "      - {key: 5-3, number: ③, title: 装备, deadline: 2012年10月}\n", &d);
+	diags_print(&d, stderr);
+	cr_assert_not_null(p);
+	cr_expect_str_eq(S(task(p, "5-1"), "deadline"), "2012-09-30");
+	cr_expect_str_eq(S(task(p, "5-1"), "label"), "5①");
+	cr_expect_str_eq(S(task(p, "5-1"), "parent"), "5");
+	t = task(p, "5");
+	cr_expect_str_eq(S(t, "deadline"), "2012-10-31");
+	ms = json_array_get(json_object_get(t, "milestones"), 0);
+	cr_expect_str_eq(S(ms, "key"), "deadline");
+	cr_expect_str_eq(S(ms, "title"), "完成时限");
+	cr_expect_str_eq(S(ms, "due"), "2012-10-31");
+	json_decref(p);
+	diags_free(&d);
+}
+
+Test(plan, default_deadline_and_phases)
+{
+	struct diags	 d;
+	json_t		*p, *ms;
+
+	p = parse("  default_deadline: 全年\n"
+	    "tasks:\n"
+	    "  - key: '7'\n"
+	    "    number: '7'\n"
+	    "    title: 技能培训\n"
+	    "    milestones:\n"
+	    "      - {key: winter, title: 寒假期培训, due: 寒假}\n"
+	    "      - {key: summer, title: 暑假期培训, due: 暑假}\n", &d);
+	diags_print(&d, stderr);
+	cr_assert_not_null(p);
+	ms = json_object_get(task(p, "7"), "milestones");
+	cr_assert_eq(json_array_size(ms), 3);
+	cr_expect_str_eq(S(json_array_get(ms, 0), "due"), "2012-12-31");
+	cr_expect_str_eq(S(json_array_get(ms, 0), "due_form"), "全年");
+	cr_expect_str_eq(S(json_array_get(ms, 1), "due"), "2012-02-29");
+	cr_expect_str_eq(S(json_array_get(ms, 2), "due"), "2012-08-31");
+	json_decref(p);
+	diags_free(&d);
+}
+
+Test(plan, office_aliases_resolve_to_one_office)
+{
+	struct diags	 d;
+	json_t		*p, *roles, *o;
+	size_t		 i, n = 0;
+
+	p = parse("  default_deadline: 全年\n"
+	    "offices:\n"
+	    "  - {name: 体育卫生艺术教育处, aliases: [体卫艺教育处]}\n"
+	    "tasks:\n"
+	    "  - key: '8'\n"
+	    "    number: '8'\n"
+	    "    title: 饮用水\n"
+	    "    lead: {office: 体卫艺教育处, person: 秦德恩}\n"
+	    "    coordinating: [市财政局, 各县（市）区]\n", &d);
+	diags_print(&d, stderr);
+	cr_assert_not_null(p);
+	roles = json_object_get(task(p, "8"), "roles");
+	cr_expect_str_eq(S(json_array_get(roles, 0), "office"), "体育卫生艺术教育处");
+	cr_expect_str_eq(S(json_array_get(roles, 0), "person"), "秦德恩");
+	json_array_foreach(json_object_get(p, "offices"), i, o) {
+		n++;
+		if (strcmp(S(o, "name"), "市财政局") == 0)
+			cr_expect_str_eq(S(o, "kind"), "department");
+		if (strcmp(S(o, "name"), "各县（市）区") == 0)
+			cr_expect_str_eq(S(o, "kind"), "group");
+		cr_expect(strcmp(S(o, "name"), "体卫艺教育处") != 0,
+		    "the alias must not become an office of its own");
+	}
+	cr_expect_eq(n, 3);
+	json_decref(p);
+	diags_free(&d);
+}
+
+Test(plan, every_problem_is_reported_not_just_the_first)
+{
+	struct diags	 d;
+	json_t		*p;
+
+	p = parse("  default_deadline: 全年\n"
+	    "tasks:\n"
+	    "  - {key: '1', number: '1', title: 甲, deadline: 2012-02-30}\n"
+	    "  - {key: '2', number: '2', title: 乙, dedline: 全年}\n"
+	    "  - {key: '1', number: '3', title: 丙}\n", &d);
+	cr_expect_null(p);
+	cr_assert_eq(d.n, 3, "got %zu problems", d.n);
+	cr_expect_eq(d.v[0].line, 10);
+	cr_expect(strstr(d.v[0].msg, "日期不存在") != NULL, "%s", d.v[0].msg);
+	cr_expect_eq(d.v[1].line, 11);
+	cr_expect(strstr(d.v[1].msg, "是否应为“deadline”") != NULL, "%s",
+	    d.v[1].msg);
+	cr_expect_eq(d.v[2].line, 12);
+	cr_expect(strstr(d.v[2].msg, "任务键“1”重复") != NULL, "%s", d.v[2].msg);
+	diags_free(&d);
+}
+
+/* ---------------------------------------------------------------- */
+/* Hostile input: each refused with a position, in bounded memory. */
+
+static void
+expect_file_refused(const char *path, int line, int col, const char *msg)
+{
+	struct diags	 d;
+	json_t		*p;
+
+	diags_init(&d);
+	p = plan_read_file(path, &d);
+	cr_expect_null(p);
+	cr_assert_geq(d.n, 1);
+	cr_expect_eq(d.v[0].line, line, "line %d, want %d", d.v[0].line, line);
+	cr_expect_eq(d.v[0].col, col, "col %d, want %d", d.v[0].col, col);
+	cr_expect(strstr(d.v[0].msg, msg) != NULL, "「%s」 lacks 「%s」",
+	    d.v[0].msg, msg);
+	json_decref(p);
+	diags_free(&d);
+}
+
+Test(hostile, scalar_of_100_MB_is_refused_before_it_is_read, .timeout = 60)
+{
+	char	*path = xprintf("%s/big.yaml", t_tmpdir());
+	FILE	*f = fopen(path, "w");
+	size_t	 i;
+	char	 chunk[65536];
+
+	cr_assert_not_null(f);
+	fputs("duban-plan: 1\nplan:\n  title: \"", f);
+	memset(chunk, 'x', sizeof chunk);
+	for (i = 0; i < 100 * 16; i++)
+		fwrite(chunk, 1, sizeof chunk, f);
+	fputs("\"\n", f);
+	fclose(f);
+	expect_file_refused(path, 1, 1, "文件过大");
+	free(path);
+}
+
+Test(hostile, scalar_over_64_KiB_names_its_position)
+{
+	char	*path = xprintf("%s/long.yaml", t_tmpdir());
+	size_t	 n = 70000, len;
+	char	*doc = xmalloc(n + 200);
+
+	len = (size_t)sprintf(doc, "duban-plan: 1\nplan:\n  key: x\n  title: ");
+	memset(doc + len, 'x', n);
+	len += n;
+	len += (size_t)sprintf(doc + len, "\n");
+	t_write_file(path, doc, len);
+	expect_file_refused(path, 4, 10, "文本过长");
+	free(doc);
+	free(path);
+}
+
+Test(hostile, too_many_nodes)
+{
+	char	*path = xprintf("%s/nodes.yaml", t_tmpdir());
+	size_t	 n = YTREE_MAX_NODES + 10, i, len;
+	char	*doc = xmalloc(2 * n + 100);
+
+	len = (size_t)sprintf(doc, "x: [");
+	for (i = 0; i < n; i++) {
+		doc[len++] = '1';
+		doc[len++] = ',';
+	}
+	len += (size_t)sprintf(doc + len, "1]\n");
+	t_write_file(path, doc, len);
+	/* Nodes: mapping, key, list, then items from column 5, two apart. */
+	expect_file_refused(path, 1, 2 * (YTREE_MAX_NODES - 2) + 3, "节点过多");
+	free(doc);
+	free(path);
+}
+
+Test(hostile, missing_file)
+{
+	struct diags	 d;
+
+	diags_init(&d);
+	cr_expect_null(plan_read_file("/nonexistent/plan.yaml", &d));
+	cr_assert_eq(d.n, 1);
+	cr_expect(strstr(d.v[0].msg, "无法打开") != NULL);
+	diags_free(&d);
+}

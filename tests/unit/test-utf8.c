@@ -1,0 +1,43 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "utf8.h"
+
+Test(utf8, width_counts_cjk_as_two)
+{
+	cr_expect_eq(utf8_width("abc"), 3);
+	cr_expect_eq(utf8_width("财务审计处"), 10);
+	cr_expect_eq(utf8_width("5①"), 2);	/* ① is ambiguous width: 1 */
+	cr_expect_eq(utf8_width("（一）"), 6);	/* full-width brackets */
+	cr_expect_eq(utf8_width("1000元/年/生"), 12);
+	cr_expect_eq(utf8_width(""), 0);
+}
+
+Test(utf8, truncate_keeps_whole_characters)
+{
+	char	*s;
+
+	s = utf8_truncate("实施“困难家庭学生爱心助学工程”", 10);
+	cr_expect(utf8_width(s) <= 10, "width %zu", utf8_width(s));
+	cr_expect(strstr(s, "…") != NULL);
+	cr_expect(utf8_valid(s, strlen(s), NULL));
+	free(s);
+	s = utf8_truncate("短", 10);
+	cr_expect_str_eq(s, "短");
+	free(s);
+}
+
+Test(utf8, validation_finds_the_first_bad_byte)
+{
+	size_t	 bad = 0;
+
+	cr_expect(utf8_valid("财务", strlen("财务"), NULL));
+	cr_expect_not(utf8_valid("ab\xff", 3, &bad));
+	cr_expect_eq(bad, 2);
+	cr_expect_not(utf8_valid("\xc0\x80", 2, &bad));	/* overlong NUL */
+	cr_expect_eq(bad, 0);
+	cr_expect_not(utf8_valid("\xed\xa0\x80", 3, &bad));	/* surrogate */
+	cr_expect_not(utf8_valid("\xe8\xb4", 2, &bad));	/* truncated */
+}
