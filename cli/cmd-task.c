@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "deadline.h"
 #include "duban.h"
 #include "query.h"
@@ -42,6 +43,7 @@ cmd_task_list(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "office", required_argument, NULL, 'o' },
 		{ "due-before", required_argument, NULL, 'b' },
 		{ "unassigned", no_argument, NULL, 'u' },
+		{ "status", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -51,14 +53,24 @@ cmd_task_list(struct cmd_ctx *ctx, int argc, char **argv)
 	static const int widths[] = { 0, 0, 36, 16, 0, 28 };
 	const struct cmd_entry	*e = &cmd_task_list_entry;
 	const char		*params[QUERY_TASK_LIST_NPARAMS] = { NULL };
+	static const char *const statuses[] = { "done", "on_track", "behind",
+	    "overdue", NULL };
 	struct ymd		 due;
+	char			 today[11], *cause;
 	json_t			*tasks, *tk;
 	struct table		*t;
 	PGconn			*conn;
 	size_t			 i;
 	int			 ch, rc, json = 0;
 
-	while ((ch = getopt_long(argc, argv, "p:o:b:ujh", opts, NULL)) != -1) {
+	if (clock_init(&cause) != 0) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	clock_today(today);
+	params[5] = today;
+	while ((ch = getopt_long(argc, argv, "p:o:b:us:jh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			params[0] = optarg;
@@ -74,6 +86,15 @@ cmd_task_list(struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'u':
 			params[3] = "true";
+			break;
+		case 's':
+			for (i = 0; statuses[i] != NULL; i++)
+				if (strcmp(optarg, statuses[i]) == 0)
+					break;
+			if (statuses[i] == NULL)
+				return (cmd_usage_error(e, "--status 的值“%s”无效（done、on_track、behind、overdue）",
+				    optarg));
+			params[4] = optarg;
 			break;
 		case 'j':
 			json = 1;
@@ -128,13 +149,15 @@ cmd_task_list(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_task_list_entry = {
 	.name = "task list",
-	.usage = "[--plan 计划] [--office 处室] [--due-before 日期] [--unassigned] [--json]",
+	.usage = "[--plan 计划] [--office 处室] [--due-before 日期] [--unassigned] [--status 状态] [--json]",
 	.summary = "列出任务",
 	.help =
 	    "  --plan 计划         只列该计划（键或编号）的任务\n"
 	    "  --office 处室       只列该处室牵头或负责的任务（名称或别名）\n"
 	    "  --due-before 日期   只列完成时限早于该日期（YYYY-MM-DD）的任务\n"
 	    "  --unassigned        只列未明确牵头处室的任务\n"
+	    "  --status 状态       只列该状态的任务：done（已完成）、on_track（按期推进）、\n"
+	    "                      behind（滞后）、overdue（逾期）；以今天（或 DUBAN_NOW）为准\n"
 	    "  --json              以 JSON 数组输出；每个任务含 plan、key、number、title、\n"
 	    "                      parent、lead_office、deadline、targets（name、value、unit）\n",
 	.exec = cmd_task_list,

@@ -16,7 +16,8 @@
 #define EXIT_NOINPUT	66	/* EX_NOINPUT: a file could not be read */
 #define EXIT_UNAVAIL	69	/* EX_UNAVAILABLE: database unreachable */
 #define EXIT_SOFTWARE	70	/* EX_SOFTWARE: a query failed */
-#define EXIT_TEMPFAIL	75	/* EX_TEMPFAIL: try again */
+#define EXIT_TEMPFAIL	75	/* EX_TEMPFAIL: try again (a stale write) */
+#define EXIT_NOPERM	77	/* EX_NOPERM: token refused */
 #define EXIT_CONFIG	78	/* EX_CONFIG: no database named */
 
 struct cmd_ctx {
@@ -38,6 +39,12 @@ extern const struct cmd_entry cmd_plan_check_entry;
 extern const struct cmd_entry cmd_plan_load_entry;
 extern const struct cmd_entry cmd_plan_list_entry;
 extern const struct cmd_entry cmd_task_list_entry;
+extern const struct cmd_entry cmd_token_create_entry;
+extern const struct cmd_entry cmd_token_list_entry;
+extern const struct cmd_entry cmd_token_revoke_entry;
+extern const struct cmd_entry cmd_token_verify_entry;
+extern const struct cmd_entry cmd_milestone_update_entry;
+extern const struct cmd_entry cmd_target_set_entry;
 
 /* main.c */
 int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
@@ -53,6 +60,16 @@ json_t	*cmd_query_json(PGconn *, const char *sql, int n,
 	    const char *const *params);
 /* "user@host", for the history's actor column. */
 char	*cmd_actor(void);
+
+/* api.c: the client of duband's API. */
+char		*api_token(const char *file, char **cause);
+const char	*api_server(const char *arg);
+/* 0 with *status and the parsed body (or NULL), or -1 with *cause. */
+int		 api_request(const char *method, const char *url,
+		    const char *token, const char *body, long *status,
+		    json_t **out, char **cause);
+/* Prints a problem+json answer; returns the matching exit code. */
+int		 api_problem_exit(long status, json_t *problem);
 
 /* table.c: a table with CJK-aware alignment. */
 struct table;

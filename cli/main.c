@@ -20,6 +20,12 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_plan_load_entry,
 	&cmd_plan_list_entry,
 	&cmd_task_list_entry,
+	&cmd_milestone_update_entry,
+	&cmd_target_set_entry,
+	&cmd_token_create_entry,
+	&cmd_token_list_entry,
+	&cmd_token_revoke_entry,
+	&cmd_token_verify_entry,
 	NULL
 };
 
@@ -30,7 +36,7 @@ usage(FILE *f)
 
 	fprintf(f, "用法：duban [--db 连接串] 命令 [选项] [参数]\n\n命令：\n");
 	for (e = cmd_table; *e != NULL; e++)
-		fprintf(f, "  %-14s %s\n", (*e)->name, (*e)->summary);
+		fprintf(f, "  %-18s %s\n", (*e)->name, (*e)->summary);
 	fprintf(f, "\n全局选项：\n"
 	    "  --db 连接串   PostgreSQL 连接串（libpq conninfo），默认取环境变量 DUBAN_DB\n"
 	    "  -v            输出更多信息\n"
@@ -164,8 +170,11 @@ main(int argc, char **argv)
 		snprintf(name, sizeof name, "%s %s", argv[0], argv[1]);
 		if (strcmp((*e)->name, name) != 0)
 			continue;
-		/* Each command sees argv from its action word, getopt-ready. */
-		optind = 1;
+		/*
+		 * Each command sees argv from its action word.  optind = 0
+		 * makes glibc start afresh (the "+" parse above left state).
+		 */
+		optind = 0;
 		return ((*e)->exec(&ctx, argc - 1, argv + 1));
 	}
 	fprintf(stderr, "duban：未知命令“%s%s%s”\n\n", argv[0], argc >= 2 ? " " : "",

@@ -1,8 +1,9 @@
 # Writes a C file holding every migration's number, name and SQL text.
-# Invoked as: cmake -DOUT=file.c -DFILES="a.sql;b.sql" -P embed-migrations.cmake
+# Invoked as: cmake -DOUT=file.c -DFILES="a.sql|b.sql" -P embed-migrations.cmake
 set(body "/* Generated from migrations/ by cmake/embed-migrations.cmake. */\n")
 string(APPEND body "#include \"migrate.h\"\n\n")
 set(entries "")
+string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f IN LISTS FILES)
 	get_filename_component(name ${f} NAME_WE)
 	string(REGEX MATCH "^[0-9]+" num ${name})

@@ -1,3 +1,5 @@
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,4 +89,51 @@ load_print_report(json_t *report, FILE *f)
 		    (long long)json_integer_value(json_object_get(r, "targets")),
 		    (long long)json_integer_value(json_object_get(r, "milestones")));
 	}
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+int
+load_list_dir(const char *dir, char ***paths, int *npaths, char **cause)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**v = NULL;
+	size_t		 n = 0, cap = 0, len;
+
+	if ((d = opendir(dir)) == NULL) {
+		xasprintf(cause, "无法打开计划目录 %s：%s", dir, strerror(errno));
+		return (-1);
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 6 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		v[n++] = xprintf("%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(v, n, sizeof *v, cmp_str);
+	*paths = v;
+	*npaths = (int)n;
+	return (0);
+}
+
+void
+load_free_list(char **paths, int npaths)
+{
+	int	 i;
+
+	for (i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
 }

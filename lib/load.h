@@ -27,6 +27,14 @@ json_t	*load_read_files(char *const *paths, int npaths, struct diags *);
  */
 json_t	*load_plans(PGconn *, json_t *plans, const char *actor, char **cause);
 
+/*
+ * Lists dir's *.yaml files, sorted.  Returns 0 and an allocated array
+ * of allocated paths, or -1 and *cause.
+ */
+int	 load_list_dir(const char *dir, char ***paths, int *npaths,
+	    char **cause);
+void	 load_free_list(char **paths, int npaths);
+
 /* Prints one line per plan of a load report, in Chinese. */
 void	 load_print_report(json_t *report, FILE *);
 

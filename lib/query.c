@@ -26,7 +26,7 @@ const char QUERY_TASK_LIST[] =
 "         t.label AS number, t.title,"
 "         pt.key AS parent, s.title AS section,"
 "         lo.name AS lead_office, tl.basis AS lead_office_basis,"
-"         t.deadline, t.deadline_form,"
+"         t.deadline, t.deadline_form, st.status,"
 "         (SELECT coalesce(json_agg(json_build_object("
 "                 'id', g.id, 'key', g.key, 'name', g.name, 'kind', g.kind,"
 "                 'value', g.value, 'unit', g.unit, 'qualifier', g.qualifier,"
@@ -41,6 +41,7 @@ const char QUERY_TASK_LIST[] =
 "    LEFT JOIN section s ON s.id = t.section_id"
 "    LEFT JOIN task_lead tl ON tl.task_id = t.id"
 "    LEFT JOIN office lo ON lo.id = tl.office_id"
+"   CROSS JOIN LATERAL (SELECT duban_task_status(t.id, $6::date) AS status) st"
 "   WHERE t.withdrawn_at IS NULL"
 "     AND ($1::text IS NULL OR p.key = $1 OR p.id::text = $1)"
 "     AND ($2::text IS NULL OR lo.name = $2 OR $2 = ANY (lo.aliases)"
@@ -49,4 +50,95 @@ const char QUERY_TASK_LIST[] =
 "                        AND (ro.name = $2 OR $2 = ANY (ro.aliases))))"
 "     AND ($3::date IS NULL OR t.deadline < $3::date)"
 "     AND (coalesce($4::bool, false) = false OR tl.office_id IS NULL)"
+"     AND ($5::text IS NULL OR st.status = $5)"
 ") x";
+
+const char QUERY_TASK_GET[] =
+"SELECT json_build_object("
+"  'id', t.id, 'plan', p.key, 'plan_id', p.id, 'key', t.key, 'number', t.label,"
+"  'number_as_written', t.number, 'title', t.title, 'parent', pt.key,"
+"  'section', s.title, 'lead_office', lo.name, 'lead_office_basis', tl.basis,"
+"  'deadline', t.deadline, 'deadline_form', t.deadline_form,"
+"  'deadline_text', t.deadline_text, 'text', t.body, 'goal', t.goal,"
+"  'work', t.work, 'measures', t.measures,"
+"  'status', duban_task_status(t.id, $2::date),"
+"  'withdrawn', t.withdrawn_at IS NOT NULL, 'version', t.version,"
+"  'targets', (SELECT coalesce(json_agg(duban_target_json(g) ORDER BY g.position), '[]')"
+"                FROM target g WHERE g.task_id = t.id AND g.withdrawn_at IS NULL),"
+"  'milestones', (SELECT coalesce(json_agg(duban_milestone_json(m)"
+"                   ORDER BY m.due_on, m.position), '[]')"
+"                   FROM milestone m WHERE m.task_id = t.id AND m.withdrawn_at IS NULL),"
+"  'roles', (SELECT coalesce(json_agg(json_build_object('role', r.role,"
+"               'office', o.name, 'office_id', o.id, 'person', pe.name)"
+"               ORDER BY array_position(ARRAY['lead','responsible','leader','coordinator'],"
+"                 r.role), r.position), '[]')"
+"              FROM task_role r LEFT JOIN office o ON o.id = r.office_id"
+"              LEFT JOIN person pe ON pe.id = r.person_id WHERE r.task_id = t.id),"
+"  'subtasks', (SELECT coalesce(json_agg(json_build_object('id', c.id, 'key', c.key,"
+"                  'number', c.label, 'title', c.title) ORDER BY c.position), '[]')"
+"                 FROM task c WHERE c.parent_id = t.id AND c.withdrawn_at IS NULL),"
+"  'history', (SELECT coalesce(json_agg(json_build_object('id', h.id, 'at', h.at,"
+"                 'actor', h.actor, 'office', ho.name, 'source', h.source,"
+"                 'field', h.field, 'old', h.old_value, 'new', h.new_value,"
+"                 'note', h.note, 'outcome', h.outcome, 'target_id', h.target_id,"
+"                 'milestone_id', h.milestone_id) ORDER BY h.id), '[]')"
+"                FROM progress h LEFT JOIN office ho ON ho.id = h.office_id"
+"               WHERE h.task_id = t.id)"
+")::text"
+"  FROM task t"
+"  JOIN plan p ON p.id = t.plan_id"
+"  LEFT JOIN task pt ON pt.id = t.parent_id"
+"  LEFT JOIN section s ON s.id = t.section_id"
+"  LEFT JOIN task_lead tl ON tl.task_id = t.id"
+"  LEFT JOIN office lo ON lo.id = tl.office_id"
+" WHERE t.id = $1::bigint";
+
+const char QUERY_PLAN_GET[] =
+"SELECT json_build_object("
+"  'id', p.id, 'key', p.key, 'year', p.year, 'year_basis', p.year_basis,"
+"  'title', p.title, 'issuer', o.name, 'kind', p.kind,"
+"  'document_number', p.document_number, 'issued_on', p.issued_on,"
+"  'preamble', p.preamble, 'source_file', p.source_file,"
+"  'source_sha256', p.source_sha256, 'source_note', p.source_note,"
+"  'plan_file', p.plan_file, 'loaded_at', p.loaded_at,"
+"  'roles', (SELECT coalesce(json_agg(json_build_object('role', r.role,"
+"              'office', ro.name, 'person', pe.name) ORDER BY r.position), '[]')"
+"             FROM plan_role r LEFT JOIN office ro ON ro.id = r.office_id"
+"             LEFT JOIN person pe ON pe.id = r.person_id WHERE r.plan_id = p.id),"
+"  'sections', (SELECT coalesce(json_agg(json_build_object('id', s.id,"
+"                 'key', s.key, 'number', s.number, 'title', s.title)"
+"                 ORDER BY s.position), '[]')"
+"                FROM section s WHERE s.plan_id = p.id AND s.withdrawn_at IS NULL),"
+"  'tasks', (SELECT coalesce(json_agg(json_build_object('id', t.id, 'key', t.key,"
+"              'number', t.label, 'title', t.title, 'parent', pt.key,"
+"              'lead_office', lo.name, 'deadline', t.deadline,"
+"              'status', duban_task_status(t.id, $2::date)) ORDER BY t.position), '[]')"
+"             FROM task t LEFT JOIN task pt ON pt.id = t.parent_id"
+"             LEFT JOIN task_lead tl ON tl.task_id = t.id"
+"             LEFT JOIN office lo ON lo.id = tl.office_id"
+"            WHERE t.plan_id = p.id AND t.withdrawn_at IS NULL)"
+")::text"
+"  FROM plan p JOIN organisation o ON o.id = p.org_id"
+" WHERE p.key = $1 OR p.id::text = $1";
+
+const char QUERY_OFFICE_LIST[] =
+"SELECT coalesce(json_agg(x ORDER BY x.organisation, x.kind, x.name), '[]')::text FROM ("
+"  SELECT f.id, f.name, f.kind, f.aliases, g.name AS organisation,"
+"         (SELECT count(*) FROM task_lead tl JOIN task t ON t.id = tl.task_id"
+"           WHERE tl.office_id = f.id AND t.withdrawn_at IS NULL) AS tasks_led,"
+"         (SELECT count(DISTINCT r.task_id) FROM task_role r JOIN task t ON t.id = r.task_id"
+"           WHERE r.office_id = f.id AND r.role = 'responsible'"
+"             AND t.withdrawn_at IS NULL) AS tasks_responsible"
+"    FROM office f JOIN organisation g ON g.id = f.org_id"
+") x";
+
+const char QUERY_TOKEN_AUTH[] =
+"SELECT t.id, t.role, t.office_id, o.name, t.label"
+"  FROM api_token t LEFT JOIN office o ON o.id = t.office_id"
+" WHERE t.hash = $1 AND t.revoked_at IS NULL";
+
+const char QUERY_MILESTONE_PATCH[] =
+"SELECT duban_api_patch_milestone($1, $2::bigint, $3::int, $4::jsonb, $5::date)::text";
+
+const char QUERY_TARGET_PATCH[] =
+"SELECT duban_api_patch_target($1, $2::bigint, $3::int, $4::jsonb, $5::date)::text";

@@ -1,0 +1,158 @@
+/*
+ * The CLI's client for duband's API (writes go through the daemon, which
+ * owns the rules and the history): libcurl, one request at a time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "duban.h"
+#include "xmalloc.h"
+
+#define RESPONSE_MAX	(16 * 1024 * 1024)
+
+struct sink {
+	char	*buf;
+	size_t	 len;
+	int	 overflow;
+};
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink	*s = arg;
+	size_t		 add = size * n;
+
+	if (s->len + add > RESPONSE_MAX) {
+		s->overflow = 1;
+		return (0);
+	}
+	s->buf = xreallocarray(s->buf, s->len + add + 1, 1);
+	memcpy(s->buf + s->len, p, add);
+	s->len += add;
+	s->buf[s->len] = '\0';
+	return (add);
+}
+
+/* The token: $DUBAN_TOKEN, or the first line of --token-file. */
+char *
+api_token(const char *file, char **cause)
+{
+	const char	*env = getenv("DUBAN_TOKEN");
+	char		 line[512];
+	FILE		*f;
+
+	if (file == NULL && env != NULL && *env != '\0')
+		return (xstrdup(env));
+	if (file == NULL) {
+		*cause = xstrdup("没有令牌：请设置环境变量 DUBAN_TOKEN，或用 --token-file 指定令牌文件");
+		return (NULL);
+	}
+	if ((f = fopen(file, "r")) == NULL) {
+		xasprintf(cause, "无法读取令牌文件 %s", file);
+		return (NULL);
+	}
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (line[0] == '\0') {
+		xasprintf(cause, "令牌文件 %s 是空的", file);
+		return (NULL);
+	}
+	return (xstrdup(line));
+}
+
+const char *
+api_server(const char *arg)
+{
+	const char	*env = getenv("DUBAN_SERVER");
+
+	if (arg != NULL)
+		return (arg);
+	if (env != NULL && *env != '\0')
+		return (env);
+	return ("http://127.0.0.1:8080");
+}
+
+int
+api_request(const char *method, const char *url, const char *token,
+    const char *body, long *status, json_t **out, char **cause)
+{
+	CURL			*c;
+	CURLcode		 rc;
+	struct curl_slist	*h = NULL;
+	struct sink		 s = { NULL, 0, 0 };
+	char			*auth;
+	json_error_t		 jerr;
+
+	*out = NULL;
+	if ((c = curl_easy_init()) == NULL) {
+		*cause = xstrdup("libcurl 初始化失败");
+		return (-1);
+	}
+	auth = xprintf("Authorization: Bearer %s", token);
+	h = curl_slist_append(h, auth);
+	h = curl_slist_append(h, "Accept: application/json");
+	if (body != NULL)
+		h = curl_slist_append(h, "Content-Type: application/json");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (body != NULL)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	rc = curl_easy_perform(c);
+	curl_slist_free_all(h);
+	free(auth);
+	if (rc != CURLE_OK) {
+		xasprintf(cause, "无法访问 %s：%s", url, curl_easy_strerror(rc));
+		curl_easy_cleanup(c);
+		free(s.buf);
+		return (-1);
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_cleanup(c);
+	if (s.len > 0 && (*out = json_loadb(s.buf, s.len, 0, &jerr)) == NULL) {
+		xasprintf(cause, "服务器的应答不是 JSON（HTTP %ld）", *status);
+		free(s.buf);
+		return (-1);
+	}
+	free(s.buf);
+	return (0);
+}
+
+int
+api_problem_exit(long status, json_t *problem)
+{
+	const char	*title = json_string_value(json_object_get(problem, "title"));
+	const char	*detail = json_string_value(json_object_get(problem, "detail"));
+	const char	*field = json_string_value(json_object_get(problem, "field"));
+
+	fprintf(stderr, "duban：%s（HTTP %ld）", title ? title : "请求失败", status);
+	if (detail != NULL)
+		fprintf(stderr, "：%s", detail);
+	if (field != NULL)
+		fprintf(stderr, "［字段 %s］", field);
+	fputc('\n', stderr);
+	switch (status) {
+	case 400:
+		return (EXIT_DATAERR);
+	case 401:
+	case 403:
+		return (EXIT_NOPERM);
+	case 404:
+		return (EXIT_NOINPUT);
+	case 409:
+		return (EXIT_TEMPFAIL);
+	case 503:
+		return (EXIT_UNAVAIL);
+	}
+	return (EXIT_SOFTWARE);
+}

@@ -1,0 +1,69 @@
+/*
+ * GET /healthz (the process and the database) and GET /metrics
+ * (Prometheus).  Neither needs a token: they say nothing about plans.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/http.h>
+
+#include "duband.h"
+#include "xmalloc.h"
+
+static void
+health_reply(struct req *r, int db_ok)
+{
+	struct pool_stats	 ps;
+	char			*text, secs[16];
+	json_t			*j;
+
+	pool_stats(r->srv->pool, &ps);
+	j = json_pack("{s:s, s:s, s:s, s:I, s:{s:i, s:i, s:i, s:i}}",
+	    "status", db_ok ? "ok" : "unavailable",
+	    "database", db_ok ? "ok" : "down",
+	    "version", DUBAN_VERSION,
+	    "uptime_seconds", (json_int_t)(time(NULL) - r->srv->started),
+	    "pool", "size", ps.size, "alive", ps.alive, "in_use", ps.busy,
+	    "queued", ps.queued);
+	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!db_ok) {
+		snprintf(secs, sizeof secs, "%d", r->srv->cfg.retry_after);
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
+		    "Retry-After", secs);
+	}
+	http_reply_json(r, db_ok ? 200 : 503, text, NULL);
+	free(text);
+	json_decref(j);
+}
+
+static void
+health_checked(PGresult *res, const char *err, void *arg)
+{
+	(void)err;
+	health_reply(arg, res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK);
+}
+
+static void
+healthz(struct req *r)
+{
+	/* A real round trip: an idle pool can be holding dead connections. */
+	if (pool_query(r->srv->pool, "SELECT 1", 0, NULL, health_checked, r) != 0)
+		health_reply(r, 0);
+}
+
+static void
+metrics(struct req *r)
+{
+	char	*text = metrics_render(r->srv);
+
+	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", text,
+	    strlen(text));
+	free(text);
+}
+
+const struct route api_health_routes[] = {
+	{ EVHTTP_REQ_GET, "/healthz", ROLE_NONE, healthz },
+	{ EVHTTP_REQ_GET, "/metrics", ROLE_NONE, metrics },
+	{ 0, NULL, ROLE_NONE, NULL }
+};

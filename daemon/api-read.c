@@ -1,0 +1,173 @@
+/*
+ * Reads: plans, tasks, offices, milestones, targets.  Each is one query
+ * whose single column is the JSON to send, built by PostgreSQL with the
+ * same queries the CLI uses (lib/query.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "deadline.h"
+#include "duband.h"
+#include "query.h"
+#include "xmalloc.h"
+
+static const char QUERY_MILESTONE_GET[] =
+    "SELECT duban_milestone_json(m)::text, m.version FROM milestone m WHERE m.id = $1::bigint";
+static const char QUERY_TARGET_GET[] =
+    "SELECT duban_target_json(g)::text, g.version FROM target g WHERE g.id = $1::bigint";
+
+/* One row, one JSON column (and a version for the ETag): the answer. */
+static void
+json_row(PGresult *res, const char *err, void *arg)
+{
+	struct req	*r = arg;
+	char		 etag[32];
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		http_db_error(r, res, err);
+		return;
+	}
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+		http_problem(r, 404, r->notfound ? r->notfound : "不存在",
+		    "没有这个编号的记录", NULL, NULL);
+		return;
+	}
+	if (PQnfields(res) > 1) {
+		snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+		http_reply_json(r, 200, PQgetvalue(res, 0, 0), etag);
+	} else
+		http_reply_json(r, 200, PQgetvalue(res, 0, 0), NULL);
+}
+
+static void
+plans_list(struct req *r)
+{
+	static const char *const none[] = { NULL };
+
+	if (http_query_only(r, none) != 0)
+		return;
+	(void)http_query(r, QUERY_PLAN_LIST, 0, NULL, json_row);
+}
+
+static void
+plan_get(struct req *r)
+{
+	static const char *const none[] = { NULL };
+	const char	*params[2];
+
+	if (http_query_only(r, none) != 0)
+		return;
+	clock_today(r->today);
+	params[0] = r->param;
+	params[1] = r->today;
+	r->notfound = "计划不存在";
+	(void)http_query(r, QUERY_PLAN_GET, 2, params, json_row);
+}
+
+static void
+tasks_list(struct req *r)
+{
+	static const char *const allowed[] = { "plan", "office", "status",
+	    "due_before", "unassigned", NULL };
+	static const char *const statuses[] = { "done", "on_track", "behind",
+	    "overdue", NULL };
+	const char	*params[QUERY_TASK_LIST_NPARAMS] = { NULL };
+	const char	*v;
+	struct ymd	 d;
+	int		 i;
+
+	if (http_query_only(r, allowed) != 0)
+		return;
+	params[0] = http_query_arg(r, "plan");
+	params[1] = http_query_arg(r, "office");
+	if ((v = http_query_arg(r, "due_before")) != NULL) {
+		if (date_parse_iso(v, &d) != 0) {
+			http_problem(r, 400, "请求参数有误",
+			    "due_before 应为存在的日期（YYYY-MM-DD）", "due_before", NULL);
+			return;
+		}
+		params[2] = v;
+	}
+	if ((v = http_query_arg(r, "unassigned")) != NULL) {
+		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+			params[3] = "true";
+		else if (strcmp(v, "false") != 0 && strcmp(v, "0") != 0) {
+			http_problem(r, 400, "请求参数有误",
+			    "unassigned 应为 true 或 false", "unassigned", NULL);
+			return;
+		}
+	}
+	if ((v = http_query_arg(r, "status")) != NULL) {
+		for (i = 0; statuses[i] != NULL; i++)
+			if (strcmp(v, statuses[i]) == 0)
+				break;
+		if (strcmp(v, "unassigned") == 0)
+			params[3] = "true";
+		else if (statuses[i] == NULL) {
+			http_problem(r, 400, "请求参数有误",
+			    "status 应为 done（已完成）、on_track（按期推进）、behind（滞后）、"
+			    "overdue（逾期）或 unassigned（未明确牵头处室）", "status", NULL);
+			return;
+		} else
+			params[4] = v;
+	}
+	clock_today(r->today);
+	params[5] = r->today;
+	(void)http_query(r, QUERY_TASK_LIST, QUERY_TASK_LIST_NPARAMS, params,
+	    json_row);
+}
+
+static void
+task_get(struct req *r)
+{
+	static const char *const none[] = { NULL };
+	const char	*params[2];
+
+	if (http_query_only(r, none) != 0)
+		return;
+	clock_today(r->today);
+	params[0] = r->param;
+	params[1] = r->today;
+	r->notfound = "任务不存在";
+	(void)http_query(r, QUERY_TASK_GET, 2, params, json_row);
+}
+
+static void
+offices_list(struct req *r)
+{
+	static const char *const none[] = { NULL };
+
+	if (http_query_only(r, none) != 0)
+		return;
+	(void)http_query(r, QUERY_OFFICE_LIST, 0, NULL, json_row);
+}
+
+static void
+milestone_get(struct req *r)
+{
+	const char	*params[1] = { r->param };
+
+	r->notfound = "节点不存在";
+	(void)http_query(r, QUERY_MILESTONE_GET, 1, params, json_row);
+}
+
+static void
+target_get(struct req *r)
+{
+	const char	*params[1] = { r->param };
+
+	r->notfound = "指标不存在";
+	(void)http_query(r, QUERY_TARGET_GET, 1, params, json_row);
+}
+
+const struct route api_read_routes[] = {
+	{ EVHTTP_REQ_GET, "/api/v1/plans", ROLE_INSPECTOR, plans_list },
+	{ EVHTTP_REQ_GET, "/api/v1/plans/{key}", ROLE_INSPECTOR, plan_get },
+	{ EVHTTP_REQ_GET, "/api/v1/tasks", ROLE_INSPECTOR, tasks_list },
+	{ EVHTTP_REQ_GET, "/api/v1/tasks/{id}", ROLE_INSPECTOR, task_get },
+	{ EVHTTP_REQ_GET, "/api/v1/offices", ROLE_INSPECTOR, offices_list },
+	{ EVHTTP_REQ_GET, "/api/v1/milestones/{id}", ROLE_INSPECTOR, milestone_get },
+	{ EVHTTP_REQ_GET, "/api/v1/targets/{id}", ROLE_INSPECTOR, target_get },
+	{ 0, NULL, ROLE_NONE, NULL }
+};

@@ -1,0 +1,218 @@
+/*
+ * Bearer tokens.  A token is stored as its SHA-256; duband keeps the
+ * tokens it has seen for token_cache_ttl seconds, and forgets them all
+ * when the database says a token changed (NOTIFY duban_tokens), so a
+ * revocation takes effect at once.  Writes check the token again inside
+ * their own transaction.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/http.h>
+
+#include "duband.h"
+#include "hash.h"
+#include "log.h"
+#include "query.h"
+#include "xmalloc.h"
+
+#define AUTH_BUCKETS	1024
+#define AUTH_MAX	10000
+#define TOKEN_MAX_LEN	256
+
+struct auth_entry {
+	struct auth_entry	*next;
+	char			 hash[SHA256_HEX_LEN + 1];
+	enum role		 role;
+	long long		 token_id;
+	long long		 office_id;
+	char			*office;
+	time_t			 expires;
+};
+
+struct auth_cache {
+	struct auth_entry	*b[AUTH_BUCKETS];
+	int			 n;
+};
+
+struct auth_cache *
+auth_new(void)
+{
+	return (xcalloc(1, sizeof(struct auth_cache)));
+}
+
+void
+auth_flush(struct auth_cache *a)
+{
+	struct auth_entry	*e, *next;
+	int			 i;
+
+	for (i = 0; i < AUTH_BUCKETS; i++) {
+		for (e = a->b[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e->office);
+			free(e);
+		}
+		a->b[i] = NULL;
+	}
+	a->n = 0;
+}
+
+void
+auth_free(struct auth_cache *a)
+{
+	auth_flush(a);
+	free(a);
+}
+
+static unsigned
+bucket(const char *hash)
+{
+	unsigned	 h = 0;
+	int		 i;
+
+	/* The hash is already uniform: its first hex digits will do. */
+	for (i = 0; i < 8; i++)
+		h = h * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' :
+		    hash[i] - 'a' + 10);
+	return (h % AUTH_BUCKETS);
+}
+
+static struct auth_entry *
+lookup(struct auth_cache *a, const char *hash, time_t now)
+{
+	struct auth_entry	*e;
+
+	for (e = a->b[bucket(hash)]; e != NULL; e = e->next)
+		if (strcmp(e->hash, hash) == 0)
+			return (e->expires > now ? e : NULL);
+	return (NULL);
+}
+
+static void
+remember(struct auth_cache *a, const struct auth_entry *in, int ttl)
+{
+	struct auth_entry	*e, **pp;
+	unsigned		 b = bucket(in->hash);
+
+	if (ttl <= 0)
+		return;
+	if (a->n >= AUTH_MAX)
+		auth_flush(a);
+	for (pp = &a->b[b]; *pp != NULL; pp = &(*pp)->next)
+		if (strcmp((*pp)->hash, in->hash) == 0) {
+			e = *pp;
+			*pp = e->next;
+			free(e->office);
+			free(e);
+			a->n--;
+			break;
+		}
+	e = xcalloc(1, sizeof *e);
+	memcpy(e, in, sizeof *e);
+	e->office = in->office ? xstrdup(in->office) : NULL;
+	e->expires = time(NULL) + ttl;
+	e->next = a->b[b];
+	a->b[b] = e;
+	a->n++;
+}
+
+static enum role
+role_of(const char *s)
+{
+	if (strcmp(s, "general") == 0)
+		return (ROLE_GENERAL);
+	if (strcmp(s, "office") == 0)
+		return (ROLE_OFFICE);
+	return (ROLE_INSPECTOR);
+}
+
+/* The caller is known: may they call this route? */
+static void
+authorize(struct req *r, const struct auth_entry *e)
+{
+	r->role = e->role;
+	r->token_id = e->token_id;
+	r->office_id = e->office_id;
+	r->office = e->office ? xstrdup(e->office) : NULL;
+	if (r->route->role > r->role) {
+		http_problem(r, 403, "无权操作", r->role == ROLE_INSPECTOR ?
+		    "督查人员的令牌只能查看，不能修改" :
+		    "这项操作只有局办公室（general 角色）可以进行", NULL, NULL);
+		return;
+	}
+	r->route->handler(r);
+}
+
+static void
+unauthorized(struct req *r, const char *detail)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev),
+	    "WWW-Authenticate", "Bearer realm=\"duban\"");
+	http_problem(r, 401, "需要有效的访问令牌", detail, NULL, NULL);
+}
+
+static void
+looked_up(PGresult *res, const char *err, void *arg)
+{
+	struct req		*r = arg;
+	struct auth_entry	 e;
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		http_db_error(r, res, err);
+		return;
+	}
+	if (PQntuples(res) == 0) {
+		unauthorized(r, "令牌无效或已吊销");
+		return;
+	}
+	memset(&e, 0, sizeof e);
+	memcpy(e.hash, r->token_hash, sizeof e.hash);
+	e.token_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	e.role = role_of(PQgetvalue(res, 0, 1));
+	e.office_id = PQgetisnull(res, 0, 2) ? 0 :
+	    strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	e.office = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+	remember(r->srv->auth, &e, r->srv->cfg.token_cache_ttl);
+	authorize(r, &e);
+}
+
+void
+auth_request(struct req *r)
+{
+	const char		*h, *tok;
+	struct auth_entry	*e;
+	const char		*params[1];
+
+	if (r->route->role == ROLE_NONE) {
+		r->route->handler(r);
+		return;
+	}
+	h = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
+	    "Authorization");
+	if (h == NULL) {
+		unauthorized(r, "请求头中没有 Authorization: Bearer 令牌");
+		return;
+	}
+	if (strncasecmp(h, "Bearer ", 7) != 0) {
+		unauthorized(r, "Authorization 应为“Bearer 令牌”");
+		return;
+	}
+	tok = h + 7;
+	while (*tok == ' ')
+		tok++;
+	if (*tok == '\0' || strlen(tok) > TOKEN_MAX_LEN) {
+		unauthorized(r, "令牌格式不对");
+		return;
+	}
+	r->token_hash = xmalloc(SHA256_HEX_LEN + 1);
+	sha256_hex(tok, strlen(tok), r->token_hash);
+	if ((e = lookup(r->srv->auth, r->token_hash, time(NULL))) != NULL) {
+		authorize(r, e);
+		return;
+	}
+	params[0] = r->token_hash;
+	(void)http_query(r, QUERY_TOKEN_AUTH, 1, params, looked_up);
+}

@@ -1,0 +1,243 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "xmalloc.h"
+
+enum config_type {
+	CT_STRING,
+	CT_INT
+};
+
+#define CF_RESTART	0x1	/* takes effect only at start */
+
+static const struct config_entry {
+	const char	*name;
+	enum config_type type;
+	size_t		 offset;
+	int		 flags;
+	const char	*dflt;
+	long		 min, max;
+	const char	*doc;
+} config_table[] = {
+	{ "listen", CT_STRING, offsetof(struct config, listen), CF_RESTART,
+	  "127.0.0.1:8080", 0, 0, "HTTP 监听地址 ADDR:PORT" },
+	{ "db", CT_STRING, offsetof(struct config, db), 0,
+	  "", 0, 0, "PostgreSQL 连接串（libpq conninfo）；环境变量 DUBAN_DB 和 --db 优先" },
+	{ "plans", CT_STRING, offsetof(struct config, plans), 0,
+	  "", 0, 0, "计划文件目录（其中的 *.yaml 在启动和 SIGHUP 时导入）；空则不导入" },
+	{ "web_root", CT_STRING, offsetof(struct config, web_root), 0,
+	  "", 0, 0, "网页文件目录；空则不提供网页" },
+	{ "log_level", CT_STRING, offsetof(struct config, log_level), 0,
+	  "info", 0, 0, "日志级别：notice、info 或 debug" },
+	{ "pool_size", CT_INT, offsetof(struct config, pool_size), CF_RESTART,
+	  "4", 1, 64, "数据库连接池大小" },
+	{ "queue_max", CT_INT, offsetof(struct config, queue_max), 0,
+	  "1024", 1, 100000, "等待数据库连接的查询上限；超出则答 503" },
+	{ "max_connections", CT_INT, offsetof(struct config, max_connections), 0,
+	  "512", 1, 100000, "同时打开的 HTTP 连接上限；达到后暂停接受新连接" },
+	{ "max_body", CT_INT, offsetof(struct config, max_body), 0,
+	  "65536", 1024, 16777216, "请求体上限（字节）；超出答 413" },
+	{ "max_headers", CT_INT, offsetof(struct config, max_headers), 0,
+	  "16384", 1024, 1048576, "请求头总长上限（字节）" },
+	{ "http_timeout", CT_INT, offsetof(struct config, http_timeout), 0,
+	  "30", 1, 3600, "HTTP 读写超时（秒）" },
+	{ "query_timeout", CT_INT, offsetof(struct config, query_timeout), 0,
+	  "10", 1, 600, "单个数据库查询的超时（秒）" },
+	{ "token_cache_ttl", CT_INT, offsetof(struct config, token_cache_ttl), 0,
+	  "60", 0, 3600, "读请求的令牌缓存时间（秒）；吊销令牌即时生效" },
+	{ "retry_after", CT_INT, offsetof(struct config, retry_after), 0,
+	  "5", 1, 3600, "数据库不可用时 503 应答的 Retry-After（秒）" },
+	{ "shutdown_timeout", CT_INT, offsetof(struct config, shutdown_timeout), 0,
+	  "8", 1, 60, "收到 SIGTERM 后等待进行中请求完成的最长时间（秒）" },
+};
+#define NENTRIES (sizeof config_table / sizeof config_table[0])
+
+static const struct config_entry *
+find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NENTRIES; i++)
+		if (strcmp(config_table[i].name, name) == 0)
+			return (&config_table[i]);
+	return (NULL);
+}
+
+void
+config_defaults(struct config *c)
+{
+	size_t	 i;
+	char	*cause;
+
+	memset(c, 0, sizeof *c);
+	for (i = 0; i < NENTRIES; i++)
+		if (config_set(c, config_table[i].name, config_table[i].dflt,
+		    &cause) != 0)
+			abort();	/* the table is wrong */
+}
+
+void
+config_free(struct config *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < NENTRIES; i++)
+		if (config_table[i].type == CT_STRING) {
+			char **p = (char **)((char *)c + config_table[i].offset);
+
+			free(*p);
+			*p = NULL;
+		}
+}
+
+void
+config_copy(struct config *dst, const struct config *src)
+{
+	size_t	 i;
+
+	memcpy(dst, src, sizeof *dst);
+	for (i = 0; i < NENTRIES; i++)
+		if (config_table[i].type == CT_STRING) {
+			char **p = (char **)((char *)dst + config_table[i].offset);
+
+			*p = xstrdup(*p ? *p : "");
+		}
+}
+
+int
+config_set(struct config *c, const char *key, const char *value, char **cause)
+{
+	const struct config_entry	*e = find(key);
+	char				*end;
+	long				 v;
+
+	if (e == NULL) {
+		xasprintf(cause, "未知的配置项“%s”", key);
+		return (-1);
+	}
+	if (e->type == CT_STRING) {
+		char **p = (char **)((char *)c + e->offset);
+
+		if (strcmp(key, "log_level") == 0 && strcmp(value, "notice") != 0 &&
+		    strcmp(value, "info") != 0 && strcmp(value, "debug") != 0) {
+			xasprintf(cause, "配置项 log_level 的值“%s”无效（notice、info 或 debug）",
+			    value);
+			return (-1);
+		}
+		if (strcmp(key, "listen") == 0 && strrchr(value, ':') == NULL) {
+			xasprintf(cause, "配置项 listen 的值“%s”无效（应为 地址:端口）", value);
+			return (-1);
+		}
+		free(*p);
+		*p = xstrdup(value);
+		return (0);
+	}
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (*value == '\0' || *end != '\0' || errno != 0 || v < e->min ||
+	    v > e->max) {
+		xasprintf(cause, "配置项 %s 的值“%s”无效（应为 %ld 到 %ld 之间的整数）",
+		    key, value, e->min, e->max);
+		return (-1);
+	}
+	*(int *)((char *)c + e->offset) = (int)v;
+	return (0);
+}
+
+static char *
+strip(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return (s);
+}
+
+int
+config_read(const char *path, int must_exist, struct config *c, char **cause)
+{
+	struct config	 tmp;
+	FILE		*f;
+	char		 line[4096], *p, *eq, *why;
+	int		 n = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return (0);
+		xasprintf(cause, "%s: 无法打开配置文件：%s", path, strerror(errno));
+		return (-1);
+	}
+	config_copy(&tmp, c);
+	while (fgets(line, sizeof line, f) != NULL) {
+		n++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			xasprintf(cause, "%s:%d: 行过长", path, n);
+			goto fail;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		p = strip(line);
+		if (*p == '\0')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			xasprintf(cause, "%s:%d: 应为“键 = 值”", path, n);
+			goto fail;
+		}
+		*eq = '\0';
+		if (config_set(&tmp, strip(p), strip(eq + 1), &why) != 0) {
+			xasprintf(cause, "%s:%d: %s", path, n, why);
+			free(why);
+			goto fail;
+		}
+	}
+	fclose(f);
+	config_free(c);
+	*c = tmp;
+	return (0);
+fail:
+	fclose(f);
+	config_free(&tmp);
+	return (-1);
+}
+
+const char *
+config_restart_needed(const struct config *a, const struct config *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < NENTRIES; i++) {
+		const struct config_entry *e = &config_table[i];
+		const char *pa = (const char *)a + e->offset;
+		const char *pb = (const char *)b + e->offset;
+
+		if (!(e->flags & CF_RESTART))
+			continue;
+		if (e->type == CT_STRING ?
+		    strcmp(*(char *const *)pa, *(char *const *)pb) != 0 :
+		    *(const int *)pa != *(const int *)pb)
+			return (e->name);
+	}
+	return (NULL);
+}
+
+void
+config_write_example(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "# duband 配置文件（%s）。每行“键 = 值”，# 之后为注释。\n"
+	    "# 标有 [重启] 的项改动后须重启 duband；其余项 SIGHUP（systemctl reload duband）即生效。\n\n",
+	    CONFIG_DEFAULT_PATH);
+	for (i = 0; i < NENTRIES; i++)
+		fprintf(f, "# %s%s\n#%s = %s\n\n", config_table[i].doc,
+		    config_table[i].flags & CF_RESTART ? " [重启]" : "",
+		    config_table[i].name, config_table[i].dflt);
+}

@@ -1,0 +1,61 @@
+/*
+ * duband's configuration: one struct, described by one table (name,
+ * type, default, limits, whether a change needs a restart), as PgBouncer
+ * does.  A reload parses into a new struct and swaps it only when it is
+ * valid.  This file does not include duband.h, so it is tested alone.
+ */
+#ifndef DUBAN_CONFIG_H
+#define DUBAN_CONFIG_H
+
+#include <stdio.h>
+
+#define CONFIG_DEFAULT_PATH	"/etc/duban/duband.conf"
+
+struct config {
+	char	*listen;		/* ADDR:PORT */
+	char	*db;			/* libpq conninfo */
+	char	*plans;			/* directory of *.yaml, or "" */
+	char	*web_root;		/* static pages, or "" */
+	char	*log_level;		/* notice, info, debug */
+	int	 pool_size;
+	int	 queue_max;
+	int	 max_connections;
+	int	 max_body;
+	int	 max_headers;
+	int	 http_timeout;
+	int	 query_timeout;
+	int	 token_cache_ttl;
+	int	 retry_after;
+	int	 shutdown_timeout;
+};
+
+void	config_defaults(struct config *);
+void	config_free(struct config *);
+void	config_copy(struct config *dst, const struct config *src);
+
+/*
+ * Sets one key from its text.  Returns 0, or -1 with *cause (allocated)
+ * naming the key and what is wrong; the struct is unchanged then.
+ */
+int	config_set(struct config *, const char *key, const char *value,
+	    char **cause);
+
+/*
+ * Reads "key = value" lines (# comments) from path into *c, which holds
+ * defaults or earlier values.  A missing file is an error only when
+ * must_exist.  Returns 0, or -1 with *cause as "FILE:LINE: message".
+ */
+int	config_read(const char *path, int must_exist, struct config *,
+	    char **cause);
+
+/*
+ * The first key that differs between old and new and cannot change
+ * without a restart, or NULL.
+ */
+const char *config_restart_needed(const struct config *old,
+	    const struct config *new);
+
+/* Writes an example configuration with every key documented. */
+void	config_write_example(FILE *);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * SIGHUP: the configuration file and the plans are read and checked on a
+ * thread, off the loop (reading files is disk I/O), and the result is
+ * handed back through a pipe.  A configuration with an error is logged
+ * and the old one kept; plans go through the same all-or-nothing loader
+ * as `duban plan load`, as one statement, so a broken file changes
+ * nothing in the database.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "duband.h"
+#include "load.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct reload_job {
+	struct server	*s;
+	struct config	 cfg;
+	int		 cfg_ok;
+	char		*cfg_err;
+	char		*plans_json;	/* plans to load, or NULL */
+	char		*plans_err;	/* why the plans were refused */
+	int		 nplans;
+};
+
+int
+server_read_config(struct server *s, struct config *c, char **cause)
+{
+	const char	*env = getenv("DUBAN_DB");
+	char		*why;
+
+	config_defaults(c);
+	if (config_read(s->config_path, s->config_given, c, cause) != 0)
+		goto fail;
+	if (env != NULL && *env != '\0' && config_set(c, "db", env, &why) != 0)
+		goto bad;
+	if (s->flag_db != NULL && config_set(c, "db", s->flag_db, &why) != 0)
+		goto bad;
+	if (s->flag_listen != NULL &&
+	    config_set(c, "listen", s->flag_listen, &why) != 0)
+		goto bad;
+	if (s->flag_plans != NULL &&
+	    config_set(c, "plans", s->flag_plans, &why) != 0)
+		goto bad;
+	return (0);
+bad:
+	*cause = why;
+fail:
+	config_free(c);
+	return (-1);
+}
+
+static void *
+reload_thread(void *arg)
+{
+	struct reload_job	*j = arg;
+	struct diags		 d;
+	char			**paths, *buf = NULL;
+	size_t			 len = 0;
+	int			 n;
+	json_t			*plans;
+	FILE			*f;
+
+	j->cfg_ok = server_read_config(j->s, &j->cfg, &j->cfg_err) == 0;
+	if (j->cfg_ok && *j->cfg.plans != '\0') {
+		if (load_list_dir(j->cfg.plans, &paths, &n, &j->plans_err) == 0) {
+			diags_init(&d);
+			if ((plans = load_read_files(paths, n, &d)) != NULL) {
+				j->plans_json = json_dumps(plans, JSON_COMPACT);
+				j->nplans = n;
+				json_decref(plans);
+			} else {
+				f = open_memstream(&buf, &len);
+				diags_print(&d, f);
+				fclose(f);
+				j->plans_err = buf;
+			}
+			diags_free(&d);
+			load_free_list(paths, n);
+		}
+	}
+	/* A pointer's worth of bytes: written whole (PIPE_BUF). */
+	while (write(j->s->reload_pipe[1], &j, sizeof j) == -1 && errno == EINTR)
+		;
+	return (NULL);
+}
+
+static void
+plans_loaded(PGresult *res, const char *err, void *arg)
+{
+	struct server	*s = arg;
+	char		*buf = NULL;
+	size_t		 len = 0;
+	json_t		*report;
+	FILE		*f;
+
+	(void)s;
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_warnx("重新导入计划失败，数据库中的计划保持不变：%s",
+		    res ? PQresultErrorMessage(res) : err);
+		return;
+	}
+	if ((report = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) == NULL)
+		return;
+	f = open_memstream(&buf, &len);
+	load_print_report(report, f);
+	fclose(f);
+	/* One log line per plan. */
+	for (char *line = strtok(buf, "\n"); line != NULL; line = strtok(NULL, "\n"))
+		log_notice("重新导入计划：%s", line);
+	free(buf);
+	json_decref(report);
+}
+
+static void
+reload_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct server		*s = arg;
+	struct reload_job	*j;
+	const char		*key, *params[2];
+	char			*line, *save = NULL;
+
+	(void)what;
+	if (read(fd, &j, sizeof j) != (ssize_t)sizeof j)
+		return;
+	s->reloading = 0;
+	if (!j->cfg_ok) {
+		log_warnx("重新加载配置失败，继续使用原配置：%s", j->cfg_err);
+	} else {
+		if ((key = config_restart_needed(&s->cfg, &j->cfg)) != NULL) {
+			log_warnx("配置项 %s 的修改须重启 duband 才能生效，暂用原值", key);
+			free(j->cfg.listen);
+			j->cfg.listen = xstrdup(s->cfg.listen);
+			j->cfg.pool_size = s->cfg.pool_size;
+		}
+		config_free(&s->cfg);
+		s->cfg = j->cfg;
+		log_set_verbose(strcmp(s->cfg.log_level, "debug") == 0 ? 2 :
+		    strcmp(s->cfg.log_level, "info") == 0 ? 1 : 0);
+		pool_reconfigure(s->pool, s->cfg.db, s->cfg.queue_max,
+		    s->cfg.query_timeout * 1000);
+		http_apply_limits(s);
+		log_notice("已重新加载配置");
+	}
+	if (j->plans_err != NULL) {
+		for (line = strtok_r(j->plans_err, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			log_warnx("计划文件有误，未重新导入，数据库中的计划保持不变：%s", line);
+	} else if (j->plans_json != NULL) {
+		params[0] = j->plans_json;
+		params[1] = "duband（SIGHUP 重新导入）";
+		if (pool_query(s->pool, LOAD_SQL, 2, params, plans_loaded, s) != 0)
+			log_warnx("数据库不可用，本次未重新导入计划");
+	}
+	free(j->cfg_err);
+	free(j->plans_err);
+	free(j->plans_json);
+	free(j);
+	if (s->reload_again) {
+		s->reload_again = 0;
+		reload_start(s);
+	}
+}
+
+int
+reload_init(struct server *s)
+{
+	if (pipe2(s->reload_pipe, O_CLOEXEC) != 0)
+		return (-1);
+	s->ev_reload = event_new(s->base, s->reload_pipe[0], EV_READ | EV_PERSIST,
+	    reload_done, s);
+	return (event_add(s->ev_reload, NULL));
+}
+
+void
+reload_start(struct server *s)
+{
+	struct reload_job	*j;
+	pthread_t		 t;
+	pthread_attr_t		 attr;
+
+	if (s->reloading) {
+		s->reload_again = 1;
+		return;
+	}
+	log_notice("收到 SIGHUP：重新加载配置和计划");
+	j = xcalloc(1, sizeof *j);
+	j->s = s;
+	s->reloading = 1;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, reload_thread, j) != 0) {
+		log_warn("无法启动重新加载线程");
+		s->reloading = 0;
+		free(j);
+	}
+	pthread_attr_destroy(&attr);
+}

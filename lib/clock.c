@@ -1,0 +1,123 @@
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "xmalloc.h"
+
+#define SHANGHAI_OFFSET	(8 * 3600)
+
+static int	 fixed;		/* DUBAN_NOW is set */
+static time_t	 fixed_at;	/* its value */
+static time_t	 read_at;	/* real time when it was read */
+
+static int
+digits(const char *s, int n, int *out)
+{
+	int	 i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return (-1);
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return (0);
+}
+
+int
+clock_parse(const char *s, time_t *out)
+{
+	struct ymd	 d;
+	int		 hh = 0, mm = 0, ss = 0, oh = 0, om = 0, sign = 1;
+	size_t		 len = strlen(s);
+	const char	*p;
+	long		 days;
+
+	if (len < 10 || digits(s, 4, &d.y) || s[4] != '-' ||
+	    digits(s + 5, 2, &d.m) || s[7] != '-' || digits(s + 8, 2, &d.d) ||
+	    !date_valid(d.y, d.m, d.d))
+		return (-1);
+	p = s + 10;
+	if (*p == 'T' || *p == ' ') {
+		p++;
+		if (digits(p, 2, &hh) || p[2] != ':' || digits(p + 3, 2, &mm))
+			return (-1);
+		p += 5;
+		if (*p == ':') {
+			if (digits(p + 1, 2, &ss))
+				return (-1);
+			p += 3;
+		}
+		if (hh > 23 || mm > 59 || ss > 60)
+			return (-1);
+	}
+	if (*p == 'Z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		sign = *p == '-' ? -1 : 1;
+		if (digits(p + 1, 2, &oh))
+			return (-1);
+		p += 3;
+		if (*p == ':')
+			p++;
+		if (digits(p, 2, &om))
+			return (-1);
+		p += 2;
+	} else if (*p == '\0') {
+		/* No offset: a time in Asia/Shanghai, as everything here. */
+		oh = 8;
+	}
+	if (*p != '\0')
+		return (-1);
+	days = date_to_days(&d);
+	*out = (time_t)(days * 86400 + hh * 3600 + mm * 60 + ss) -
+	    sign * (oh * 3600 + om * 60);
+	return (0);
+}
+
+int
+clock_init(char **cause)
+{
+	const char	*env = getenv("DUBAN_NOW");
+
+	fixed = 0;
+	if (env == NULL || *env == '\0')
+		return (0);
+	if (clock_parse(env, &fixed_at) != 0) {
+		xasprintf(cause, "DUBAN_NOW 的值“%s”不是有效的时间（如 2012-09-20T09:00+08:00）",
+		    env);
+		return (-1);
+	}
+	fixed = 1;
+	read_at = time(NULL);
+	return (0);
+}
+
+time_t
+clock_now(void)
+{
+	if (fixed)
+		return (fixed_at + (time(NULL) - read_at));
+	return (time(NULL));
+}
+
+void
+clock_date(time_t t, struct ymd *out)
+{
+	long	 secs = (long)t + SHANGHAI_OFFSET;
+	long	 days = secs / 86400;
+
+	if (secs % 86400 < 0)
+		days--;
+	date_from_days(days, out);
+}
+
+void
+clock_today(char buf[11])
+{
+	struct ymd	 d;
+
+	clock_date(clock_now(), &d);
+	date_format(&d, buf);
+}
