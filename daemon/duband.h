@@ -66,6 +66,8 @@ struct server {
 	struct event		*ev_reload;	/* a reload thread finished */
 	int			 reload_pipe[2];
 	int			 reloading, reload_again;
+	int			 ready;		/* READY=1 sent */
+	struct event		*ev_ready;	/* sends it if the database is slow */
 };
 
 /* A route: method, path pattern ("/api/v1/tasks/{id}"), who may call. */
@@ -100,11 +102,14 @@ struct req {
 int		 http_start(struct server *);
 void		 http_apply_limits(struct server *);
 void		 http_stop_listening(struct server *);
+/* The address actually bound ("127.0.0.1:43123" when asked for port 0). */
+void		 http_bound_address(struct server *, char *, size_t);
 /* Answers the request (once); records metrics and frees it. */
 void		 http_reply(struct req *, int status, const char *ctype,
 		    const char *body, size_t len);
 void		 http_reply_json(struct req *, int status, const char *json,
 		    const char *etag);
+/* An RFC 7807 answer; extra (may be NULL) is merged in and released. */
 void		 http_problem(struct req *, int status, const char *title,
 		    const char *detail, const char *field, json_t *extra);
 /* 503 with Retry-After: the database is not answering. */

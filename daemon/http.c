@@ -6,7 +6,9 @@
  */
 #include <sys/queue.h>
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,8 +285,10 @@ http_problem(struct req *r, int status, const char *title, const char *detail,
 		json_object_set_new(p, "field", json_string(field));
 	if (r->path != NULL)
 		json_object_set_new(p, "instance", json_string(r->path));
-	if (extra != NULL)
+	if (extra != NULL) {
 		json_object_update(p, extra);
+		json_decref(extra);
+	}
 	text = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	http_reply(r, status, "application/problem+json; charset=utf-8", text,
 	    strlen(text));
@@ -538,7 +542,7 @@ http_start(struct server *s)
 		memmove(host, host + 1, strlen(host));
 		host[strlen(host) - 1] = '\0';
 	}
-	if (port <= 0 || port > 65535 ||
+	if (port < 0 || port > 65535 ||
 	    (s->bound = evhttp_bind_socket_with_handle(s->http, host,
 	    (ev_uint16_t)port)) == NULL) {
 		log_warn("无法在 %s 上监听", s->cfg.listen);
@@ -549,6 +553,32 @@ http_start(struct server *s)
 	s->listening = 1;
 	http_apply_limits(s);
 	return (0);
+}
+
+void
+http_bound_address(struct server *s, char *buf, size_t len)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof ss;
+	char			 host[INET6_ADDRSTRLEN];
+	int			 port;
+
+	if (s->bound == NULL || getsockname(evhttp_bound_socket_get_fd(s->bound),
+	    (struct sockaddr *)&ss, &sl) != 0) {
+		snprintf(buf, len, "%s", s->cfg.listen);
+		return;
+	}
+	if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host,
+		    sizeof host);
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		snprintf(buf, len, "[%s]:%d", host, port);
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host,
+		    sizeof host);
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		snprintf(buf, len, "%s:%d", host, port);
+	}
 }
 
 void

@@ -158,17 +158,46 @@ on_notify(const char *channel, const char *payload, void *arg)
 	}
 }
 
+/*
+ * READY=1 once a database connection is up, so that the first request
+ * after it is served; or after a while without one, so that systemd is
+ * not kept waiting by a database that went away after start-up.
+ */
+static void
+send_ready(struct server *s)
+{
+	char	 addr[128];
+
+	if (s->ready)
+		return;
+	s->ready = 1;
+	http_bound_address(s, addr, sizeof addr);
+	sd_notifyf(0, "READY=1\nSTATUS=listening %s", addr);
+}
+
+static void
+on_ready_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	send_ready(arg);
+}
+
 static void
 on_db_state(int alive, void *arg)
 {
 	static int	 ever;
+	struct server	*s = arg;
 
-	(void)arg;
+	if (alive)
+		send_ready(s);
 	if (alive && !ever)
 		log_info("数据库连接就绪");
 	else if (alive)
 		log_notice("数据库连接已恢复");
 	ever |= alive;
+	/* Also for whoever watches the service: tests wait on it. */
+	sd_notify(0, alive ? "STATUS=database up" : "STATUS=database down");
 	if (alive)
 		return;
 	log_warnx("所有数据库连接都已断开：请求将答 503，连接会自动重试");
@@ -194,7 +223,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		reload_start(s);
+		if (!s->stopping)
+			reload_start(s);
 		return;
 	}
 	if (s->stopping) {
@@ -204,9 +234,9 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	}
 	log_notice("收到 %s：停止接受新请求，处理完进行中的 %d 个请求后退出",
 	    sig == SIGTERM ? "SIGTERM" : "SIGINT", s->inflight);
-	sd_notify(0, "STOPPING=1");
 	s->stopping = 1;
 	http_stop_listening(s);
+	sd_notify(0, "STOPPING=1");
 	tv.tv_sec = s->cfg.shutdown_timeout;
 	tv.tv_usec = 0;
 	s->ev_stop = evtimer_new(s->base, on_stop_timer, s);
@@ -222,6 +252,43 @@ on_watchdog(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	/* Sent from the loop: a stuck loop stops the pings. */
 	sd_notify(0, "WATCHDOG=1");
+}
+
+/* Frees what start-up made, however far it got. */
+static void
+server_free(struct server *s)
+{
+	if (s->pool != NULL)
+		pool_free(s->pool);
+	if (s->bound != NULL)
+		http_stop_listening(s);
+	if (s->http != NULL)
+		evhttp_free(s->http);
+	if (s->ev_hup != NULL) {
+		event_free(s->ev_hup);
+		event_free(s->ev_term);
+		event_free(s->ev_int);
+	}
+	if (s->ev_reload != NULL) {
+		event_free(s->ev_reload);
+		close(s->reload_pipe[0]);
+		close(s->reload_pipe[1]);
+	}
+	if (s->ev_watchdog != NULL)
+		event_free(s->ev_watchdog);
+	if (s->ev_stop != NULL)
+		event_free(s->ev_stop);
+	if (s->ev_ready != NULL)
+		event_free(s->ev_ready);
+	if (s->auth != NULL)
+		auth_free(s->auth);
+	if (s->metrics != NULL)
+		metrics_free(s->metrics);
+	config_free(&s->cfg);
+	if (s->base != NULL)
+		event_base_free(s->base);
+	free(s->config_path);
+	free(s);
 }
 
 int
@@ -242,7 +309,7 @@ main(int argc, char **argv)
 	struct pool_opts	 po;
 	struct timeval		 tv;
 	uint64_t		 wd_usec;
-	char			*cause;
+	char			*cause, addr[128];
 	int			 ch, check = 0, verbose = 0, rc;
 
 	s = xcalloc(1, sizeof *s);
@@ -290,24 +357,32 @@ main(int argc, char **argv)
 	log_init("duband", LOG_MODE_DAEMON, 1);
 	if (server_read_config(s, &s->cfg, &cause) != 0) {
 		log_crit("%s", cause);
+		free(cause);
+		free(s->config_path);
+		free(s);
 		return (EXIT_CONFIG);
 	}
 	set_log_level(&s->cfg, verbose);
 	if (clock_init(&cause) != 0) {
 		log_crit("%s", cause);
-		return (EXIT_CONFIG);
+		free(cause);
+		rc = EXIT_CONFIG;
+		goto out;
 	}
-	if (check)
-		return (check_only(s));
+	if (check) {
+		rc = check_only(s);
+		goto out;
+	}
 	if (*s->cfg.db == '\0') {
 		log_crit("未指定数据库：请在配置文件中写 db，或设置 DUBAN_DB，或使用 --db");
-		return (EXIT_CONFIG);
+		rc = EXIT_CONFIG;
+		goto out;
 	}
 	log_notice("duband %s 启动（libevent %s，libpq %d）", DUBAN_VERSION,
 	    event_get_version(), PQlibVersion());
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = prepare_database(s)) != 0)
-		return (rc);
+		goto out;
 
 	s->started = time(NULL);
 	s->base = event_base_new();
@@ -324,8 +399,10 @@ main(int argc, char **argv)
 	po.state_cb = on_db_state;
 	po.arg = s;
 	s->pool = pool_new(s->base, &po);
-	if (http_start(s) != 0)
-		return (EXIT_UNAVAIL);
+	if (http_start(s) != 0) {
+		rc = EXIT_UNAVAIL;
+		goto out;
+	}
 	if (reload_init(s) != 0)
 		fatal("pipe");
 	s->ev_hup = evsignal_new(s->base, SIGHUP, on_signal, s);
@@ -340,31 +417,18 @@ main(int argc, char **argv)
 		s->ev_watchdog = event_new(s->base, -1, EV_PERSIST, on_watchdog, s);
 		event_add(s->ev_watchdog, &tv);
 	}
-	sd_notifyf(0, "READY=1\nSTATUS=监听 %s", s->cfg.listen);
-	log_notice("正在监听 http://%s", s->cfg.listen);
+	http_bound_address(s, addr, sizeof addr);
+	log_notice("正在监听 http://%s", addr);
+	tv.tv_sec = 10;
+	tv.tv_usec = 0;
+	s->ev_ready = evtimer_new(s->base, on_ready_timer, s);
+	evtimer_add(s->ev_ready, &tv);
 
 	event_base_dispatch(s->base);
 
 	log_notice("duband 已退出");
-	pool_free(s->pool);
-	if (s->bound != NULL)
-		http_stop_listening(s);
-	evhttp_free(s->http);
-	event_free(s->ev_hup);
-	event_free(s->ev_term);
-	event_free(s->ev_int);
-	event_free(s->ev_reload);
-	if (s->ev_watchdog != NULL)
-		event_free(s->ev_watchdog);
-	if (s->ev_stop != NULL)
-		event_free(s->ev_stop);
-	close(s->reload_pipe[0]);
-	close(s->reload_pipe[1]);
-	auth_free(s->auth);
-	metrics_free(s->metrics);
-	config_free(&s->cfg);
-	event_base_free(s->base);
-	free(s->config_path);
-	free(s);
-	return (0);
+	rc = 0;
+out:
+	server_free(s);
+	return (rc);
 }

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "diag.h"
 #include "duband.h"
 #include "load.h"
@@ -92,6 +94,18 @@ reload_thread(void *arg)
 	return (NULL);
 }
 
+/* The reload is over: tell systemd (and anyone waiting), maybe go again. */
+static void
+reload_finished(struct server *s)
+{
+	s->reloading = 0;
+	sd_notify(0, "READY=1\nSTATUS=reloaded");
+	if (s->reload_again && !s->stopping) {
+		s->reload_again = 0;
+		reload_start(s);
+	}
+}
+
 static void
 plans_loaded(PGresult *res, const char *err, void *arg)
 {
@@ -101,14 +115,16 @@ plans_loaded(PGresult *res, const char *err, void *arg)
 	json_t		*report;
 	FILE		*f;
 
-	(void)s;
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_warnx("重新导入计划失败，数据库中的计划保持不变：%s",
 		    res ? PQresultErrorMessage(res) : err);
+		reload_finished(s);
 		return;
 	}
-	if ((report = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) == NULL)
+	if ((report = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) == NULL) {
+		reload_finished(s);
 		return;
+	}
 	f = open_memstream(&buf, &len);
 	load_print_report(report, f);
 	fclose(f);
@@ -117,6 +133,7 @@ plans_loaded(PGresult *res, const char *err, void *arg)
 		log_notice("重新导入计划：%s", line);
 	free(buf);
 	json_decref(report);
+	reload_finished(s);
 }
 
 static void
@@ -126,11 +143,11 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	struct reload_job	*j;
 	const char		*key, *params[2];
 	char			*line, *save = NULL;
+	int			 queued;
 
 	(void)what;
 	if (read(fd, &j, sizeof j) != (ssize_t)sizeof j)
 		return;
-	s->reloading = 0;
 	if (!j->cfg_ok) {
 		log_warnx("重新加载配置失败，继续使用原配置：%s", j->cfg_err);
 	} else {
@@ -149,6 +166,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		http_apply_limits(s);
 		log_notice("已重新加载配置");
 	}
+	queued = 0;
 	if (j->plans_err != NULL) {
 		for (line = strtok_r(j->plans_err, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save))
@@ -156,17 +174,17 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	} else if (j->plans_json != NULL) {
 		params[0] = j->plans_json;
 		params[1] = "duband（SIGHUP 重新导入）";
-		if (pool_query(s->pool, LOAD_SQL, 2, params, plans_loaded, s) != 0)
+		if (pool_query(s->pool, LOAD_SQL, 2, params, plans_loaded, s) == 0)
+			queued = 1;
+		else
 			log_warnx("数据库不可用，本次未重新导入计划");
 	}
 	free(j->cfg_err);
 	free(j->plans_err);
 	free(j->plans_json);
 	free(j);
-	if (s->reload_again) {
-		s->reload_again = 0;
-		reload_start(s);
-	}
+	if (!queued)
+		reload_finished(s);
 }
 
 int
@@ -191,6 +209,7 @@ reload_start(struct server *s)
 		return;
 	}
 	log_notice("收到 SIGHUP：重新加载配置和计划");
+	sd_notify(0, "RELOADING=1");
 	j = xcalloc(1, sizeof *j);
 	j->s = s;
 	s->reloading = 1;

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -299,4 +302,277 @@ t_write_file(const char *path, const char *data, size_t len)
 
 	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
 		t_fatal("write %s: %s", path, strerror(errno));
+}
+
+/* ---------------------------------------------------------------- */
+/* duband */
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <curl/curl.h>
+
+static struct t_daemon *running_daemon;
+
+static void
+kill_running(void)
+{
+	if (running_daemon != NULL && running_daemon->pid > 0) {
+		kill(running_daemon->pid, SIGKILL);
+		waitpid(running_daemon->pid, NULL, 0);
+		running_daemon->pid = 0;
+	}
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof sin;
+	int			 fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
+		t_fatal("bind: %s", strerror(errno));
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return (port);
+}
+
+void
+t_daemon_wait_notify(struct t_daemon *d, const char *want)
+{
+	char		 buf[4096];
+	ssize_t		 n;
+	struct timeval	 tv = { 60, 0 };
+	char		*log;
+
+	setsockopt(d->notify, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	for (;;) {
+		n = recv(d->notify, buf, sizeof buf - 1, 0);
+		if (n < 0) {
+			log = t_daemon_log(d);
+			cr_log_error("%s", log);
+			free(log);
+			t_fatal("duband sent no %s within 60 s (its log is above)", want);
+		}
+		buf[n] = '\0';
+		if (strstr(buf, want) != NULL)
+			return;
+	}
+}
+
+void
+t_daemon_spawn(struct t_daemon *d, const char *db, const char *const *args,
+    const char *const *env)
+{
+	struct sockaddr_un	 sun;
+	char			 listen[64];
+	const char		*argv[32];
+	int			 n = 0, i, fd;
+
+	memset(d, 0, sizeof *d);
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", free_port());
+	snprintf(d->url, sizeof d->url, "http://%s", listen);
+	d->log = xprintf("%s/duband-%d.log", t_tmpdir(), getpid());
+	d->notify_path = xprintf("%s/notify-%d", t_tmpdir(), getpid());
+	unlink(d->notify_path);
+	d->notify = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", d->notify_path);
+	if (bind(d->notify, (struct sockaddr *)&sun, sizeof sun) != 0)
+		t_fatal("bind %s: %s", d->notify_path, strerror(errno));
+
+	argv[n++] = DUBAN_DAEMON;
+	argv[n++] = "--config";
+	argv[n++] = "/dev/null";
+	argv[n++] = "--listen";
+	argv[n++] = listen;
+	for (i = 0; args != NULL && args[i] != NULL; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	if ((d->pid = fork()) == -1)
+		t_fatal("fork: %s", strerror(errno));
+	if (d->pid == 0) {
+		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+		dup2(fd, 2);
+		dup2(fd, 1);
+		setenv("DUBAN_DB", db, 1);
+		setenv("NOTIFY_SOCKET", d->notify_path, 1);
+		for (i = 0; env != NULL && env[i] != NULL; i++)
+			putenv((char *)env[i]);
+		execv(DUBAN_DAEMON, (char *const *)argv);
+		_exit(127);
+	}
+	running_daemon = d;
+	atexit(kill_running);
+}
+
+void
+t_daemon_start(struct t_daemon *d, const char *db, const char *const *args,
+    const char *const *env)
+{
+	t_daemon_spawn(d, db, args, env);
+	t_daemon_wait_notify(d, "READY=1");
+}
+
+void
+t_daemon_kill(struct t_daemon *d, int sig)
+{
+	if (d->pid > 0)
+		kill(d->pid, sig);
+}
+
+int
+t_daemon_wait(struct t_daemon *d)
+{
+	int	 status;
+
+	if (d->pid <= 0)
+		return (-1);
+	while (waitpid(d->pid, &status, 0) == -1 && errno == EINTR)
+		;
+	d->pid = 0;
+	running_daemon = NULL;
+	return (WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+void
+t_daemon_stop(struct t_daemon *d)
+{
+	int	 rc;
+	char	*log;
+
+	if (d->pid > 0) {
+		t_daemon_kill(d, SIGTERM);
+		if ((rc = t_daemon_wait(d)) != 0) {
+			log = t_daemon_log(d);
+			cr_log_error("%s", log);
+			free(log);
+			t_fatal("duband exited %d (its log is above)", rc);
+		}
+	}
+	close(d->notify);
+	unlink(d->notify_path);
+	free(d->notify_path);
+	free(d->log);
+	d->notify_path = d->log = NULL;
+}
+
+char *
+t_daemon_log(struct t_daemon *d)
+{
+	return (t_read_file(d->log, NULL));
+}
+
+/* ---------------------------------------------------------------- */
+/* HTTP */
+
+struct t_sink {
+	char	*buf;
+	size_t	 len;
+};
+
+static size_t
+t_collect(char *p, size_t size, size_t n, void *arg)
+{
+	struct t_sink	*s = arg;
+
+	s->buf = xreallocarray(s->buf, s->len + size * n + 1, 1);
+	memcpy(s->buf + s->len, p, size * n);
+	s->len += size * n;
+	s->buf[s->len] = '\0';
+	return (size * n);
+}
+
+void
+t_http(struct t_http *h, const char *method, const char *url,
+    const char *token, const char *body, const char *extra)
+{
+	CURL			*c = curl_easy_init();
+	struct curl_slist	*hdr = NULL;
+	struct t_sink		 b = { xstrdup(""), 0 }, hh = { xstrdup(""), 0 };
+	char			*auth = NULL;
+	CURLcode		 rc;
+
+	if (token != NULL) {
+		auth = xprintf("Authorization: Bearer %s", token);
+		hdr = curl_slist_append(hdr, auth);
+	}
+	if (extra != NULL)
+		hdr = curl_slist_append(hdr, extra);
+	hdr = curl_slist_append(hdr, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, t_collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, t_collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hh);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (body != NULL)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	rc = curl_easy_perform(c);
+	h->status = 0;
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h->status);
+	h->body = b.buf;
+	h->headers = hh.buf;
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	free(auth);
+}
+
+void
+t_http_free(struct t_http *h)
+{
+	free(h->body);
+	free(h->headers);
+	h->body = h->headers = NULL;
+}
+
+char *
+t_http_header(const struct t_http *h, const char *name)
+{
+	const char	*p = h->headers;
+	size_t		 n = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			return (xstrndup(p, strcspn(p, "\r\n")));
+		}
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return (NULL);
+}
+
+char *
+t_token(const char *db, const char *role, const char *office)
+{
+	const char	*args[] = { "token", "create", "--quiet", "--role", role,
+	    office ? "--office" : NULL, office, NULL };
+	struct t_run	 r;
+	char		*tok;
+
+	t_cli(&r, db, args);
+	if (r.status != 0)
+		t_fatal("token create: %s", r.err);
+	tok = xstrndup(r.out, strcspn(r.out, "\n"));
+	t_run_free(&r);
+	return (tok);
 }

@@ -69,3 +69,55 @@ void		 t_write_file(const char *path, const char *data, size_t len);
 extern const char *const t_plan_files[];
 
 #endif
+
+/* ---------------------------------------------------------------- */
+/* duband, started for a test, and HTTP to it. */
+
+struct t_daemon {
+	pid_t	 pid;
+	char	 url[96];	/* http://127.0.0.1:PORT */
+	char	*log;		/* path of its stderr */
+	int	 notify;	/* our end of its NOTIFY_SOCKET */
+	char	*notify_path;
+};
+
+/*
+ * Starts duband on a free loopback port against db, with extra
+ * arguments (NULL-terminated, may be NULL) and environment settings
+ * ("KEY=VALUE", NULL-terminated, may be NULL).  Returns when it has sent
+ * READY=1, as systemd would see it.
+ */
+void	 t_daemon_start(struct t_daemon *, const char *db,
+	    const char *const *args, const char *const *env);
+/* The same, without waiting for READY=1 (for a start that must fail). */
+void	 t_daemon_spawn(struct t_daemon *, const char *db,
+	    const char *const *args, const char *const *env);
+/* Waits for the next sd_notify message containing want; fails after 60 s. */
+void	 t_daemon_wait_notify(struct t_daemon *, const char *want);
+/* Sends a signal. */
+void	 t_daemon_kill(struct t_daemon *, int sig);
+/* Waits for it to exit; returns its exit status (128 + signal if killed). */
+int	 t_daemon_wait(struct t_daemon *);
+/* Stops it (SIGTERM) if running and cleans up; fails if it exits non-zero. */
+void	 t_daemon_stop(struct t_daemon *);
+/* Everything it has logged so far. */
+char	*t_daemon_log(struct t_daemon *);
+
+struct t_http {
+	long	 status;
+	char	*body;
+	char	*headers;	/* raw response headers */
+};
+
+/*
+ * One request.  token may be NULL; body may be NULL; extra is a header
+ * line ("If-Match: \"2\"") or NULL.
+ */
+void	 t_http(struct t_http *, const char *method, const char *url,
+	    const char *token, const char *body, const char *extra);
+void	 t_http_free(struct t_http *);
+/* A response header's value (allocated), or NULL. */
+char	*t_http_header(const struct t_http *, const char *name);
+
+/* Creates a token with the CLI; returns it. */
+char	*t_token(const char *db, const char *role, const char *office);
