@@ -39,6 +39,7 @@ extern const struct cmd_entry cmd_plan_check_entry;
 extern const struct cmd_entry cmd_plan_load_entry;
 extern const struct cmd_entry cmd_plan_list_entry;
 extern const struct cmd_entry cmd_task_list_entry;
+extern const struct cmd_entry cmd_task_show_entry;
 extern const struct cmd_entry cmd_token_create_entry;
 extern const struct cmd_entry cmd_token_list_entry;
 extern const struct cmd_entry cmd_token_revoke_entry;

@@ -20,6 +20,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_plan_load_entry,
 	&cmd_plan_list_entry,
 	&cmd_task_list_entry,
+	&cmd_task_show_entry,
 	&cmd_milestone_update_entry,
 	&cmd_target_set_entry,
 	&cmd_token_create_entry,

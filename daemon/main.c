@@ -335,23 +335,32 @@ main(int argc, char **argv)
 			break;
 		case 'e':
 			config_write_example(stdout);
+			free(s->config_path);
+			free(s);
 			return (0);
 		case 'v':
 			verbose++;
 			break;
 		case 'h':
-			usage(stdout);
-			return (0);
 		case 'V':
-			printf("duband %s\n", DUBAN_VERSION);
+			if (ch == 'h')
+				usage(stdout);
+			else
+				printf("duband %s\n", DUBAN_VERSION);
+			free(s->config_path);
+			free(s);
 			return (0);
 		default:
 			usage(stderr);
+			free(s->config_path);
+			free(s);
 			return (EXIT_USAGE);
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
+		free(s->config_path);
+		free(s);
 		return (EXIT_USAGE);
 	}
 	log_init("duband", LOG_MODE_DAEMON, 1);

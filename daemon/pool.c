@@ -173,7 +173,7 @@ set_alive(struct pool *p, int delta)
 	int	 was = p->alive;
 
 	p->alive += delta;
-	if ((was == 0) != (p->alive == 0) && p->state_cb != NULL)
+	if ((was == 0) != (p->alive == 0) && p->state_cb != NULL && !p->freeing)
 		p->state_cb(p->alive, p->arg);
 }
 

@@ -18,8 +18,9 @@ is_root() { [ "$(id -u)" = 0 ]; }
 DUBAN_PACKAGES=(
 	cmake gcc make pkg-config
 	libyaml-dev libpq-dev libevent-dev libjansson-dev libssl-dev
-	libcriterion-dev
+	libcriterion-dev libsystemd-dev libcurl4-openssl-dev
 	postgresql-15 postgresql-client-15
+	curl systemd
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.
@@ -165,4 +166,19 @@ setup() {
 	export DUBAN_DB
 	"$DUBAN_ROOT/build/cli/duban" db migrate
 	"$DUBAN_ROOT/build/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml
+}
+
+# token_file ROLE [OFFICE]: a token kept in var/tokens, made on first use
+# and remade if it was revoked.  Prints the file's path.
+token_file() {
+	local role=$1 office=${2:-} name file
+	name=${office:-$role}
+	file=$DUBAN_ROOT/var/tokens/$name.token
+	mkdir -p "$DUBAN_ROOT/var/tokens"
+	chmod 700 "$DUBAN_ROOT/var/tokens"
+	if [ ! -s "$file" ] || ! "$DUBAN_ROOT/build/cli/duban" token verify <"$file" >/dev/null; then
+		(umask 077 && "$DUBAN_ROOT/build/cli/duban" token create --quiet --role "$role" \
+			${office:+--office "$office"} >"$file")
+	fi
+	printf '%s\n' "$file"
 }
