@@ -161,39 +161,37 @@ static void
 patched(PGresult *res, const char *err, void *arg)
 {
 	struct req	*r = arg;
-	json_t		*out, *body, *cur;
+	json_t		*out, *cur;
 	json_error_t	 jerr;
-	char		*text, etag[32];
+	char		 etag[32];
 	const char	*title, *detail, *field;
 	int		 status;
 
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1) {
 		http_db_error(r, res, err);
 		return;
 	}
-	if ((out = json_loads(PQgetvalue(res, 0, 0), 0, &jerr)) == NULL) {
+	status = atoi(PQgetvalue(res, 0, 0));
+	if (status == 200) {
+		/* The new object, as the database built it: sent as it is. */
+		snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 2));
+		http_reply_json(r, 200, PQgetvalue(res, 0, 1), etag);
+		return;
+	}
+	if ((out = json_loads(PQgetvalue(res, 0, 1), 0, &jerr)) == NULL) {
 		http_problem(r, 500, "服务器内部错误", "无法解析数据库的应答", NULL, NULL);
 		return;
 	}
-	status = (int)json_integer_value(json_object_get(out, "status"));
-	if (status == 200) {
-		body = json_object_get(out, "body");
-		snprintf(etag, sizeof etag, "\"%lld\"", (long long)json_integer_value(
-		    json_object_get(body, "version")));
-		text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		http_reply_json(r, 200, text, etag);
-		free(text);
-	} else {
-		title = json_string_value(json_object_get(out, "title"));
-		detail = json_string_value(json_object_get(out, "detail"));
-		field = json_string_value(json_object_get(out, "field"));
-		cur = json_object_get(out, "current");
-		if (status == 401)
-			evhttp_add_header(evhttp_request_get_output_headers(r->ev),
-			    "WWW-Authenticate", "Bearer realm=\"duban\"");
-		http_problem(r, status, title ? title : "请求失败", detail, field,
-		    cur ? json_pack("{s:O}", "current", cur) : NULL);
-	}
+	title = json_string_value(json_object_get(out, "title"));
+	detail = json_string_value(json_object_get(out, "detail"));
+	field = json_string_value(json_object_get(out, "field"));
+	cur = json_object_get(out, "current");
+	if (status == 401)
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
+		    "WWW-Authenticate", "Bearer realm=\"duban\"");
+	http_problem(r, status, title ? title : "请求失败", detail, field,
+	    cur ? json_pack("{s:O}", "current", cur) : NULL);
 	json_decref(out);
 }
 

@@ -35,6 +35,8 @@ static const struct config_entry {
 	  "info", 0, 0, "日志级别：notice、info 或 debug" },
 	{ "pool_size", CT_INT, offsetof(struct config, pool_size), CF_RESTART,
 	  "4", 1, 64, "数据库连接池大小" },
+	{ "pipeline_depth", CT_INT, offsetof(struct config, pipeline_depth), CF_RESTART,
+	  "4", 1, 64, "每个数据库连接上同时进行的查询数（libpq 流水线模式）；1 为不用流水线" },
 	{ "queue_max", CT_INT, offsetof(struct config, queue_max), 0,
 	  "1024", 1, 100000, "等待数据库连接的查询上限；超出则答 503" },
 	{ "max_connections", CT_INT, offsetof(struct config, max_connections), 0,

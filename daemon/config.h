@@ -18,6 +18,7 @@ struct config {
 	char	*web_root;		/* static pages, or "" */
 	char	*log_level;		/* notice, info, debug */
 	int	 pool_size;
+	int	 pipeline_depth;
 	int	 queue_max;
 	int	 max_connections;
 	int	 max_body;

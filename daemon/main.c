@@ -394,7 +394,20 @@ main(int argc, char **argv)
 		goto out;
 
 	s->started = time(NULL);
-	s->base = event_base_new();
+	/*
+	 * With the changelist, epoll_ctl calls are coalesced until the next
+	 * epoll_wait: evhttp enables and disables a connection's events
+	 * several times per request.
+	 */
+	{
+		struct event_config *ec = event_config_new();
+
+		event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+		s->base = event_base_new_with_config(ec);
+		event_config_free(ec);
+		if (s->base == NULL)
+			s->base = event_base_new();
+	}
 	s->metrics = metrics_new();
 	s->auth = auth_new();
 	memset(&po, 0, sizeof po);
@@ -402,6 +415,7 @@ main(int argc, char **argv)
 	po.size = s->cfg.pool_size;
 	po.queue_max = s->cfg.queue_max;
 	po.query_timeout_ms = s->cfg.query_timeout * 1000;
+	po.pipeline_depth = s->cfg.pipeline_depth;
 	po.application_name = "duband";
 	po.setup_sql = "LISTEN duban_tokens";
 	po.notify_cb = on_notify;

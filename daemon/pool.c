@@ -33,8 +33,7 @@ enum conn_state {
 	C_RESOLVING,	/* evdns lookup of the host name */
 	C_CONNECTING,	/* PQconnectPoll */
 	C_SETUP,	/* running setup_sql */
-	C_IDLE,
-	C_BUSY
+	C_READY		/* in pipeline mode, ninflight queries sent */
 };
 
 struct pconn {
@@ -42,10 +41,20 @@ struct pconn {
 	int			 idx;
 	enum conn_state		 state;
 	PGconn			*pg;
+	/*
+	 * While connecting, io is re-armed on the current socket after every
+	 * PQconnectPoll step.  Once connected the socket is fixed: io then
+	 * stays armed for reading (EV_PERSIST) and wr is added only while
+	 * libpq has data it could not send, so a query costs no epoll_ctl.
+	 */
 	struct event		*io;
+	struct event		*wr;
+	int			 steady;
 	struct event		*timer;		/* reconnect, connect or query timeout */
-	struct pq_query		*q;		/* in flight */
-	PGresult		*res;
+	struct pq_queue		 inflight;	/* sent, in order */
+	int			 ninflight;
+	int			 dirty;		/* sent since the last flush */
+	PGresult		*res;		/* the head query's result so far */
 	int			 backoff_ms;
 	struct evdns_getaddrinfo_request *dns;
 };
@@ -67,6 +76,8 @@ struct pool {
 	int			 queued;
 	int			 queue_max;
 	int			 timeout_ms;
+	int			 depth;		/* queries in flight per connection */
+	struct event		*kick;		/* dispatch, once per loop turn */
 	int			 freeing;
 	unsigned long long	 queries, failures, reconnects;
 };
@@ -112,6 +123,7 @@ ms_tv(int ms)
 
 static void	io_cb(evutil_socket_t, short, void *);
 
+/* Connecting: wait for what PQconnectPoll asked, on its current socket. */
 static void
 arm(struct pconn *c, short what)
 {
@@ -120,7 +132,21 @@ arm(struct pconn *c, short what)
 	event_add(c->io, NULL);
 }
 
-/* After sending: read always, and write while libpq has data queued. */
+/* Connected: read for as long as the connection lives. */
+static void
+arm_steady(struct pconn *c)
+{
+	if (c->steady)
+		return;
+	event_del(c->io);
+	event_assign(c->io, c->pool->base, PQsocket(c->pg), EV_READ | EV_PERSIST,
+	    io_cb, c);
+	event_assign(c->wr, c->pool->base, PQsocket(c->pg), EV_WRITE, io_cb, c);
+	event_add(c->io, NULL);
+	c->steady = 1;
+}
+
+/* After sending: wait to write only while libpq has data queued. */
 static int
 arm_flush(struct pconn *c)
 {
@@ -128,7 +154,8 @@ arm_flush(struct pconn *c)
 
 	if (r == -1)
 		return (-1);
-	arm(c, r == 1 ? EV_READ | EV_WRITE : EV_READ);
+	if (r == 1)
+		event_add(c->wr, NULL);
 	return (0);
 }
 
@@ -144,13 +171,9 @@ drain_notifies(struct pconn *c)
 	}
 }
 
-/*
- * Reads what arrived.  Returns 1 when the statement in flight is done
- * (its result in c->res), 0 when more is to come, -1 on a broken
- * connection.
- */
+/* Setup: reads the single statement's result; 1 when done, -1 broken. */
 static int
-read_results(struct pconn *c)
+read_setup(struct pconn *c)
 {
 	PGresult	*r;
 
@@ -160,7 +183,6 @@ read_results(struct pconn *c)
 	while (!PQisBusy(c->pg)) {
 		if ((r = PQgetResult(c->pg)) == NULL)
 			return (1);
-		/* One statement, one result; keep the last if there are more. */
 		PQclear(c->res);
 		c->res = r;
 	}
@@ -189,32 +211,86 @@ fail_queue(struct pool *p, const char *why)
 	}
 }
 
+/* The oldest query in flight has the connection's query timer. */
 static void
-send_query(struct pconn *c, struct pq_query *q)
+restart_timer(struct pconn *c)
 {
 	struct timeval	 tv = ms_tv(c->pool->timeout_ms);
 
+	evtimer_del(c->timer);
+	if (c->ninflight > 0)
+		evtimer_add(c->timer, &tv);
+}
+
+/*
+ * Sends a query in pipeline mode, followed by its own sync, so that it is
+ * its own transaction and an error in it does not touch the next one.
+ * Not flushed yet: dispatch() flushes each connection once.
+ */
+static int
+send_query(struct pconn *c, struct pq_query *q)
+{
 	if (!PQsendQueryParams(c->pg, q->sql, q->n, NULL,
-	    (const char *const *)q->params, NULL, NULL, 0)) {
-		/* Not sent: its fate is known, so it may wait for another. */
-		TAILQ_INSERT_HEAD(&c->pool->queue, q, entry);
-		c->pool->queued++;
-		conn_fail(c, PQerrorMessage(c->pg));
-		return;
+	    (const char *const *)q->params, NULL, NULL, 0) ||
+	    !PQpipelineSync(c->pg))
+		return (-1);
+	TAILQ_INSERT_TAIL(&c->inflight, q, entry);
+	if (++c->ninflight == 1)
+		restart_timer(c);
+	c->dirty = 1;
+	return (0);
+}
+
+/*
+ * Reads the results that arrived, delivering each query's when its sync
+ * comes back.  Returns -1 on a broken connection.
+ */
+static int
+read_results(struct pconn *c)
+{
+	struct pool	*p = c->pool;
+	struct pq_query	*q;
+	PGresult	*r, *res;
+
+	if (!PQconsumeInput(c->pg))
+		return (-1);
+	drain_notifies(c);
+	while (c->ninflight > 0 && !PQisBusy(c->pg)) {
+		if ((r = PQgetResult(c->pg)) == NULL)
+			continue;	/* end of one query's results; its sync follows */
+		if (PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+			/* One statement, one result; keep the last if more. */
+			PQclear(c->res);
+			c->res = r;
+			continue;
+		}
+		PQclear(r);
+		q = TAILQ_FIRST(&c->inflight);
+		TAILQ_REMOVE(&c->inflight, q, entry);
+		c->ninflight--;
+		res = c->res;
+		c->res = NULL;
+		restart_timer(c);
+		/* The callback may queue more: the kick dispatches them. */
+		deliver(p, q, res, res == NULL ? "数据库没有返回结果" : NULL);
+		PQclear(res);
 	}
-	c->q = q;
-	c->state = C_BUSY;
-	evtimer_add(c->timer, &tv);
-	if (arm_flush(c) != 0)
-		conn_fail(c, PQerrorMessage(c->pg));
+	if (PQstatus(c->pg) == CONNECTION_BAD)
+		return (-1);
+	return (0);
 }
 
 static void
-became_idle(struct pconn *c)
+became_ready(struct pconn *c)
 {
-	c->state = C_IDLE;
+	c->state = C_READY;
 	evtimer_del(c->timer);
-	arm(c, EV_READ);
+	if (!PQenterPipelineMode(c->pg)) {
+		conn_fail(c, PQerrorMessage(c->pg));
+		return;
+	}
+	set_alive(c->pool, 1);
+	dispatch(c->pool);
 }
 
 static void
@@ -223,8 +299,6 @@ io_cb(evutil_socket_t fd, short what, void *arg)
 	struct pconn		*c = arg;
 	struct pool		*p = c->pool;
 	PostgresPollingStatusType st;
-	struct pq_query		*q;
-	PGresult		*res;
 	int			 r;
 
 	(void)fd;
@@ -240,10 +314,9 @@ io_cb(evutil_socket_t fd, short what, void *arg)
 		else {
 			PQsetnonblocking(c->pg, 1);
 			c->backoff_ms = BACKOFF_MIN_MS;
+			arm_steady(c);
 			if (p->setup_sql == NULL) {
-				became_idle(c);
-				set_alive(p, 1);
-				dispatch(p);
+				became_ready(c);
 				return;
 			}
 			c->state = C_SETUP;
@@ -253,11 +326,12 @@ io_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		return;
 	case C_SETUP:
-		if ((what & EV_WRITE) && arm_flush(c) != 0) {
-			conn_fail(c, PQerrorMessage(c->pg));
+		if (what & EV_WRITE) {
+			if (arm_flush(c) != 0)
+				conn_fail(c, PQerrorMessage(c->pg));
 			return;
 		}
-		if ((r = read_results(c)) == -1)
+		if ((r = read_setup(c)) == -1)
 			conn_fail(c, PQerrorMessage(c->pg));
 		else if (r == 1) {
 			if (PQresultStatus(c->res) != PGRES_COMMAND_OK &&
@@ -267,46 +341,22 @@ io_cb(evutil_socket_t fd, short what, void *arg)
 			}
 			PQclear(c->res);
 			c->res = NULL;
-			became_idle(c);
-			set_alive(p, 1);
-			dispatch(p);
+			became_ready(c);
 		}
 		return;
-	case C_IDLE:
-		/* Notifications, or the server closing the connection. */
-		if (!PQconsumeInput(c->pg) || PQstatus(c->pg) == CONNECTION_BAD) {
-			conn_fail(c, PQerrorMessage(c->pg));
-			return;
-		}
-		drain_notifies(c);
-		arm(c, EV_READ);
-		return;
-	case C_BUSY:
-		if ((what & EV_WRITE) && (r = PQflush(c->pg)) != 0) {
-			if (r == -1)
+	case C_READY:
+		if (what & EV_WRITE) {
+			if ((r = PQflush(c->pg)) == -1)
 				conn_fail(c, PQerrorMessage(c->pg));
-			else
-				arm(c, EV_READ | EV_WRITE);
-			if (r == -1 || !(what & EV_READ))
-				return;
+			else if (r == 1)
+				event_add(c->wr, NULL);
+			return;
 		}
-		if ((r = read_results(c)) == -1) {
+		/* Results, notifications, or the server closing on us. */
+		if (read_results(c) != 0)
 			conn_fail(c, PQerrorMessage(c->pg));
-			return;
-		}
-		if (r == 0) {
-			arm(c, EV_READ);
-			return;
-		}
-		q = c->q;
-		res = c->res;
-		c->q = NULL;
-		c->res = NULL;
-		became_idle(c);
-		/* The callback may queue more; this connection is free for it. */
-		deliver(p, q, res, NULL);
-		PQclear(res);
-		dispatch(p);
+		else if (!TAILQ_EMPTY(&p->queue))
+			dispatch(p);
 		return;
 	case C_DOWN:
 	case C_RESOLVING:
@@ -329,7 +379,7 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	case C_DOWN:
 		conn_start(c);
 		break;
-	case C_BUSY:
+	case C_READY:
 		snprintf(msg, sizeof msg, "查询超时（%d 毫秒）", c->pool->timeout_ms);
 		conn_fail(c, msg);
 		break;
@@ -426,8 +476,9 @@ conn_fail(struct pconn *c, const char *why)
 {
 	struct pool	*p = c->pool;
 	struct timeval	 tv;
-	struct pq_query	*q = c->q;
-	int		 was_alive = c->state == C_IDLE || c->state == C_BUSY;
+	struct pq_queue	 lost;
+	struct pq_query	*q;
+	int		 was_alive = c->state == C_READY;
 	char		*msg = xstrdup(why ? why : "");
 
 	msg[strcspn(msg, "\n")] = '\0';
@@ -438,13 +489,18 @@ conn_fail(struct pconn *c, const char *why)
 		c->dns = NULL;
 	}
 	event_del(c->io);
+	event_del(c->wr);
+	c->steady = 0;
 	evtimer_del(c->timer);
 	PQclear(c->res);
 	c->res = NULL;
 	if (c->pg != NULL)
 		PQfinish(c->pg);
 	c->pg = NULL;
-	c->q = NULL;
+	TAILQ_INIT(&lost);
+	TAILQ_CONCAT(&lost, &c->inflight, entry);
+	c->ninflight = 0;
+	c->dirty = 0;
 	c->state = C_DOWN;
 	if (!p->freeing) {
 		tv = ms_tv(c->backoff_ms);
@@ -454,8 +510,12 @@ conn_fail(struct pconn *c, const char *why)
 	}
 	if (was_alive)
 		set_alive(p, -1);
-	if (q != NULL)
-		deliver(p, q, NULL, "数据库连接中断，结果未知");
+	/* Sent: their fate is unknown, so they are not retried. */
+	while ((q = TAILQ_FIRST(&lost)) != NULL) {
+		TAILQ_REMOVE(&lost, q, entry);
+		deliver(p, q, NULL, strncmp(msg, "查询超时", strlen("查询超时")) == 0 ?
+		    msg : "数据库连接中断，结果未知");
+	}
 	if (p->alive == 0)
 		fail_queue(p, "数据库不可用");
 	free(msg);
@@ -463,20 +523,55 @@ conn_fail(struct pconn *c, const char *why)
 
 /* ---------------------------------------------------------------- */
 
+/*
+ * Gives waiting queries to connections: the least loaded first, up to
+ * depth in flight on each, then flushes each connection once.  Queries
+ * that arrive in one loop turn thus travel together.
+ */
 static void
 dispatch(struct pool *p)
 {
 	struct pq_query	*q;
-	int		 i;
+	struct pconn	*c, *best;
+	int		 i, r;
 
-	for (i = 0; i < p->size && !TAILQ_EMPTY(&p->queue); i++) {
-		if (p->conns[i].state != C_IDLE)
-			continue;
-		q = TAILQ_FIRST(&p->queue);
+	while ((q = TAILQ_FIRST(&p->queue)) != NULL) {
+		best = NULL;
+		for (i = 0; i < p->size; i++) {
+			c = &p->conns[i];
+			if (c->state == C_READY && c->ninflight < p->depth &&
+			    (best == NULL || c->ninflight < best->ninflight))
+				best = c;
+		}
+		if (best == NULL)
+			break;
 		TAILQ_REMOVE(&p->queue, q, entry);
 		p->queued--;
-		send_query(&p->conns[i], q);
+		if (send_query(best, q) != 0) {
+			/* Not sent: its fate is known, it may wait for another. */
+			TAILQ_INSERT_HEAD(&p->queue, q, entry);
+			p->queued++;
+			conn_fail(best, PQerrorMessage(best->pg));
+		}
 	}
+	for (i = 0; i < p->size; i++) {
+		c = &p->conns[i];
+		if (c->state != C_READY || !c->dirty)
+			continue;
+		c->dirty = 0;
+		if ((r = PQflush(c->pg)) == -1)
+			conn_fail(c, PQerrorMessage(c->pg));
+		else if (r == 1)
+			event_add(c->wr, NULL);
+	}
+}
+
+static void
+kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	dispatch(arg);
 }
 
 /* A host name that needs a lookup: not a socket directory, not numeric. */
@@ -526,7 +621,9 @@ pool_new(struct event_base *base, const struct pool_opts *o)
 	p->size = o->size;
 	p->queue_max = o->queue_max;
 	p->timeout_ms = o->query_timeout_ms;
+	p->depth = o->pipeline_depth > 0 ? o->pipeline_depth : 1;
 	TAILQ_INIT(&p->queue);
+	p->kick = event_new(base, -1, 0, kick_cb, p);
 	p->conns = xcalloc((size_t)p->size, sizeof *p->conns);
 	for (i = 0; i < p->size; i++) {
 		struct pconn *c = &p->conns[i];
@@ -534,7 +631,9 @@ pool_new(struct event_base *base, const struct pool_opts *o)
 		c->pool = p;
 		c->idx = i;
 		c->backoff_ms = BACKOFF_MIN_MS;
+		TAILQ_INIT(&c->inflight);
 		c->io = event_new(base, -1, 0, io_cb, c);
+		c->wr = event_new(base, -1, 0, io_cb, c);
 		c->timer = evtimer_new(base, timer_cb, c);
 		conn_start(c);
 	}
@@ -548,7 +647,8 @@ pool_query(struct pool *p, const char *sql, int n, const char *const *params,
 	struct pq_query	*q;
 	int		 i;
 
-	if (p->freeing || p->alive == 0 || p->queued >= p->queue_max)
+	if (p->freeing || p->alive == 0 ||
+	    p->queued >= p->queue_max + p->depth * p->size)
 		return (-1);
 	q = xcalloc(1, sizeof *q);
 	q->sql = xstrdup(sql);
@@ -560,7 +660,9 @@ pool_query(struct pool *p, const char *sql, int n, const char *const *params,
 	q->arg = arg;
 	TAILQ_INSERT_TAIL(&p->queue, q, entry);
 	p->queued++;
-	dispatch(p);
+	/* Dispatched after the other events of this loop turn. */
+	if (!event_pending(p->kick, EV_TIMEOUT, NULL))
+		event_active(p->kick, EV_TIMEOUT, 0);
 	return (0);
 }
 
@@ -591,7 +693,7 @@ pool_stats(struct pool *p, struct pool_stats *s)
 	s->alive = p->alive;
 	s->queued = p->queued;
 	for (i = 0; i < p->size; i++)
-		if (p->conns[i].state == C_BUSY)
+		if (p->conns[i].state == C_READY && p->conns[i].ninflight > 0)
 			s->busy++;
 	s->queries = p->queries;
 	s->failures = p->failures;
@@ -616,9 +718,11 @@ pool_free(struct pool *p)
 		if (c->state != C_DOWN)
 			conn_fail(c, "正在关闭");
 		event_free(c->io);
+		event_free(c->wr);
 		event_free(c->timer);
 	}
 	fail_queue(p, "正在关闭");
+	event_free(p->kick);
 	if (p->dns != NULL)
 		evdns_base_free(p->dns, 1);
 	free(p->conns);

@@ -2,6 +2,10 @@
  * A small pool of non-blocking PostgreSQL connections driven by a
  * libevent loop, with a bounded queue of waiting queries.
  *
+ * Queries that arrive in one turn of the loop are dispatched together,
+ * after the turn's other events, to the least loaded connections, in
+ * pipeline mode: several in flight on one connection, one flush each.
+ *
  * Connections are made with PQconnectStartParams/PQconnectPoll (host
  * names resolved with evdns first, so the loop never blocks on DNS), put
  * in non-blocking mode, and re-armed on the current PQsocket() after
@@ -34,6 +38,11 @@ struct pool_opts {
 	int		 size;			/* connections */
 	int		 queue_max;		/* waiting queries */
 	int		 query_timeout_ms;
+	/*
+	 * Queries in flight per connection (libpq pipeline mode, each query
+	 * its own transaction); 1 turns pipelining off.
+	 */
+	int		 pipeline_depth;
 	const char	*application_name;
 	/* Run once on each new connection, e.g. "LISTEN x"; or NULL. */
 	const char	*setup_sql;
@@ -48,7 +57,7 @@ struct pool_opts {
 struct pool_stats {
 	int	size;		/* configured connections */
 	int	alive;		/* connected and usable */
-	int	busy;		/* running a query */
+	int	busy;		/* running queries */
 	int	queued;		/* queries waiting for a connection */
 	unsigned long long	queries;	/* delivered since start */
 	unsigned long long	failures;	/* delivered without a result */

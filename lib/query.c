@@ -138,7 +138,11 @@ const char QUERY_TOKEN_AUTH[] =
 " WHERE t.hash = $1 AND t.revoked_at IS NULL";
 
 const char QUERY_MILESTONE_PATCH[] =
-"SELECT duban_api_patch_milestone($1, $2::bigint, $3::int, $4::jsonb, $5::date)::text";
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int = 200 THEN r->'body' ELSE r END::text,"
+"       r->'body'->>'version'"
+"  FROM duban_api_patch_milestone($1, $2::bigint, $3::int, $4::jsonb, $5::date) AS r";
 
 const char QUERY_TARGET_PATCH[] =
-"SELECT duban_api_patch_target($1, $2::bigint, $3::int, $4::jsonb, $5::date)::text";
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int = 200 THEN r->'body' ELSE r END::text,"
+"       r->'body'->>'version'"
+"  FROM duban_api_patch_target($1, $2::bigint, $3::int, $4::jsonb, $5::date) AS r";

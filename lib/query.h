@@ -34,7 +34,9 @@ extern const char QUERY_TOKEN_AUTH[];
 
 /*
  * Writes: $1 token hash, $2 id, $3 expected version or NULL, $4 the
- * patch (JSON), $5 today.  One row: {status, body} or a problem.
+ * patch (JSON), $5 today.  One row: the HTTP status; the new object
+ * (200) or a problem {status, title, detail, field, current}; the new
+ * version (200).
  */
 extern const char QUERY_MILESTONE_PATCH[];
 extern const char QUERY_TARGET_PATCH[];

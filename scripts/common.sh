@@ -20,7 +20,7 @@ DUBAN_PACKAGES=(
 	libyaml-dev libpq-dev libevent-dev libjansson-dev libssl-dev
 	libcriterion-dev libsystemd-dev libcurl4-openssl-dev
 	postgresql-15 postgresql-client-15
-	curl systemd
+	curl systemd bc
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.
@@ -69,7 +69,8 @@ as_pg() {
 # unprivileged user cannot reach that path (a clone under /root, say),
 # the files go to /var/lib/duban/<hash> and ./var/NAME links there.
 pg_dir() {
-	local name=$1 want="$DUBAN_ROOT/var/$name" alt hash
+	local name=$1 want alt hash
+	want=$DUBAN_ROOT/var/$name
 	mkdir -p "$DUBAN_ROOT/var"
 	if [ -L "$want" ]; then
 		readlink -f "$want"
@@ -171,7 +172,7 @@ setup() {
 # token_file ROLE [OFFICE]: a token kept in var/tokens, made on first use
 # and remade if it was revoked.  Prints the file's path.
 token_file() {
-	local role=$1 office=${2:-} name file
+	local role=$1 office=${2:-} name="" file
 	name=${office:-$role}
 	file=$DUBAN_ROOT/var/tokens/$name.token
 	mkdir -p "$DUBAN_ROOT/var/tokens"
