@@ -20,7 +20,7 @@ DUBAN_PACKAGES=(
 	libyaml-dev libpq-dev libevent-dev libjansson-dev libssl-dev
 	libcriterion-dev libsystemd-dev libcurl4-openssl-dev
 	postgresql-15 postgresql-client-15
-	curl systemd bc
+	curl systemd bc valgrind
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.
