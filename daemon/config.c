@@ -33,6 +33,38 @@ static const struct config_entry {
 	  "", 0, 0, "网页文件目录；空则不提供网页" },
 	{ "log_level", CT_STRING, offsetof(struct config, log_level), 0,
 	  "info", 0, 0, "日志级别：notice、info 或 debug" },
+	{ "reminders", CT_INT, offsetof(struct config, reminders), 0,
+	  "1", 0, 1, "1：定时生成并发送提醒；0：不发送（多实例时可只让部分实例发送）" },
+	{ "sweep_interval", CT_INT, offsetof(struct config, sweep_interval), 0,
+	  "600", 10, 86400, "多久生成一次应发的提醒（秒）；按工作日历，同一提醒只生成一次" },
+	{ "delivery_poll_ms", CT_INT, offsetof(struct config, delivery_poll_ms), 0,
+	  "5000", 50, 600000, "多久查看一次待发送和待重试的提醒（毫秒）" },
+	{ "delivery_concurrency", CT_INT, offsetof(struct config, delivery_concurrency), 0,
+	  "8", 1, 256, "同时进行的发送数" },
+	{ "delivery_lease", CT_INT, offsetof(struct config, delivery_lease), 0,
+	  "120", 2, 86400, "一次发送占用的时限（秒）；进程意外退出后，过时的发送由其他实例重发" },
+	{ "delivery_timeout", CT_INT, offsetof(struct config, delivery_timeout), 0,
+	  "30", 1, 600, "单次发送（SMTP 或 webhook）的超时（秒）" },
+	{ "retry_base_ms", CT_INT, offsetof(struct config, retry_base_ms), 0,
+	  "60000", 10, 86400000, "发送失败后第一次重试的等待（毫秒），之后每次加倍" },
+	{ "retry_max_ms", CT_INT, offsetof(struct config, retry_max_ms), 0,
+	  "3600000", 10, 86400000, "重试等待的上限（毫秒）" },
+	{ "retry_attempts", CT_INT, offsetof(struct config, retry_attempts), 0,
+	  "10", 1, 100, "最多尝试次数；之后记为失败，可用 duban reminder retry 重发" },
+	{ "smtp_url", CT_STRING, offsetof(struct config, smtp_url), 0,
+	  "", 0, 0, "发邮件用的 SMTP 服务器，如 smtp://mail.example.gov.cn:25；空则不能发邮件" },
+	{ "smtp_from", CT_STRING, offsetof(struct config, smtp_from), 0,
+	  "duban@localhost", 0, 0, "发件地址" },
+	{ "smtp_from_name", CT_STRING, offsetof(struct config, smtp_from_name), 0,
+	  "督办系统", 0, 0, "发件人名称" },
+	{ "smtp_user", CT_STRING, offsetof(struct config, smtp_user), 0,
+	  "", 0, 0, "SMTP 用户名（需要认证时）" },
+	{ "smtp_password", CT_STRING, offsetof(struct config, smtp_password), 0,
+	  "", 0, 0, "SMTP 密码" },
+	{ "smtp_tls", CT_STRING, offsetof(struct config, smtp_tls), 0,
+	  "try", 0, 0, "STARTTLS：no 不用、try 服务器支持就用、yes 必须用" },
+	{ "public_url", CT_STRING, offsetof(struct config, public_url), 0,
+	  "", 0, 0, "本系统对外的地址，用于消息中的链接；空则用 http://监听地址" },
 	{ "pool_size", CT_INT, offsetof(struct config, pool_size), CF_RESTART,
 	  "4", 1, 64, "数据库连接池大小" },
 	{ "pipeline_depth", CT_INT, offsetof(struct config, pipeline_depth), CF_RESTART,
@@ -128,6 +160,11 @@ config_set(struct config *c, const char *key, const char *value, char **cause)
 		    strcmp(value, "info") != 0 && strcmp(value, "debug") != 0) {
 			xasprintf(cause, "配置项 log_level 的值“%s”无效（notice、info 或 debug）",
 			    value);
+			return (-1);
+		}
+		if (strcmp(key, "smtp_tls") == 0 && strcmp(value, "no") != 0 &&
+		    strcmp(value, "try") != 0 && strcmp(value, "yes") != 0) {
+			xasprintf(cause, "配置项 smtp_tls 的值“%s”无效（no、try 或 yes）", value);
 			return (-1);
 		}
 		if (strcmp(key, "listen") == 0 && strrchr(value, ':') == NULL) {

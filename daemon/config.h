@@ -17,6 +17,22 @@ struct config {
 	char	*plans;			/* directory of *.yaml, or "" */
 	char	*web_root;		/* static pages, or "" */
 	char	*log_level;		/* notice, info, debug */
+	char	*smtp_url;		/* smtp://host:25, or "" */
+	char	*smtp_from;
+	char	*smtp_from_name;
+	char	*smtp_user;
+	char	*smtp_password;
+	char	*smtp_tls;		/* no, try, yes */
+	char	*public_url;		/* links in messages */
+	int	 reminders;		/* 0: no sweeps, no deliveries */
+	int	 sweep_interval;
+	int	 delivery_poll_ms;
+	int	 delivery_concurrency;
+	int	 delivery_lease;
+	int	 delivery_timeout;
+	int	 retry_base_ms;
+	int	 retry_max_ms;
+	int	 retry_attempts;
 	int	 pool_size;
 	int	 pipeline_depth;
 	int	 queue_max;

@@ -7,6 +7,8 @@
  *   http.c       evhttp set-up, limits, connection cap, routing, replies
  *   auth.c       bearer tokens and their cache
  *   metrics.c    Prometheus counters and histograms
+ *   outbox.c     reminders: sweeps, claims, delivery by SMTP and webhooks
+ *   fetch.c      libcurl's multi interface on the loop
  *   api-*.c      the routes, one group per file
  */
 #ifndef DUBAN_DUBAND_H
@@ -31,6 +33,7 @@
 
 struct metrics;
 struct auth_cache;
+struct outbox;
 struct req;
 
 enum role {
@@ -53,6 +56,7 @@ struct server {
 	struct evhttp_bound_socket *bound;
 	struct metrics		*metrics;
 	struct auth_cache	*auth;
+	struct outbox		*outbox;
 
 	int			 connections;	/* open HTTP connections */
 	int			 listening;	/* accepting new ones */
@@ -147,9 +151,21 @@ void		 reload_start(struct server *);
 /* Reads the configuration as the command line and files say; 0 or -1. */
 int		 server_read_config(struct server *, struct config *, char **);
 
+/* outbox.c */
+struct outbox	*outbox_new(struct server *);
+void		 outbox_apply_config(struct outbox *);
+void		 outbox_wake(struct outbox *);
+void		 outbox_notify(struct outbox *);
+void		 outbox_close(struct outbox *);
+int		 outbox_inflight(struct outbox *);
+void		 outbox_stats(struct outbox *, unsigned long long *sent,
+		    unsigned long long *failed, int *inflight);
+void		 outbox_free(struct outbox *);
+
 /* The route tables. */
 extern const struct route api_read_routes[];
 extern const struct route api_write_routes[];
 extern const struct route api_health_routes[];
+extern const struct route api_reminder_routes[];
 
 #endif

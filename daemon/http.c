@@ -28,6 +28,7 @@ static const struct route *const route_tables[] = {
 	api_health_routes,
 	api_read_routes,
 	api_write_routes,
+	api_reminder_routes,
 	NULL
 };
 
@@ -165,6 +166,7 @@ reason(int status)
 	switch (status) {
 	case 200: return ("OK");
 	case 201: return ("Created");
+	case 202: return ("Accepted");
 	case 204: return ("No Content");
 	case 400: return ("Bad Request");
 	case 401: return ("Unauthorized");
@@ -594,6 +596,7 @@ http_stop_listening(struct server *s)
 void
 server_check_stopped(struct server *s)
 {
-	if (s->stopping && s->inflight == 0 && s->unflushed <= 0)
+	if (s->stopping && s->inflight == 0 && s->unflushed <= 0 &&
+	    (s->outbox == NULL || outbox_inflight(s->outbox) == 0))
 		event_base_loopexit(s->base, NULL);
 }

@@ -155,7 +155,8 @@ on_notify(const char *channel, const char *payload, void *arg)
 	if (strcmp(channel, "duban_tokens") == 0) {
 		log_debug("令牌 %s 有变化，清空令牌缓存", payload);
 		auth_flush(s->auth);
-	}
+	} else if (strcmp(channel, "duban_outbox") == 0 && s->outbox != NULL)
+		outbox_notify(s->outbox);
 }
 
 /*
@@ -189,8 +190,11 @@ on_db_state(int alive, void *arg)
 	static int	 ever;
 	struct server	*s = arg;
 
-	if (alive)
+	if (alive) {
 		send_ready(s);
+		if (s->outbox != NULL)
+			outbox_wake(s->outbox);
+	}
 	if (alive && !ever)
 		log_info("数据库连接就绪");
 	else if (alive)
@@ -236,6 +240,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	    sig == SIGTERM ? "SIGTERM" : "SIGINT", s->inflight);
 	s->stopping = 1;
 	http_stop_listening(s);
+	outbox_close(s->outbox);
 	sd_notify(0, "STOPPING=1");
 	tv.tv_sec = s->cfg.shutdown_timeout;
 	tv.tv_usec = 0;
@@ -258,8 +263,12 @@ on_watchdog(evutil_socket_t fd, short what, void *arg)
 static void
 server_free(struct server *s)
 {
+	if (s->outbox != NULL)
+		outbox_close(s->outbox);
 	if (s->pool != NULL)
 		pool_free(s->pool);
+	if (s->outbox != NULL)
+		outbox_free(s->outbox);
 	if (s->bound != NULL)
 		http_stop_listening(s);
 	if (s->http != NULL)
@@ -417,10 +426,11 @@ main(int argc, char **argv)
 	po.query_timeout_ms = s->cfg.query_timeout * 1000;
 	po.pipeline_depth = s->cfg.pipeline_depth;
 	po.application_name = "duband";
-	po.setup_sql = "LISTEN duban_tokens";
+	po.setup_sql = "LISTEN duban_tokens; LISTEN duban_outbox";
 	po.notify_cb = on_notify;
 	po.state_cb = on_db_state;
 	po.arg = s;
+	s->outbox = outbox_new(s);
 	s->pool = pool_new(s->base, &po);
 	if (http_start(s) != 0) {
 		rc = EXIT_UNAVAIL;

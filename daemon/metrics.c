@@ -136,6 +136,20 @@ metrics_render(struct server *s)
 		fprintf(f, "duban_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
 		    m->h[i].route, m->h[i].count);
 	}
+	{
+		unsigned long long	 sent = 0, failed = 0;
+		int			 busy = 0;
+
+		if (s->outbox != NULL)
+			outbox_stats(s->outbox, &sent, &failed, &busy);
+		fprintf(f, "# HELP duban_deliveries_total Reminder deliveries by this process, by result.\n"
+		    "# TYPE duban_deliveries_total counter\n"
+		    "duban_deliveries_total{result=\"sent\"} %llu\n"
+		    "duban_deliveries_total{result=\"failed\"} %llu\n"
+		    "# HELP duban_deliveries_in_flight Deliveries being sent.\n"
+		    "# TYPE duban_deliveries_in_flight gauge\n"
+		    "duban_deliveries_in_flight %d\n", sent, failed, busy);
+	}
 	pool_stats(s->pool, &ps);
 	fprintf(f, "# HELP duban_db_pool_size Configured database connections.\n"
 	    "# TYPE duban_db_pool_size gauge\nduban_db_pool_size %d\n"

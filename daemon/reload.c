@@ -164,6 +164,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		pool_reconfigure(s->pool, s->cfg.db, s->cfg.queue_max,
 		    s->cfg.query_timeout * 1000);
 		http_apply_limits(s);
+		outbox_apply_config(s->outbox);
 		log_notice("已重新加载配置");
 	}
 	queued = 0;

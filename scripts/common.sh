@@ -21,6 +21,7 @@ DUBAN_PACKAGES=(
 	libcriterion-dev libsystemd-dev libcurl4-openssl-dev
 	postgresql-15 postgresql-client-15
 	curl systemd bc valgrind
+	python3 python3-aiosmtpd
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.
@@ -167,6 +168,7 @@ setup() {
 	export DUBAN_DB
 	"$DUBAN_ROOT/build/cli/duban" db migrate
 	"$DUBAN_ROOT/build/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml
+	"$DUBAN_ROOT/build/cli/duban" calendar load "$DUBAN_ROOT"/plans/calendar/*.yaml
 }
 
 # token_file ROLE [OFFICE]: a token kept in var/tokens, made on first use

@@ -1,0 +1,247 @@
+/*
+ * duban calendar load | show | close | open: China's working-day calendar
+ * (the State Council's notices) and the bureau's own closures.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "db.h"
+#include "deadline.h"
+#include "diag.h"
+#include "duban.h"
+#include "xmalloc.h"
+
+static const struct option help_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Options: --help only; returns -1 to go on, else an exit code. */
+static int
+only_help(const struct cmd_entry *e, int argc, char **argv)
+{
+	int	 ch;
+
+	while ((ch = getopt_long(argc, argv, "h", help_opts, NULL)) != -1) {
+		if (ch == 'h') {
+			cmd_print_help(e, stdout);
+			return (0);
+		}
+		return (cmd_usage_error(e, "无效的选项"));
+	}
+	return (-1);
+}
+
+static int
+cmd_calendar_load(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_calendar_load_entry;
+	struct diags		 d;
+	json_t			*all = json_array(), *c;
+	PGconn			*conn;
+	PGresult		*res;
+	const char		*params[1];
+	char			*doc, *cause;
+	int			 rc, i;
+
+	if ((rc = only_help(e, argc, argv)) >= 0) {
+		json_decref(all);
+		return (rc);
+	}
+	if (optind == argc) {
+		json_decref(all);
+		return (cmd_usage_error(e, "请给出日历文件"));
+	}
+	diags_init(&d);
+	for (i = optind; i < argc; i++)
+		if ((c = calendar_read_file(argv[i], &d)) != NULL)
+			json_array_append_new(all, c);
+	if (d.n > 0) {
+		diags_print(&d, stderr);
+		diags_free(&d);
+		json_decref(all);
+		return (EXIT_DATAERR);
+	}
+	diags_free(&d);
+	if ((conn = cmd_connect(ctx, &rc)) == NULL) {
+		json_decref(all);
+		return (rc);
+	}
+	doc = json_dumps(all, JSON_COMPACT);
+	params[0] = doc;
+	res = db_exec(conn, "SELECT (SELECT coalesce(sum(duban_load_calendar(c)), 0)"
+	    "          FROM jsonb_array_elements($1::jsonb) c),"
+	    "       (SELECT string_agg(DISTINCT y->>'year', '、' ORDER BY y->>'year')"
+	    "          FROM jsonb_array_elements($1::jsonb) c,"
+	    "               jsonb_array_elements(c->'years') y)", 1, params, &cause);
+	free(doc);
+	json_decref(all);
+	PQfinish(conn);
+	if (res == NULL) {
+		fprintf(stderr, "duban calendar load：%s\n", cause);
+		free(cause);
+		return (EXIT_SOFTWARE);
+	}
+	printf("已导入工作日历（%s 年），更新 %s 天\n", PQgetvalue(res, 0, 1),
+	    PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return (0);
+}
+
+const struct cmd_entry cmd_calendar_load_entry = {
+	.name = "calendar load",
+	.usage = "文件...",
+	.summary = "导入国务院节假日安排（放假和调休上班日）",
+	.help = NULL,
+	.exec = cmd_calendar_load,
+};
+
+static int
+cmd_calendar_show(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const char *const headers[] = { "日期", "星期", "安排", "名称", "依据" };
+	static const int widths[] = { 0, 0, 0, 0, 50 };
+	static const char *const wd[] = { "一", "二", "三", "四", "五", "六", "日" };
+	const struct cmd_entry	*e = &cmd_calendar_show_entry;
+	const char		*params[1];
+	char			*cause, *end, year[8];
+	struct table		*t;
+	PGconn			*conn;
+	PGresult		*res;
+	int			 rc, i;
+
+	if ((rc = only_help(e, argc, argv)) >= 0)
+		return (rc);
+	if (optind + 1 != argc || strtol(argv[optind], &end, 10) < 2000 || *end != '\0')
+		return (cmd_usage_error(e, "请给出年份"));
+	snprintf(year, sizeof year, "%s", argv[optind]);
+	if ((conn = cmd_connect(ctx, &rc)) == NULL)
+		return (rc);
+	params[0] = year;
+	res = db_exec(conn, "SELECT day, extract(isodow FROM day)::int, kind, name, source,"
+	    " (SELECT count(*) FROM workday_seq w WHERE w.is_workday"
+	    "   AND extract(year FROM w.day) = $1::int)"
+	    " FROM calendar_day WHERE extract(year FROM day) = $1::int ORDER BY day",
+	    1, params, &cause);
+	PQfinish(conn);
+	if (res == NULL) {
+		fprintf(stderr, "duban calendar show：%s\n", cause);
+		free(cause);
+		return (EXIT_SOFTWARE);
+	}
+	if (PQntuples(res) == 0) {
+		printf("%s 年没有节假日安排（尚未导入该年的通知）：按周一至周五工作计算\n", year);
+		PQclear(res);
+		return (0);
+	}
+	t = table_new(5, headers, widths);
+	for (i = 0; i < PQntuples(res); i++) {
+		const char *kind = PQgetvalue(res, i, 2);
+		const char *cells[] = { PQgetvalue(res, i, 0),
+		    wd[atoi(PQgetvalue(res, i, 1)) - 1],
+		    strcmp(kind, "holiday") == 0 ? "放假" :
+		    strcmp(kind, "workday") == 0 ? "上班（调休）" : "本局停止办公",
+		    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4) };
+
+		table_add(t, cells);
+	}
+	table_print(t, stdout);
+	table_free(t);
+	printf("%s 年共 %s 个工作日\n", year, PQgetvalue(res, 0, 5));
+	PQclear(res);
+	return (0);
+}
+
+const struct cmd_entry cmd_calendar_show_entry = {
+	.name = "calendar show",
+	.usage = "年份",
+	.summary = "显示某年的放假、调休上班和本局停止办公的日期",
+	.help = NULL,
+	.exec = cmd_calendar_show,
+};
+
+static int
+closure(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc, char **argv,
+    int close)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*reason = NULL, *params[2];
+	struct ymd	 d;
+	PGconn		*conn;
+	PGresult	*res;
+	char		*cause;
+	int		 ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+		if (ch == 'r')
+			reason = optarg;
+		else if (ch == 'h') {
+			cmd_print_help(e, stdout);
+			return (0);
+		} else
+			return (cmd_usage_error(e, "无效的选项"));
+	}
+	if (optind + 1 != argc || date_parse_iso(argv[optind], &d) != 0)
+		return (cmd_usage_error(e, "请给出一个日期（YYYY-MM-DD）"));
+	if (close && reason == NULL)
+		return (cmd_usage_error(e, "请用 --reason 说明停止办公的原因"));
+	if ((conn = cmd_connect(ctx, &rc)) == NULL)
+		return (rc);
+	params[0] = argv[optind];
+	params[1] = reason;
+	res = close ?
+	    db_exec(conn, "INSERT INTO calendar_day (day, kind, name, source)"
+		" VALUES ($1::date, 'closure', $2, 'bureau')"
+		" ON CONFLICT (day) DO UPDATE SET kind = 'closure', name = $2,"
+		" source = 'bureau', year = NULL", 2, params, &cause) :
+	    db_exec(conn, "DELETE FROM calendar_day WHERE day = $1::date"
+		" AND source = 'bureau'", 1, params, &cause);
+	PQfinish(conn);
+	if (res == NULL) {
+		fprintf(stderr, "duban %s：%s\n", e->name, cause);
+		free(cause);
+		return (EXIT_SOFTWARE);
+	}
+	if (close)
+		printf("%s 记为本局停止办公（%s）：这一天的提醒提前到前一个工作日\n",
+		    argv[optind], reason);
+	else
+		printf("%s：%s\n", argv[optind], atoi(PQcmdTuples(res)) ?
+		    "已取消本局停止办公" : "不是本局停止办公的日子，未作修改");
+	PQclear(res);
+	return (0);
+}
+
+static int
+cmd_calendar_close(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return (closure(ctx, &cmd_calendar_close_entry, argc, argv, 1));
+}
+
+static int
+cmd_calendar_open(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return (closure(ctx, &cmd_calendar_open_entry, argc, argv, 0));
+}
+
+const struct cmd_entry cmd_calendar_close_entry = {
+	.name = "calendar close",
+	.usage = "日期 --reason 原因",
+	.summary = "记录本局停止办公的日子（不发提醒，算作非工作日）",
+	.help = NULL,
+	.exec = cmd_calendar_close,
+};
+
+const struct cmd_entry cmd_calendar_open_entry = {
+	.name = "calendar open",
+	.usage = "日期",
+	.summary = "取消本局停止办公的日子",
+	.help = NULL,
+	.exec = cmd_calendar_open,
+};

@@ -1,0 +1,518 @@
+/*
+ * The outbox, worked from the loop: a sweep every sweep_interval puts
+ * what is due today into it (duban_sweep(), migration 0004); deliveries
+ * are claimed with FOR UPDATE SKIP LOCKED under a lease, sent by SMTP or
+ * webhook through libcurl's multi interface, and marked sent, or retried
+ * with exponential backoff up to retry_attempts, then failed.
+ *
+ * At least once: a delivery whose process dies before marking it is
+ * claimed again when its lease runs out.  The reminder's key travels as
+ * the Message-ID and as a JSON field so receivers can drop repeats.  Two
+ * instances never hold the same claim.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "clock.h"
+#include "duband.h"
+#include "fetch.h"
+#include "log.h"
+#include "mail.h"
+#include "render.h"
+#include "xmalloc.h"
+
+#define WECOM_MAX	4096	/* bytes of markdown, WeCom's documented limit */
+#define DINGTALK_MAX	20000	/* bytes of markdown */
+
+struct outbox {
+	struct server		*s;
+	struct fetch		*fetch;
+	struct event		*sweep_ev, *poll_ev;
+	char			 instance[160];
+	int			 sweeping, claiming, inflight, closing;
+	unsigned long long	 sent, failed;
+};
+
+struct job {
+	struct outbox	*ob;
+	char		*id;
+	char		*channel;
+};
+
+/* ---------------------------------------------------------------- */
+
+static const char CLAIM_SQL[] =
+"WITH c AS ("
+"  SELECT d.id FROM delivery d"
+"   WHERE (d.status = 'pending' AND d.next_attempt_at <= now())"
+"      OR (d.status = 'sending' AND d.claimed_until < now())"
+"   ORDER BY d.next_attempt_at, d.id LIMIT $3::int"
+"   FOR UPDATE SKIP LOCKED)"
+" UPDATE delivery d SET status = 'sending', claimed_by = $1,"
+"        claimed_until = now() + make_interval(secs => $2::int),"
+"        attempts = d.attempts + 1"
+"   FROM c, reminder r"
+"  WHERE d.id = c.id AND r.id = d.reminder_id"
+" RETURNING d.id, d.channel, d.address, r.id, r.key, r.subject, r.payload::text,"
+"   (SELECT coalesce(o.name, p.name) FROM recipient rc"
+"      LEFT JOIN office o ON o.id = rc.office_id"
+"      LEFT JOIN person p ON p.id = rc.person_id WHERE rc.id = d.recipient_id)";
+
+static const char MARK_SQL[] =
+"WITH u AS ("
+"  UPDATE delivery d SET"
+"    status = CASE WHEN $3::bool THEN 'sent'"
+"                  WHEN d.attempts >= $5::int THEN 'failed' ELSE 'pending' END,"
+"    sent_at = CASE WHEN $3::bool THEN now() END,"
+"    next_attempt_at = CASE WHEN $3::bool THEN d.next_attempt_at"
+"      ELSE now() + make_interval(secs =>"
+"        least($6::float8 * 2 ^ (d.attempts - 1), $7::float8) / 1000) END,"
+"    last_error = CASE WHEN $3::bool THEN NULL ELSE $4 END,"
+"    claimed_by = NULL, claimed_until = NULL"
+"   WHERE d.id = $1::bigint AND d.claimed_by = $2 AND d.status = 'sending'"
+"  RETURNING d.status),"
+" a AS (INSERT INTO delivery_attempt (delivery_id, instance, ok, detail)"
+"       VALUES ($1::bigint, $2, $3::bool, $4))"
+" SELECT status FROM u";
+
+static void	kick(struct outbox *);
+
+/* ---------------------------------------------------------------- */
+/* Sweeps */
+
+static void
+swept(PGresult *res, const char *err, void *arg)
+{
+	struct outbox	*ob = arg;
+	json_t		*r;
+
+	ob->sweeping = 0;
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_warnx("生成提醒失败，稍后再试：%s",
+		    res ? PQresultErrorMessage(res) : err);
+		return;
+	}
+	if ((r = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) != NULL) {
+		if (json_integer_value(json_object_get(r, "reminders")) > 0 ||
+		    json_integer_value(json_object_get(r, "deliveries")) > 0)
+			log_notice("提醒：新生成 %lld 条，待发送 %lld 份（%s）",
+			    (long long)json_integer_value(json_object_get(r, "reminders")),
+			    (long long)json_integer_value(json_object_get(r, "deliveries")),
+			    json_string_value(json_object_get(r, "to")));
+		json_decref(r);
+	}
+	kick(ob);
+}
+
+static void
+sweep(struct outbox *ob)
+{
+	const char	*params[1];
+	char		 today[11];
+
+	if (ob->sweeping || ob->closing)
+		return;
+	clock_today(today);
+	params[0] = today;
+	if (pool_query(ob->s->pool, "SELECT duban_sweep($1::date)::text", 1, params,
+	    swept, ob) == 0)
+		ob->sweeping = 1;
+}
+
+static void
+sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	sweep(arg);
+}
+
+/* ---------------------------------------------------------------- */
+/* Deliveries */
+
+static void
+marked(PGresult *res, const char *err, void *arg)
+{
+	struct job	*j = arg;
+	struct outbox	*ob = j->ob;
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+		log_warnx("记录发送结果失败（发送 %s），租约到期后会重发：%s", j->id,
+		    res ? PQresultErrorMessage(res) : err);
+	else if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "failed") == 0)
+		log_warnx("发送 %s（%s）多次失败，已记为失败：duban reminder list --failed",
+		    j->id, j->channel);
+	ob->inflight--;
+	free(j->id);
+	free(j->channel);
+	free(j);
+	kick(ob);
+	server_check_stopped(ob->s);
+}
+
+static void
+finish(struct job *j, int ok, const char *detail)
+{
+	struct outbox	*ob = j->ob;
+	struct config	*c = &ob->s->cfg;
+	const char	*params[7];
+	char		 attempts[16], base[16], max[16];
+
+	if (ok)
+		ob->sent++;
+	else {
+		ob->failed++;
+		log_info("发送 %s（%s）未成功：%s", j->id, j->channel, detail);
+	}
+	snprintf(attempts, sizeof attempts, "%d", c->retry_attempts);
+	snprintf(base, sizeof base, "%d", c->retry_base_ms);
+	snprintf(max, sizeof max, "%d", c->retry_max_ms);
+	params[0] = j->id;
+	params[1] = ob->instance;
+	params[2] = ok ? "true" : "false";
+	params[3] = detail;
+	params[4] = attempts;
+	params[5] = base;
+	params[6] = max;
+	if (pool_query(ob->s->pool, MARK_SQL, 7, params, marked, j) != 0)
+		marked(NULL, "数据库不可用", j);
+}
+
+static void
+delivered(int ok, long status, const char *body, const char *error, void *arg)
+{
+	struct job	*j = arg;
+	json_t		*r;
+	char		 detail[512];
+
+	if (status == -1) {		/* shutting down: the lease will expire */
+		j->ob->inflight--;
+		free(j->id);
+		free(j->channel);
+		free(j);
+		return;
+	}
+	if (!ok) {
+		finish(j, 0, error);
+		return;
+	}
+	if (strcmp(j->channel, "email") == 0) {
+		finish(j, 1, NULL);
+		return;
+	}
+	if (status < 200 || status > 299) {
+		snprintf(detail, sizeof detail, "HTTP %ld：%.300s", status, body);
+		finish(j, 0, detail);
+		return;
+	}
+	if (strcmp(j->channel, "wecom") == 0 || strcmp(j->channel, "dingtalk") == 0) {
+		/* The robots answer 200 with their own error code. */
+		r = json_loads(body, 0, NULL);
+		if (r == NULL || json_integer_value(json_object_get(r, "errcode")) != 0) {
+			snprintf(detail, sizeof detail, "机器人拒绝：%.300s", body);
+			json_decref(r);
+			finish(j, 0, detail);
+			return;
+		}
+		json_decref(r);
+	}
+	finish(j, 1, NULL);
+}
+
+/* What the SMTP transfer reads: one allocation, freed with the transfer. */
+struct upload {
+	size_t	 len, pos;
+	char	 buf[];
+};
+
+static size_t
+upload_read(char *p, size_t size, size_t n, void *arg)
+{
+	struct upload	*u = arg;
+	size_t		 want = size * n;
+
+	if (want > u->len - u->pos)
+		want = u->len - u->pos;
+	memcpy(p, u->buf + u->pos, want);
+	u->pos += want;
+	return (want);
+}
+
+/* Markdown cut to a robot's limit, with a link to the whole message. */
+static char *
+fit(const char *md, size_t max, const char *public_url, const char *rid)
+{
+	char	*out, *tail;
+
+	if (strlen(md) <= max)
+		return (xstrdup(md));
+	tail = xprintf("\n\n……（内容过长，已截断；全文见 %s/api/v1/reminders/%s）",
+	    public_url, rid);
+	out = xstrdup(md);
+	utf8_cut(out, max - strlen(tail));
+	out = xreallocarray(out, strlen(out) + strlen(tail) + 1, 1);
+	strcat(out, tail);
+	free(tail);
+	return (out);
+}
+
+static void
+start(struct outbox *ob, PGresult *res, int row)
+{
+	struct config		*c = &ob->s->cfg;
+	struct job		*j = xcalloc(1, sizeof *j);
+	const char		*channel = PQgetvalue(res, row, 1);
+	const char		*address = PQgetvalue(res, row, 2);
+	const char		*rid = PQgetvalue(res, row, 3);
+	const char		*key = PQgetvalue(res, row, 4);
+	const char		*subject = PQgetvalue(res, row, 5);
+	const char		*name = PQgetisnull(res, row, 7) ? NULL : PQgetvalue(res, row, 7);
+	json_t			*payload = json_loads(PQgetvalue(res, row, 6), 0, NULL), *msg;
+	struct curl_slist	*list = NULL;
+	struct upload		*u;
+	char			*text, *md, *body, *hdr, public[256];
+	struct mail		 m;
+	CURL			*e;
+
+	j->ob = ob;
+	j->id = xstrdup(PQgetvalue(res, row, 0));
+	j->channel = xstrdup(channel);
+	ob->inflight++;
+	if (*c->public_url != '\0')
+		snprintf(public, sizeof public, "%s", c->public_url);
+	else
+		snprintf(public, sizeof public, "http://%s", c->listen);
+	if (payload == NULL) {
+		finish(j, 0, "提醒内容无法解析");
+		return;
+	}
+	e = curl_easy_init();
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)c->delivery_timeout);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)c->delivery_timeout);
+	text = render_text(payload, subject);
+
+	if (strcmp(channel, "email") == 0) {
+		if (*c->smtp_url == '\0') {
+			curl_easy_cleanup(e);
+			free(text);
+			json_decref(payload);
+			finish(j, 0, "未配置 SMTP 服务器（duband.conf 的 smtp_url）");
+			return;
+		}
+		memset(&m, 0, sizeof m);
+		m.from = c->smtp_from;
+		m.from_name = c->smtp_from_name;
+		m.to = address;
+		m.to_name = name;
+		m.subject = subject;
+		m.text = text;
+		m.html = render_html(payload, subject);
+		m.key = key;
+		m.date = clock_now();
+		{
+			size_t	 len;
+			char	*raw = mail_build(&m, &len);
+
+			u = xmalloc(sizeof *u + len);
+			u->len = len;
+			u->pos = 0;
+			memcpy(u->buf, raw, len);
+			free(raw);
+		}
+		free((char *)m.html);
+		hdr = xprintf("<%s>", c->smtp_from);
+		curl_easy_setopt(e, CURLOPT_URL, c->smtp_url);
+		curl_easy_setopt(e, CURLOPT_MAIL_FROM, hdr);
+		free(hdr);		/* libcurl copies string options */
+		hdr = xprintf("<%s>", address);
+		list = curl_slist_append(list, hdr);
+		free(hdr);
+		curl_easy_setopt(e, CURLOPT_MAIL_RCPT, list);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, upload_read);
+		curl_easy_setopt(e, CURLOPT_READDATA, u);
+		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(e, CURLOPT_INFILESIZE, (long)u->len);
+		curl_easy_setopt(e, CURLOPT_USE_SSL, strcmp(c->smtp_tls, "yes") == 0 ?
+		    (long)CURLUSESSL_ALL : strcmp(c->smtp_tls, "try") == 0 ?
+		    (long)CURLUSESSL_TRY : (long)CURLUSESSL_NONE);
+		if (*c->smtp_user != '\0') {
+			curl_easy_setopt(e, CURLOPT_USERNAME, c->smtp_user);
+			curl_easy_setopt(e, CURLOPT_PASSWORD, c->smtp_password);
+		}
+		fetch_start(ob->fetch, e, list, u, delivered, j);
+		free(text);
+		json_decref(payload);
+		return;
+	}
+
+	md = render_markdown(payload, subject);
+	if (strcmp(channel, "wecom") == 0) {
+		char	*cut = fit(md, WECOM_MAX, public, rid);
+
+		msg = json_pack("{s:s, s:{s:s}}", "msgtype", "markdown", "markdown",
+		    "content", cut);
+		free(cut);
+	} else if (strcmp(channel, "dingtalk") == 0) {
+		char	*cut = fit(md, DINGTALK_MAX, public, rid);
+
+		msg = json_pack("{s:s, s:{s:s, s:s}}", "msgtype", "markdown",
+		    "markdown", "title", subject, "text", cut);
+		free(cut);
+	} else
+		msg = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "key", key,
+		    "kind", json_string_value(json_object_get(payload, "kind")),
+		    "recipient", name ? name : "", "subject", subject, "text", text,
+		    "markdown", md, "payload", payload);
+	body = json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(msg);
+	list = curl_slist_append(list, "Content-Type: application/json; charset=utf-8");
+	hdr = xprintf("X-Duban-Key: %s", key);
+	list = curl_slist_append(list, hdr);
+	free(hdr);
+	list = curl_slist_append(list, "Expect:");
+	curl_easy_setopt(e, CURLOPT_URL, address);
+	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	fetch_start(ob->fetch, e, list, body, delivered, j);
+	free(md);
+	free(text);
+	json_decref(payload);
+}
+
+static void
+claimed(PGresult *res, const char *err, void *arg)
+{
+	struct outbox	*ob = arg;
+	int		 i, n;
+
+	ob->claiming = 0;
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_warnx("领取待发送的提醒失败：%s", res ? PQresultErrorMessage(res) : err);
+		return;
+	}
+	n = PQntuples(res);
+	for (i = 0; i < n; i++)
+		start(ob, res, i);
+	if (n > 0)
+		kick(ob);
+}
+
+static void
+kick(struct outbox *ob)
+{
+	const char	*params[3];
+	char		 lease[16], limit[16];
+
+	if (ob->closing || ob->claiming || !ob->s->cfg.reminders ||
+	    ob->inflight >= ob->s->cfg.delivery_concurrency)
+		return;
+	snprintf(lease, sizeof lease, "%d", ob->s->cfg.delivery_lease);
+	snprintf(limit, sizeof limit, "%d",
+	    ob->s->cfg.delivery_concurrency - ob->inflight);
+	params[0] = ob->instance;
+	params[1] = lease;
+	params[2] = limit;
+	if (pool_query(ob->s->pool, CLAIM_SQL, 3, params, claimed, ob) == 0)
+		ob->claiming = 1;
+}
+
+static void
+poll_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	kick(arg);
+}
+
+/* ---------------------------------------------------------------- */
+
+struct outbox *
+outbox_new(struct server *s)
+{
+	struct outbox	*ob = xcalloc(1, sizeof *ob);
+	char		 host[128];
+
+	ob->s = s;
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	snprintf(ob->instance, sizeof ob->instance, "%s:%ld", host, (long)getpid());
+	ob->fetch = fetch_new(s->base);
+	ob->sweep_ev = event_new(s->base, -1, EV_PERSIST, sweep_cb, ob);
+	ob->poll_ev = event_new(s->base, -1, EV_PERSIST, poll_cb, ob);
+	outbox_apply_config(ob);
+	return (ob);
+}
+
+void
+outbox_apply_config(struct outbox *ob)
+{
+	struct timeval	 tv;
+
+	event_del(ob->sweep_ev);
+	event_del(ob->poll_ev);
+	if (!ob->s->cfg.reminders)
+		return;
+	tv.tv_sec = ob->s->cfg.sweep_interval;
+	tv.tv_usec = 0;
+	event_add(ob->sweep_ev, &tv);
+	tv.tv_sec = ob->s->cfg.delivery_poll_ms / 1000;
+	tv.tv_usec = (ob->s->cfg.delivery_poll_ms % 1000) * 1000;
+	event_add(ob->poll_ev, &tv);
+}
+
+/* The database is up: sweep now, then deliver. */
+void
+outbox_wake(struct outbox *ob)
+{
+	if (ob->s->cfg.reminders) {
+		sweep(ob);
+		kick(ob);
+	}
+}
+
+void
+outbox_notify(struct outbox *ob)
+{
+	kick(ob);
+}
+
+void
+outbox_close(struct outbox *ob)
+{
+	ob->closing = 1;
+	event_del(ob->sweep_ev);
+	event_del(ob->poll_ev);
+}
+
+int
+outbox_inflight(struct outbox *ob)
+{
+	return (ob->inflight + ob->sweeping + ob->claiming);
+}
+
+void
+outbox_stats(struct outbox *ob, unsigned long long *sent,
+    unsigned long long *failed, int *inflight)
+{
+	*sent = ob->sent;
+	*failed = ob->failed;
+	*inflight = ob->inflight;
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	ob->closing = 1;
+	fetch_free(ob->fetch);
+	event_free(ob->sweep_ev);
+	event_free(ob->poll_ev);
+	free(ob);
+}

@@ -1,0 +1,279 @@
+-- The reminder schedules, each one set-based statement over the working
+-- days of the sweep window, and the sweep that puts them in the outbox.
+--
+--   digest      N working days before a quarter ends, to every lead office
+--               with open tasks in a plan (季度督查): due this quarter,
+--               overdue, targets behind pace, tasks without an update
+--   due_soon    K working days before a milestone's date, to its lead office
+--   overdue     the first working day after it, to its lead office
+--   escalation  M working days after that (督办), to the task's responsible
+--               leaders and the plan's general office
+--   summary     the first working day after a quarter, to the general office
+--
+-- Dates are computed on workday_seq, so a reminder whose nominal day is
+-- not a working day is sent on the working day before it.
+
+-- A milestone chased on its own: not a parent task's summed-up deadline.
+CREATE FUNCTION duban_milestone_chased(m milestone) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT m.withdrawn_at IS NULL AND m.status <> 'done'
+	   AND NOT (m.kind = 'deadline' AND EXISTS (
+		SELECT 1 FROM task c WHERE c.parent_id = m.task_id AND c.withdrawn_at IS NULL))
+$$;
+
+CREATE FUNCTION duban_quarter_label(y int, q int) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT y || '年第' || (ARRAY['一', '二', '三', '四'])[q] || '季度'
+$$;
+
+CREATE FUNCTION duban_plan_json(p plan) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('id', p.id, 'key', p.key, 'title', p.title,
+	    'document_number', p.document_number, 'year', p.year)
+$$;
+
+-- Reminders to send on the working days in (p_from, p_to].
+CREATE FUNCTION duban_reminders_due(p_from date, p_to date)
+RETURNS TABLE (key text, kind text, plan_id bigint, office_id bigint,
+    milestone_id bigint, period text, send_on date, subject text, payload jsonb)
+LANGUAGE sql STABLE AS $$
+WITH cfg AS (
+	SELECT * FROM reminder_config WHERE id = 1
+), send_days AS (
+	SELECT w.day, w.seq FROM workday_seq w
+	 WHERE w.is_workday AND w.day > p_from AND w.day <= p_to
+), quarters AS (
+	SELECT y, q, make_date(y, 3 * q - 2, 1) AS qstart,
+	       (make_date(y, 3 * q - 2, 1) + interval '3 months - 1 day')::date AS qend
+	  FROM generate_series(extract(year FROM p_from)::int - 1,
+			       extract(year FROM p_to)::int + 1) y,
+	       generate_series(1, 4) q
+),
+-- ---- per milestone: due soon, overdue, escalation -----------------
+chase AS (
+	SELECT sd.day AS send_on, k.kind, m, t, p, tl.office_id, o.name AS office,
+	       k.days
+	  FROM send_days sd CROSS JOIN cfg
+	 CROSS JOIN LATERAL (VALUES
+		('due_soon', sd.seq + cfg.due_soon_days, cfg.due_soon_days),
+		('overdue', sd.seq - 1, 1),
+		('escalation', sd.seq - cfg.escalate_after - 1, cfg.escalate_after + 1)
+	       ) AS k(kind, due_seq, days)
+	  JOIN workday_seq dd ON dd.seq = k.due_seq
+	  JOIN milestone m ON m.due_on = dd.day
+	  JOIN task t ON t.id = m.task_id AND t.withdrawn_at IS NULL
+	  JOIN plan p ON p.id = t.plan_id
+	  LEFT JOIN task_lead tl ON tl.task_id = t.id
+	  LEFT JOIN office o ON o.id = tl.office_id
+	 WHERE duban_milestone_chased(m)
+),
+-- ---- quarterly digests --------------------------------------------
+digest_days AS (
+	SELECT q.*, sd.day AS send_on,
+	       (SELECT w.day FROM workday_seq w WHERE w.is_workday AND w.seq = qe.seq) AS report_by
+	  FROM quarters q CROSS JOIN cfg
+	  JOIN workday_seq qe ON qe.day = q.qend
+	  JOIN send_days sd ON sd.seq = qe.seq - cfg.digest_days
+),
+-- Tasks a lead office answers for in that quarter: of the quarter's
+-- year, or due in it or later; with a milestone still open.
+open_tasks AS (
+	SELECT dd.y, dd.q, dd.qstart, dd.qend, dd.send_on, dd.report_by, t, p,
+	       tl.office_id
+	  FROM digest_days dd
+	  JOIN task t ON t.withdrawn_at IS NULL
+	  JOIN plan p ON p.id = t.plan_id
+	  JOIN task_lead tl ON tl.task_id = t.id
+	 WHERE (p.year = dd.y OR t.deadline >= dd.qstart)
+	   AND EXISTS (SELECT 1 FROM milestone m WHERE m.task_id = t.id
+			AND duban_milestone_chased(m))
+),
+digest_items AS (
+	SELECT ot.y, ot.q, ot.office_id, (ot.p).id AS plan_id,
+	       CASE WHEN m.due_on < ot.send_on THEN 'overdue' ELSE 'due' END AS part,
+	       jsonb_build_object('task', (ot.t).label, 'title', (ot.t).title,
+		   'milestone', m.title, 'due_on', m.due_on, 'status', m.status) AS item,
+	       m.due_on::text || (ot.t).position AS ord
+	  FROM open_tasks ot
+	  JOIN milestone m ON m.task_id = (ot.t).id AND duban_milestone_chased(m)
+	 WHERE m.due_on <= ot.qend
+	UNION ALL
+	SELECT ot.y, ot.q, ot.office_id, (ot.p).id, 'behind',
+	       jsonb_build_object('task', (ot.t).label, 'title', (ot.t).title,
+		   'target', g.name, 'value', g.value, 'unit', g.unit,
+		   'current', g.current, 'completion', round(duban_target_completion(g), 3),
+		   'elapsed', round(duban_time_elapsed((ot.p).year,
+		       coalesce(g.deadline, (ot.t).deadline), ot.send_on), 3)),
+	       lpad((ot.t).position::text, 8, '0') || lpad(g.position::text, 4, '0')
+	  FROM open_tasks ot
+	  JOIN target g ON g.task_id = (ot.t).id AND g.withdrawn_at IS NULL
+	 WHERE duban_target_completion(g) < duban_time_elapsed((ot.p).year,
+		   coalesce(g.deadline, (ot.t).deadline), ot.send_on)
+	UNION ALL
+	SELECT ot.y, ot.q, ot.office_id, (ot.p).id,
+	       CASE WHEN EXISTS (SELECT 1 FROM progress h WHERE h.task_id = (ot.t).id
+				  AND h.source = 'api' AND h.at >= ot.qstart
+				  AND h.at < ot.send_on + 1)
+		    THEN 'task' ELSE 'stale' END,
+	       jsonb_build_object('task', (ot.t).label, 'title', (ot.t).title,
+		   'deadline', (ot.t).deadline),
+	       lpad((ot.t).position::text, 8, '0')
+	  FROM open_tasks ot
+),
+digests AS (
+	SELECT dd.y, dd.q, dd.send_on, dd.report_by, i.office_id, i.plan_id,
+	       coalesce(jsonb_agg(i.item ORDER BY i.ord) FILTER (WHERE i.part = 'due'), '[]') AS due,
+	       coalesce(jsonb_agg(i.item ORDER BY i.ord) FILTER (WHERE i.part = 'overdue'), '[]') AS overdue,
+	       coalesce(jsonb_agg(i.item ORDER BY i.ord) FILTER (WHERE i.part = 'behind'), '[]') AS behind,
+	       coalesce(jsonb_agg(i.item ORDER BY i.ord) FILTER (WHERE i.part = 'stale'), '[]') AS stale,
+	       count(*) FILTER (WHERE i.part IN ('task', 'stale')) AS tasks
+	  FROM digest_items i
+	  JOIN digest_days dd ON dd.y = i.y AND dd.q = i.q
+	 GROUP BY dd.y, dd.q, dd.send_on, dd.report_by, i.office_id, i.plan_id
+),
+-- ---- quarter summaries --------------------------------------------
+summary_days AS (
+	SELECT q.*, sd.day AS send_on
+	  FROM quarters q
+	  JOIN workday_seq qe ON qe.day = q.qend
+	  JOIN send_days sd ON sd.seq = qe.seq + 1
+),
+summary_tasks AS (
+	SELECT sd.y, sd.q, sd.qend, sd.send_on, t, p, tl.office_id,
+	       duban_task_status(t.id, sd.qend + 1) AS status
+	  FROM summary_days sd
+	  JOIN task t ON t.withdrawn_at IS NULL AND t.parent_id IS NULL
+	  JOIN plan p ON p.id = t.plan_id
+	  LEFT JOIN task_lead tl ON tl.task_id = t.id
+	 WHERE p.year = sd.y OR t.deadline >= make_date(sd.y, 3 * sd.q - 2, 1)
+),
+summaries AS (
+	SELECT st.y, st.q, st.send_on, (st.p).id AS plan_id,
+	       count(*) AS tasks,
+	       count(*) FILTER (WHERE st.status = 'done') AS done,
+	       count(*) FILTER (WHERE st.status = 'on_track') AS on_track,
+	       count(*) FILTER (WHERE st.status = 'behind') AS behind,
+	       count(*) FILTER (WHERE st.status = 'overdue') AS overdue,
+	       count(*) FILTER (WHERE st.office_id IS NULL) AS unassigned,
+	       coalesce(jsonb_agg(jsonb_build_object('task', (st.t).label,
+		   'title', (st.t).title, 'office', o.name, 'deadline', (st.t).deadline))
+		   FILTER (WHERE st.status = 'overdue'), '[]') AS overdue_tasks,
+	       coalesce(jsonb_agg(jsonb_build_object('task', (st.t).label,
+		   'title', (st.t).title)) FILTER (WHERE st.office_id IS NULL), '[]') AS unassigned_tasks
+	  FROM summary_tasks st
+	  LEFT JOIN office o ON o.id = st.office_id
+	 GROUP BY st.y, st.q, st.send_on, (st.p).id
+)
+SELECT concat_ws('.', c.kind, 'p' || (c.p).id, 'o' || coalesce(c.office_id, 0),
+		 (c.m).due_on, 'm' || (c.m).id),
+       c.kind, (c.p).id, c.office_id, (c.m).id, (c.m).due_on::text, c.send_on,
+       CASE c.kind WHEN 'due_soon' THEN '【临期提醒】' WHEN 'overdue' THEN '【逾期提醒】'
+		   ELSE '【督办】' END
+	 || (c.t).label || ' ' || (c.t).title || '：' || (c.m).title || '（' || (c.m).due_on || '）',
+       jsonb_build_object('kind', c.kind,
+	   'key', concat_ws('.', c.kind, 'p' || (c.p).id, 'o' || coalesce(c.office_id, 0),
+			    (c.m).due_on, 'm' || (c.m).id),
+	   'plan', duban_plan_json(c.p), 'office', c.office,
+	   'task', jsonb_build_object('id', (c.t).id, 'number', (c.t).label, 'title', (c.t).title),
+	   'milestone', jsonb_build_object('id', (c.m).id, 'title', (c.m).title,
+	       'due_on', (c.m).due_on, 'status', (c.m).status),
+	   'working_days', c.days, 'send_on', c.send_on,
+	   'leaders', (SELECT coalesce(jsonb_agg(pe.name ORDER BY r.position), '[]')
+			 FROM task_role r JOIN person pe ON pe.id = r.person_id
+			WHERE r.task_id = (c.t).id AND r.role = 'leader'))
+  FROM chase c
+UNION ALL
+SELECT concat_ws('.', 'digest', 'p' || d.plan_id, 'o' || d.office_id, d.y || 'Q' || d.q),
+       'digest', d.plan_id, d.office_id, NULL, d.y || 'Q' || d.q, d.send_on,
+       '【季度督查】' || o.name || ' · ' || p.title || ' · ' || duban_quarter_label(d.y, d.q),
+       jsonb_build_object('kind', 'digest',
+	   'key', concat_ws('.', 'digest', 'p' || d.plan_id, 'o' || d.office_id, d.y || 'Q' || d.q),
+	   'plan', duban_plan_json(p), 'office', o.name,
+	   'quarter', d.y || 'Q' || d.q, 'quarter_label', duban_quarter_label(d.y, d.q),
+	   'send_on', d.send_on, 'report_by', d.report_by, 'tasks', d.tasks,
+	   'due', d.due, 'overdue', d.overdue, 'behind', d.behind, 'stale', d.stale)
+  FROM digests d
+  JOIN plan p ON p.id = d.plan_id
+  JOIN office o ON o.id = d.office_id
+UNION ALL
+SELECT concat_ws('.', 'summary', 'p' || s.plan_id,
+		 'o' || coalesce(duban_general_office(s.plan_id), 0), s.y || 'Q' || s.q),
+       'summary', s.plan_id, duban_general_office(s.plan_id), NULL, s.y || 'Q' || s.q,
+       s.send_on,
+       '【季度汇总】' || p.title || ' · ' || duban_quarter_label(s.y, s.q),
+       jsonb_build_object('kind', 'summary',
+	   'key', concat_ws('.', 'summary', 'p' || s.plan_id,
+			    'o' || coalesce(duban_general_office(s.plan_id), 0), s.y || 'Q' || s.q),
+	   'plan', duban_plan_json(p),
+	   'office', (SELECT name FROM office WHERE id = duban_general_office(s.plan_id)),
+	   'quarter', s.y || 'Q' || s.q, 'quarter_label', duban_quarter_label(s.y, s.q),
+	   'send_on', s.send_on,
+	   'counts', jsonb_build_object('tasks', s.tasks, 'done', s.done,
+	       'on_track', s.on_track, 'behind', s.behind, 'overdue', s.overdue,
+	       'unassigned', s.unassigned),
+	   'overdue', s.overdue_tasks, 'unassigned', s.unassigned_tasks)
+  FROM summaries s
+  JOIN plan p ON p.id = s.plan_id
+$$;
+
+-- Who gets a reminder: the lead office; for escalations the task's
+-- responsible leaders and the plan's general office; for summaries the
+-- general office.
+CREATE FUNCTION duban_reminder_recipients(r reminder)
+RETURNS SETOF recipient LANGUAGE sql STABLE AS $$
+	SELECT rc.* FROM recipient rc
+	 WHERE r.kind IN ('digest', 'due_soon', 'overdue', 'dispatch')
+	   AND rc.office_id = r.office_id
+	UNION
+	SELECT rc.* FROM recipient rc
+	  JOIN task_role tr ON tr.person_id = rc.person_id AND tr.role = 'leader'
+	  JOIN milestone m ON m.task_id = tr.task_id
+	 WHERE r.kind = 'escalation' AND m.id = r.milestone_id
+	UNION
+	SELECT rc.* FROM recipient rc
+	 WHERE r.kind IN ('escalation', 'summary')
+	   AND rc.office_id = duban_general_office(r.plan_id)
+$$;
+
+-- Puts what is due up to p_today into the outbox: the reminders (each
+-- key once) and a delivery per recipient.  Catches up on the days since
+-- the last sweep, at most 31 days.  Returns {reminders, deliveries}.
+CREATE FUNCTION duban_sweep(p_today date) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	v_from	date;
+	n_rem	int;
+	n_del	int;
+BEGIN
+	-- One sweep at a time: another instance waits, then finds it done.
+	PERFORM pg_advisory_xact_lock(hashtext('duban_sweep'));
+	-- (least() ignores NULL: the first sweep covers today alone.)
+	SELECT CASE WHEN last_swept IS NULL THEN p_today - 1
+		    ELSE least(last_swept, p_today) END INTO v_from
+	  FROM reminder_config WHERE id = 1;
+	v_from := greatest(v_from, p_today - 31);
+
+	INSERT INTO reminder (key, kind, plan_id, office_id, milestone_id, period,
+	    send_on, subject, payload)
+	SELECT d.key, d.kind, d.plan_id, d.office_id, d.milestone_id, d.period,
+	       d.send_on, d.subject, d.payload
+	  FROM duban_reminders_due(v_from, p_today) d
+	ON CONFLICT (key) DO NOTHING;
+	GET DIAGNOSTICS n_rem = ROW_COUNT;
+
+	-- Today's reminders also reach recipients added since the last sweep.
+	INSERT INTO delivery (reminder_id, recipient_id, channel, address)
+	SELECT r.id, rc.id, rc.channel, rc.address
+	  FROM reminder r
+	 CROSS JOIN LATERAL duban_reminder_recipients(r) rc
+	 WHERE r.send_on > least(v_from, p_today - 1) AND r.send_on <= p_today
+	ON CONFLICT (reminder_id, recipient_id) DO NOTHING;
+	GET DIAGNOSTICS n_del = ROW_COUNT;
+
+	UPDATE reminder_config
+	   SET last_swept = greatest(coalesce(last_swept, p_today), p_today)
+	 WHERE id = 1;
+	IF n_del > 0 THEN
+		PERFORM pg_notify('duban_outbox', n_del::text);
+	END IF;
+	RETURN jsonb_build_object('reminders', n_rem, 'deliveries', n_del,
+	    'from', v_from, 'to', p_today);
+END $$;
