@@ -2,6 +2,57 @@
 -- transactional outbox of reminders with one delivery per recipient.
 
 -- ------------------------------------------------------------------
+-- A task's effective lead office, kept on the task itself: the sweeps
+-- and reports read it for every task, and it changes only when roles
+-- or office kinds do.  task_lead keeps its columns and meaning.
+
+ALTER VIEW task_lead RENAME TO task_lead_derived;
+ALTER TABLE task ADD COLUMN lead_office_id bigint REFERENCES office (id);
+ALTER TABLE task ADD COLUMN lead_basis text
+	CHECK (lead_basis IN ('named', 'sole_responsible'));
+CREATE INDEX task_lead_office ON task (lead_office_id);
+
+CREATE FUNCTION duban_refresh_leads(p_tasks bigint[]) RETURNS void
+LANGUAGE sql AS $$
+	UPDATE task t SET lead_office_id = d.office_id, lead_basis = d.basis
+	  FROM task_lead_derived d
+	 WHERE d.task_id = t.id AND t.id = ANY (p_tasks)
+	   AND (t.lead_office_id, t.lead_basis) IS DISTINCT FROM (d.office_id, d.basis);
+$$;
+SELECT duban_refresh_leads(array_agg(id)) FROM task;
+
+CREATE VIEW task_lead AS
+SELECT t.id AS task_id, t.lead_office_id AS office_id, t.lead_basis AS basis
+  FROM task t;
+
+CREATE FUNCTION task_role_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		PERFORM duban_refresh_leads(ARRAY(SELECT DISTINCT task_id FROM new_rows));
+	ELSE
+		PERFORM duban_refresh_leads(ARRAY(SELECT DISTINCT task_id FROM old_rows));
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER task_role_inserted AFTER INSERT ON task_role
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION task_role_changed();
+CREATE TRIGGER task_role_deleted AFTER DELETE ON task_role
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION task_role_changed();
+
+CREATE FUNCTION office_kind_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM duban_refresh_leads(ARRAY(
+		SELECT DISTINCT r.task_id FROM task_role r
+		  JOIN new_rows n ON n.id = r.office_id));
+	RETURN NULL;
+END $$;
+CREATE TRIGGER office_kind_changed AFTER UPDATE ON office
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION office_kind_changed();
+
+-- ------------------------------------------------------------------
 -- The calendar.  holiday: a day off the State Council's notice gives;
 -- workday: a weekend day it makes a working day (调休上班); closure: a day
 -- the bureau itself closes.  Other days: Monday to Friday work.
@@ -120,7 +171,7 @@ CREATE TABLE reminder (
 	period		text NOT NULL,
 	send_on		date NOT NULL,		-- the working day it is for
 	subject		text NOT NULL,
-	payload		jsonb NOT NULL,		-- rendered by lib/render.c
+	payload		json NOT NULL,		-- rendered by lib/render.c
 	created_at	timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX reminder_send_on ON reminder (send_on);

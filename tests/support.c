@@ -375,11 +375,14 @@ t_daemon_spawn(struct t_daemon *d, const char *db, const char *const *args,
 	const char		*argv[32];
 	int			 n = 0, i, fd;
 
+	static int	 seq;
+
 	memset(d, 0, sizeof *d);
 	snprintf(listen, sizeof listen, "127.0.0.1:%d", free_port());
 	snprintf(d->url, sizeof d->url, "http://%s", listen);
-	d->log = xprintf("%s/duband-%d.log", t_tmpdir(), getpid());
-	d->notify_path = xprintf("%s/notify-%d", t_tmpdir(), getpid());
+	seq++;
+	d->log = xprintf("%s/duband-%d-%d.log", t_tmpdir(), getpid(), seq);
+	d->notify_path = xprintf("%s/notify-%d-%d", t_tmpdir(), getpid(), seq);
 	unlink(d->notify_path);
 	d->notify = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	memset(&sun, 0, sizeof sun);
@@ -475,7 +478,7 @@ t_daemon_log(struct t_daemon *d)
 /* ---------------------------------------------------------------- */
 /* HTTP */
 
-struct t_sink {
+struct t_body {
 	char	*buf;
 	size_t	 len;
 };
@@ -483,7 +486,7 @@ struct t_sink {
 static size_t
 t_collect(char *p, size_t size, size_t n, void *arg)
 {
-	struct t_sink	*s = arg;
+	struct t_body	*s = arg;
 
 	s->buf = xreallocarray(s->buf, s->len + size * n + 1, 1);
 	memcpy(s->buf + s->len, p, size * n);
@@ -498,7 +501,7 @@ t_http(struct t_http *h, const char *method, const char *url,
 {
 	CURL			*c = curl_easy_init();
 	struct curl_slist	*hdr = NULL;
-	struct t_sink		 b = { xstrdup(""), 0 }, hh = { xstrdup(""), 0 };
+	struct t_body		 b = { xstrdup(""), 0 }, hh = { xstrdup(""), 0 };
 	char			*auth = NULL;
 	CURLcode		 rc;
 
@@ -575,4 +578,122 @@ t_token(const char *db, const char *role, const char *office)
 	tok = xstrndup(r.out, strcspn(r.out, "\n"));
 	t_run_free(&r);
 	return (tok);
+}
+
+/* ---------------------------------------------------------------- */
+/* Receivers */
+
+#include <poll.h>
+
+static void
+sink_start(struct t_sink *k, const char *script, const char *control)
+{
+	int	 p[2];
+	json_t	*ready;
+	char	 port[16];
+
+	memset(k, 0, sizeof *k);
+	k->port = free_port();
+	snprintf(port, sizeof port, "%d", k->port);
+	if (pipe(p) != 0)
+		t_fatal("pipe: %s", strerror(errno));
+	fflush(stdout);
+	fflush(stderr);
+	if ((k->pid = fork()) == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execl("/usr/bin/python3", "python3", script, port, control,
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	k->fd = p[0];
+	if (control != NULL)
+		k->control = xstrdup(control);
+	if ((ready = t_sink_next(k, 30)) == NULL ||
+	    json_integer_value(json_object_get(ready, "ready")) != k->port)
+		t_fatal("%s did not start", script);
+	json_decref(ready);
+}
+
+void
+t_sink_smtp(struct t_sink *k)
+{
+	sink_start(k, DUBAN_SOURCE_DIR "/tests/receivers/smtp_sink.py", NULL);
+}
+
+void
+t_sink_webhook(struct t_sink *k)
+{
+	char	*control = xprintf("%s/webhook-%d.control", t_tmpdir(), getpid());
+
+	t_write_file(control, "", 0);
+	sink_start(k, DUBAN_SOURCE_DIR "/tests/receivers/webhook_sink.py", control);
+	free(control);
+}
+
+void
+t_sink_mode(struct t_sink *k, const char *mode)
+{
+	t_write_file(k->control, mode, strlen(mode));
+}
+
+json_t *
+t_sink_next(struct t_sink *k, int timeout)
+{
+	struct pollfd	 pfd = { k->fd, POLLIN, 0 };
+	char		*nl;
+	json_t		*j;
+	ssize_t		 n;
+
+	for (;;) {
+		if ((nl = memchr(k->buf, '\n', k->len)) != NULL) {
+			*nl = '\0';
+			j = json_loads(k->buf, 0, NULL);
+			k->len -= (size_t)(nl + 1 - k->buf);
+			memmove(k->buf, nl + 1, k->len);
+			if (j == NULL)
+				t_fatal("receiver printed something that is not JSON");
+			return (j);
+		}
+		if (poll(&pfd, 1, timeout * 1000) <= 0)
+			return (NULL);
+		n = read(k->fd, k->buf + k->len, sizeof k->buf - k->len);
+		if (n <= 0)
+			return (NULL);
+		k->len += (size_t)n;
+	}
+}
+
+void
+t_sink_stop(struct t_sink *k)
+{
+	if (k->pid > 0) {
+		kill(k->pid, SIGTERM);
+		waitpid(k->pid, NULL, 0);
+		k->pid = 0;
+	}
+	close(k->fd);
+	free(k->control);
+	k->control = NULL;
+}
+
+void
+t_wait_for(PGconn *c, const char *sql, const char *want)
+{
+	char	*v = NULL;
+	int	 i;
+
+	/* A condition in the database, checked a bounded number of times. */
+	for (i = 0; i < 3000; i++) {
+		free(v);
+		v = t_query(c, sql, 0, NULL);
+		if (v != NULL && strcmp(v, want) == 0) {
+			free(v);
+			return;
+		}
+		usleep(20000);
+	}
+	t_fatal("%s: still %s, want %s", sql, v ? v : "NULL", want);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <libpq-fe.h>
 
 /* Expects an allocated string (freed here) to equal want. */
@@ -121,3 +122,25 @@ char	*t_http_header(const struct t_http *, const char *name);
 
 /* Creates a token with the CLI; returns it. */
 char	*t_token(const char *db, const char *role, const char *office);
+
+/* ---------------------------------------------------------------- */
+/* Receivers (tests/receivers): one JSON line per message. */
+
+struct t_sink {
+	pid_t	 pid;
+	int	 fd;		/* its standard output */
+	int	 port;
+	char	 buf[1 << 16];
+	size_t	 len;
+	char	*control;	/* the webhook receiver's control file */
+};
+
+void	 t_sink_smtp(struct t_sink *);
+void	 t_sink_webhook(struct t_sink *);
+/* Sets the webhook receiver's mode: "", "down", "slow 300", "refuse". */
+void	 t_sink_mode(struct t_sink *, const char *mode);
+/* The next message (a JSON object), or NULL after timeout seconds. */
+json_t	*t_sink_next(struct t_sink *, int timeout);
+void	 t_sink_stop(struct t_sink *);
+/* Waits (bounded) until sql returns want; fails after 60 s. */
+void	 t_wait_for(PGconn *, const char *sql, const char *want);

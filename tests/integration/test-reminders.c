@@ -1,0 +1,623 @@
+/*
+ * Reminders with real parts: the Jilin 2012 plan driven through a year
+ * of simulated dates on China's calendar; mail to a real SMTP server and
+ * webhooks to a real HTTP receiver on loopback, their contents decoded
+ * by independent parsers; retries while the receiver is down; kill -9 in
+ * the middle of delivering; two instances on one database.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+
+#include "deadline.h"
+#include "support.h"
+#include "xmalloc.h"
+
+static const char JILIN[] = DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml";
+static const char CALENDAR[] = DUBAN_SOURCE_DIR "/plans/calendar/cn-workdays.yaml";
+
+#define S(o, k)	json_string_value(json_object_get((o), (k)))
+
+static void
+cli_ok(const char *db, const char *const *args)
+{
+	struct t_run	 r;
+
+	t_cli(&r, db, args);
+	cr_assert_eq(r.status, 0, "duban %s %s: %s%s", args[0], args[1], r.out, r.err);
+	t_run_free(&r);
+}
+
+/* A database with Jilin 2012 and the calendar. */
+static char *
+jilin_db(void)
+{
+	const char	*load[] = { "plan", "load", JILIN, NULL };
+	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
+	char		*db = t_db_create();
+
+	cli_ok(db, load);
+	cli_ok(db, cal);
+	return (db);
+}
+
+static char *
+config_file(const char *extra)
+{
+	char	*path = xprintf("%s/duband-%d.conf", t_tmpdir(), getpid());
+	char	*text = xprintf("delivery_poll_ms = 100\nretry_base_ms = 100\n"
+	    "retry_max_ms = 400\ndelivery_lease = 2\nsweep_interval = 3600\n%s", extra);
+
+	t_write_file(path, text, strlen(text));
+	free(text);
+	return (path);
+}
+
+/* ---------------------------------------------------------------- */
+
+Test(reminders, a_simulated_year_of_jilin_2012, .timeout = 300)
+{
+	char		*db = jilin_db(), *want, *got, *line;
+	PGconn		*c = t_connect(db);
+	PGresult	*res;
+	const char	*p[1];
+	char		 day[11];
+	struct ymd	 d = { 2012, 1, 1 };
+	FILE		*f;
+	size_t		 len = 0;
+	long		 n;
+	int		 i;
+
+	/* Every day from 1 January 2012 to 31 January 2013, in order. */
+	for (n = date_to_days(&d); n <= date_to_days(&(struct ymd){ 2013, 1, 31 }); n++) {
+		struct ymd	 x;
+
+		date_from_days(n, &x);
+		date_format(&x, day);
+		p[0] = day;
+		PQclear(PQexecParams(c, "SELECT duban_sweep($1::date)", 1, NULL, p, NULL,
+		    NULL, 0));
+	}
+	/* Nothing on a day off: not on the National Day week, not on a weekend. */
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder r JOIN workday_seq w "
+	    "ON w.day = r.send_on WHERE NOT w.is_workday", 0, NULL), 0);
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder WHERE send_on "
+	    "BETWEEN '2012-10-01' AND '2012-10-07'", 0, NULL), 0);
+
+	/* The exact set, as a user would read it. */
+	res = PQexec(c, "SELECT r.send_on || ' ' || r.kind || ' ' || coalesce(o.name, '—')"
+	    " || ' ' || coalesce(t.label || ' ' || m.title || ' ' || m.due_on, r.period)"
+	    " FROM reminder r LEFT JOIN office o ON o.id = r.office_id"
+	    " LEFT JOIN milestone m ON m.id = r.milestone_id"
+	    " LEFT JOIN task t ON t.id = m.task_id"
+	    " ORDER BY r.send_on, r.kind, o.name, t.label, m.title");
+	f = open_memstream(&got, &len);
+	for (i = 0; i < PQntuples(res); i++)
+		fprintf(f, "%s\n", PQgetvalue(res, i, 0));
+	fclose(f);
+	PQclear(res);
+	want = t_read_file(DUBAN_SOURCE_DIR "/tests/fixtures/reminders/jilin-2012.txt", NULL);
+	/* Compare line by line so that a difference names its line. */
+	{
+		char	*ws = NULL, *gs = NULL, *wl, *gl;
+
+		wl = strtok_r(want, "\n", &ws);
+		gl = strtok_r(got, "\n", &gs);
+		for (i = 1; wl != NULL || gl != NULL; i++) {
+			if (wl != NULL && *wl == '#') {
+				wl = strtok_r(NULL, "\n", &ws);
+				i--;
+				continue;
+			}
+			cr_assert(wl != NULL && gl != NULL && strcmp(wl, gl) == 0,
+			    "reminder %d: got 「%s」, want 「%s」", i, gl ? gl : "(none)",
+			    wl ? wl : "(none)");
+			wl = strtok_r(NULL, "\n", &ws);
+			gl = strtok_r(NULL, "\n", &gs);
+		}
+	}
+	line = NULL;
+	free(line);
+	free(want);
+	free(got);
+	PQfinish(c);
+	free(db);
+}
+
+Test(reminders, preview_shows_what_would_be_sent)
+{
+	char		*db = jilin_db();
+	const char	*a1[] = { "reminder", "preview", "--date", "2012-09-24", "--office",
+	    "人事处", NULL };
+	const char	*a2[] = { "reminder", "preview", "--date", "2012-10-03", NULL };
+	const char	*a3[] = { "reminder", "preview", "--date", "2012-09-26", "--brief",
+	    NULL };
+	struct t_run	 r;
+	PGconn		*c = t_connect(db);
+
+	t_cli(&r, db, a1);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "2012年9月24日（星期一）人事处将发送 1 条提醒") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · "
+	    "2012年第三季度") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "请于 2012-09-29 前调度上报") != NULL,
+	    "the report date is the quarter's last working day, a 调休 Saturday: %s", r.out);
+	cr_expect(strstr(r.out, "1. 【5①】开展义务教育阶段教师交流工作：完成时限，2012-09-30，未开始")
+	    != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "义务教育阶段交流教师，目标 200名，已完成 未报（0%），时间已过 97%")
+	    != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "尚未设置接收人") != NULL);
+	t_run_free(&r);
+
+	t_cli(&r, db, a2);
+	cr_expect(strstr(r.out, "2012年10月3日（星期三）不是工作日（中秋节、国庆节）") != NULL,
+	    "%s", r.out);
+	t_run_free(&r);
+
+	t_cli(&r, db, a3);
+	cr_expect(strstr(r.out, "[临期提醒] 【临期提醒】5① 开展义务教育阶段教师交流工作：完成时限（2012-09-30）")
+	    != NULL, "3 working days before Saturday 9-29, a 调休 working day and the last "
+	    "one by 9-30: %s", r.out);
+	t_run_free(&r);
+	/* A preview sends nothing and stores nothing. */
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder", 0, NULL), 0);
+	PQfinish(c);
+	free(db);
+}
+
+/* ---------------------------------------------------------------- */
+/* Delivery */
+
+/* Messages from a receiver until n have arrived; fails after 60 s. */
+static json_t *
+receive(struct t_sink *k, size_t n)
+{
+	json_t	*all = json_array(), *m;
+
+	while (json_array_size(all) < n) {
+		if ((m = t_sink_next(k, 60)) == NULL)
+			t_fatal("only %zu of %zu messages arrived", json_array_size(all), n);
+		json_array_append_new(all, m);
+	}
+	return (all);
+}
+
+static json_t *
+by_path(json_t *all, const char *path)
+{
+	json_t	*m;
+	size_t	 i;
+
+	json_array_foreach(all, i, m)
+		if (strcmp(S(m, "path"), path) == 0)
+			return (m);
+	t_fatal("nothing posted to %s", path);
+}
+
+Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
+{
+	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
+	char		*db = jilin_db(), *conf, *u[3], *cfg, *key;
+	struct t_sink	 smtp, hook;
+	struct t_daemon	 d;
+	json_t		*mail, *hooks, *m;
+	const char	*args[3];
+	PGconn		*c;
+
+	t_sink_smtp(&smtp);
+	t_sink_webhook(&hook);
+	u[0] = xprintf("http://127.0.0.1:%d/generic", hook.port);
+	u[1] = xprintf("http://127.0.0.1:%d/wecom", hook.port);
+	u[2] = xprintf("http://127.0.0.1:%d/dingtalk", hook.port);
+	{
+		const char *set[] = { "office", "set", "人事处", "--email",
+		    "renshi@example.gov.cn", "--webhook", u[0], "--wecom", u[1],
+		    "--dingtalk", u[2], NULL };
+
+		cli_ok(db, set);
+	}
+	cfg = xprintf("smtp_url = smtp://127.0.0.1:%d\nsmtp_tls = no\n"
+	    "smtp_from = duban@jledu.gov.cn\n", smtp.port);
+	conf = config_file(cfg);
+	args[0] = "--config";
+	args[1] = conf;
+	args[2] = NULL;
+	t_daemon_start(&d, db, args, env);
+
+	mail = t_sink_next(&smtp, 60);
+	cr_assert_not_null(mail, "no mail arrived");
+	hooks = receive(&hook, 3);
+	c = t_connect(db);
+	key = t_query(c, "SELECT key FROM reminder WHERE kind = 'digest' AND office_id = "
+	    "(SELECT id FROM office WHERE name = '人事处')", 0, NULL);
+	cr_assert_not_null(key);
+
+	/* The mail, as Python's email package decodes it. */
+	cr_expect_str_eq(S(mail, "subject"),
+	    "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · 2012年第三季度");
+	cr_expect_str_eq(S(mail, "to"), "人事处 <renshi@example.gov.cn>");
+	cr_expect_str_eq(S(mail, "from"), "督办系统 <duban@jledu.gov.cn>");
+	cr_expect_str_eq(S(mail, "date"), "Mon, 24 Sep 2012 09:00:00 +0800");
+	{
+		char *mid = xprintf("<%s@duban>", key);
+
+		cr_expect_str_eq(S(mail, "message_id"), mid, "the key is the Message-ID");
+		free(mid);
+	}
+	cr_expect_str_eq(S(mail, "key"), key);
+	cr_expect_str_eq(S(mail, "content_type"), "multipart/alternative");
+	cr_expect(strstr(S(mail, "raw_headers"), "Subject: =?UTF-8?B?") != NULL,
+	    "the subject is RFC 2047 encoded on the wire");
+	cr_expect(strstr(S(mail, "text"), "【5①】开展义务教育阶段教师交流工作") != NULL, "%s",
+	    S(mail, "text"));
+	cr_expect(strstr(S(mail, "text"), "请于 2012-09-29 前调度上报") != NULL);
+	cr_expect(strstr(S(mail, "html"), "<h2>【季度督查】人事处") != NULL, "%s", S(mail, "html"));
+	cr_expect(strstr(S(mail, "html"), "<li>【5①】开展义务教育阶段教师交流工作") != NULL);
+
+	/* The three webhooks. */
+	m = by_path(hooks, "/generic");
+	cr_expect_str_eq(S(m, "key"), key, "X-Duban-Key header");
+	cr_expect_str_eq(S(json_object_get(m, "body"), "key"), key, "key in the JSON");
+	cr_expect_str_eq(S(json_object_get(m, "body"), "kind"), "digest");
+	cr_expect_str_eq(S(json_object_get(m, "body"), "recipient"), "人事处");
+	cr_expect_str_eq(S(json_object_get(json_object_get(json_object_get(m, "body"),
+	    "payload"), "plan"), "document_number"), "吉市教通字〔2012〕12号");
+	cr_expect_str_eq(S(m, "content_type"), "application/json; charset=utf-8");
+	m = by_path(hooks, "/wecom");
+	cr_expect_str_eq(S(json_object_get(m, "body"), "msgtype"), "markdown");
+	cr_expect(strstr(S(json_object_get(json_object_get(m, "body"), "markdown"), "content"),
+	    "### 【季度督查】人事处") != NULL);
+	m = by_path(hooks, "/dingtalk");
+	cr_expect_str_eq(S(json_object_get(json_object_get(m, "body"), "markdown"), "title"),
+	    "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · 2012年第三季度");
+
+	t_wait_for(c, "SELECT count(*) FILTER (WHERE status = 'sent') || '/' || count(*) "
+	    "FROM delivery", "4/4");
+	t_daemon_stop(&d);
+	t_sink_stop(&smtp);
+	t_sink_stop(&hook);
+	json_decref(mail);
+	json_decref(hooks);
+	PQfinish(c);
+	free(key);
+	free(cfg);
+	free(conf);
+	free(u[0]);
+	free(u[1]);
+	free(u[2]);
+	free(db);
+}
+
+Test(reminders, long_messages_fit_the_robots_limits, .timeout = 120)
+{
+	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
+	char		*db = t_db_create(), *path, *conf, *u[2], *url;
+	struct t_sink	 hook;
+	struct t_daemon	 d;
+	const char	*args[3], *load[4] = { "plan", "load", NULL, NULL };
+	json_t		*all, *m;
+	FILE		*f;
+	size_t		 len, i;
+	char		*yaml = NULL, *content;
+	int		 k;
+
+	/* One office leading 80 tasks, all due this quarter. */
+	f = open_memstream(&yaml, &len);
+	fprintf(f, "duban-plan: 1\nplan:\n  key: long-2012\n  title: 长消息测试方案\n"
+	    "  year: 2012\n  issuer: 吉林市教育局\n  source: {file: t.txt}\ntasks:\n");
+	for (k = 1; k <= 80; k++)
+		fprintf(f, "  - {key: '%d', number: '%d', title: 第%d项实施校园设施改造与提升工程，"
+		    "逐校逐项抓好落实, deadline: 2012-09-28, lead: {office: 财务审计处}}\n",
+		    k, k, k);
+	fclose(f);
+	path = xprintf("%s/long.yaml", t_tmpdir());
+	t_write_file(path, yaml, len);
+	load[2] = path;
+	{
+		const char *cal[] = { "calendar", "load", CALENDAR, NULL };
+
+		cli_ok(db, load);
+		cli_ok(db, cal);
+	}
+	t_sink_webhook(&hook);
+	u[0] = xprintf("http://127.0.0.1:%d/wecom", hook.port);
+	u[1] = xprintf("http://127.0.0.1:%d/dingtalk", hook.port);
+	{
+		const char *set[] = { "office", "set", "财务审计处", "--wecom", u[0],
+		    "--dingtalk", u[1], NULL };
+
+		cli_ok(db, set);
+	}
+	conf = config_file("public_url = https://duban.jledu.gov.cn\n");
+	args[0] = "--config";
+	args[1] = conf;
+	args[2] = NULL;
+	t_daemon_start(&d, db, args, env);
+	/* The digest and the due-soon notices, to both robots. */
+	all = receive(&hook, 2);
+	json_array_foreach(all, i, m) {
+		json_t	*md = json_object_get(json_object_get(m, "body"), "markdown");
+
+		if (strcmp(S(m, "path"), "/wecom") == 0) {
+			content = (char *)S(md, "content");
+			cr_expect_leq(strlen(content), 4096, "WeCom content is %zu bytes",
+			    strlen(content));
+		} else {
+			content = (char *)S(md, "text");
+			cr_expect_leq(strlen(content), 20000);
+		}
+		if (strstr(S(m, "key"), "digest") != NULL && strcmp(S(m, "path"), "/wecom") == 0) {
+			url = xprintf("全文见 https://duban.jledu.gov.cn/api/v1/reminders/");
+			cr_expect(strstr(content, url) != NULL, "no link in the cut digest");
+			free(url);
+		}
+	}
+	t_daemon_stop(&d);
+	t_sink_stop(&hook);
+	json_decref(all);
+	free(yaml);
+	free(path);
+	free(conf);
+	free(u[0]);
+	free(u[1]);
+	free(db);
+}
+
+Test(reminders, a_receiver_that_is_down_gets_it_later, .timeout = 120)
+{
+	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
+	char		*db = jilin_db(), *conf, *url, *key;
+	struct t_sink	 hook;
+	struct t_daemon	 d;
+	const char	*args[3];
+	json_t		*m;
+	PGconn		*c;
+	int		 refused = 0;
+
+	t_sink_webhook(&hook);
+	t_sink_mode(&hook, "down");
+	url = xprintf("http://127.0.0.1:%d/generic", hook.port);
+	{
+		const char *set[] = { "office", "set", "人事处", "--webhook", url, NULL };
+
+		cli_ok(db, set);
+	}
+	conf = config_file("retry_attempts = 20\n");
+	args[0] = "--config";
+	args[1] = conf;
+	args[2] = NULL;
+	t_daemon_start(&d, db, args, env);
+	/* Refused twice, then the receiver comes back. */
+	while (refused < 2) {
+		m = t_sink_next(&hook, 60);
+		cr_assert_not_null(m, "no attempt while the receiver was down");
+		cr_assert(!json_is_true(json_object_get(m, "accepted")));
+		refused++;
+		json_decref(m);
+	}
+	t_sink_mode(&hook, "");
+	do {
+		m = t_sink_next(&hook, 60);
+		cr_assert_not_null(m, "never delivered after the receiver came back");
+		if (json_is_true(json_object_get(m, "accepted")))
+			break;
+		json_decref(m);
+	} while (1);
+	c = t_connect(db);
+	key = t_query(c, "SELECT key FROM reminder WHERE kind = 'digest' AND office_id = "
+	    "(SELECT id FROM office WHERE name = '人事处')", 0, NULL);
+	cr_expect_str_eq(S(m, "key"), key);
+	json_decref(m);
+	t_wait_for(c, "SELECT status FROM delivery", "sent");
+	cr_expect_geq(t_query_long(c, "SELECT count(*) FROM delivery_attempt WHERE NOT ok",
+	    0, NULL), 2, "the failed attempts are recorded");
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM delivery_attempt WHERE ok", 0,
+	    NULL), 1);
+	cr_expect(t_query_long(c, "SELECT attempts FROM delivery", 0, NULL) >= 3);
+	{
+		char *err = t_query(c, "SELECT detail FROM delivery_attempt WHERE NOT ok "
+		    "ORDER BY id LIMIT 1", 0, NULL);
+
+		cr_expect(err != NULL && strstr(err, "HTTP 503") != NULL, "%s", err);
+		free(err);
+	}
+	t_daemon_stop(&d);
+	t_sink_stop(&hook);
+	PQfinish(c);
+	free(key);
+	free(url);
+	free(conf);
+	free(db);
+}
+
+Test(reminders, permanent_failures_stay_visible_and_can_be_retried, .timeout = 120)
+{
+	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
+	char		*db = jilin_db(), *conf, *url, *rid;
+	struct t_sink	 hook;
+	struct t_daemon	 d;
+	const char	*args[3];
+	struct t_run	 r;
+	json_t		*m;
+	PGconn		*c;
+
+	t_sink_webhook(&hook);
+	t_sink_mode(&hook, "refuse");	/* 200 with a robot's error code */
+	url = xprintf("http://127.0.0.1:%d/wecom", hook.port);
+	{
+		const char *set[] = { "office", "set", "人事处", "--wecom", url, NULL };
+
+		cli_ok(db, set);
+	}
+	conf = config_file("retry_attempts = 2\n");
+	args[0] = "--config";
+	args[1] = conf;
+	args[2] = NULL;
+	t_daemon_start(&d, db, args, env);
+	c = t_connect(db);
+	t_wait_for(c, "SELECT status FROM delivery", "failed");
+	{
+		const char *list[] = { "reminder", "list", "--failed", NULL };
+
+		t_cli(&r, db, list);
+		cr_expect(strstr(r.out, "机器人拒绝") != NULL, "%s", r.out);
+		t_run_free(&r);
+	}
+	t_sink_mode(&hook, "");
+	rid = t_query(c, "SELECT reminder_id FROM delivery", 0, NULL);
+	{
+		const char *retry[] = { "reminder", "retry", rid, NULL };
+
+		t_cli(&r, db, retry);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "1 份发送失败的将重新发送") != NULL, "%s", r.out);
+		t_run_free(&r);
+	}
+	do {
+		m = t_sink_next(&hook, 60);
+		cr_assert_not_null(m, "the retry never came");
+		if (json_is_true(json_object_get(m, "accepted")))
+			break;
+		json_decref(m);
+	} while (1);
+	json_decref(m);
+	t_wait_for(c, "SELECT status FROM delivery", "sent");
+	t_daemon_stop(&d);
+	t_sink_stop(&hook);
+	PQfinish(c);
+	free(rid);
+	free(url);
+	free(conf);
+	free(db);
+}
+
+/* Every lead office of Jilin 2012 gets reminders by webhook. */
+static int
+all_offices_to(const char *db, struct t_sink *hook)
+{
+	static const char *const offices[] = { "财务审计处", "发展规划处", "教育技术装备处",
+	    "学校安全处", "人事处", "教育基建办公室", "职业与成人教育处", "体育卫生艺术教育处",
+	    "监察室", "局办公室", NULL };
+	char	*url;
+	int	 i;
+
+	for (i = 0; offices[i] != NULL; i++) {
+		url = xprintf("http://127.0.0.1:%d/o%d", hook->port, i);
+		{
+			const char *set[] = { "office", "set", offices[i], "--webhook", url, NULL };
+
+			cli_ok(db, set);
+		}
+		free(url);
+	}
+	return (i);
+}
+
+Test(reminders, kill_9_in_the_middle_loses_none, .timeout = 180)
+{
+	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
+	char		*db = jilin_db(), *conf;
+	struct t_sink	 hook;
+	struct t_daemon	 d;
+	const char	*args[3];
+	json_t		*seen = json_object(), *m;
+	PGconn		*c;
+	long		 want;
+	int		 received = 0;
+
+	t_sink_webhook(&hook);
+	t_sink_mode(&hook, "slow 300");
+	all_offices_to(db, &hook);
+	conf = config_file("delivery_concurrency = 2\n");
+	args[0] = "--config";
+	args[1] = conf;
+	args[2] = NULL;
+	t_daemon_start(&d, db, args, env);
+	c = t_connect(db);
+	/* Three delivered, then the process dies without a word. */
+	while (received < 3) {
+		m = t_sink_next(&hook, 60);
+		cr_assert_not_null(m);
+		json_object_set_new(seen, S(m, "key"), json_true());
+		received++;
+		json_decref(m);
+	}
+	t_daemon_kill(&d, SIGKILL);
+	cr_assert_eq(t_daemon_wait(&d), 128 + SIGKILL);
+	t_daemon_stop(&d);
+	want = t_query_long(c, "SELECT count(*) FROM delivery", 0, NULL);
+	cr_assert_gt(want, 3, "too few deliveries to interrupt: %ld", want);
+
+	t_sink_mode(&hook, "");
+	t_daemon_start(&d, db, args, env);
+	while ((long)json_object_size(seen) < want) {
+		m = t_sink_next(&hook, 60);
+		cr_assert_not_null(m, "%zu of %ld keys arrived", json_object_size(seen), want);
+		json_object_set_new(seen, S(m, "key"), json_true());
+		received++;
+		json_decref(m);
+	}
+	t_wait_for(c, "SELECT count(*) FILTER (WHERE status <> 'sent') FROM delivery", "0");
+	/* At least once: only what was in flight at the kill may come twice. */
+	cr_expect_leq(received - want, 2, "%d messages for %ld keys", received, want);
+	cr_expect_eq(t_query_long(c, "SELECT count(DISTINCT r.key) FROM reminder r "
+	    "JOIN delivery d ON d.reminder_id = r.id", 0, NULL), want);
+	t_daemon_stop(&d);
+	t_sink_stop(&hook);
+	json_decref(seen);
+	PQfinish(c);
+	free(conf);
+	free(db);
+}
+
+Test(reminders, two_instances_send_each_key_once, .timeout = 180)
+{
+	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
+	char		*db = jilin_db(), *conf;
+	struct t_sink	 hook;
+	struct t_daemon	 a, b;
+	const char	*args[3];
+	json_t		*seen = json_object(), *m;
+	PGconn		*c;
+	long		 want;
+	int		 received = 0;
+
+	t_sink_webhook(&hook);
+	t_sink_mode(&hook, "slow 50");
+	all_offices_to(db, &hook);
+	conf = config_file("delivery_concurrency = 3\n");
+	args[0] = "--config";
+	args[1] = conf;
+	args[2] = NULL;
+	t_daemon_start(&a, db, args, env);
+	t_daemon_start(&b, db, args, env);
+	c = t_connect(db);
+	t_wait_for(c, "SELECT count(*) FILTER (WHERE status <> 'sent') FROM delivery", "0");
+	want = t_query_long(c, "SELECT count(*) FROM delivery", 0, NULL);
+	cr_assert_gt(want, 5);
+	while (received < want) {
+		m = t_sink_next(&hook, 60);
+		cr_assert_not_null(m);
+		cr_expect_null(json_object_get(seen, S(m, "key")), "%s arrived twice",
+		    S(m, "key"));
+		json_object_set_new(seen, S(m, "key"), json_true());
+		received++;
+		json_decref(m);
+	}
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM delivery_attempt", 0, NULL), want,
+	    "one attempt per delivery");
+	cr_expect_eq(t_query_long(c, "SELECT count(DISTINCT instance) FROM delivery_attempt",
+	    0, NULL) >= 1, 1);
+	t_daemon_stop(&a);
+	t_daemon_stop(&b);
+	t_sink_stop(&hook);
+	json_decref(seen);
+	PQfinish(c);
+	free(conf);
+	free(db);
+}
