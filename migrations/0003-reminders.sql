@@ -6,17 +6,37 @@
 -- and reports read it for every task, and it changes only when roles
 -- or office kinds do.  task_lead keeps its columns and meaning.
 
-ALTER VIEW task_lead RENAME TO task_lead_derived;
+DROP VIEW task_lead;
 ALTER TABLE task ADD COLUMN lead_office_id bigint REFERENCES office (id);
 ALTER TABLE task ADD COLUMN lead_basis text
 	CHECK (lead_basis IN ('named', 'sole_responsible'));
 CREATE INDEX task_lead_office ON task (lead_office_id);
 
+-- The rule (as in 0001): the 牵头处室 the document names, or, where it
+-- names none but exactly one 责任处室 of the bureau itself (an office or
+-- unit, not a collective), that one.  Recomputed for the given tasks.
 CREATE FUNCTION duban_refresh_leads(p_tasks bigint[]) RETURNS void
 LANGUAGE sql AS $$
+	WITH ids AS (SELECT DISTINCT unnest(p_tasks) AS id),
+	d AS (
+		SELECT i.id AS task_id, coalesce(l.office_id, r.office_id) AS office_id,
+		       CASE WHEN l.office_id IS NOT NULL THEN 'named'
+			    WHEN r.office_id IS NOT NULL THEN 'sole_responsible' END AS basis
+		  FROM ids i
+		  LEFT JOIN LATERAL (
+			SELECT tr.office_id FROM task_role tr
+			 WHERE tr.task_id = i.id AND tr.role = 'lead'
+			   AND tr.office_id IS NOT NULL
+			 ORDER BY tr.position LIMIT 1) l ON true
+		  LEFT JOIN LATERAL (
+			SELECT min(tr.office_id) AS office_id FROM task_role tr
+			  JOIN office o ON o.id = tr.office_id
+			 WHERE tr.task_id = i.id AND tr.role = 'responsible'
+			   AND o.kind IN ('office', 'unit')
+			HAVING count(DISTINCT tr.office_id) = 1) r ON true)
 	UPDATE task t SET lead_office_id = d.office_id, lead_basis = d.basis
-	  FROM task_lead_derived d
-	 WHERE d.task_id = t.id AND t.id = ANY (p_tasks)
+	  FROM d
+	 WHERE t.id = d.task_id
 	   AND (t.lead_office_id, t.lead_basis) IS DISTINCT FROM (d.office_id, d.basis);
 $$;
 SELECT duban_refresh_leads(array_agg(id)) FROM task;
@@ -25,13 +45,23 @@ CREATE VIEW task_lead AS
 SELECT t.id AS task_id, t.lead_office_id AS office_id, t.lead_basis AS basis
   FROM task t;
 
+-- A bulk insert (a whole city's plans in one statement) arrives before
+-- autovacuum has seen the new rows: the planner would take task_role for
+-- the empty table it last saw and scan it once per task.  ANALYZE counts
+-- this transaction's own rows, so refresh with true statistics.
 CREATE FUNCTION task_role_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	ids bigint[];
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		PERFORM duban_refresh_leads(ARRAY(SELECT DISTINCT task_id FROM new_rows));
+		ids := ARRAY(SELECT DISTINCT task_id FROM new_rows);
 	ELSE
-		PERFORM duban_refresh_leads(ARRAY(SELECT DISTINCT task_id FROM old_rows));
+		ids := ARRAY(SELECT DISTINCT task_id FROM old_rows);
 	END IF;
+	IF cardinality(ids) > 5000 THEN
+		ANALYZE task, task_role;
+	END IF;
+	PERFORM duban_refresh_leads(ids);
 	RETURN NULL;
 END $$;
 CREATE TRIGGER task_role_inserted AFTER INSERT ON task_role
