@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "log.h"
 #include "xmalloc.h"
 
 enum config_type {
@@ -29,8 +30,6 @@ static const struct config_entry {
 	  "", 0, 0, "PostgreSQL 连接串（libpq conninfo）；环境变量 DUBAN_DB 和 --db 优先" },
 	{ "plans", CT_STRING, offsetof(struct config, plans), 0,
 	  "", 0, 0, "计划文件目录（其中的 *.yaml 在启动和 SIGHUP 时导入）；空则不导入" },
-	{ "web_root", CT_STRING, offsetof(struct config, web_root), 0,
-	  "", 0, 0, "网页文件目录；空则不提供网页" },
 	{ "log_level", CT_STRING, offsetof(struct config, log_level), 0,
 	  "info", 0, 0, "日志级别：notice、info 或 debug" },
 	{ "reminders", CT_INT, offsetof(struct config, reminders), 0,
@@ -247,24 +246,42 @@ fail:
 	return (-1);
 }
 
-const char *
-config_restart_needed(const struct config *a, const struct config *b)
+int
+config_keep_restart(const struct config *running, struct config *next)
 {
 	size_t	 i;
+	int	 n = 0;
 
 	for (i = 0; i < NENTRIES; i++) {
 		const struct config_entry *e = &config_table[i];
-		const char *pa = (const char *)a + e->offset;
-		const char *pb = (const char *)b + e->offset;
+		const char *pa = (const char *)running + e->offset;
+		char *pb = (char *)next + e->offset;
 
 		if (!(e->flags & CF_RESTART))
 			continue;
-		if (e->type == CT_STRING ?
-		    strcmp(*(char *const *)pa, *(char *const *)pb) != 0 :
-		    *(const int *)pa != *(const int *)pb)
-			return (e->name);
+		if (e->type == CT_STRING) {
+			char **sb = (char **)(void *)pb;
+
+			if (strcmp(*(char *const *)pa, *sb) == 0)
+				continue;
+			free(*sb);
+			*sb = xstrdup(*(char *const *)pa);
+		} else {
+			if (*(const int *)pa == *(int *)(void *)pb)
+				continue;
+			*(int *)(void *)pb = *(const int *)pa;
+		}
+		log_warnx("配置项 %s 的修改须重启 duband 才能生效，暂用原值", e->name);
+		n++;
 	}
-	return (NULL);
+	return (n);
+}
+
+int
+config_log_level(const struct config *c)
+{
+	return (strcmp(c->log_level, "debug") == 0 ? 2 :
+	    strcmp(c->log_level, "info") == 0 ? 1 : 0);
 }
 
 void

@@ -15,7 +15,6 @@ struct config {
 	char	*listen;		/* ADDR:PORT */
 	char	*db;			/* libpq conninfo */
 	char	*plans;			/* directory of *.yaml, or "" */
-	char	*web_root;		/* static pages, or "" */
 	char	*log_level;		/* notice, info, debug */
 	char	*smtp_url;		/* smtp://host:25, or "" */
 	char	*smtp_from;
@@ -69,8 +68,10 @@ int	config_read(const char *path, int must_exist, struct config *,
  * The first key that differs between old and new and cannot change
  * without a restart, or NULL.
  */
-const char *config_restart_needed(const struct config *old,
-	    const struct config *new);
+/* Puts back, in next, running's values of the keys read only at start. */
+int	 config_keep_restart(const struct config *running, struct config *next);
+/* log_level as a verbosity: notice 0, info 1, debug 2. */
+int	 config_log_level(const struct config *);
 
 /* Writes an example configuration with every key documented. */
 void	config_write_example(FILE *);

@@ -50,6 +50,7 @@ struct server {
 	char			*config_path;
 	int			 config_given;
 	char			*flag_listen, *flag_db, *flag_plans;
+	int			 verbose;	/* -v count, added to log_level */
 
 	struct pool		*pool;
 	struct evhttp		*http;

@@ -34,19 +34,11 @@ usage(FILE *f)
 	    "      --db 连接串      PostgreSQL 连接串（也可用环境变量 DUBAN_DB）\n"
 	    "      --plans 目录     启动和 SIGHUP 时导入的计划目录\n"
 	    "      --example-config 输出带说明的配置文件样例\n"
-	    "  -v                   输出调试日志\n"
+	    "  -v                   日志比 log_level 详细一级（可重复）\n"
 	    "信号：SIGHUP 重新加载配置和计划；SIGTERM/SIGINT 停止接受请求，处理完后退出。\n",
 	    CONFIG_DEFAULT_PATH);
 }
 
-static void
-set_log_level(const struct config *c, int verbose)
-{
-	int	 v = strcmp(c->log_level, "debug") == 0 ? 2 :
-	    strcmp(c->log_level, "info") == 0 ? 1 : 0;
-
-	log_set_verbose(verbose > v ? verbose : v);
-}
 
 /* -n: the configuration and the plans, checked without side effects. */
 static int
@@ -380,7 +372,8 @@ main(int argc, char **argv)
 		free(s);
 		return (EXIT_CONFIG);
 	}
-	set_log_level(&s->cfg, verbose);
+	s->verbose = verbose;
+	log_set_verbose(config_log_level(&s->cfg) + verbose);
 	if (clock_init(&cause) != 0) {
 		log_crit("%s", cause);
 		free(cause);

@@ -141,7 +141,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct server		*s = arg;
 	struct reload_job	*j;
-	const char		*key, *params[2];
+	const char		*params[2];
 	char			*line, *save = NULL;
 	int			 queued;
 
@@ -151,16 +151,10 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	if (!j->cfg_ok) {
 		log_warnx("重新加载配置失败，继续使用原配置：%s", j->cfg_err);
 	} else {
-		if ((key = config_restart_needed(&s->cfg, &j->cfg)) != NULL) {
-			log_warnx("配置项 %s 的修改须重启 duband 才能生效，暂用原值", key);
-			free(j->cfg.listen);
-			j->cfg.listen = xstrdup(s->cfg.listen);
-			j->cfg.pool_size = s->cfg.pool_size;
-		}
+		config_keep_restart(&s->cfg, &j->cfg);
 		config_free(&s->cfg);
 		s->cfg = j->cfg;
-		log_set_verbose(strcmp(s->cfg.log_level, "debug") == 0 ? 2 :
-		    strcmp(s->cfg.log_level, "info") == 0 ? 1 : 0);
+		log_set_verbose(config_log_level(&s->cfg) + s->verbose);
 		pool_reconfigure(s->pool, s->cfg.db, s->cfg.queue_max,
 		    s->cfg.query_timeout * 1000);
 		http_apply_limits(s);

@@ -75,7 +75,7 @@ name(const char *fmt, ...)						\
 }
 
 LOG_FN(log_debug, PRI_DEBUG, log_verbose > 1)
-LOG_FN(log_info, PRI_INFO, log_verbose > 0 || log_mode == LOG_MODE_DAEMON)
+LOG_FN(log_info, PRI_INFO, log_verbose > 0)
 LOG_FN(log_notice, PRI_NOTICE, 1)
 LOG_FN(log_warnx, PRI_WARNING, 1)
 LOG_FN(log_crit, PRI_CRIT, 1)
