@@ -92,7 +92,7 @@ cmd_plan_check(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_plan_check_entry = {
 	.name = "plan check",
 	.usage = "文件...",
-	.summary = "检查计划文件（不连接数据库）；有问题时逐条输出 文件:行:列: 说明，退出码 65",
+	.summary = "检查计划文件（不连接数据库）；有问题时逐条输出 文件:行:列: 说明，退出码 65（文件无法读取为 66）",
 	.help = NULL,
 	.exec = cmd_plan_check,
 };

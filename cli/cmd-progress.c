@@ -250,6 +250,11 @@ const struct cmd_entry cmd_target_set_entry = {
 	.name = "target set",
 	.usage = "编号 数值 [--note 完成情况] [--outcome 取得成效] [--if-match 版本] [--server URL] [--token-file 文件]",
 	.summary = "通过 duband 设置指标的当前完成值（写入进度历史）",
-	.help = NULL,
+	.help = "  编号             指标编号（duban task show 的指标列表）\n"
+	    "  数值             当前完成值，按指标的单位（如 3000、95.5）\n"
+	    "  --note           完成情况；--outcome 取得成效\n"
+	    "  --if-match       读取时的版本；若他人已修改，拒绝写入（退出码 75）\n"
+	    "  --server         duband 地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080\n"
+	    "  --token-file     令牌文件；默认取环境变量 DUBAN_TOKEN\n",
 	.exec = cmd_target_set,
 };

@@ -210,8 +210,8 @@ cmd_reminder_sweep(struct cmd_ctx *ctx, int argc, char **argv)
 	PQfinish(conn);
 	if (res == NULL)
 		return (EXIT_SOFTWARE);
-	printf("%s：新提醒 %s 条，待发送 %s 份（自 %s 起）\n", date, PQgetvalue(res, 0, 0),
-	    PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+	printf("%s：新提醒 %s 条，待发送 %s 份（补查 %s 之后至 %s 的各日）\n", date,
+	    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), date);
 	PQclear(res);
 	return (0);
 }
@@ -299,7 +299,8 @@ const struct cmd_entry cmd_reminder_list_entry = {
 	.name = "reminder list",
 	.usage = "[--failed] [--date 日期]",
 	.summary = "列出发件箱中的提醒及发送情况",
-	.help = "  --failed  只列有发送失败的提醒（可用 duban reminder retry 重发）\n",
+	.help = "  --failed  只列有发送失败的提醒（可用 duban reminder retry 重发）\n"
+	    "  --date    只列该日（YYYY-MM-DD）生成的提醒\n",
 	.exec = cmd_reminder_list,
 };
 
@@ -414,6 +415,9 @@ const struct cmd_entry cmd_reminder_config_entry = {
 	.name = "reminder config",
 	.usage = "[--digest-days N] [--due-soon-days K] [--escalate-after M]",
 	.summary = "显示或修改提醒的时间安排（以工作日计）",
-	.help = NULL,
+	.help = "  不带选项时显示当前安排。\n"
+	    "  --digest-days N     季度督查提醒在季末前 N 个工作日发出（0–30，默认 5）\n"
+	    "  --due-soon-days K   节点到期前 K 个工作日发到期提醒（1–30，默认 3）\n"
+	    "  --escalate-after M  逾期满 M 个工作日仍未完成，次日向责任领导和局办公室督办（1–60，默认 5）\n",
 	.exec = cmd_reminder_config,
 };

@@ -66,13 +66,6 @@ cmd_task_list(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t			 i;
 	int			 ch, rc, json = 0;
 
-	if (clock_init(&cause) != 0) {
-		fprintf(stderr, "duban：%s\n", cause);
-		free(cause);
-		return (EXIT_USAGE);
-	}
-	clock_today(today);
-	params[5] = today;
 	while ((ch = getopt_long(argc, argv, "p:o:b:us:jh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
@@ -109,6 +102,13 @@ cmd_task_list(struct cmd_ctx *ctx, int argc, char **argv)
 			return (cmd_usage_error(e, "无效的选项"));
 		}
 	}
+	if (clock_init(&cause) != 0) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	clock_today(today);
+	params[5] = today;
 	if (optind != argc)
 		return (cmd_usage_error(e, "多余的参数“%s”", argv[optind]));
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
@@ -392,6 +392,6 @@ const struct cmd_entry cmd_task_show_entry = {
 	.name = "task show",
 	.usage = "编号 [--json]",
 	.summary = "显示一项任务：职责、指标、节点（及其编号）和进度历史",
-	.help = NULL,
+	.help = "  --json  以 JSON 输出（与 GET /api/v1/tasks/编号 相同）\n",
 	.exec = cmd_task_show,
 };

@@ -260,7 +260,7 @@ const struct cmd_entry cmd_token_list_entry = {
 	.name = "token list",
 	.usage = "[--json]",
 	.summary = "列出 API 令牌（不含令牌本身）",
-	.help = NULL,
+	.help = "  --json  以 JSON 输出\n",
 	.exec = cmd_token_list,
 };
 

@@ -146,7 +146,7 @@ main(int argc, char **argv)
 	const struct cmd_entry *const *e;
 	struct cmd_ctx	 ctx = { NULL, "duban" };
 	char		 name[64];
-	int		 ch, verbose = 0;
+	int		 ch, verbose = 0, help = 0;
 
 	/* Options before the command only: "+" stops at the first word. */
 	while ((ch = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
@@ -175,7 +175,12 @@ main(int argc, char **argv)
 		usage(stderr);
 		return (EXIT_USAGE);
 	}
-	if (argc >= 2 && strcmp(argv[0], "help") == 0) {
+	if (argc >= 1 && strcmp(argv[0], "help") == 0) {
+		if (argc == 1) {
+			usage(stdout);
+			return (0);
+		}
+		help = 1;
 		argv++;
 		argc--;
 	}
@@ -187,6 +192,10 @@ main(int argc, char **argv)
 		 * Each command sees argv from its action word.  optind = 0
 		 * makes glibc start afresh (the "+" parse above left state).
 		 */
+		if (help) {
+			cmd_print_help(*e, stdout);
+			return (0);
+		}
 		optind = 0;
 		return ((*e)->exec(&ctx, argc - 1, argv + 1));
 	}

@@ -254,7 +254,11 @@ Test(cli, every_command_has_help)
 		{ "plan", "load" }, { "plan", "list" }, { "task", "list" },
 		{ "task", "show" }, { "milestone", "update" }, { "target", "set" },
 		{ "token", "create" }, { "token", "list" }, { "token", "revoke" },
-		{ "token", "verify" },
+		{ "token", "verify" }, { "reminder", "preview" }, { "reminder", "list" },
+		{ "reminder", "retry" }, { "reminder", "sweep" }, { "reminder", "config" },
+		{ "office", "list" }, { "office", "set" }, { "person", "set" },
+		{ "calendar", "load" }, { "calendar", "show" }, { "calendar", "close" },
+		{ "calendar", "open" },
 	};
 	const char	*top[] = { "--help", NULL };
 	struct t_run	 r;
@@ -272,6 +276,25 @@ Test(cli, every_command_has_help)
 	t_cli(&r, NULL, top);
 	cr_expect_eq(r.status, 0);
 	cr_expect(strstr(r.out, "task list") != NULL);
+	t_run_free(&r);
+}
+
+/* "duban help plan check" shows the help; it must not run the check. */
+Test(cli, help_word_shows_help_without_running)
+{
+	const char	*args[] = { "help", "plan", "check", NULL };
+	const char	*now[] = { "task", "list", "--help", NULL };
+	struct t_run	 r;
+
+	t_cli(&r, NULL, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "用法：duban plan check") != NULL, "%s", r.out);
+	t_run_free(&r);
+	/* A bad clock is no reason to refuse --help. */
+	setenv("DUBAN_NOW", "not-a-date", 1);
+	t_cli(&r, NULL, now);
+	unsetenv("DUBAN_NOW");
+	cr_expect_eq(r.status, 0, "%s", r.err);
 	t_run_free(&r);
 }
 
