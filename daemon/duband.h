@@ -14,6 +14,7 @@
 #ifndef DUBAN_DUBAND_H
 #define DUBAN_DUBAND_H
 
+#include <pthread.h>
 #include <time.h>
 
 #include <event2/event.h>
@@ -71,6 +72,8 @@ struct server {
 	struct event		*ev_reload;	/* a reload thread finished */
 	int			 reload_pipe[2];
 	int			 reloading, reload_again;
+	pthread_t		 reload_tid;
+	int			 reload_thread;	/* reload_tid not yet joined */
 	int			 ready;		/* READY=1 sent */
 	struct event		*ev_ready;	/* sends it if the database is slow */
 };
@@ -149,6 +152,7 @@ char		*metrics_render(struct server *);
 /* reload.c */
 int		 reload_init(struct server *);
 void		 reload_start(struct server *);
+void		 reload_shutdown(struct server *);
 /* Reads the configuration as the command line and files say; 0 or -1. */
 int		 server_read_config(struct server *, struct config *, char **);
 

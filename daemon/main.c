@@ -271,6 +271,7 @@ server_free(struct server *s)
 		event_free(s->ev_int);
 	}
 	if (s->ev_reload != NULL) {
+		reload_shutdown(s);
 		event_free(s->ev_reload);
 		close(s->reload_pipe[0]);
 		close(s->reload_pipe[1]);

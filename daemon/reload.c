@@ -59,6 +59,17 @@ fail:
 	return (-1);
 }
 
+static void
+job_free(struct reload_job *j)
+{
+	if (j->cfg_ok)
+		config_free(&j->cfg);
+	free(j->cfg_err);
+	free(j->plans_err);
+	free(j->plans_json);
+	free(j);
+}
+
 static void *
 reload_thread(void *arg)
 {
@@ -148,6 +159,8 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (read(fd, &j, sizeof j) != (ssize_t)sizeof j)
 		return;
+	pthread_join(s->reload_tid, NULL);
+	s->reload_thread = 0;
 	if (!j->cfg_ok) {
 		log_warnx("重新加载配置失败，继续使用原配置：%s", j->cfg_err);
 	} else {
@@ -160,6 +173,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		http_apply_limits(s);
 		outbox_apply_config(s->outbox);
 		log_notice("已重新加载配置");
+		j->cfg_ok = 0;		/* s->cfg owns it now */
 	}
 	queued = 0;
 	if (j->plans_err != NULL) {
@@ -174,12 +188,26 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		else
 			log_warnx("数据库不可用，本次未重新导入计划");
 	}
-	free(j->cfg_err);
-	free(j->plans_err);
-	free(j->plans_json);
-	free(j);
+	job_free(j);
 	if (!queued)
 		reload_finished(s);
+}
+
+/*
+ * Stopping: a reload thread still reading files is waited for (it has
+ * no blocking I/O but the files), and what it made is dropped.
+ */
+void
+reload_shutdown(struct server *s)
+{
+	struct reload_job	*j;
+
+	if (!s->reload_thread)
+		return;
+	pthread_join(s->reload_tid, NULL);
+	s->reload_thread = 0;
+	if (read(s->reload_pipe[0], &j, sizeof j) == (ssize_t)sizeof j)
+		job_free(j);
 }
 
 int
@@ -196,8 +224,6 @@ void
 reload_start(struct server *s)
 {
 	struct reload_job	*j;
-	pthread_t		 t;
-	pthread_attr_t		 attr;
 
 	if (s->reloading) {
 		s->reload_again = 1;
@@ -208,12 +234,11 @@ reload_start(struct server *s)
 	j = xcalloc(1, sizeof *j);
 	j->s = s;
 	s->reloading = 1;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, reload_thread, j) != 0) {
+	if (pthread_create(&s->reload_tid, NULL, reload_thread, j) != 0) {
 		log_warn("无法启动重新加载线程");
 		s->reloading = 0;
 		free(j);
+		return;
 	}
-	pthread_attr_destroy(&attr);
+	s->reload_thread = 1;
 }
