@@ -94,6 +94,8 @@ swept(PGresult *res, const char *err, void *arg)
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_warnx("生成提醒失败，稍后再试：%s",
 		    res ? PQresultErrorMessage(res) : err);
+		/* Stopping waits for the sweep: it is over. */
+		server_check_stopped(ob->s);
 		return;
 	}
 	if ((r = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) != NULL) {
@@ -106,6 +108,7 @@ swept(PGresult *res, const char *err, void *arg)
 		json_decref(r);
 	}
 	kick(ob);
+	server_check_stopped(ob->s);
 }
 
 static void
@@ -395,6 +398,7 @@ claimed(PGresult *res, const char *err, void *arg)
 	ob->claiming = 0;
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_warnx("领取待发送的提醒失败：%s", res ? PQresultErrorMessage(res) : err);
+		server_check_stopped(ob->s);
 		return;
 	}
 	n = PQntuples(res);
@@ -402,6 +406,7 @@ claimed(PGresult *res, const char *err, void *arg)
 		start(ob, res, i);
 	if (n > 0)
 		kick(ob);
+	server_check_stopped(ob->s);
 }
 
 static void
