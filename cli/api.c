@@ -129,13 +129,56 @@ api_request(const char *method, const char *url, const char *token,
 }
 
 int
+api_call(const char *method, const char *server, const char *token_file,
+    const char *path, const json_t *body, long want, json_t **out)
+{
+	char	*url, *token, *text = NULL, *cause;
+	long	 status = 0;
+	int	 rc;
+
+	*out = NULL;
+	if ((token = api_token(token_file, &cause)) == NULL) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (EXIT_CONFIG);
+	}
+	url = xprintf("%s%s", api_server(server), path);
+	if (body != NULL)
+		text = json_dumps(body, JSON_COMPACT);
+	rc = api_request(method, url, token, text, &status, out, &cause);
+	free(text);
+	free(url);
+	free(token);
+	if (rc != 0) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (EXIT_UNAVAIL);
+	}
+	if (status != want) {
+		rc = api_problem_exit(status, *out);
+		json_decref(*out);
+		*out = NULL;
+		return (rc);
+	}
+	return (0);
+}
+
+int
 api_problem_exit(long status, json_t *problem)
+{
+	return (problem_exit(status, problem, 1));
+}
+
+int
+problem_exit(long status, json_t *problem, int http)
 {
 	const char	*title = json_string_value(json_object_get(problem, "title"));
 	const char	*detail = json_string_value(json_object_get(problem, "detail"));
 	const char	*field = json_string_value(json_object_get(problem, "field"));
 
-	fprintf(stderr, "duban：%s（HTTP %ld）", title ? title : "请求失败", status);
+	fprintf(stderr, "duban：%s", title ? title : "请求失败");
+	if (http)
+		fprintf(stderr, "（HTTP %ld）", status);
 	if (detail != NULL)
 		fprintf(stderr, "：%s", detail);
 	if (field != NULL)

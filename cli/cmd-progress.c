@@ -37,48 +37,6 @@ zh_status(const char *s)
 	{ "help", no_argument, NULL, 'h' }
 
 static int
-send_patch(const char *server, const char *token_file, const char *path,
-    json_t *body, json_t **result)
-{
-	char	*url, *token, *text, *cause;
-	long	 status = 0;
-	json_t	*out;
-	int	 rc;
-
-	if ((token = api_token(token_file, &cause)) == NULL) {
-		fprintf(stderr, "duban：%s\n", cause);
-		free(cause);
-		return (EXIT_CONFIG);
-	}
-	url = xprintf("%s%s", api_server(server), path);
-	text = json_dumps(body, JSON_COMPACT);
-	rc = api_request("PATCH", url, token, text, &status, &out, &cause);
-	free(text);
-	free(url);
-	free(token);
-	if (rc != 0) {
-		fprintf(stderr, "duban：%s\n", cause);
-		free(cause);
-		return (EXIT_UNAVAIL);
-	}
-	if (status != 200) {
-		rc = api_problem_exit(status, out);
-		json_decref(out);
-		return (rc);
-	}
-	*result = out;
-	return (0);
-}
-
-static int
-id_ok(const char *s)
-{
-	char	*end;
-
-	return (strtoll(s, &end, 10) > 0 && *end == '\0');
-}
-
-static int
 cmd_milestone_update(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -136,7 +94,7 @@ cmd_milestone_update(struct cmd_ctx *ctx, int argc, char **argv)
 			return (cmd_usage_error(e, "无效的选项"));
 		}
 	}
-	if (optind + 1 != argc || !id_ok(argv[optind])) {
+	if (optind + 1 != argc || !cmd_id_arg(argv[optind])) {
 		json_decref(body);
 		return (cmd_usage_error(e, "请给出一个节点编号"));
 	}
@@ -145,7 +103,7 @@ cmd_milestone_update(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage_error(e, "没有要修改的内容（--status、--note 等）"));
 	}
 	path = xprintf("/api/v1/milestones/%s", argv[optind]);
-	rc = send_patch(server, token_file, path, body, &out);
+	rc = api_call("PATCH", server, token_file, path, body, 200, &out);
 	free(path);
 	json_decref(body);
 	if (rc != 0)
@@ -217,7 +175,7 @@ cmd_target_set(struct cmd_ctx *ctx, int argc, char **argv)
 			return (cmd_usage_error(e, "无效的选项"));
 		}
 	}
-	if (optind + 2 != argc || !id_ok(argv[optind])) {
+	if (optind + 2 != argc || !cmd_id_arg(argv[optind])) {
 		json_decref(body);
 		return (cmd_usage_error(e, "请给出指标编号和当前完成值"));
 	}
@@ -229,7 +187,7 @@ cmd_target_set(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	json_object_set_new(body, "current", num);
 	path = xprintf("/api/v1/targets/%s", argv[optind]);
-	rc = send_patch(server, token_file, path, body, &out);
+	rc = api_call("PATCH", server, token_file, path, body, 200, &out);
 	free(path);
 	json_decref(body);
 	if (rc != 0)

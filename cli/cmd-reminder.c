@@ -27,7 +27,7 @@ kind_zh(const char *k)
 	if (strcmp(k, "summary") == 0)
 		return ("季度汇总");
 	if (strcmp(k, "dispatch") == 0)
-		return ("调度催报");
+		return ("进展调度");
 	return (k);
 }
 
@@ -313,7 +313,6 @@ cmd_reminder_retry(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	const struct cmd_entry	*e = &cmd_reminder_retry_entry;
 	const char		*params[1];
-	char			*end;
 	PGconn			*conn;
 	PGresult		*res;
 	int			 ch, rc;
@@ -325,7 +324,7 @@ cmd_reminder_retry(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		return (cmd_usage_error(e, "无效的选项"));
 	}
-	if (optind + 1 != argc || strtoll(argv[optind], &end, 10) <= 0 || *end != '\0')
+	if (optind + 1 != argc || !cmd_id_arg(argv[optind]))
 		return (cmd_usage_error(e, "请给出提醒编号（duban reminder list 的编号）"));
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);

@@ -263,7 +263,7 @@ cmd_task_show(struct cmd_ctx *ctx, int argc, char **argv)
 	static const int hw[] = { 0, 16, 0, 16, 16, 30 };
 	const struct cmd_entry	*e = &cmd_task_show_entry;
 	const char		*params[2];
-	char			 today[11], *cause, *end, *s;
+	char			 today[11], *cause, *s;
 	json_t			*t, *x;
 	struct table		*tb;
 	PGconn			*conn;
@@ -279,7 +279,7 @@ cmd_task_show(struct cmd_ctx *ctx, int argc, char **argv)
 		} else
 			return (cmd_usage_error(e, "无效的选项"));
 	}
-	if (optind + 1 != argc || strtoll(argv[optind], &end, 10) <= 0 || *end != '\0')
+	if (optind + 1 != argc || !cmd_id_arg(argv[optind]))
 		return (cmd_usage_error(e, "请给出一个任务编号（duban task list 的 ID 列）"));
 	if (clock_init(&cause) != 0) {
 		fprintf(stderr, "duban：%s\n", cause);

@@ -5,51 +5,16 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "db.h"
 #include "duban.h"
 #include "hash.h"
 #include "xmalloc.h"
 
-#define TOKEN_BYTES	32
-
 static const struct option help_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
-
-/* "dbn_" and 43 characters of base64url. */
-static char *
-token_generate(void)
-{
-	static const char	 b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	unsigned char		 raw[TOKEN_BYTES + 2] = { 0 };
-	char			*out, *o;
-	size_t			 i;
-
-	if (getrandom(raw, TOKEN_BYTES, 0) != TOKEN_BYTES) {
-		perror("getrandom");
-		exit(EXIT_SOFTWARE);
-	}
-	out = o = xmalloc(4 + (TOKEN_BYTES + 2) / 3 * 4 + 1);
-	memcpy(o, "dbn_", 4);
-	o += 4;
-	for (i = 0; i < TOKEN_BYTES; i += 3) {
-		unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 |
-		    raw[i + 2];
-
-		*o++ = b64[v >> 18 & 63];
-		*o++ = b64[v >> 12 & 63];
-		if (i + 1 < TOKEN_BYTES)
-			*o++ = b64[v >> 6 & 63];
-		if (i + 2 < TOKEN_BYTES)
-			*o++ = b64[v & 63];
-	}
-	*o = '\0';
-	return (out);
-}
 
 static int
 cmd_token_create(struct cmd_ctx *ctx, int argc, char **argv)
@@ -108,7 +73,11 @@ cmd_token_create(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 
-	token = token_generate();
+	if ((token = token_new("dbn_")) == NULL) {
+		perror("getrandom");
+		PQfinish(conn);
+		return (EXIT_SOFTWARE);
+	}
 	sha256_hex(token, strlen(token), hash);
 	actor = cmd_actor();
 	if (label == NULL)

@@ -16,6 +16,7 @@
 #define EXIT_NOINPUT	66	/* EX_NOINPUT: a file could not be read */
 #define EXIT_UNAVAIL	69	/* EX_UNAVAILABLE: database unreachable */
 #define EXIT_SOFTWARE	70	/* EX_SOFTWARE: a query failed */
+#define EXIT_CANTCREAT	73	/* EX_CANTCREAT: an output file could not be written */
 #define EXIT_TEMPFAIL	75	/* EX_TEMPFAIL: try again (a stale write) */
 #define EXIT_NOPERM	77	/* EX_NOPERM: token refused */
 #define EXIT_CONFIG	78	/* EX_CONFIG: no database named */
@@ -58,6 +59,14 @@ extern const struct cmd_entry cmd_token_revoke_entry;
 extern const struct cmd_entry cmd_token_verify_entry;
 extern const struct cmd_entry cmd_milestone_update_entry;
 extern const struct cmd_entry cmd_target_set_entry;
+extern const struct cmd_entry cmd_report_quarterly_entry;
+extern const struct cmd_entry cmd_dispatch_open_entry;
+extern const struct cmd_entry cmd_dispatch_show_entry;
+extern const struct cmd_entry cmd_dispatch_close_entry;
+extern const struct cmd_entry cmd_dispatch_list_entry;
+extern const struct cmd_entry cmd_feed_create_entry;
+extern const struct cmd_entry cmd_feed_list_entry;
+extern const struct cmd_entry cmd_feed_revoke_entry;
 
 /* main.c */
 int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
@@ -71,6 +80,8 @@ PGconn	*cmd_connect(struct cmd_ctx *, int *exitcode);
 /* Runs a shared query returning one JSON text; NULL after printing why. */
 json_t	*cmd_query_json(PGconn *, const char *sql, int n,
 	    const char *const *params);
+/* A record number as an argument: a positive integer. */
+int	cmd_id_arg(const char *);
 /* "user@host", for the history's actor column. */
 char	*cmd_actor(void);
 
@@ -81,8 +92,18 @@ const char	*api_server(const char *arg);
 int		 api_request(const char *method, const char *url,
 		    const char *token, const char *body, long *status,
 		    json_t **out, char **cause);
+/*
+ * A call to duband: method, path (under the server), an optional JSON
+ * body; 0 with *out when the status is want, else the exit code after
+ * saying why (token missing 78, unreachable 69, a problem as below).
+ */
+int		 api_call(const char *method, const char *server,
+		    const char *token_file, const char *path, const json_t *body,
+		    long want, json_t **out);
 /* Prints a problem+json answer; returns the matching exit code. */
 int		 api_problem_exit(long status, json_t *problem);
+/* The same for a problem from the database itself (no HTTP status shown). */
+int		 problem_exit(long status, json_t *problem, int http);
 
 /* table.c: a table with CJK-aware alignment. */
 struct table;

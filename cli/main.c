@@ -23,6 +23,11 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_task_show_entry,
 	&cmd_milestone_update_entry,
 	&cmd_target_set_entry,
+	&cmd_dispatch_open_entry,
+	&cmd_dispatch_show_entry,
+	&cmd_dispatch_close_entry,
+	&cmd_dispatch_list_entry,
+	&cmd_report_quarterly_entry,
 	&cmd_reminder_preview_entry,
 	&cmd_reminder_list_entry,
 	&cmd_reminder_retry_entry,
@@ -35,6 +40,9 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_calendar_show_entry,
 	&cmd_calendar_close_entry,
 	&cmd_calendar_open_entry,
+	&cmd_feed_create_entry,
+	&cmd_feed_list_entry,
+	&cmd_feed_revoke_entry,
 	&cmd_token_create_entry,
 	&cmd_token_list_entry,
 	&cmd_token_revoke_entry,
@@ -120,6 +128,14 @@ cmd_query_json(PGconn *conn, const char *sql, int n, const char *const *params)
 	if (doc == NULL)
 		fprintf(stderr, "duban：无法解析查询结果：%s\n", jerr.text);
 	return (doc);
+}
+
+int
+cmd_id_arg(const char *s)
+{
+	char	*end;
+
+	return (strtoll(s, &end, 10) > 0 && *end == '\0');
 }
 
 char *

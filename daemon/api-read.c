@@ -17,29 +17,6 @@ static const char QUERY_MILESTONE_GET[] =
 static const char QUERY_TARGET_GET[] =
     "SELECT duban_target_json(g)::text, g.version FROM target g WHERE g.id = $1::bigint";
 
-/* One row, one JSON column (and a version for the ETag): the answer. */
-static void
-json_row(PGresult *res, const char *err, void *arg)
-{
-	struct req	*r = arg;
-	char		 etag[32];
-
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		http_db_error(r, res, err);
-		return;
-	}
-	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
-		http_problem(r, 404, r->notfound ? r->notfound : "不存在",
-		    "没有这个编号的记录", NULL, NULL);
-		return;
-	}
-	if (PQnfields(res) > 1) {
-		snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
-		http_reply_json(r, 200, PQgetvalue(res, 0, 0), etag);
-	} else
-		http_reply_json(r, 200, PQgetvalue(res, 0, 0), NULL);
-}
-
 static void
 plans_list(struct req *r)
 {
@@ -47,7 +24,7 @@ plans_list(struct req *r)
 
 	if (http_query_only(r, none) != 0)
 		return;
-	(void)http_query(r, QUERY_PLAN_LIST, 0, NULL, json_row);
+	(void)http_query(r, QUERY_PLAN_LIST, 0, NULL, http_json_row);
 }
 
 static void
@@ -62,7 +39,7 @@ plan_get(struct req *r)
 	params[0] = r->param;
 	params[1] = r->today;
 	r->notfound = "计划不存在";
-	(void)http_query(r, QUERY_PLAN_GET, 2, params, json_row);
+	(void)http_query(r, QUERY_PLAN_GET, 2, params, http_json_row);
 }
 
 static void
@@ -115,7 +92,7 @@ tasks_list(struct req *r)
 	clock_today(r->today);
 	params[5] = r->today;
 	(void)http_query(r, QUERY_TASK_LIST, QUERY_TASK_LIST_NPARAMS, params,
-	    json_row);
+	    http_json_row);
 }
 
 static void
@@ -130,7 +107,7 @@ task_get(struct req *r)
 	params[0] = r->param;
 	params[1] = r->today;
 	r->notfound = "任务不存在";
-	(void)http_query(r, QUERY_TASK_GET, 2, params, json_row);
+	(void)http_query(r, QUERY_TASK_GET, 2, params, http_json_row);
 }
 
 static void
@@ -140,7 +117,7 @@ offices_list(struct req *r)
 
 	if (http_query_only(r, none) != 0)
 		return;
-	(void)http_query(r, QUERY_OFFICE_LIST, 0, NULL, json_row);
+	(void)http_query(r, QUERY_OFFICE_LIST, 0, NULL, http_json_row);
 }
 
 static void
@@ -149,7 +126,7 @@ milestone_get(struct req *r)
 	const char	*params[1] = { r->param };
 
 	r->notfound = "节点不存在";
-	(void)http_query(r, QUERY_MILESTONE_GET, 1, params, json_row);
+	(void)http_query(r, QUERY_MILESTONE_GET, 1, params, http_json_row);
 }
 
 static void
@@ -158,7 +135,7 @@ target_get(struct req *r)
 	const char	*params[1] = { r->param };
 
 	r->notfound = "指标不存在";
-	(void)http_query(r, QUERY_TARGET_GET, 1, params, json_row);
+	(void)http_query(r, QUERY_TARGET_GET, 1, params, http_json_row);
 }
 
 const struct route api_read_routes[] = {

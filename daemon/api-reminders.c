@@ -17,22 +17,6 @@
 #include "xmalloc.h"
 
 static void
-json_or_404(PGresult *res, const char *err, void *arg)
-{
-	struct req	*r = arg;
-
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		http_db_error(r, res, err);
-		return;
-	}
-	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
-		http_problem(r, 404, r->notfound, "没有这个编号的记录", NULL, NULL);
-		return;
-	}
-	http_reply_json(r, 200, PQgetvalue(res, 0, 0), NULL);
-}
-
-static void
 reminders_list(struct req *r)
 {
 	static const char *const allowed[] = { "date", "failed", NULL };
@@ -62,7 +46,7 @@ reminders_list(struct req *r)
 	    "  GROUP BY r.id, o.name"
 	    " HAVING NOT coalesce($2::bool, false)"
 	    "     OR count(d.id) FILTER (WHERE d.status = 'failed') > 0"
-	    "  ORDER BY r.send_on DESC, r.id DESC LIMIT 500) x", 2, params, json_or_404);
+	    "  ORDER BY r.send_on DESC, r.id DESC LIMIT 500) x", 2, params, http_json_row);
 }
 
 static void
@@ -120,7 +104,7 @@ reminder_retry(struct req *r)
 	    "        WHERE reminder_id = $1::bigint AND status = 'failed' RETURNING id),"
 	    " n AS (SELECT pg_notify('duban_outbox', 'retry') FROM u LIMIT 1)"
 	    " SELECT json_build_object('id', x.id, 'retried', (SELECT count(*) FROM u),"
-	    "   'notified', (SELECT count(*) FROM n))::text FROM x", 1, params, json_or_404);
+	    "   'notified', (SELECT count(*) FROM n))::text FROM x", 1, params, http_json_row);
 }
 
 static void
@@ -134,7 +118,7 @@ recipients_list(struct req *r)
 	    "  'recipients', (SELECT coalesce(json_agg(json_build_object('id', rc.id,"
 	    "     'channel', rc.channel, 'address', rc.address) ORDER BY rc.id), '[]')"
 	    "     FROM recipient rc WHERE rc.office_id = o.id))::text"
-	    "  FROM office o WHERE o.id = $1::bigint", 1, params, json_or_404);
+	    "  FROM office o WHERE o.id = $1::bigint", 1, params, http_json_row);
 }
 
 static void
@@ -228,7 +212,7 @@ recipient_delete(struct req *r)
 	    "   THEN json_build_object('id', $1::bigint, 'deleted', true)::text"
 	    "   WHEN (SELECT id FROM k) IS NOT NULL"
 	    "   THEN json_build_object('id', $1::bigint, 'deleted', false,"
-	    "     'detail', '已有发送记录，保留以便核查')::text END", 1, params, json_or_404);
+	    "     'detail', '已有发送记录，保留以便核查')::text END", 1, params, http_json_row);
 }
 
 const struct route api_reminder_routes[] = {

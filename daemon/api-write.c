@@ -3,7 +3,7 @@
  *
  * The body is checked here (JSON, known fields, types, sizes), so that a
  * bad request names its field without touching the database.  The write
- * itself is one statement, duban_api_patch_*() (migration 0002), which
+ * itself is one statement, duban_api_patch_*() (migrations 0002, 0005), which
  * checks the token and the office's right to the task, refuses a stale
  * version with 409 and appends to the progress history.
  */
@@ -158,44 +158,6 @@ expected_version(struct req *r, json_t *body, long long *out)
 }
 
 static void
-patched(PGresult *res, const char *err, void *arg)
-{
-	struct req	*r = arg;
-	json_t		*out, *cur;
-	json_error_t	 jerr;
-	char		 etag[32];
-	const char	*title, *detail, *field;
-	int		 status;
-
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    PQntuples(res) != 1) {
-		http_db_error(r, res, err);
-		return;
-	}
-	status = atoi(PQgetvalue(res, 0, 0));
-	if (status == 200) {
-		/* The new object, as the database built it: sent as it is. */
-		snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 2));
-		http_reply_json(r, 200, PQgetvalue(res, 0, 1), etag);
-		return;
-	}
-	if ((out = json_loads(PQgetvalue(res, 0, 1), 0, &jerr)) == NULL) {
-		http_problem(r, 500, "服务器内部错误", "无法解析数据库的应答", NULL, NULL);
-		return;
-	}
-	title = json_string_value(json_object_get(out, "title"));
-	detail = json_string_value(json_object_get(out, "detail"));
-	field = json_string_value(json_object_get(out, "field"));
-	cur = json_object_get(out, "current");
-	if (status == 401)
-		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
-		    "WWW-Authenticate", "Bearer realm=\"duban\"");
-	http_problem(r, status, title ? title : "请求失败", detail, field,
-	    cur ? json_pack("{s:O}", "current", cur) : NULL);
-	json_decref(out);
-}
-
-static void
 patch(struct req *r, const struct field *fields, const char *sql)
 {
 	const struct field	*f;
@@ -253,14 +215,14 @@ patch(struct req *r, const struct field *fields, const char *sql)
 	json_decref(p);
 	json_decref(body);
 
-	clock_today(r->today);
+	clock_now_iso(r->now);
 	snprintf(vbuf, sizeof vbuf, "%lld", version);
 	params[0] = r->token_hash;
 	params[1] = r->param;
 	params[2] = version ? vbuf : NULL;
 	params[3] = doc;
-	params[4] = r->today;
-	(void)http_query(r, sql, 5, params, patched);
+	params[4] = r->now;
+	(void)http_query(r, sql, 5, params, http_status_json);
 	free(doc);
 }
 

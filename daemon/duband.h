@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "clock.h"
 #include "config.h"
 #include "pool.h"
 
@@ -57,6 +58,7 @@ struct server {
 	struct evhttp		*http;
 	struct evhttp_bound_socket *bound;
 	struct metrics		*metrics;
+	struct work		*work;		/* report rendering */
 	struct auth_cache	*auth;
 	struct outbox		*outbox;
 
@@ -103,6 +105,7 @@ struct req {
 	char			*office;
 	char			*token_hash;
 	char			 today[11];
+	char			 now[CLOCK_ISO_LEN];
 	const char		*notfound;	/* 404 title for an empty result */
 };
 
@@ -131,8 +134,22 @@ int		 http_query_only(struct req *, const char *const *allowed);
 /* The request body as a string, NUL-terminated; NULL after answering. */
 char		*http_body(struct req *, size_t *len);
 /* Sends a query for this request; answers 503 itself when refused. */
+/*
+ * Query callbacks that answer the request: one row of one JSON column
+ * (and a version for the ETag), 404 when empty; or a row of an HTTP
+ * status and the body or problem (and a version), as the SQL API
+ * functions return them.
+ */
+void		 http_json_row(PGresult *, const char *err, void *req);
+void		 http_status_json(PGresult *, const char *err, void *req);
+/* A problem built by the database ({title, detail, field, current}). */
+void		 http_problem_text(struct req *, int status, const char *json);
 int		 http_query(struct req *, const char *sql, int n,
 		    const char *const *params, pool_cb);
+/* The same, with a callback argument of the caller's (which must lead
+ * back to r). */
+int		 http_query_for(struct req *, const char *sql, int n,
+		    const char *const *params, pool_cb cb, void *arg);
 void		 server_check_stopped(struct server *);
 
 /* auth.c */
@@ -172,5 +189,14 @@ extern const struct route api_read_routes[];
 extern const struct route api_write_routes[];
 extern const struct route api_health_routes[];
 extern const struct route api_reminder_routes[];
+extern const struct route api_report_routes[];
+
+/* work.c: jobs on worker threads, finished on the loop. */
+typedef void	(*work_fn)(void *);
+struct work	*work_new(struct event_base *);
+/* Runs fn(arg) on a worker, then done(arg) on the loop; -1 if the queue
+ * is full (answer 503). */
+int		 work_submit(struct work *, work_fn fn, work_fn done, void *arg);
+void		 work_free(struct work *);
 
 #endif

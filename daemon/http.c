@@ -29,6 +29,7 @@ static const struct route *const route_tables[] = {
 	api_read_routes,
 	api_write_routes,
 	api_reminder_routes,
+	api_report_routes,
 	NULL
 };
 
@@ -233,7 +234,8 @@ http_reply(struct req *r, int status, const char *ctype, const char *body,
 	const char		*method = method_name(evhttp_request_get_command(r->ev));
 
 	evhttp_add_header(h, "Content-Type", ctype);
-	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (evhttp_find_header(h, "Cache-Control") == NULL)
+		evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	if (s->stopping)
 		evhttp_add_header(h, "Connection", "close");
@@ -330,11 +332,87 @@ http_db_error(struct req *r, PGresult *res, const char *err)
 	http_problem(r, 500, "服务器内部错误", "查询失败，已记录日志", NULL, NULL);
 }
 
+void
+http_json_row(PGresult *res, const char *err, void *arg)
+{
+	struct req	*r = arg;
+	char		 etag[32];
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		http_db_error(r, res, err);
+		return;
+	}
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+		http_problem(r, 404, r->notfound ? r->notfound : "不存在",
+		    "没有这个编号的记录", NULL, NULL);
+		return;
+	}
+	if (PQnfields(res) > 1 && !PQgetisnull(res, 0, 1)) {
+		snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 1));
+		http_reply_json(r, 200, PQgetvalue(res, 0, 0), etag);
+	} else
+		http_reply_json(r, 200, PQgetvalue(res, 0, 0), NULL);
+}
+
+void
+http_problem_text(struct req *r, int status, const char *text)
+{
+	json_t		*out = json_loads(text, 0, NULL), *cur;
+	const char	*title, *detail, *field;
+
+	if (out == NULL) {
+		http_problem(r, 500, "服务器内部错误", "无法解析数据库的应答", NULL, NULL);
+		return;
+	}
+	title = json_string_value(json_object_get(out, "title"));
+	detail = json_string_value(json_object_get(out, "detail"));
+	field = json_string_value(json_object_get(out, "field"));
+	cur = json_object_get(out, "current");
+	if (status == 401)
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
+		    "WWW-Authenticate", "Bearer realm=\"duban\"");
+	http_problem(r, status, title ? title : "请求失败", detail, field,
+	    cur ? json_pack("{s:O}", "current", cur) : NULL);
+	json_decref(out);
+}
+
+void
+http_status_json(PGresult *res, const char *err, void *arg)
+{
+	struct req	*r = arg;
+	char		 etag[32];
+	int		 status;
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1) {
+		http_db_error(r, res, err);
+		return;
+	}
+	status = atoi(PQgetvalue(res, 0, 0));
+	if (status >= 300) {
+		http_problem_text(r, status, PQgetvalue(res, 0, 1));
+		return;
+	}
+	/* The object, as the database built it: sent as it is. */
+	if (PQnfields(res) > 2 && !PQgetisnull(res, 0, 2)) {
+		snprintf(etag, sizeof etag, "\"%s\"", PQgetvalue(res, 0, 2));
+		http_reply_json(r, status, PQgetvalue(res, 0, 1), etag);
+	} else
+		http_reply_json(r, status, PQgetvalue(res, 0, 1), NULL);
+}
+
 int
 http_query(struct req *r, const char *sql, int n, const char *const *params,
     pool_cb cb)
 {
-	if (pool_query(r->srv->pool, sql, n, params, cb, r) != 0) {
+	return (http_query_for(r, sql, n, params, cb, r));
+}
+
+int
+http_query_for(struct req *r, const char *sql, int n, const char *const *params,
+    pool_cb cb, void *arg)
+{
+	if (pool_query(r->srv->pool, sql, n, params, cb, arg) != 0) {
 		http_unavailable(r, pool_alive(r->srv->pool) ? "数据库繁忙，请稍后再试" :
 		    "数据库不可用");
 		return (-1);

@@ -255,6 +255,8 @@ on_watchdog(evutil_socket_t fd, short what, void *arg)
 static void
 server_free(struct server *s)
 {
+	/* First: a finished job would still answer its request. */
+	work_free(s->work);
 	if (s->outbox != NULL)
 		outbox_close(s->outbox);
 	if (s->pool != NULL)
@@ -412,6 +414,7 @@ main(int argc, char **argv)
 			s->base = event_base_new();
 	}
 	s->metrics = metrics_new();
+	s->work = work_new(s->base);
 	s->auth = auth_new();
 	memset(&po, 0, sizeof po);
 	po.conninfo = s->cfg.db;

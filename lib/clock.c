@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,10 @@ clock_parse(const char *s, time_t *out)
 			if (digits(p + 1, 2, &ss))
 				return (-1);
 			p += 3;
+			/* Fractions of a second (PostgreSQL writes them): dropped. */
+			if (*p == '.' && isdigit((unsigned char)p[1]))
+				for (p++; isdigit((unsigned char)*p); p++)
+					;
 		}
 		if (hh > 23 || mm > 59 || ss > 60)
 			return (-1);
@@ -120,4 +125,24 @@ clock_today(char buf[11])
 
 	clock_date(clock_now(), &d);
 	date_format(&d, buf);
+}
+
+void
+clock_format(time_t t, char buf[CLOCK_ISO_LEN])
+{
+	struct ymd	 d;
+	long		 secs = (long)t + SHANGHAI_OFFSET;
+	long		 s = secs % 86400;
+
+	if (s < 0)
+		s += 86400;
+	clock_date(t, &d);
+	snprintf(buf, CLOCK_ISO_LEN, "%04d-%02d-%02dT%02ld:%02ld:%02ld+08:00",
+	    d.y, d.m, d.d, s / 3600, s / 60 % 60, s % 60);
+}
+
+void
+clock_now_iso(char buf[CLOCK_ISO_LEN])
+{
+	clock_format(clock_now(), buf);
 }

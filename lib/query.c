@@ -140,9 +140,47 @@ const char QUERY_TOKEN_AUTH[] =
 const char QUERY_MILESTONE_PATCH[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int = 200 THEN r->'body' ELSE r END::text,"
 "       r->'body'->>'version'"
-"  FROM duban_api_patch_milestone($1, $2::bigint, $3::int, $4::jsonb, $5::date) AS r";
+"  FROM duban_api_patch_milestone($1, $2::bigint, $3::int, $4::jsonb, $5::timestamptz) AS r";
 
 const char QUERY_TARGET_PATCH[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int = 200 THEN r->'body' ELSE r END::text,"
 "       r->'body'->>'version'"
-"  FROM duban_api_patch_target($1, $2::bigint, $3::int, $4::jsonb, $5::date) AS r";
+"  FROM duban_api_patch_target($1, $2::bigint, $3::int, $4::jsonb, $5::timestamptz) AS r";
+
+/*
+ * The quarterly report: $1 plan keys or ids (a JSON array), $2 an
+ * organisation instead, $3 the quarter (2012Q3), $4 an earlier as-of day
+ * or NULL, $5 now.  Columns: HTTP status, then the report or a problem.
+ */
+const char QUERY_REPORT_QUARTERLY[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int = 200 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_report_quarterly("
+"         ARRAY(SELECT jsonb_array_elements_text(coalesce($1::jsonb, '[]'))),"
+"         $2, $3, $4::date, $5::timestamptz) AS r";
+
+/* A calendar feed by its token's hash ($1): the JSON, or NULL. */
+const char QUERY_FEED[] =
+"SELECT duban_feed($1)::text";
+
+/* Dispatch rounds: open ($1 token hash, $2 body, $3 now), close ($1 hash,
+ * $2 id, $3 now); each returns status and body (or problem). */
+const char QUERY_DISPATCH_OPEN[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_dispatch_open($1, $2::jsonb, $3::timestamptz) AS r";
+const char QUERY_DISPATCH_CLOSE[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_dispatch_close($1, $2::bigint, $3::timestamptz) AS r";
+/* One round ($1 id, $2 now), or no row. */
+const char QUERY_DISPATCH_GET[] =
+"SELECT duban_dispatch_json($1::bigint, $2::timestamptz)::text WHERE EXISTS"
+"  (SELECT 1 FROM dispatch WHERE id = $1::bigint)";
+/* The rounds, newest first ($1 now). */
+const char QUERY_DISPATCH_LIST[] =
+"SELECT coalesce(json_agg(json_build_object('id', d.id, 'title', d.title,"
+"         'due_on', d.due_on, 'opened_at', d.opened_at, 'closed_at', d.closed_at,"
+"         'state', CASE WHEN d.closed_at IS NULL THEN 'open' ELSE 'closed' END,"
+"         'plans', (SELECT json_agg(p.key ORDER BY p.key) FROM dispatch_plan x"
+"                    JOIN plan p ON p.id = x.plan_id WHERE x.dispatch_id = d.id),"
+"         'counts', duban_dispatch_json(d.id, $1::timestamptz)->'counts')"
+"       ORDER BY d.id DESC), '[]')::text"
+"  FROM dispatch d";

@@ -34,11 +34,21 @@ extern const char QUERY_TOKEN_AUTH[];
 
 /*
  * Writes: $1 token hash, $2 id, $3 expected version or NULL, $4 the
- * patch (JSON), $5 today.  One row: the HTTP status; the new object
+ * patch (JSON), $5 now (the time the history records).  One row: the HTTP status; the new object
  * (200) or a problem {status, title, detail, field, current}; the new
  * version (200).
  */
 extern const char QUERY_MILESTONE_PATCH[];
 extern const char QUERY_TARGET_PATCH[];
+
+/* The quarterly report (see query.c for the parameters). */
+extern const char QUERY_REPORT_QUARTERLY[];
+/* A calendar feed by token hash. */
+extern const char QUERY_FEED[];
+/* Dispatch rounds. */
+extern const char QUERY_DISPATCH_OPEN[];
+extern const char QUERY_DISPATCH_CLOSE[];
+extern const char QUERY_DISPATCH_GET[];
+extern const char QUERY_DISPATCH_LIST[];
 
 #endif

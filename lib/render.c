@@ -316,6 +316,66 @@ render_summary(struct out *o, json_t *p)
 	list_end(o, json_array_size(a));
 }
 
+/* A task's status as the reports word it. */
+static const char *
+task_status(const char *s)
+{
+	static const char *const map[][2] = {
+		{ "done", "已完成" }, { "on_track", "按期推进" }, { "behind", "滞后" },
+		{ "overdue", "逾期" },
+	};
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(s, map[i][0]) == 0)
+			return (map[i][1]);
+	return (s ? s : "—");
+}
+
+/* A dispatch round's request (进展调度) or chase (催报) to one office. */
+static void
+render_dispatch(struct out *o, json_t *p)
+{
+	json_t		*d = json_object_get(p, "dispatch"), *a, *it, *plan;
+	const char	*stage = S(p, "stage"), *req = S(d, "request");
+	size_t		 i;
+
+	para_begin(o);
+	putf(o, "%s：", S(p, "office"));
+	para_end(o);
+	para_begin(o);
+	if (stage != NULL && strcmp(stage, "late") == 0)
+		putf(o, "局办公室“%s”要求于 %s 前报送进展，截至目前尚未收到贵处室的报送。"
+		    "请尽快在督办系统中更新下列任务的节点和指标，并填写完成情况和取得成效。",
+		    S(d, "title"), S(d, "due_on"));
+	else {
+		putf(o, "局办公室开展“%s”，请于 %s 前在督办系统中更新贵处室牵头的", S(d, "title"),
+		    S(d, "due_on"));
+		json_array_foreach(json_object_get(p, "plans"), i, plan) {
+			put(o, i ? "、" : "");
+			plan_ref(o, plan);
+		}
+		put(o, "下列任务的进展（节点状态、指标完成值、完成情况和取得成效）。"
+		    "更新即视为报送。");
+	}
+	para_end(o);
+	if (req != NULL) {
+		para_begin(o);
+		putf(o, "调度要求：%s", req);
+		para_end(o);
+	}
+	a = json_object_get(p, "tasks");
+	heading(o, "贵处室牵头的任务");
+	list_begin(o);
+	json_array_foreach(a, i, it) {
+		item_begin(o, i + 1);
+		putf(o, "【%s】%s（完成时限 %s，%s）", S(it, "label"), S(it, "title"),
+		    S(it, "deadline"), task_status(S(it, "status")));
+		item_end(o);
+	}
+	list_end(o, json_array_size(a));
+}
+
 static char *
 render(json_t *p, const char *subject, enum fmt fmt)
 {
@@ -342,11 +402,9 @@ render(json_t *p, const char *subject, enum fmt fmt)
 		render_digest(&o, p);
 	else if (strcmp(kind, "summary") == 0)
 		render_summary(&o, p);
-	else if (strcmp(kind, "dispatch") == 0) {
-		para_begin(&o);
-		put(&o, S(p, "text"));
-		para_end(&o);
-	} else
+	else if (strcmp(kind, "dispatch") == 0)
+		render_dispatch(&o, p);
+	else
 		render_chase(&o, p);
 	if (fmt == F_HTML) {
 		fputs("<p style=\"color: #666; font-size: smaller\">本提醒由 duban 督办系统发送，编号 ", o.f);

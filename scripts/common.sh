@@ -18,10 +18,16 @@ is_root() { [ "$(id -u)" = 0 ]; }
 DUBAN_PACKAGES=(
 	cmake gcc make pkg-config
 	libyaml-dev libpq-dev libevent-dev libjansson-dev libssl-dev
-	libcriterion-dev libsystemd-dev libcurl4-openssl-dev
+	libcriterion-dev libsystemd-dev libcurl4-openssl-dev libxlsxwriter-dev
 	postgresql-15 postgresql-client-15
 	curl systemd bc valgrind
-	python3 python3-aiosmtpd
+)
+# What the tests add: receivers for reminders, and the real readers the
+# reports are checked with (LibreOffice for XLSX, Chromium for HTML with
+# CJK fonts, python3-icalendar for the feeds).
+DUBAN_TEST_PACKAGES=(
+	python3 python3-aiosmtpd python3-icalendar
+	libreoffice-calc-nogui chromium fonts-noto-cjk
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.

@@ -169,7 +169,7 @@ t_fingerprint(PGconn *c)
 }
 
 static char *
-slurp_fd(int fd)
+slurp_fd_len(int fd, size_t *lenp)
 {
 	size_t	 len = 0, cap = 4096;
 	char	*buf = xmalloc(cap);
@@ -185,7 +185,15 @@ slurp_fd(int fd)
 		len += (size_t)n;
 	}
 	buf[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
 	return (buf);
+}
+
+static char *
+slurp_fd(int fd)
+{
+	return (slurp_fd_len(fd, NULL));
 }
 
 void
@@ -288,11 +296,23 @@ t_read_file(const char *path, size_t *lenp)
 
 	if (fd == -1)
 		t_fatal("open %s: %s", path, strerror(errno));
-	s = slurp_fd(fd);
+	/* The length read: a binary file (XLSX) holds NUL bytes. */
+	s = slurp_fd_len(fd, lenp);
 	close(fd);
-	if (lenp != NULL)
-		*lenp = strlen(s);
 	return (s);
+}
+
+json_t *
+t_load_json(const char *relpath)
+{
+	json_error_t	 err;
+	char		*path = xprintf("%s/%s", DUBAN_SOURCE_DIR, relpath);
+	json_t		*j = json_load_file(path, 0, &err);
+
+	if (j == NULL)
+		t_fatal("%s:%d: %s", path, err.line, err.text);
+	free(path);
+	return (j);
 }
 
 void

@@ -65,6 +65,8 @@ char		*t_src(const char *relpath);
 const char	*t_tmpdir(void);
 char		*t_read_file(const char *path, size_t *len);
 void		 t_write_file(const char *path, const char *data, size_t len);
+/* A JSON file of the source tree (fails the test if it does not parse). */
+json_t		*t_load_json(const char *relpath);
 
 /* The five shipped plan files, as CLI arguments. */
 extern const char *const t_plan_files[];

@@ -1,0 +1,225 @@
+/*
+ * duban report quarterly: the quarterly inspection report (季度督查) of
+ * a plan, several, or every plan of a bureau, in five formats.  Computed
+ * in PostgreSQL as of the quarter's last day (see docs/report-format.md)
+ * and rendered by lib/report*.c, as duband does for the API.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "clock.h"
+#include "db.h"
+#include "deadline.h"
+#include "duban.h"
+#include "query.h"
+#include "report.h"
+#include "xmalloc.h"
+
+/* The format a file name asks for: "x.xlsx" -> xlsx; -1 if none. */
+static int
+format_of_path(const char *path, enum report_format *f)
+{
+	const char	*dot = strrchr(path, '.');
+
+	if (dot == NULL || strchr(dot, '/') != NULL)
+		return (-1);
+	return (report_format_parse(dot + 1, f));
+}
+
+/*
+ * Writes the rendering to path through a temporary file beside it, so
+ * that a failure leaves no half-written report (and an old one intact).
+ */
+static int
+write_file(const json_t *report, enum report_format fmt, enum report_view view,
+    const char *path)
+{
+	char	*tmp = xprintf("%s.XXXXXX", path), *cause = NULL;
+	FILE	*f;
+	int	 fd;
+
+	if ((fd = mkstemp(tmp)) == -1 || (f = fdopen(fd, "wb")) == NULL) {
+		fprintf(stderr, "duban：无法创建 %s：%s\n", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(tmp);
+		return (EXIT_CANTCREAT);
+	}
+	if (report_render(report, fmt, view, f, &cause) != 0) {
+		fprintf(stderr, "duban：无法生成报告：%s\n", cause);
+		free(cause);
+		fclose(f);
+		unlink(tmp);
+		free(tmp);
+		return (EXIT_SOFTWARE);
+	}
+	if (fchmod(fd, 0644) != 0 || fflush(f) != 0 || fsync(fd) != 0 ||
+	    fclose(f) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "duban：无法写入 %s：%s\n", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return (EXIT_CANTCREAT);
+	}
+	free(tmp);
+	return (0);
+}
+
+static int
+cmd_report_quarterly(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "plan", required_argument, NULL, 'p' },
+		{ "org", required_argument, NULL, 'g' },
+		{ "quarter", required_argument, NULL, 'q' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "view", required_argument, NULL, 'w' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cmd_entry	*e = &cmd_report_quarterly_entry;
+	const char		*params[5] = { NULL }, *out = NULL;
+	enum report_format	 fmt = REPORT_MD;
+	enum report_view	 view = VIEW_TASKS;
+	struct ymd		 d;
+	json_t			*plans = json_array(), *report;
+	PGresult		*res;
+	PGconn			*conn;
+	char			 now[CLOCK_ISO_LEN], *plans_text = NULL, *cause;
+	int			 ch, rc, have_fmt = 0, have_view = 0, status;
+
+	while ((ch = getopt_long(argc, argv, "p:g:q:a:f:w:o:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			json_array_append_new(plans, json_string(optarg));
+			break;
+		case 'g':
+			params[1] = optarg;
+			break;
+		case 'q':
+			params[2] = optarg;
+			break;
+		case 'a':
+			if (date_parse_iso(optarg, &d) != 0) {
+				json_decref(plans);
+				return (cmd_usage_error(e, "--as-of 的日期“%s”无效，应为 YYYY-MM-DD",
+				    optarg));
+			}
+			params[3] = optarg;
+			break;
+		case 'f':
+			if (report_format_parse(optarg, &fmt) != 0) {
+				json_decref(plans);
+				return (cmd_usage_error(e, "--format 的值“%s”无效（html、xlsx、csv、md、json）",
+				    optarg));
+			}
+			have_fmt = 1;
+			break;
+		case 'w':
+			if (report_view_parse(optarg, &view) != 0) {
+				json_decref(plans);
+				return (cmd_usage_error(e, "--view 的值“%s”无效（tasks、targets、offices、supervise）",
+				    optarg));
+			}
+			have_view = 1;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			json_decref(plans);
+			cmd_print_help(e, stdout);
+			return (0);
+		default:
+			json_decref(plans);
+			return (cmd_usage_error(e, "无效的选项"));
+		}
+	}
+	if (optind != argc || params[2] == NULL ||
+	    (json_array_size(plans) == 0) == (params[1] == NULL)) {
+		json_decref(plans);
+		return (cmd_usage_error(e, "请给出 --quarter，以及 --plan（可多次）或 --org 之一"));
+	}
+	if (!have_fmt && out != NULL && format_of_path(out, &fmt) != 0) {
+		json_decref(plans);
+		return (cmd_usage_error(e, "无法从文件名“%s”判断格式，请用 --format 指定", out));
+	}
+	if (have_view && fmt != REPORT_CSV) {
+		json_decref(plans);
+		return (cmd_usage_error(e, "--view 只用于 CSV（其他格式包含全部内容）"));
+	}
+	if (fmt == REPORT_XLSX && out == NULL && isatty(STDOUT_FILENO)) {
+		json_decref(plans);
+		return (cmd_usage_error(e, "XLSX 是二进制文件，请用 -o 指定输出文件"));
+	}
+	if (clock_init(&cause) != 0) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		json_decref(plans);
+		return (EXIT_USAGE);
+	}
+	clock_now_iso(now);
+	if (json_array_size(plans) > 0)
+		plans_text = json_dumps(plans, JSON_COMPACT);
+	json_decref(plans);
+	params[0] = plans_text;
+	params[4] = now;
+	if ((conn = cmd_connect(ctx, &rc)) == NULL) {
+		free(plans_text);
+		return (rc);
+	}
+	res = db_exec(conn, QUERY_REPORT_QUARTERLY, 5, params, &cause);
+	PQfinish(conn);
+	free(plans_text);
+	if (res == NULL) {
+		fprintf(stderr, "duban：查询失败：%s\n", cause);
+		free(cause);
+		return (EXIT_SOFTWARE);
+	}
+	status = atoi(PQgetvalue(res, 0, 0));
+	report = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
+	PQclear(res);
+	if (report == NULL) {
+		fprintf(stderr, "duban：无法解析报告\n");
+		return (EXIT_SOFTWARE);
+	}
+	if (status != 200) {
+		rc = problem_exit(status, report, 0);
+		json_decref(report);
+		return (rc);
+	}
+	if (out != NULL) {
+		rc = write_file(report, fmt, view, out);
+		if (rc == 0)
+			fprintf(stderr, "duban：已生成 %s\n", out);
+	} else if (report_render(report, fmt, view, stdout, &cause) != 0) {
+		fprintf(stderr, "duban：无法生成报告：%s\n", cause);
+		free(cause);
+		rc = EXIT_SOFTWARE;
+	} else
+		rc = fflush(stdout) == 0 ? 0 : EXIT_CANTCREAT;
+	json_decref(report);
+	return (rc);
+}
+
+const struct cmd_entry cmd_report_quarterly_entry = {
+	.name = "report quarterly",
+	.usage = "--quarter 2012Q3 (--plan 计划... | --org 单位) [--as-of 日期] "
+	    "[--format html|xlsx|csv|md|json] [--view 表] [-o 文件]",
+	.summary = "生成季度督查报告（按季度末的进度历史计算，可重现）",
+	.help = "  --quarter   季度，如 2012Q3\n"
+	    "  --plan      计划的键或编号（duban plan list），可多次给出\n"
+	    "  --org       某单位（如 吉林市教育局）的全部计划\n"
+	    "  --as-of     按季度内更早的某日的数据生成（默认季度最后一天；季度未结束时为今天）\n"
+	    "  --format    html（A4 打印，含图表）、xlsx（含公式）、csv（带 BOM，Excel 可直接打开）、\n"
+	    "              md（默认）、json；给出 -o 时可由文件扩展名判断\n"
+	    "  --view      CSV 的内容：tasks（默认，各项任务）、targets（指标）、offices（处室）、\n"
+	    "              supervise（需督办事项）\n"
+	    "  -o, --output 写入文件（先写临时文件再改名，失败时不留半个文件）\n",
+	.exec = cmd_report_quarterly,
+};

@@ -1,0 +1,1015 @@
+/*
+ * The quarterly report as XLSX, read back by a real reader: LibreOffice
+ * (headless, with a private profile) converts every sheet to CSV three
+ * times: with every formula recalculated (so a wrong formula shows),
+ * with the results stored in the file (what a viewer that does not
+ * recalculate shows: it must be the same), and with the formulas
+ * themselves (so the figures are formulas, not numbers).  The CSVs must
+ * say what the JSON says.
+ *
+ * DUBAN_REPORT_XLSX_KEEP=DIR keeps the workbooks and CSVs in DIR.
+ */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <jansson.h>
+#include <xlsxwriter.h>
+
+#include "report.h"
+#include "support.h"
+#include "xmalloc.h"
+
+#define S(o, k)		json_string_value(json_object_get((o), (k)))
+#define G(o, k)		json_object_get((o), (k))
+#define N(o, k)		json_integer_value(json_object_get((o), (k)))
+
+#define SOFFICE		"/usr/bin/soffice"
+#define SOFFICE_TIMEOUT	180	/* seconds */
+
+/*
+ * LibreOffice 7.4's CSV export: comma, double quote, UTF-8; token 9
+ * "save cell contents as shown" (0.0% as "80.0%", dates as formatted),
+ * token 10 the formulas instead of their results, token 12 -1 every
+ * sheet to NAME-SHEET.csv.
+ */
+#define CSV_SHOWN	"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+#define CSV_FORMULAS	"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,true,false,-1"
+
+/* OOXMLRecalcMode: 0 always recalculate on load, 1 never. */
+#define RECALC_ALWAYS	0
+#define RECALC_NEVER	1
+
+static const char *const sheets[] = {
+	"总体", "任务", "指标", "处室", "督办事项", "节点进度",
+};
+#define NSHEETS		(sizeof sheets / sizeof sheets[0])
+
+/* A report fixture (tests/fixtures/reports/NAME). */
+static json_t *
+load(const char *name)
+{
+	char	*rel = xprintf("tests/fixtures/reports/%s", name);
+	json_t	*r = t_load_json(rel);
+
+	free(rel);
+	return (r);
+}
+
+static char *
+read_binary(const char *path, size_t *lenp)
+{
+	char	*buf = NULL, chunk[65536];
+	size_t	 len = 0, n;
+	FILE	*in = fopen(path, "rb"), *out;
+
+	if (in == NULL)
+		return (NULL);
+	out = open_memstream(&buf, &len);
+	cr_assert(out != NULL);
+	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
+		fwrite(chunk, 1, n, out);
+	fclose(in);
+	fclose(out);
+	*lenp = len;
+	return (buf);
+}
+
+static int
+contains(const char *buf, size_t len, const char *what)
+{
+	return (memmem(buf, len, what, strlen(what)) != NULL);
+}
+
+/* ------------------------------------------------------------------
+ * CSV as LibreOffice writes it: RFC 4180 quoting, LF or CRLF.
+ */
+
+struct row {
+	char	**f;
+	size_t	  n;
+};
+
+struct csv {
+	struct row	*rows;
+	size_t		 n;
+	char		*text;		/* the file, to compare */
+};
+
+static void
+csv_push_field(struct row *r, const char *s, size_t len)
+{
+	r->f = xreallocarray(r->f, r->n + 1, sizeof *r->f);
+	r->f[r->n++] = xstrndup(s, len);
+}
+
+static int
+csv_parse(struct csv *c, const char *path)
+{
+	const char	*p;
+	char		*field = NULL;
+	size_t		 flen = 0, len;
+	FILE		*fb;
+	struct row	 cur = { NULL, 0 };
+	int		 quoted = 0, any = 0;
+
+	memset(c, 0, sizeof *c);
+	if ((c->text = read_binary(path, &len)) == NULL)
+		return (-1);
+	fb = open_memstream(&field, &flen);
+	for (p = c->text; *p != '\0'; p++) {
+		if (quoted) {
+			if (*p == '"' && p[1] == '"') {
+				fputc('"', fb);
+				p++;
+			} else if (*p == '"')
+				quoted = 0;
+			else
+				fputc(*p, fb);
+			continue;
+		}
+		if (*p == '"') {
+			quoted = any = 1;
+		} else if (*p == ',') {
+			fflush(fb);
+			csv_push_field(&cur, field, flen);
+			rewind(fb);
+			flen = 0;
+			fflush(fb);
+		} else if (*p == '\r' && p[1] == '\n') {
+			continue;
+		} else if (*p == '\n') {
+			fflush(fb);
+			csv_push_field(&cur, field, flen);
+			rewind(fb);
+			flen = 0;
+			fflush(fb);
+			c->rows = xreallocarray(c->rows, c->n + 1, sizeof *c->rows);
+			c->rows[c->n++] = cur;
+			cur.f = NULL;
+			cur.n = 0;
+			any = 0;
+		} else {
+			fputc(*p, fb);
+			any = 1;
+		}
+	}
+	fflush(fb);
+	if (any || flen > 0 || cur.n > 0) {
+		csv_push_field(&cur, field, flen);
+		c->rows = xreallocarray(c->rows, c->n + 1, sizeof *c->rows);
+		c->rows[c->n++] = cur;
+	}
+	fclose(fb);
+	free(field);
+	return (0);
+}
+
+static void
+csv_free(struct csv *c)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < c->n; i++) {
+		for (j = 0; j < c->rows[i].n; j++)
+			free(c->rows[i].f[j]);
+		free(c->rows[i].f);
+	}
+	free(c->rows);
+	free(c->text);
+	memset(c, 0, sizeof *c);
+}
+
+/* A cell, "" past the end. */
+static const char *
+cell(const struct csv *c, size_t row, size_t col)
+{
+	if (row >= c->n || col >= c->rows[row].n)
+		return ("");
+	return (c->rows[row].f[col]);
+}
+
+/* The row whose first cell is label, or -1. */
+static long
+find_row(const struct csv *c, const char *label)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(cell(c, i, 0), label) == 0)
+			return ((long)i);
+	return (-1);
+}
+
+/* The column of a table's header (row 2), or fails. */
+static size_t
+col_of(const struct csv *c, const char *head, const char *ctx)
+{
+	size_t	 i;
+
+	for (i = 0; c->n > 1 && i < c->rows[1].n; i++)
+		if (strcmp(c->rows[1].f[i], head) == 0)
+			return (i);
+	t_fatal("%s: no column 「%s」", ctx, head);
+}
+
+/* The figure next to a label on 总体. */
+static const char *
+figure(const struct csv *c, const char *label, const char *ctx)
+{
+	long	 i = find_row(c, label);
+
+	cr_expect(i >= 0, "%s: no row 「%s」", ctx, label);
+	return (i >= 0 ? cell(c, (size_t)i, 1) : "");
+}
+
+static void
+expect_cell(const char *got, const char *want, const char *ctx, const char *what)
+{
+	cr_expect(strcmp(got, want) == 0, "%s: %s: got 「%s」, want 「%s」", ctx, what,
+	    got, want);
+}
+
+static void
+expect_count(const char *got, long long want, const char *ctx, const char *what)
+{
+	char	 buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", want);
+	expect_cell(got, buf, ctx, what);
+}
+
+/*
+ * A ratio as LibreOffice shows 0.0%: blank for null; else one decimal
+ * and within rounding of the JSON's (which has four decimals).
+ */
+static void
+expect_percent(const char *got, const json_t *want, const char *ctx,
+    const char *what)
+{
+	const char	*dot;
+	char		*end;
+	double		 x;
+
+	if (!json_is_number(want)) {
+		expect_cell(got, "", ctx, what);
+		return;
+	}
+	x = strtod(got, &end);
+	dot = strchr(got, '.');
+	cr_expect(end != got && strcmp(end, "%") == 0 && dot != NULL &&
+	    dot + 2 == end, "%s: %s: 「%s」 is not a 0.0%% percentage", ctx, what, got);
+	cr_expect(fabs(x - 100 * json_number_value(want)) <= 0.0551,
+	    "%s: %s: got 「%s」, want %.4f", ctx, what, got, json_number_value(want));
+}
+
+/* ------------------------------------------------------------------
+ * The real reader.
+ */
+
+static void
+mkdirs(const char *path)
+{
+	char	*p, *s = xstrdup(path);
+
+	for (p = s + 1; *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(s, 0700);
+			*p = '/';
+		}
+	cr_assert(mkdir(s, 0700) == 0 || errno == EEXIST, "mkdir %s: %s", s,
+	    strerror(errno));
+	free(s);
+}
+
+/* A LibreOffice profile in dir/name that recalculates on load or not;
+ * its URL. */
+static char *
+profile(const char *dir, const char *name, int recalc)
+{
+	char	*user, *path, *xcu;
+
+	user = xprintf("%s/%s/user", dir, name);
+	mkdirs(user);
+	path = xprintf("%s/registrymodifications.xcu", user);
+	xcu = xprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<oor:items xmlns:oor=\"http://openoffice.org/2001/registry\" "
+	    "xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n"
+	    "<item oor:path=\"/org.openoffice.Office.Calc/Formula/Load\">"
+	    "<prop oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\">"
+	    "<value>%d</value></prop></item>\n"
+	    "</oor:items>\n", recalc);
+	t_write_file(path, xcu, strlen(xcu));
+	free(xcu);
+	free(path);
+	free(user);
+	return (xprintf("file://%s/%s", dir, name));
+}
+
+/*
+ * Converts xlsx to CSVs in outdir with LibreOffice, HOME in dir, the
+ * given profile and filter.  Killed (with what it started) after
+ * SOFFICE_TIMEOUT seconds.  Fails the test unless it succeeds.
+ */
+static void
+soffice(const char *dir, const char *prof, const char *filter,
+    const char *outdir, const char *xlsx)
+{
+	const char	*argv[16];
+	char		*env[8], *logpath, *log, *up;
+	int		 status = -1, pidfd, rc, fd;
+	size_t		 n = 0, i;
+	struct pollfd	 pfd;
+	pid_t		 pid;
+
+	mkdirs(outdir);
+	logpath = xprintf("%s/soffice.log", dir);
+	up = xprintf("-env:UserInstallation=%s", prof);
+	argv[n++] = SOFFICE;
+	argv[n++] = "--headless";
+	argv[n++] = "--norestore";
+	argv[n++] = "--nolockcheck";
+	argv[n++] = up;
+	argv[n++] = "--convert-to";
+	argv[n++] = filter;
+	argv[n++] = "--outdir";
+	argv[n++] = outdir;
+	argv[n++] = xlsx;
+	argv[n] = NULL;
+	/* Its own HOME: LibreOffice will not run as root without one. */
+	env[0] = xprintf("HOME=%s", dir);
+	env[1] = xprintf("PATH=%s", getenv("PATH") ? getenv("PATH") :
+	    "/usr/bin:/bin");
+	env[2] = xstrdup("LANG=C.UTF-8");
+	env[3] = xstrdup("LC_ALL=C.UTF-8");
+	env[4] = xprintf("TMPDIR=%s", dir);
+	env[5] = NULL;
+
+	pid = fork();
+	cr_assert(pid != -1, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		setpgid(0, 0);
+		fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (fd != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execve(SOFFICE, (char *const *)argv, env);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+
+	/* Wait for it to exit, or for the time limit: no sleeping. */
+	if ((pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
+		rc = errno;
+		kill(-pid, SIGKILL);
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		t_fatal("pidfd_open: %s", strerror(rc));
+	}
+	pfd.fd = pidfd;
+	pfd.events = POLLIN;
+	do
+		rc = poll(&pfd, 1, SOFFICE_TIMEOUT * 1000);
+	while (rc == -1 && errno == EINTR);
+	if (rc == 0)
+		kill(-pid, SIGKILL);
+	close(pidfd);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	/* Anything it left behind in its process group. */
+	kill(-pid, SIGKILL);
+
+	for (i = 0; env[i] != NULL; i++)
+		free(env[i]);
+	free(up);
+	if (rc == 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		log = read_binary(logpath, &n);
+		t_fatal("soffice %s: %s (status %d): %s", xlsx,
+		    rc == 0 ? "timed out" : "failed", status, log ? log : "");
+	}
+	free(logpath);
+}
+
+/* The CSV of one sheet that soffice wrote for base.xlsx. */
+static void
+sheet_csv(struct csv *c, const char *outdir, const char *base, const char *sheet)
+{
+	char	*path = xprintf("%s/%s-%s.csv", outdir, base, sheet);
+
+	if (csv_parse(c, path) == -1)
+		t_fatal("LibreOffice wrote no %s", path);
+	free(path);
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return (remove(path));
+}
+
+/*
+ * A fresh directory for one test, removed at its end (or kept), and in
+ * any case with t_tmpdir() when the test's process exits.
+ */
+static char *
+workdir(void)
+{
+	char	*tmpl = xprintf("%s/xlsx-XXXXXX", t_tmpdir());
+
+	cr_assert(mkdtemp(tmpl) != NULL, "mkdtemp: %s", strerror(errno));
+	return (tmpl);
+}
+
+static void
+workdir_done(char *dir)
+{
+	const char	*keep = getenv("DUBAN_REPORT_XLSX_KEEP");
+	char		*cmd;
+
+	if (keep != NULL && *keep != '\0') {
+		mkdirs(keep);
+		cmd = xprintf("cp -r '%s'/* '%s'/", dir, keep);
+		cr_expect(system(cmd) == 0, "%s", cmd);
+		free(cmd);
+	}
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------
+ * What each sheet must say.
+ */
+
+struct book {
+	struct csv	 shown[NSHEETS];	/* recalculated */
+	struct csv	 stored[NSHEETS];	/* the results in the file */
+	struct csv	 formulas[NSHEETS];
+};
+
+/*
+ * Writes r to dir/base.xlsx and reads it back three ways.  The file must
+ * be a zip (PK) with a sheet per view (and a chart when there is a
+ * burn-up).
+ */
+static void
+book_read(struct book *b, const json_t *r, const char *dir, const char *base)
+{
+	char	*xlsx, *cause = NULL, *always, *never, *buf, *out;
+	size_t	 len, i;
+	int	 rc;
+
+	xlsx = xprintf("%s/%s.xlsx", dir, base);
+	rc = report_xlsx(r, xlsx, &cause);
+	cr_assert_eq(rc, 0, "report_xlsx %s: %s", base, cause ? cause : "?");
+	cr_assert_null(cause);
+	buf = read_binary(xlsx, &len);
+	cr_assert(buf != NULL && len > 4 && memcmp(buf, "PK\3\4", 4) == 0,
+	    "%s: not a zip", xlsx);
+	cr_expect(contains(buf, len, "xl/worksheets/sheet6.xml"), "%s: six sheets",
+	    base);
+	cr_expect(contains(buf, len, "xl/charts/chart1.xml") ==
+	    (json_array_size(G(r, "burnup")) > 0), "%s: a chart iff a burn-up", base);
+	free(buf);
+
+	always = profile(dir, "profile-recalc", RECALC_ALWAYS);
+	never = profile(dir, "profile-stored", RECALC_NEVER);
+	out = xprintf("%s/shown", dir);
+	soffice(dir, always, CSV_SHOWN, out, xlsx);
+	for (i = 0; i < NSHEETS; i++)
+		sheet_csv(&b->shown[i], out, base, sheets[i]);
+	free(out);
+	out = xprintf("%s/stored", dir);
+	soffice(dir, never, CSV_SHOWN, out, xlsx);
+	for (i = 0; i < NSHEETS; i++)
+		sheet_csv(&b->stored[i], out, base, sheets[i]);
+	free(out);
+	out = xprintf("%s/formulas", dir);
+	soffice(dir, never, CSV_FORMULAS, out, xlsx);
+	for (i = 0; i < NSHEETS; i++)
+		sheet_csv(&b->formulas[i], out, base, sheets[i]);
+	free(out);
+	free(always);
+	free(never);
+	free(xlsx);
+}
+
+static void
+book_free(struct book *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < NSHEETS; i++) {
+		csv_free(&b->shown[i]);
+		csv_free(&b->stored[i]);
+		csv_free(&b->formulas[i]);
+	}
+}
+
+/* The results stored with the formulas are what LibreOffice computes. */
+static void
+expect_stored_results(const struct book *b, const char *ctx)
+{
+	size_t	 i, r, c;
+
+	for (i = 0; i < NSHEETS; i++) {
+		if (strcmp(b->shown[i].text, b->stored[i].text) == 0)
+			continue;
+		for (r = 0; r < b->shown[i].n; r++)
+			for (c = 0; c < b->shown[i].rows[r].n; c++)
+				cr_expect(strcmp(cell(&b->shown[i], r, c),
+				    cell(&b->stored[i], r, c)) == 0,
+				    "%s: %s row %zu col %zu: recalculated 「%s」, "
+				    "stored 「%s」", ctx, sheets[i], r + 1, c + 1,
+				    cell(&b->shown[i], r, c), cell(&b->stored[i], r, c));
+		cr_expect_fail("%s: %s: stored results differ from LibreOffice's",
+		    ctx, sheets[i]);
+	}
+}
+
+/* A formula, not a number: the cell's formula starts with prefix. */
+static void
+expect_formula(const char *got, const char *prefix, const char *ctx,
+    const char *what)
+{
+	cr_expect(strncmp(got, prefix, strlen(prefix)) == 0,
+	    "%s: %s: 「%s」 is not a formula %s…", ctx, what, got, prefix);
+}
+
+static void
+check_summary(const json_t *r, const struct book *b, const char *ctx)
+{
+	const struct csv *c = &b->shown[0], *f = &b->formulas[0];
+	const json_t	*s = G(r, "summary"), *ms = G(s, "milestones");
+	const json_t	*tg = G(s, "targets");
+	json_t		*rate;
+	char		*plans, want[512];
+	long		 i;
+	int		 found_plans = 0, found_as_of = 0;
+
+	expect_cell(cell(c, 0, 0), S(r, "organisation"), ctx, "总体 A1");
+	snprintf(want, sizeof want, "%s民生实事督查报告", S(r, "quarter_label"));
+	expect_cell(cell(c, 1, 0), want, ctx, "总体 A2");
+	plans = report_plans_title(r);
+	snprintf(want, sizeof want, "数据截至：%s%s", S(r, "as_of"),
+	    json_is_true(G(r, "final")) ? "" : "（本季度尚未结束）");
+	for (i = 0; i < 8; i++) {
+		if (strstr(cell(c, (size_t)i, 0), plans) != NULL)
+			found_plans = 1;
+		if (strcmp(cell(c, (size_t)i, 0), want) == 0)
+			found_as_of = 1;
+	}
+	cr_expect(found_plans, "%s: no 「%s」 on 总体", ctx, plans);
+	cr_expect(found_as_of, "%s: no 「%s」 on 总体", ctx, want);
+	free(plans);
+
+	expect_count(figure(c, "任务总数", ctx), N(s, "tasks"), ctx, "任务总数");
+	expect_count(figure(c, "已完成", ctx), N(s, "done"), ctx, "已完成");
+	expect_count(figure(c, "按期推进", ctx), N(s, "on_track"), ctx, "按期推进");
+	expect_count(figure(c, "滞后", ctx), N(s, "behind"), ctx, "滞后");
+	expect_count(figure(c, "逾期", ctx), N(s, "overdue"), ctx, "逾期");
+	expect_count(figure(c, "未明确牵头处室", ctx), N(s, "unassigned"), ctx,
+	    "未明确牵头处室");
+	expect_percent(figure(c, "完成率", ctx), G(s, "completion"), ctx, "完成率");
+
+	expect_count(figure(c, "节点总数", ctx), N(ms, "total"), ctx, "节点总数");
+	expect_count(figure(c, "应完成节点", ctx), N(ms, "due"), ctx, "应完成节点");
+	expect_count(figure(c, "已完成节点", ctx), N(ms, "done"), ctx, "已完成节点");
+	expect_count(figure(c, "按时完成节点", ctx), N(ms, "on_time"), ctx,
+	    "按时完成节点");
+	expect_count(figure(c, "逾期节点", ctx), N(ms, "overdue"), ctx, "逾期节点");
+	expect_count(figure(c, "本季度到期节点", ctx), N(ms, "due_this_quarter"), ctx,
+	    "本季度到期节点");
+	rate = N(ms, "due") > 0 ?
+	    json_real((double)N(ms, "on_time") / (double)N(ms, "due")) : json_null();
+	expect_percent(figure(c, "按时完成率", ctx), rate, ctx, "按时完成率");
+	json_decref(rate);
+
+	expect_count(figure(c, "指标总数", ctx), N(tg, "total"), ctx, "指标总数");
+	expect_count(figure(c, "按累计进度计算的指标", ctx), N(tg, "measured"), ctx,
+	    "按累计进度计算的指标");
+	expect_count(figure(c, "滞后指标", ctx), N(tg, "behind"), ctx, "滞后指标");
+	expect_percent(figure(c, "指标平均完成率", ctx), G(tg, "avg_completion"), ctx,
+	    "指标平均完成率");
+	expect_count(figure(c, "需督办事项", ctx),
+	    (long long)json_array_size(G(r, "supervise")), ctx, "需督办事项");
+
+	/* The counts are formulas over the other sheets. */
+	expect_formula(figure(f, "任务总数", ctx), "=COUNTA(", ctx, "任务总数");
+	cr_expect(strstr(figure(f, "任务总数", ctx), "任务") != NULL,
+	    "%s: 任务总数 not over 任务: 「%s」", ctx, figure(f, "任务总数", ctx));
+	expect_formula(figure(f, "已完成", ctx), "=COUNTIF(", ctx, "已完成");
+	expect_formula(figure(f, "逾期", ctx), "=COUNTIF(", ctx, "逾期");
+	expect_formula(figure(f, "完成率", ctx), "=IF(", ctx, "完成率");
+	expect_formula(figure(f, "节点总数", ctx), "=SUMIF(", ctx, "节点总数");
+	expect_formula(figure(f, "滞后指标", ctx), "=COUNTIF(", ctx, "滞后指标");
+	expect_formula(figure(f, "指标平均完成率", ctx), "=IF(", ctx, "指标平均完成率");
+	cr_expect(strstr(figure(f, "指标平均完成率", ctx), "AVERAGEIF") != NULL,
+	    "%s: 指标平均完成率: 「%s」", ctx, figure(f, "指标平均完成率", ctx));
+}
+
+static void
+check_tasks(const json_t *r, const struct book *b, const char *ctx)
+{
+	const struct csv *c = &b->shown[1];
+	const json_t	*tasks = G(r, "tasks"), *t, *m, *u, *g;
+	size_t		 i, j, row, label, title, goal, lead, deadline, status;
+	size_t		 due, done, overdue, on_time, total, updated, level, note;
+	char		 phrase[512], where[128];
+
+	cr_expect_eq(c->n, 2 + json_array_size(tasks), "%s: 任务 has %zu rows, want %zu",
+	    ctx, c->n, 2 + json_array_size(tasks));
+	label = col_of(c, "序号", ctx);
+	title = col_of(c, "民生事项名称", ctx);
+	goal = col_of(c, "年度任务目标", ctx);
+	lead = col_of(c, "牵头处室", ctx);
+	deadline = col_of(c, "完成时限", ctx);
+	status = col_of(c, "状态", ctx);
+	total = col_of(c, "节点总数", ctx);
+	due = col_of(c, "应完成节点", ctx);
+	done = col_of(c, "已完成节点", ctx);
+	on_time = col_of(c, "按时完成节点", ctx);
+	overdue = col_of(c, "逾期节点", ctx);
+	note = col_of(c, "截至本期完成情况", ctx);
+	updated = col_of(c, "最近更新", ctx);
+	level = col_of(c, "层级", ctx);
+
+	json_array_foreach(tasks, i, t) {
+		row = 2 + i;
+		m = G(t, "milestones");
+		u = json_is_object(G(t, "last_update")) ? G(t, "last_update") : NULL;
+		snprintf(where, sizeof where, "%s 任务 %s", ctx, S(t, "label"));
+		expect_cell(cell(c, row, label), S(t, "label"), where, "序号");
+		expect_cell(cell(c, row, title), S(t, "title"), where, "民生事项名称");
+		cr_expect(S(t, "goal") == NULL ||
+		    strncmp(cell(c, row, goal), S(t, "goal"), strlen(S(t, "goal"))) == 0,
+		    "%s: 年度任务目标 「%s」", where, cell(c, row, goal));
+		json_array_foreach(G(t, "targets"), j, g) {
+			report_target_phrase(g, phrase, sizeof phrase);
+			cr_expect(strstr(cell(c, row, goal), phrase) != NULL,
+			    "%s: 年度任务目标 lacks 「%s」", where, phrase);
+		}
+		expect_cell(cell(c, row, lead), S(t, "lead_office") ? S(t, "lead_office") :
+		    "未明确牵头处室", where, "牵头处室");
+		expect_cell(cell(c, row, deadline), S(t, "deadline"), where, "完成时限");
+		expect_cell(cell(c, row, status), report_status_label(S(t, "status")),
+		    where, "状态");
+		expect_count(cell(c, row, total), N(m, "total"), where, "节点总数");
+		expect_count(cell(c, row, due), N(m, "due"), where, "应完成节点");
+		expect_count(cell(c, row, done), N(m, "done"), where, "已完成节点");
+		expect_count(cell(c, row, on_time), N(m, "on_time"), where, "按时完成节点");
+		expect_count(cell(c, row, overdue), N(m, "overdue"), where, "逾期节点");
+		expect_cell(cell(c, row, note), u && S(u, "note") ? S(u, "note") : "", where,
+		    "截至本期完成情况");
+		expect_cell(cell(c, row, updated), u ? S(u, "on") : "", where, "最近更新");
+		expect_cell(cell(c, row, level), N(t, "depth") > 0 ? "子项" : "事项", where,
+		    "层级");
+	}
+}
+
+static void
+check_targets(const json_t *r, const struct book *b, const char *ctx)
+{
+	const struct csv *c = &b->shown[2], *f = &b->formulas[2];
+	const json_t	*t, *g;
+	size_t		 i, j, row = 2, label, name, current, pct, elapsed, behind;
+	char		 num[64], where[256];
+
+	label = col_of(c, "序号", ctx);
+	name = col_of(c, "指标", ctx);
+	current = col_of(c, "截至本期", ctx);
+	pct = col_of(c, "完成比例", ctx);
+	elapsed = col_of(c, "时间进度", ctx);
+	behind = col_of(c, "是否滞后", ctx);
+	json_array_foreach(G(r, "tasks"), i, t) {
+		json_array_foreach(G(t, "targets"), j, g) {
+			snprintf(where, sizeof where, "%s 指标 %s %s", ctx, S(t, "label"),
+			    S(g, "name"));
+			expect_cell(cell(c, row, label), S(t, "label"), where, "序号");
+			expect_cell(cell(c, row, name), S(g, "name"), where, "指标");
+			if (json_is_number(G(g, "current"))) {
+				report_number(G(g, "current"), num, sizeof num);
+				expect_cell(cell(c, row, current), num, where, "截至本期");
+			} else
+				expect_cell(cell(c, row, current), "", where, "截至本期");
+			expect_percent(cell(c, row, pct), G(g, "percent"), where, "完成比例");
+			expect_percent(cell(c, row, elapsed), G(g, "elapsed"), where,
+			    "时间进度");
+			expect_cell(cell(c, row, behind),
+			    json_is_true(G(g, "behind")) ? "滞后" : "", where, "是否滞后");
+			if (json_is_number(G(g, "completion"))) {
+				expect_formula(cell(f, row, pct), "=MIN(", where, "完成比例");
+				expect_formula(cell(f, row, behind), "=IF(", where, "是否滞后");
+			} else
+				expect_formula(cell(f, row, pct), "=IF(", where, "完成比例");
+			row++;
+		}
+	}
+	cr_expect_eq(c->n, row, "%s: 指标 has %zu rows, want %zu", ctx, c->n, row);
+}
+
+static void
+check_offices(const json_t *r, const struct book *b, const char *ctx)
+{
+	const struct csv *c = &b->shown[3], *f = &b->formulas[3];
+	const json_t	*offices = G(r, "offices"), *o;
+	size_t		 i, row, rank, name, rate, avg, due, on_time;
+	char		 where[128];
+
+	if (json_array_size(offices) == 0) {
+		cr_expect_eq(c->n, 3, "%s: 处室 has %zu rows", ctx, c->n);
+		expect_cell(cell(c, 2, 0), "无（计划未明确牵头处室）", ctx, "处室");
+		return;
+	}
+	cr_expect_eq(c->n, 2 + json_array_size(offices), "%s: 处室 has %zu rows", ctx,
+	    c->n);
+	rank = col_of(c, "排名", ctx);
+	name = col_of(c, "处室", ctx);
+	due = col_of(c, "应完成节点", ctx);
+	on_time = col_of(c, "按时完成节点", ctx);
+	rate = col_of(c, "按时完成率", ctx);
+	avg = col_of(c, "指标平均完成率", ctx);
+	json_array_foreach(offices, i, o) {
+		row = 2 + i;
+		snprintf(where, sizeof where, "%s 处室 %s", ctx, S(o, "name"));
+		expect_count(cell(c, row, rank), N(o, "rank"), where, "排名");
+		expect_cell(cell(c, row, name), S(o, "name"), where, "处室");
+		expect_count(cell(c, row, due), N(o, "milestones_due"), where,
+		    "应完成节点");
+		expect_count(cell(c, row, on_time), N(o, "milestones_on_time"), where,
+		    "按时完成节点");
+		expect_percent(cell(c, row, rate), G(o, "on_time_rate"), where,
+		    "按时完成率");
+		expect_percent(cell(c, row, avg), G(o, "avg_completion"), where,
+		    "指标平均完成率");
+		expect_formula(cell(f, row, rate), "=IF(", where, "按时完成率");
+	}
+}
+
+static void
+check_supervise(const json_t *r, const struct book *b, const char *ctx)
+{
+	const struct csv *c = &b->shown[4];
+	const json_t	*items = G(r, "supervise"), *s;
+	size_t		 i, row, label, title, status, why;
+	char		*reasons, where[128];
+
+	if (json_array_size(items) == 0) {
+		cr_expect_eq(c->n, 3, "%s: 督办事项 has %zu rows", ctx, c->n);
+		expect_cell(cell(c, 2, 0), "无", ctx, "督办事项");
+		return;
+	}
+	cr_expect_eq(c->n, 2 + json_array_size(items), "%s: 督办事项 has %zu rows", ctx,
+	    c->n);
+	label = col_of(c, "序号", ctx);
+	title = col_of(c, "民生事项名称", ctx);
+	status = col_of(c, "状态", ctx);
+	why = col_of(c, "督办事由", ctx);
+	json_array_foreach(items, i, s) {
+		row = 2 + i;
+		snprintf(where, sizeof where, "%s 督办 %s", ctx, S(s, "label"));
+		reasons = report_join(G(s, "reasons"), "；");
+		expect_cell(cell(c, row, label), S(s, "label"), where, "序号");
+		expect_cell(cell(c, row, title), S(s, "title"), where, "民生事项名称");
+		expect_cell(cell(c, row, status), report_status_label(S(s, "status")),
+		    where, "状态");
+		expect_cell(cell(c, row, why), reasons, where, "督办事由");
+		free(reasons);
+	}
+}
+
+static void
+check_burnup(const json_t *r, const struct book *b, const char *ctx)
+{
+	const struct csv *c = &b->shown[5];
+	const json_t	*points = G(r, "burnup"), *p;
+	size_t		 i, row;
+	char		 where[128];
+
+	cr_expect_eq(c->n, 2 + json_array_size(points), "%s: 节点进度 has %zu rows",
+	    ctx, c->n);
+	json_array_foreach(points, i, p) {
+		row = 2 + i;
+		snprintf(where, sizeof where, "%s 节点进度 %s", ctx, S(p, "date"));
+		expect_cell(cell(c, row, 0), S(p, "date"), where, "日期");
+		expect_count(cell(c, row, 1), N(p, "planned"), where, "计划应完成");
+		if (json_is_integer(G(p, "done")))
+			expect_count(cell(c, row, 2), N(p, "done"), where, "实际完成");
+		else
+			expect_cell(cell(c, row, 2), "", where, "实际完成");
+	}
+}
+
+static void
+check_book(const json_t *r, const struct book *b, const char *ctx)
+{
+	size_t	 i;
+
+	/* Every sheet's title and header, the same in all three reads. */
+	for (i = 0; i < NSHEETS; i++)
+		cr_expect(b->shown[i].n >= 2, "%s: %s is empty", ctx, sheets[i]);
+	expect_stored_results(b, ctx);
+	check_summary(r, b, ctx);
+	check_tasks(r, b, ctx);
+	check_targets(r, b, ctx);
+	check_offices(r, b, ctx);
+	check_supervise(r, b, ctx);
+	check_burnup(r, b, ctx);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Parameters are copied to the test's process: names, not pointers. */
+struct fixture {
+	char	 name[64];
+};
+
+static struct fixture fixtures[] = {
+	{ "jilin-2012Q3.json" }, { "jilin-2012Q4-partial.json" },
+	{ "changchun-2017Q2.json" }, { "changchun-2021Q4.json" },
+	{ "linyi-2019Q3.json" },
+};
+
+ParameterizedTestParameters(report_xlsx, fixture)
+{
+	return (cr_make_param_array(struct fixture, fixtures,
+	    sizeof fixtures / sizeof fixtures[0]));
+}
+
+ParameterizedTest(struct fixture *fx, report_xlsx, fixture, .timeout = 600)
+{
+	char		*dir = workdir(), base[64];
+	json_t		*r = load(fx->name);
+	struct book	 b;
+
+	memset(&b, 0, sizeof b);
+	snprintf(base, sizeof base, "%.*s", (int)(strlen(fx->name) - 5), fx->name);
+	book_read(&b, r, dir, base);
+	check_book(r, &b, fx->name);
+	book_free(&b);
+	json_decref(r);
+	workdir_done(dir);
+}
+
+/*
+ * The proof that the reads above recalculate: a workbook whose stored
+ * results are wrong shows LibreOffice's own.
+ */
+Test(report_xlsx, libreoffice_recalculates, .timeout = 300)
+{
+	char		*dir = workdir(), *xlsx, *always, *never, *out;
+	lxw_workbook	*wb;
+	lxw_worksheet	*a, *t;
+	struct csv	 c;
+
+	xlsx = xprintf("%s/wrong.xlsx", dir);
+	wb = workbook_new(xlsx);
+	cr_assert_not_null(wb);
+	a = workbook_add_worksheet(wb, "总体");
+	t = workbook_add_worksheet(wb, "任务");
+	cr_assert(a != NULL && t != NULL);
+	cr_assert_eq(worksheet_write_formula_num(a, 0, 0, "=1+1", NULL, 5), 0);
+	cr_assert_eq(worksheet_write_formula_num(a, 1, 0,
+	    "=COUNTIF('任务'!$A$1:$A$3,\"已完成\")", NULL, 7), 0);
+	cr_assert_eq(worksheet_write_string(t, 0, 0, "状态", NULL), 0);
+	cr_assert_eq(worksheet_write_string(t, 1, 0, "已完成", NULL), 0);
+	cr_assert_eq(worksheet_write_string(t, 2, 0, "逾期", NULL), 0);
+	cr_assert_eq(workbook_close(wb), 0);
+
+	always = profile(dir, "profile-recalc", RECALC_ALWAYS);
+	never = profile(dir, "profile-stored", RECALC_NEVER);
+	out = xprintf("%s/shown", dir);
+	soffice(dir, always, CSV_SHOWN, out, xlsx);
+	sheet_csv(&c, out, "wrong", "总体");
+	expect_cell(cell(&c, 0, 0), "2", "recalculated", "=1+1");
+	expect_cell(cell(&c, 1, 0), "1", "recalculated", "COUNTIF");
+	csv_free(&c);
+	sheet_csv(&c, out, "wrong", "任务");
+	expect_cell(cell(&c, 1, 0), "已完成", "recalculated", "任务 A2");
+	csv_free(&c);
+	free(out);
+
+	/* And the other profile really shows what the file stores. */
+	out = xprintf("%s/stored", dir);
+	soffice(dir, never, CSV_SHOWN, out, xlsx);
+	sheet_csv(&c, out, "wrong", "总体");
+	expect_cell(cell(&c, 0, 0), "5", "stored", "=1+1");
+	expect_cell(cell(&c, 1, 0), "7", "stored", "COUNTIF");
+	csv_free(&c);
+	free(out);
+
+	free(always);
+	free(never);
+	free(xlsx);
+	workdir_done(dir);
+}
+
+/*
+ * A report with nothing in it, and one with hostile text: empty tables
+ * make zeros and blanks (no #DIV/0!, no header counted), text that looks
+ * like a formula stays text, text too long for a cell is cut.
+ */
+Test(report_xlsx, degenerate_and_hostile, .timeout = 600)
+{
+	static const char empty_json[] = "{\"kind\": \"quarterly\", "
+	    "\"quarter\": \"2013Q1\", \"quarter_label\": \"2013年第一季度\", "
+	    "\"period\": {\"from\": \"2013-01-01\", \"to\": \"2013-03-31\"}, "
+	    "\"as_of\": \"2013-02-15\", \"final\": false, "
+	    "\"organisation\": \"某市教育局\", \"plans\": [], "
+	    "\"summary\": {\"tasks\": 0, \"done\": 0, \"on_track\": 0, \"behind\": 0, "
+	    "\"overdue\": 0, \"unassigned\": 0, \"completion\": null, "
+	    "\"milestones\": {\"total\": 0, \"due\": 0, \"done\": 0, \"overdue\": 0, "
+	    "\"on_time\": 0, \"due_this_quarter\": 0}, "
+	    "\"targets\": {\"total\": 0, \"measured\": 0, \"behind\": 0, "
+	    "\"avg_completion\": null}}, "
+	    "\"tasks\": [], \"offices\": [], \"supervise\": [], \"burnup\": []}";
+	char		*dir = workdir(), *note, *want, *title;
+	json_t		*r, *t, *tasks;
+	json_error_t	 err;
+	struct book	 b;
+	size_t		 i, col;
+
+	r = json_loads(empty_json, 0, &err);
+	cr_assert_not_null(r, "%s", err.text);
+	memset(&b, 0, sizeof b);
+	book_read(&b, r, dir, "empty");
+	check_book(r, &b, "empty");
+	expect_cell(figure(&b.shown[0], "完成率", "empty"), "", "empty", "完成率");
+	book_free(&b);
+	json_decref(r);
+
+	/* One task with hostile text, taken from a real report. */
+	r = load("jilin-2012Q3.json");
+	tasks = G(r, "tasks");
+	t = json_deep_copy(json_array_get(tasks, 0));
+	json_array_clear(tasks);
+	json_array_append_new(tasks, t);
+	json_object_set_new(t, "title", json_string("=1+1"));
+	json_object_set_new(t, "goal", json_string("\"引号\"，逗号,\n换行 & <标签>"));
+	note = xmalloc(40000 * 3 + 1);
+	for (i = 0; i < 40000; i++)
+		memcpy(note + 3 * i, "很", 3);
+	note[40000 * 3] = '\0';
+	json_object_set_new(json_object_get(t, "last_update"), "note",
+	    json_string(note));
+	json_object_set_new(r, "organisation", json_string("A&B \"教育局\""));
+	json_object_set_new(r, "quarter_label", json_string("2012年第三季度&"));
+	memset(&b, 0, sizeof b);
+	book_read(&b, r, dir, "hostile");
+	expect_cell(cell(&b.shown[0], 0, 0), "A&B \"教育局\"", "hostile", "总体 A1");
+	expect_cell(cell(&b.shown[0], 1, 0), "2012年第三季度&民生实事督查报告",
+	    "hostile", "总体 A2");
+	expect_count(figure(&b.shown[0], "任务总数", "hostile"), 1, "hostile",
+	    "任务总数");
+	col = col_of(&b.shown[1], "民生事项名称", "hostile");
+	title = xstrdup(cell(&b.shown[1], 2, col));
+	expect_cell(title, "=1+1", "hostile", "民生事项名称");
+	free(title);
+	col = col_of(&b.shown[1], "年度任务目标", "hostile");
+	cr_expect(strncmp(cell(&b.shown[1], 2, col), "\"引号\"，逗号,\n换行 & <标签>",
+	    strlen("\"引号\"，逗号,\n换行 & <标签>")) == 0, "hostile: 年度任务目标 「%s」",
+	    cell(&b.shown[1], 2, col));
+	col = col_of(&b.shown[1], "截至本期完成情况", "hostile");
+	want = xprintf("%.*s…", 32000 * 3, note);
+	cr_expect(strcmp(cell(&b.shown[1], 2, col), want) == 0,
+	    "hostile: the note is not cut to 32000 characters (%zu bytes)",
+	    strlen(cell(&b.shown[1], 2, col)));
+	free(want);
+	free(note);
+	book_free(&b);
+	json_decref(r);
+	workdir_done(dir);
+}
+
+/* A file it cannot write: -1 and a cause in Chinese, nothing leaked. */
+Test(report_xlsx, unwritable_path)
+{
+	json_t	*r = load("jilin-2012Q3.json");
+	char	*cause = NULL;
+
+	cr_expect_eq(report_xlsx(r, "/nonexistent-duban-dir/x.xlsx", &cause), -1);
+	cr_assert_not_null(cause);
+	cr_expect(strstr(cause, "无法写入 XLSX 文件 /nonexistent-duban-dir/x.xlsx") !=
+	    NULL, "cause: %s", cause);
+	cr_expect(access("/nonexistent-duban-dir/x.xlsx", F_OK) == -1);
+	free(cause);
+	json_decref(r);
+}
