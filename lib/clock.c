@@ -10,7 +10,7 @@
 
 static int	 fixed;		/* DUBAN_NOW is set */
 static time_t	 fixed_at;	/* its value */
-static time_t	 read_at;	/* real time when it was read */
+static struct timespec read_at;	/* real time when it was read */
 
 static int
 digits(const char *s, int n, int *out)
@@ -95,16 +95,36 @@ clock_init(char **cause)
 		return (-1);
 	}
 	fixed = 1;
-	read_at = time(NULL);
+	clock_gettime(CLOCK_REALTIME, &read_at);
 	return (0);
+}
+
+/* Now, to the microsecond: DUBAN_NOW's time moving on, or the real one. */
+static void
+clock_now_ts(struct timespec *ts)
+{
+	struct timespec	 real;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	if (!fixed) {
+		*ts = real;
+		return;
+	}
+	ts->tv_sec = fixed_at + (real.tv_sec - read_at.tv_sec);
+	ts->tv_nsec = real.tv_nsec - read_at.tv_nsec;
+	if (ts->tv_nsec < 0) {
+		ts->tv_nsec += 1000000000L;
+		ts->tv_sec--;
+	}
 }
 
 time_t
 clock_now(void)
 {
-	if (fixed)
-		return (fixed_at + (time(NULL) - read_at));
-	return (time(NULL));
+	struct timespec	 ts;
+
+	clock_now_ts(&ts);
+	return (ts.tv_sec);
 }
 
 void
@@ -128,7 +148,7 @@ clock_today(char buf[11])
 }
 
 void
-clock_format(time_t t, char buf[CLOCK_ISO_LEN])
+clock_format(time_t t, char buf[26])
 {
 	struct ymd	 d;
 	long		 secs = (long)t + SHANGHAI_OFFSET;
@@ -137,12 +157,19 @@ clock_format(time_t t, char buf[CLOCK_ISO_LEN])
 	if (s < 0)
 		s += 86400;
 	clock_date(t, &d);
-	snprintf(buf, CLOCK_ISO_LEN, "%04d-%02d-%02dT%02ld:%02ld:%02ld+08:00",
+	snprintf(buf, 26, "%04d-%02d-%02dT%02ld:%02ld:%02ld+08:00",
 	    d.y, d.m, d.d, s / 3600, s / 60 % 60, s % 60);
 }
 
 void
 clock_now_iso(char buf[CLOCK_ISO_LEN])
 {
-	clock_format(clock_now(), buf);
+	struct timespec	 ts;
+	char		 base[32];
+
+	clock_now_ts(&ts);
+	clock_format(ts.tv_sec, base);
+	/* "2012-09-20T09:00:00" ".123456" "+08:00": writes a moment apart
+	 * are told apart (a write just after a round closes is not in it). */
+	snprintf(buf, CLOCK_ISO_LEN, "%.19s.%06d%.6s", base, (int)(ts.tv_nsec / 1000 % 1000000), base + 19);
 }

@@ -26,9 +26,10 @@ void	clock_date(time_t, struct ymd *);
 void	clock_today(char buf[11]);
 
 /* A time as ISO 8601 in Asia/Shanghai: "2012-09-20T09:00:00+08:00". */
-#define CLOCK_ISO_LEN	26
-void	clock_format(time_t, char buf[CLOCK_ISO_LEN]);
-/* Now, so: what the writes record as their time. */
+void	clock_format(time_t, char buf[26]);
+/* Now, to the microsecond ("2012-09-20T09:00:00.123456+08:00"): what
+ * the writes record as their time. */
+#define CLOCK_ISO_LEN	48
 void	clock_now_iso(char buf[CLOCK_ISO_LEN]);
 
 #endif

@@ -21,6 +21,14 @@ export DUBAN_DB=$DB
 "${VG[@]}" "$BIN/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml >/dev/null
 "${VG[@]}" "$BIN/cli/duban" task list --json >/dev/null
 "${VG[@]}" "$BIN/cli/duban" task show 1 >/dev/null
+for f in html xlsx csv md json; do
+	if ! DUBAN_NOW=2012-11-01T09:00+08:00 "${VG[@]}" "$BIN/cli/duban" report quarterly \
+		--plan jilin-2012 --quarter 2012Q3 -o "$LOG.$f" 2>"$LOG.err"; then
+		cat "$LOG.err" >&2
+		die "valgrind: duban report quarterly --format $f"
+	fi
+	rm -f "$LOG.$f" "$LOG.err"
+done
 rc=0
 "${VG[@]}" "$BIN/cli/duban" plan check "$DUBAN_ROOT"/tests/fixtures/bad-plans/*.yaml \
 	>/dev/null 2>&1 || rc=$?
@@ -46,6 +54,17 @@ curl -s "${auth[@]}" -X PATCH -H 'If-Match: "1"' -d '{"note":"stale"}' "$url/api
 curl -s "${auth[@]}" -X PATCH -d '{"status":' "$url/api/v1/milestones/$M" >/dev/null
 curl -s "$url/api/v1/tasks" >/dev/null
 curl -s "$url/metrics" >/dev/null
+GTOKEN=$("$BIN/cli/duban" token create --quiet --role general)
+for f in xlsx html json; do
+	curl -s -H "Authorization: Bearer $GTOKEN" \
+		"$url/api/v1/reports/quarterly?plan=jilin-2012&quarter=2012Q3&format=$f" >/dev/null
+done
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{"plans":["jilin-2012"],"due_on":"2099-01-01"}' \
+	"$url/api/v1/dispatches" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" -X POST "$url/api/v1/dispatches/1/close" >/dev/null
+feed=$(curl -s -H "Authorization: Bearer $GTOKEN" -X POST "$url/api/v1/offices/1/feeds" |
+	sed -n 's/.*"url":"\([^"]*\)".*/\1/p')
+[ -n "$feed" ] && curl -s "$feed" >/dev/null
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"
