@@ -153,7 +153,7 @@ const char QUERY_TARGET_PATCH[] =
  * or NULL, $5 now.  Columns: HTTP status, then the report or a problem.
  */
 const char QUERY_REPORT_QUARTERLY[] =
-"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int = 200 THEN r->'body' ELSE r END::text"
+"SELECT r.status, r.body::text"
 "  FROM duban_api_report_quarterly("
 "         ARRAY(SELECT jsonb_array_elements_text(coalesce($1::jsonb, '[]'))),"
 "         $2, $3, $4::date, $5::timestamptz) AS r";
