@@ -24,7 +24,8 @@
 
 #define API_HELP \
 	"  --server      duband 地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080\n" \
-	"  --token-file  令牌文件（局办公室 general 角色）；默认取环境变量 DUBAN_TOKEN\n" \
+	"  --token-file  令牌文件，默认取环境变量 DUBAN_TOKEN；发起和结束调度须局办公室\n" \
+	"                （general）的令牌，查看可用任何令牌\n" \
 	"  --json        以 JSON 输出\n"
 
 /* "2012-09-10T10:00:00+08:00" -> "2012-09-10 10:00" (Beijing time). */

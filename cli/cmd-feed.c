@@ -11,6 +11,7 @@
 #include "db.h"
 #include "duban.h"
 #include "hash.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static int
@@ -57,6 +58,8 @@ cmd_feed_create(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage_error(e, "多余的参数“%s”", argv[optind]));
 	if (office == NULL)
 		return (cmd_usage_error(e, "请用 --office 指定处室"));
+	if (label != NULL && utf8_chars(label, strlen(label)) > 100)
+		return (cmd_usage_error(e, "--label 不能超过 100 个字"));
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 	if ((token = token_new("dbf_")) == NULL) {
@@ -190,8 +193,8 @@ cmd_feed_revoke(struct cmd_ctx *ctx, int argc, char **argv)
 		return (rc);
 	params[0] = argv[optind];
 	res = db_exec(conn,
-	    "UPDATE ical_feed SET revoked_at = coalesce(revoked_at, now())"
-	    " WHERE id = $1::bigint RETURNING id",
+	    "UPDATE ical_feed SET revoked_at = now()"
+	    " WHERE id = $1::bigint AND revoked_at IS NULL RETURNING id",
 	    1, params, &cause);
 	PQfinish(conn);
 	if (res == NULL) {
@@ -199,11 +202,12 @@ cmd_feed_revoke(struct cmd_ctx *ctx, int argc, char **argv)
 		free(cause);
 		return (EXIT_SOFTWARE);
 	}
-	rc = PQntuples(res) == 1 ? 0 : EXIT_NOINPUT;
+	/* As duban token revoke: an unknown or already revoked one is 65. */
+	rc = PQntuples(res) == 1 ? 0 : EXIT_DATAERR;
 	if (rc == 0)
 		printf("已吊销日历订阅 %s，其地址即时失效\n", argv[optind]);
 	else
-		fprintf(stderr, "duban：没有编号为 %s 的日历订阅\n", argv[optind]);
+		fprintf(stderr, "duban：没有编号为 %s 的有效日历订阅\n", argv[optind]);
 	PQclear(res);
 	return (rc);
 }
@@ -215,7 +219,8 @@ const struct cmd_entry cmd_feed_create_entry = {
 	.help = "  --office  处室名称（或别名）\n"
 	    "  --org     处室名称在多个单位中都有时，指定单位\n"
 	    "  --label   订阅的名称（默认“处室日历”）\n"
-	    "  --server  duband 的对外地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080\n",
+	    "  --server  订阅地址中的服务器：日历应用能访问到的 duband 对外地址（如 duband 的\n"
+	    "            public_url）；默认 $DUBAN_SERVER 或 http://127.0.0.1:8080\n",
 	.exec = cmd_feed_create,
 };
 

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "query.h"
 #include "report.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* ---------------------------------------------------------------- */
@@ -330,8 +331,11 @@ dispatch_get(struct req *r)
 static void
 dispatch_close(struct req *r)
 {
+	static const char *const none[] = { NULL };
 	const char	*params[3];
 
+	if (http_query_only(r, none) != 0)
+		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
 	params[1] = r->param;
@@ -410,7 +414,8 @@ feed_create(struct req *r)
 		body = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 		v = json_object_get(body, "label");
 		if (!json_is_object(body) || json_object_size(body) > (v ? 1u : 0u) ||
-		    (v != NULL && (!json_is_string(v) || json_string_length(v) > 100))) {
+		    (v != NULL && (!json_is_string(v) ||
+		    utf8_chars(json_string_value(v), json_string_length(v)) > 100))) {
 			http_problem(r, 400, "请求内容有误",
 			    "请求体可为空，或为 {\"label\": 名称（不超过 100 字）}", "label", NULL);
 			json_decref(body);

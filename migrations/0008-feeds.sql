@@ -6,7 +6,7 @@ CREATE TABLE ical_feed (
 	id		bigserial PRIMARY KEY,
 	office_id	bigint NOT NULL REFERENCES office (id),
 	hash		text NOT NULL UNIQUE,
-	label		text NOT NULL,
+	label		text NOT NULL CHECK (length(label) BETWEEN 1 AND 100),
 	created_at	timestamptz NOT NULL DEFAULT now(),
 	created_by	text NOT NULL,
 	revoked_at	timestamptz
