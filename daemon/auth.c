@@ -1,9 +1,13 @@
 /*
- * Bearer tokens.  A token is stored as its SHA-256; duband keeps the
- * tokens it has seen for token_cache_ttl seconds, and forgets them all
- * when the database says a token changed (NOTIFY duban_tokens), so a
- * revocation takes effect at once.  Writes check the token again inside
- * their own transaction.
+ * Who is asking: a bearer token, or the pages' session cookie (see
+ * api-session.c).  Both are stored as their SHA-256; duband keeps those
+ * it has seen for token_cache_ttl seconds, and forgets them all when the
+ * database says a token or session changed (NOTIFY duban_tokens), so a
+ * revocation or a sign-out takes effect at once.  A session stands for
+ * its token: the writes check that token again inside their own
+ * transaction.  A write made with the cookie must carry the session's
+ * CSRF secret (X-CSRF-Token); one made with a bearer token cannot be
+ * forged by another site and needs none.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +28,27 @@
 
 struct auth_entry {
 	struct auth_entry	*next;
-	char			 hash[SHA256_HEX_LEN + 1];
+	char			 hash[SHA256_HEX_LEN + 1];	/* of what was sent */
 	enum role		 role;
 	long long		 token_id;
 	long long		 office_id;
 	char			*office;
+	char			*label;
+	/* A session: its token's hash, and the CSRF secret. */
+	int			 session;
+	char			 token_hash[SHA256_HEX_LEN + 1];
+	char			*csrf;
 	time_t			 expires;
 };
+
+static void
+entry_free(struct auth_entry *e)
+{
+	free(e->office);
+	free(e->label);
+	free(e->csrf);
+	free(e);
+}
 
 struct auth_cache {
 	struct auth_entry	*b[AUTH_BUCKETS];
@@ -52,8 +70,7 @@ auth_flush(struct auth_cache *a)
 	for (i = 0; i < AUTH_BUCKETS; i++) {
 		for (e = a->b[i]; e != NULL; e = next) {
 			next = e->next;
-			free(e->office);
-			free(e);
+			entry_free(e);
 		}
 		a->b[i] = NULL;
 	}
@@ -105,18 +122,47 @@ remember(struct auth_cache *a, const struct auth_entry *in, int ttl)
 		if (strcmp((*pp)->hash, in->hash) == 0) {
 			e = *pp;
 			*pp = e->next;
-			free(e->office);
-			free(e);
+			entry_free(e);
 			a->n--;
 			break;
 		}
 	e = xcalloc(1, sizeof *e);
 	memcpy(e, in, sizeof *e);
 	e->office = in->office ? xstrdup(in->office) : NULL;
+	e->label = in->label ? xstrdup(in->label) : NULL;
+	e->csrf = in->csrf ? xstrdup(in->csrf) : NULL;
 	e->expires = time(NULL) + ttl;
 	e->next = a->b[b];
 	a->b[b] = e;
 	a->n++;
+}
+
+/* Sign-out: this instance forgets the session at once. */
+void
+auth_forget(struct auth_cache *a, const char *hash)
+{
+	struct auth_entry	*e, **pp;
+
+	for (pp = &a->b[bucket(hash)]; *pp != NULL; pp = &(*pp)->next)
+		if (strcmp((*pp)->hash, hash) == 0) {
+			e = *pp;
+			*pp = e->next;
+			entry_free(e);
+			a->n--;
+			return;
+		}
+}
+
+/* Equal, in a time that does not depend on where they differ. */
+static int
+secret_equal(const char *a, const char *b)
+{
+	size_t		 la = strlen(a), lb = strlen(b), i;
+	unsigned char	 d = la != lb;
+
+	for (i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return (d == 0);
 }
 
 static enum role
@@ -133,10 +179,27 @@ role_of(const char *s)
 static void
 authorize(struct req *r, const struct auth_entry *e)
 {
+	enum evhttp_cmd_type	 m = evhttp_request_get_command(r->ev);
+	const char		*csrf;
+
 	r->role = e->role;
 	r->token_id = e->token_id;
 	r->office_id = e->office_id;
 	r->office = e->office ? xstrdup(e->office) : NULL;
+	r->label = e->label ? xstrdup(e->label) : NULL;
+	if (e->session) {
+		r->session_hash = r->token_hash;	/* what the cookie hashed to */
+		r->token_hash = xstrdup(e->token_hash);
+		r->csrf = xstrdup(e->csrf);
+		csrf = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
+		    "X-CSRF-Token");
+		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD &&
+		    (csrf == NULL || !secret_equal(csrf, e->csrf))) {
+			http_problem(r, 403, "请求来源无法确认",
+			    "缺少或不对的 X-CSRF-Token：请刷新页面后重试", NULL, NULL);
+			return;
+		}
+	}
 	if (r->route->role > r->role) {
 		http_problem(r, 403, "无权操作", r->role == ROLE_INSPECTOR ?
 		    "督查人员的令牌只能查看，不能修改" :
@@ -152,6 +215,28 @@ unauthorized(struct req *r, const char *detail)
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev),
 	    "WWW-Authenticate", "Bearer realm=\"duban\"");
 	http_problem(r, 401, "需要有效的访问令牌", detail, NULL, NULL);
+}
+
+/* The value of one cookie, if it is there and looks like ours. */
+static char *
+cookie(struct req *r, const char *name)
+{
+	const char	*h = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
+			    "Cookie"), *p, *v;
+	size_t		 n = strlen(name), len;
+
+	for (p = h; p != NULL && *p != '\0'; p += strcspn(p, ";"), p += *p == ';') {
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, name, n) != 0 || p[n] != '=')
+			continue;
+		v = p + n + 1;
+		len = strcspn(v, "; ");
+		if (len == 0 || len > TOKEN_MAX_LEN)
+			return (NULL);
+		return (xstrndup(v, len));
+	}
+	return (NULL);
 }
 
 static void
@@ -175,6 +260,12 @@ looked_up(PGresult *res, const char *err, void *arg)
 	e.office_id = PQgetisnull(res, 0, 2) ? 0 :
 	    strtoll(PQgetvalue(res, 0, 2), NULL, 10);
 	e.office = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+	e.label = PQgetvalue(res, 0, 4);
+	if (PQnfields(res) > 6) {
+		e.session = 1;
+		snprintf(e.token_hash, sizeof e.token_hash, "%s", PQgetvalue(res, 0, 5));
+		e.csrf = PQgetvalue(res, 0, 6);
+	}
 	remember(r->srv->auth, &e, r->srv->cfg.token_cache_ttl);
 	authorize(r, &e);
 }
@@ -192,8 +283,22 @@ auth_request(struct req *r)
 	}
 	h = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
 	    "Authorization");
+	if (h == NULL && (tok = cookie(r, "duban_session")) != NULL) {
+		/* The pages' session. */
+		r->token_hash = xmalloc(SHA256_HEX_LEN + 1);
+		sha256_hex(tok, strlen(tok), r->token_hash);
+		free((char *)tok);
+		if ((e = lookup(r->srv->auth, r->token_hash, time(NULL))) != NULL) {
+			authorize(r, e);
+			return;
+		}
+		params[0] = r->token_hash;
+		(void)http_query(r, "SELECT token_id, role, office_id, office, label,"
+		    " token_hash, csrf FROM duban_session_auth($1)", 1, params, looked_up);
+		return;
+	}
 	if (h == NULL) {
-		unauthorized(r, "请求头中没有 Authorization: Bearer 令牌");
+		unauthorized(r, "请求头中没有 Authorization: Bearer 令牌（或网页登录已过期）");
 		return;
 	}
 	if (strncasecmp(h, "Bearer ", 7) != 0) {

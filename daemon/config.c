@@ -30,6 +30,13 @@ static const struct config_entry {
 	  "", 0, 0, "PostgreSQL 连接串（libpq conninfo）；环境变量 DUBAN_DB 和 --db 优先" },
 	{ "plans", CT_STRING, offsetof(struct config, plans), 0,
 	  "", 0, 0, "计划文件目录（其中的 *.yaml 在启动和 SIGHUP 时导入）；空则不导入" },
+	{ "web_root", CT_STRING, offsetof(struct config, web_root), 0,
+	  DUBAN_WEB_DIR, 0, 0, "网页文件目录（启动和 SIGHUP 时读入内存）；空则不提供网页；--web 优先" },
+	{ "session_ttl", CT_INT, offsetof(struct config, session_ttl), 0,
+	  "28800", 300, 604800, "网页登录的有效期（秒）；令牌吊销或退出登录即时失效" },
+	{ "secure_cookies", CT_STRING, offsetof(struct config, secure_cookies), 0,
+	  "auto", 0, 0, "登录 Cookie 是否加 Secure：auto 经 HTTPS 反向代理（X-Forwarded-Proto: https）"
+	  "时加、yes 总加、no 不加" },
 	{ "log_level", CT_STRING, offsetof(struct config, log_level), 0,
 	  "info", 0, 0, "日志级别：notice、info 或 debug" },
 	{ "reminders", CT_INT, offsetof(struct config, reminders), 0,
@@ -164,6 +171,12 @@ config_set(struct config *c, const char *key, const char *value, char **cause)
 		if (strcmp(key, "smtp_tls") == 0 && strcmp(value, "no") != 0 &&
 		    strcmp(value, "try") != 0 && strcmp(value, "yes") != 0) {
 			xasprintf(cause, "配置项 smtp_tls 的值“%s”无效（no、try 或 yes）", value);
+			return (-1);
+		}
+		if (strcmp(key, "secure_cookies") == 0 && strcmp(value, "auto") != 0 &&
+		    strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			xasprintf(cause, "配置项 secure_cookies 的值“%s”无效（auto、yes 或 no）",
+			    value);
 			return (-1);
 		}
 		if (strcmp(key, "listen") == 0 && strrchr(value, ':') == NULL) {

@@ -23,6 +23,9 @@ struct config {
 	char	*smtp_password;
 	char	*smtp_tls;		/* no, try, yes */
 	char	*public_url;		/* links in messages */
+	char	*web_root;		/* the pages, or "" */
+	char	*secure_cookies;	/* auto, yes, no */
+	int	 session_ttl;
 	int	 reminders;		/* 0: no sweeps, no deliveries */
 	int	 sweep_interval;
 	int	 delivery_poll_ms;

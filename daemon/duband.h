@@ -51,7 +51,7 @@ struct server {
 	/* What the command line said: wins over the file on every reload. */
 	char			*config_path;
 	int			 config_given;
-	char			*flag_listen, *flag_db, *flag_plans;
+	char			*flag_listen, *flag_db, *flag_plans, *flag_web;
 	int			 verbose;	/* -v count, added to log_level */
 
 	struct pool		*pool;
@@ -59,6 +59,7 @@ struct server {
 	struct evhttp_bound_socket *bound;
 	struct metrics		*metrics;
 	struct work		*work;		/* report rendering */
+	struct web		*web;		/* the pages, in memory */
 	struct auth_cache	*auth;
 	struct outbox		*outbox;
 
@@ -103,7 +104,10 @@ struct req {
 	long long		 token_id;
 	long long		 office_id;
 	char			*office;
-	char			*token_hash;
+	char			*token_hash;	/* the token's, also for a session */
+	char			*label;		/* the token's label */
+	char			*session_hash;	/* signed in with the cookie */
+	char			*csrf;		/* the session's CSRF secret */
 	char			 today[11];
 	char			 now[CLOCK_ISO_LEN];
 	const char		*notfound;	/* 404 title for an empty result */
@@ -158,6 +162,8 @@ void		 auth_free(struct auth_cache *);
 void		 auth_flush(struct auth_cache *);
 /* Authenticates r, then runs its route's handler or answers 401/403. */
 void		 auth_request(struct req *);
+/* Sign-out: forget a session now (others hear of it by NOTIFY). */
+void		 auth_forget(struct auth_cache *, const char *hash);
 
 /* metrics.c */
 struct metrics	*metrics_new(void);
@@ -190,6 +196,15 @@ extern const struct route api_write_routes[];
 extern const struct route api_health_routes[];
 extern const struct route api_reminder_routes[];
 extern const struct route api_report_routes[];
+extern const struct route api_session_routes[];
+
+/* web.c: the pages, read into memory (at start, and by reload.c). */
+struct web;
+struct web	*web_load(const char *dir, char **cause);
+void		 web_free(struct web *);
+size_t		 web_count(const struct web *);
+/* A GET of a page: answered (1), or not one (0). */
+int		 web_serve(struct req *);
 
 /* work.c: jobs on worker threads, finished on the loop. */
 typedef void	(*work_fn)(void *);

@@ -30,6 +30,7 @@ static const struct route *const route_tables[] = {
 	api_write_routes,
 	api_reminder_routes,
 	api_report_routes,
+	api_session_routes,
 	NULL
 };
 
@@ -219,6 +220,9 @@ req_free(struct req *r)
 	free(r->param);
 	free(r->office);
 	free(r->token_hash);
+	free(r->label);
+	free(r->session_hash);
+	free(r->csrf);
 	free(r);
 }
 
@@ -537,6 +541,10 @@ route(struct req *r)
 			auth_request(r);
 			return;
 		}
+	/* Not the API: a page, if there is one by that name. */
+	if (!path_known && m == EVHTTP_REQ_GET && strncmp(r->path, "/api/", 5) != 0 &&
+	    web_serve(r))
+		return;
 	if (path_known) {
 		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Allow",
 		    allow);
@@ -544,7 +552,8 @@ route(struct req *r)
 		    "这个地址不支持该请求方法，可用的方法见 Allow", NULL, NULL);
 		return;
 	}
-	http_problem(r, 404, "地址不存在", "没有这个地址：接口都在 /api/v1 下", NULL, NULL);
+	http_problem(r, 404, "地址不存在", "没有这个地址：接口都在 /api/v1 下，网页从 / 开始",
+	    NULL, NULL);
 }
 
 static void

@@ -27,12 +27,14 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "用法：duband [-n] [-v] [-c 配置文件] [-l 地址:端口] [--db 连接串] [--plans 目录]\n"
+	fprintf(f, "用法：duband [-n] [-v] [-c 配置文件] [-l 地址:端口] [--db 连接串] [--plans 目录]"
+	    " [--web 目录]\n"
 	    "  -n, --check          只检查配置和计划文件，输出 configuration OK 后退出\n"
 	    "  -c, --config 文件    配置文件（默认 %s）\n"
 	    "  -l, --listen 地址    HTTP 监听地址，如 127.0.0.1:8080\n"
 	    "      --db 连接串      PostgreSQL 连接串（也可用环境变量 DUBAN_DB）\n"
 	    "      --plans 目录     启动和 SIGHUP 时导入的计划目录\n"
+	    "      --web 目录       网页文件目录（配置项 web_root）\n"
 	    "      --example-config 输出带说明的配置文件样例\n"
 	    "  -v                   日志比 log_level 详细一级（可重复）\n"
 	    "信号：SIGHUP 重新加载配置和计划；SIGTERM/SIGINT 停止接受请求，处理完后退出。\n",
@@ -257,6 +259,7 @@ server_free(struct server *s)
 {
 	/* First: a finished job would still answer its request. */
 	work_free(s->work);
+	web_free(s->web);
 	if (s->outbox != NULL)
 		outbox_close(s->outbox);
 	if (s->pool != NULL)
@@ -304,6 +307,7 @@ main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "plans", required_argument, NULL, 'p' },
+		{ "web", required_argument, NULL, 'w' },
 		{ "example-config", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -336,6 +340,9 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			s->flag_plans = optarg;
+			break;
+		case 'w':
+			s->flag_web = optarg;
 			break;
 		case 'e':
 			config_write_example(stdout);
@@ -415,6 +422,14 @@ main(int argc, char **argv)
 	}
 	s->metrics = metrics_new();
 	s->work = work_new(s->base);
+	if (*s->cfg.web_root != '\0') {
+		/* Pages that cannot be read are no reason not to serve the API. */
+		if ((s->web = web_load(s->cfg.web_root, &cause)) == NULL) {
+			log_warnx("不提供网页：%s", cause);
+			free(cause);
+		} else
+			log_notice("网页：%s（%zu 个文件）", s->cfg.web_root, web_count(s->web));
+	}
 	s->auth = auth_new();
 	memset(&po, 0, sizeof po);
 	po.conninfo = s->cfg.db;

@@ -30,6 +30,8 @@ struct reload_job {
 	char		*plans_json;	/* plans to load, or NULL */
 	char		*plans_err;	/* why the plans were refused */
 	int		 nplans;
+	struct web	*web;		/* the pages, read again */
+	char		*web_err;
 };
 
 int
@@ -51,6 +53,9 @@ server_read_config(struct server *s, struct config *c, char **cause)
 	if (s->flag_plans != NULL &&
 	    config_set(c, "plans", s->flag_plans, &why) != 0)
 		goto bad;
+	if (s->flag_web != NULL &&
+	    config_set(c, "web_root", s->flag_web, &why) != 0)
+		goto bad;
 	return (0);
 bad:
 	*cause = why;
@@ -67,6 +72,8 @@ job_free(struct reload_job *j)
 	free(j->cfg_err);
 	free(j->plans_err);
 	free(j->plans_json);
+	web_free(j->web);
+	free(j->web_err);
 	free(j);
 }
 
@@ -82,6 +89,8 @@ reload_thread(void *arg)
 	FILE			*f;
 
 	j->cfg_ok = server_read_config(j->s, &j->cfg, &j->cfg_err) == 0;
+	if (j->cfg_ok && *j->cfg.web_root != '\0')
+		j->web = web_load(j->cfg.web_root, &j->web_err);
 	if (j->cfg_ok && *j->cfg.plans != '\0') {
 		if (load_list_dir(j->cfg.plans, &paths, &n, &j->plans_err) == 0) {
 			diags_init(&d);
@@ -174,6 +183,18 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		outbox_apply_config(s->outbox);
 		log_notice("已重新加载配置");
 		j->cfg_ok = 0;		/* s->cfg owns it now */
+		if (j->web_err != NULL)
+			log_warnx("网页未重新读入，继续使用原来的：%s", j->web_err);
+		else {
+			/* Pages being sent have their bytes in evbuffers already. */
+			web_free(s->web);
+			s->web = j->web;
+			j->web = NULL;
+			if (*s->cfg.web_root == '\0') {
+				web_free(s->web);
+				s->web = NULL;
+			}
+		}
 	}
 	queued = 0;
 	if (j->plans_err != NULL) {

@@ -521,6 +521,9 @@ t_http(struct t_http *h, const char *method, const char *url,
 {
 	CURL			*c = curl_easy_init();
 	struct curl_slist	*hdr = NULL;
+	const char		*p;
+	char			*line;
+	size_t			 n;
 	struct t_body		 b = { xstrdup(""), 0 }, hh = { xstrdup(""), 0 };
 	char			*auth = NULL;
 	CURLcode		 rc;
@@ -529,8 +532,13 @@ t_http(struct t_http *h, const char *method, const char *url,
 		auth = xprintf("Authorization: Bearer %s", token);
 		hdr = curl_slist_append(hdr, auth);
 	}
-	if (extra != NULL)
-		hdr = curl_slist_append(hdr, extra);
+	/* extra may hold several lines, separated by CRLF. */
+	for (p = extra; p != NULL && *p != '\0'; p += n, p += strspn(p, "\r\n")) {
+		n = strcspn(p, "\r\n");
+		line = xstrndup(p, n);
+		hdr = curl_slist_append(hdr, line);
+		free(line);
+	}
 	hdr = curl_slist_append(hdr, "Expect:");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);

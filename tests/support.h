@@ -114,7 +114,7 @@ struct t_http {
 
 /*
  * One request.  token may be NULL; body may be NULL; extra is a header
- * line ("If-Match: \"2\"") or NULL.
+ * line ("If-Match: \"2\""), several separated by CRLF, or NULL.
  */
 void	 t_http(struct t_http *, const char *method, const char *url,
 	    const char *token, const char *body, const char *extra);

@@ -1,0 +1,228 @@
+/*
+ * Signing in to the pages: a token exchanged for an HttpOnly, SameSite
+ * cookie; writes with the cookie need the CSRF secret; sign-out and a
+ * revoked token end the session at once; the pages themselves are
+ * served from memory with a policy that loads nothing from elsewhere.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+
+#include "support.h"
+#include "xmalloc.h"
+
+static const char JILIN[] = DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml";
+
+#define S(o, k)	json_string_value(json_object_get((o), (k)))
+
+struct site {
+	char		*db, *token, *url;
+	struct t_daemon	 d;
+};
+
+static void
+site_start(struct site *s)
+{
+	const char	*load[] = { "plan", "load", JILIN, NULL };
+	const char	*args[] = { "--web", DUBAN_SOURCE_DIR "/daemon/web", NULL };
+	static const char *const env[] = { "DUBAN_NOW=2012-09-03T09:00+08:00", NULL };
+	struct t_run	 r;
+
+	s->db = t_db_create();
+	t_cli(&r, s->db, load);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	t_run_free(&r);
+	s->token = t_token(s->db, "office", "财务审计处");
+	t_daemon_start(&s->d, s->db, args, env);
+	s->url = xprintf("%s/api/v1/session", s->d.url);
+}
+
+static void
+site_stop(struct site *s)
+{
+	t_daemon_stop(&s->d);
+	free(s->url);
+	free(s->token);
+	free(s->db);
+}
+
+/* Signs in; returns the cookie header line ("Cookie: duban_session=…")
+ * and the CSRF secret. */
+static char *
+sign_in(struct site *s, char **csrf)
+{
+	struct t_http	 h;
+	char		*body = xprintf("{\"token\":\"%s\"}", s->token), *set, *c;
+	json_t		*j;
+
+	t_http(&h, "POST", s->url, NULL, body, "Content-Type: application/json");
+	cr_assert_eq(h.status, 201, "%s", h.body);
+	set = t_http_header(&h, "Set-Cookie");
+	cr_assert_not_null(set);
+	cr_expect(strstr(set, "HttpOnly") != NULL, "%s", set);
+	cr_expect(strstr(set, "SameSite=Strict") != NULL, "%s", set);
+	cr_expect(strstr(set, "Path=/") != NULL, "%s", set);
+	cr_expect(strstr(set, "Max-Age=28800") != NULL, "%s", set);
+	cr_expect(strstr(set, "Secure") == NULL, "plain HTTP: no Secure");
+	cr_expect(strstr(h.body, s->token) == NULL, "the answer does not echo the token");
+	j = json_loads(h.body, 0, NULL);
+	cr_expect_str_eq(S(j, "office"), "财务审计处");
+	*csrf = xstrdup(S(j, "csrf"));
+	json_decref(j);
+	c = xprintf("Cookie: %.*s", (int)strcspn(set, ";"), set);
+	free(set);
+	free(body);
+	t_http_free(&h);
+	return (c);
+}
+
+Test(session, a_token_for_a_cookie_and_writes_need_the_csrf_secret, .timeout = 60)
+{
+	struct site	 s;
+	struct t_http	 h;
+	char		*cookie, *csrf, *url, *two;
+	PGconn		*c;
+	long		 id;
+
+	site_start(&s);
+	c = t_connect(s.db);
+	id = t_query_long(c, "SELECT g.id FROM target g JOIN task t ON t.id = g.task_id"
+	    " WHERE t.key = '1' AND g.key = 'hs-students'", 0, NULL);
+	cookie = sign_in(&s, &csrf);
+
+	/* Reads with the cookie alone. */
+	t_http(&h, "GET", s.url, NULL, NULL, cookie);
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	cr_expect(strstr(h.body, "\"today\":\"2012-09-03\"") != NULL, "%s", h.body);
+	t_http_free(&h);
+
+	/* A write without the secret, as another site would send it: 403,
+	 * nothing written. */
+	url = xprintf("%s/api/v1/targets/%ld", s.d.url, id);
+	t_http(&h, "PATCH", url, NULL, "{\"current\":7000}", cookie);
+	cr_expect_eq(h.status, 403, "%s", h.body);
+	t_http_free(&h);
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM progress WHERE source = 'api'",
+	    0, NULL), 0);
+	/* With it: written, as 财务审计处. */
+	two = xprintf("%s\r\nX-CSRF-Token: %s", cookie, csrf);
+	t_http(&h, "PATCH", url, NULL, "{\"current\":7000}", two);
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	t_http_free(&h);
+	EXPECT_STR(t_query(c, "SELECT actor FROM progress WHERE source = 'api'", 0, NULL),
+	    "财务审计处");
+	free(two);
+	two = xprintf("%s\r\nX-CSRF-Token: %sx", cookie, csrf);
+	t_http(&h, "PATCH", url, NULL, "{\"current\":7100}", two);
+	cr_expect_eq(h.status, 403, "a wrong secret: %s", h.body);
+	t_http_free(&h);
+	free(two);
+
+	/* Sign-out: the cookie is cleared and dead. */
+	two = xprintf("%s\r\nX-CSRF-Token: %s", cookie, csrf);
+	t_http(&h, "DELETE", s.url, NULL, NULL, two);
+	cr_expect_eq(h.status, 204, "%s", h.body);
+	{
+		char *set = t_http_header(&h, "Set-Cookie");
+
+		cr_expect(set != NULL && strstr(set, "Max-Age=0") != NULL, "%s", set);
+		free(set);
+	}
+	t_http_free(&h);
+	t_http(&h, "GET", s.url, NULL, NULL, cookie);
+	cr_expect_eq(h.status, 401);
+	t_http_free(&h);
+	free(two);
+	free(cookie);
+	free(csrf);
+	free(url);
+	PQfinish(c);
+	site_stop(&s);
+}
+
+Test(session, a_revoked_token_ends_its_sessions, .timeout = 60)
+{
+	struct site	 s;
+	struct t_http	 h;
+	struct t_run	 r;
+	char		*cookie, *csrf;
+	const char	*revoke[] = { "token", "revoke", NULL, NULL };
+	PGconn		*c;
+	char		*id;
+
+	site_start(&s);
+	cookie = sign_in(&s, &csrf);
+	c = t_connect(s.db);
+	id = t_query(c, "SELECT max(id)::text FROM api_token", 0, NULL);
+	revoke[2] = id;
+	t_cli(&r, s.db, revoke);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	t_run_free(&r);
+	/* duband hears of it (NOTIFY) and forgets the cached session. */
+	t_http(&h, "GET", s.url, NULL, NULL, cookie);
+	cr_expect_eq(h.status, 401, "%s", h.body);
+	t_http_free(&h);
+	free(id);
+	free(cookie);
+	free(csrf);
+	PQfinish(c);
+	site_stop(&s);
+}
+
+Test(session, bad_sign_ins_are_refused, .timeout = 60)
+{
+	struct site	 s;
+	struct t_http	 h;
+
+	site_start(&s);
+	t_http(&h, "POST", s.url, NULL, "{\"token\":\"dbn_nope\"}", "Content-Type: application/json");
+	cr_expect_eq(h.status, 401, "%s", h.body);
+	cr_expect(t_http_header(&h, "Set-Cookie") == NULL);
+	t_http_free(&h);
+	/* A form post from another site: not JSON, refused. */
+	t_http(&h, "POST", s.url, NULL, "token=x", "Content-Type: application/x-www-form-urlencoded");
+	cr_expect_eq(h.status, 415, "%s", h.body);
+	t_http_free(&h);
+	t_http(&h, "POST", s.url, NULL, "{\"token\":1}", "Content-Type: application/json");
+	cr_expect_eq(h.status, 400, "%s", h.body);
+	cr_expect(strstr(h.body, "\"field\":\"token\"") != NULL, "%s", h.body);
+	t_http_free(&h);
+	site_stop(&s);
+}
+
+Test(session, pages_are_served_with_a_strict_policy, .timeout = 60)
+{
+	struct site	 s;
+	struct t_http	 h;
+	char		*url, *v, *etag, *inm;
+
+	site_start(&s);
+	url = xprintf("%s/", s.d.url);
+	t_http(&h, "GET", url, NULL, NULL, NULL);
+	cr_expect_eq(h.status, 200);
+	cr_expect(strncmp(h.body, "<!DOCTYPE html>", 15) == 0, "%.80s", h.body);
+	v = t_http_header(&h, "Content-Security-Policy");
+	cr_expect(v != NULL && strstr(v, "default-src 'self'") != NULL, "%s", v);
+	free(v);
+	v = t_http_header(&h, "Content-Type");
+	cr_expect_str_eq(v, "text/html; charset=utf-8");
+	free(v);
+	etag = t_http_header(&h, "ETag");
+	t_http_free(&h);
+	inm = xprintf("If-None-Match: %s", etag);
+	t_http(&h, "GET", url, NULL, NULL, inm);
+	cr_expect_eq(h.status, 304);
+	t_http_free(&h);
+	free(url);
+	url = xprintf("%s/no-such-page.html", s.d.url);
+	t_http(&h, "GET", url, NULL, NULL, NULL);
+	cr_expect_eq(h.status, 404);
+	t_http_free(&h);
+	free(url);
+	free(inm);
+	free(etag);
+	site_stop(&s);
+}
