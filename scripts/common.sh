@@ -157,6 +157,18 @@ db_ensure() {
 	fi
 }
 
+# The browser tests' npm packages (tests/web/package-lock.json), from the
+# npm registry; Node.js and npm from Debian unless the machine has them.
+web_test_deps() {
+	command -v npm >/dev/null 2>&1 || deps_install nodejs npm
+	if [ ! -d "$DUBAN_ROOT/tests/web/node_modules" ] ||
+	    [ "$DUBAN_ROOT/tests/web/package-lock.json" -nt "$DUBAN_ROOT/tests/web/node_modules" ]; then
+		say "安装浏览器测试所需的 npm 包（tests/web）"
+		(cd "$DUBAN_ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+		touch "$DUBAN_ROOT/tests/web/node_modules"
+	fi
+}
+
 # The set-up both README commands share: packages, build, database,
 # migrations, plans.  Exports DUBAN_DB.
 setup() {

@@ -36,7 +36,7 @@ rc=0
 TOKEN=$("$BIN/cli/duban" token create --quiet --role office --office 财务审计处)
 
 "${VG[@]}" "$BIN/daemon/duband" --config /dev/null --listen 127.0.0.1:0 \
-	--plans "$DUBAN_ROOT/plans" 2>"$LOG" &
+	--plans "$DUBAN_ROOT/plans" --web "$DUBAN_ROOT/daemon/web" 2>"$LOG" &
 pid=$!
 for _ in $(seq 600); do
 	url=$(grep -o 'http://127.0.0.1:[0-9]*' "$LOG" | head -1 || true)
@@ -65,6 +65,18 @@ curl -s -H "Authorization: Bearer $GTOKEN" -X POST "$url/api/v1/dispatches/1/clo
 feed=$(curl -s -H "Authorization: Bearer $GTOKEN" -X POST "$url/api/v1/offices/1/feeds" |
 	sed -n 's/.*"url":"\([^"]*\)".*/\1/p')
 [ -n "$feed" ] && curl -s "$feed" >/dev/null
+# The pages: a page, a sign-in, a read and a write with the cookie, sign-out.
+JAR=$(mktemp)
+curl -s "$url/" >/dev/null
+curl -s -c "$JAR" -H 'Content-Type: application/json' -d "{\"token\":\"$TOKEN\"}" \
+	"$url/api/v1/session" >/dev/null
+csrf=$(curl -s -b "$JAR" "$url/api/v1/session" | sed -n 's/.*"csrf":"\([^"]*\)".*/\1/p')
+curl -s -b "$JAR" "$url/api/v1/overview" >/dev/null
+curl -s -b "$JAR" -H "X-CSRF-Token: $csrf" -X PATCH -d '{"note":"网页"}' \
+	"$url/api/v1/milestones/$M" >/dev/null
+curl -s -b "$JAR" -X PATCH -d '{"note":"no csrf"}' "$url/api/v1/milestones/$M" >/dev/null
+curl -s -b "$JAR" -H "X-CSRF-Token: $csrf" -X DELETE "$url/api/v1/session" >/dev/null
+rm -f "$JAR"
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"

@@ -1,0 +1,319 @@
+// What every page shares: the session (and its CSRF secret, kept in
+// memory only), calls to the API, the header, DOM building (text only:
+// nothing from the API ever goes through innerHTML) and formatting.
+
+export const STATUS = {
+	done: '已完成', on_track: '按期推进', behind: '滞后', overdue: '逾期',
+	unassigned: '未明确牵头处室',
+};
+export const STATUS_ORDER = ['done', 'on_track', 'behind', 'overdue', 'unassigned'];
+export const MS_STATUS = { pending: '未开始', in_progress: '进行中', done: '已完成', blocked: '受阻' };
+export const ROLE_LABEL = { general: '局办公室', office: '处室', inspector: '督查' };
+
+let csrf = null;
+
+// ---------------------------------------------------------------- DOM
+
+// h('a', {href: x, class: 'y', onclick: f}, 'text', child, [more]) — strings
+// become text nodes; null, undefined and false are skipped.
+export function h(tag, props, ...kids) {
+	const el = document.createElement(tag);
+	setProps(el, props);
+	append(el, kids);
+	return el;
+}
+
+const SVGNS = 'http://www.w3.org/2000/svg';
+export function svg(tag, props, ...kids) {
+	const el = document.createElementNS(SVGNS, tag);
+	setProps(el, props);
+	append(el, kids);
+	return el;
+}
+
+function setProps(el, props) {
+	for (const [k, v] of Object.entries(props || {})) {
+		if (v === null || v === undefined || v === false)
+			continue;
+		if (k.startsWith('on') && typeof v === 'function')
+			el.addEventListener(k.slice(2), v);
+		else if (k === 'text')
+			el.textContent = v;
+		else if (k === 'value' && 'value' in el && el.namespaceURI !== SVGNS)
+			el.value = v;
+		else
+			el.setAttribute(k, v === true ? '' : String(v));
+	}
+}
+
+export function append(el, kids) {
+	for (const k of kids.flat(Infinity)) {
+		if (k === null || k === undefined || k === false)
+			continue;
+		el.append(k instanceof Node ? k : document.createTextNode(String(k)));
+	}
+	return el;
+}
+
+export function clear(el) {
+	while (el.firstChild)
+		el.firstChild.remove();
+	return el;
+}
+
+export function $(sel, root = document) { return root.querySelector(sel); }
+
+let uid = 0;
+export function newId(prefix) { return `${prefix}-${++uid}`; }
+
+export function badge(kind, text) { return h('span', { class: `badge ${kind}` }, text); }
+export function statusBadge(s) { return badge(s, STATUS[s] || s); }
+
+// A region that scrolls sideways on a narrow screen, named for readers.
+export function scrollRegion(label, table) {
+	return [h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, '← 左右滑动查看更多列 →'),
+	    h('div', { class: 'table-wrap', role: 'region', 'aria-label': label, tabindex: '0' }, table)];
+}
+
+// A table: cols [{label, class}], rows of cells made by the caller.
+export function table(cols, rows, { className = '', caption } = {}) {
+	return h('table', { class: className },
+	    caption ? h('caption', { class: 'sr-only' }, caption) : null,
+	    h('thead', {}, h('tr', {}, cols.map((c) =>
+		h('th', { scope: 'col', class: c.class || null }, c.label)))),
+	    rows instanceof HTMLTableSectionElement ? rows : h('tbody', {}, rows));
+}
+
+// A cell carrying its column's heading, for the stacked layout on phones.
+export function td(label, content, cls) {
+	return h('td', { 'data-label': label, class: cls || null }, h('div', {}, content));
+}
+
+// ---------------------------------------------------------------- API
+
+export class ApiError extends Error {
+	constructor(status, problem) {
+		const p = problem && typeof problem === 'object' ? problem : {};
+		super(p.title || `请求失败（${status}）`);
+		this.status = status;
+		this.problem = p;
+	}
+}
+
+export function problemText(e) {
+	const p = e.problem || {};
+	if (p.title && p.detail)
+		return `${p.title}：${p.detail}`;
+	return p.title || p.detail || e.message || '请求失败';
+}
+
+export function toLogin() {
+	const here = location.pathname.replace(/^.*\//, '') + location.search;
+	const next = /^(index|task|mine|dispatch|reports)\.html/.test(here) ? `?next=${encodeURIComponent(here)}` : '';
+	location.replace(`login.html${next}`);
+}
+
+// fetch() with the session cookie; the CSRF secret on every write.
+// Resolves with the JSON (or null for 204); rejects with ApiError.  A 401
+// sends the browser to the login page, unless allow401 (a form whose
+// text must not be lost says so instead).  A write refused for its CSRF
+// secret (signed in again in another tab) fetches the new one and is
+// sent once more.
+export async function api(path, opts = {}) {
+	const { method = 'GET', body, ifMatch, allow401 = false, retried = false } = opts;
+	const headers = { Accept: 'application/json' };
+	if (body !== undefined)
+		headers['Content-Type'] = 'application/json';
+	if (method !== 'GET' && method !== 'HEAD' && csrf)
+		headers['X-CSRF-Token'] = csrf;
+	if (ifMatch !== undefined && ifMatch !== null)
+		headers['If-Match'] = `"${ifMatch}"`;
+	let res;
+	try {
+		res = await fetch(path, {
+			method, headers, credentials: 'same-origin', cache: 'no-store',
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+	} catch {
+		throw new ApiError(0, { title: '无法连接服务器', detail: '请检查网络连接后重试' });
+	}
+	if (res.status === 403 && method !== 'GET' && !retried) {
+		const p = await res.clone().json().catch(() => null);
+		if (p && typeof p.detail === 'string' && p.detail.includes('X-CSRF-Token')) {
+			const s = await fetch('/api/v1/session', { credentials: 'same-origin', cache: 'no-store' })
+			    .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+			if (s && s.csrf && s.csrf !== csrf) {
+				csrf = s.csrf;
+				return api(path, { ...opts, retried: true });
+			}
+		}
+	}
+	if (res.status === 401 && !allow401) {
+		toLogin();
+		return new Promise(() => {});	// the page is going away
+	}
+	const ct = res.headers.get('Content-Type') || '';
+	let data = null;
+	if (res.status !== 204)
+		data = ct.includes('json') ? await res.json().catch(() => null) : await res.text();
+	if (!res.ok)
+		throw new ApiError(res.status, data);
+	return data;
+}
+
+export function query(params) {
+	const q = new URLSearchParams();
+	for (const [k, v] of Object.entries(params)) {
+		for (const x of Array.isArray(v) ? v : [v])
+			if (x !== null && x !== undefined && x !== '')
+				q.append(k, x);
+	}
+	const s = q.toString();
+	return s ? `?${s}` : '';
+}
+
+// ---------------------------------------------------------------- session
+
+// Every page but the login page starts here: who is signed in (or off to
+// the login page), the header filled in, the CSRF secret remembered.
+export async function boot() {
+	let s;
+	try {
+		s = await api('/api/v1/session');
+	} catch (e) {
+		showFatal(e);
+		throw e;
+	}
+	csrf = s.csrf;
+	const who = $('#who');
+	if (who) {
+		const name = s.label || s.office || ROLE_LABEL[s.role];
+		let tag = s.role === 'office' ? (s.office && s.office !== name ? s.office : '处室') :
+		    ROLE_LABEL[s.role];
+		if (s.role !== 'office' && name.includes(tag))
+			tag = null;
+		clear(who);
+		append(who, [h('span', { class: 'who-name' }, name),
+		    tag ? h('span', { class: 'role-tag' }, tag) : null]);
+	}
+	for (const li of document.querySelectorAll('[data-for]'))
+		li.hidden = !li.dataset.for.split(' ').includes(s.role);
+	const out = $('#signout');
+	if (out)
+		out.addEventListener('click', signOut);
+	return s;
+}
+
+export async function signOut() {
+	const btn = $('#signout');
+	if (btn)
+		btn.disabled = true;
+	try {
+		await api('/api/v1/session', { method: 'DELETE', allow401: true });
+	} catch {
+		// Signed out already, or the server is away: the login page either way.
+	}
+	csrf = null;
+	location.replace('login.html');
+}
+
+export function showFatal(e) {
+	const app = $('#app');
+	if (!app)
+		return;
+	clear(app);
+	app.append(h('div', { class: 'alert', role: 'alert' },
+	    h('strong', {}, '无法加载：'), problemText(e), ' ',
+	    h('a', { href: location.href }, '重新加载')));
+}
+
+// ---------------------------------------------------------------- formatting
+
+const numFmt = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 });
+export function fmtNum(x) {
+	if (x === null || x === undefined || x === '')
+		return '—';
+	const n = Number(x);
+	return Number.isFinite(n) ? numFmt.format(n) : String(x);
+}
+
+export function pct(x, digits = 1) {
+	if (x === null || x === undefined)
+		return '—';
+	const v = Math.round(Number(x) * 100 * 10 ** digits) / 10 ** digits;
+	return `${v}%`;
+}
+
+const timeFmt = new Intl.DateTimeFormat('zh-CN', {
+	timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+	hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+});
+// "2012-09-20 09:00", Beijing time.
+export function fmtTime(iso) {
+	if (!iso)
+		return '—';
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime()))
+		return iso;
+	const p = Object.fromEntries(timeFmt.formatToParts(d).map((x) => [x.type, x.value]));
+	return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+// Days since 1970 of a YYYY-MM-DD date: plain calendar arithmetic, no
+// time zones (the server says what today is).
+export function dayNum(ymd) {
+	const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
+	return Date.UTC(y, m - 1, d) / 864e5;
+}
+export function addDays(ymd, n) {
+	return new Date((dayNum(ymd) + n) * 864e5).toISOString().slice(0, 10);
+}
+
+// Share of a target's time that has passed: from 1 January of the plan's
+// year to its deadline, as the server reckons it (时间过半).
+export function elapsed(year, deadline, today) {
+	if (!deadline)
+		return null;
+	const start = Date.UTC(year, 0, 1) / 864e5;
+	const v = (dayNum(today) - start) / Math.max(1, dayNum(deadline) - start + 1);
+	return Math.max(0, Math.min(1, v));
+}
+
+const QUAL_PREFIX = { at_least: '不少于', about: '约', at_most: '不超过' };
+// "8,000多名", "不少于 95%"
+export function fmtRequired(g) {
+	const v = `${fmtNum(g.value)}${g.qualifier === 'more_than' ? '多' : ''}${g.unit || ''}`;
+	return (QUAL_PREFIX[g.qualifier] || '') + v;
+}
+export function withUnit(x, unit) {
+	return x === null || x === undefined ? '未填报' : `${fmtNum(x)}${unit || ''}`;
+}
+
+// A progress bar: completion (0..1) with a marker at the share of time
+// passed.  SVG attributes, not style, so the page's CSP holds.
+export function progressBar(done, timeShare, status, cls = 'bar') {
+	const w = Math.max(0, Math.min(1, done || 0)) * 100;
+	const label = `完成 ${pct(done)}` + (timeShare !== null && timeShare !== undefined ?
+	    `，时间进度 ${pct(timeShare)}` : '');
+	return svg('svg', { class: cls, viewBox: '0 0 100 12', preserveAspectRatio: 'none', role: 'img',
+	    'aria-label': label, focusable: 'false' },
+	    svg('rect', { class: 'f-bg', x: 0, y: 2, width: 100, height: 8 }),
+	    svg('rect', { class: `f-${status}`, x: 0, y: 2, width: w.toFixed(2), height: 8 }),
+	    timeShare === null || timeShare === undefined ? null :
+		svg('line', { class: 'mark', x1: (timeShare * 100).toFixed(2), x2: (timeShare * 100).toFixed(2),
+		    y1: 0, y2: 12, 'vector-effect': 'non-scaling-stroke' }));
+}
+
+export function setTitle(text) {
+	document.title = `${text} · 督办`;
+}
+
+export function quarterOf(ymd) {
+	const y = Number(ymd.slice(0, 4));
+	const q = Math.floor((Number(ymd.slice(5, 7)) - 1) / 3) + 1;
+	return `${y}Q${q}`;
+}
+const QN = ['', '一', '二', '三', '四'];
+export function quarterLabel(q) {
+	return `${q.slice(0, 4)}年第${QN[Number(q.slice(5))]}季度`;
+}

@@ -1,0 +1,257 @@
+// 调度: the general office asks lead offices for their progress by a date,
+// sees who has reported, and closes the round for its 调度汇总.  Everyone
+// else reads.
+import {
+	api, boot, h, append, clear, $, td, table, badge, statusBadge, fmtNum, fmtTime,
+	problemText, showFatal, addDays, newId, setTitle, MS_STATUS,
+} from './common.js';
+
+let session;
+
+const STATE_CLASS = { reported: 'reported', reported_late: 'reported_late', pending: 'pending', late: 'late' };
+const FIELD_LABEL = { current: '完成值', status: '状态', completed_on: '完成日期', note: '完成情况',
+    evidence_url: '佐证材料', value: '目标值', deadline: '完成时限', due_on: '节点日期' };
+
+function roundState(r) {
+	return r.state === 'closed' ? badge('closed', '已结束') : badge('open', '进行中');
+}
+
+function countsLine(c) {
+	if (!c)
+		return null;
+	return h('ul', { class: 'counts' },
+	    h('li', {}, h('strong', {}, fmtNum(c.offices)), '个处室'),
+	    h('li', {}, h('strong', {}, fmtNum(c.reported)), '已报送'),
+	    h('li', {}, h('strong', {}, fmtNum(c.reported_late)), '逾期报送'),
+	    h('li', {}, h('strong', {}, fmtNum(c.missing)), '未报送'),
+	    h('li', {}, h('strong', {}, fmtNum(c.late)), '逾期未报'));
+}
+
+// ---------------------------------------------------------------- list
+
+function listPanel(rounds, plans) {
+	const titles = new Map(plans.map((p) => [p.key, p.title]));
+	const cols = ['调度', '计划', '报送截止', '状态', '报送情况'].map((label) => ({ label }));
+	const rows = rounds.map((r) => h('tr', {},
+	    td('调度', h('a', { href: `dispatch.html?id=${r.id}`, class: 'task-title' }, r.title), 'card-title'),
+	    td('计划', (r.plans || []).map((k) => titles.get(k) || k).join('、')),
+	    td('报送截止', r.due_on, 'nowrap'),
+	    td('状态', roundState(r)),
+	    td('报送情况', r.counts ? `已报送 ${r.counts.reported + r.counts.reported_late}/${r.counts.offices}` +
+		(r.counts.late ? `，逾期未报 ${r.counts.late}` : '') : '—')));
+	return h('section', { class: 'panel', 'aria-labelledby': 'rounds-h' },
+	    h('h2', { id: 'rounds-h' }, '调度轮次'),
+	    rounds.length === 0 ? h('p', { class: 'empty' }, '还没有发起过调度。') :
+		table(cols, rows, { className: 'stack', caption: '调度轮次，最新的在前' }));
+}
+
+function checks(name, legend, items, checked, hint) {
+	const hintId = newId(`${name}-hint`);
+	return h('fieldset', { class: 'field', id: `${name}-set`, 'aria-describedby': hint ? hintId : null },
+	    h('legend', {}, legend),
+	    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+	    h('div', { class: 'checks' }, items.map(([value, label]) => h('label', {},
+		h('input', { type: 'checkbox', name, value, checked: checked.includes(value) }), label))),
+	    h('p', { class: 'field-error', id: `${name}-err`, hidden: true }));
+}
+
+function openForm(plans, offices) {
+	const err = (name) => h('p', { class: 'field-error', id: `${name}-err`, hidden: true });
+	const msg = h('p', { class: 'form-error', role: 'alert', hidden: true });
+	const form = h('form', { novalidate: true, id: 'open-form' },
+	    checks('plans', '计划', plans.map((p) => [p.key, p.title]), plans.length === 1 ? [plans[0].key] : []),
+	    checks('offices', '请求报送的处室（可选）', offices.map((o) => [o.name, o.name]), [],
+		'不选则请求所有有未完成任务的牵头处室'),
+	    h('div', { class: 'row' },
+		h('div', { class: 'field' }, h('label', { for: 'due_on' }, '报送截止日期'),
+		    h('input', { type: 'date', id: 'due_on', name: 'due_on', min: session.today, required: true,
+			value: addDays(session.today, 7) }), err('due_on')),
+		h('div', { class: 'field' }, h('label', { for: 'title' }, '标题（可选）'),
+		    h('input', { type: 'text', id: 'title', name: 'title', maxlength: 200,
+			placeholder: `默认：${Number(session.today.slice(0, 4))}年${Number(session.today.slice(5, 7))}月进展调度` }), err('title'))),
+	    h('div', { class: 'field' }, h('label', { for: 'request' }, '调度要求（可选）'),
+		h('textarea', { id: 'request', name: 'request', rows: 3, maxlength: 4000,
+		    placeholder: '例如：请更新节点状态、指标完成值，并填写完成情况和取得成效' }), err('request')),
+	    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, '发起调度')),
+	    msg);
+	form.addEventListener('submit', async (ev) => {
+		ev.preventDefault();
+		for (const e of form.querySelectorAll('.field-error'))
+			e.hidden = true;
+		for (const e of form.querySelectorAll('[aria-invalid]'))
+			e.removeAttribute('aria-invalid');
+		msg.hidden = true;
+		const picked = (name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((x) => x.value);
+		const body = { plans: picked('plans'), due_on: form.elements.due_on.value };
+		const offs = picked('offices');
+		if (offs.length)
+			body.offices = offs;
+		if (form.elements.title.value.trim())
+			body.title = form.elements.title.value.trim();
+		if (form.elements.request.value.trim())
+			body.request = form.elements.request.value.trim();
+		if (body.plans.length === 0)
+			return fieldError(form, 'plans', '请至少选择一个计划');
+		if (!body.due_on)
+			return fieldError(form, 'due_on', '请填写报送截止日期');
+		const btn = form.querySelector('button[type="submit"]');
+		btn.disabled = true;
+		try {
+			const r = await api('/api/v1/dispatches', { method: 'POST', body });
+			location.assign(`dispatch.html?id=${r.id}&opened=1`);
+		} catch (e) {
+			const f = e.problem && e.problem.field;
+			if (e.status === 400 || e.status === 404) {
+				if (f && form.querySelector(`#${f}-err`))
+					return fieldError(form, f, problemText(e));
+			}
+			msg.textContent = `未能发起：${problemText(e)}`;
+			msg.hidden = false;
+		} finally {
+			btn.disabled = false;
+		}
+	});
+	return h('section', { class: 'panel', 'aria-labelledby': 'open-h' },
+	    h('h2', { id: 'open-h' }, '发起调度'),
+	    h('p', { class: 'hint' }, '发起后立即通知各处室；处室在截止日期前更新节点或指标，即为报送，无需另行填报。'),
+	    form);
+}
+
+function fieldError(form, name, text) {
+	const e = form.querySelector(`#${name}-err`);
+	e.textContent = text;
+	e.hidden = false;
+	const target = name === 'plans' || name === 'offices' ? form.querySelectorAll(`input[name="${name}"]`) :
+	    [form.querySelector(`#${name}`)];
+	for (const t of target) {
+		t.setAttribute('aria-invalid', 'true');
+		t.setAttribute('aria-describedby', e.id);
+	}
+	if (target[0])
+		target[0].focus();
+}
+
+// ---------------------------------------------------------------- one round
+
+function officesTable(r) {
+	const cols = [{ label: '处室' }, { label: '牵头任务', class: 'num' }, { label: '未完成', class: 'num' },
+	    { label: '本轮更新', class: 'num' }, { label: '首次报送' }, { label: '报送状态' }];
+	return table(cols, (r.offices || []).map((o) => h('tr', {},
+	    td('处室', o.name, 'card-title'),
+	    td('牵头任务', fmtNum(o.tasks), 'num'),
+	    td('未完成', fmtNum(o.open_tasks), 'num'),
+	    td('本轮更新', fmtNum(o.writes), 'num'),
+	    td('首次报送', o.first_at ? fmtTime(o.first_at) : '—', 'nowrap'),
+	    td('报送状态', badge(STATE_CLASS[o.state] || 'pending', o.state_label || o.state)))),
+	{ className: 'stack', caption: '各处室报送情况' });
+}
+
+function change(c) {
+	const v = (x) => (x === null || x === undefined ? (c.field === 'current' ? '未填报' : '（空）') :
+	    c.field === 'status' ? MS_STATUS[x] || x : c.field === 'current' && c.unit ? `${x} ${c.unit}` : x);
+	const what = c.field === 'note' ? '更新完成情况' : `${FIELD_LABEL[c.field] || c.field} ${v(c.old)} → ${v(c.new)}`;
+	return h('li', {}, `${fmtTime(c.at)} ${c.by || ''}：${c.what ? `“${c.what}” ` : ''}${what}`,
+	    c.note ? h('div', { class: 'muted' }, `完成情况：${c.note}`) : null,
+	    c.outcome ? h('div', { class: 'muted' }, `取得成效：${c.outcome}`) : null);
+}
+
+function summaryPanel(r) {
+	const s = r.summary;
+	const tasks = s.tasks || [];
+	return h('section', { class: 'panel', 'aria-labelledby': 'sum-h' },
+	    h('h2', { id: 'sum-h' }, '调度汇总'),
+	    h('p', { class: 'muted' }, `结束于 ${fmtTime(s.closed_at)}；${s.since ? `列出自上一轮调度结束（${fmtTime(s.since)}）以来的更新` : '这些计划此前没有结束的调度，列出以往全部更新'}。`),
+	    s.counts ? h('p', {}, `任务 ${fmtNum(s.counts.tasks)} 项，本轮有更新 ${fmtNum(s.counts.changed)} 项。`) : null,
+	    tasks.length === 0 ? h('p', { class: 'empty' }, '没有任务。') :
+		tasks.map((t) => h('div', { class: 'summary-task' },
+		    h('h3', {}, t.id ? h('a', { href: `task.html?id=${t.id}` }, `${t.label} ${t.title}`) : `${t.label} ${t.title}`,
+			' ', statusBadge(t.status)),
+		    h('p', { class: 'small muted' }, t.lead_office ? `牵头：${t.lead_office}` : '未明确牵头处室'),
+		    (t.changes || []).length ? [h('h4', {}, '本轮更新'), h('ul', { class: 'changes' }, t.changes.map(change))] :
+			h('p', { class: 'small' }, '本轮没有更新。'),
+		    (t.missing || []).length ? [h('h4', {}, '仍需督办'), h('ul', { class: 'changes' },
+			t.missing.map((m) => h('li', {}, m)))] : null)));
+}
+
+function closeControls(r) {
+	const box = h('div', { class: 'actions' });
+	const start = h('button', { type: 'button', class: 'btn danger', id: 'close-round' }, '结束调度');
+	const confirm = h('div', { class: 'confirm', hidden: true, role: 'group', 'aria-labelledby': 'confirm-q' },
+	    h('p', { id: 'confirm-q' }, '结束后不再统计报送，并生成调度汇总。确定结束这一轮调度吗？'),
+	    h('div', { class: 'actions' },
+		h('button', { type: 'button', class: 'btn danger', onclick: async (ev) => {
+			ev.target.disabled = true;
+			try {
+				await api(`/api/v1/dispatches/${r.id}/close`, { method: 'POST' });
+				location.assign(`dispatch.html?id=${r.id}&closed=1`);
+			} catch (e) {
+				ev.target.disabled = false;
+				confirm.append(h('p', { class: 'form-error', role: 'alert' }, problemText(e)));
+			}
+		} }, '确认结束'),
+		h('button', { type: 'button', class: 'btn secondary', onclick: () => {
+			confirm.hidden = true;
+			start.hidden = false;
+			start.focus();
+		} }, '取消')));
+	start.addEventListener('click', () => {
+		start.hidden = true;
+		confirm.hidden = false;
+		confirm.querySelector('button').focus();
+	});
+	box.append(start);
+	return [box, confirm];
+}
+
+async function showRound(app, id) {
+	let r;
+	try {
+		r = await api(`/api/v1/dispatches/${id}`);
+	} catch (e) {
+		showFatal(e);
+		return;
+	}
+	setTitle(r.title);
+	$('#page-title').textContent = r.title;
+	$('#page-sub').textContent = `报送截止 ${r.due_on}`;
+	const q = new URLSearchParams(location.search);
+	const flash = q.has('opened') ? '调度已发起，已通知各处室。' : q.has('closed') ? '调度已结束，汇总如下。' : '';
+	const late = (r.offices || []).filter((o) => o.state === 'late');
+	append(clear(app), [
+	    h('p', {}, h('a', { href: 'dispatch.html' }, '‹ 返回调度列表')),
+	    flash ? h('p', { class: 'notice', role: 'status' }, flash) : null,
+	    h('section', { class: 'panel', 'aria-labelledby': 'round-h' },
+		h('div', { class: 'panel-head' }, h('h2', { id: 'round-h' }, '报送情况'), roundState(r)),
+		h('p', { class: 'small muted' }, `计划：${(r.plans || []).map((p) => p.title).join('、')}；`,
+		    `由${r.opened_by || '局办公室'}于 ${fmtTime(r.opened_at)} 发起`,
+		    r.closed_at ? `，${fmtTime(r.closed_at)} 结束` : ''),
+		r.request ? h('p', { class: 'request' }, r.request) : null,
+		countsLine(r.counts),
+		late.length ? h('p', { class: 'od' }, `逾期未报：${late.map((o) => o.name).join('、')}`) : null,
+		officesTable(r),
+		r.state === 'open' && session.role === 'general' ? closeControls(r) : null),
+	    r.summary ? summaryPanel(r) : null]);
+}
+
+async function main() {
+	session = await boot();
+	const app = $('#app');
+	const id = new URLSearchParams(location.search).get('id');
+	if (id && /^\d+$/.test(id))
+		return showRound(app, id);
+	$('#page-sub').textContent = session.role === 'general' ? '向牵头处室收集进展，逾期未报自动催报' : '只能查看：发起和结束调度由局办公室进行';
+	let rounds, plans = [], offices = [];
+	try {
+		[rounds, plans, offices] = await Promise.all([api('/api/v1/dispatches'), api('/api/v1/plans'),
+		    session.role === 'general' ? api('/api/v1/offices') : []]);
+	} catch (e) {
+		showFatal(e);
+		return;
+	}
+	offices = offices.filter((o) => o.tasks_led > 0).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+	append(clear(app), [
+	    listPanel(rounds, plans),
+	    session.role === 'general' ? openForm(plans, offices) : null]);
+}
+
+main();

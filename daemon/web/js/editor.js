@@ -1,0 +1,460 @@
+// A task's targets and milestones, shown with their progress and, for
+// those who may edit the task, an editor in place.  Shared by 任务详情 and
+// 我的任务.  A save is a PATCH with If-Match; a stale one (409) shows the
+// newer value and who changed it, and keeps what the clerk typed so that
+// the edit can be applied again on top of it.
+import {
+	api, h, clear, td, table, badge, problemText, MS_STATUS, fmtNum, pct, fmtTime,
+	fmtRequired, withUnit, elapsed, progressBar, dayNum,
+} from './common.js';
+
+// May this session write this task?  The server says so in may_edit (it
+// decides the same on every write); a task from a list has no may_edit,
+// and then the rule is repeated here: general everything, an office the
+// tasks it leads or is responsible for.
+export function mayEdit(session, task) {
+	if (typeof task.may_edit === 'boolean')
+		return task.may_edit;
+	if (session.role === 'general')
+		return true;
+	if (session.role !== 'office')
+		return false;
+	if (task.lead_office && task.lead_office === session.office)
+		return true;
+	return (task.roles || []).some((r) => (r.role === 'lead' || r.role === 'responsible') &&
+	    (r.office_id === session.office_id || (r.office && r.office === session.office)));
+}
+
+const text = (v) => (v === null || v === undefined || String(v).trim() === '' ? null : String(v));
+const orNull = (v) => (v === undefined ? null : v);
+
+// ---------------------------------------------------------------- display
+
+function texts(obj) {
+	const rows = [['完成情况', obj.note], ['取得成效', obj.outcome]].filter(([, v]) => text(v));
+	if (obj.evidence_url)
+		rows.push(['佐证材料', h('a', { href: obj.evidence_url, rel: 'noopener noreferrer', target: '_blank' },
+		    obj.evidence_url)]);
+	return rows.length ? h('dl', { class: 'texts' }, rows.map(([k, v]) => h('div', {}, h('dt', {}, `${k}：`),
+	    h('dd', {}, v)))) : null;
+}
+
+function targetShare(g, task) {
+	return elapsed(task.plan_year || Number((task.deadline || task.today).slice(0, 4)),
+	    g.deadline || task.deadline, task.today);
+}
+
+function targetDisplay(g, task, level) {
+	const share = targetShare(g, task);
+	const measured = g.completion !== null && g.completion !== undefined;
+	const done = measured ? Number(g.completion) : null;
+	const behind = measured && share !== null && done < share;
+	const status = measured && done >= 1 ? 'done' : behind ? 'behind' : 'on_track';
+	return [
+		h('div', { class: 't-head' },
+		    h(level, {}, g.name),
+		    h('span', { class: 't-req' }, `${g.kind === 'rate' ? '标准' : '目标'}：${fmtRequired(g)}`,
+			g.baseline !== null && g.baseline !== undefined ? `（基数 ${fmtNum(g.baseline)}${g.unit || ''}）` : '',
+			g.deadline ? ` · 期限 ${g.deadline}` : '')),
+		h('div', { class: 't-now' },
+		    h('span', {}, '当前：', h('strong', {}, withUnit(g.current, g.unit))),
+		    measured ? h('span', {}, `完成 ${pct(done)}`) : null,
+		    measured && share !== null ? h('span', { class: 'muted' }, `时间进度 ${pct(share)}`) : null,
+		    measured ? (status === 'done' ? badge('done', '已达到') : behind ? badge('behind', '滞后于时间进度') :
+			badge('on_track', '与时间进度相符')) :
+			h('span', { class: 'muted small' }, g.kind === 'rate' ? '标准类指标，不计进度' : '不计进度')),
+		measured ? progressBar(done, share, status) : null,
+		texts(g),
+		g.current_at ? h('p', { class: 'meta-line' }, `完成值更新于 ${fmtTime(g.current_at)}`) : null,
+	];
+}
+
+function overdueDays(m, today) {
+	if (m.status === 'done' || !m.due_on || m.due_on >= today)
+		return 0;
+	return dayNum(today) - dayNum(m.due_on);
+}
+
+function milestoneDisplay(m, task, level) {
+	const od = overdueDays(m, task.today);
+	return [
+		h('div', { class: 'ms-head' },
+		    h('span', { class: 'ms-date' }, m.due_on || '—'),
+		    h(level, {}, m.title),
+		    badge(m.status, MS_STATUS[m.status] || m.status),
+		    od > 0 ? h('span', { class: 'od' }, `已逾期 ${od} 天`) : null),
+		h('p', { class: 'ms-form' },
+		    m.due_form ? `期限：${m.due_form}` : '',
+		    m.completed_on ? `${m.due_form ? ' · ' : ''}完成于 ${m.completed_on}` : ''),
+		texts(m),
+	];
+}
+
+// ---------------------------------------------------------------- editors
+
+// A labelled control with room for its error message.
+function control(prefix, key, label, input, hint) {
+	const id = `${prefix}-${key}`;
+	input.id = id;
+	input.name = key;
+	const err = h('p', { class: 'field-error', id: `${id}-err`, hidden: true });
+	const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
+	if (hintEl)
+		input.setAttribute('aria-describedby', hintEl.id);
+	return { key, input, err, hintEl,
+	    el: h('div', { class: 'field' }, h('label', { for: id }, label), hintEl, input.wrap || input, err) };
+}
+
+const FIELD_LABEL = {
+	status: '状态', completed_on: '完成日期', note: '完成情况', outcome: '取得成效',
+	evidence_url: '佐证材料链接', current: '当前完成值',
+};
+
+function showValue(key, v, unit) {
+	if (v === null || v === undefined || v === '')
+		return key === 'current' ? '未填报' : '（空）';
+	if (key === 'status')
+		return MS_STATUS[v] || v;
+	if (key === 'current')
+		return `${fmtNum(v)}${unit || ''}`;
+	return String(v);
+}
+
+// One editor form.  kind 'milestone' or 'target'; obj the item as last
+// read; onSaved(newObj) after a successful write.
+function editorForm(kind, obj, task, onSaved) {
+	const prefix = `${kind[0]}${obj.id}`;
+	const today = task.today;
+	let base = obj;
+	const ctl = {};
+
+	if (kind === 'milestone') {
+		const status = h('select', {}, Object.entries(MS_STATUS).map(([v, t]) => h('option', { value: v }, t)));
+		const date = h('input', { type: 'date', max: today });
+		ctl.status = control(prefix, 'status', '状态', status);
+		ctl.completed_on = control(prefix, 'completed_on', '完成日期', date, '状态为“已完成”时必填，不能晚于今天');
+		ctl.note = control(prefix, 'note', '完成情况', h('textarea', { rows: 3 }));
+		ctl.outcome = control(prefix, 'outcome', '取得成效', h('textarea', { rows: 3 }));
+		ctl.evidence_url = control(prefix, 'evidence_url', '佐证材料链接（可选）',
+		    h('input', { type: 'url', inputmode: 'url', placeholder: 'https://' }));
+		status.addEventListener('change', () => syncDate(true));
+	} else {
+		const num = h('input', { type: 'number', min: 0, step: 'any', inputmode: 'decimal' });
+		num.wrap = h('div', { class: 'unit-input' }, num, obj.unit ? h('span', { 'aria-hidden': 'true' }, obj.unit) : null);
+		ctl.current = control(prefix, 'current', `当前完成值${obj.unit ? `（${obj.unit}）` : ''}`, num,
+		    `${obj.kind === 'rate' ? '标准' : '目标'}：${fmtRequired(obj)}；留空表示尚未填报`);
+		ctl.note = control(prefix, 'note', '完成情况', h('textarea', { rows: 3 }));
+		ctl.outcome = control(prefix, 'outcome', '取得成效', h('textarea', { rows: 3 }));
+	}
+	const keys = Object.keys(ctl);
+
+	// Completed-on belongs to 已完成 only: today by default, else empty.
+	function syncDate(fromUser) {
+		if (!ctl.completed_on)
+			return;
+		const d = ctl.completed_on.input;
+		if (ctl.status.input.value === 'done') {
+			d.disabled = false;
+			d.required = true;
+			if (fromUser && !d.value)
+				d.value = today;
+		} else {
+			d.value = '';
+			d.disabled = true;
+			d.required = false;
+		}
+	}
+
+	function get(key) {
+		const el = ctl[key].input;
+		if (key === 'current')
+			return el.value === '' ? null : Number(el.value);
+		if (key === 'status')
+			return el.value;
+		if (key === 'completed_on')
+			return el.disabled || el.value === '' ? null : el.value;
+		return text(el.value);
+	}
+	function set(key, v) {
+		ctl[key].input.value = v === null || v === undefined ? '' : String(v);
+	}
+	const same = (key, a, b) => (key === 'current' ? (a === null ? b === null || b === undefined :
+	    b !== null && b !== undefined && Number(a) === Number(b)) : orNull(a) === orNull(b));
+	const edited = () => keys.filter((k) => !same(k, get(k), base[k]));
+
+	const msg = h('span', { class: 'form-msg', role: 'status' });
+	const formErr = h('p', { class: 'form-error', role: 'alert', hidden: true });
+	const conflictBox = h('div', { class: 'conflict', role: 'alert', hidden: true });
+	const save = h('button', { type: 'submit', class: 'btn' }, '保存');
+	const form = h('form', { class: 'edit-form', novalidate: true, 'data-kind': kind, 'data-id': obj.id },
+	    conflictBox,
+	    kind === 'milestone' ? [h('div', { class: 'row' }, ctl.status.el, ctl.completed_on.el),
+		h('div', { class: 'pair' }, ctl.note.el, ctl.outcome.el), ctl.evidence_url.el] :
+		[ctl.current.el, h('div', { class: 'pair' }, ctl.note.el, ctl.outcome.el)],
+	    h('div', { class: 'actions' }, save, msg),
+	    formErr);
+
+	function fill(o) {
+		for (const k of keys)
+			set(k, o[k]);
+		syncDate(false);
+	}
+
+	function clearErrors() {
+		for (const k of keys) {
+			const c = ctl[k];
+			c.input.removeAttribute('aria-invalid');
+			c.err.hidden = true;
+			c.err.textContent = '';
+			if (c.hintEl)
+				c.input.setAttribute('aria-describedby', c.hintEl.id);
+			else
+				c.input.removeAttribute('aria-describedby');
+		}
+		formErr.hidden = true;
+		formErr.textContent = '';
+	}
+
+	function fieldError(key, message) {
+		const c = ctl[key];
+		c.err.textContent = message;
+		c.err.hidden = false;
+		c.input.setAttribute('aria-invalid', 'true');
+		c.input.setAttribute('aria-describedby', [c.err.id, c.hintEl && c.hintEl.id].filter(Boolean).join(' '));
+		msg.textContent = '';
+		msg.className = 'form-msg';
+		c.input.focus();
+	}
+
+	function body() {
+		const b = {};
+		for (const k of edited())
+			b[k] = get(k);
+		if (kind === 'milestone' && get('status') !== 'done')
+			delete b.completed_on;
+		if (kind === 'milestone' && get('status') === 'done' && 'status' in b && !('completed_on' in b))
+			b.completed_on = get('completed_on');
+		return b;
+	}
+
+	async function submit() {
+		clearErrors();
+		// What only the page can know: a number that is not one, a date missing.
+		if (ctl.current && ctl.current.input.validity.badInput)
+			return fieldError('current', '请填写数字，例如 8000 或 95.5');
+		if (ctl.completed_on && get('status') === 'done' && !get('completed_on'))
+			return fieldError('completed_on', '状态为“已完成”时请填写完成日期');
+		const b = body();
+		if (Object.keys(b).length === 0) {
+			msg.className = 'form-msg';
+			msg.textContent = '没有需要保存的修改';
+			return;
+		}
+		save.disabled = true;
+		form.setAttribute('aria-busy', 'true');
+		msg.className = 'form-msg';
+		msg.textContent = '正在保存…';
+		try {
+			const saved = await api(`/api/v1/${kind}s/${base.id}`, { method: 'PATCH', body: b,
+			    ifMatch: base.version, allow401: true });
+			base = saved;
+			fill(saved);
+			conflictBox.hidden = true;
+			clear(conflictBox);
+			msg.className = 'form-msg ok';
+			msg.textContent = `已保存：${Object.keys(b).map((k) => FIELD_LABEL[k]).join('、')}已记入进展记录`;
+			onSaved(saved);
+		} catch (e) {
+			msg.textContent = '';
+			const p = e.problem || {};
+			if (e.status === 409 && p.current && p.field === 'version')
+				await conflict(p.current);
+			else if (e.status === 400 && p.field && ctl[p.field])
+				fieldError(p.field, problemText(e));
+			else if (e.status === 401) {
+				// Signed out meanwhile: keep what was typed, sign in elsewhere.
+				clear(formErr).append('未保存：登录已过期。请',
+				    h('a', { href: 'login.html', target: '_blank', rel: 'noopener' }, '在新窗口重新登录'),
+				    '，然后回到这里再次点击“保存”，已填写的内容不会丢失。');
+				formErr.hidden = false;
+			} else {
+				formErr.textContent = `未保存：${problemText(e)}`;
+				formErr.hidden = false;
+			}
+		} finally {
+			save.disabled = false;
+			form.removeAttribute('aria-busy');
+		}
+	}
+
+	// Someone saved first.  What the clerk changed stays in the form; the
+	// rest takes the newer values; the newer object becomes the base, so
+	// that saving again applies the clerk's edit on top of it.
+	async function conflict(current) {
+		const newer = {};
+		for (const k of [...keys, 'id', 'version', 'task_id', 'unit'])
+			newer[k] = orNull(current[k]);
+		const mine = edited();
+		for (const k of keys)
+			if (!mine.includes(k))
+				set(k, newer[k]);
+		base = { ...base, ...current, ...newer };
+		syncDate(false);
+		onSaved(base, { quiet: true });
+
+		let who = null;
+		try {
+			const t = await api(`/api/v1/tasks/${base.task_id || task.id}`);
+			const hist = (t.history || []).filter((x) => x[`${kind}_id`] === base.id);
+			who = hist[hist.length - 1] || null;
+		} catch {
+			// Who it was is a courtesy; the values are what matter.
+		}
+		const unit = base.unit;
+		clear(conflictBox);
+		const head = h('h5', { tabindex: '-1' }, '这一项已被他人修改，您的修改尚未保存');
+		conflictBox.append(head,
+		    h('p', {}, who ? `${who.office || who.actor} 于 ${fmtTime(who.at)} 保存了新的内容` +
+			(who.field && FIELD_LABEL[who.field] ? `：${FIELD_LABEL[who.field]} ${showValue(who.field, who.old, unit)} → ${showValue(who.field, who.new, unit)}` : '') + '。' :
+			'有人在您打开编辑后保存了新的内容。'),
+		    h('p', {}, '您改动过的项目保留了您填写的内容，其余项目已换成最新内容：'),
+		    mine.length === 0 ? h('p', {}, '您的填写与最新内容相同，无需重新提交。') :
+			table([{ label: '项目' }, { label: '最新内容' }, { label: '您填写的' }],
+			    mine.map((k) => h('tr', {}, h('th', { scope: 'row' }, FIELD_LABEL[k]),
+				h('td', {}, showValue(k, newer[k], unit)), h('td', {}, showValue(k, get(k), unit)))),
+			    { caption: '最新内容与您的修改' }),
+		    h('div', { class: 'actions' },
+			mine.length ? h('button', { type: 'button', class: 'btn', onclick: () => submit() },
+			    '在最新内容上重新提交我的修改') : null,
+			h('button', { type: 'button', class: 'btn secondary', onclick: () => {
+				fill(base);
+				conflictBox.hidden = true;
+				clear(conflictBox);
+				msg.className = 'form-msg';
+				msg.textContent = '已放弃您的修改，显示的是最新内容';
+				save.focus();
+			} }, '放弃我的修改，采用最新内容')));
+		conflictBox.hidden = false;
+		head.focus();
+	}
+
+	form.addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		submit();
+	});
+	for (const k of keys)
+		ctl[k].input.addEventListener('input', () => {
+			if (ctl[k].input.hasAttribute('aria-invalid')) {
+				ctl[k].input.removeAttribute('aria-invalid');
+				ctl[k].err.hidden = true;
+			}
+		});
+	fill(obj);
+	return form;
+}
+
+// ---------------------------------------------------------------- lists
+
+// The targets of a task: display, and an editor for those who may.
+// opts: {canEdit, level ('h3'|'h4'), onSaved()}
+export function targetList(task, opts) {
+	if (!task.targets || task.targets.length === 0)
+		return h('p', { class: 'empty' }, '这项任务没有量化指标。');
+	return h('ul', { class: 'targets' }, task.targets.map((g) => {
+		const li = h('li', { class: 'target', id: `target-${g.id}`, 'data-target-id': g.id });
+		const view = h('div', {}, targetDisplay(g, task, opts.level));
+		li.append(view);
+		if (opts.canEdit) {
+			const form = editorForm('target', g, task, (saved, how) => {
+				clear(view).append(...targetDisplay(saved, task, opts.level).filter(Boolean));
+				if (!how || !how.quiet)
+					opts.onSaved && opts.onSaved('target', saved);
+			});
+			li.append(h('details', { class: 'edit' },
+			    h('summary', {}, '更新进展', h('span', { class: 'sr-only' }, `：${g.name}`)), form));
+		}
+		return li;
+	}));
+}
+
+// The milestones of a task, by due date, as a timeline.
+export function milestoneList(task, opts) {
+	if (!task.milestones || task.milestones.length === 0)
+		return h('p', { class: 'empty' }, '这项任务没有节点。');
+	const ms = [...task.milestones].sort((a, b) => (a.due_on || '9999').localeCompare(b.due_on || '9999'));
+	return h('ol', { class: 'timeline' }, ms.map((m) => {
+		const cls = () => `ms st-${m.status}${overdueDays(m, task.today) > 0 ? ' is-overdue' : ''}`;
+		const li = h('li', { class: cls(), id: `milestone-${m.id}`, 'data-milestone-id': m.id });
+		const view = h('div', {}, milestoneDisplay(m, task, opts.level));
+		li.append(view);
+		if (opts.canEdit) {
+			const form = editorForm('milestone', m, task, (saved, how) => {
+				Object.assign(m, saved);
+				li.className = cls();
+				clear(view).append(...milestoneDisplay(saved, task, opts.level).filter(Boolean));
+				if (!how || !how.quiet)
+					opts.onSaved && opts.onSaved('milestone', saved);
+			});
+			li.append(h('details', { class: 'edit' },
+			    h('summary', {}, '更新节点', h('span', { class: 'sr-only' }, `：${m.title}`)), form));
+		}
+		return li;
+	}));
+}
+
+// ---------------------------------------------------------------- history
+
+const HIST_FIELD = {
+	current: '完成值', status: '状态', completed_on: '完成日期', evidence_url: '佐证材料',
+	note: '完成情况', outcome: '取得成效', value: '目标值', deadline: '完成时限', due_on: '节点日期',
+	lead_office: '牵头处室', created: '新增', withdrawn: '撤销', title: '名称',
+};
+
+function histValue(x, v, task) {
+	if (v === null || v === undefined || v === '')
+		return x.field === 'current' ? '未填报' : '（空）';
+	if (x.field === 'status')
+		return MS_STATUS[v] || v;
+	if (x.field === 'current' || x.field === 'value') {
+		const g = (task.targets || []).find((t) => t.id === x.target_id);
+		return `${fmtNum(v)}${g && g.unit ? g.unit : ''}`;
+	}
+	if (x.field === 'withdrawn')
+		return v === 'true' ? '已撤销' : '有效';
+	return v;
+}
+
+function histWhat(x, task) {
+	let item = '任务';
+	if (x.target_id) {
+		const g = (task.targets || []).find((t) => t.id === x.target_id);
+		item = g ? `指标“${g.name}”` : `指标 #${x.target_id}`;
+	} else if (x.milestone_id) {
+		const m = (task.milestones || []).find((t) => t.id === x.milestone_id);
+		item = m ? `节点“${m.title}”` : `节点 #${x.milestone_id}`;
+	}
+	const field = HIST_FIELD[x.field] || x.field;
+	if (x.field === 'note' && x.source !== 'load')
+		return h('span', { class: 'chg' }, `${item}：更新完成情况和成效`);
+	if (x.field === 'created')
+		return h('span', { class: 'chg' }, `${item}：计划文件新增`);
+	return h('span', { class: 'chg' }, `${item}：${field} `,
+	    h('del', {}, histValue(x, x.old, task)), h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
+	    h('span', { class: 'sr-only' }, '改为'),
+	    h('ins', {}, histValue(x, x.new, task)));
+}
+
+// The full history, newest first.
+export function historyTable(task) {
+	const hist = [...(task.history || [])].reverse();
+	if (hist.length === 0)
+		return h('p', { class: 'empty' }, '还没有进展记录。');
+	const cols = ['时间', '谁', '改了什么', '完成情况', '取得成效'].map((label) => ({ label }));
+	return table(cols, hist.map((x) => h('tr', {},
+	    td('时间', fmtTime(x.at), 'nowrap'),
+	    td('谁', [x.office || x.actor || '—', x.source === 'load' ? h('div', { class: 'small muted' }, '计划文件导入') :
+		x.office && x.actor && x.actor !== x.office ? h('div', { class: 'small muted' }, x.actor) : null]),
+	    td('改了什么', histWhat(x, task), 'what'),
+	    td('完成情况', text(x.note) || ''),
+	    td('取得成效', text(x.outcome) || ''))), { className: 'stack hist', caption: '进展记录，最新的在前' });
+}

@@ -1,0 +1,336 @@
+// 总览: the current quarter over the chosen plans — counts by status per
+// plan, the items needing 督办, the tasks (filtered by office, status and
+// due window, all in the URL) and the lead offices' ranking.
+import {
+	api, boot, h, svg, clear, $, query, td, table, scrollRegion, statusBadge,
+	STATUS, STATUS_ORDER, fmtNum, pct, fmtTime, addDays, elapsed, progressBar,
+	showFatal, quarterOf, newId,
+} from './common.js';
+
+const DUE = {
+	'': '全部期限', month: '本月到期', '30d': '30天内到期', quarter: '本季度到期', overdue: '已逾期',
+};
+
+const state = { plan: '', office: '', status: '', due: '' };
+let session, overview, planList = [];
+
+function readUrl() {
+	const q = new URLSearchParams(location.search);
+	for (const k of Object.keys(state))
+		state[k] = q.get(k) || '';
+	if (state.status && !STATUS[state.status])
+		state.status = '';
+	if (!(state.due in DUE))
+		state.due = '';
+}
+
+function writeUrl() {
+	history.replaceState(null, '', `index.html${query(state)}`);
+}
+
+function selectField(label, name, options, value, onchange) {
+	const id = newId(`f-${name}`);
+	const sel = h('select', { id, name, onchange },
+	    options.map(([v, text]) => h('option', { value: v }, text)));
+	sel.value = value;
+	if (sel.value !== value) {		// a value from a link that is no longer an option
+		sel.append(h('option', { value }, value));
+		sel.value = value;
+	}
+	return h('div', { class: 'field' }, h('label', { for: id }, label), sel);
+}
+
+// ---------------------------------------------------------------- pieces
+
+function tiles(sum) {
+	const tile = (cls, n, label) => h('div', { class: `tile ${cls}` },
+	    h('div', { class: 'n' }, n), h('div', { class: 'l' }, label));
+	return h('section', { 'aria-labelledby': 'sum-h' },
+	    h('h2', { id: 'sum-h', class: 'sr-only' }, '汇总'),
+	    h('div', { class: 'tiles' },
+		tile('', fmtNum(sum.tasks), '任务'),
+		STATUS_ORDER.map((s) => tile(s, fmtNum(sum[s]), STATUS[s])),
+		tile('', pct(sum.completion), '完成率')));
+}
+
+function countByPlan(ov) {
+	const by = new Map(ov.plans.map((p) => [p.key, { plan: p, tasks: 0,
+	    ...Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) }]));
+	for (const t of ov.tasks) {
+		const c = by.get(t.plan);
+		if (c) {
+			c.tasks++;
+			c[t.status] = (c[t.status] || 0) + 1;
+		}
+	}
+	return [...by.values()];
+}
+
+function stackBar(c) {
+	let x = 0;
+	const total = Math.max(1, c.tasks);
+	const label = STATUS_ORDER.map((s) => `${STATUS[s]} ${c[s]}`).join('，');
+	return svg('svg', { class: 'stack-bar', viewBox: `0 0 ${total} 1`, preserveAspectRatio: 'none',
+	    role: 'img', 'aria-label': label, focusable: 'false' },
+	    svg('rect', { class: 'f-bg', x: 0, y: 0, width: total, height: 1 }),
+	    STATUS_ORDER.map((s) => {
+		    const r = svg('rect', { class: `f-${s}`, x, y: 0, width: c[s], height: 1 });
+		    x += c[s];
+		    return c[s] ? r : null;
+	    }));
+}
+
+function plansPanel(ov) {
+	const counts = countByPlan(ov);
+	const cols = [{ label: '计划' }, { label: '任务', class: 'num' },
+	    ...STATUS_ORDER.map((s) => ({ label: STATUS[s], class: 'num' })), { label: '状态分布' }];
+	const rows = counts.map((c) => h('tr', {},
+	    td('计划', [h('div', { class: 'task-title' }, c.plan.title),
+		h('div', { class: 'small muted' }, [c.plan.document_number, `${c.plan.year}年`].filter(Boolean).join(' · '))],
+	    'card-title'),
+	    td('任务', fmtNum(c.tasks), 'num'),
+	    STATUS_ORDER.map((s) => td(STATUS[s], fmtNum(c[s]), 'num')),
+	    td('状态分布', stackBar(c))));
+	return h('section', { class: 'panel', 'aria-labelledby': 'plans-h' },
+	    h('h2', { id: 'plans-h' }, '各计划进展'),
+	    table(cols, rows, { className: 'stack', caption: '各计划按状态统计的任务数' }),
+	    h('ul', { class: 'legend', 'aria-hidden': 'true' },
+		STATUS_ORDER.map((s) => h('li', {}, h('span', { class: `sw ${s}` }), STATUS[s]))));
+}
+
+// "指标滞后：a、b、c、d、e" → "指标滞后：a、b、c 等 5 项" (the task page has them all).
+function shorten(reason) {
+	const i = reason.indexOf('：');
+	if (i < 0)
+		return reason;
+	const parts = reason.slice(i + 1).split('、');
+	return parts.length <= 3 ? reason : `${reason.slice(0, i + 1)}${parts.slice(0, 3).join('、')} 等 ${parts.length} 项`;
+}
+
+const SV_FIRST = 8;
+
+function supervisePanel(ov) {
+	const items = ov.supervise || [];
+	const planOf = new Map(ov.tasks.map((t) => [t.id, t.plan]));
+	const titles = new Map(ov.plans.map((p) => [p.key, p.title]));
+	const list = h('ul', { class: 'sv-list', id: 'sv-list' }, items.map((x, i) => h('li', { hidden: i >= SV_FIRST },
+	    h('div', { class: 'sv-head' },
+		h('a', { href: `task.html?id=${x.id}`, class: 'task-title' }, `${x.label} ${x.title}`),
+		statusBadge(x.status),
+		h('span', { class: 'small muted' }, x.lead_office ? `牵头：${x.lead_office}` : '未明确牵头处室'),
+		ov.plans.length > 1 ? h('span', { class: 'small muted' }, titles.get(planOf.get(x.id)) || '') : null),
+	    h('ul', {}, (x.reasons || []).map((r) => h('li', {}, shorten(r)))))));
+	const more = items.length > SV_FIRST ? h('button', { type: 'button', class: 'btn secondary',
+	    'aria-expanded': 'false', 'aria-controls': 'sv-list', onclick: (ev) => {
+		const open = ev.currentTarget.getAttribute('aria-expanded') !== 'true';
+		ev.currentTarget.setAttribute('aria-expanded', String(open));
+		ev.currentTarget.textContent = open ? '只显示前 8 项' : `显示全部 ${items.length} 项`;
+		[...list.children].forEach((li, i) => { li.hidden = !open && i >= SV_FIRST; });
+	} }, `显示全部 ${items.length} 项`) : null;
+	return h('section', { class: 'panel', 'aria-labelledby': 'sv-h' },
+	    h('div', { class: 'panel-head' },
+		h('h2', { id: 'sv-h' }, '需督办'),
+		h('p', { class: 'muted small' }, `${items.length} 项：逾期、滞后或未明确牵头处室`)),
+	    items.length === 0 ? h('p', { class: 'empty' }, '暂无需督办的事项。') : list,
+	    more ? h('div', { class: 'actions' }, more) : null);
+}
+
+function officesPanel(ov) {
+	const cols = [{ label: '排名', class: 'num' }, { label: '处室' }, { label: '牵头任务', class: 'num' },
+	    { label: '已完成', class: 'num' }, { label: '逾期任务', class: 'num' }, { label: '滞后任务', class: 'num' },
+	    { label: '到期节点', class: 'num' }, { label: '逾期节点', class: 'num' },
+	    { label: '按时完成率', class: 'num' }, { label: '指标平均完成', class: 'num' }];
+	const rows = (ov.offices || []).map((o) => h('tr', {},
+	    h('td', { class: 'num' }, fmtNum(o.rank)),
+	    h('td', { class: 'nowrap' }, h('a', { href: `index.html${query({ plan: state.plan, office: o.name })}#tasks-h`,
+		'data-office': o.name, onclick: officeLink }, o.name)),
+	    h('td', { class: 'num' }, fmtNum(o.tasks)),
+	    h('td', { class: 'num' }, fmtNum(o.done)),
+	    h('td', { class: 'num' }, fmtNum(o.overdue_tasks)),
+	    h('td', { class: 'num' }, fmtNum(o.behind_tasks)),
+	    h('td', { class: 'num' }, fmtNum(o.milestones_due)),
+	    h('td', { class: 'num' }, fmtNum(o.milestones_overdue)),
+	    h('td', { class: 'num' }, o.on_time_rate === null ? '无到期节点' : pct(o.on_time_rate)),
+	    h('td', { class: 'num' }, pct(o.avg_completion))));
+	return h('section', { class: 'panel', 'aria-labelledby': 'off-h' },
+	    h('div', { class: 'panel-head' },
+		h('h2', { id: 'off-h' }, '处室排名'),
+		h('p', { class: 'muted small' }, '按逾期节点（少者在前）、按时完成率、指标平均完成排序')),
+	    scrollRegion('处室排名表（可横向滚动）', table(cols, rows, { caption: '各牵头处室的任务与节点' })));
+}
+
+function officeLink(ev) {
+	ev.preventDefault();
+	state.office = ev.currentTarget.dataset.office;
+	const sel = $('#tasks-panel select[name="office"]');
+	if (sel) {
+		sel.value = state.office;
+		if (sel.value !== state.office) {
+			sel.append(h('option', { value: state.office }, state.office));
+			sel.value = state.office;
+		}
+	}
+	applyFilters();
+	$('#tasks-h').scrollIntoView();
+	$('#tasks-h').focus();
+}
+
+// ---------------------------------------------------------------- tasks
+
+function inWindow(t, today) {
+	if (!state.due)
+		return true;
+	if (state.due === 'overdue')
+		return t.status === 'overdue' || (t.milestones && t.milestones.overdue > 0);
+	if (t.status === 'done' || !t.deadline)
+		return false;
+	const d = t.deadline;
+	if (state.due === 'month')
+		return d.slice(0, 7) === today.slice(0, 7) && d >= today;
+	if (state.due === '30d')
+		return d >= today && d <= addDays(today, 30);
+	if (state.due === 'quarter')
+		return quarterOf(d) === quarterOf(today) && d >= today;
+	return true;
+}
+
+function matches(t, today) {
+	if (state.office && t.lead_office !== state.office && !(t.responsible || []).includes(state.office))
+		return false;
+	if (state.status && t.status !== state.status)
+		return false;
+	return inWindow(t, today);
+}
+
+function taskRow(t, ov, years) {
+	const measured = (t.targets || []).filter((g) => g.completion !== null && g.completion !== undefined);
+	const avg = measured.length ? measured.reduce((a, g) => a + Number(g.completion), 0) / measured.length : null;
+	const share = t.deadline ? elapsed(years.get(t.plan) || Number(t.deadline.slice(0, 4)), t.deadline, ov.as_of) : null;
+	const ms = t.milestones || {};
+	const lu = t.last_update;
+	const plan = ov.plans.length > 1 ? ov.plans.find((p) => p.key === t.plan) : null;
+	const barStatus = t.status === 'done' ? 'done' : avg !== null && share !== null && avg < share ? 'behind' : 'on_track';
+	return h('tr', { class: t.depth > 0 ? 'sub-task' : null },
+	    td('任务', [
+		h('a', { href: `task.html?id=${t.id}`, class: 'task-title' }, `${t.label} ${t.title}`),
+		plan ? h('div', { class: 'small muted' }, plan.title) : null], 'card-title'),
+	    td('牵头处室', t.lead_office || h('span', { class: 'muted' }, '未明确牵头处室')),
+	    td('完成时限', t.deadline || '—', 'nowrap'),
+	    td('状态', statusBadge(t.status)),
+	    td('指标进度', avg === null ? h('span', { class: 'muted' }, '无量化指标') :
+		h('div', { class: 'mini-bar' }, progressBar(avg, share, barStatus, ''), h('span', {}, pct(avg, 0)))),
+	    td('节点', [`完成 ${fmtNum(ms.done)}/${fmtNum(ms.total)}`,
+		ms.overdue > 0 ? h('div', { class: 'od' }, `逾期 ${ms.overdue} 个`) : null]),
+	    td('最近更新', lu ? [h('div', {}, `${lu.on || fmtTime(lu.at).slice(0, 10)} ${lu.by || ''}`),
+		lu.note ? h('div', { class: 'cell-note' }, lu.note) : null] :
+		h('span', { class: 'muted' }, '本期尚无更新')));
+}
+
+function renderTasks() {
+	const ov = overview;
+	const today = session.today;
+	const years = new Map(ov.plans.map((p) => [p.key, p.year]));
+	const shown = ov.tasks.filter((t) => matches(t, today));
+	const body = $('#tasks-body');
+	clear(body);
+	if (shown.length === 0)
+		body.append(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, '没有符合条件的任务。')));
+	else
+		body.append(...shown.map((t) => taskRow(t, ov, years)));
+	$('#tasks-count').textContent = shown.length === ov.tasks.length ?
+	    `共 ${ov.tasks.length} 项任务` : `共 ${ov.tasks.length} 项任务，符合条件 ${shown.length} 项`;
+	$('#tasks-reset').hidden = !(state.office || state.status || state.due);
+}
+
+function applyFilters() {
+	writeUrl();
+	renderTasks();
+}
+
+function tasksPanel(ov) {
+	const offices = new Set();
+	for (const t of ov.tasks) {
+		if (t.lead_office)
+			offices.add(t.lead_office);
+		for (const r of t.responsible || [])
+			offices.add(r);
+	}
+	const officeNames = [...offices].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+	const onchange = (ev) => {
+		state[ev.target.name] = ev.target.value;
+		applyFilters();
+	};
+	const cols = ['任务', '牵头处室', '完成时限', '状态', '指标进度', '节点', '最近更新'].map((label) => ({ label }));
+	return h('section', { class: 'panel', id: 'tasks-panel', 'aria-labelledby': 'tasks-h' },
+	    h('div', { class: 'panel-head' },
+		h('h2', { id: 'tasks-h', tabindex: '-1' }, '任务'),
+		h('p', { id: 'tasks-count', class: 'result-count', role: 'status' })),
+	    h('form', { class: 'filters', role: 'search', 'aria-label': '筛选任务', onsubmit: (e) => e.preventDefault() },
+		selectField('处室（牵头或负责）', 'office', [['', '全部处室'], ...officeNames.map((n) => [n, n])],
+		    state.office, onchange),
+		selectField('状态', 'status', [['', '全部状态'], ...STATUS_ORDER.map((s) => [s, STATUS[s]])],
+		    state.status, onchange),
+		selectField('期限', 'due', Object.entries(DUE), state.due, onchange),
+		h('div', { class: 'actions' },
+		    h('button', { type: 'button', class: 'btn secondary', id: 'tasks-reset', onclick: () => {
+			    state.office = state.status = state.due = '';
+			    for (const s of document.querySelectorAll('#tasks-panel select'))
+				    s.value = '';
+			    applyFilters();
+			    $('#tasks-panel select').focus();
+		    } }, '清除筛选'))),
+	    table(cols, h('tbody', { id: 'tasks-body' }), { className: 'stack tasks', caption: '任务列表' }));
+}
+
+// ---------------------------------------------------------------- page
+
+async function load() {
+	const body = $('#ov-body');
+	body.setAttribute('aria-busy', 'true');
+	try {
+		overview = await api(`/api/v1/overview${query({ plan: state.plan })}`);
+	} catch (e) {
+		clear(body).append(h('div', { class: 'alert', role: 'alert' }, `无法加载总览：${e.message}`));
+		return;
+	} finally {
+		body.removeAttribute('aria-busy');
+	}
+	overview.plans = overview.plans || [];
+	overview.tasks = overview.tasks || [];
+	$('#page-sub').textContent = overview.quarter_label ?
+	    `${overview.quarter_label} · 数据截至 ${overview.as_of}` : `数据截至 ${overview.as_of || session.today}`;
+	clear(body);
+	if (overview.tasks.length === 0 && overview.plans.length === 0) {
+		body.append(h('p', { class: 'empty' }, '还没有导入任何计划。'));
+		return;
+	}
+	body.append(tiles(overview.summary || {}), plansPanel(overview), supervisePanel(overview),
+	    tasksPanel(overview), officesPanel(overview));
+	renderTasks();
+}
+
+async function main() {
+	session = await boot();
+	readUrl();
+	try {
+		planList = await api('/api/v1/plans');
+	} catch (e) {
+		showFatal(e);
+		return;
+	}
+	const app = clear($('#app'));
+	const planSel = selectField('计划', 'plan', [['', `全部计划（${planList.length}）`],
+	    ...planList.map((p) => [p.key, `${p.title}${p.year ? `（${p.year}）` : ''}`])], state.plan, async (ev) => {
+		state.plan = ev.target.value;
+		writeUrl();
+		await load();
+	});
+	planSel.classList.add('plan-pick');
+	app.append(h('form', { class: 'panel filters-top', role: 'search', 'aria-label': '选择计划',
+	    onsubmit: (e) => e.preventDefault() }, planSel,
+	    h('p', { class: 'hint' }, '选择计划后，汇总、需督办、任务和处室排名都只统计该计划；统计口径为本季度。')),
+	    h('div', { id: 'ov-body' }));
+	await load();
+}
+
+main();

@@ -1,0 +1,163 @@
+// The browser tests' harness: a fresh database in the suite's own
+// PostgreSQL cluster (copied from the migrated template, as the C tests
+// do), the Jilin 2012 plan and the calendar loaded with the real CLI,
+// tokens made with the CLI, a real duband serving the pages, and
+// Debian's Chromium driven by Playwright.  Nothing is mocked.
+//
+// Environment (set by CTest, see tests/CMakeLists.txt):
+//   DUBAN_TEST_CONNINFO  file holding the cluster's conninfo
+//   DUBAN_CLI, DUBAN_DAEMON, DUBAN_SOURCE_DIR, DUBAN_SCREENSHOTS
+
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = (name) => {
+	const v = process.env[name];
+	if (!v)
+		throw new Error(`${name} is not set: run the browser tests with ctest`);
+	return v;
+};
+
+export const SOURCE = env('DUBAN_SOURCE_DIR');
+export const SCREENSHOTS = env('DUBAN_SCREENSHOTS');
+const CLI = env('DUBAN_CLI');
+const DAEMON = env('DUBAN_DAEMON');
+const SERVER = readFileSync(env('DUBAN_TEST_CONNINFO'), 'utf8').trim();
+
+let seq = 0;
+
+function cli(db, args, extraEnv = {}) {
+	return execFileSync(CLI, args, {
+		env: { ...process.env, DUBAN_DB: db, ...extraEnv },
+		encoding: 'utf8',
+	});
+}
+
+function psql(conninfo, sql) {
+	return execFileSync('psql', [conninfo, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+	    { encoding: 'utf8' });
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = createServer();
+		s.on('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+// Resolves when duband says its database connection is up (its log, as
+// systemd's READY=1 would): no polling, no sleeping.
+function waitReady(child, log) {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`duband not ready in 60 s: ${log()}`)),
+		    60000);
+		const check = () => {
+			if (log().includes('数据库连接就绪')) {
+				clearTimeout(timer);
+				resolve();
+			}
+		};
+		child.stderr.on('data', check);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`duband exited ${code}: ${log()}`));
+		});
+		check();
+	});
+}
+
+// A database with Jilin 2012 (and the calendar), its tokens, and duband
+// serving the pages at `now` (DUBAN_NOW).  Returns { url, db, tokens,
+// query(sql), cli(args), stop() }.
+export async function startSite({ now = '2012-09-20T09:00+08:00', plans = ['jilin-2012'] } = {}) {
+	const name = `duban_web_${process.pid}_${++seq}`;
+	psql(`${SERVER} dbname=postgres`, `CREATE DATABASE ${name} TEMPLATE duban_template`);
+	const db = `${SERVER} dbname=${name}`;
+	cli(db, ['plan', 'load', ...plans.map((p) => join(SOURCE, 'plans', `${p}.yaml`))]);
+	cli(db, ['calendar', 'load', join(SOURCE, 'plans/calendar/cn-workdays.yaml')]);
+	const token = (role, office) => cli(db, ['token', 'create', '--quiet', '--role', role,
+	    ...(office ? ['--office', office] : [])]).trim();
+	const tokens = {
+		general: token('general'),
+		inspector: token('inspector'),
+		财务审计处: token('office', '财务审计处'),
+		发展规划处: token('office', '发展规划处'),
+		职业与成人教育处: token('office', '职业与成人教育处'),
+	};
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	let out = '';
+	const child = spawn(DAEMON, ['--config', '/dev/null', '--listen', `127.0.0.1:${port}`,
+	    '--web', join(SOURCE, 'daemon/web')], {
+		env: { ...process.env, DUBAN_DB: db, DUBAN_NOW: now },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	child.stdout.on('data', (d) => { out += d; });
+	child.stderr.on('data', (d) => { out += d; });
+	await waitReady(child, () => out);
+	return {
+		url, db, tokens,
+		log: () => out,
+		query: (sql) => psql(db, sql).trim(),
+		cli: (args, extraEnv) => cli(db, args, extraEnv),
+		async stop() {
+			if (child.exitCode === null) {
+				const done = new Promise((r) => child.once('exit', r));
+				child.kill('SIGTERM');
+				await done;
+			}
+			psql(`${SERVER} dbname=postgres`, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		},
+	};
+}
+
+// Debian's Chromium, headless.
+export async function startBrowser() {
+	return chromium.launch({
+		executablePath: process.env.DUBAN_CHROMIUM || '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+	});
+}
+
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
+
+// Signs in on the login page with a token, as a clerk would (paste it,
+// press the button); resolves when the page has moved on.
+export async function signIn(page, site, token) {
+	await page.goto(`${site.url}/login.html`);
+	await page.getByLabel('访问令牌').fill(token);
+	await Promise.all([
+		page.waitForURL((u) => !u.pathname.endsWith('/login.html')),
+		page.getByRole('button', { name: '登录' }).click(),
+	]);
+}
+
+// axe-core on the page; the violations rated serious or critical.
+const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+export async function axeSerious(page) {
+	await page.evaluate(AXE);
+	const result = await page.evaluate(async () => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+		    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+	});
+	return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+// A screenshot into DUBAN_SCREENSHOTS, named NAME-desktop.png or
+// NAME-phone.png after the viewport.
+export async function screenshot(page, name) {
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	const { width } = page.viewportSize();
+	await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width < 800 ? 'phone' : 'desktop'}.png`),
+	    fullPage: true });
+}

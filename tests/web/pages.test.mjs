@@ -1,0 +1,394 @@
+// The pages in a real browser against a real duband and database: what a
+// clerk of a lead office, the general office and an inspector see and do.
+// The tests run in order and build on each other (a round is opened, an
+// office reports in it, the general office sees it and closes it).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+	startSite, startBrowser, signIn, axeSerious, screenshot, DESKTOP, PHONE,
+} from './harness.mjs';
+
+const OFFICE = '财务审计处';
+let site, browser;
+const pageErrors = [];
+const ids = {};
+const users = {};
+
+// The ids the plan got in this database, by the plan's own keys.
+function id(sql) {
+	const v = site.query(sql);
+	assert.match(v, /^\d+$/, `no id for ${sql}`);
+	return Number(v);
+}
+const taskId = (key) => id(`SELECT t.id FROM task t JOIN plan p ON p.id = t.plan_id
+    WHERE p.key = 'jilin-2012' AND t.key = '${key}'`);
+const targetId = (task, key) => id(`SELECT id FROM target WHERE task_id = ${task} AND key = '${key}'`);
+const milestoneId = (task, key) => id(`SELECT id FROM milestone WHERE task_id = ${task} AND key = '${key}'`);
+
+async function newPage(who) {
+	const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+	const page = await ctx.newPage();
+	page.on('pageerror', (e) => pageErrors.push(`${who}: ${e.message}`));
+	if (who)
+		await signIn(page, site, site.tokens[who]);
+	return page;
+}
+
+// Screenshots at both sizes, back to the desktop after.
+async function shoot(page, name) {
+	await screenshot(page, name);
+	await page.setViewportSize(PHONE);
+	await screenshot(page, name);
+	await page.setViewportSize(DESKTOP);
+}
+
+async function assertAccessible(page, what) {
+	const v = await axeSerious(page);
+	assert.deepEqual(v, [], `${what}: ${JSON.stringify(v, null, 1)}`);
+}
+
+const mainText = (page) => page.locator('main').innerText();
+
+before(async () => {
+	site = await startSite({ now: '2012-09-20T09:00+08:00' });
+	browser = await startBrowser();
+	ids.task1 = taskId('1');		// 财务审计处 leads
+	ids.task6 = taskId('6');		// 财务审计处 leads
+	ids.task7 = taskId('7');		// 职业与成人教育处 leads, 财务审计处 has no part
+	ids.deadline1 = milestoneId(ids.task1, 'deadline');
+	ids.deadline6 = milestoneId(ids.task6, 'deadline');
+	ids.deadline7 = milestoneId(ids.task7, 'deadline');
+	ids.students = targetId(ids.task1, 'hs-students');
+	ids.funds = targetId(ids.task1, 'hs-funds');
+});
+
+after(async () => {
+	await browser?.close();
+	await site?.stop();
+});
+
+test('login: a labelled token field, the server\'s message on a bad token, keyboard first', async () => {
+	const page = await newPage(null);
+	await page.goto(`${site.url}/login.html`);
+	assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+	const field = page.getByLabel('访问令牌');
+	assert.equal(await field.getAttribute('type'), 'password');
+	assert.match(await mainText(page), /局办公室发放/);
+	assert.match(await mainText(page), /duban token create/);
+
+	await assertAccessible(page, 'login');
+	await shoot(page, 'login');
+
+	// The first Tab reaches the skip link, and it shows.
+	await page.keyboard.press('Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.textContent), '跳到正文');
+	const box = await page.locator('.skip').boundingBox();
+	assert.ok(box.y >= 0, 'the focused skip link is on screen');
+
+	await field.fill('dbn_not-a-real-token');
+	await page.getByRole('button', { name: '登录' }).click();
+	await page.getByText('令牌无效或已吊销').waitFor();
+	assert.equal(await field.getAttribute('aria-invalid'), 'true');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'token');
+	assert.ok(page.url().endsWith('/login.html'));
+	await page.context().close();
+});
+
+test('the general office opens a dispatch round', async () => {
+	const page = users.general = await newPage('general');
+	assert.ok(page.url().endsWith('/index.html'), page.url());
+	await page.getByRole('link', { name: '调度' }).click();
+	await page.getByRole('heading', { name: '发起调度' }).waitFor();
+	assert.equal(await page.getByRole('checkbox', { name: '吉林市教育局2012年落实民生实事工作方案' }).isChecked(), true);
+	for (const o of [OFFICE, '发展规划处', '职业与成人教育处'])
+		await page.getByRole('checkbox', { name: o, exact: true }).check();
+	await page.getByLabel('报送截止日期').fill('2012-09-28');
+	await page.getByLabel('调度要求').fill('请更新节点状态、指标完成值，并填写完成情况和取得成效');
+	await assertAccessible(page, 'dispatch form');
+	await Promise.all([
+		page.waitForURL(/dispatch\.html\?id=\d+/),
+		page.getByRole('button', { name: '发起调度' }).click(),
+	]);
+	await page.getByRole('heading', { name: '报送情况' }).waitFor();
+	ids.round = Number(new URL(page.url()).searchParams.get('id'));
+	const rows = page.locator('table tbody tr');
+	assert.equal(await rows.count(), 3);
+	assert.match(await rows.filter({ hasText: OFFICE }).innerText(), /待报送/);
+	assert.match(await mainText(page), /请更新节点状态/);
+	await assertAccessible(page, 'dispatch round');
+	await shoot(page, 'dispatch');
+});
+
+test('a lead office updates a milestone and a target in place, and sees both in the history', async () => {
+	const page = users.office = await newPage(OFFICE);
+	assert.ok(page.url().endsWith('/mine.html'), page.url());
+
+	// The token went into the session cookie, not into anything the page keeps.
+	const kept = await page.evaluate(() => ({
+		cookie: document.cookie,
+		local: JSON.stringify({ ...localStorage }),
+		session: JSON.stringify({ ...sessionStorage }),
+	}));
+	assert.ok(!kept.cookie.includes('duban_session'), 'the session cookie is HttpOnly');
+	for (const v of Object.values(kept))
+		assert.ok(!v.includes(site.tokens[OFFICE]), 'the token is not stored');
+	assert.match(await page.getByRole('banner').innerText(), /财务审计处/);
+
+	const card = page.locator('article.task-card', {
+		has: page.getByRole('heading', { name: '1 实施“困难家庭学生爱心助学工程”' }) });
+	await card.waitFor();
+	assert.equal(await page.locator('article.task-card').count(), 4);
+
+	// The milestone: 完成时限 in progress, with what was done.
+	const ms = card.locator('li.ms', { hasText: '完成时限' });
+	await ms.getByText('更新节点').click();
+	await ms.getByLabel('状态').selectOption({ label: '进行中' });
+	assert.equal(await ms.getByLabel('完成日期').isDisabled(), true);
+	await ms.getByLabel('完成情况').fill('已完成资助对象统计审核');
+	await ms.getByRole('button', { name: '保存' }).click();
+	await ms.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+	assert.match(await ms.locator('.ms-head').innerText(), /进行中/);
+
+	// The target: 普通高中受助学生, its current value and texts.
+	const tg = card.locator('li.target', { has: page.getByRole('heading', { name: '普通高中受助学生', exact: true }) });
+	await tg.getByText('更新进展').click();
+	await tg.getByLabel('当前完成值').fill('7200');
+	await tg.getByLabel('完成情况').fill('秋季学期已资助7200名');
+	await tg.getByLabel('取得成效').fill('无一人因家庭困难辍学');
+	await assertAccessible(page, '我的任务 with editors open');
+	await shoot(page, 'mine');
+	await tg.getByRole('button', { name: '保存' }).click();
+	await tg.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+	assert.match(await tg.locator('.t-now').innerText(), /7,200名/);
+	assert.match(await tg.locator('.t-now').innerText(), /完成 90%/);
+
+	// Both are in the task's history.
+	await card.getByRole('link', { name: /困难家庭学生爱心助学工程/ }).click();
+	await page.waitForURL(/task\.html\?id=/);
+	const hist = page.locator('table.hist tbody tr');
+	await hist.first().waitFor();
+	assert.equal(await hist.count(), 2);
+	const newest = await hist.nth(0).innerText();
+	assert.match(newest, /财务审计处/);
+	assert.match(newest, /普通高中受助学生/);
+	assert.match(newest, /未填报|（空）/);
+	assert.match(newest, /7,200名/);
+	assert.match(newest, /秋季学期已资助7200名/);
+	assert.match(newest, /无一人因家庭困难辍学/);
+	const older = await hist.nth(1).innerText();
+	assert.match(older, /完成时限/);
+	assert.match(older, /未开始[\s\S]*进行中/);
+	assert.match(older, /已完成资助对象统计审核/);
+
+	// The database has both writes, by the office.
+	const rows = site.query(`SELECT p.field || '|' || p.new_value || '|' || o.name || '|' ||
+	    coalesce(p.target_id, p.milestone_id) FROM progress p JOIN office o ON o.id = p.office_id
+	    WHERE p.task_id = ${ids.task1} ORDER BY p.id`).split('\n');
+	assert.deepEqual(rows, [`status|in_progress|${OFFICE}|${ids.deadline1}`,
+	    `current|7200|${OFFICE}|${ids.students}`]);
+
+	// The task page offers the same editors to the office that leads it.
+	assert.ok(await page.getByText('更新进展').count() > 0);
+	await assertAccessible(page, '任务详情');
+	await shoot(page, 'task');
+});
+
+test('the general office\'s 总览 shows the update; its filters are in the URL', async () => {
+	const page = users.general;
+	await page.getByRole('link', { name: '总览' }).click();
+	await page.waitForURL(/index\.html/);
+	const row = page.locator('table.tasks tbody tr', { hasText: '实施“困难家庭学生爱心助学工程”' });
+	await row.waitFor();
+	const text = await row.innerText();
+	assert.match(text, /2012-09-20 财务审计处/);
+	assert.match(text, /秋季学期已资助7200名/);
+	assert.match(await page.locator('.tiles').innerText(), /12\s+任务/);
+	await page.getByRole('heading', { name: '需督办' }).waitFor();
+	assert.match(await page.locator('#off-h').innerText(), /处室排名/);
+
+	// Filters: by status, kept in the URL; a link to the view opens it.
+	await page.getByLabel('状态').selectOption({ label: '逾期' });
+	await page.waitForURL(/status=overdue/);
+	const rows = page.locator('table.tasks tbody tr');
+	assert.equal(await rows.count(), 1);
+	assert.match(await rows.first().innerText(), /上岗技能无偿援助计划/);
+	await page.goto(`${site.url}/index.html?office=${encodeURIComponent('人事处')}&due=30d`);
+	await page.locator('#tasks-count').filter({ hasText: '符合条件 1 项' }).waitFor();
+	assert.equal(await page.getByLabel('处室（牵头或负责）').inputValue(), '人事处');
+	assert.equal(await page.getByLabel('期限').inputValue(), '30d');
+	assert.match(await rows.first().innerText(), /5① 开展义务教育阶段教师交流工作[\s\S]*2012-09-30/);
+	await page.getByRole('button', { name: '清除筛选' }).click();
+	await page.waitForURL((u) => !u.search.includes('office='));
+	assert.equal(await rows.count(), 12);
+
+	// From the keyboard: the arrow keys change a filter.
+	await page.getByLabel('状态').focus();
+	await page.keyboard.press('ArrowDown');
+	await page.waitForURL(/status=done/);
+	await page.getByText('没有符合条件的任务').waitFor();
+	await page.keyboard.press('ArrowUp');
+	await page.waitForURL((u) => !u.search.includes('status='));
+	assert.equal(await rows.count(), 12);
+	await assertAccessible(page, '总览');
+	await shoot(page, 'index');
+});
+
+test('the round shows who reported; closing it gives the 调度汇总', async () => {
+	const page = users.general;
+	await page.goto(`${site.url}/dispatch.html?id=${ids.round}`);
+	const rows = page.locator('table tbody tr');
+	await rows.first().waitFor();
+	assert.match(await rows.filter({ hasText: OFFICE }).innerText(), /已报送/);
+	assert.match(await rows.filter({ hasText: '职业与成人教育处' }).innerText(), /待报送/);
+	await page.getByRole('button', { name: '结束调度' }).click();
+	await Promise.all([
+		page.waitForURL(/closed=1/),
+		page.getByRole('button', { name: '确认结束' }).click(),
+	]);
+	await page.getByRole('heading', { name: '调度汇总' }).waitFor();
+	const summary = await page.locator('section', { has: page.getByRole('heading', { name: '调度汇总' }) }).innerText();
+	assert.match(summary, /普通高中受助学生/);
+	assert.match(summary, /仍需督办/);
+	assert.equal(await page.getByRole('button', { name: '结束调度' }).count(), 0);
+	await assertAccessible(page, '调度汇总');
+	await shoot(page, 'dispatch-summary');
+	await page.goto(`${site.url}/dispatch.html`);
+	await page.getByRole('heading', { name: '调度轮次' }).waitFor();
+	assert.match(await page.locator('table tbody').innerText(), /已结束/);
+	await assertAccessible(page, '调度列表');
+	await shoot(page, 'dispatch-list');
+});
+
+test('an office has no editor on another office\'s task, and a forced write is refused', async () => {
+	const page = users.office;
+	await page.goto(`${site.url}/task.html?id=${ids.task7}`);
+	await page.getByRole('heading', { name: '进展记录' }).waitFor();
+	assert.match(await mainText(page), /不由财务审计处牵头或负责，只能查看/);
+	const main = page.locator('main');
+	for (const role of ['textbox', 'combobox', 'spinbutton'])
+		assert.equal(await main.getByRole(role).count(), 0, `no ${role}`);
+	assert.equal(await main.getByRole('button', { name: '保存' }).count(), 0);
+	assert.equal(await main.getByText('更新节点').count(), 0);
+	assert.equal(await main.getByText('更新进展').count(), 0);
+
+	const answer = await page.evaluate(async (mid) => {
+		const s = await (await fetch('/api/v1/session')).json();
+		const r = await fetch(`/api/v1/milestones/${mid}`, {
+			method: 'PATCH',
+			headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf, 'If-Match': '"1"' },
+			body: JSON.stringify({ status: 'done', note: '越权写入' }),
+		});
+		return { status: r.status, body: await r.json() };
+	}, ids.deadline7);
+	assert.equal(answer.status, 403);
+	assert.equal(answer.body.title, '无权修改');
+	assert.equal(site.query(`SELECT count(*) FROM progress WHERE task_id = ${ids.task7}`), '0');
+	assert.equal(site.query(`SELECT status FROM milestone WHERE id = ${ids.deadline7}`), 'pending');
+});
+
+test('a stale save shows the newer value and who wrote it; the clerk re-applies the edit', async () => {
+	const page = users.office;
+	await page.goto(`${site.url}/task.html?id=${ids.task1}`);
+	const tg = page.locator('li.target', { has: page.getByRole('heading', { name: '普通高中资助资金', exact: true }) });
+	await tg.getByText('更新进展').click();
+	await tg.getByLabel('当前完成值').fill('900');
+	await tg.getByLabel('完成情况').fill('资金已拨付900万元');
+
+	// Meanwhile, someone else saves the same target.
+	const res = await fetch(`${site.url}/api/v1/targets/${ids.funds}`, {
+		method: 'PATCH',
+		headers: { Authorization: `Bearer ${site.tokens[OFFICE]}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ current: 850, outcome: '按时足额发放' }),
+	});
+	assert.equal(res.status, 200);
+
+	await tg.getByRole('button', { name: '保存' }).click();
+	const box = tg.locator('.conflict');
+	await box.getByText('已被他人修改').waitFor();
+	const said = await box.innerText();
+	assert.match(said, /财务审计处 于 2012-09-20 \d\d:\d\d/);
+	assert.match(said, /850万元/);		// theirs
+	assert.match(said, /900万元/);		// mine
+	// What the clerk typed is kept; what they did not touch takes the newer value.
+	assert.equal(await tg.getByLabel('当前完成值').inputValue(), '900');
+	assert.equal(await tg.getByLabel('完成情况').inputValue(), '资金已拨付900万元');
+	assert.equal(await tg.getByLabel('取得成效').inputValue(), '按时足额发放');
+	assert.match(await tg.locator('.t-now').innerText(), /850万元/);
+	await assertAccessible(page, 'the conflict');
+	await shoot(page, 'task-conflict');
+
+	await tg.getByRole('button', { name: '在最新内容上重新提交我的修改' }).click();
+	await tg.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+	assert.equal(await box.isHidden(), true);
+	assert.equal(site.query(`SELECT current || '|' || note || '|' || outcome || '|' || version
+	    FROM target WHERE id = ${ids.funds}`), '900|资金已拨付900万元|按时足额发放|3');
+});
+
+test('a validation error points at its field', async () => {
+	const page = users.office;
+	await page.goto(`${site.url}/task.html?id=${ids.task6}`);
+	const ms = page.locator('li.ms', { hasText: '完成时限' });
+	await ms.getByText('更新节点').click();
+	await ms.getByLabel('状态').selectOption({ label: '已完成' });
+	const date = ms.getByLabel('完成日期');
+	assert.equal(await date.inputValue(), '2012-09-20', 'today, by the server\'s clock');
+	await date.fill('2012-10-08');
+	await ms.getByRole('button', { name: '保存' }).click();
+	await ms.getByText('完成日期不能晚于今天').waitFor();
+	assert.equal(await date.getAttribute('aria-invalid'), 'true');
+	const described = await date.getAttribute('aria-describedby');
+	const message = await page.evaluate((ids) => ids.split(' ').map((i) =>
+	    document.getElementById(i).textContent).join(' '), described);
+	assert.match(message, /完成日期 2012-10-08 晚于今天 2012-09-20/);
+	assert.equal(await page.evaluate(() => document.activeElement.type), 'date');
+	await assertAccessible(page, 'a field in error');
+	assert.equal(site.query(`SELECT count(*) FROM progress WHERE milestone_id = ${ids.deadline6}`), '0');
+});
+
+test('an inspector reads the quarterly report in a frame and gets it as files', async () => {
+	const page = await newPage('inspector');
+	assert.ok(page.url().endsWith('/index.html'));
+	await page.locator('.who-name').waitFor();	// the header knows who it is
+	assert.equal(await page.getByRole('link', { name: '我的任务' }).isVisible(), false);
+	await page.getByRole('link', { name: '报告' }).click();
+	await page.waitForURL(/reports\.html/);
+	assert.equal(await page.getByLabel('季度', { exact: true }).inputValue(), '2012Q3');
+	const frame = page.frameLocator('iframe.report-frame');
+	await frame.getByRole('heading', { name: '2012年第三季度民生实事督查报告' }).waitFor();
+	await page.getByText('报告已生成').waitFor();
+	const xlsx = await page.getByRole('link', { name: 'Excel 表格（XLSX）' }).getAttribute('href');
+	assert.match(xlsx, /format=xlsx/);
+	assert.match(xlsx, /plan=jilin-2012/);
+	assert.match(xlsx, /quarter=2012Q3/);
+	const got = await page.evaluate(async (u) => {
+		const r = await fetch(u);
+		return { status: r.status, type: r.headers.get('Content-Type'), size: (await r.arrayBuffer()).byteLength };
+	}, xlsx);
+	assert.equal(got.status, 200);
+	assert.match(got.type, /spreadsheetml/);
+	assert.ok(got.size > 1000);
+	assert.match(await page.getByRole('link', { name: 'CSV：任务' }).getAttribute('href'), /format=csv&view=tasks/);
+	await assertAccessible(page, '报告');
+	await shoot(page, 'reports');
+	await page.context().close();
+});
+
+test('signing out ends the session', async () => {
+	const page = users.office;
+	await page.goto(`${site.url}/mine.html`);
+	await page.locator('article.task-card').first().waitFor();
+	await Promise.all([
+		page.waitForURL(/login\.html$/),
+		page.getByRole('button', { name: '退出' }).click(),
+	]);
+	assert.equal(await page.evaluate(async () => (await fetch('/api/v1/session')).status), 401);
+	await page.goto(`${site.url}/mine.html`);
+	await page.waitForURL(/login\.html\?next=mine\.html/);
+	await page.context().close();
+	await users.general.context().close();
+});
+
+test('no script errors on any page', () => {
+	assert.deepEqual(pageErrors, []);
+});
