@@ -10,6 +10,7 @@
 
 #include "deadline.h"
 #include "duban.h"
+#include "render.h"
 #include "report.h"
 #include "xmalloc.h"
 
@@ -84,13 +85,18 @@ static void
 print_change(const json_t *c)
 {
 	const char	*field = S(c, "field"), *old = S(c, "old"), *new = S(c, "new");
+	const char	*unit = S(c, "unit");
 	char		 w[17];
 
 	printf("    %s %s：%s", when(S(c, "at"), w), S(c, "by") ? S(c, "by") : "",
 	    S(c, "what") ? S(c, "what") : "");
-	if (field != NULL && strcmp(field, "note") != 0)
-		printf("（%s %s → %s）", strcmp(field, "status") == 0 ? "状态" :
-		    strcmp(field, "current") == 0 ? "完成值" :
+	if (field != NULL && strcmp(field, "status") == 0)
+		printf("（状态 %s → %s）", render_status(old), render_status(new));
+	else if (field != NULL && strcmp(field, "current") == 0)
+		printf("（完成值 %s%s → %s%s）", old ? old : "—", old && unit ? unit : "",
+		    new ? new : "—", new && unit ? unit : "");
+	else if (field != NULL && strcmp(field, "note") != 0)
+		printf("（%s %s → %s）",
 		    strcmp(field, "completed_on") == 0 ? "完成日期" : field,
 		    old ? old : "—", new ? new : "—");
 	if (S(c, "note") != NULL)
@@ -123,9 +129,12 @@ print_summary(const json_t *d)
 	if (k > 0)
 		printf("\n");
 	json_array_foreach(json_object_get(s, "tasks"), i, t) {
-		printf("\n【%s】%s（%s，%s）\n", S(t, "label"), S(t, "title"),
-		    S(t, "lead_office") ? S(t, "lead_office") : "未明确牵头处室",
-		    report_status_label(S(t, "status")));
+		if (S(t, "lead_office") == NULL)
+			printf("\n【%s】%s（%s）\n", S(t, "label"), S(t, "title"),
+			    report_status_label(S(t, "status")));
+		else
+			printf("\n【%s】%s（%s，%s）\n", S(t, "label"), S(t, "title"),
+			    S(t, "lead_office"), report_status_label(S(t, "status")));
 		if (json_array_size(json_object_get(t, "changes")) == 0)
 			printf("  本轮更新：无\n");
 		else {

@@ -262,7 +262,7 @@ cmd_task_show(struct cmd_ctx *ctx, int argc, char **argv)
 	static const int mw[] = { 0, 20, 0, 0, 30 };
 	static const int hw[] = { 0, 16, 0, 16, 16, 30 };
 	const struct cmd_entry	*e = &cmd_task_show_entry;
-	const char		*params[2];
+	const char		*params[4] = { NULL };
 	char			 today[11], *cause, *s;
 	json_t			*t, *x;
 	struct table		*tb;
@@ -292,7 +292,7 @@ cmd_task_show(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 	{
-		PGresult *res = db_exec(conn, QUERY_TASK_GET, 2, params, &cause);
+		PGresult *res = db_exec(conn, QUERY_TASK_GET, 4, params, &cause);
 
 		PQfinish(conn);
 		if (res == NULL) {

@@ -99,15 +99,21 @@ static void
 task_get(struct req *r)
 {
 	static const char *const none[] = { NULL };
-	const char	*params[2];
+	const char	*params[4];
+	char		 office[24];
 
 	if (http_query_only(r, none) != 0)
 		return;
 	clock_today(r->today);
+	snprintf(office, sizeof office, "%lld", r->office_id);
 	params[0] = r->param;
 	params[1] = r->today;
+	/* Whether the caller may edit it: the pages show editors by it. */
+	params[2] = r->role == ROLE_GENERAL ? "general" : r->role == ROLE_OFFICE ?
+	    "office" : "inspector";
+	params[3] = office;
 	r->notfound = "任务不存在";
-	(void)http_query(r, QUERY_TASK_GET, 2, params, http_json_row);
+	(void)http_query(r, QUERY_TASK_GET, 4, params, http_json_row);
 }
 
 static void

@@ -12,7 +12,7 @@ extern const char QUERY_PLAN_LIST[];
 /*
  * Tasks, filtered:
  *   $1 plan (key or id) or NULL
- *   $2 office (name or alias; lead or responsible) or NULL
+ *   $2 office (name, alias or id; lead or responsible) or NULL
  *   $3 due before (ISO date, deadline strictly earlier) or NULL
  *   $4 'true' for tasks without a lead office only, else NULL / 'false'
  *   $5 status (done, on_track, behind, overdue) or NULL
@@ -22,7 +22,11 @@ extern const char QUERY_PLAN_LIST[];
 extern const char QUERY_TASK_LIST[];
 #define QUERY_TASK_LIST_NPARAMS 6
 
-/* One task with targets, milestones, roles, subtasks, history: $1 id, $2 today.  No row if none. */
+/*
+ * One task with targets, milestones, roles, subtasks, history: $1 id, $2 today,
+ * $3 the reader's role and $4 its office id (both may be NULL; they only
+ * decide may_edit).  No row if none.
+ */
 extern const char QUERY_TASK_GET[];
 /* One plan with roles, sections and task summaries: $1 key or id, $2 today. */
 extern const char QUERY_PLAN_GET[];

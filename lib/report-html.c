@@ -536,7 +536,7 @@ summary(struct html *h)
 	put_number(f, G(ms, "due_this_quarter"));
 	fputs(" 个；量化指标 ", f);
 	put_number(f, G(tg, "total"));
-	fputs(" 个，已填报 ", f);
+	fputs(" 个，其中按累计进度计算的 ", f);
 	put_number(f, G(tg, "measured"));
 	fputs(" 个，滞后 ", f);
 	put_number(f, G(tg, "behind"));
@@ -576,7 +576,7 @@ summary(struct html *h)
 	fputs("</tr></tbody>\n</table>\n", f);
 
 	fputs("<table class=\"kv\">\n<thead><tr><th colspan=\"4\">量化指标</th></tr>\n"
-	    "<tr><th>总数</th><th>已填报</th><th>滞后</th><th>平均完成率</th></tr>"
+	    "<tr><th>总数</th><th>按累计进度计算</th><th>滞后</th><th>平均完成率</th></tr>"
 	    "</thead>\n<tbody><tr><td class=\"n\">", f);
 	put_number(f, G(tg, "total"));
 	fputs("</td><td class=\"n\">", f);

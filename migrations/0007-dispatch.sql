@@ -317,7 +317,7 @@ BEGIN
 						 WHERE dispatch_id = d.id))
 	), changes AS (
 		SELECT h.task_id, json_agg(json_build_object('at', h.at, 'by', h.actor,
-			'what', coalesce(g.name, m.title), 'field', h.field,
+			'what', coalesce(g.name, m.title), 'field', h.field, 'unit', g.unit,
 			'old', h.old_value, 'new', h.new_value, 'note', h.note,
 			'outcome', h.outcome) ORDER BY h.at, h.id) AS items,
 		       count(*) AS n
@@ -356,7 +356,9 @@ BEGIN
 			   FROM offices o),
 		'tasks', coalesce((SELECT json_agg(json_build_object(
 				'id', t.id, 'plan', t.plan_key, 'label', t.label, 'title', t.title,
-				'lead_office', t.lead_office, 'status', t.status,
+				'lead_office', t.lead_office,
+				'status', CASE WHEN t.lead_office_id IS NULL AND t.status <> 'done'
+					  THEN 'unassigned' ELSE t.status END,
 				'changes', coalesce(c.items, '[]'),
 				'missing', array_to_json(array_remove(ARRAY[
 				    CASE WHEN t.lead_office_id IS NULL THEN '未明确牵头处室' END,

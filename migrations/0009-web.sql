@@ -75,3 +75,56 @@ BEGIN
 		extract(year FROM v_today) || 'Q' || extract(quarter FROM v_today),
 		NULL, p_now) r;
 END $$;
+
+-- A problem keeps the nulls of the value it carries: a 409's current
+-- milestone says "completed_on": null, not nothing.  Only the problem's
+-- own absent members are left out.
+CREATE OR REPLACE FUNCTION duban_api_problem(p_status int, p_title text, p_detail text,
+    p_field text DEFAULT NULL, p_current json DEFAULT NULL)
+RETURNS json LANGUAGE sql IMMUTABLE AS $$
+	SELECT (jsonb_build_object('status', p_status, 'title', p_title)
+		|| CASE WHEN p_detail IS NULL THEN '{}'::jsonb
+			ELSE jsonb_build_object('detail', p_detail) END
+		|| CASE WHEN p_field IS NULL THEN '{}'::jsonb
+			ELSE jsonb_build_object('field', p_field) END
+		|| CASE WHEN p_current IS NULL THEN '{}'::jsonb
+			ELSE jsonb_build_object('current', p_current) END)::json
+$$;
+
+-- Who last wrote a milestone or target (through the API or the CLI): a
+-- reader of a 409 sees whose change won.
+CREATE FUNCTION duban_updated_by(p_task bigint, p_target bigint, p_milestone bigint)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('actor', h.actor, 'office', o.name, 'at', h.at)
+	  FROM progress h LEFT JOIN office o ON o.id = h.office_id
+	 WHERE h.task_id = p_task AND h.source IN ('api', 'cli')
+	   AND (h.target_id = p_target OR h.milestone_id = p_milestone)
+	 ORDER BY h.at DESC, h.id DESC
+	 LIMIT 1
+$$;
+
+CREATE OR REPLACE FUNCTION duban_milestone_json(m milestone) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', m.id, 'task_id', m.task_id, 'key', m.key, 'kind', m.kind,
+		'title', m.title, 'due_on', m.due_on, 'due_form', m.due_form,
+		'status', m.status, 'completed_on', m.completed_on, 'note', m.note,
+		'outcome', m.outcome, 'evidence_url', m.evidence_url,
+		'version', m.version, 'updated_at', m.updated_at,
+		'updated_by', duban_updated_by(m.task_id, NULL, m.id),
+		'withdrawn', m.withdrawn_at IS NOT NULL)
+$$;
+
+CREATE OR REPLACE FUNCTION duban_target_json(g target) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', g.id, 'task_id', g.task_id, 'key', g.key, 'name', g.name,
+		'kind', g.kind, 'value', g.value, 'unit', g.unit,
+		'qualifier', g.qualifier, 'baseline', g.baseline,
+		'deadline', g.deadline, 'current', g.current,
+		'completion', duban_target_completion(g),
+		'note', g.note, 'outcome', g.outcome, 'current_at', g.current_at,
+		'version', g.version, 'updated_at', g.updated_at,
+		'updated_by', duban_updated_by(g.task_id, g.id, NULL),
+		'withdrawn', g.withdrawn_at IS NOT NULL)
+$$;

@@ -168,6 +168,12 @@ Test(api, reads_every_route)
 
 	EXPECT_KEYS("/api/v1/tasks?plan=jilin-2012&office=%E8%B4%A2%E5%8A%A1%E5%AE%A1%E8%AE%A1%E5%A4%84",
 	    "1 2 6 8");
+	/* An office by its id, as the pages ask. */
+	etag = id_of("SELECT min(id) FROM office WHERE name = '财务审计处'");
+	u = xprintf("/api/v1/tasks?plan=jilin-2012&office=%s", etag);
+	EXPECT_KEYS(u, "1 2 6 8");
+	free(u);
+	free(etag);
 	EXPECT_KEYS("/api/v1/tasks?due_before=2012-10-01", "5-1");
 	EXPECT_KEYS("/api/v1/tasks?plan=jilin-2012&unassigned=true", "5");
 	/* On 2012-10-15: 5① (2012-09-30) and 7's terms are past due. */
@@ -188,7 +194,20 @@ Test(api, reads_every_route)
 	cr_expect(json_is_array(json_object_get(j, "history")));
 	cr_expect_str_eq(json_string_value(json_object_get(j, "status")), "behind",
 	    "nothing reported by 2012-10-15 while the year is 79%% gone");
+	cr_expect(json_is_false(json_object_get(j, "may_edit")), "inspectors read only");
 	json_decref(j);
+	/* may_edit tells a page whether to offer the editors. */
+	path = xprintf("/api/v1/tasks/%s", task1);
+	j = get_json(path, office, 200);
+	cr_expect(json_is_true(json_object_get(j, "may_edit")), "财务审计处 leads task 1");
+	json_decref(j);
+	j = get_json(path, other, 200);
+	cr_expect(json_is_false(json_object_get(j, "may_edit")), "not 教育技术装备处's task");
+	json_decref(j);
+	j = get_json(path, general, 200);
+	cr_expect(json_is_true(json_object_get(j, "may_edit")));
+	json_decref(j);
+	free(path);
 	json_decref(get_json("/api/v1/tasks/999999", inspector, 404));
 
 	j = get_json("/api/v1/offices", inspector, 200);
@@ -387,6 +406,11 @@ Test(api, a_stale_write_is_refused_with_the_newer_value)
 	    "note")), "甲");
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "current"),
 	    "version")), 2);
+	/* The current value keeps its empty fields, and says whose write won. */
+	cr_expect(json_is_null(json_object_get(json_object_get(j, "current"), "completed_on")),
+	    "%s", h.body);
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(j,
+	    "current"), "updated_by"), "office")), "财务审计处", "%s", h.body);
 	json_decref(j);
 	t_http_free(&h);
 	/* The version in the body works too. */

@@ -221,10 +221,12 @@ Test(dispatch, a_round_from_request_to_summary, .timeout = 180)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "未报送：职业与成人教育处") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "【1】实施“困难家庭学生爱心助学工程”（财务审计处") != NULL, "%s", r.out);
-	cr_expect(strstr(r.out, "财务审计处：普通高中受助学生（完成值 — → 7000）；"
+	cr_expect(strstr(r.out, "财务审计处：普通高中受助学生（完成值 — → 7000名）；"
 	    "完成情况：秋季学期资助 7000 名") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "仍需督办：牵头处室本轮未报送；本轮无进展更新") != NULL, "%s",
 	    r.out);
+	cr_expect(strstr(r.out, "【5】实施义务教育均衡发展促进工程（未明确牵头处室）\n") != NULL,
+	    "%s", r.out);
 	t_run_free(&r);
 	/* Closed is closed: 409, and the summary stays as it was. */
 	cli_as(&r, db, &d, general, close_);
