@@ -475,7 +475,7 @@ feed_got(PGresult *res, const char *err, void *arg)
 	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
 	const char	*inm = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
 			    "If-None-Match");
-	char		*ics, hash[SHA256_HEX_LEN + 1], etag[24];
+	char		*ics, hash[SHA256_HEX_LEN + 1], etag[24], base[320];
 	json_t		*feed;
 
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -497,7 +497,7 @@ feed_got(PGresult *res, const char *err, void *arg)
 		http_reply(r, 304, "text/calendar; charset=utf-8", "", 0);
 		return;
 	}
-	ics = ical_render(feed, clock_now());
+	ics = ical_render(feed, clock_now(), http_site_base(r->srv, base, sizeof base));
 	json_decref(feed);
 	http_reply(r, 200, "text/calendar; charset=utf-8", ics, strlen(ics));
 	free(ics);

@@ -119,6 +119,7 @@ void		 http_apply_limits(struct server *);
 void		 http_stop_listening(struct server *);
 /* The address actually bound ("127.0.0.1:43123" when asked for port 0). */
 void		 http_bound_address(struct server *, char *, size_t);
+const char	*http_site_base(struct server *, char *, size_t);
 /* Answers the request (once); records metrics and frees it. */
 void		 http_reply(struct req *, int status, const char *ctype,
 		    const char *body, size_t len);

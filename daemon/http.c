@@ -687,3 +687,28 @@ server_check_stopped(struct server *s)
 	    (s->outbox == NULL || outbox_inflight(s->outbox) == 0))
 		event_base_loopexit(s->base, NULL);
 }
+
+/*
+ * The address of the pages, for links in feeds and reminders: public_url,
+ * else this listener's address, without a trailing slash; NULL when
+ * duband serves no pages.
+ */
+const char *
+http_site_base(struct server *s, char *buf, size_t len)
+{
+	char	addr[64];
+	size_t	n;
+
+	if (s->web == NULL)
+		return (NULL);
+	if (*s->cfg.public_url != '\0')
+		snprintf(buf, len, "%s", s->cfg.public_url);
+	else {
+		http_bound_address(s, addr, sizeof addr);
+		snprintf(buf, len, "http://%s", addr);
+	}
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return (buf);
+}

@@ -245,22 +245,81 @@ upload_read(char *p, size_t size, size_t n, void *arg)
 	return (want);
 }
 
-/* Markdown cut to a robot's limit, with a link to the whole message. */
+/*
+ * Markdown cut to a robot's limit, with a link to the whole message, or to
+ * the page where the reader acts on it when duband serves pages.
+ */
 static char *
-fit(const char *md, size_t max, const char *public_url, const char *rid)
+fit(const char *md, size_t max, const char *public_url, const char *rid, const char *link)
 {
 	char	*out, *tail;
 
 	if (strlen(md) <= max)
 		return (xstrdup(md));
-	tail = xprintf("\n\n……（内容过长，已截断；全文见 %s/api/v1/reminders/%s）",
-	    public_url, rid);
+	if (link != NULL)
+		tail = xprintf("\n\n……（内容过长，已截断；[在督办网页上查看和更新](%s)）", link);
+	else
+		tail = xprintf("\n\n……（内容过长，已截断；全文见 %s/api/v1/reminders/%s）",
+		    public_url, rid);
 	out = xstrdup(md);
 	utf8_cut(out, max - strlen(tail));
 	out = xreallocarray(out, strlen(out) + strlen(tail) + 1, 1);
 	strcat(out, tail);
 	free(tail);
 	return (out);
+}
+
+/* base/index.html?plan=KEY, the key percent-encoded. */
+static char *
+url_with_plan(const char *base, const char *plan)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			*buf = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+	unsigned char		 c;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		fatal("open_memstream");
+	fprintf(f, "%s/index.html?plan=", base);
+	for (; *plan != '\0'; plan++) {
+		c = (unsigned char)*plan;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')
+			fputc(c, f);
+		else
+			fprintf(f, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
+	fclose(f);
+	return (buf);
+}
+
+/*
+ * Where on the pages the reader acts on a reminder: the task of a notice
+ * about one milestone, an office's own tasks for a digest or a dispatch
+ * request, the plan's 总览 for a summary.
+ */
+static void
+add_link(json_t *payload, const char *base)
+{
+	const char	*kind = json_string_value(json_object_get(payload, "kind"));
+	json_t		*task = json_object_get(payload, "task");
+	const char	*plan = json_string_value(json_object_get(json_object_get(payload,
+			    "plan"), "key"));
+	char		*link = NULL;
+
+	if (kind == NULL)
+		return;
+	if (json_is_integer(json_object_get(task, "id")))
+		link = xprintf("%s/task.html?id=%lld", base,
+		    (long long)json_integer_value(json_object_get(task, "id")));
+	else if (strcmp(kind, "digest") == 0 || strcmp(kind, "dispatch") == 0)
+		link = xprintf("%s/mine.html", base);
+	else if (strcmp(kind, "summary") == 0 && plan != NULL)
+		link = url_with_plan(base, plan);
+	if (link != NULL)
+		json_object_set_new(payload, "link", json_string(link));
+	free(link);
 }
 
 static void
@@ -277,7 +336,8 @@ start(struct outbox *ob, PGresult *res, int row)
 	json_t			*payload = json_loads(PQgetvalue(res, row, 6), 0, NULL), *msg;
 	struct curl_slist	*list = NULL;
 	struct upload		*u;
-	char			*text, *md, *body, *hdr, public[256];
+	char			*text, *md, *body, *hdr, public[256], site[320];
+	const char		*base;
 	struct mail		 m;
 	CURL			*e;
 
@@ -287,8 +347,12 @@ start(struct outbox *ob, PGresult *res, int row)
 	ob->inflight++;
 	if (*c->public_url != '\0')
 		snprintf(public, sizeof public, "%s", c->public_url);
-	else
-		snprintf(public, sizeof public, "http://%s", c->listen);
+	else {
+		char	addr[64];
+
+		http_bound_address(ob->s, addr, sizeof addr);
+		snprintf(public, sizeof public, "http://%s", addr);
+	}
 	if (payload == NULL) {
 		finish(j, 0, "提醒内容无法解析");
 		return;
@@ -296,6 +360,8 @@ start(struct outbox *ob, PGresult *res, int row)
 	e = curl_easy_init();
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)c->delivery_timeout);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)c->delivery_timeout);
+	if ((base = http_site_base(ob->s, site, sizeof site)) != NULL)
+		add_link(payload, base);
 	text = render_text(payload, subject);
 
 	if (strcmp(channel, "email") == 0) {
@@ -354,13 +420,15 @@ start(struct outbox *ob, PGresult *res, int row)
 
 	md = render_markdown(payload, subject);
 	if (strcmp(channel, "wecom") == 0) {
-		char	*cut = fit(md, WECOM_MAX, public, rid);
+		char	*cut = fit(md, WECOM_MAX, public, rid,
+		    json_string_value(json_object_get(payload, "link")));
 
 		msg = json_pack("{s:s, s:{s:s}}", "msgtype", "markdown", "markdown",
 		    "content", cut);
 		free(cut);
 	} else if (strcmp(channel, "dingtalk") == 0) {
-		char	*cut = fit(md, DINGTALK_MAX, public, rid);
+		char	*cut = fit(md, DINGTALK_MAX, public, rid,
+		    json_string_value(json_object_get(payload, "link")));
 
 		msg = json_pack("{s:s, s:{s:s, s:s}}", "msgtype", "markdown",
 		    "markdown", "title", subject, "text", cut);

@@ -159,7 +159,7 @@ uid(FILE *f, const char *key)
 }
 
 static void
-event(FILE *out, const json_t *e, const char *stamp)
+event(FILE *out, const json_t *e, const char *stamp, const char *base)
 {
 	const char	*status = S(e, "status"), *kind = S(e, "kind");
 	const char	*lead = S(e, "lead_office"), *note = S(e, "note");
@@ -234,12 +234,18 @@ event(FILE *out, const json_t *e, const char *stamp)
 		text(l.f, note);
 	}
 	line_end(&l, out);
+	if (base != NULL && json_is_integer(json_object_get(e, "task_id"))) {
+		line_begin(&l);
+		fprintf(l.f, "URL:%s/task.html?id=%lld", base,
+		    (long long)json_integer_value(json_object_get(e, "task_id")));
+		line_end(&l, out);
+	}
 	prop(out, "CATEGORIES", "督办");
 	fputs("STATUS:CONFIRMED\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n", out);
 }
 
 char *
-ical_render(const json_t *feed, time_t now)
+ical_render(const json_t *feed, time_t now, const char *base)
 {
 	char		*buf = NULL, stamp[17], *name;
 	size_t		 len = 0, i;
@@ -260,7 +266,7 @@ ical_render(const json_t *feed, time_t now)
 	    "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"
 	    "X-PUBLISHED-TTL:PT1H\r\n", out);
 	json_array_foreach(json_object_get(feed, "events"), i, e)
-		event(out, e, stamp);
+		event(out, e, stamp, base);
 	fputs("END:VCALENDAR\r\n", out);
 	fclose(out);
 	return (buf);

@@ -8,7 +8,11 @@
 
 #include <jansson.h>
 
-/* The feed (the JSON of duban_feed()) as text/calendar; DTSTAMP is now. */
-char	*ical_render(const json_t *feed, time_t now);
+/*
+ * The feed (the JSON of duban_feed()) as text/calendar; DTSTAMP is now.
+ * With a base URL (the site serving the pages, no trailing slash), each
+ * event links to its task's page; NULL for no links.
+ */
+char	*ical_render(const json_t *feed, time_t now, const char *base);
 
 #endif

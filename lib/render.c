@@ -406,6 +406,16 @@ render(json_t *p, const char *subject, enum fmt fmt)
 		render_dispatch(&o, p);
 	else
 		render_chase(&o, p);
+	if (S(p, "link") != NULL) {
+		if (fmt == F_HTML) {
+			fputs("<p><a href=\"", o.f);
+			put(&o, S(p, "link"));
+			fputs("\">在督办网页上查看和更新</a></p>\n", o.f);
+		} else if (fmt == F_MD)
+			putf(&o, "\n[在督办网页上查看和更新](%s)\n\n", S(p, "link"));
+		else
+			putf(&o, "\n在督办网页上查看和更新：%s\n\n", S(p, "link"));
+	}
 	if (fmt == F_HTML) {
 		fputs("<p style=\"color: #666; font-size: smaller\">本提醒由 duban 督办系统发送，编号 ", o.f);
 		put(&o, S(p, "key"));

@@ -328,7 +328,8 @@ parse_ics(const char *ics)
 	    "assert cal['VERSION'] == '2.0'\n"
 	    "for e in cal.walk('VEVENT'):\n"
 	    "    assert e['DTEND'].dt == e['DTSTART'].dt + __import__('datetime').timedelta(days=1)\n"
-	    "    print(e['UID'], e['DTSTART'].dt.isoformat(), e['SEQUENCE'], e['SUMMARY'])\n";
+	    "    print(e['UID'], e['DTSTART'].dt.isoformat(), e['SEQUENCE'], e['SUMMARY'])\n"
+	    "    if 'URL' in e: print('URL', e['UID'], e['URL'])\n";
 	char	*in = xprintf("%s/feed.ics", t_tmpdir()), *py, *cmd, *out;
 	size_t	 len;
 	int	 rc;
@@ -356,9 +357,15 @@ Test(feeds, an_office_calendar_parses_moves_and_revokes, .timeout = 120)
 	struct t_daemon	 d;
 	struct t_http	 h;
 	struct t_run	 r;
-	char		*hdr, *nl;
+	char		*hdr, *nl, *conf, *want, *task7;
+	PGconn		*c;
 
-	start_at(&d, db, "2012-09-03T09:00+08:00", "/dev/null");
+	/* duband serves the pages: each event links to its task's page. */
+	conf = xprintf("%s/web.conf", t_tmpdir());
+	want = xprintf("web_root = %s/daemon/web\n", DUBAN_SOURCE_DIR);
+	t_write_file(conf, want, strlen(want));
+	free(want);
+	start_at(&d, db, "2012-09-03T09:00+08:00", conf);
 	create[5] = d.url;
 	t_cli(&r, db, create);
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -382,6 +389,15 @@ Test(feeds, an_office_calendar_parses_moves_and_revokes, .timeout = 120)
 	cr_expect(strstr(events, "jilin-2012.7.deadline@duban 2012-10-31 0 完成时限：7 ") != NULL,
 	    "%s", events);
 	cr_expect(strstr(events, "jilin-2012.1.deadline@duban 2012-12-31 0 ") != NULL, "%s", events);
+	c = t_connect(db);
+	task7 = t_query(c, "SELECT t.id FROM task t JOIN plan p ON p.id = t.plan_id"
+	    " WHERE p.key = 'jilin-2012' AND t.key = '7'", 0, NULL);
+	PQfinish(c);
+	want = xprintf("URL jilin-2012.7.winter@duban %s/task.html?id=%s\n", d.url, task7);
+	cr_expect(strstr(events, want) != NULL, "%s", events);
+	free(want);
+	free(task7);
+	free(conf);
 	free(events);
 	etag = t_http_header(&h, "ETag");
 	t_http_free(&h);

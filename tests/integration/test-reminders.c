@@ -221,8 +221,10 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 
 		cli_ok(db, set);
 	}
+	/* With pages served, each message links to where the office acts on it. */
 	cfg = xprintf("smtp_url = smtp://127.0.0.1:%d\nsmtp_tls = no\n"
-	    "smtp_from = duban@jledu.gov.cn\n", smtp.port);
+	    "smtp_from = duban@jledu.gov.cn\npublic_url = https://duban.jledu.gov.cn/\n"
+	    "web_root = %s/daemon/web\n", smtp.port, DUBAN_SOURCE_DIR);
 	conf = config_file(cfg);
 	args[0] = "--config";
 	args[1] = conf;
@@ -258,6 +260,12 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 	cr_expect(strstr(S(mail, "text"), "请于 2012-09-29 前调度上报") != NULL);
 	cr_expect(strstr(S(mail, "html"), "<h2>【季度督查】人事处") != NULL, "%s", S(mail, "html"));
 	cr_expect(strstr(S(mail, "html"), "<li>【5①】开展义务教育阶段教师交流工作") != NULL);
+	cr_expect(strstr(S(mail, "text"),
+	    "在督办网页上查看和更新：https://duban.jledu.gov.cn/mine.html\n") != NULL, "%s",
+	    S(mail, "text"));
+	cr_expect(strstr(S(mail, "html"),
+	    "<a href=\"https://duban.jledu.gov.cn/mine.html\">在督办网页上查看和更新</a>") != NULL,
+	    "%s", S(mail, "html"));
 
 	/* The three webhooks. */
 	m = by_path(hooks, "/generic");
@@ -268,10 +276,14 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 	cr_expect_str_eq(S(json_object_get(json_object_get(json_object_get(m, "body"),
 	    "payload"), "plan"), "document_number"), "吉市教通字〔2012〕12号");
 	cr_expect_str_eq(S(m, "content_type"), "application/json; charset=utf-8");
+	cr_expect_str_eq(S(json_object_get(json_object_get(m, "body"), "payload"), "link"),
+	    "https://duban.jledu.gov.cn/mine.html");
 	m = by_path(hooks, "/wecom");
 	cr_expect_str_eq(S(json_object_get(m, "body"), "msgtype"), "markdown");
 	cr_expect(strstr(S(json_object_get(json_object_get(m, "body"), "markdown"), "content"),
 	    "### 【季度督查】人事处") != NULL);
+	cr_expect(strstr(S(json_object_get(json_object_get(m, "body"), "markdown"), "content"),
+	    "[在督办网页上查看和更新](https://duban.jledu.gov.cn/mine.html)") != NULL);
 	m = by_path(hooks, "/dingtalk");
 	cr_expect_str_eq(S(json_object_get(json_object_get(m, "body"), "markdown"), "title"),
 	    "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · 2012年第三季度");
