@@ -34,6 +34,9 @@ rc=0
 	>/dev/null 2>&1 || rc=$?
 [ "$rc" = 65 ] || die "valgrind: plan check of the bad plans exited $rc"
 TOKEN=$("$BIN/cli/duban" token create --quiet --role office --office 财务审计处)
+# A webhook nobody listens on: the dispatch request below is rendered,
+# attempted and scheduled for a retry.
+"$BIN/cli/duban" office set 财务审计处 --webhook http://127.0.0.1:1/hook >/dev/null
 
 "${VG[@]}" "$BIN/daemon/duband" --config /dev/null --listen 127.0.0.1:0 \
 	--plans "$DUBAN_ROOT/plans" --web "$DUBAN_ROOT/daemon/web" 2>"$LOG" &
@@ -61,6 +64,12 @@ for f in xlsx html json; do
 done
 curl -s -H "Authorization: Bearer $GTOKEN" -d '{"plans":["jilin-2012"],"due_on":"2099-01-01"}' \
 	"$url/api/v1/dispatches" >/dev/null
+for _ in $(seq 300); do
+	[ "$(psql "$DB" -XAt -c 'SELECT count(*) FROM delivery_attempt')" != 0 ] && break
+	sleep 0.1
+done
+[ "$(psql "$DB" -XAt -c 'SELECT count(*) FROM delivery_attempt')" != 0 ] ||
+	die "valgrind: duband did not attempt the dispatch request"
 curl -s -H "Authorization: Bearer $GTOKEN" -X POST "$url/api/v1/dispatches/1/close" >/dev/null
 feed=$(curl -s -H "Authorization: Bearer $GTOKEN" -X POST "$url/api/v1/offices/1/feeds" |
 	sed -n 's/.*"url":"\([^"]*\)".*/\1/p')
