@@ -216,13 +216,51 @@ Test(session, pages_are_served_with_a_strict_policy, .timeout = 60)
 	t_http(&h, "GET", url, NULL, NULL, inm);
 	cr_expect_eq(h.status, 304);
 	t_http_free(&h);
+	free(inm);
+
+	/* Gzip for a browser that takes it: another ETag, the same bytes once
+	 * curl has unpacked them; none for one that refuses it. */
+	t_http(&h, "GET", url, NULL, NULL, "Accept-Encoding: br, gzip");
+	cr_expect_eq(h.status, 200);
+	cr_expect((unsigned char)h.body[0] == 0x1f && (unsigned char)h.body[1] == 0x8b,
+	    "not gzip: %.20s", h.body);
+	v = t_http_header(&h, "Content-Encoding");
+	cr_expect_str_eq(v, "gzip");
+	free(v);
+	v = t_http_header(&h, "Vary");
+	cr_expect_str_eq(v, "Accept-Encoding");
+	free(v);
+	v = t_http_header(&h, "ETag");
+	cr_expect_str_neq(v, etag, "one ETag for two representations");
+	t_http_free(&h);
+	inm = xprintf("Accept-Encoding: gzip\r\nIf-None-Match: %s", v);
+	t_http(&h, "GET", url, NULL, NULL, inm);
+	cr_expect_eq(h.status, 304);
+	t_http_free(&h);
+	free(inm);
+	inm = xprintf("If-None-Match: %s", v);
+	t_http(&h, "GET", url, NULL, NULL, inm);
+	cr_expect_eq(h.status, 200, "the gzip ETag does not match the plain page");
+	t_http_free(&h);
+	free(v);
+	t_http(&h, "GET", url, NULL, NULL, "Accept-Encoding: gzip;q=0, identity");
+	cr_expect(strncmp(h.body, "<!DOCTYPE html>", 15) == 0, "%.20s", h.body);
+	cr_expect_null(t_http_header(&h, "Content-Encoding"));
+	t_http_free(&h);
+	{
+		char	*cmd = xprintf("curl -sf --compressed '%s/js/editor.js' | "
+		    "cmp -s - '%s/daemon/web/js/editor.js'", s.d.url, DUBAN_SOURCE_DIR);
+
+		cr_expect_eq(system(cmd), 0, "the unpacked script differs from the file");
+		free(cmd);
+	}
+
 	free(url);
 	url = xprintf("%s/no-such-page.html", s.d.url);
 	t_http(&h, "GET", url, NULL, NULL, NULL);
 	cr_expect_eq(h.status, 404);
 	t_http_free(&h);
 	free(url);
-	free(inm);
 	free(etag);
 	site_stop(&s);
 }
