@@ -233,26 +233,27 @@ out:
 	return (rc);
 }
 
-/* show and close: an id, the API options. */
+/*
+ * The options of show, close and list (--server, --token-file, --json,
+ * --help): -1 to go on, else the exit status to return.
+ */
 static int
-round_cmd(const struct cmd_entry *e, int close, int argc, char **argv)
+api_flags(const struct cmd_entry *e, int argc, char **argv, const char **server,
+    const char **token_file, int *json)
 {
 	static const struct option opts[] = { API_OPTS, { NULL, 0, NULL, 0 } };
-	const char	*server = NULL, *token_file = NULL;
-	char		*path;
-	json_t		*out;
-	int		 ch, rc, json = 0;
+	int	ch;
 
 	while ((ch = getopt_long(argc, argv, "S:T:jh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'S':
-			server = optarg;
+			*server = optarg;
 			break;
 		case 'T':
-			token_file = optarg;
+			*token_file = optarg;
 			break;
 		case 'j':
-			json = 1;
+			*json = 1;
 			break;
 		case 'h':
 			cmd_print_help(e, stdout);
@@ -261,6 +262,20 @@ round_cmd(const struct cmd_entry *e, int close, int argc, char **argv)
 			return (cmd_usage_error(e, "无效的选项"));
 		}
 	}
+	return (-1);
+}
+
+/* show and close: an id, the API options. */
+static int
+round_cmd(const struct cmd_entry *e, int close, int argc, char **argv)
+{
+	const char	*server = NULL, *token_file = NULL;
+	char		*path;
+	json_t		*out;
+	int		 rc, json = 0;
+
+	if ((rc = api_flags(e, argc, argv, &server, &token_file, &json)) >= 0)
+		return (rc);
 	if (optind + 1 != argc || !cmd_id_arg(argv[optind]))
 		return (cmd_usage_error(e, "请给出一个调度编号（duban dispatch list）"));
 	path = xprintf("/api/v1/dispatches/%s%s", argv[optind], close ? "/close" : "");
@@ -297,7 +312,6 @@ cmd_dispatch_close(struct cmd_ctx *ctx, int argc, char **argv)
 static int
 cmd_dispatch_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { API_OPTS, { NULL, 0, NULL, 0 } };
 	static const char *const head[] = { "编号", "标题", "计划", "报送截止", "状态",
 	    "已报送", "未报送" };
 	const struct cmd_entry	*e = &cmd_dispatch_list_entry;
@@ -306,27 +320,11 @@ cmd_dispatch_list(struct cmd_ctx *ctx, int argc, char **argv)
 	json_t			*out, *d;
 	char			 id[24], rep[24], mis[24], *plans;
 	size_t			 i;
-	int			 ch, rc, json = 0;
+	int			 rc, json = 0;
 
 	(void)ctx;
-	while ((ch = getopt_long(argc, argv, "S:T:jh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'S':
-			server = optarg;
-			break;
-		case 'T':
-			token_file = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			cmd_print_help(e, stdout);
-			return (0);
-		default:
-			return (cmd_usage_error(e, "无效的选项"));
-		}
-	}
+	if ((rc = api_flags(e, argc, argv, &server, &token_file, &json)) >= 0)
+		return (rc);
 	if (optind != argc)
 		return (cmd_usage_error(e, "多余的参数“%s”", argv[optind]));
 	if ((rc = api_call("GET", server, token_file, "/api/v1/dispatches", NULL, 200, &out)) != 0)
