@@ -1,5 +1,5 @@
 /*
- * Prints one of the shared queries (lib/query.c) as a pgbench script, its
+ * Prints one of the shared queries (lib/store/query.c) as a pgbench script, its
  * $n parameters replaced by pgbench variables :p1, :p2, … (or NULL for
  * those named on the command line as absent), so pgbench runs exactly
  * the statement duband runs.

@@ -1,0 +1,122 @@
+#include <stddef.h>
+#include <string.h>
+
+#include "words.h"
+
+struct word {
+	const char	*code;
+	const char	*text;
+};
+
+static const struct word task_status[] = {
+	{ "done", "已完成" }, { "on_track", "按期推进" }, { "behind", "滞后" },
+	{ "overdue", "逾期" }, { "unassigned", "未明确牵头处室" }, { NULL, NULL }
+};
+static const struct word milestone_status[] = {
+	{ "pending", "未开始" }, { "in_progress", "进行中" }, { "done", "已完成" },
+	{ "blocked", "受阻" }, { NULL, NULL }
+};
+/* A target against the share of its time gone (时间过半、任务过半). */
+static const struct word target_state[] = {
+	{ "done", "已达到" }, { "behind", "滞后于时间进度" },
+	{ "on_track", "与时间进度相符" }, { "unmeasured", "不计进度" },
+	{ "unreported", "未填报" }, { NULL, NULL }
+};
+static const struct word reminder_kind[] = {
+	{ "digest", "季度督查" }, { "due_soon", "临期提醒" }, { "overdue", "逾期提醒" },
+	{ "escalation", "督办" }, { "summary", "季度汇总" }, { "dispatch", "进展调度" },
+	{ NULL, NULL }
+};
+static const struct word delivery_status[] = {
+	{ "pending", "待发送" }, { "sending", "发送中" }, { "sent", "已发送" },
+	{ "failed", "发送失败" }, { NULL, NULL }
+};
+static const struct word channel[] = {
+	{ "email", "邮件" }, { "webhook", "Webhook" }, { "wecom", "企业微信群机器人" },
+	{ "dingtalk", "钉钉群机器人" }, { NULL, NULL }
+};
+static const struct word dispatch_state[] = {
+	{ "reported", "已报送" }, { "reported_late", "逾期报送" },
+	{ "pending", "待报送" }, { "late", "逾期未报" }, { NULL, NULL }
+};
+static const struct word task_role[] = {
+	{ "lead", "牵头处室" }, { "responsible", "责任处室" }, { "leader", "分管领导" },
+	{ "coordinator", "配合部门" }, { NULL, NULL }
+};
+static const struct word plan_role[] = {
+	{ "leading_group_head", "领导组组长" },
+	{ "leading_group_member", "领导组成员" },
+	{ "chief_dispatcher", "总调度" }, { "general_office", "负责综合调度汇总的处室" },
+	{ "responsible_unit", "落实责任处室（单位）" }, { NULL, NULL }
+};
+static const struct word account_role[] = {
+	{ "general", "局办公室" }, { "office", "处室" }, { "inspector", "督查" },
+	{ NULL, NULL }
+};
+static const struct word office_kind[] = {
+	{ "office", "处室" }, { "unit", "直属单位" }, { "department", "协作部门" },
+	{ "group", "集体" }, { NULL, NULL }
+};
+static const struct word field[] = {
+	{ "current", "完成值" }, { "status", "状态" }, { "completed_on", "完成日期" },
+	{ "note", "完成情况" }, { "outcome", "取得成效" },
+	{ "evidence_url", "佐证材料" }, { "value", "目标值" },
+	{ "deadline", "完成时限" }, { "due_on", "节点日期" },
+	{ "lead_office", "牵头处室" }, { "created", "新增" }, { "withdrawn", "撤销" },
+	{ "title", "名称" }, { NULL, NULL }
+};
+
+static const struct {
+	const char		*name;
+	const struct word	*words;
+} vocabs[VOCAB_COUNT] = {
+	[VOCAB_TASK_STATUS] = { "task_status", task_status },
+	[VOCAB_MILESTONE_STATUS] = { "milestone_status", milestone_status },
+	[VOCAB_TARGET_STATE] = { "target_state", target_state },
+	[VOCAB_REMINDER_KIND] = { "reminder_kind", reminder_kind },
+	[VOCAB_DELIVERY_STATUS] = { "delivery_status", delivery_status },
+	[VOCAB_CHANNEL] = { "channel", channel },
+	[VOCAB_DISPATCH_STATE] = { "dispatch_state", dispatch_state },
+	[VOCAB_TASK_ROLE] = { "task_role", task_role },
+	[VOCAB_PLAN_ROLE] = { "plan_role", plan_role },
+	[VOCAB_ACCOUNT_ROLE] = { "account_role", account_role },
+	[VOCAB_OFFICE_KIND] = { "office_kind", office_kind },
+	[VOCAB_FIELD] = { "field", field },
+};
+
+const char *
+word(enum vocab v, const char *code)
+{
+	const struct word	*w;
+
+	if (code == NULL)
+		return (NULL);
+	if ((unsigned)v >= VOCAB_COUNT)
+		return (code);
+	for (w = vocabs[v].words; w->code != NULL; w++)
+		if (strcmp(w->code, code) == 0)
+			return (w->text);
+	return (code);
+}
+
+const char *
+word_or(enum vocab v, const char *code, const char *none)
+{
+	return (code == NULL ? none : word(v, code));
+}
+
+json_t *
+words_json(void)
+{
+	const struct word	*w;
+	json_t			*all = json_object(), *one;
+	int			 v;
+
+	for (v = 0; v < VOCAB_COUNT; v++) {
+		one = json_object();
+		for (w = vocabs[v].words; w->code != NULL; w++)
+			json_object_set_new(one, w->code, json_string(w->text));
+		json_object_set_new(all, vocabs[v].name, one);
+	}
+	return (all);
+}

@@ -1,0 +1,45 @@
+/*
+ * The words users read for duban's codes: task and milestone statuses,
+ * reminder kinds, dispatch states, roles, the fields of the history.  One
+ * table, here; the CLI, the reports, the reminders and (through GET
+ * /api/v1/words) the pages all take their words from it, so that 滞后 is
+ * 滞后 everywhere.  The codes themselves are what the database and the
+ * API carry.
+ */
+#ifndef DUBAN_WORDS_H
+#define DUBAN_WORDS_H
+
+#include <jansson.h>
+
+enum vocab {
+	VOCAB_TASK_STATUS,	/* done, on_track, behind, overdue, unassigned */
+	VOCAB_MILESTONE_STATUS,	/* pending, in_progress, done, blocked */
+	VOCAB_TARGET_STATE,	/* done, behind, on_track, unmeasured, unreported */
+	VOCAB_REMINDER_KIND,	/* digest, due_soon, overdue, escalation, ... */
+	VOCAB_DELIVERY_STATUS,	/* pending, sending, sent, failed */
+	VOCAB_CHANNEL,		/* email, webhook, wecom, dingtalk */
+	VOCAB_DISPATCH_STATE,	/* reported, reported_late, pending, late */
+	VOCAB_TASK_ROLE,	/* lead, responsible, leader, coordinator */
+	VOCAB_PLAN_ROLE,	/* leading_group_head, ..., responsible_unit */
+	VOCAB_ACCOUNT_ROLE,	/* general, office, inspector */
+	VOCAB_OFFICE_KIND,	/* office, unit, department, group */
+	VOCAB_FIELD,		/* the fields of the progress history */
+	VOCAB_COUNT
+};
+
+/*
+ * The word for code in a vocabulary: the code itself when it has none
+ * (a code newer than this table reads as itself rather than vanish), NULL
+ * for a NULL code.
+ */
+const char	*word(enum vocab, const char *code);
+/* The same, with none for a NULL code ("—", say). */
+const char	*word_or(enum vocab, const char *code, const char *none);
+
+/*
+ * Every vocabulary as a JSON object, {"task_status": {"done": "已完成",
+ * ...}, ...}, in the table's order (what GET /api/v1/words answers).
+ */
+json_t		*words_json(void);
+
+#endif

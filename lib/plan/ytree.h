@@ -1,0 +1,66 @@
+/*
+ * A YAML document read into a tree of scalars, sequences and mappings,
+ * every node with its position.  Reading is bounded in time and memory:
+ * limits on file size, scalar size, nesting and node count are checked as
+ * events arrive, and anchors, aliases, tags and multiple documents are
+ * refused, so an alias bomb or a 10,000-deep nesting stops at its first
+ * offending event.
+ */
+#ifndef DUBAN_YTREE_H
+#define DUBAN_YTREE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define YTREE_MAX_FILE		(4u * 1024 * 1024)
+#define YTREE_MAX_SCALAR	(64u * 1024)
+#define YTREE_MAX_DEPTH		32
+#define YTREE_MAX_NODES		200000
+
+enum ynode_type {
+	YN_SCALAR,
+	YN_SEQ,
+	YN_MAP
+};
+
+struct ynode {
+	enum ynode_type	  type;
+	int		  line, col;	/* 1-based; col in characters */
+	int		  kline, kcol;	/* position of this value's key, or 0 */
+	char		 *str;		/* scalar text, NUL-terminated */
+	size_t		  len;
+	int		  plain;	/* scalar written without quotes */
+	struct ynode	**kids;		/* seq: items; map: key, value, … */
+	size_t		  n;		/* seq: items; map: pairs */
+	size_t		  cap;
+};
+
+/*
+ * Parses buf[0..len) (the contents of file, whose name is only used in
+ * messages).  Returns the root node, or NULL after adding at least one
+ * diagnostic.  An empty document gives NULL with a diagnostic too.
+ */
+struct ynode	*ytree_parse(const char *file, const char *buf, size_t len,
+		    struct diags *);
+void		 ytree_free(struct ynode *);
+
+/*
+ * Reads the file at path for ytree_parse(), refusing one that is not a
+ * regular file or is larger than YTREE_MAX_FILE, without reading more
+ * than one byte past the limit.  Returns its contents, allocated and
+ * NUL-terminated, with their length in *len; or NULL after adding a
+ * diagnostic.
+ */
+char		*ytree_read_file(const char *path, size_t *len, struct diags *);
+
+/* Mapping lookup: the value for key, or NULL.  Keys are scalars. */
+struct ynode	*ytree_get(const struct ynode *map, const char *key);
+/* The i-th key / value of a mapping. */
+#define YMAP_KEY(m, i)	((m)->kids[2 * (i)])
+#define YMAP_VAL(m, i)	((m)->kids[2 * (i) + 1])
+
+/* Is this scalar YAML's null (empty, ~, null)? */
+int		 ytree_is_null(const struct ynode *);
+
+#endif

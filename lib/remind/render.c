@@ -1,0 +1,422 @@
+/*
+ * Reminder messages: one payload (built by duban_reminders_due() in SQL)
+ * rendered as plain text, HTML and Markdown.  The CLI's preview, the
+ * mail, the webhooks and the tests all use these.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "words.h"
+#include "xmalloc.h"
+
+#define S(o, k)		json_string_value(json_object_get((o), (k)))
+
+enum fmt {
+	F_TEXT,
+	F_HTML,
+	F_MD
+};
+
+struct out {
+	FILE		*f;
+	char		*buf;
+	size_t		 len;
+	enum fmt	 fmt;
+};
+
+static void
+out_open(struct out *o, enum fmt fmt)
+{
+	o->buf = NULL;
+	o->len = 0;
+	o->fmt = fmt;
+	o->f = open_memstream(&o->buf, &o->len);
+}
+
+static char *
+out_close(struct out *o)
+{
+	fclose(o->f);
+	return (o->buf);
+}
+
+/* Text as the format needs it: HTML escaped, Markdown's specials kept. */
+static void
+put(struct out *o, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (o->fmt != F_HTML) {
+		fputs(s, o->f);
+		return;
+	}
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", o->f); break;
+		case '<': fputs("&lt;", o->f); break;
+		case '>': fputs("&gt;", o->f); break;
+		case '"': fputs("&quot;", o->f); break;
+		case '\n': fputs("<br>", o->f); break;
+		default: fputc(*s, o->f);
+		}
+	}
+}
+
+static void
+putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+putf(struct out *o, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	put(o, s);
+	free(s);
+}
+
+static void
+para_begin(struct out *o)
+{
+	if (o->fmt == F_HTML)
+		fputs("<p>", o->f);
+}
+
+static void
+para_end(struct out *o)
+{
+	fputs(o->fmt == F_HTML ? "</p>\n" : "\n\n", o->f);
+}
+
+static void
+heading(struct out *o, const char *s)
+{
+	if (o->fmt == F_HTML) {
+		fputs("<h3>", o->f);
+		put(o, s);
+		fputs("</h3>\n", o->f);
+	} else if (o->fmt == F_MD) {
+		fputs("#### ", o->f);
+		put(o, s);
+		fputs("\n", o->f);
+	} else {
+		put(o, s);
+		fputs("\n", o->f);
+	}
+}
+
+static void
+list_begin(struct out *o)
+{
+	if (o->fmt == F_HTML)
+		fputs("<ol>\n", o->f);
+}
+
+static void
+item_begin(struct out *o, size_t n)
+{
+	if (o->fmt == F_HTML)
+		fputs("<li>", o->f);
+	else if (o->fmt == F_MD)
+		fprintf(o->f, "%zu. ", n);
+	else
+		fprintf(o->f, "  %zu. ", n);
+}
+
+static void
+item_end(struct out *o)
+{
+	fputs(o->fmt == F_HTML ? "</li>\n" : "\n", o->f);
+}
+
+static void
+list_end(struct out *o, size_t n)
+{
+	if (n == 0) {
+		if (o->fmt == F_HTML)
+			fputs("<li>无</li>\n", o->f);
+		else
+			fputs(o->fmt == F_MD ? "无\n" : "  无\n", o->f);
+	}
+	if (o->fmt == F_HTML)
+		fputs("</ol>\n", o->f);
+	else
+		fputs("\n", o->f);
+}
+
+const char *
+render_status(const char *s)
+{
+	return (word_or(VOCAB_MILESTONE_STATUS, s, "—"));
+}
+
+/* 《title》（文号） */
+static void
+plan_ref(struct out *o, json_t *plan)
+{
+	putf(o, "《%s》", S(plan, "title"));
+	if (S(plan, "document_number") != NULL)
+		putf(o, "（%s）", S(plan, "document_number"));
+}
+
+static char *
+number(json_t *v)
+{
+	if (v == NULL || json_is_null(v))
+		return (NULL);
+	return (json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)));
+}
+
+static void
+render_chase(struct out *o, json_t *p)
+{
+	const char	*kind = S(p, "kind"), *office = S(p, "office");
+	json_t		*task = json_object_get(p, "task");
+	json_t		*ms = json_object_get(p, "milestone");
+	json_t		*leaders = json_object_get(p, "leaders"), *l;
+	json_int_t	 days = json_integer_value(json_object_get(p, "working_days"));
+	size_t		 i;
+
+	para_begin(o);
+	if (strcmp(kind, "escalation") == 0) {
+		json_array_foreach(leaders, i, l) {
+			put(o, i ? "、" : "");
+			put(o, json_string_value(l));
+		}
+		putf(o, "%s局办公室：", json_array_size(leaders) ? "同志、" : "");
+	} else
+		putf(o, "%s：", office ? office : "未明确牵头处室的任务");
+	para_end(o);
+	para_begin(o);
+	plan_ref(o, json_object_get(p, "plan"));
+	putf(o, "第 %s 项“%s”", S(task, "number"), S(task, "title"));
+	if (strcmp(kind, "escalation") == 0)
+		putf(o, "（牵头处室：%s）", office ? office : "未明确");
+	putf(o, "的节点“%s”", S(ms, "title"));
+	if (strcmp(kind, "due_soon") == 0)
+		putf(o, "将于 %s 到期（还有 %lld 个工作日），目前状态：%s。请按时完成，"
+		    "并及时在督办系统中更新进展。", S(ms, "due_on"), (long long)days,
+		    render_status(S(ms, "status")));
+	else if (strcmp(kind, "overdue") == 0)
+		putf(o, "已于 %s 到期，目前尚未完成（状态：%s）。请尽快完成；确有困难的，"
+		    "请说明原因并及时报告。", S(ms, "due_on"), render_status(S(ms, "status")));
+	else
+		putf(o, "于 %s 到期，已逾期 %lld 个工作日仍未完成（状态：%s）。请督促牵头处室"
+		    "限期办结，并将办理情况报局办公室。", S(ms, "due_on"),
+		    (long long)days, render_status(S(ms, "status")));
+	para_end(o);
+}
+
+static void
+render_digest(struct out *o, json_t *p)
+{
+	json_t		*a, *it;
+	size_t		 i, k;
+	char		*cur, *val;
+	static const char *const parts[][2] = {
+		{ "due", "一、本季度到期的节点" },
+		{ "overdue", "二、已逾期未完成的节点" },
+		{ "behind", "三、进度滞后的指标（时间过半、任务过半）" },
+		{ "stale", "四、本季度尚无进展更新的任务" },
+	};
+
+	para_begin(o);
+	putf(o, "%s：", S(p, "office"));
+	para_end(o);
+	para_begin(o);
+	putf(o, "现将贵处室牵头的");
+	plan_ref(o, json_object_get(p, "plan"));
+	putf(o, "任务（%lld 项未完成）在%s的进展提示如下，请于 %s 前调度上报。",
+	    (long long)json_integer_value(json_object_get(p, "tasks")),
+	    S(p, "quarter_label"), S(p, "report_by"));
+	para_end(o);
+	for (k = 0; k < 4; k++) {
+		char	*h;
+
+		a = json_object_get(p, parts[k][0]);
+		h = xprintf("%s（%zu 项）", parts[k][1], json_array_size(a));
+		heading(o, h);
+		free(h);
+		list_begin(o);
+		json_array_foreach(a, i, it) {
+			item_begin(o, i + 1);
+			putf(o, "【%s】%s", S(it, "task"), S(it, "title"));
+			if (k < 2)
+				putf(o, "：%s，%s，%s", S(it, "milestone"), S(it, "due_on"),
+				    render_status(S(it, "status")));
+			else if (k == 2) {
+				val = number(json_object_get(it, "value"));
+				cur = number(json_object_get(it, "current"));
+				putf(o, "：%s，目标 %s%s，已完成 %s%s（%.0f%%），时间已过 %.0f%%",
+				    S(it, "target"), val, S(it, "unit"), cur ? cur : "未报",
+				    cur ? S(it, "unit") : "",
+				    json_number_value(json_object_get(it, "completion")) * 100,
+				    json_number_value(json_object_get(it, "elapsed")) * 100);
+				free(val);
+				free(cur);
+			} else
+				putf(o, "（完成时限 %s）", S(it, "deadline"));
+			item_end(o);
+		}
+		list_end(o, json_array_size(a));
+	}
+}
+
+static void
+render_summary(struct out *o, json_t *p)
+{
+	json_t		*c = json_object_get(p, "counts"), *a, *it;
+	size_t		 i;
+
+#define N(k)	((long long)json_integer_value(json_object_get(c, (k))))
+	para_begin(o);
+	putf(o, "%s：", S(p, "office") ? S(p, "office") : "局办公室");
+	para_end(o);
+	para_begin(o);
+	plan_ref(o, json_object_get(p, "plan"));
+	putf(o, "%s汇总：共 %lld 项任务，已完成 %lld 项，按期推进 %lld 项，滞后 %lld 项，"
+	    "逾期 %lld 项；其中未明确牵头处室 %lld 项。", S(p, "quarter_label"),
+	    N("tasks"), N("done"), N("on_track"), N("behind"), N("overdue"),
+	    N("unassigned"));
+	para_end(o);
+#undef N
+	a = json_object_get(p, "overdue");
+	heading(o, "逾期任务");
+	list_begin(o);
+	json_array_foreach(a, i, it) {
+		item_begin(o, i + 1);
+		putf(o, "【%s】%s（%s，完成时限 %s）", S(it, "task"), S(it, "title"),
+		    S(it, "office") ? S(it, "office") : "未明确牵头处室", S(it, "deadline"));
+		item_end(o);
+	}
+	list_end(o, json_array_size(a));
+	a = json_object_get(p, "unassigned");
+	heading(o, "未明确牵头处室的任务");
+	list_begin(o);
+	json_array_foreach(a, i, it) {
+		item_begin(o, i + 1);
+		putf(o, "【%s】%s", S(it, "task"), S(it, "title"));
+		item_end(o);
+	}
+	list_end(o, json_array_size(a));
+}
+
+/* A task's status as the reports word it. */
+/* A dispatch round's request (进展调度) or chase (催报) to one office. */
+static void
+render_dispatch(struct out *o, json_t *p)
+{
+	json_t		*d = json_object_get(p, "dispatch"), *a, *it, *plan;
+	const char	*stage = S(p, "stage"), *req = S(d, "request");
+	size_t		 i;
+
+	para_begin(o);
+	putf(o, "%s：", S(p, "office"));
+	para_end(o);
+	para_begin(o);
+	if (stage != NULL && strcmp(stage, "late") == 0)
+		putf(o, "局办公室“%s”要求于 %s 前报送进展，截至目前尚未收到贵处室的报送。"
+		    "请尽快在督办系统中更新下列任务的节点和指标，并填写完成情况和取得成效。",
+		    S(d, "title"), S(d, "due_on"));
+	else {
+		putf(o, "局办公室开展“%s”，请于 %s 前在督办系统中更新贵处室牵头的", S(d, "title"),
+		    S(d, "due_on"));
+		json_array_foreach(json_object_get(p, "plans"), i, plan) {
+			put(o, i ? "、" : "");
+			plan_ref(o, plan);
+		}
+		put(o, "下列任务的进展（节点状态、指标完成值、完成情况和取得成效）。"
+		    "更新即视为报送。");
+	}
+	para_end(o);
+	if (req != NULL) {
+		para_begin(o);
+		putf(o, "调度要求：%s", req);
+		para_end(o);
+	}
+	a = json_object_get(p, "tasks");
+	heading(o, "贵处室牵头的任务");
+	list_begin(o);
+	json_array_foreach(a, i, it) {
+		item_begin(o, i + 1);
+		putf(o, "【%s】%s（完成时限 %s，%s）", S(it, "label"), S(it, "title"),
+		    S(it, "deadline"), word_or(VOCAB_TASK_STATUS, S(it, "status"), "—"));
+		item_end(o);
+	}
+	list_end(o, json_array_size(a));
+}
+
+static char *
+render(json_t *p, const char *subject, enum fmt fmt)
+{
+	struct out	 o;
+	const char	*kind = S(p, "kind");
+
+	out_open(&o, fmt);
+	if (fmt == F_HTML) {
+		fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		    "<title>", o.f);
+		put(&o, subject);
+		fputs("</title></head>\n<body style=\"font-family: 'Noto Sans CJK SC', "
+		    "'Microsoft YaHei', sans-serif; line-height: 1.7\">\n<h2>", o.f);
+		put(&o, subject);
+		fputs("</h2>\n", o.f);
+	} else if (fmt == F_MD) {
+		fputs("### ", o.f);
+		put(&o, subject);
+		fputs("\n\n", o.f);
+	}
+	if (kind == NULL)
+		;
+	else if (strcmp(kind, "digest") == 0)
+		render_digest(&o, p);
+	else if (strcmp(kind, "summary") == 0)
+		render_summary(&o, p);
+	else if (strcmp(kind, "dispatch") == 0)
+		render_dispatch(&o, p);
+	else
+		render_chase(&o, p);
+	if (S(p, "link") != NULL) {
+		if (fmt == F_HTML) {
+			fputs("<p><a href=\"", o.f);
+			put(&o, S(p, "link"));
+			fputs("\">在督办网页上查看和更新</a></p>\n", o.f);
+		} else if (fmt == F_MD)
+			putf(&o, "\n[在督办网页上查看和更新](%s)\n\n", S(p, "link"));
+		else
+			putf(&o, "\n在督办网页上查看和更新：%s\n\n", S(p, "link"));
+	}
+	if (fmt == F_HTML) {
+		fputs("<p style=\"color: #666; font-size: smaller\">本提醒由 duban 督办系统发送，编号 ", o.f);
+		put(&o, S(p, "key"));
+		fputs("。</p>\n</body></html>\n", o.f);
+	} else {
+		fputs(fmt == F_MD ? "> " : "", o.f);
+		putf(&o, "本提醒由 duban 督办系统发送，编号 %s。\n", S(p, "key"));
+	}
+	return (out_close(&o));
+}
+
+char *
+render_text(json_t *payload, const char *subject)
+{
+	return (render(payload, subject, F_TEXT));
+}
+
+char *
+render_html(json_t *payload, const char *subject)
+{
+	return (render(payload, subject, F_HTML));
+}
+
+char *
+render_markdown(json_t *payload, const char *subject)
+{
+	return (render(payload, subject, F_MD));
+}

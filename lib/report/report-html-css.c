@@ -1,0 +1,153 @@
+/*
+ * The HTML report's stylesheet: the document laid out for A4, the wide
+ * task table on landscape pages, and the running heads and feet that
+ * name the organisation, the quarter and the plans' document numbers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "report-html.h"
+
+/*
+ * The inside of a CSS string in a <style> element: quotes, backslashes,
+ * line breaks and anything that could end the element (<, >, &) as hex
+ * escapes.
+ */
+static void
+css_str(FILE *f, const char *s)
+{
+	if (s == NULL)
+		return;
+	for (; *s != '\0'; s++) {
+		if (strchr("\"'\\<>&", *s) != NULL || (unsigned char)*s < 0x20)
+			fprintf(f, "\\%x ", (unsigned)(unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+}
+
+static const char style[] =
+":root{--done:#2e7d32;--on:#1f5a96;--behind:#b86e00;--over:#c62828;"
+"--none:#6f6f6f;--head:#ececec}\n"
+"*{box-sizing:border-box;-webkit-print-color-adjust:exact;"
+"print-color-adjust:exact}\n"
+"html{font-family:" SERIF ";font-size:10.5pt;line-height:1.6;color:#000;"
+"background:#fff}\n"
+"body{margin:0}\n"
+"h1,h2,h3,th,.fig,.sans,.doc-head .org,svg text{font-family:" SANS "}\n"
+"@media screen{body{max-width:1160px;margin:0 auto;padding:24px 32px}}\n"
+"@page{size:A4;margin:18mm 18mm 20mm;"
+"@bottom-center{content:\"第 \" counter(page) \" 页 共 \" counter(pages) \" 页\";"
+"font-family:" SERIF ";font-size:9pt;color:#222}}\n"
+"@page wide{size:A4 landscape;margin:14mm 12mm 16mm}\n"
+".doc-head{text-align:center;border-bottom:1.5pt solid #b3261e;"
+"padding-bottom:3mm;margin-bottom:4mm}\n"
+".doc-head .org{font-size:15pt;font-weight:700;letter-spacing:.35em;"
+"color:#b3261e;margin-bottom:1mm}\n"
+"h1{font-size:19pt;font-weight:700;margin:0 0 2mm;letter-spacing:.04em;"
+"line-height:1.35}\n"
+".doc-head p{margin:.5mm 0;font-size:10pt}\n"
+".doc-head .running{font-weight:700}\n"
+"h2{font-size:13pt;font-weight:700;margin:6mm 0 2.5mm;padding-bottom:.8mm;"
+"border-bottom:.75pt solid #000;break-after:avoid;page-break-after:avoid}\n"
+"h3{font-size:10.5pt;font-weight:700;margin:4mm 0 1.5mm;break-after:avoid}\n"
+"p.lead{text-indent:2em;margin:0 0 3mm;text-align:justify}\n"
+".figs{display:grid;grid-template-columns:repeat(7,1fr);border:.75pt solid #000;"
+"margin:0 0 3mm;break-inside:avoid}\n"
+".fig{text-align:center;padding:1.5mm 1mm;border-left:.5pt solid #888}\n"
+".fig:first-child{border-left:0}\n"
+".fig .v{display:block;font-size:16pt;font-weight:700;line-height:1.25;"
+"font-variant-numeric:tabular-nums}\n"
+".fig .k{display:block;font-size:8.5pt;color:#222;line-height:1.3}\n"
+".overview{display:grid;grid-template-columns:42% 1fr;gap:6mm;align-items:start;"
+"break-inside:avoid}\n"
+".overview table{margin:0 0 2.5mm}\n"
+"table{width:100%;border-collapse:collapse;font-size:9pt;line-height:1.45;"
+"margin:1.5mm 0 3mm}\n"
+"th,td{border:.5pt solid #555;padding:1mm 1.4mm;vertical-align:top;text-align:left}\n"
+"th{background:var(--head);font-weight:700;text-align:center;vertical-align:middle}\n"
+"thead{display:table-header-group}\n"
+"tr{break-inside:avoid;page-break-inside:avoid}\n"
+".n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+".c{text-align:center}\n"
+".nw{white-space:nowrap}\n"
+".st{font-family:" SANS ";font-weight:700;white-space:nowrap}\n"
+".st-done{color:var(--done)}.st-on_track{color:var(--on)}"
+".st-behind{color:var(--behind)}.st-overdue{color:var(--over)}"
+".st-unassigned,.st-other{color:var(--none)}\n"
+".fig.st-done .v{color:var(--done)}.fig.st-on_track .v{color:var(--on)}"
+".fig.st-behind .v{color:var(--behind)}.fig.st-overdue .v{color:var(--over)}"
+".fig.st-unassigned .v{color:var(--none)}\n"
+".sub{display:block;font-weight:400;color:#444;font-size:.92em}\n"
+".none{color:var(--none)}\n"
+".bad{color:var(--over)}\n"
+".warn{color:var(--behind)}\n"
+".muted{color:#555}\n"
+".empty{color:#333;margin:1mm 0 3mm;text-indent:2em}\n"
+"section.wide{page:wide}\n"
+"table.tasks{table-layout:fixed;font-size:7.8pt;line-height:1.4}\n"
+"table.tasks th{font-size:7.8pt;padding:.8mm .4mm}\n"
+"table.tasks .st{white-space:normal}\n"
+"table.tasks td{padding:.8mm 1mm;overflow-wrap:anywhere}\n"
+"table.tasks td.title{font-weight:700}\n"
+"table.tasks tr.d1 td.title{padding-left:3.5mm;font-weight:400}\n"
+"table.tasks tr.d2 td.title{padding-left:6mm;font-weight:400}\n"
+"table.tasks tr.d1 td.lbl,table.tasks tr.d2 td.lbl{font-weight:400}\n"
+"table.tasks td.lbl{font-weight:700}\n"
+"table.tasks .date{font-size:7.2pt;white-space:nowrap}\n"
+".goal p{margin:0 0 .8mm}\n"
+"ul.tg,ul.od{margin:0;padding:0;list-style:none}\n"
+"ul.tg{font-size:7.4pt;line-height:1.35}\n"
+"ul.tg li{margin:0 0 .3mm;padding-left:.8em;text-indent:-.8em}\n"
+"ul.tg li::before{content:\"·\";display:inline-block;width:.8em;text-indent:0}\n"
+"ul.tg .tn{color:#222}\n"
+"ul.tg li.behind .tp{color:var(--behind)}\n"
+"ul.od li{color:var(--over);margin-top:.6mm;font-size:.95em}\n"
+"td.note{white-space:pre-line}\n"
+"svg{display:block;overflow:visible}\n"
+"svg.progress{width:100%;height:9px;margin:.6mm 0 .4mm}\n"
+".pl b{font-family:" SANS ";font-variant-numeric:tabular-nums}\n"
+".pl .el{display:block;color:#555;font-size:.92em}\n"
+".ms div{white-space:nowrap}\n"
+"svg.chart{width:100%;max-width:180mm;height:auto;margin:1mm auto 2mm}\n"
+"svg.status-chart{max-width:95mm}\n"
+"figure{margin:0;break-inside:avoid}\n"
+"figcaption{font-size:9pt;color:#333;text-align:center;margin-bottom:2mm}\n"
+"table.series{font-size:8pt}\n"
+"table.offices{font-size:8.5pt}\n"
+"table.offices th{white-space:nowrap;padding:1mm .8mm}\n"
+"table.series th,table.series td{padding:.5mm 1mm}\n"
+"table.series th[scope=row]{text-align:left;white-space:nowrap}\n"
+".doc-foot{margin-top:8mm;padding-top:1.5mm;border-top:.5pt solid #000;"
+"font-size:9pt;color:#222;display:flex;justify-content:space-between;gap:4mm}\n";
+
+/* Running heads and feet on every page but the first. */
+static void
+page_boxes(struct html *h)
+{
+	FILE		*f = h->f;
+	char		*numbers = report_document_numbers(h->r);
+
+	fputs("@page{@top-left{content:\"", f);
+	css_str(f, S(h->r, "organisation"));
+	fputs("\";font-family:" SANS ";font-size:8pt;color:#555}"
+	    "@top-right{content:\"", f);
+	css_str(f, S(h->r, "quarter_label"));
+	fputs("民生实事督查报告\";font-family:" SANS ";font-size:8pt;color:#555}"
+	    "@bottom-left{content:\"duban 生成\";font-family:" SERIF ";"
+	    "font-size:8pt;color:#555}"
+	    "@bottom-right{content:\"", f);
+	css_str(f, numbers);
+	free(numbers);
+	fputs("\";font-family:" SERIF ";font-size:8pt;color:#555}}\n", f);
+	fputs("@page:first{@top-left{content:none}@top-right{content:none}}\n", f);
+}
+
+void
+html_css(struct html *h)
+{
+	fputs(style, h->f);
+	page_boxes(h);
+}

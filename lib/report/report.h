@@ -1,0 +1,81 @@
+/*
+ * The quarterly inspection report (季度督查): rendering the JSON that
+ * duban_report_quarterly() makes (docs/report-format.md) as JSON, CSV,
+ * Markdown, HTML or XLSX.  The CLI and duband share it; nothing here
+ * touches the database.
+ */
+#ifndef DUBAN_REPORT_H
+#define DUBAN_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+enum report_format {
+	REPORT_JSON,
+	REPORT_CSV,
+	REPORT_MD,
+	REPORT_HTML,
+	REPORT_XLSX,
+};
+
+/* The tables a CSV can hold (one at a time); the other formats hold all. */
+enum report_view {
+	VIEW_TASKS,		/* one row per task: the published columns */
+	VIEW_TARGETS,		/* one row per target */
+	VIEW_OFFICES,		/* one row per lead office, ranked */
+	VIEW_SUPERVISE,		/* the items needing 督办 */
+};
+
+/* "json", "csv", "md" (or "markdown"), "html", "xlsx"; 0 or -1. */
+int		 report_format_parse(const char *, enum report_format *);
+/* "tasks", "targets", "offices", "supervise"; 0 or -1. */
+int		 report_view_parse(const char *, enum report_view *);
+const char	*report_content_type(enum report_format);
+const char	*report_extension(enum report_format);
+
+/*
+ * Writes the report to f.  XLSX goes through a temporary file in
+ * $TMPDIR (libxlsxwriter writes files only).  0, or -1 with *cause.
+ */
+int	 report_render(const json_t *report, enum report_format, enum report_view,
+	    FILE *f, char **cause);
+/* The file name a download should get: 吉林市教育局-2012Q3-季度督查.xlsx */
+char	*report_filename(const json_t *report, enum report_format);
+
+/* The formats, each on its own (report.c, report-html.c, report-xlsx.c). */
+int	 report_csv(const json_t *, enum report_view, FILE *, char **cause);
+int	 report_markdown(const json_t *, FILE *, char **cause);
+int	 report_html(const json_t *, FILE *, char **cause);
+int	 report_xlsx(const json_t *, const char *path, char **cause);
+
+/*
+ * Shared wording, so that every format says the same thing.
+ */
+/* done → 已完成, on_track → 按期推进, behind → 滞后, overdue → 逾期,
+ * unassigned → 未明确牵头处室; anything else as given. */
+const char	*report_status_label(const char *status);
+/* A JSON number as people write it: 3000, 14.6, 0.5; null → "—". */
+void		 report_number(const json_t *, char *buf, size_t len);
+/* A ratio 0..1 as a percentage with one decimal: 0.7459 → "74.6%";
+ * null → "—". */
+void		 report_percent(const json_t *, char *buf, size_t len);
+/* A target's required value with its unit and qualifier, as a document
+ * writes it: "8000名以上", "不低于95%", "约1200万元", "不超过45人". */
+void		 report_required(const json_t *target, char *buf, size_t len);
+/* A target's state in one phrase: "6200/8000名（77.5%）", or
+ * "尚未填报" when it has no current value. */
+void		 report_target_phrase(const json_t *target, char *buf, size_t len);
+/* 责任单位 as bureaus publish it: the lead office ("（牵头）"), then the
+ * other responsible offices. */
+char		*report_units(const json_t *task);
+/* The plans' titles joined with "、". */
+char		*report_plans_title(const json_t *report);
+/* The plans' document numbers joined with "、" ("吉市教通字〔2012〕12号、…"),
+ * leaving out plans without one; "" when none has one. */
+char		*report_document_numbers(const json_t *report);
+/* A JSON array of strings joined with sep; "" when empty. */
+char		*report_join(const json_t *array, const char *sep);
+
+#endif

@@ -1,0 +1,229 @@
+#include "query.h"
+
+const char QUERY_PLAN_LIST[] =
+"SELECT coalesce(json_agg(x ORDER BY x.year, x.key), '[]')::text FROM ("
+"  SELECT p.id, p.key, p.year, p.title, o.name AS issuer, p.kind,"
+"         p.document_number, p.issued_on, p.plan_file,"
+"         (SELECT count(*) FROM task t WHERE t.plan_id = p.id"
+"            AND t.withdrawn_at IS NULL) AS tasks,"
+"         (SELECT count(*) FROM target g JOIN task t ON t.id = g.task_id"
+"           WHERE t.plan_id = p.id AND t.withdrawn_at IS NULL"
+"             AND g.withdrawn_at IS NULL) AS targets,"
+"         (SELECT count(*) FROM milestone m JOIN task t ON t.id = m.task_id"
+"           WHERE t.plan_id = p.id AND t.withdrawn_at IS NULL"
+"             AND m.withdrawn_at IS NULL) AS milestones,"
+"         (SELECT count(*) FROM task t LEFT JOIN task_lead tl ON tl.task_id = t.id"
+"           WHERE t.plan_id = p.id AND t.withdrawn_at IS NULL"
+"             AND tl.office_id IS NULL) AS unassigned,"
+"         p.loaded_at"
+"    FROM plan p JOIN organisation o ON o.id = p.org_id"
+") x";
+
+const char QUERY_TASK_LIST[] =
+"SELECT coalesce(json_agg(x ORDER BY x.plan_year, x.plan, x.position), '[]')::text"
+"  FROM ("
+"  SELECT t.id, p.key AS plan, p.year AS plan_year, t.key,"
+"         t.label AS number, t.title,"
+"         pt.key AS parent, s.title AS section,"
+"         lo.name AS lead_office, tl.basis AS lead_office_basis,"
+"         t.deadline, t.deadline_form, st.status,"
+"         pc.avg_completion, pc.time_elapsed, pc.completion_state,"
+"         (SELECT coalesce(json_agg(json_build_object("
+"                 'id', g.id, 'key', g.key, 'name', g.name, 'kind', g.kind,"
+"                 'value', g.value, 'unit', g.unit, 'qualifier', g.qualifier,"
+"                 'baseline', g.baseline, 'current', g.current,"
+"                 'completion', duban_target_completion(g),"
+"                 'time_elapsed', duban_target_elapsed(g, $6::date),"
+"                 'state', duban_target_state(g, $6::date))"
+"                 ORDER BY g.position), '[]')"
+"            FROM target g WHERE g.task_id = t.id AND g.withdrawn_at IS NULL"
+"         ) AS targets,"
+"         t.position"
+"    FROM task t"
+"    JOIN plan p ON p.id = t.plan_id"
+"    LEFT JOIN task pt ON pt.id = t.parent_id"
+"    LEFT JOIN section s ON s.id = t.section_id"
+"    LEFT JOIN task_lead tl ON tl.task_id = t.id"
+"    LEFT JOIN office lo ON lo.id = tl.office_id"
+"   CROSS JOIN LATERAL (SELECT duban_task_status(t.id, $6::date) AS status) st"
+"   CROSS JOIN LATERAL duban_task_pace(t.id, st.status, $6::date) pc"
+"   WHERE t.withdrawn_at IS NULL"
+"     AND ($1::text IS NULL OR p.key = $1 OR p.id::text = $1)"
+"     AND ($2::text IS NULL OR lo.name = $2 OR $2 = ANY (lo.aliases) OR lo.id::text = $2"
+"          OR EXISTS (SELECT 1 FROM task_role r JOIN office ro ON ro.id = r.office_id"
+"                      WHERE r.task_id = t.id AND r.role IN ('lead', 'responsible')"
+"                        AND (ro.name = $2 OR $2 = ANY (ro.aliases) OR ro.id::text = $2)))"
+"     AND ($3::date IS NULL OR t.deadline < $3::date)"
+"     AND (coalesce($4::bool, false) = false OR tl.office_id IS NULL)"
+"     AND ($5::text IS NULL OR st.status = $5)"
+") x";
+
+const char QUERY_TASK_GET[] =
+"SELECT json_build_object("
+"  'id', t.id, 'plan', p.key, 'plan_id', p.id, 'plan_year', p.year,"
+"  'plan_title', p.title, 'key', t.key, 'number', t.label,"
+"  'number_as_written', t.number, 'title', t.title, 'parent', pt.key,"
+"  'section', s.title, 'lead_office', lo.name, 'lead_office_basis', tl.basis,"
+"  'deadline', t.deadline, 'deadline_form', t.deadline_form,"
+"  'deadline_text', t.deadline_text, 'text', t.body, 'goal', t.goal,"
+"  'work', t.work, 'measures', t.measures,"
+"  'status', duban_task_status(t.id, $2::date), 'today', $2::date,"
+"  'time_elapsed', duban_time_elapsed(p.year, t.deadline, $2::date),"
+"  'may_edit', CASE $3::text WHEN 'general' THEN true"
+"                WHEN 'office' THEN duban_office_may_write($4::bigint, t.id)"
+"                ELSE false END AND t.withdrawn_at IS NULL,"
+"  'withdrawn', t.withdrawn_at IS NOT NULL, 'version', t.version,"
+"  'targets', (SELECT coalesce(json_agg(duban_target_json(g, $2::date)"
+"                ORDER BY g.position), '[]')"
+"                FROM target g WHERE g.task_id = t.id AND g.withdrawn_at IS NULL),"
+"  'milestones', (SELECT coalesce(json_agg(duban_milestone_json(m)"
+"                   ORDER BY m.due_on, m.position), '[]')"
+"                   FROM milestone m WHERE m.task_id = t.id AND m.withdrawn_at IS NULL),"
+"  'roles', (SELECT coalesce(json_agg(json_build_object('role', r.role,"
+"               'office', o.name, 'office_id', o.id, 'person', pe.name)"
+"               ORDER BY array_position(ARRAY['lead','responsible','leader','coordinator'],"
+"                 r.role), r.position), '[]')"
+"              FROM task_role r LEFT JOIN office o ON o.id = r.office_id"
+"              LEFT JOIN person pe ON pe.id = r.person_id WHERE r.task_id = t.id),"
+"  'subtasks', (SELECT coalesce(json_agg(json_build_object('id', c.id, 'key', c.key,"
+"                  'number', c.label, 'title', c.title) ORDER BY c.position), '[]')"
+"                 FROM task c WHERE c.parent_id = t.id AND c.withdrawn_at IS NULL),"
+"  'history', (SELECT coalesce(json_agg(json_build_object('id', h.id, 'at', h.at,"
+"                 'actor', h.actor, 'office', ho.name, 'source', h.source,"
+"                 'field', h.field, 'old', h.old_value, 'new', h.new_value,"
+"                 'note', h.note, 'outcome', h.outcome, 'target_id', h.target_id,"
+"                 'milestone_id', h.milestone_id) ORDER BY h.id), '[]')"
+"                FROM progress h LEFT JOIN office ho ON ho.id = h.office_id"
+"               WHERE h.task_id = t.id)"
+")::text"
+"  FROM task t"
+"  JOIN plan p ON p.id = t.plan_id"
+"  LEFT JOIN task pt ON pt.id = t.parent_id"
+"  LEFT JOIN section s ON s.id = t.section_id"
+"  LEFT JOIN task_lead tl ON tl.task_id = t.id"
+"  LEFT JOIN office lo ON lo.id = tl.office_id"
+" WHERE t.id = $1::bigint";
+
+const char QUERY_PLAN_GET[] =
+"SELECT json_build_object("
+"  'id', p.id, 'key', p.key, 'year', p.year, 'year_basis', p.year_basis,"
+"  'title', p.title, 'issuer', o.name, 'kind', p.kind,"
+"  'document_number', p.document_number, 'issued_on', p.issued_on,"
+"  'preamble', p.preamble, 'source_file', p.source_file,"
+"  'source_sha256', p.source_sha256, 'source_note', p.source_note,"
+"  'plan_file', p.plan_file, 'loaded_at', p.loaded_at,"
+"  'roles', (SELECT coalesce(json_agg(json_build_object('role', r.role,"
+"              'office', ro.name, 'person', pe.name) ORDER BY r.position), '[]')"
+"             FROM plan_role r LEFT JOIN office ro ON ro.id = r.office_id"
+"             LEFT JOIN person pe ON pe.id = r.person_id WHERE r.plan_id = p.id),"
+"  'sections', (SELECT coalesce(json_agg(json_build_object('id', s.id,"
+"                 'key', s.key, 'number', s.number, 'title', s.title)"
+"                 ORDER BY s.position), '[]')"
+"                FROM section s WHERE s.plan_id = p.id AND s.withdrawn_at IS NULL),"
+"  'tasks', (SELECT coalesce(json_agg(json_build_object('id', t.id, 'key', t.key,"
+"              'number', t.label, 'title', t.title, 'parent', pt.key,"
+"              'lead_office', lo.name, 'deadline', t.deadline,"
+"              'status', st.status, 'avg_completion', pc.avg_completion,"
+"              'time_elapsed', pc.time_elapsed,"
+"              'completion_state', pc.completion_state) ORDER BY t.position), '[]')"
+"             FROM task t LEFT JOIN task pt ON pt.id = t.parent_id"
+"             LEFT JOIN task_lead tl ON tl.task_id = t.id"
+"             LEFT JOIN office lo ON lo.id = tl.office_id"
+"            CROSS JOIN LATERAL (SELECT duban_task_status(t.id, $2::date) AS status) st"
+"            CROSS JOIN LATERAL duban_task_pace(t.id, st.status, $2::date) pc"
+"            WHERE t.plan_id = p.id AND t.withdrawn_at IS NULL)"
+")::text"
+"  FROM plan p JOIN organisation o ON o.id = p.org_id"
+" WHERE p.key = $1 OR p.id::text = $1";
+
+const char QUERY_OFFICE_LIST[] =
+"SELECT duban_office_list($1::boolean)::text";
+
+const char QUERY_TOKEN_AUTH[] =
+"SELECT t.id, t.role, t.office_id, o.name, t.label"
+"  FROM api_token t LEFT JOIN office o ON o.id = t.office_id"
+" WHERE t.hash = $1 AND t.revoked_at IS NULL";
+
+const char QUERY_MILESTONE_PATCH[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int = 200 THEN r->'body' ELSE r END::text,"
+"       r->'body'->>'version'"
+"  FROM duban_api_patch_milestone($1, $2::bigint, $3::int, $4::jsonb, $5::timestamptz) AS r";
+
+const char QUERY_TARGET_PATCH[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int = 200 THEN r->'body' ELSE r END::text,"
+"       r->'body'->>'version'"
+"  FROM duban_api_patch_target($1, $2::bigint, $3::int, $4::jsonb, $5::timestamptz) AS r";
+
+/*
+ * The quarterly report: $1 plan keys or ids (a JSON array), $2 an
+ * organisation instead, $3 the quarter (2012Q3), $4 an earlier as-of day
+ * or NULL, $5 now.  Columns: HTTP status, then the report or a problem.
+ */
+const char QUERY_REPORT_QUARTERLY[] =
+"SELECT r.status, r.body::text"
+"  FROM duban_api_report_quarterly("
+"         ARRAY(SELECT jsonb_array_elements_text(coalesce($1::jsonb, '[]'))),"
+"         $2, $3, $4::date, $5::timestamptz) AS r";
+
+/* A calendar feed by its token's hash ($1): the JSON, or NULL. */
+const char QUERY_FEED[] =
+"SELECT duban_feed($1)::text";
+
+/* Dispatch rounds: open ($1 token hash, $2 body, $3 now), close ($1 hash,
+ * $2 id, $3 now); each returns status and body (or problem). */
+const char QUERY_DISPATCH_OPEN[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_dispatch_open($1, $2::jsonb, $3::timestamptz) AS r";
+const char QUERY_DISPATCH_CLOSE[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_dispatch_close($1, $2::bigint, $3::timestamptz) AS r";
+/* One round ($1 id, $2 now), or no row. */
+const char QUERY_DISPATCH_GET[] =
+"SELECT duban_dispatch_json($1::bigint, $2::timestamptz)::text WHERE EXISTS"
+"  (SELECT 1 FROM dispatch WHERE id = $1::bigint)";
+/* The rounds, newest first ($1 now). */
+const char QUERY_DISPATCH_LIST[] =
+"SELECT coalesce(json_agg(json_build_object('id', d.id, 'title', d.title,"
+"         'due_on', d.due_on, 'opened_at', d.opened_at, 'closed_at', d.closed_at,"
+"         'state', CASE WHEN d.closed_at IS NULL THEN 'open' ELSE 'closed' END,"
+"         'plans', (SELECT json_agg(p.key ORDER BY p.key) FROM dispatch_plan x"
+"                    JOIN plan p ON p.id = x.plan_id WHERE x.dispatch_id = d.id),"
+"         'counts', duban_dispatch_json(d.id, $1::timestamptz)->'counts')"
+"       ORDER BY d.id DESC), '[]')::text"
+"  FROM dispatch d";
+
+/*
+ * The adapter for SQL functions that answer {status, body} or a problem
+ * {status, title, detail, field}: two columns, the HTTP status and the
+ * body (a success) or the whole problem.
+ */
+#define STATUS_BODY(call)						\
+"SELECT (r->>'status')::int,"						\
+"       CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text" \
+"  FROM " call " AS r"
+
+const char QUERY_OFFICE_FIND[] =
+STATUS_BODY("duban_office_find($1, $2, $3)");
+const char QUERY_PERSON_FIND[] =
+STATUS_BODY("duban_person_find($1, $2, $3)");
+
+const char QUERY_RECIPIENTS_SET[] =
+STATUS_BODY("duban_recipients_set($1::bigint, $2::bigint, $3::jsonb, $4::boolean)");
+const char QUERY_RECIPIENT_DELETE[] =
+STATUS_BODY("duban_recipient_delete($1::bigint)");
+const char QUERY_OFFICE_RECIPIENTS[] =
+"SELECT duban_office_recipients($1::bigint)::text";
+
+const char QUERY_REMINDER_LIST[] =
+"SELECT duban_reminder_list($1::date, $2::boolean, $3::boolean)::text";
+const char QUERY_REMINDER_GET[] =
+"SELECT duban_reminder_get($1::bigint)::text";
+const char QUERY_REMINDER_RETRY[] =
+STATUS_BODY("duban_reminder_retry($1::bigint)");
+
+const char QUERY_FEED_CREATE[] =
+STATUS_BODY("duban_feed_create($1::bigint, $2, $3, $4)");
+const char QUERY_FEED_LIST[] =
+"SELECT duban_feed_list()::text";
+const char QUERY_FEED_REVOKE[] =
+STATUS_BODY("duban_feed_revoke($1::bigint)");

@@ -1,0 +1,237 @@
+-- The API's writes and the objects it answers with; tokens.
+-- Repeatable: re-applied whole after the numbered migrations whenever
+-- any file here changes (see docs/schema.md). CREATE OR REPLACE only.
+
+-- duband caches tokens for reads; a revocation tells it at once.
+CREATE OR REPLACE FUNCTION api_token_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_notify('duban_tokens', coalesce(NEW.id, OLD.id)::text);
+	RETURN NULL;
+END $$;
+
+-- A problem keeps the nulls of the value it carries: a 409's current
+-- milestone says "completed_on": null, not nothing.  Only the problem's
+-- own absent members are left out.
+CREATE OR REPLACE FUNCTION duban_api_problem(p_status int, p_title text, p_detail text,
+    p_field text DEFAULT NULL, p_current json DEFAULT NULL)
+RETURNS json LANGUAGE sql IMMUTABLE AS $$
+	SELECT (jsonb_build_object('status', p_status, 'title', p_title)
+		|| CASE WHEN p_detail IS NULL THEN '{}'::jsonb
+			ELSE jsonb_build_object('detail', p_detail) END
+		|| CASE WHEN p_field IS NULL THEN '{}'::jsonb
+			ELSE jsonb_build_object('field', p_field) END
+		|| CASE WHEN p_current IS NULL THEN '{}'::jsonb
+			ELSE jsonb_build_object('current', p_current) END)::json
+$$;
+
+-- Who last wrote a milestone or target (through the API or the CLI): a
+-- reader of a 409 sees whose change won.
+CREATE OR REPLACE FUNCTION duban_updated_by(p_task bigint, p_target bigint, p_milestone bigint)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('actor', h.actor, 'office', o.name, 'at', h.at)
+	  FROM progress h LEFT JOIN office o ON o.id = h.office_id
+	 WHERE h.task_id = p_task AND h.source IN ('api', 'cli')
+	   AND (h.target_id = p_target OR h.milestone_id = p_milestone)
+	 ORDER BY h.at DESC, h.id DESC
+	 LIMIT 1
+$$;
+
+CREATE OR REPLACE FUNCTION duban_milestone_json(m milestone) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', m.id, 'task_id', m.task_id, 'key', m.key, 'kind', m.kind,
+		'title', m.title, 'due_on', m.due_on, 'due_form', m.due_form,
+		'status', m.status, 'completed_on', m.completed_on, 'note', m.note,
+		'outcome', m.outcome, 'evidence_url', m.evidence_url,
+		'version', m.version, 'updated_at', m.updated_at,
+		'updated_by', duban_updated_by(m.task_id, NULL, m.id),
+		'withdrawn', m.withdrawn_at IS NOT NULL)
+$$;
+
+-- A target, with its pace on p_on: time_elapsed (the share of its time
+-- gone) and state (duban_pace_state), both null without p_on.
+CREATE OR REPLACE FUNCTION duban_target_json(g target, p_on date) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', g.id, 'task_id', g.task_id, 'key', g.key, 'name', g.name,
+		'kind', g.kind, 'value', g.value, 'unit', g.unit,
+		'qualifier', g.qualifier, 'baseline', g.baseline,
+		'deadline', g.deadline, 'current', g.current,
+		'completion', duban_target_completion(g),
+		'time_elapsed', CASE WHEN p_on IS NOT NULL THEN duban_target_elapsed(g, p_on) END,
+		'state', CASE WHEN p_on IS NOT NULL THEN duban_target_state(g, p_on) END,
+		'note', g.note, 'outcome', g.outcome, 'current_at', g.current_at,
+		'version', g.version, 'updated_at', g.updated_at,
+		'updated_by', duban_updated_by(g.task_id, g.id, NULL),
+		'withdrawn', g.withdrawn_at IS NOT NULL)
+$$;
+
+CREATE OR REPLACE FUNCTION duban_target_json(g target) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT duban_target_json(g, NULL::date)
+$$;
+
+-- Who is writing, and may they write this task?  NULL if they may.
+CREATE OR REPLACE FUNCTION duban_api_check(tok api_token, p_task bigint)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF tok.id IS NULL THEN
+		RETURN duban_api_problem(401, '令牌无效或已吊销',
+		    '请使用有效的访问令牌（Authorization: Bearer …）');
+	END IF;
+	IF tok.role = 'inspector' THEN
+		RETURN duban_api_problem(403, '无权修改', '督查人员的令牌只能查看，不能修改');
+	END IF;
+	IF tok.role = 'office' AND NOT duban_office_may_write(tok.office_id, p_task) THEN
+		RETURN duban_api_problem(403, '无权修改',
+		    '只能更新本处室牵头或负责的任务：这项任务不由“' ||
+		    (SELECT name FROM office WHERE id = tok.office_id) || '”牵头或负责');
+	END IF;
+	RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION duban_api_patch_milestone(p_token text, p_id bigint,
+    p_version int, p_patch jsonb, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	p_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	tok		api_token;
+	m		milestone;
+	t		task;
+	problem		json;
+	v_status	text;
+	v_completed	date;
+	v_note		text;
+	v_outcome	text;
+	v_evidence	text;
+BEGIN
+	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+	SELECT * INTO m FROM milestone WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		IF tok.id IS NULL THEN
+			RETURN duban_api_check(tok, NULL);
+		END IF;
+		RETURN duban_api_problem(404, '节点不存在', '没有编号为 ' || p_id || ' 的节点');
+	END IF;
+	SELECT * INTO t FROM task WHERE id = m.task_id;
+	problem := duban_api_check(tok, t.id);
+	IF problem IS NOT NULL THEN
+		RETURN problem;
+	END IF;
+	IF m.withdrawn_at IS NOT NULL OR t.withdrawn_at IS NOT NULL THEN
+		RETURN duban_api_problem(409, '已撤销', '这个节点（或它的任务）已从计划中撤销，不能再更新',
+		    NULL, duban_milestone_json(m));
+	END IF;
+	IF p_version IS NOT NULL AND p_version <> m.version THEN
+		RETURN duban_api_problem(409, '数据已被他人修改',
+		    '提交所依据的版本是 ' || p_version || '，当前版本是 ' || m.version ||
+		    '：请查看最新内容后重新提交', 'version', duban_milestone_json(m));
+	END IF;
+
+	v_status := CASE WHEN p_patch ? 'status' THEN p_patch->>'status' ELSE m.status END;
+	v_completed := CASE WHEN p_patch ? 'completed_on' THEN (p_patch->>'completed_on')::date
+			    WHEN p_patch ? 'status' AND v_status <> 'done' THEN NULL
+			    ELSE m.completed_on END;
+	IF v_status = 'done' AND v_completed IS NULL THEN
+		v_completed := p_today;
+	END IF;
+	IF v_status <> 'done' AND v_completed IS NOT NULL THEN
+		RETURN duban_api_problem(400, '完成日期与状态不符',
+		    '只有状态为“已完成”（done）时才能填写完成日期', 'completed_on');
+	END IF;
+	IF v_completed > p_today THEN
+		RETURN duban_api_problem(400, '完成日期不能晚于今天',
+		    '完成日期 ' || v_completed || ' 晚于今天 ' || p_today, 'completed_on');
+	END IF;
+	v_note := CASE WHEN p_patch ? 'note' THEN p_patch->>'note' ELSE m.note END;
+	v_outcome := CASE WHEN p_patch ? 'outcome' THEN p_patch->>'outcome' ELSE m.outcome END;
+	v_evidence := CASE WHEN p_patch ? 'evidence_url' THEN p_patch->>'evidence_url'
+			   ELSE m.evidence_url END;
+
+	IF (m.status, m.completed_on, m.note, m.outcome, m.evidence_url) IS NOT DISTINCT FROM
+	   (v_status, v_completed, v_note, v_outcome, v_evidence) THEN
+		RETURN json_build_object('status', 200, 'body', duban_milestone_json(m));
+	END IF;
+
+	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
+	    milestone_id, field, old_value, new_value, note, outcome)
+	SELECT p_now, tok.label, tok.office_id, tok.id, 'api', t.plan_id, t.id, m.id,
+	       c.field, c.old, c.new, v_note, v_outcome
+	  FROM (VALUES ('status', m.status, v_status),
+		       ('completed_on', m.completed_on::text, v_completed::text),
+		       ('evidence_url', m.evidence_url, v_evidence)) AS c(field, old, new)
+	 WHERE c.old IS DISTINCT FROM c.new;
+	IF NOT FOUND THEN
+		-- Only the texts changed: they are the entry.
+		INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
+		    milestone_id, field, old_value, new_value, note, outcome)
+		VALUES (p_now, tok.label, tok.office_id, tok.id, 'api', t.plan_id, t.id, m.id,
+		    'note', m.note, v_note, v_note, v_outcome);
+	END IF;
+
+	UPDATE milestone SET status = v_status, completed_on = v_completed, note = v_note,
+	       outcome = v_outcome, evidence_url = v_evidence, version = version + 1,
+	       updated_at = p_now
+	 WHERE id = m.id
+	RETURNING * INTO m;
+	RETURN json_build_object('status', 200, 'body', duban_milestone_json(m));
+END $$;
+
+CREATE OR REPLACE FUNCTION duban_api_patch_target(p_token text, p_id bigint,
+    p_version int, p_patch jsonb, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	p_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	tok		api_token;
+	g		target;
+	t		task;
+	problem		json;
+	v_current	numeric;
+	v_note		text;
+	v_outcome	text;
+BEGIN
+	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+	SELECT * INTO g FROM target WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		IF tok.id IS NULL THEN
+			RETURN duban_api_check(tok, NULL);
+		END IF;
+		RETURN duban_api_problem(404, '指标不存在', '没有编号为 ' || p_id || ' 的指标');
+	END IF;
+	SELECT * INTO t FROM task WHERE id = g.task_id;
+	problem := duban_api_check(tok, t.id);
+	IF problem IS NOT NULL THEN
+		RETURN problem;
+	END IF;
+	IF g.withdrawn_at IS NOT NULL OR t.withdrawn_at IS NOT NULL THEN
+		RETURN duban_api_problem(409, '已撤销', '这个指标（或它的任务）已从计划中撤销，不能再更新',
+		    NULL, duban_target_json(g, p_today));
+	END IF;
+	IF p_version IS NOT NULL AND p_version <> g.version THEN
+		RETURN duban_api_problem(409, '数据已被他人修改',
+		    '提交所依据的版本是 ' || p_version || '，当前版本是 ' || g.version ||
+		    '：请查看最新内容后重新提交', 'version', duban_target_json(g, p_today));
+	END IF;
+	v_current := CASE WHEN p_patch ? 'current' THEN (p_patch->>'current')::numeric
+			  ELSE g.current END;
+	v_note := CASE WHEN p_patch ? 'note' THEN p_patch->>'note' ELSE g.note END;
+	v_outcome := CASE WHEN p_patch ? 'outcome' THEN p_patch->>'outcome' ELSE g.outcome END;
+	IF (g.current, g.note, g.outcome) IS NOT DISTINCT FROM (v_current, v_note, v_outcome) THEN
+		RETURN json_build_object('status', 200, 'body', duban_target_json(g, p_today));
+	END IF;
+
+	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
+	    target_id, field, old_value, new_value, note, outcome)
+	VALUES (p_now, tok.label, tok.office_id, tok.id, 'api', t.plan_id, t.id, g.id,
+	    CASE WHEN g.current IS DISTINCT FROM v_current THEN 'current' ELSE 'note' END,
+	    CASE WHEN g.current IS DISTINCT FROM v_current THEN g.current::text ELSE g.note END,
+	    CASE WHEN g.current IS DISTINCT FROM v_current THEN v_current::text ELSE v_note END,
+	    v_note, v_outcome);
+
+	UPDATE target SET current = v_current,
+	       current_at = CASE WHEN current IS DISTINCT FROM v_current THEN p_now ELSE current_at END,
+	       note = v_note, outcome = v_outcome, version = version + 1, updated_at = p_now
+	 WHERE id = g.id
+	RETURNING * INTO g;
+	RETURN json_build_object('status', 200, 'body', duban_target_json(g, p_today));
+END $$;

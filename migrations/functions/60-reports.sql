@@ -1,0 +1,464 @@
+-- The quarterly report, computed from the history as of a date.
+-- Repeatable: re-applied whole after the numbered migrations whenever
+-- any file here changes (see docs/schema.md). CREATE OR REPLACE only.
+
+-- The report as JSON (see docs/report-format.md): for the plans p_plans,
+-- the quarter [p_from, p_to], as the data stood at p_cut (exclusive),
+-- shown as of p_as_of.  Statuses are judged on p_on, the first day not
+-- over at p_cut: a milestone due on the as-of day and not done by its
+-- end is overdue in a report made after that day.
+--
+-- PL/pgSQL, with custom plans only: planned for the actual plans and
+-- dates, not for an unknown parameter (a generic plan takes the plan's
+-- tasks for one row and joins by nested loops: 4 s for 1,000 tasks).
+CREATE OR REPLACE FUNCTION duban_report_quarterly(p_plans bigint[], p_from date, p_to date,
+    p_as_of date, p_on date, p_cut timestamptz)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+RETURN (
+WITH
+-- Each field's value at p_cut, where the history knows it.
+hist AS MATERIALIZED (
+	SELECT DISTINCT ON (h.task_id, h.target_id, h.milestone_id, h.field)
+	       h.task_id, h.target_id, h.milestone_id, h.field,
+	       h.at < p_cut AS before,
+	       CASE WHEN h.at < p_cut THEN h.new_value ELSE h.old_value END AS value
+	  FROM progress h
+	 WHERE h.plan_id = ANY (p_plans) AND h.task_id IS NOT NULL
+	   AND h.field IN ('created', 'withdrawn', 'deadline', 'lead_office', 'value',
+			   'due_on', 'status', 'completed_on', 'current')
+	 ORDER BY h.task_id, h.target_id, h.milestone_id, h.field, (h.at < p_cut) DESC,
+		  CASE WHEN h.at < p_cut THEN h.at END DESC,
+		  CASE WHEN h.at >= p_cut THEN h.at END,
+		  CASE WHEN h.at < p_cut THEN -h.id ELSE h.id END
+),
+-- Each entity's last write by an office before p_cut: its texts.
+notes AS MATERIALIZED (
+	SELECT DISTINCT ON (h.task_id, h.target_id, h.milestone_id)
+	       h.task_id, h.target_id, h.milestone_id, h.at, h.note, h.outcome, h.actor
+	  FROM progress h
+	 WHERE h.plan_id = ANY (p_plans) AND h.source IN ('api', 'cli') AND h.at < p_cut
+	 ORDER BY h.task_id, h.target_id, h.milestone_id, h.at DESC, h.id DESC
+),
+plans AS MATERIALIZED (
+	SELECT p.*, o.name AS org_name FROM plan p JOIN organisation o ON o.id = p.org_id
+	 WHERE p.id = ANY (p_plans)
+),
+tasks0 AS MATERIALIZED (
+	SELECT t.id, t.plan_id, t.parent_id, t.section_id, t.key, t.number, t.label,
+	       t.title, t.goal, t.position, p.year, p.key AS plan_key, p.position_base,
+	       CASE WHEN hd.task_id IS NOT NULL THEN hd.value::date ELSE t.deadline END AS deadline,
+	       CASE WHEN hl.task_id IS NULL THEN t.lead_office_id
+		    ELSE (SELECT o.id FROM office o WHERE o.org_id = p.org_id AND o.name = hl.value)
+	       END AS lead_office_id,
+	       t.lead_basis
+	  FROM task t
+	  JOIN (SELECT pl.id, pl.key, pl.year, pl.org_id,
+		       row_number() OVER (ORDER BY pl.year, pl.key) * 100000 AS position_base
+		  FROM plans pl) p ON p.id = t.plan_id
+	  LEFT JOIN hist hc ON hc.task_id = t.id AND hc.target_id IS NULL
+		AND hc.milestone_id IS NULL AND hc.field = 'created'
+	  LEFT JOIN hist hw ON hw.task_id = t.id AND hw.target_id IS NULL
+		AND hw.milestone_id IS NULL AND hw.field = 'withdrawn'
+	  LEFT JOIN hist hd ON hd.task_id = t.id AND hd.target_id IS NULL
+		AND hd.milestone_id IS NULL AND hd.field = 'deadline'
+	  LEFT JOIN hist hl ON hl.task_id = t.id AND hl.target_id IS NULL
+		AND hl.milestone_id IS NULL AND hl.field = 'lead_office'
+	 WHERE (hc.task_id IS NULL OR hc.before)
+	   AND CASE WHEN hw.task_id IS NOT NULL THEN hw.value <> 'true'
+		    ELSE t.withdrawn_at IS NULL END
+),
+tasks AS MATERIALIZED (
+	SELECT t.*, pp.parent_id IS NOT NULL AS has_subtasks,
+	       coalesce(par.position, t.position) * 1000
+		   + CASE WHEN t.parent_id IS NULL THEN 0 ELSE t.position END
+		   + t.position_base AS sort
+	  FROM tasks0 t
+	  LEFT JOIN tasks0 par ON par.id = t.parent_id
+	  LEFT JOIN (SELECT DISTINCT parent_id FROM tasks0) pp ON pp.parent_id = t.id
+),
+ms AS MATERIALIZED (
+	SELECT m.id, m.task_id, m.kind, m.title, m.key, m.position,
+	       CASE WHEN hd.milestone_id IS NOT NULL THEN hd.value::date ELSE m.due_on END AS due_on,
+	       CASE WHEN hs.milestone_id IS NOT NULL THEN hs.value ELSE m.status END AS status,
+	       CASE WHEN hk.milestone_id IS NOT NULL THEN hk.value::date ELSE m.completed_on END
+		   AS completed_on,
+	       -- Its own, or a parent's 完成时限 that its subtasks make up.
+	       NOT (m.kind = 'deadline' AND t.has_subtasks) AS own
+	  FROM milestone m
+	  JOIN tasks t ON t.id = m.task_id
+	  JOIN plans p ON p.id = t.plan_id
+	  LEFT JOIN hist hw ON hw.milestone_id = m.id AND hw.field = 'withdrawn'
+	  LEFT JOIN hist hd ON hd.milestone_id = m.id AND hd.field = 'due_on'
+	  LEFT JOIN hist hs ON hs.milestone_id = m.id AND hs.field = 'status'
+	  LEFT JOIN hist hk ON hk.milestone_id = m.id AND hk.field = 'completed_on'
+	 WHERE (m.created_at < p_cut OR m.created_at <= p.created_at)
+	   AND CASE WHEN hw.milestone_id IS NOT NULL THEN hw.value <> 'true'
+		    ELSE m.withdrawn_at IS NULL END
+),
+tg AS MATERIALIZED (
+	SELECT g.id, g.task_id, g.key, g.name, g.kind, g.unit, g.qualifier, g.baseline,
+	       g.position, g.body, coalesce(g.deadline, t.deadline) AS deadline, v.value, c.current,
+	       duban_completion(g.kind, g.qualifier, v.value, g.baseline, c.current) AS completion,
+	       duban_percent(g.kind, g.qualifier, v.value, g.baseline, c.current) AS percent,
+	       duban_time_elapsed(t.year, coalesce(g.deadline, t.deadline), p_on) AS elapsed
+	  FROM target g
+	  JOIN tasks t ON t.id = g.task_id
+	  JOIN plans p ON p.id = t.plan_id
+	  LEFT JOIN hist hw ON hw.target_id = g.id AND hw.field = 'withdrawn'
+	  LEFT JOIN hist hv ON hv.target_id = g.id AND hv.field = 'value'
+	  LEFT JOIN hist hc ON hc.target_id = g.id AND hc.field = 'current'
+	 CROSS JOIN LATERAL (SELECT CASE WHEN hv.target_id IS NOT NULL
+				 THEN duban_leading_number(hv.value) ELSE g.value END AS value) v
+	 CROSS JOIN LATERAL (SELECT CASE WHEN hc.target_id IS NOT NULL
+				 THEN hc.value::numeric ELSE g.current END AS current) c
+	 WHERE (g.created_at < p_cut OR g.created_at <= p.created_at)
+	   AND CASE WHEN hw.target_id IS NOT NULL THEN hw.value <> 'true'
+		    ELSE g.withdrawn_at IS NULL END
+),
+-- What a task row is judged by: its own milestones and targets and, for
+-- a task with subtasks, theirs.
+judged_ms AS MATERIALIZED (
+	SELECT t.id AS row_id, m.* FROM tasks t JOIN ms m ON m.task_id = t.id AND m.own
+	UNION ALL
+	SELECT t.parent_id, m.* FROM tasks t JOIN ms m ON m.task_id = t.id
+	 WHERE t.parent_id IS NOT NULL
+),
+judged_tg AS MATERIALIZED (
+	SELECT t.id AS row_id, g.* FROM tasks t JOIN tg g ON g.task_id = t.id
+	UNION ALL
+	SELECT t.parent_id, g.* FROM tasks t JOIN tg g ON g.task_id = t.id
+	 WHERE t.parent_id IS NOT NULL
+),
+ms_stats AS (
+	SELECT row_id,
+	       count(*) AS total,
+	       count(*) FILTER (WHERE due_on < p_on) AS due,
+	       count(*) FILTER (WHERE status = 'done') AS done,
+	       count(*) FILTER (WHERE status <> 'done' AND due_on < p_on) AS overdue,
+	       count(*) FILTER (WHERE due_on BETWEEN p_from AND p_to) AS due_this_quarter,
+	       count(*) FILTER (WHERE status = 'done' AND due_on < p_on
+				  AND completed_on <= due_on) AS on_time
+	  FROM judged_ms GROUP BY row_id
+),
+tg_stats AS (
+	SELECT row_id, bool_or(completion < elapsed) AS behind,
+	       avg(completion) AS avg_completion
+	  FROM judged_tg GROUP BY row_id
+),
+-- A task's last update, and the latest texts of its milestones and
+-- targets (a later write of a figure alone does not blank them).
+last_note AS (
+	SELECT n.task_id, max(n.at) AS at,
+	       (array_agg(n.actor ORDER BY n.at DESC))[1] AS actor,
+	       (array_agg(n.note ORDER BY n.at DESC)
+		    FILTER (WHERE coalesce(n.note, '') <> ''))[1] AS note,
+	       (array_agg(n.outcome ORDER BY n.at DESC)
+		    FILTER (WHERE coalesce(n.outcome, '') <> ''))[1] AS outcome
+	  FROM notes n GROUP BY n.task_id
+),
+quarter_updates AS (
+	SELECT h.task_id, count(*) AS n
+	  FROM progress h
+	 WHERE h.plan_id = ANY (p_plans) AND h.source IN ('api', 'cli')
+	   AND h.at >= (p_from::timestamp AT TIME ZONE 'Asia/Shanghai') AND h.at < p_cut
+	 GROUP BY h.task_id
+),
+roles AS (
+	SELECT r.task_id,
+	       json_agg(pe.name ORDER BY r.position) FILTER (WHERE r.role = 'leader') AS leaders,
+	       json_agg(coalesce(o.name, pe.name) ORDER BY r.position)
+		   FILTER (WHERE r.role = 'responsible') AS responsible,
+	       json_agg(coalesce(o.name, pe.name) ORDER BY r.position)
+		   FILTER (WHERE r.role = 'coordinator') AS coordinators,
+	       min(pe.name) FILTER (WHERE r.role = 'lead' AND pe.id IS NOT NULL) AS lead_person
+	  FROM task_role r JOIN tasks t ON t.id = r.task_id
+	  LEFT JOIN office o ON o.id = r.office_id
+	  LEFT JOIN person pe ON pe.id = r.person_id
+	 GROUP BY r.task_id
+),
+trow AS MATERIALIZED (
+	SELECT t.*, o.name AS lead_office,
+	       coalesce(s.total, 0) AS ms_total, coalesce(s.due, 0) AS ms_due,
+	       coalesce(s.done, 0) AS ms_done, coalesce(s.overdue, 0) AS ms_overdue,
+	       coalesce(s.due_this_quarter, 0) AS ms_due_this_quarter,
+	       coalesce(s.on_time, 0) AS ms_on_time,
+	       g.avg_completion,
+	       CASE WHEN coalesce(s.total, 0) = coalesce(s.done, 0) THEN 'done'
+		    WHEN s.overdue > 0 THEN 'overdue'
+		    WHEN g.behind THEN 'behind'
+		    ELSE 'on_track' END AS progress_status
+	  FROM tasks t
+	  LEFT JOIN office o ON o.id = t.lead_office_id
+	  LEFT JOIN ms_stats s ON s.row_id = t.id
+	  LEFT JOIN tg_stats g ON g.row_id = t.id
+),
+judged AS MATERIALIZED (
+	SELECT r.*,
+	       CASE WHEN r.progress_status <> 'done' AND r.lead_office_id IS NULL
+		    THEN 'unassigned' ELSE r.progress_status END AS status
+	  FROM trow r
+),
+targets_agg AS (
+	SELECT g.task_id, json_agg(json_build_object('id', g.id, 'key', g.key,
+		'name', g.name, 'kind', g.kind, 'unit', g.unit,
+		'qualifier', g.qualifier, 'baseline', g.baseline,
+		'value', g.value, 'current', g.current,
+		'completion', round(g.completion, 4), 'percent', round(g.percent, 4),
+		'elapsed', round(g.elapsed, 4), 'deadline', g.deadline,
+		'behind', coalesce(g.completion < g.elapsed, false))
+		ORDER BY g.position) AS targets
+	  FROM tg g GROUP BY g.task_id
+),
+overdue_agg AS (
+	SELECT m.row_id, json_agg(json_build_object('id', m.id, 'title', m.title,
+		'due_on', m.due_on, 'days_overdue', p_on - m.due_on)
+		ORDER BY m.due_on, m.position) AS items
+	  FROM judged_ms m
+	 WHERE m.status <> 'done' AND m.due_on < p_on
+	 GROUP BY m.row_id
+),
+behind_agg AS (
+	SELECT g.row_id, string_agg(g.name, '、' ORDER BY g.position) AS names
+	  FROM judged_tg g WHERE g.completion < g.elapsed
+	 GROUP BY g.row_id
+),
+own_stats AS (
+	SELECT m.task_id,
+	       count(*) FILTER (WHERE m.due_on < p_on) AS due,
+	       count(*) FILTER (WHERE m.status = 'done' AND m.due_on < p_on
+				  AND m.completed_on <= m.due_on) AS on_time,
+	       count(*) FILTER (WHERE m.status <> 'done' AND m.due_on < p_on) AS overdue
+	  FROM ms m WHERE m.own GROUP BY m.task_id
+),
+office_completion AS (
+	SELECT j.lead_office_id, avg(g.completion) AS avg_completion
+	  FROM judged j JOIN tg g ON g.task_id = j.id
+	 WHERE j.lead_office_id IS NOT NULL
+	 GROUP BY j.lead_office_id
+),
+task_json AS (
+	SELECT r.sort, r.status, r.id,
+	       json_build_object(
+		'id', r.id, 'plan', r.plan_key, 'key', r.key, 'label', r.label,
+		'number', r.number, 'title', r.title, 'goal', r.goal,
+		'parent_id', r.parent_id, 'depth', CASE WHEN r.parent_id IS NULL THEN 0 ELSE 1 END,
+		'deadline', r.deadline,
+		'lead_office', r.lead_office, 'lead_office_id', r.lead_office_id,
+		'lead_basis', CASE WHEN r.lead_office_id IS NOT NULL THEN r.lead_basis END,
+		'lead_person', ro.lead_person,
+		'leaders', coalesce(ro.leaders, '[]'), 'responsible', coalesce(ro.responsible, '[]'),
+		'coordinators', coalesce(ro.coordinators, '[]'),
+		'status', r.status, 'progress_status', r.progress_status,
+		'targets', coalesce(ta.targets, '[]'),
+		'milestones', json_build_object('total', r.ms_total, 'due', r.ms_due,
+			'done', r.ms_done, 'overdue', r.ms_overdue,
+			'due_this_quarter', r.ms_due_this_quarter, 'on_time', r.ms_on_time,
+			'overdue_items', coalesce(oa.items, '[]')),
+		'updates_this_quarter', coalesce(qu.n, 0),
+		'last_update', CASE WHEN ln.task_id IS NOT NULL THEN json_build_object(
+			'at', ln.at, 'on', (ln.at AT TIME ZONE 'Asia/Shanghai')::date,
+			'by', ln.actor, 'note', ln.note, 'outcome', ln.outcome) END
+	       ) AS j
+	  FROM judged r
+	  LEFT JOIN roles ro ON ro.task_id = r.id
+	  LEFT JOIN last_note ln ON ln.task_id = r.id
+	  LEFT JOIN quarter_updates qu ON qu.task_id = r.id
+	  LEFT JOIN targets_agg ta ON ta.task_id = r.id
+	  LEFT JOIN overdue_agg oa ON oa.row_id = r.id
+),
+-- Offices: each task row counts for its lead office, with its own
+-- milestones (not a parent's sum of its subtasks').
+office_rows AS (
+	SELECT j.lead_office_id AS office_id, j.lead_office AS name,
+	       count(*) AS tasks,
+	       count(*) FILTER (WHERE j.status = 'done') AS done,
+	       count(*) FILTER (WHERE j.progress_status = 'overdue') AS overdue_tasks,
+	       count(*) FILTER (WHERE j.progress_status = 'behind') AS behind_tasks,
+	       sum(coalesce(o.due, 0)) AS ms_due, sum(coalesce(o.on_time, 0)) AS ms_on_time,
+	       sum(coalesce(o.overdue, 0)) AS ms_overdue,
+	       min(c.avg_completion) AS avg_completion
+	  FROM judged j
+	  LEFT JOIN own_stats o ON o.task_id = j.id
+	  LEFT JOIN office_completion c ON c.lead_office_id = j.lead_office_id
+	 WHERE j.lead_office_id IS NOT NULL
+	 GROUP BY j.lead_office_id, j.lead_office
+),
+office_ranked AS (
+	SELECT o.*,
+	       CASE WHEN o.ms_due > 0 THEN o.ms_on_time::numeric / o.ms_due END AS on_time_rate,
+	       -- Fewest overdue first; then the on-time rate (nothing due yet
+	       -- is nothing missed); then how far the targets are.
+	       rank() OVER (ORDER BY o.ms_overdue, CASE WHEN o.ms_due > 0
+					   THEN o.ms_on_time::numeric / o.ms_due ELSE 1 END DESC,
+				   o.avg_completion DESC NULLS LAST) AS rank
+	  FROM office_rows o
+),
+own_ms AS MATERIALIZED (
+	SELECT m.* FROM ms m WHERE m.own
+),
+-- 督办: what is overdue, behind, or led by no one.
+supervise AS (
+	SELECT j.id, j.label, j.title, j.lead_office, j.status, j.sort,
+	       CASE j.progress_status WHEN 'overdue' THEN 1 WHEN 'behind' THEN 2 ELSE 3 END
+		   AS severity,
+	       array_remove(ARRAY[
+		   CASE WHEN j.ms_overdue > 0 THEN '逾期节点 ' || j.ms_overdue || ' 个' END,
+		   CASE WHEN b.names IS NOT NULL THEN '指标滞后：' || b.names END,
+		   CASE WHEN j.lead_office_id IS NULL THEN '未明确牵头处室' END], NULL) AS reasons
+	  FROM judged j LEFT JOIN behind_agg b ON b.row_id = j.id
+	 WHERE j.status <> 'done'
+	   AND (j.progress_status IN ('overdue', 'behind') OR j.lead_office_id IS NULL)
+),
+months AS (
+	SELECT (make_date(y.min_year, 1, 1) + (k || ' months')::interval
+		+ interval '1 month - 1 day')::date AS day
+	  FROM (SELECT min(year) AS min_year, max(year) AS max_year FROM plans) y,
+	       generate_series(0, 12 * (y.max_year - y.min_year + 1) - 1) k
+),
+burnup AS (
+	SELECT d.day,
+	       (SELECT count(*) FROM own_ms m WHERE m.due_on <= d.day) AS planned,
+	       CASE WHEN d.day <= p_as_of THEN
+		    (SELECT count(*) FROM own_ms m WHERE m.status = 'done'
+			AND coalesce(m.completed_on, p_as_of) <= d.day) END AS done
+	  FROM (SELECT day FROM months UNION SELECT p_as_of) d
+)
+SELECT json_build_object(
+	'kind', 'quarterly',
+	'quarter', extract(year FROM p_from) || 'Q' || extract(quarter FROM p_from),
+	'quarter_label', duban_quarter_label(extract(year FROM p_from)::int,
+					     extract(quarter FROM p_from)::int),
+	'period', json_build_object('from', p_from, 'to', p_to),
+	'as_of', p_as_of,
+	'final', p_on > p_to,
+	'organisation', (SELECT string_agg(DISTINCT org_name, '、') FROM plans),
+	'plans', (SELECT json_agg(json_build_object('id', p.id, 'key', p.key, 'title', p.title,
+			'year', p.year, 'document_number', p.document_number,
+			'issued_on', p.issued_on, 'organisation', p.org_name)
+		     ORDER BY p.year, p.key) FROM plans p),
+	'summary', (SELECT json_build_object(
+		'tasks', count(*),
+		'done', count(*) FILTER (WHERE status = 'done'),
+		'on_track', count(*) FILTER (WHERE status = 'on_track'),
+		'behind', count(*) FILTER (WHERE status = 'behind'),
+		'overdue', count(*) FILTER (WHERE status = 'overdue'),
+		'unassigned', count(*) FILTER (WHERE status = 'unassigned'),
+		'completion', round(CASE WHEN count(*) > 0
+			THEN count(*) FILTER (WHERE status = 'done')::numeric / count(*) END, 4),
+		'milestones', (SELECT json_build_object('total', count(*),
+			'due', count(*) FILTER (WHERE due_on < p_on),
+			'done', count(*) FILTER (WHERE status = 'done'),
+			'overdue', count(*) FILTER (WHERE status <> 'done' AND due_on < p_on),
+			'on_time', count(*) FILTER (WHERE status = 'done' AND due_on < p_on
+						      AND completed_on <= due_on),
+			'due_this_quarter', count(*) FILTER (WHERE due_on BETWEEN p_from AND p_to))
+			FROM own_ms),
+		'targets', (SELECT json_build_object('total', count(*),
+			'measured', count(completion),
+			'behind', count(*) FILTER (WHERE completion < elapsed),
+			'avg_completion', round(avg(completion), 4)) FROM tg))
+		FROM judged),
+	'tasks', (SELECT json_agg(j ORDER BY sort) FROM task_json),
+	'offices', coalesce((SELECT json_agg(json_build_object('id', office_id, 'name', name,
+			'tasks', tasks, 'done', done, 'overdue_tasks', overdue_tasks,
+			'behind_tasks', behind_tasks, 'milestones_due', ms_due,
+			'milestones_on_time', ms_on_time, 'milestones_overdue', ms_overdue,
+			'on_time_rate', round(on_time_rate, 4),
+			'avg_completion', round(avg_completion, 4), 'rank', rank)
+		     ORDER BY rank, name COLLATE "C") FROM office_ranked), '[]'),
+	'supervise', coalesce((SELECT json_agg(json_build_object('id', id, 'label', label,
+			'title', title, 'lead_office', lead_office, 'status', status,
+			'reasons', array_to_json(reasons)) ORDER BY severity, sort)
+		FROM supervise), '[]'),
+	'burnup', (SELECT json_agg(json_build_object('date', day, 'planned', planned, 'done', done)
+		    ORDER BY day) FROM burnup)
+));
+END $$ SET jit = off SET plan_cache_mode = force_custom_plan SET enable_nestloop = off;
+
+-- The report for a request: plans named by key or id (or every plan of
+-- an organisation), a quarter, optionally an earlier date to see it as it
+-- stood then.  Returns the HTTP status and the report, or a problem (see
+-- 0002) -- as two columns, not one object: the report runs to megabytes,
+-- and json operators would parse it again to take it out.
+CREATE OR REPLACE FUNCTION duban_api_report_quarterly(p_plans text[], p_org text, p_quarter text,
+    p_as_of date, p_now timestamptz, OUT status int, OUT body json)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_today	date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	v_ids	bigint[];
+	v_bad	text;
+	v_from	date;
+	v_to	date;
+	v_on	date;
+	v_judge	date;
+	v_cut	timestamptz;
+BEGIN
+	SELECT q_from, q_to INTO v_from, v_to FROM duban_quarter_bounds(p_quarter);
+	IF v_from IS NULL THEN
+		status := 400;
+		body := duban_api_problem(400, '季度格式有误',
+		    '季度应写作 2012Q3 这样的形式，而不是“' || coalesce(p_quarter, '') || '”',
+		    'quarter');
+		RETURN;
+	END IF;
+	IF cardinality(p_plans) > 0 THEN
+		SELECT s INTO v_bad FROM unnest(p_plans) s
+		 WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.key = s OR p.id::text = s) LIMIT 1;
+		IF v_bad IS NOT NULL THEN
+			status := 404;
+			body := duban_api_problem(404, '计划不存在',
+			    '没有键或编号为“' || v_bad || '”的计划（duban plan list 列出已导入的计划）',
+			    'plan');
+			RETURN;
+		END IF;
+		SELECT array_agg(DISTINCT p.id) INTO v_ids FROM plan p
+		 WHERE p.key = ANY (p_plans) OR p.id::text = ANY (p_plans);
+	ELSIF p_org IS NOT NULL THEN
+		SELECT array_agg(p.id) INTO v_ids FROM plan p JOIN organisation o ON o.id = p.org_id
+		 WHERE o.name = p_org;
+		IF v_ids IS NULL THEN
+			status := 404;
+			body := duban_api_problem(404, '单位不存在或没有计划',
+			    '没有名为“' || p_org || '”且已导入计划的单位', 'org');
+			RETURN;
+		END IF;
+	ELSE
+		status := 400;
+		body := duban_api_problem(400, '缺少计划', '请给出计划（plan）或单位（org）', 'plan');
+		RETURN;
+	END IF;
+	IF v_from > v_today THEN
+		status := 400;
+		body := duban_api_problem(400, '季度尚未开始',
+		    p_quarter || ' 从 ' || v_from || ' 开始，今天是 ' || v_today, 'quarter');
+		RETURN;
+	END IF;
+	v_on := least(v_to, v_today);
+	IF p_as_of IS NOT NULL THEN
+		IF p_as_of < v_from OR p_as_of > v_to THEN
+			status := 400;
+			body := duban_api_problem(400, '日期不在季度内',
+			    '截至日期 ' || p_as_of || ' 不在 ' || v_from || ' 至 ' || v_to || ' 之间',
+			    'as_of');
+			RETURN;
+		END IF;
+		IF p_as_of > v_today THEN
+			status := 400;
+			body := duban_api_problem(400, '日期晚于今天',
+			    '截至日期 ' || p_as_of || ' 晚于今天 ' || v_today, 'as_of');
+			RETURN;
+		END IF;
+		v_on := p_as_of;
+	END IF;
+	-- The end of v_on in Beijing time, or now if that is today.
+	IF v_on >= v_today THEN
+		v_cut := p_now;
+		v_judge := v_today;
+	ELSE
+		v_cut := (v_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai';
+		v_judge := v_on + 1;
+	END IF;
+	status := 200;
+	body := duban_report_quarterly(v_ids, v_from, v_to, v_on, v_judge, v_cut);
+END $$;

@@ -1,0 +1,362 @@
+-- Dispatch rounds (进展调度).
+-- Repeatable: re-applied whole after the numbered migrations whenever
+-- any file here changes (see docs/schema.md). CREATE OR REPLACE only.
+
+-- A round's offices and where each stands at p_now: the writes it made
+-- in the round's window, and
+--   reported       reported by the date
+--   reported_late  reported, after the date
+--   pending        not yet, and the date has not passed
+--   late           not yet, and the date has passed (逾期未报)
+CREATE OR REPLACE FUNCTION duban_dispatch_offices(p_id bigint, p_now timestamptz)
+RETURNS TABLE (office_id bigint, name text, tasks bigint, open_tasks bigint,
+    writes bigint, first_at timestamptz, last_at timestamptz, state text)
+LANGUAGE sql STABLE AS $$
+	WITH d AS (
+		SELECT d.*, coalesce(d.closed_at, p_now) AS upto,
+		       (d.due_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AS due_end
+		  FROM dispatch d WHERE d.id = p_id
+	), w AS (
+		SELECT h.office_id, count(*) AS writes, min(h.at) AS first_at, max(h.at) AS last_at
+		  FROM progress h CROSS JOIN d
+		 WHERE h.plan_id IN (SELECT plan_id FROM dispatch_plan WHERE dispatch_id = p_id)
+		   AND h.office_id IN (SELECT office_id FROM dispatch_office WHERE dispatch_id = p_id)
+		   AND h.source IN ('api', 'cli') AND h.at >= d.opened_at AND h.at <= d.upto
+		 GROUP BY h.office_id
+	), t AS (
+		SELECT t.lead_office_id AS office_id, count(*) AS tasks,
+		       count(*) FILTER (WHERE duban_task_status(t.id,
+			   (p_now AT TIME ZONE 'Asia/Shanghai')::date) <> 'done') AS open_tasks
+		  FROM task t
+		 WHERE t.plan_id IN (SELECT plan_id FROM dispatch_plan WHERE dispatch_id = p_id)
+		   AND t.withdrawn_at IS NULL
+		 GROUP BY t.lead_office_id
+	)
+	SELECT o.id, o.name, coalesce(t.tasks, 0), coalesce(t.open_tasks, 0),
+	       coalesce(w.writes, 0), w.first_at, w.last_at,
+	       CASE WHEN w.first_at IS NOT NULL AND w.first_at < d.due_end THEN 'reported'
+		    WHEN w.first_at IS NOT NULL THEN 'reported_late'
+		    WHEN d.upto < d.due_end THEN 'pending'
+		    ELSE 'late' END
+	  FROM dispatch_office x
+	  JOIN office o ON o.id = x.office_id
+	 CROSS JOIN d
+	  LEFT JOIN w ON w.office_id = o.id
+	  LEFT JOIN t ON t.office_id = o.id
+	 WHERE x.dispatch_id = p_id
+	 ORDER BY o.name
+$$;
+
+-- A round as the API shows it.
+CREATE OR REPLACE FUNCTION duban_dispatch_json(p_id bigint, p_now timestamptz)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', d.id, 'title', d.title, 'request', d.request, 'due_on', d.due_on,
+		'opened_at', d.opened_at, 'opened_by', d.opened_by,
+		'closed_at', d.closed_at, 'closed_by', d.closed_by,
+		'state', CASE WHEN d.closed_at IS NOT NULL THEN 'closed' ELSE 'open' END,
+		'plans', (SELECT json_agg(duban_plan_json(p) ORDER BY p.year, p.key)
+			    FROM plan p JOIN dispatch_plan x ON x.plan_id = p.id
+			   WHERE x.dispatch_id = d.id),
+		'offices', coalesce((SELECT json_agg(json_build_object('id', o.office_id,
+				'name', o.name, 'tasks', o.tasks, 'open_tasks', o.open_tasks,
+				'writes', o.writes, 'first_at', o.first_at, 'last_at', o.last_at,
+				'state', o.state))
+			FROM duban_dispatch_offices(d.id, p_now) o), '[]'),
+		'counts', (SELECT json_build_object('offices', count(*),
+				'reported', count(*) FILTER (WHERE o.state IN ('reported', 'reported_late')),
+				'reported_late', count(*) FILTER (WHERE o.state = 'reported_late'),
+				'missing', count(*) FILTER (WHERE o.state IN ('pending', 'late')),
+				'late', count(*) FILTER (WHERE o.state = 'late'))
+			FROM duban_dispatch_offices(d.id, p_now) o),
+		'summary', d.summary)
+	  FROM dispatch d WHERE d.id = p_id
+$$;
+
+-- What a chase (催报) or a request says to one office: its tasks in the
+-- round, with where they stand.
+CREATE OR REPLACE FUNCTION duban_dispatch_payload(p_id bigint, p_office bigint, p_stage text,
+    p_today date)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'kind', 'dispatch', 'stage', p_stage,
+		'key', 'dispatch.' || d.id || '.' || p_office || '.' || p_stage,
+		'office', (SELECT name FROM office WHERE id = p_office),
+		'dispatch', json_build_object('id', d.id, 'title', d.title,
+			'request', d.request, 'due_on', d.due_on),
+		'plans', (SELECT json_agg(duban_plan_json(p) ORDER BY p.year, p.key)
+			    FROM plan p JOIN dispatch_plan x ON x.plan_id = p.id
+			   WHERE x.dispatch_id = d.id),
+		'tasks', coalesce((SELECT json_agg(json_build_object('label', t.label,
+				'title', t.title, 'deadline', t.deadline,
+				'status', duban_task_status(t.id, p_today))
+				ORDER BY p.year, p.key, t.position)
+			FROM task t JOIN plan p ON p.id = t.plan_id
+			JOIN dispatch_plan x ON x.plan_id = t.plan_id AND x.dispatch_id = d.id
+		       WHERE t.lead_office_id = p_office AND t.withdrawn_at IS NULL), '[]'))
+	  FROM dispatch d WHERE d.id = p_id
+$$;
+
+-- Puts one dispatch reminder (and its deliveries) in the outbox; once.
+CREATE OR REPLACE FUNCTION duban_dispatch_enqueue(p_id bigint, p_office bigint, p_stage text,
+    p_send_on date)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	v_key	text := 'dispatch.' || p_id || '.' || p_office || '.' || p_stage;
+	v_rem	bigint;
+	n	int;
+	d	dispatch;
+BEGIN
+	SELECT * INTO d FROM dispatch WHERE id = p_id;
+	INSERT INTO reminder (key, kind, plan_id, office_id, period, send_on, subject, payload)
+	SELECT v_key, 'dispatch',
+	       (SELECT min(plan_id) FROM dispatch_plan WHERE dispatch_id = p_id),
+	       p_office, 'D' || p_id, p_send_on,
+	       CASE p_stage WHEN 'request' THEN '【进展调度】' || d.title || '：请于 '
+			|| to_char(d.due_on, 'FMMM"月"FMDD"日"') || '前报送进展'
+		    ELSE '【催报】' || d.title || '：贵处室尚未报送进展（要求 '
+			|| to_char(d.due_on, 'FMMM"月"FMDD"日"') || '前）' END,
+	       duban_dispatch_payload(p_id, p_office, p_stage, p_send_on)
+	ON CONFLICT (key) DO NOTHING
+	RETURNING id INTO v_rem;
+	IF v_rem IS NULL THEN
+		RETURN 0;
+	END IF;
+	INSERT INTO delivery (reminder_id, recipient_id, channel, address)
+	SELECT r.id, rc.id, rc.channel, rc.address
+	  FROM reminder r CROSS JOIN LATERAL duban_reminder_recipients(r) rc
+	 WHERE r.id = v_rem
+	ON CONFLICT (reminder_id, recipient_id) DO NOTHING;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n > 0 THEN
+		PERFORM pg_notify('duban_outbox', n::text);
+	END IF;
+	RETURN 1;
+END $$;
+
+-- Opens a round.  p_body: {plans: [key|id, ...], offices?: [name|id, ...],
+-- due_on, title?, request?}.  Every office of the round is asked at once
+-- (a reminder of stage 'request').  Returns {status, body} or a problem.
+CREATE OR REPLACE FUNCTION duban_api_dispatch_open(p_token text, p_body jsonb, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	tok		api_token;
+	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	v_plans		bigint[];
+	v_offices	bigint[];
+	v_due		date;
+	v_title		text;
+	v_bad		text;
+	v_id		bigint;
+	o		bigint;
+BEGIN
+	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+	IF tok.id IS NULL THEN
+		RETURN duban_api_check(tok, NULL);
+	END IF;
+	IF tok.role <> 'general' THEN
+		RETURN duban_api_problem(403, '无权发起调度', '只有局办公室（general 角色）可以发起进展调度');
+	END IF;
+	IF jsonb_typeof(p_body->'plans') IS DISTINCT FROM 'array'
+	   OR jsonb_array_length(p_body->'plans') = 0 THEN
+		RETURN duban_api_problem(400, '缺少计划', '请在 plans 中给出要调度的计划（键或编号）', 'plans');
+	END IF;
+	SELECT s INTO v_bad FROM jsonb_array_elements_text(p_body->'plans') s
+	 WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.key = s OR p.id::text = s) LIMIT 1;
+	IF v_bad IS NOT NULL THEN
+		RETURN duban_api_problem(404, '计划不存在', '没有键或编号为“' || v_bad || '”的计划', 'plans');
+	END IF;
+	SELECT array_agg(DISTINCT p.id) INTO v_plans FROM plan p
+	 WHERE p.key IN (SELECT jsonb_array_elements_text(p_body->'plans'))
+	    OR p.id::text IN (SELECT jsonb_array_elements_text(p_body->'plans'));
+
+	IF NOT (p_body ? 'due_on') OR jsonb_typeof(p_body->'due_on') <> 'string'
+	   OR (p_body->>'due_on') !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+		RETURN duban_api_problem(400, '缺少报送日期', '请在 due_on 中给出报送截止日期（YYYY-MM-DD）', 'due_on');
+	END IF;
+	BEGIN
+		v_due := (p_body->>'due_on')::date;
+	EXCEPTION WHEN others THEN
+		RETURN duban_api_problem(400, '日期无效', '“' || (p_body->>'due_on') || '”不是有效的日期', 'due_on');
+	END;
+	IF v_due < v_today THEN
+		RETURN duban_api_problem(400, '报送日期已过', '报送截止日期 ' || v_due || ' 早于今天 ' || v_today, 'due_on');
+	END IF;
+
+	IF p_body ? 'offices' THEN
+		IF jsonb_typeof(p_body->'offices') <> 'array' OR jsonb_array_length(p_body->'offices') = 0 THEN
+			RETURN duban_api_problem(400, '处室有误', 'offices 应为处室名称或编号的数组', 'offices');
+		END IF;
+		SELECT s INTO v_bad FROM jsonb_array_elements_text(p_body->'offices') s
+		 WHERE NOT EXISTS (SELECT 1 FROM duban_office_match(s, NULL) m
+				     JOIN office f ON f.id = m.id
+				     JOIN plan p ON p.org_id = f.org_id
+				    WHERE p.id = ANY (v_plans)) LIMIT 1;
+		IF v_bad IS NOT NULL THEN
+			RETURN duban_api_problem(404, '处室不存在', '这些计划的单位中没有名为“' || v_bad || '”的处室', 'offices');
+		END IF;
+		SELECT array_agg(DISTINCT f.id) INTO v_offices
+		  FROM jsonb_array_elements_text(p_body->'offices') s
+		 CROSS JOIN LATERAL duban_office_match(s, NULL) m
+		  JOIN office f ON f.id = m.id
+		  JOIN plan p ON p.org_id = f.org_id
+		 WHERE p.id = ANY (v_plans);
+	ELSE
+		-- Every lead office with a task not done.
+		SELECT array_agg(DISTINCT t.lead_office_id) INTO v_offices
+		  FROM task t
+		 WHERE t.plan_id = ANY (v_plans) AND t.withdrawn_at IS NULL
+		   AND t.lead_office_id IS NOT NULL AND duban_task_status(t.id, v_today) <> 'done';
+		IF v_offices IS NULL THEN
+			RETURN duban_api_problem(400, '没有可调度的处室',
+			    '这些计划没有牵头处室尚有未完成的任务；可在 offices 中指定处室', 'offices');
+		END IF;
+	END IF;
+	v_title := nullif(btrim(p_body->>'title'), '');
+	IF v_title IS NULL THEN
+		v_title := to_char(v_today, 'YYYY"年"FMMM"月"') || '进展调度';
+	END IF;
+	IF length(v_title) > 200 THEN
+		RETURN duban_api_problem(400, '标题过长', '标题不能超过 200 字', 'title');
+	END IF;
+	IF length(p_body->>'request') > 4000 THEN
+		RETURN duban_api_problem(400, '要求过长', '调度要求不能超过 4000 字', 'request');
+	END IF;
+
+	INSERT INTO dispatch (title, request, due_on, opened_at, opened_by, token_id)
+	VALUES (v_title, nullif(btrim(p_body->>'request'), ''), v_due, p_now, tok.label, tok.id)
+	RETURNING id INTO v_id;
+	INSERT INTO dispatch_plan SELECT v_id, unnest(v_plans);
+	INSERT INTO dispatch_office SELECT v_id, unnest(v_offices);
+	FOREACH o IN ARRAY v_offices LOOP
+		PERFORM duban_dispatch_enqueue(v_id, o, 'request', v_today);
+	END LOOP;
+	RETURN json_build_object('status', 201, 'body', duban_dispatch_json(v_id, p_now));
+END $$;
+
+-- Closes a round and fixes its 调度汇总: who reported and who did not;
+-- per task, what changed since the last closed round of these plans (or
+-- since the plan began), and what is still missing.
+CREATE OR REPLACE FUNCTION duban_api_dispatch_close(p_token text, p_id bigint, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	tok		api_token;
+	d		dispatch;
+	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	v_since		timestamptz;
+	v_summary	json;
+BEGIN
+	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+	IF tok.id IS NULL THEN
+		RETURN duban_api_check(tok, NULL);
+	END IF;
+	IF tok.role <> 'general' THEN
+		RETURN duban_api_problem(403, '无权结束调度', '只有局办公室（general 角色）可以结束进展调度');
+	END IF;
+	SELECT * INTO d FROM dispatch WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN duban_api_problem(404, '调度不存在', '没有编号为 ' || p_id || ' 的调度');
+	END IF;
+	IF d.closed_at IS NOT NULL THEN
+		RETURN duban_api_problem(409, '调度已结束', '这轮调度已于 ' ||
+		    to_char(d.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || ' 结束',
+		    NULL, duban_dispatch_json(d.id, p_now));
+	END IF;
+	SELECT max(d2.closed_at) INTO v_since
+	  FROM dispatch d2
+	 WHERE d2.id <> d.id AND d2.closed_at IS NOT NULL AND d2.closed_at <= p_now
+	   AND EXISTS (SELECT 1 FROM dispatch_plan a JOIN dispatch_plan b ON b.plan_id = a.plan_id
+		        WHERE a.dispatch_id = d.id AND b.dispatch_id = d2.id);
+
+	WITH offices AS (
+		SELECT * FROM duban_dispatch_offices(d.id, p_now)
+	), tasks AS (
+		SELECT t.*, p.year, p.key AS plan_key, o.name AS lead_office,
+		       duban_task_status(t.id, v_today) AS status
+		  FROM task t JOIN plan p ON p.id = t.plan_id
+		  LEFT JOIN office o ON o.id = t.lead_office_id
+		 WHERE t.plan_id IN (SELECT plan_id FROM dispatch_plan WHERE dispatch_id = d.id)
+		   AND t.withdrawn_at IS NULL
+		   AND (t.lead_office_id IS NULL
+			OR t.lead_office_id IN (SELECT office_id FROM dispatch_office
+						 WHERE dispatch_id = d.id))
+	), changes AS (
+		SELECT h.task_id, json_agg(json_build_object('at', h.at, 'by', h.actor,
+			'what', coalesce(g.name, m.title), 'field', h.field, 'unit', g.unit,
+			'old', h.old_value, 'new', h.new_value, 'note', h.note,
+			'outcome', h.outcome) ORDER BY h.at, h.id) AS items,
+		       count(*) AS n
+		  FROM progress h
+		  LEFT JOIN target g ON g.id = h.target_id
+		  LEFT JOIN milestone m ON m.id = h.milestone_id
+		 WHERE h.task_id IN (SELECT id FROM tasks) AND h.source IN ('api', 'cli')
+		   AND (v_since IS NULL OR h.at > v_since) AND h.at <= p_now
+		 GROUP BY h.task_id
+	), overdue AS (
+		SELECT m.task_id, count(*) AS n FROM milestone m
+		 WHERE m.task_id IN (SELECT id FROM tasks) AND duban_milestone_chased(m)
+		   AND m.due_on < v_today
+		 GROUP BY m.task_id
+	), behind AS (
+		SELECT g.task_id, string_agg(g.name, '、' ORDER BY g.position) AS names
+		  FROM target g JOIN tasks t ON t.id = g.task_id
+		 WHERE g.withdrawn_at IS NULL
+		   AND duban_target_completion(g) <
+		       duban_time_elapsed(t.year, coalesce(g.deadline, t.deadline), v_today)
+		 GROUP BY g.task_id
+	)
+	SELECT json_build_object(
+		'closed_at', p_now, 'since', v_since,
+		'offices', (SELECT json_agg(json_build_object('name', o.name, 'state', o.state,
+				'writes', o.writes, 'first_at', o.first_at) ORDER BY o.name)
+			    FROM offices o),
+		'counts', (SELECT json_build_object('offices', count(*),
+				'reported', count(*) FILTER (WHERE o.state IN ('reported', 'reported_late')),
+				'reported_late', count(*) FILTER (WHERE o.state = 'reported_late'),
+				'missing', count(*) FILTER (WHERE o.state IN ('pending', 'late')),
+				'late', count(*) FILTER (WHERE o.state = 'late'),
+				'tasks', (SELECT count(*) FROM tasks),
+				'changed', (SELECT count(*) FROM changes))
+			   FROM offices o),
+		'tasks', coalesce((SELECT json_agg(json_build_object(
+				'id', t.id, 'plan', t.plan_key, 'label', t.label, 'title', t.title,
+				'lead_office', t.lead_office,
+				'status', CASE WHEN t.lead_office_id IS NULL AND t.status <> 'done'
+					  THEN 'unassigned' ELSE t.status END,
+				'changes', coalesce(c.items, '[]'),
+				'missing', array_to_json(array_remove(ARRAY[
+				    CASE WHEN t.lead_office_id IS NULL THEN '未明确牵头处室' END,
+				    CASE WHEN o.state IN ('pending', 'late') THEN '牵头处室本轮未报送' END,
+				    CASE WHEN c.n IS NULL AND t.status <> 'done' THEN '本轮无进展更新' END,
+				    CASE WHEN od.n > 0 THEN '逾期节点 ' || od.n || ' 个' END,
+				    CASE WHEN b.names IS NOT NULL THEN '指标滞后：' || b.names END],
+				    NULL)))
+				ORDER BY t.year, t.plan_key, t.position)
+			  FROM tasks t
+			  LEFT JOIN changes c ON c.task_id = t.id
+			  LEFT JOIN offices o ON o.office_id = t.lead_office_id
+			  LEFT JOIN overdue od ON od.task_id = t.id
+			  LEFT JOIN behind b ON b.task_id = t.id), '[]'))
+	  INTO v_summary;
+
+	UPDATE dispatch SET closed_at = p_now, closed_by = tok.label, summary = v_summary
+	 WHERE id = d.id;
+	RETURN json_build_object('status', 200, 'body', duban_dispatch_json(d.id, p_now));
+END $$;
+
+-- Chases (催报): on the first working day after a round's date, each of
+-- its offices that has not reported, while the round is open.
+CREATE OR REPLACE FUNCTION duban_dispatch_chases_due(p_from date, p_to date)
+RETURNS TABLE (dispatch_id bigint, office_id bigint, send_on date)
+LANGUAGE sql STABLE AS $$
+	SELECT d.id, o.office_id, w.day
+	  FROM dispatch d
+	 CROSS JOIN LATERAL (SELECT min(ws.day) AS day FROM workday_seq ws
+			      WHERE ws.is_workday AND ws.day > d.due_on) w
+	 -- Judged now: an office that reported after the date, before a
+	 -- late sweep, is not chased.
+	 CROSS JOIN LATERAL duban_dispatch_offices(d.id,
+		 greatest(now(), w.day::timestamp AT TIME ZONE 'Asia/Shanghai')) o
+	 WHERE d.closed_at IS NULL AND w.day > p_from AND w.day <= p_to
+	   AND o.state = 'late'
+$$;

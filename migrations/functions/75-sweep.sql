@@ -1,0 +1,50 @@
+-- The daily sweep: reminders and dispatch chases into the outbox.
+-- Repeatable: re-applied whole after the numbered migrations whenever
+-- any file here changes (see docs/schema.md). CREATE OR REPLACE only.
+
+-- The sweep, as in 0004, with the chases.
+CREATE OR REPLACE FUNCTION duban_sweep(p_today date) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	v_from	date;
+	n_rem	int;
+	n_del	int;
+	n_chase	int := 0;
+	c	record;
+BEGIN
+	PERFORM pg_advisory_xact_lock(hashtext('duban_sweep'));
+	SELECT CASE WHEN last_swept IS NULL THEN p_today - 1
+		    ELSE least(last_swept, p_today) END INTO v_from
+	  FROM reminder_config WHERE id = 1;
+	v_from := greatest(v_from, p_today - 31);
+
+	INSERT INTO reminder (key, kind, plan_id, office_id, milestone_id, period,
+	    send_on, subject, payload)
+	SELECT d.key, d.kind, d.plan_id, d.office_id, d.milestone_id, d.period,
+	       d.send_on, d.subject, d.payload
+	  FROM duban_reminders_due(v_from, p_today) d
+	ON CONFLICT (key) DO NOTHING;
+	GET DIAGNOSTICS n_rem = ROW_COUNT;
+
+	-- A round's chases: one per late office, with its deliveries.
+	FOR c IN SELECT * FROM duban_dispatch_chases_due(v_from, p_today) LOOP
+		n_chase := n_chase + duban_dispatch_enqueue(c.dispatch_id, c.office_id,
+		    'late', c.send_on);
+	END LOOP;
+
+	INSERT INTO delivery (reminder_id, recipient_id, channel, address)
+	SELECT r.id, rc.id, rc.channel, rc.address
+	  FROM reminder r
+	 CROSS JOIN LATERAL duban_reminder_recipients(r) rc
+	 WHERE r.send_on > least(v_from, p_today - 1) AND r.send_on <= p_today
+	ON CONFLICT (reminder_id, recipient_id) DO NOTHING;
+	GET DIAGNOSTICS n_del = ROW_COUNT;
+
+	UPDATE reminder_config
+	   SET last_swept = greatest(coalesce(last_swept, p_today), p_today)
+	 WHERE id = 1;
+	IF n_del > 0 THEN
+		PERFORM pg_notify('duban_outbox', n_del::text);
+	END IF;
+	RETURN jsonb_build_object('reminders', n_rem + n_chase, 'deliveries', n_del,
+	    'from', v_from, 'to', p_today);
+END $$ SET jit = off;

@@ -1,0 +1,77 @@
+-- Web sessions and the overview page.
+-- Repeatable: re-applied whole after the numbered migrations whenever
+-- any file here changes (see docs/schema.md). CREATE OR REPLACE only.
+
+-- Opens a session for a live token: {role, office, office_id, label,
+-- expires_at}, or NULL when the token is unknown or revoked.  Sessions
+-- long expired are swept away on the way.
+CREATE OR REPLACE FUNCTION duban_session_open(p_token_hash text, p_session_hash text, p_csrf text,
+    p_ttl int)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	tok	api_token;
+	s	web_session;
+BEGIN
+	SELECT * INTO tok FROM api_token WHERE hash = p_token_hash AND revoked_at IS NULL;
+	IF tok.id IS NULL THEN
+		RETURN NULL;
+	END IF;
+	DELETE FROM web_session WHERE expires_at < now() - interval '1 day';
+	INSERT INTO web_session (hash, token_id, csrf, expires_at)
+	VALUES (p_session_hash, tok.id, p_csrf, now() + make_interval(secs => p_ttl))
+	RETURNING * INTO s;
+	RETURN json_build_object('role', tok.role, 'office_id', tok.office_id,
+	    'office', (SELECT name FROM office WHERE id = tok.office_id),
+	    'label', tok.label, 'expires_at', s.expires_at);
+END $$;
+
+-- The session behind a cookie: as QUERY_TOKEN_AUTH's columns, then the
+-- token's hash (the writes check it again) and the CSRF secret.
+CREATE OR REPLACE FUNCTION duban_session_auth(p_session_hash text)
+RETURNS TABLE (token_id bigint, role text, office_id bigint, office text, label text,
+    token_hash text, csrf text, expires_at timestamptz)
+LANGUAGE sql STABLE AS $$
+	SELECT t.id, t.role, t.office_id, o.name, t.label, t.hash, s.csrf, s.expires_at
+	  FROM web_session s
+	  JOIN api_token t ON t.id = s.token_id
+	  LEFT JOIN office o ON o.id = t.office_id
+	 WHERE s.hash = p_session_hash AND s.expires_at > now() AND t.revoked_at IS NULL
+$$;
+
+-- The 总览 the pages open with: the current quarter's report over the
+-- given plans, or every plan; each task with its pace for its progress
+-- bar (duban_task_pace: avg_completion, time_elapsed, completion_state).
+CREATE OR REPLACE FUNCTION duban_api_overview(p_plans text[], p_now timestamptz,
+    OUT status int, OUT body json)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_today	date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	v_plans	text[] := p_plans;
+	v_body	jsonb;
+BEGIN
+	IF cardinality(v_plans) IS NULL OR cardinality(v_plans) = 0 THEN
+		SELECT array_agg(key ORDER BY year, key) INTO v_plans FROM plan;
+	END IF;
+	IF v_plans IS NULL THEN
+		status := 200;
+		body := json_build_object('plans', '[]'::json, 'tasks', '[]'::json,
+		    'offices', '[]'::json, 'supervise', '[]'::json, 'as_of', v_today);
+		RETURN;
+	END IF;
+	SELECT r.status, r.body INTO status, body
+	  FROM duban_api_report_quarterly(v_plans, NULL,
+		extract(year FROM v_today) || 'Q' || extract(quarter FROM v_today),
+		NULL, p_now) r;
+	IF status <> 200 OR json_typeof(body->'tasks') IS DISTINCT FROM 'array' THEN
+		RETURN;
+	END IF;
+	v_body := body::jsonb;
+	body := jsonb_set(v_body, '{tasks}', (
+		SELECT coalesce(jsonb_agg(e.t || jsonb_build_object(
+			    'avg_completion', pc.avg_completion,
+			    'time_elapsed', pc.time_elapsed,
+			    'completion_state', pc.completion_state) ORDER BY e.n), '[]')
+		  FROM jsonb_array_elements(v_body->'tasks') WITH ORDINALITY AS e(t, n)
+		 CROSS JOIN LATERAL duban_task_pace((e.t->>'id')::bigint, e.t->>'status',
+			v_today) pc))::json;
+END $$;
