@@ -2,42 +2,18 @@
  * duban calendar load | show | close | open: China's working-day calendar
  * (the State Council's notices) and the bureau's own closures.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
 #include "db.h"
-#include "deadline.h"
 #include "diag.h"
 #include "duban.h"
 #include "xmalloc.h"
 
-static const struct option help_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
-
-/* Options: --help only; returns -1 to go on, else an exit code. */
 static int
-only_help(const struct cmd_entry *e, int argc, char **argv)
+cmd_calendar_load(struct cmd_ctx *ctx, struct args *args)
 {
-	int	 ch;
-
-	while ((ch = getopt_long(argc, argv, "h", help_opts, NULL)) != -1) {
-		if (ch == 'h') {
-			cmd_print_help(e, stdout);
-			return (0);
-		}
-		return (cmd_usage_error(e, "无效的选项"));
-	}
-	return (-1);
-}
-
-static int
-cmd_calendar_load(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	const struct cmd_entry	*e = &cmd_calendar_load_entry;
 	struct diags		 d;
 	json_t			*all = json_array(), *c;
 	PGconn			*conn;
@@ -46,17 +22,9 @@ cmd_calendar_load(struct cmd_ctx *ctx, int argc, char **argv)
 	char			*doc, *cause;
 	int			 rc, i;
 
-	if ((rc = only_help(e, argc, argv)) >= 0) {
-		json_decref(all);
-		return (rc);
-	}
-	if (optind == argc) {
-		json_decref(all);
-		return (cmd_usage_error(e, "请给出日历文件"));
-	}
 	diags_init(&d);
-	for (i = optind; i < argc; i++)
-		if ((c = calendar_read_file(argv[i], &d)) != NULL)
+	for (i = 0; i < args_count(args); i++)
+		if ((c = calendar_read_file(args_value(args, i), &d)) != NULL)
 			json_array_append_new(all, c);
 	if (d.n > 0) {
 		diags_print(&d, stderr);
@@ -92,31 +60,29 @@ cmd_calendar_load(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_calendar_load_entry = {
 	.name = "calendar load",
-	.usage = "文件...",
 	.summary = "导入国务院节假日安排（放假和调休上班日）",
-	.help = NULL,
+	.args = {
+		.operands = (const struct args_operand[]){
+			{ .name = "文件", .flags = ARGS_MULTI }, { NULL } },
+		.wrong = "请给出日历文件",
+	},
 	.exec = cmd_calendar_load,
 };
 
 static int
-cmd_calendar_show(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_calendar_show(struct cmd_ctx *ctx, struct args *args)
 {
 	static const char *const headers[] = { "日期", "星期", "安排", "名称", "依据" };
 	static const int widths[] = { 0, 0, 0, 0, 50 };
 	static const char *const wd[] = { "一", "二", "三", "四", "五", "六", "日" };
-	const struct cmd_entry	*e = &cmd_calendar_show_entry;
 	const char		*params[1];
-	char			*cause, *end, year[8];
+	char			*cause, year[8];
 	struct table		*t;
 	PGconn			*conn;
 	PGresult		*res;
 	int			 rc, i;
 
-	if ((rc = only_help(e, argc, argv)) >= 0)
-		return (rc);
-	if (optind + 1 != argc || strtol(argv[optind], &end, 10) < 2000 || *end != '\0')
-		return (cmd_usage_error(e, "请给出年份"));
-	snprintf(year, sizeof year, "%s", argv[optind]);
+	snprintf(year, sizeof year, "%s", args_value(args, 0));
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 	params[0] = year;
@@ -156,44 +122,29 @@ cmd_calendar_show(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_calendar_show_entry = {
 	.name = "calendar show",
-	.usage = "年份",
 	.summary = "显示某年的放假、调休上班和本局停止办公的日期",
-	.help = NULL,
+	.args = {
+		.operands = (const struct args_operand[]){
+			{ .name = "年份", .kind = ARGS_YEAR }, { NULL } },
+		.wrong = "请给出年份",
+	},
 	.exec = cmd_calendar_show,
 };
 
 static int
-closure(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc, char **argv,
+closure(struct cmd_ctx *ctx, const struct cmd_entry *e, struct args *args,
     int close)
 {
-	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char	*reason = NULL, *params[2];
-	struct ymd	 d;
+	const char	*day = args_value(args, 0), *params[2];
+	const char	*reason = args_get(args, "reason");
 	PGconn		*conn;
 	PGresult	*res;
 	char		*cause;
-	int		 ch, rc;
+	int		 rc;
 
-	while ((ch = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
-		if (ch == 'r')
-			reason = optarg;
-		else if (ch == 'h') {
-			cmd_print_help(e, stdout);
-			return (0);
-		} else
-			return (cmd_usage_error(e, "无效的选项"));
-	}
-	if (optind + 1 != argc || date_parse_iso(argv[optind], &d) != 0)
-		return (cmd_usage_error(e, "请给出一个日期（YYYY-MM-DD）"));
-	if (close && reason == NULL)
-		return (cmd_usage_error(e, "请用 --reason 说明停止办公的原因"));
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
-	params[0] = argv[optind];
+	params[0] = day;
 	params[1] = reason;
 	res = close ?
 	    db_exec(conn, "INSERT INTO calendar_day (day, kind, name, source)"
@@ -210,38 +161,56 @@ closure(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc, char **argv,
 	}
 	if (close)
 		printf("%s 记为本局停止办公（%s）：这一天的提醒提前到前一个工作日\n",
-		    argv[optind], reason);
+		    day, reason);
 	else
-		printf("%s：%s\n", argv[optind], atoi(PQcmdTuples(res)) ?
+		printf("%s：%s\n", day, atoi(PQcmdTuples(res)) ?
 		    "已取消本局停止办公" : "不是本局停止办公的日子，未作修改");
 	PQclear(res);
 	return (0);
 }
 
 static int
-cmd_calendar_close(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_calendar_close(struct cmd_ctx *ctx, struct args *args)
 {
-	return (closure(ctx, &cmd_calendar_close_entry, argc, argv, 1));
+	return (closure(ctx, &cmd_calendar_close_entry, args, 1));
 }
 
 static int
-cmd_calendar_open(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_calendar_open(struct cmd_ctx *ctx, struct args *args)
 {
-	return (closure(ctx, &cmd_calendar_open_entry, argc, argv, 0));
+	return (closure(ctx, &cmd_calendar_open_entry, args, 0));
 }
+
+/* The day, as close and open take it. */
+#define CLOSURE_DAY \
+	(const struct args_operand[]){ { .name = "日期", .kind = ARGS_DATE }, { NULL } }
+#define CLOSURE_WRONG "请给出一个日期（YYYY-MM-DD）"
 
 const struct cmd_entry cmd_calendar_close_entry = {
 	.name = "calendar close",
-	.usage = "日期 --reason 原因",
 	.summary = "记录本局停止办公的日子（不发提醒，算作非工作日）",
-	.help = NULL,
+	.args = {
+		.options = (const struct args_option[]){
+			{ "reason", 'r', "原因", .flags = ARGS_REQUIRED,
+			  .help = "停止办公的原因，随日历显示",
+			  .missing = "请用 --reason 说明停止办公的原因" },
+			{ NULL } },
+		.operands = CLOSURE_DAY,
+		.wrong = CLOSURE_WRONG,
+	},
 	.exec = cmd_calendar_close,
 };
 
 const struct cmd_entry cmd_calendar_open_entry = {
 	.name = "calendar open",
-	.usage = "日期",
 	.summary = "取消本局停止办公的日子",
-	.help = NULL,
+	.args = {
+		.options = (const struct args_option[]){
+			{ "reason", 'r', "原因",
+			  .help = "可以给出，不记录（与 calendar close 写法相同）" },
+			{ NULL } },
+		.operands = CLOSURE_DAY,
+		.wrong = CLOSURE_WRONG,
+	},
 	.exec = cmd_calendar_open,
 };

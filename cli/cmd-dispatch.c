@@ -4,42 +4,30 @@
  * progress by a date; their writes in the round are their reports; late
  * offices are chased by the outbox; closing gives the 调度汇总.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "deadline.h"
 #include "duban.h"
 #include "render.h"
 #include "report.h"
+#include "words.h"
 #include "xmalloc.h"
 
 #define S(o, k)		json_string_value(json_object_get((o), (k)))
 #define N(o, k)		((long long)json_integer_value(json_object_get((o), (k))))
 
-#define API_OPTS \
-	{ "server", required_argument, NULL, 'S' }, \
-	{ "token-file", required_argument, NULL, 'T' }, \
-	{ "json", no_argument, NULL, 'j' }, \
-	{ "help", no_argument, NULL, 'h' }
+/* The options every dispatch command takes. */
+#define API_OPTIONS \
+	{ "server", 'S', "URL", \
+	  .help = "duband 地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080" }, \
+	{ "token-file", 'T', "文件", \
+	  .help = "令牌文件，默认取环境变量 DUBAN_TOKEN；发起和结束调度须局办公室\n" \
+	  "（general）的令牌，查看可用任何令牌" }, \
+	{ "json", 'j', NULL, .help = "以 JSON 输出" }
 
-#define API_HELP \
-	"  --server      duband 地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080\n" \
-	"  --token-file  令牌文件，默认取环境变量 DUBAN_TOKEN；发起和结束调度须局办公室\n" \
-	"                （general）的令牌，查看可用任何令牌\n" \
-	"  --json        以 JSON 输出\n"
+static const struct args_option api_options[] = { API_OPTIONS, { NULL } };
 
-/* "2012-09-10T10:00:00+08:00" -> "2012-09-10 10:00" (Beijing time). */
-static const char *
-when(const char *iso, char buf[17])
-{
-	if (iso == NULL || strlen(iso) < 16)
-		return ("—");
-	memcpy(buf, iso, 16);
-	buf[10] = ' ';
-	buf[16] = '\0';
-	return (buf);
-}
+#define OPEN_WRONG	"请给出 --plan（可多次）和 --due"
 
 static void
 print_round(const json_t *d)
@@ -71,8 +59,8 @@ print_round(const json_t *d)
 		cells[0] = S(o, "name");
 		cells[1] = n1;
 		cells[2] = n2;
-		cells[3] = S(o, "state_label");
-		cells[4] = when(S(o, "first_at"), w);
+		cells[3] = word(VOCAB_DISPATCH_STATE, S(o, "state"));
+		cells[4] = cmd_when(S(o, "first_at"), w);
 		cells[5] = n3;
 		table_add(t, cells);
 	}
@@ -88,7 +76,7 @@ print_change(const json_t *c)
 	const char	*unit = S(c, "unit");
 	char		 w[17];
 
-	printf("    %s %s：%s", when(S(c, "at"), w), S(c, "by") ? S(c, "by") : "",
+	printf("    %s %s：%s", cmd_when(S(c, "at"), w), S(c, "by") ? S(c, "by") : "",
 	    S(c, "what") ? S(c, "what") : "");
 	if (field != NULL && strcmp(field, "status") == 0)
 		printf("（状态 %s → %s）", render_status(old), render_status(new));
@@ -116,7 +104,7 @@ print_summary(const json_t *d)
 	if (!json_is_object(s))
 		return;
 	c = json_object_get(s, "counts");
-	printf("\n调度汇总（%s 结束；%s以来的变化）\n", when(S(s, "closed_at"), w),
+	printf("\n调度汇总（%s 结束；%s以来的变化）\n", cmd_when(S(s, "closed_at"), w),
 	    S(s, "since") ? "上一轮调度结束" : "计划开始");
 	printf("处室 %lld 个，已报送 %lld 个，未报送 %lld 个；任务 %lld 项，本轮有更新 %lld 项\n",
 	    N(c, "offices"), N(c, "reported"), N(c, "missing"), N(c, "tasks"),
@@ -150,76 +138,31 @@ print_summary(const json_t *d)
 }
 
 static int
-cmd_dispatch_open(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_dispatch_open(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "plan", required_argument, NULL, 'p' },
-		{ "office", required_argument, NULL, 'o' },
-		{ "due", required_argument, NULL, 'd' },
-		{ "title", required_argument, NULL, 't' },
-		{ "request", required_argument, NULL, 'r' },
-		API_OPTS,
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct cmd_entry	*e = &cmd_dispatch_open_entry;
-	const char		*server = NULL, *token_file = NULL;
+	static const char *const fields[][2] = { { "due", "due_on" },
+	    { "title", "title" }, { "request", "request" } };
 	json_t			*body = json_object(), *plans = json_array();
 	json_t			*offices = json_array(), *out;
-	struct ymd		 d;
-	int			 ch, rc, json = 0;
+	const char		*v;
+	size_t			 i;
+	int			 n, rc;
 
 	(void)ctx;
-	while ((ch = getopt_long(argc, argv, "p:o:d:t:r:S:T:jh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			json_array_append_new(plans, json_string(optarg));
-			break;
-		case 'o':
-			json_array_append_new(offices, json_string(optarg));
-			break;
-		case 'd':
-			if (date_parse_iso(optarg, &d) != 0) {
-				rc = cmd_usage_error(e, "--due 的日期“%s”无效，应为 YYYY-MM-DD", optarg);
-				goto out;
-			}
-			json_object_set_new(body, "due_on", json_string(optarg));
-			break;
-		case 't':
-			json_object_set_new(body, "title", json_string(optarg));
-			break;
-		case 'r':
-			json_object_set_new(body, "request", json_string(optarg));
-			break;
-		case 'S':
-			server = optarg;
-			break;
-		case 'T':
-			token_file = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			cmd_print_help(e, stdout);
-			rc = 0;
-			goto out;
-		default:
-			rc = cmd_usage_error(e, "无效的选项");
-			goto out;
-		}
-	}
-	if (optind != argc || json_array_size(plans) == 0 ||
-	    json_object_get(body, "due_on") == NULL) {
-		rc = cmd_usage_error(e, "请给出 --plan（可多次）和 --due");
-		goto out;
-	}
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if ((v = args_get(args, fields[i][0])) != NULL)
+			json_object_set_new(body, fields[i][1], json_string(v));
+	for (n = 0; (v = args_nth(args, "plan", n)) != NULL; n++)
+		json_array_append_new(plans, json_string(v));
+	for (n = 0; (v = args_nth(args, "office", n)) != NULL; n++)
+		json_array_append_new(offices, json_string(v));
 	json_object_set(body, "plans", plans);
 	if (json_array_size(offices) > 0)
 		json_object_set(body, "offices", offices);
-	if ((rc = api_call("POST", server, token_file, "/api/v1/dispatches", body, 201,
-	    &out)) != 0)
+	if ((rc = api_call("POST", args_get(args, "server"),
+	    args_get(args, "token-file"), "/api/v1/dispatches", body, 201, &out)) != 0)
 		goto out;
-	if (json)
+	if (args_has(args, "json"))
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	else {
 		printf("已发起调度，已向各处室发出报送通知。\n\n");
@@ -233,57 +176,22 @@ out:
 	return (rc);
 }
 
-/*
- * The options of show, close and list (--server, --token-file, --json,
- * --help): -1 to go on, else the exit status to return.
- */
-static int
-api_flags(const struct cmd_entry *e, int argc, char **argv, const char **server,
-    const char **token_file, int *json)
-{
-	static const struct option opts[] = { API_OPTS, { NULL, 0, NULL, 0 } };
-	int	ch;
-
-	while ((ch = getopt_long(argc, argv, "S:T:jh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'S':
-			*server = optarg;
-			break;
-		case 'T':
-			*token_file = optarg;
-			break;
-		case 'j':
-			*json = 1;
-			break;
-		case 'h':
-			cmd_print_help(e, stdout);
-			return (0);
-		default:
-			return (cmd_usage_error(e, "无效的选项"));
-		}
-	}
-	return (-1);
-}
-
 /* show and close: an id, the API options. */
 static int
-round_cmd(const struct cmd_entry *e, int close, int argc, char **argv)
+round_cmd(struct args *args, int close)
 {
-	const char	*server = NULL, *token_file = NULL;
+	const char	*id = args_value(args, 0);
 	char		*path;
 	json_t		*out;
-	int		 rc, json = 0;
+	int		 rc;
 
-	if ((rc = api_flags(e, argc, argv, &server, &token_file, &json)) >= 0)
-		return (rc);
-	if (optind + 1 != argc || !cmd_id_arg(argv[optind]))
-		return (cmd_usage_error(e, "请给出一个调度编号（duban dispatch list）"));
-	path = xprintf("/api/v1/dispatches/%s%s", argv[optind], close ? "/close" : "");
-	rc = api_call(close ? "POST" : "GET", server, token_file, path, NULL, 200, &out);
+	path = xprintf("/api/v1/dispatches/%s%s", id, close ? "/close" : "");
+	rc = api_call(close ? "POST" : "GET", args_get(args, "server"),
+	    args_get(args, "token-file"), path, NULL, 200, &out);
 	free(path);
 	if (rc != 0)
 		return (rc);
-	if (json)
+	if (args_has(args, "json"))
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	else {
 		if (close)
@@ -296,40 +204,36 @@ round_cmd(const struct cmd_entry *e, int close, int argc, char **argv)
 }
 
 static int
-cmd_dispatch_show(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_dispatch_show(struct cmd_ctx *ctx, struct args *args)
 {
 	(void)ctx;
-	return (round_cmd(&cmd_dispatch_show_entry, 0, argc, argv));
+	return (round_cmd(args, 0));
 }
 
 static int
-cmd_dispatch_close(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_dispatch_close(struct cmd_ctx *ctx, struct args *args)
 {
 	(void)ctx;
-	return (round_cmd(&cmd_dispatch_close_entry, 1, argc, argv));
+	return (round_cmd(args, 1));
 }
 
 static int
-cmd_dispatch_list(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_dispatch_list(struct cmd_ctx *ctx, struct args *args)
 {
 	static const char *const head[] = { "编号", "标题", "计划", "报送截止", "状态",
 	    "已报送", "未报送" };
-	const struct cmd_entry	*e = &cmd_dispatch_list_entry;
-	const char		*server = NULL, *token_file = NULL, *cells[7];
+	const char		*cells[7];
 	struct table		*t;
 	json_t			*out, *d;
 	char			 id[24], rep[24], mis[24], *plans;
 	size_t			 i;
-	int			 rc, json = 0;
+	int			 rc;
 
 	(void)ctx;
-	if ((rc = api_flags(e, argc, argv, &server, &token_file, &json)) >= 0)
+	if ((rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"),
+	    "/api/v1/dispatches", NULL, 200, &out)) != 0)
 		return (rc);
-	if (optind != argc)
-		return (cmd_usage_error(e, "多余的参数“%s”", argv[optind]));
-	if ((rc = api_call("GET", server, token_file, "/api/v1/dispatches", NULL, 200, &out)) != 0)
-		return (rc);
-	if (json) {
+	if (args_has(args, "json")) {
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(out);
 		return (0);
@@ -360,38 +264,55 @@ cmd_dispatch_list(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_dispatch_open_entry = {
 	.name = "dispatch open",
-	.usage = "--plan 计划... --due 日期 [--office 处室...] [--title 标题] "
-	    "[--request 要求] [--server URL] [--token-file 文件] [--json]",
 	.summary = "发起进展调度：请各牵头处室在某日前报送进展，并立即通知它们",
-	.help = "  --plan        计划的键或编号，可多次给出\n"
-	    "  --due         报送截止日期 YYYY-MM-DD；逾期未报的处室在其后第一个工作日收到催报\n"
-	    "  --office      只调度这些处室（可多次）；默认：这些计划中尚有未完成任务的全部牵头处室\n"
-	    "  --title       标题，默认“YYYY年M月进展调度”\n"
-	    "  --request     调度要求（随通知发出）\n"
-	    API_HELP,
+	.args = {
+		.options = (const struct args_option[]){
+			{ "plan", 'p', "计划", .flags = ARGS_REQUIRED | ARGS_MULTI,
+			  .help = "计划的键或编号，可多次给出", .missing = OPEN_WRONG },
+			{ "due", 'd', "日期", ARGS_DATE, .flags = ARGS_REQUIRED,
+			  .help = "报送截止日期 YYYY-MM-DD；逾期未报的处室在其后第一个工作日收到催报",
+			  .missing = OPEN_WRONG },
+			{ "office", 'o', "处室", .flags = ARGS_MULTI,
+			  .help = "只调度这些处室（可多次）；默认：这些计划中尚有未完成任务的全部牵头处室" },
+			{ "title", 't', "标题", .help = "标题，默认“YYYY年M月进展调度”" },
+			{ "request", 'r', "要求", .help = "调度要求（随通知发出）" },
+			API_OPTIONS,
+			{ NULL } },
+		.wrong = OPEN_WRONG,
+	},
 	.exec = cmd_dispatch_open,
 };
 
+/* The round that show and close take. */
+#define ROUND_ID \
+	(const struct args_operand[]){ { .name = "编号", .kind = ARGS_ID }, { NULL } }
+#define ROUND_WRONG	"请给出一个调度编号（duban dispatch list）"
+
 const struct cmd_entry cmd_dispatch_show_entry = {
 	.name = "dispatch show",
-	.usage = "编号 [--server URL] [--token-file 文件] [--json]",
 	.summary = "显示一轮调度：各处室是否已报送、谁逾期；已结束的显示调度汇总",
-	.help = API_HELP,
+	.args = {
+		.options = api_options,
+		.operands = ROUND_ID,
+		.wrong = ROUND_WRONG,
+	},
 	.exec = cmd_dispatch_show,
 };
 
 const struct cmd_entry cmd_dispatch_close_entry = {
 	.name = "dispatch close",
-	.usage = "编号 [--server URL] [--token-file 文件] [--json]",
 	.summary = "结束一轮调度，生成调度汇总：各任务本轮的变化和仍需督办的事项",
-	.help = API_HELP,
+	.args = {
+		.options = api_options,
+		.operands = ROUND_ID,
+		.wrong = ROUND_WRONG,
+	},
 	.exec = cmd_dispatch_close,
 };
 
 const struct cmd_entry cmd_dispatch_list_entry = {
 	.name = "dispatch list",
-	.usage = "[--server URL] [--token-file 文件] [--json]",
 	.summary = "列出各轮调度",
-	.help = API_HELP,
+	.args = { .options = api_options },
 	.exec = cmd_dispatch_list,
 };

@@ -4,64 +4,32 @@
  * calendar apps.  Like API tokens, the token is printed once and only its
  * SHA-256 is kept; revoking one feed leaves the office's others working.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "duban.h"
 #include "hash.h"
-#include "utf8.h"
+#include "query.h"
 #include "xmalloc.h"
 
 static int
-cmd_feed_create(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_feed_create(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "office", required_argument, NULL, 'o' },
-		{ "org", required_argument, NULL, 'g' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "server", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct cmd_entry	*e = &cmd_feed_create_entry;
-	const char		*office = NULL, *org = NULL, *label = NULL;
-	const char		*server = NULL, *params[5];
-	char			*token, *actor, *cause, hash[SHA256_HEX_LEN + 1];
-	PGconn			*conn;
-	PGresult		*res;
-	int			 ch, rc, n;
+	const char	*server = args_get(args, "server"), *params[4];
+	char		*token, *actor, hash[SHA256_HEX_LEN + 1], idbuf[24];
+	long long	 office;
+	json_t		*body;
+	PGconn		*conn;
+	int		 rc;
 
-	while ((ch = getopt_long(argc, argv, "o:g:l:S:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			office = optarg;
-			break;
-		case 'g':
-			org = optarg;
-			break;
-		case 'l':
-			label = optarg;
-			break;
-		case 'S':
-			server = optarg;
-			break;
-		case 'h':
-			cmd_print_help(e, stdout);
-			return (0);
-		default:
-			return (cmd_usage_error(e, "无效的选项"));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage_error(e, "多余的参数“%s”", argv[optind]));
-	if (office == NULL)
-		return (cmd_usage_error(e, "请用 --office 指定处室"));
-	if (label != NULL && utf8_chars(label, strlen(label)) > 100)
-		return (cmd_usage_error(e, "--label 不能超过 100 个字"));
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
+	if ((rc = cmd_lookup(conn, "office", args_get(args, "office"),
+	    args_get(args, "org"), &office)) != 0) {
+		PQfinish(conn);
+		return (rc);
+	}
 	if ((token = token_new("dbf_")) == NULL) {
 		perror("getrandom");
 		PQfinish(conn);
@@ -69,173 +37,129 @@ cmd_feed_create(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	sha256_hex(token, strlen(token), hash);
 	actor = cmd_actor();
-	params[0] = hash;
-	params[1] = office;
-	params[2] = org;
-	params[3] = label;
-	params[4] = actor;
-	/* The office by name or alias; --org when the name is in several. */
-	res = db_exec(conn,
-	    "WITH f AS (SELECT o.id, o.name, g.name AS org FROM office o"
-	    "            JOIN organisation g ON g.id = o.org_id"
-	    "           WHERE (o.name = $2 OR $2 = ANY (o.aliases))"
-	    "             AND ($3::text IS NULL OR g.name = $3)),"
-	    " chk AS (SELECT count(*) AS n, string_agg(org, '、') AS orgs FROM f),"
-	    " ins AS (INSERT INTO ical_feed (office_id, hash, label, created_by)"
-	    "         SELECT f.id, $1, coalesce($4, f.name || '日历'), $5 FROM f, chk"
-	    "          WHERE chk.n = 1 RETURNING id)"
-	    " SELECT (SELECT id FROM ins), chk.n, chk.orgs FROM chk",
-	    5, params, &cause);
+	snprintf(idbuf, sizeof idbuf, "%lld", office);
+	params[0] = idbuf;
+	params[1] = hash;
+	params[2] = args_get(args, "label");
+	params[3] = actor;
+	rc = cmd_status_query(conn, QUERY_FEED_CREATE, 4, params, &body);
 	free(actor);
 	PQfinish(conn);
-	if (res == NULL) {
-		fprintf(stderr, "duban：无法创建日历订阅：%s\n", cause);
-		free(cause);
-		free(token);
-		return (EXIT_SOFTWARE);
+	if (rc == 0) {
+		printf("已创建日历订阅 %lld（%s）。订阅地址只显示这一次，请妥善保存：\n%s/ical/%s.ics\n",
+		    (long long)json_integer_value(json_object_get(body, "id")),
+		    json_string_value(json_object_get(body, "office")),
+		    api_server(server), token);
+		json_decref(body);
 	}
-	n = atoi(PQgetvalue(res, 0, 1));
-	if (n != 1) {
-		if (n == 0)
-			fprintf(stderr, "duban：没有名为“%s”的处室（duban office list 列出全部处室）\n",
-			    office);
-		else
-			fprintf(stderr, "duban：“%s”在多个单位中都有（%s），请用 --org 指定\n",
-			    office, PQgetvalue(res, 0, 2));
-		PQclear(res);
-		free(token);
-		return (EXIT_DATAERR);
-	}
-	printf("已创建日历订阅 %s（%s）。订阅地址只显示这一次，请妥善保存：\n%s/ical/%s.ics\n",
-	    PQgetvalue(res, 0, 0), office, api_server(server), token);
-	PQclear(res);
 	free(token);
-	return (0);
+	return (rc);
 }
 
 static int
-cmd_feed_list(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_feed_list(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const head[] = { "编号", "处室", "名称", "创建", "创建人", "状态" };
-	const struct cmd_entry	*e = &cmd_feed_list_entry;
-	const char		*cells[6];
 	struct table		*t;
 	PGconn			*conn;
-	PGresult		*res;
-	char			*cause;
-	int			 ch, rc, i, j;
+	json_t			*feeds, *f;
+	size_t			 i;
+	char			*id, *state, created[17], revoked[17];
+	int			 rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'h') {
-			cmd_print_help(e, stdout);
-			return (0);
-		}
-		return (cmd_usage_error(e, "无效的选项"));
-	}
-	if (optind != argc)
-		return (cmd_usage_error(e, "多余的参数“%s”", argv[optind]));
+	(void)args;
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
-	res = db_exec(conn,
-	    "SELECT f.id, o.name, f.label,"
-	    "       to_char(f.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
-	    "       f.created_by,"
-	    "       CASE WHEN f.revoked_at IS NULL THEN '有效' ELSE '已吊销 ' ||"
-	    "         to_char(f.revoked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') END"
-	    "  FROM ical_feed f JOIN office o ON o.id = f.office_id ORDER BY f.id",
-	    0, NULL, &cause);
+	feeds = cmd_query_json(conn, QUERY_FEED_LIST, 0, NULL);
 	PQfinish(conn);
-	if (res == NULL) {
-		fprintf(stderr, "duban：查询失败：%s\n", cause);
-		free(cause);
+	if (feeds == NULL)
 		return (EXIT_SOFTWARE);
-	}
 	t = table_new(6, head, NULL);
-	for (i = 0; i < PQntuples(res); i++) {
-		for (j = 0; j < 6; j++)
-			cells[j] = PQgetvalue(res, i, j);
-		table_add(t, cells);
+	json_array_foreach(feeds, i, f) {
+		const char *rev = json_string_value(json_object_get(f, "revoked_at"));
+
+		id = xprintf("%lld", json_integer_value(json_object_get(f, "id")));
+		state = rev == NULL ? xstrdup("有效") :
+		    xprintf("已吊销 %.10s", cmd_when(rev, revoked));
+		{
+			const char *cells[] = { id,
+			    json_string_value(json_object_get(f, "office")),
+			    json_string_value(json_object_get(f, "label")),
+			    cmd_when(json_string_value(json_object_get(f, "created_at")),
+			    created),
+			    json_string_value(json_object_get(f, "created_by")), state };
+
+			table_add(t, cells);
+		}
+		free(id);
+		free(state);
 	}
 	table_print(t, stdout);
 	table_free(t);
-	PQclear(res);
+	json_decref(feeds);
 	return (0);
 }
 
 static int
-cmd_feed_revoke(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_feed_revoke(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct cmd_entry	*e = &cmd_feed_revoke_entry;
-	const char		*params[1];
-	PGconn			*conn;
-	PGresult		*res;
-	char			*cause;
-	int			 ch, rc;
+	const char	*id = args_value(args, 0), *params[1] = { id };
+	json_t		*body;
+	PGconn		*conn;
+	int		 rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'h') {
-			cmd_print_help(e, stdout);
-			return (0);
-		}
-		return (cmd_usage_error(e, "无效的选项"));
-	}
-	if (optind + 1 != argc || !cmd_id_arg(argv[optind]))
-		return (cmd_usage_error(e, "请给出一个订阅编号（duban feed list 的编号列）"));
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
-	params[0] = argv[optind];
-	res = db_exec(conn,
-	    "UPDATE ical_feed SET revoked_at = now()"
-	    " WHERE id = $1::bigint AND revoked_at IS NULL RETURNING id",
-	    1, params, &cause);
+	rc = cmd_status_query(conn, QUERY_FEED_REVOKE, 1, params, &body);
 	PQfinish(conn);
-	if (res == NULL) {
-		fprintf(stderr, "duban：吊销失败：%s\n", cause);
-		free(cause);
-		return (EXIT_SOFTWARE);
-	}
-	/* As duban token revoke: an unknown or already revoked one is 65. */
-	rc = PQntuples(res) == 1 ? 0 : EXIT_DATAERR;
-	if (rc == 0)
-		printf("已吊销日历订阅 %s，其地址即时失效\n", argv[optind]);
-	else
-		fprintf(stderr, "duban：没有编号为 %s 的有效日历订阅\n", argv[optind]);
-	PQclear(res);
+	if (rc == EXIT_NOINPUT)
+		rc = EXIT_DATAERR;
+	if (rc != 0)
+		return (rc);
+	/* As duban token revoke: one already revoked is 65. */
+	if (json_is_true(json_object_get(body, "already"))) {
+		fprintf(stderr, "duban：日历订阅 %s 已于 %.10s 吊销\n", id,
+		    json_string_value(json_object_get(body, "revoked_at")));
+		rc = EXIT_DATAERR;
+	} else
+		printf("已吊销日历订阅 %s，其地址即时失效\n", id);
+	json_decref(body);
 	return (rc);
 }
 
 const struct cmd_entry cmd_feed_create_entry = {
 	.name = "feed create",
-	.usage = "--office 处室 [--org 单位] [--label 名称] [--server URL]",
 	.summary = "为处室创建日历订阅地址（iCalendar），可在手机或电脑日历中订阅节点和完成时限",
-	.help = "  --office  处室名称（或别名）\n"
-	    "  --org     处室名称在多个单位中都有时，指定单位\n"
-	    "  --label   订阅的名称（默认“处室日历”）\n"
-	    "  --server  订阅地址中的服务器：日历应用能访问到的 duband 对外地址（如 duband 的\n"
-	    "            public_url）；默认 $DUBAN_SERVER 或 http://127.0.0.1:8080\n",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "office", 'o', "处室", .flags = ARGS_REQUIRED,
+			  .help = "处室名称（或别名）",
+			  .missing = "请用 --office 指定处室" },
+			{ "org", 'g', "单位",
+			  .help = "处室名称在多个单位中都有时，指定单位" },
+			{ "label", 'l', "名称",
+			  .help = "订阅的名称（默认“处室日历”）" },
+			{ "server", 'S', "URL",
+			  .help = "订阅地址中的服务器：日历应用能访问到的 duband 对外地址（如 duband 的\n"
+			  "public_url）；默认 $DUBAN_SERVER 或 http://127.0.0.1:8080" },
+			{ NULL } },
+	},
 	.exec = cmd_feed_create,
 };
 
 const struct cmd_entry cmd_feed_list_entry = {
 	.name = "feed list",
-	.usage = "",
 	.summary = "列出日历订阅（不含地址中的令牌）",
-	.help = NULL,
 	.exec = cmd_feed_list,
 };
 
 const struct cmd_entry cmd_feed_revoke_entry = {
 	.name = "feed revoke",
-	.usage = "编号",
 	.summary = "吊销一个日历订阅，其地址即时失效",
-	.help = NULL,
+	.args = {
+		.operands = (const struct args_operand[]){
+			{ .name = "编号", .kind = ARGS_ID }, { NULL } },
+		.wrong = "请给出一个订阅编号（duban feed list 的编号列）",
+	},
 	.exec = cmd_feed_revoke,
 };

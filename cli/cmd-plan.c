@@ -2,7 +2,6 @@
  * duban plan check | load | list: plan files and loaded plans.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +12,6 @@
 #include "plan.h"
 #include "query.h"
 #include "xmalloc.h"
-
-static const struct option help_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
 
 /* Diagnostics that are about reading the file, not its data. */
 static int
@@ -32,30 +26,17 @@ only_io_errors(const struct diags *d)
 }
 
 static int
-cmd_plan_check(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_plan_check(struct cmd_ctx *ctx, struct args *args)
 {
-	const struct cmd_entry	*e = &cmd_plan_check_entry;
+	char *const		*argv = args_values(args);
 	struct diags		 d;
 	json_t			*plan, *t, *keys = json_object();
 	size_t			 i, targets, milestones, before;
-	int			 ch, f, rc = 0;
+	int			 f, rc = 0;
 
 	(void)ctx;
-	while ((ch = getopt_long(argc, argv, "h", help_opts, NULL)) != -1) {
-		if (ch == 'h') {
-			cmd_print_help(e, stdout);
-			json_decref(keys);
-			return (0);
-		}
-		json_decref(keys);
-		return (cmd_usage_error(e, "无效的选项"));
-	}
-	if (optind == argc) {
-		json_decref(keys);
-		return (cmd_usage_error(e, "请给出至少一个计划文件"));
-	}
 	diags_init(&d);
-	for (f = optind; f < argc; f++) {
+	for (f = 0; f < args_count(args); f++) {
 		before = d.n;
 		if ((plan = plan_read_file(argv[f], &d)) == NULL)
 			continue;
@@ -91,9 +72,12 @@ cmd_plan_check(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_plan_check_entry = {
 	.name = "plan check",
-	.usage = "文件...",
 	.summary = "检查计划文件（不连接数据库）；有问题时逐条输出 文件:行:列: 说明，退出码 65（文件无法读取为 66）",
-	.help = NULL,
+	.args = {
+		.operands = (const struct args_operand[]){
+			{ .name = "文件", .flags = ARGS_MULTI }, { NULL } },
+		.wrong = "请给出至少一个计划文件",
+	},
 	.exec = cmd_plan_check,
 };
 
@@ -105,7 +89,8 @@ static int
 require_schema(PGconn *conn)
 {
 	enum migrate_result	 r;
-	int			 current, pending;
+	struct migrate_done	 pending;
+	int			 current;
 	char			*cause = NULL;
 
 	r = migrate_check(conn, migrations_builtin, &current, &pending, &cause);
@@ -114,7 +99,7 @@ require_schema(PGconn *conn)
 		free(cause);
 		return (r == MIGRATE_ERROR ? EXIT_SOFTWARE : EXIT_DATAERR);
 	}
-	if (pending > 0) {
+	if (pending.versions > 0 || pending.code > 0) {
 		fprintf(stderr, "duban：数据库结构尚未更新（版本 %d，需要 %d）：请先运行 duban db migrate\n",
 		    current, migrate_latest(migrations_builtin));
 		return (EXIT_CONFIG);
@@ -123,28 +108,17 @@ require_schema(PGconn *conn)
 }
 
 static int
-cmd_plan_load(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_plan_load(struct cmd_ctx *ctx, struct args *args)
 {
-	const struct cmd_entry	*e = &cmd_plan_load_entry;
 	struct diags		 d;
 	json_t			*plans, *report;
 	PGconn			*conn;
 	char			*actor, *cause;
-	int			 ch, rc;
-
-	while ((ch = getopt_long(argc, argv, "h", help_opts, NULL)) != -1) {
-		if (ch == 'h') {
-			cmd_print_help(e, stdout);
-			return (0);
-		}
-		return (cmd_usage_error(e, "无效的选项"));
-	}
-	if (optind == argc)
-		return (cmd_usage_error(e, "请给出至少一个计划文件"));
+	int			 rc;
 
 	/* Every file is validated before the database is touched. */
 	diags_init(&d);
-	plans = load_read_files(argv + optind, argc - optind, &d);
+	plans = load_read_files(args_values(args), args_count(args), &d);
 	if (plans == NULL) {
 		diags_print(&d, stderr);
 		fprintf(stderr, "duban plan load：计划文件有误，未导入任何内容\n");
@@ -180,45 +154,29 @@ cmd_plan_load(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_plan_load_entry = {
 	.name = "plan load",
-	.usage = "文件...",
 	.summary = "导入计划文件：全部文件在一个事务中导入，任何一处有误则都不导入",
+	.args = {
+		.operands = (const struct args_operand[]){
+			{ .name = "文件", .flags = ARGS_MULTI }, { NULL } },
+		.wrong = "请给出至少一个计划文件",
+	},
 	.help = "重新导入未改动的文件不做任何修改；修改过的指标值、完成时限、牵头处室记入进度历史；\n"
 	    "文件中删去的任务、指标、节点标记为撤销，不删除，进度保留。\n",
 	.exec = cmd_plan_load,
 };
 
 static int
-cmd_plan_list(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_plan_list(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const headers[] = { "编号", "计划", "年度", "发文单位",
 	    "文号", "任务", "指标", "未明确牵头" };
 	static const int widths[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
-	const struct cmd_entry	*e = &cmd_plan_list_entry;
 	json_t			*plans, *p;
 	struct table		*t;
 	PGconn			*conn;
 	size_t			 i;
-	int			 ch, rc, json = 0;
+	int			 rc;
 
-	while ((ch = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			cmd_print_help(e, stdout);
-			return (0);
-		default:
-			return (cmd_usage_error(e, "无效的选项"));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage_error(e, "多余的参数“%s”", argv[optind]));
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 	if ((rc = require_schema(conn)) != 0) {
@@ -229,7 +187,7 @@ cmd_plan_list(struct cmd_ctx *ctx, int argc, char **argv)
 	PQfinish(conn);
 	if (plans == NULL)
 		return (EXIT_SOFTWARE);
-	if (json) {
+	if (args_has(args, "json")) {
 		json_dumpf(plans, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(plans);
@@ -272,8 +230,11 @@ cmd_plan_list(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_plan_list_entry = {
 	.name = "plan list",
-	.usage = "[--json]",
 	.summary = "列出已导入的计划",
-	.help = "  --json    以 JSON 数组输出\n",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "json", 'j', NULL, .help = "以 JSON 数组输出" },
+			{ NULL } },
+	},
 	.exec = cmd_plan_list,
 };

@@ -3,114 +3,82 @@
  * API so that the daemon's rules (who may change what) and its history
  * apply to the command line as to every other client.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "deadline.h"
 #include "duban.h"
+#include "words.h"
 #include "xmalloc.h"
 
-static const char *const status_zh[][2] = {
-	{ "pending", "未开始" }, { "in_progress", "进行中" },
-	{ "done", "已完成" }, { "blocked", "受阻" },
-};
+/* Options both commands take. */
+#define COMMON_OPTIONS \
+	{ "note", 'n', "完成情况", .help = "完成情况" }, \
+	{ "outcome", 'O', "取得成效", .help = "取得成效" }, \
+	{ "if-match", 'm', "版本", \
+	  .help = "读取时的版本；若他人已修改，拒绝写入（退出码 75）" }, \
+	{ "server", 'S', "URL", \
+	  .help = "duband 地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080" }, \
+	{ "token-file", 'T', "文件", .help = "令牌文件；默认取环境变量 DUBAN_TOKEN" }
 
-static const char *
-zh_status(const char *s)
+/* The body's fields from the options of both commands. */
+static void
+common_fields(struct args *args, json_t *body)
 {
-	size_t	 i;
-
-	for (i = 0; s != NULL && i < sizeof status_zh / sizeof status_zh[0]; i++)
-		if (strcmp(s, status_zh[i][0]) == 0)
-			return (status_zh[i][1]);
-	return (s ? s : "—");
+	if (args_has(args, "note"))
+		json_object_set_new(body, "note", json_string(args_get(args, "note")));
+	if (args_has(args, "outcome"))
+		json_object_set_new(body, "outcome",
+		    json_string(args_get(args, "outcome")));
+	if (args_has(args, "if-match"))
+		json_object_set_new(body, "version",
+		    json_integer(strtoll(args_get(args, "if-match"), NULL, 10)));
 }
 
-/* Options both commands take. */
-#define COMMON_OPTS \
-	{ "note", required_argument, NULL, 'n' }, \
-	{ "outcome", required_argument, NULL, 'O' }, \
-	{ "if-match", required_argument, NULL, 'm' }, \
-	{ "server", required_argument, NULL, 'S' }, \
-	{ "token-file", required_argument, NULL, 'T' }, \
-	{ "help", no_argument, NULL, 'h' }
+/*
+ * PATCHes body (which it frees) to /api/v1/what/id through duband: 0 with
+ * *out, or the exit code after saying why.
+ */
+static int
+patch(struct args *args, const char *what, const char *id, json_t *body,
+    json_t **out)
+{
+	char	*path = xprintf("/api/v1/%s/%s", what, id);
+	int	 rc;
+
+	rc = api_call("PATCH", args_get(args, "server"), args_get(args, "token-file"),
+	    path, body, 200, out);
+	free(path);
+	json_decref(body);
+	return (rc);
+}
 
 static int
-cmd_milestone_update(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_milestone_update(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "completed-on", required_argument, NULL, 'c' },
-		{ "evidence-url", required_argument, NULL, 'u' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 }
-	};
+	static const char *const fields[][2] = { { "status", "status" },
+	    { "completed-on", "completed_on" }, { "evidence-url", "evidence_url" } };
 	const struct cmd_entry	*e = &cmd_milestone_update_entry;
-	const char		*server = NULL, *token_file = NULL;
+	const char		*id = args_value(args, 0);
 	json_t			*body = json_object(), *out = NULL;
-	struct ymd		 d;
-	char			*path;
-	int			 ch, rc;
+	size_t			 i;
+	int			 rc;
 
 	(void)ctx;
-	while ((ch = getopt_long(argc, argv, "s:c:u:n:O:m:S:T:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			json_object_set_new(body, "status", json_string(optarg));
-			break;
-		case 'c':
-			if (date_parse_iso(optarg, &d) != 0) {
-				json_decref(body);
-				return (cmd_usage_error(e, "--completed-on 的日期“%s”无效", optarg));
-			}
-			json_object_set_new(body, "completed_on", json_string(optarg));
-			break;
-		case 'u':
-			json_object_set_new(body, "evidence_url", json_string(optarg));
-			break;
-		case 'n':
-			json_object_set_new(body, "note", json_string(optarg));
-			break;
-		case 'O':
-			json_object_set_new(body, "outcome", json_string(optarg));
-			break;
-		case 'm':
-			json_object_set_new(body, "version",
-			    json_integer(strtoll(optarg, NULL, 10)));
-			break;
-		case 'S':
-			server = optarg;
-			break;
-		case 'T':
-			token_file = optarg;
-			break;
-		case 'h':
-			cmd_print_help(e, stdout);
-			json_decref(body);
-			return (0);
-		default:
-			json_decref(body);
-			return (cmd_usage_error(e, "无效的选项"));
-		}
-	}
-	if (optind + 1 != argc || !cmd_id_arg(argv[optind])) {
-		json_decref(body);
-		return (cmd_usage_error(e, "请给出一个节点编号"));
-	}
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (args_has(args, fields[i][0]))
+			json_object_set_new(body, fields[i][1],
+			    json_string(args_get(args, fields[i][0])));
+	common_fields(args, body);
 	if (json_object_size(body) == 0) {
 		json_decref(body);
 		return (cmd_usage_error(e, "没有要修改的内容（--status、--note 等）"));
 	}
-	path = xprintf("/api/v1/milestones/%s", argv[optind]);
-	rc = api_call("PATCH", server, token_file, path, body, 200, &out);
-	free(path);
-	json_decref(body);
-	if (rc != 0)
+	if ((rc = patch(args, "milestones", id, body, &out)) != 0)
 		return (rc);
-	printf("节点 %s（%s）已更新：%s%s%s，版本 %lld\n", argv[optind],
+	printf("节点 %s（%s）已更新：%s%s%s，版本 %lld\n", id,
 	    json_string_value(json_object_get(out, "title")),
-	    zh_status(json_string_value(json_object_get(out, "status"))),
+	    word_or(VOCAB_MILESTONE_STATUS,
+	    json_string_value(json_object_get(out, "status")), "—"),
 	    json_is_string(json_object_get(out, "completed_on")) ? "，完成于 " : "",
 	    json_is_string(json_object_get(out, "completed_on")) ?
 	    json_string_value(json_object_get(out, "completed_on")) : "",
@@ -121,79 +89,46 @@ cmd_milestone_update(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_milestone_update_entry = {
 	.name = "milestone update",
-	.usage = "编号 [--status 状态] [--completed-on 日期] [--note 完成情况] [--outcome 取得成效] "
-	    "[--evidence-url 链接] [--if-match 版本] [--server URL] [--token-file 文件]",
 	.summary = "通过 duband 更新节点的进展（写入进度历史）",
-	.help = "  --status         pending（未开始）、in_progress（进行中）、done（已完成）、blocked（受阻）\n"
-	    "  --completed-on   完成日期 YYYY-MM-DD；状态为 done 而不写时取今天\n"
-	    "  --note           完成情况；--outcome 取得成效\n"
-	    "  --if-match       读取时的版本；若他人已修改，拒绝写入（退出码 75）\n"
-	    "  --server         duband 地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080\n"
-	    "  --token-file     令牌文件；默认取环境变量 DUBAN_TOKEN\n",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "status", 's', "状态",
+			  .help = "pending（未开始）、in_progress（进行中）、done（已完成）、blocked（受阻）" },
+			{ "completed-on", 'c', "日期", ARGS_DATE,
+			  .help = "完成日期 YYYY-MM-DD；状态为 done 而不写时取今天" },
+			{ "evidence-url", 'u', "链接", .help = "佐证材料的链接" },
+			COMMON_OPTIONS,
+			{ NULL } },
+		.operands = (const struct args_operand[]){
+			{ .name = "编号", .kind = ARGS_ID }, { NULL } },
+		.wrong = "请给出一个节点编号",
+	},
 	.exec = cmd_milestone_update,
 };
 
 static int
-cmd_target_set(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_target_set(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	const struct cmd_entry	*e = &cmd_target_set_entry;
-	const char		*server = NULL, *token_file = NULL;
+	const char		*id = args_value(args, 0), *value = args_value(args, 1);
 	json_t			*body = json_object(), *out = NULL, *num;
 	json_error_t		 jerr;
-	char			*path, *shown;
-	int			 ch, rc;
+	char			*shown;
+	int			 rc;
 
 	(void)ctx;
-	while ((ch = getopt_long(argc, argv, "n:O:m:S:T:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			json_object_set_new(body, "note", json_string(optarg));
-			break;
-		case 'O':
-			json_object_set_new(body, "outcome", json_string(optarg));
-			break;
-		case 'm':
-			json_object_set_new(body, "version",
-			    json_integer(strtoll(optarg, NULL, 10)));
-			break;
-		case 'S':
-			server = optarg;
-			break;
-		case 'T':
-			token_file = optarg;
-			break;
-		case 'h':
-			cmd_print_help(e, stdout);
-			json_decref(body);
-			return (0);
-		default:
-			json_decref(body);
-			return (cmd_usage_error(e, "无效的选项"));
-		}
-	}
-	if (optind + 2 != argc || !cmd_id_arg(argv[optind])) {
-		json_decref(body);
-		return (cmd_usage_error(e, "请给出指标编号和当前完成值"));
-	}
-	num = json_loads(argv[optind + 1], JSON_DECODE_ANY, &jerr);
+	common_fields(args, body);
+	num = json_loads(value, JSON_DECODE_ANY, &jerr);
 	if (num == NULL || !json_is_number(num)) {
 		json_decref(num);
 		json_decref(body);
-		return (cmd_usage_error(e, "当前完成值“%s”应为数字", argv[optind + 1]));
+		return (cmd_usage_error(e, "当前完成值“%s”应为数字", value));
 	}
 	json_object_set_new(body, "current", num);
-	path = xprintf("/api/v1/targets/%s", argv[optind]);
-	rc = api_call("PATCH", server, token_file, path, body, 200, &out);
-	free(path);
-	json_decref(body);
-	if (rc != 0)
+	if ((rc = patch(args, "targets", id, body, &out)) != 0)
 		return (rc);
 	shown = json_dumps(json_object_get(out, "current"), JSON_ENCODE_ANY);
-	printf("指标 %s（%s）当前完成值 %s%s（目标 %g%s），版本 %lld\n", argv[optind],
+	printf("指标 %s（%s）当前完成值 %s%s（目标 %g%s），版本 %lld\n", id,
 	    json_string_value(json_object_get(out, "name")), shown,
 	    json_string_value(json_object_get(out, "unit")),
 	    json_number_value(json_object_get(out, "value")),
@@ -206,13 +141,18 @@ cmd_target_set(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_target_set_entry = {
 	.name = "target set",
-	.usage = "编号 数值 [--note 完成情况] [--outcome 取得成效] [--if-match 版本] [--server URL] [--token-file 文件]",
 	.summary = "通过 duband 设置指标的当前完成值（写入进度历史）",
-	.help = "  编号             指标编号（duban task show 的指标列表）\n"
-	    "  数值             当前完成值，按指标的单位（如 3000、95.5）\n"
-	    "  --note           完成情况；--outcome 取得成效\n"
-	    "  --if-match       读取时的版本；若他人已修改，拒绝写入（退出码 75）\n"
-	    "  --server         duband 地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080\n"
-	    "  --token-file     令牌文件；默认取环境变量 DUBAN_TOKEN\n",
+	.args = {
+		.options = (const struct args_option[]){
+			COMMON_OPTIONS,
+			{ NULL } },
+		.operands = (const struct args_operand[]){
+			{ .name = "编号", .kind = ARGS_ID,
+			  .help = "指标编号（duban task show 的指标列表）" },
+			{ .name = "数值",
+			  .help = "当前完成值，按指标的单位（如 3000、95.5）" },
+			{ NULL } },
+		.wrong = "请给出指标编号和当前完成值",
+	},
 	.exec = cmd_target_set,
 };

@@ -2,34 +2,16 @@
  * duban reminder preview | sweep | list | show | retry | config: the
  * supervision reminders and their outbox.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "db.h"
-#include "deadline.h"
 #include "duban.h"
+#include "query.h"
 #include "render.h"
+#include "words.h"
 #include "xmalloc.h"
-
-static const char *
-kind_zh(const char *k)
-{
-	if (strcmp(k, "digest") == 0)
-		return ("季度督查");
-	if (strcmp(k, "due_soon") == 0)
-		return ("临期提醒");
-	if (strcmp(k, "overdue") == 0)
-		return ("逾期提醒");
-	if (strcmp(k, "escalation") == 0)
-		return ("督办");
-	if (strcmp(k, "summary") == 0)
-		return ("季度汇总");
-	if (strcmp(k, "dispatch") == 0)
-		return ("进展调度");
-	return (k);
-}
 
 static PGresult *
 query(PGconn *conn, const char *what, const char *sql, int n,
@@ -45,22 +27,16 @@ query(PGconn *conn, const char *what, const char *sql, int n,
 	return (res);
 }
 
+/* --date (checked as a date by the table), or today. */
 static int
-date_arg(const struct cmd_entry *e, const char *s, char buf[11])
-{
-	struct ymd	 d;
-
-	if (date_parse_iso(s, &d) != 0)
-		return (cmd_usage_error(e, "日期“%s”无效，应为 YYYY-MM-DD", s));
-	date_format(&d, buf);
-	return (0);
-}
-
-static int
-today(char buf[11])
+date_or_today(struct args *args, char buf[11])
 {
 	char	*cause;
 
+	if (args_get(args, "date") != NULL) {
+		snprintf(buf, 11, "%s", args_get(args, "date"));
+		return (0);
+	}
 	if (clock_init(&cause) != 0) {
 		fprintf(stderr, "duban：%s\n", cause);
 		free(cause);
@@ -71,45 +47,16 @@ today(char buf[11])
 }
 
 static int
-cmd_reminder_preview(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_reminder_preview(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, 'd' },
-		{ "office", required_argument, NULL, 'o' },
-		{ "brief", no_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct cmd_entry	*e = &cmd_reminder_preview_entry;
-	const char		*office = NULL, *params[2];
-	char			 date[11] = "", *text;
+	const char		*office = args_get(args, "office"), *params[2];
+	char			 date[11], *text;
 	json_t			*payload;
 	PGconn			*conn;
 	PGresult		*res, *cal;
-	int			 ch, rc, i, brief = 0;
+	int			 rc, i, brief = args_has(args, "brief");
 
-	while ((ch = getopt_long(argc, argv, "d:o:bh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			if ((rc = date_arg(e, optarg, date)) != 0)
-				return (rc);
-			break;
-		case 'o':
-			office = optarg;
-			break;
-		case 'b':
-			brief = 1;
-			break;
-		case 'h':
-			cmd_print_help(e, stdout);
-			return (0);
-		default:
-			return (cmd_usage_error(e, "无效的选项"));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage_error(e, "多余的参数“%s”", argv[optind]));
-	if (*date == '\0' && (rc = today(date)) != 0)
+	if ((rc = date_or_today(args, date)) != 0)
 		return (rc);
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
@@ -127,8 +74,8 @@ cmd_reminder_preview(struct cmd_ctx *ctx, int argc, char **argv)
 	    "               d.office_id, d.milestone_id, d.period, d.send_on, d.subject,"
 	    "               d.payload, now())::reminder) rc)"
 	    "  FROM duban_reminders_due($1::date - 1, $1::date) d"
-	    "  LEFT JOIN office o ON o.id = d.office_id"
-	    " WHERE $2::text IS NULL OR o.name = $2 OR $2 = ANY (o.aliases)"
+	    " WHERE $2::text IS NULL"
+	    "    OR d.office_id IN (SELECT id FROM duban_office_match($2, NULL))"
 	    " ORDER BY d.kind, d.key", 2, params);
 	PQfinish(conn);
 	if (res == NULL || cal == NULL) {
@@ -148,7 +95,7 @@ cmd_reminder_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		    PQgetvalue(cal, 0, 3), office ? office : "", PQntuples(res));
 		for (i = 0; i < PQntuples(res); i++) {
 			printf("\n%s %d. [%s] %s\n", brief ? "" : "────────", i + 1,
-			    kind_zh(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1));
+			    word(VOCAB_REMINDER_KIND, PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1));
 			printf("   接收：%s\n", PQgetisnull(res, i, 4) ?
 			    "（尚未设置接收人：duban office set）" : PQgetvalue(res, i, 4));
 			if (brief)
@@ -167,40 +114,29 @@ cmd_reminder_preview(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_reminder_preview_entry = {
 	.name = "reminder preview",
-	.usage = "[--date 日期] [--office 处室] [--brief]",
 	.summary = "显示某个日期（默认今天）将发送的提醒及其内容，不发送",
-	.help = "  --date    日期 YYYY-MM-DD；不是工作日时说明原因\n"
-	    "  --office  只看某处室的提醒（名称或别名）\n"
-	    "  --brief   只列标题和接收人\n",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "date", 'd', "日期", ARGS_DATE,
+			  .help = "日期 YYYY-MM-DD；不是工作日时说明原因" },
+			{ "office", 'o', "处室",
+			  .help = "只看某处室的提醒（名称或别名）" },
+			{ "brief", 'b', NULL, .help = "只列标题和接收人" },
+			{ NULL } },
+	},
 	.exec = cmd_reminder_preview,
 };
 
 static int
-cmd_reminder_sweep(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_reminder_sweep(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct cmd_entry	*e = &cmd_reminder_sweep_entry;
 	const char		*params[1];
-	char			 date[11] = "";
+	char			 date[11];
 	PGconn			*conn;
 	PGresult		*res;
-	int			 ch, rc;
+	int			 rc;
 
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		if (ch == 'd') {
-			if ((rc = date_arg(e, optarg, date)) != 0)
-				return (rc);
-		} else if (ch == 'h') {
-			cmd_print_help(e, stdout);
-			return (0);
-		} else
-			return (cmd_usage_error(e, "无效的选项"));
-	}
-	if (*date == '\0' && (rc = today(date)) != 0)
+	if ((rc = date_or_today(args, date)) != 0)
 		return (rc);
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
@@ -218,179 +154,128 @@ cmd_reminder_sweep(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_reminder_sweep_entry = {
 	.name = "reminder sweep",
-	.usage = "[--date 日期]",
 	.summary = "把截至某日（默认今天）应发的提醒放入发件箱（duband 会定时自动执行）",
-	.help = NULL,
+	.args = {
+		.options = (const struct args_option[]){
+			{ "date", 'd', "日期", ARGS_DATE,
+			  .help = "日期 YYYY-MM-DD，默认今天（或 DUBAN_NOW）" },
+			{ NULL } },
+	},
 	.exec = cmd_reminder_sweep,
 };
 
 static int
-cmd_reminder_list(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_reminder_list(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "failed", no_argument, NULL, 'f' },
-		{ "date", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const headers[] = { "编号", "日期", "类别", "处室", "标题",
 	    "已发", "待发", "失败", "最近错误" };
 	static const int widths[] = { 0, 0, 0, 14, 40, 0, 0, 0, 30 };
-	const struct cmd_entry	*e = &cmd_reminder_list_entry;
-	const char		*params[2] = { NULL, NULL };
-	char			 date[11];
+	const char		*params[3];
 	struct table		*t;
 	PGconn			*conn;
-	PGresult		*res;
-	int			 ch, rc, i;
+	json_t			*list, *x;
+	size_t			 i;
+	char			*n[4];
+	int			 rc, k;
 
-	while ((ch = getopt_long(argc, argv, "fd:h", opts, NULL)) != -1) {
-		if (ch == 'f')
-			params[0] = "true";
-		else if (ch == 'd') {
-			if ((rc = date_arg(e, optarg, date)) != 0)
-				return (rc);
-			params[1] = date;
-		} else if (ch == 'h') {
-			cmd_print_help(e, stdout);
-			return (0);
-		} else
-			return (cmd_usage_error(e, "无效的选项"));
-	}
+	params[0] = args_get(args, "date");
+	params[1] = args_has(args, "failed") ? "true" : "false";
+	params[2] = "true";	/* the errors: the CLI is the operator's */
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
-	res = query(conn, "list",
-	    "SELECT r.id, r.send_on, r.kind, coalesce(o.name, '—'), r.subject,"
-	    "       count(d.id) FILTER (WHERE d.status = 'sent'),"
-	    "       count(d.id) FILTER (WHERE d.status IN ('pending', 'sending')),"
-	    "       count(d.id) FILTER (WHERE d.status = 'failed'),"
-	    "       coalesce(max(d.last_error), '')"
-	    "  FROM reminder r LEFT JOIN office o ON o.id = r.office_id"
-	    "  LEFT JOIN delivery d ON d.reminder_id = r.id"
-	    " WHERE ($2::date IS NULL OR r.send_on = $2::date)"
-	    " GROUP BY r.id, o.name"
-	    " HAVING NOT coalesce($1::bool, false)"
-	    "     OR count(d.id) FILTER (WHERE d.status = 'failed') > 0"
-	    " ORDER BY r.send_on DESC, r.id DESC LIMIT 500", 2, params);
+	list = cmd_query_json(conn, QUERY_REMINDER_LIST, 3, params);
 	PQfinish(conn);
-	if (res == NULL)
+	if (list == NULL)
 		return (EXIT_SOFTWARE);
-	if (PQntuples(res) == 0) {
-		printf(params[0] ? "没有发送失败的提醒\n" : "发件箱是空的\n");
-		PQclear(res);
+	if (json_array_size(list) == 0) {
+		printf(args_has(args, "failed") ? "没有发送失败的提醒\n" : "发件箱是空的\n");
+		json_decref(list);
 		return (0);
 	}
 	t = table_new(9, headers, widths);
-	for (i = 0; i < PQntuples(res); i++) {
-		const char *cells[] = { PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-		    kind_zh(PQgetvalue(res, i, 2)), PQgetvalue(res, i, 3),
-		    PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6),
-		    PQgetvalue(res, i, 7), PQgetvalue(res, i, 8) };
+	json_array_foreach(list, i, x) {
+		static const char *const counts[] = { "id", "sent", "pending", "failed" };
 
-		table_add(t, cells);
+		for (k = 0; k < 4; k++)
+			n[k] = xprintf("%lld", json_integer_value(json_object_get(x, counts[k])));
+		{
+			const char *office = json_string_value(json_object_get(x, "office"));
+			const char *err = json_string_value(json_object_get(x, "last_error"));
+			const char *cells[] = { n[0],
+			    json_string_value(json_object_get(x, "send_on")),
+			    word(VOCAB_REMINDER_KIND,
+			    json_string_value(json_object_get(x, "kind"))),
+			    office ? office : "—",
+			    json_string_value(json_object_get(x, "subject")),
+			    n[1], n[2], n[3], err ? err : "" };
+
+			table_add(t, cells);
+		}
+		for (k = 0; k < 4; k++)
+			free(n[k]);
 	}
 	table_print(t, stdout);
 	table_free(t);
-	PQclear(res);
+	json_decref(list);
 	return (0);
 }
 
 const struct cmd_entry cmd_reminder_list_entry = {
 	.name = "reminder list",
-	.usage = "[--failed] [--date 日期]",
 	.summary = "列出发件箱中的提醒及发送情况",
-	.help = "  --failed  只列有发送失败的提醒（可用 duban reminder retry 重发）\n"
-	    "  --date    只列该日（YYYY-MM-DD）生成的提醒\n",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "failed", 'f', NULL,
+			  .help = "只列有发送失败的提醒（可用 duban reminder retry 重发）" },
+			{ "date", 'd', "日期", ARGS_DATE,
+			  .help = "只列该日（YYYY-MM-DD）生成的提醒" },
+			{ NULL } },
+	},
 	.exec = cmd_reminder_list,
 };
 
 static int
-cmd_reminder_retry(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_reminder_retry(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct cmd_entry	*e = &cmd_reminder_retry_entry;
-	const char		*params[1];
-	PGconn			*conn;
-	PGresult		*res;
-	int			 ch, rc;
+	const char	*id = args_value(args, 0), *params[1] = { id };
+	json_t		*body;
+	PGconn		*conn;
+	int		 rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'h') {
-			cmd_print_help(e, stdout);
-			return (0);
-		}
-		return (cmd_usage_error(e, "无效的选项"));
-	}
-	if (optind + 1 != argc || !cmd_id_arg(argv[optind]))
-		return (cmd_usage_error(e, "请给出提醒编号（duban reminder list 的编号）"));
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
-	params[0] = argv[optind];
-	res = query(conn, "retry",
-	    "WITH r AS (UPDATE delivery SET status = 'pending', next_attempt_at = now(),"
-	    "           claimed_by = NULL, claimed_until = NULL"
-	    "            WHERE reminder_id = $1::bigint AND status = 'failed' RETURNING id),"
-	    " n AS (SELECT pg_notify('duban_outbox', count(*)::text) FROM r)"
-	    " SELECT (SELECT count(*) FROM r), (SELECT count(*) FROM n),"
-	    "        EXISTS (SELECT 1 FROM reminder WHERE id = $1::bigint)", 1, params);
+	rc = cmd_status_query(conn, QUERY_REMINDER_RETRY, 1, params, &body);
 	PQfinish(conn);
-	if (res == NULL)
-		return (EXIT_SOFTWARE);
-	if (strcmp(PQgetvalue(res, 0, 2), "t") != 0) {
-		fprintf(stderr, "duban reminder retry：没有编号为 %s 的提醒\n", argv[optind]);
-		PQclear(res);
-		return (EXIT_NOINPUT);
-	}
-	printf("提醒 %s：%s 份发送失败的将重新发送\n", argv[optind], PQgetvalue(res, 0, 0));
-	PQclear(res);
+	if (rc != 0)
+		return (rc);
+	printf("提醒 %s：%lld 份发送失败的将重新发送\n", id,
+	    (long long)json_integer_value(json_object_get(body, "retried")));
+	json_decref(body);
 	return (0);
 }
 
 const struct cmd_entry cmd_reminder_retry_entry = {
 	.name = "reminder retry",
-	.usage = "编号",
 	.summary = "重新发送一条提醒中发送失败的各份",
-	.help = NULL,
+	.args = {
+		.operands = (const struct args_operand[]){
+			{ .name = "编号", .kind = ARGS_ID }, { NULL } },
+		.wrong = "请给出提醒编号（duban reminder list 的编号）",
+	},
 	.exec = cmd_reminder_retry,
 };
 
 static int
-cmd_reminder_config(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_reminder_config(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "digest-days", required_argument, NULL, 'n' },
-		{ "due-soon-days", required_argument, NULL, 'k' },
-		{ "escalate-after", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct cmd_entry	*e = &cmd_reminder_config_entry;
-	const char		*params[3] = { NULL, NULL, NULL };
+	const char		*params[3];
 	PGconn			*conn;
 	PGresult		*res;
-	int			 ch, rc;
+	int			 rc;
 
-	while ((ch = getopt_long(argc, argv, "n:k:m:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			params[0] = optarg;
-			break;
-		case 'k':
-			params[1] = optarg;
-			break;
-		case 'm':
-			params[2] = optarg;
-			break;
-		case 'h':
-			cmd_print_help(e, stdout);
-			return (0);
-		default:
-			return (cmd_usage_error(e, "无效的选项"));
-		}
-	}
+	params[0] = args_get(args, "digest-days");
+	params[1] = args_get(args, "due-soon-days");
+	params[2] = args_get(args, "escalate-after");
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 	res = query(conn, "config",
@@ -412,11 +297,17 @@ cmd_reminder_config(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_reminder_config_entry = {
 	.name = "reminder config",
-	.usage = "[--digest-days N] [--due-soon-days K] [--escalate-after M]",
 	.summary = "显示或修改提醒的时间安排（以工作日计）",
-	.help = "  不带选项时显示当前安排。\n"
-	    "  --digest-days N     季度督查提醒在季末前 N 个工作日发出（0–30，默认 5）\n"
-	    "  --due-soon-days K   节点到期前 K 个工作日发到期提醒（1–30，默认 3）\n"
-	    "  --escalate-after M  逾期满 M 个工作日仍未完成，次日向责任领导和局办公室督办（1–60，默认 5）\n",
+	.help = "不带选项时显示当前安排。\n",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "digest-days", 'n', "N",
+			  .help = "季度督查提醒在季末前 N 个工作日发出（0–30，默认 5）" },
+			{ "due-soon-days", 'k', "K",
+			  .help = "节点到期前 K 个工作日发到期提醒（1–30，默认 3）" },
+			{ "escalate-after", 'm', "M",
+			  .help = "逾期满 M 个工作日仍未完成，次日向责任领导和局办公室督办（1–60，默认 5）" },
+			{ NULL } },
+	},
 	.exec = cmd_reminder_config,
 };

@@ -5,7 +5,6 @@
  * and rendered by lib/report*.c, as duband does for the API.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,8 +12,8 @@
 
 #include "clock.h"
 #include "db.h"
-#include "deadline.h"
 #include "duban.h"
+#include "log.h"
 #include "query.h"
 #include "report.h"
 #include "xmalloc.h"
@@ -68,83 +67,36 @@ write_file(const json_t *report, enum report_format fmt, enum report_view view,
 	return (0);
 }
 
+/* What --format and --view take (report.c parses them). */
+static const char *const formats[] = { "html", "xlsx", "csv", "md", "json", NULL };
+static const char *const views[] = { "tasks", "targets", "offices", "supervise",
+    NULL };
+
 static int
-cmd_report_quarterly(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_report_quarterly(struct cmd_ctx *ctx, struct args *args)
 {
-	static const struct option opts[] = {
-		{ "plan", required_argument, NULL, 'p' },
-		{ "org", required_argument, NULL, 'g' },
-		{ "quarter", required_argument, NULL, 'q' },
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "view", required_argument, NULL, 'w' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const struct cmd_entry	*e = &cmd_report_quarterly_entry;
-	const char		*params[5] = { NULL }, *out = NULL;
+	const char		*params[5] = { NULL }, *out = args_get(args, "output");
+	const char		*v;
 	enum report_format	 fmt = REPORT_MD;
 	enum report_view	 view = VIEW_TASKS;
-	struct ymd		 d;
 	json_t			*plans = json_array(), *report;
 	PGresult		*res;
 	PGconn			*conn;
 	char			 now[CLOCK_ISO_LEN], *plans_text = NULL, *cause;
-	int			 ch, rc, have_fmt = 0, have_view = 0, status;
+	int			 n, rc, have_fmt, have_view, status;
 
-	while ((ch = getopt_long(argc, argv, "p:g:q:a:f:w:o:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			json_array_append_new(plans, json_string(optarg));
-			break;
-		case 'g':
-			params[1] = optarg;
-			break;
-		case 'q':
-			params[2] = optarg;
-			break;
-		case 'a':
-			if (date_parse_iso(optarg, &d) != 0) {
-				json_decref(plans);
-				return (cmd_usage_error(e, "--as-of 的日期“%s”无效，应为 YYYY-MM-DD",
-				    optarg));
-			}
-			params[3] = optarg;
-			break;
-		case 'f':
-			if (report_format_parse(optarg, &fmt) != 0) {
-				json_decref(plans);
-				return (cmd_usage_error(e, "--format 的值“%s”无效（html、xlsx、csv、md、json）",
-				    optarg));
-			}
-			have_fmt = 1;
-			break;
-		case 'w':
-			if (report_view_parse(optarg, &view) != 0) {
-				json_decref(plans);
-				return (cmd_usage_error(e, "--view 的值“%s”无效（tasks、targets、offices、supervise）",
-				    optarg));
-			}
-			have_view = 1;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			json_decref(plans);
-			cmd_print_help(e, stdout);
-			return (0);
-		default:
-			json_decref(plans);
-			return (cmd_usage_error(e, "无效的选项"));
-		}
-	}
-	if (optind != argc || params[2] == NULL ||
-	    (json_array_size(plans) == 0) == (params[1] == NULL)) {
-		json_decref(plans);
-		return (cmd_usage_error(e, "请给出 --quarter，以及 --plan（可多次）或 --org 之一"));
-	}
+	for (n = 0; (v = args_nth(args, "plan", n)) != NULL; n++)
+		json_array_append_new(plans, json_string(v));
+	params[1] = args_get(args, "org");
+	params[2] = args_get(args, "quarter");
+	params[3] = args_get(args, "as-of");
+	if ((have_fmt = args_has(args, "format")) &&
+	    report_format_parse(args_get(args, "format"), &fmt) != 0)
+		fatalx("report: format %s not parsed", args_get(args, "format"));
+	if ((have_view = args_has(args, "view")) &&
+	    report_view_parse(args_get(args, "view"), &view) != 0)
+		fatalx("report: view %s not parsed", args_get(args, "view"));
 	if (!have_fmt && out != NULL && format_of_path(out, &fmt) != 0) {
 		json_decref(plans);
 		return (cmd_usage_error(e, "无法从文件名“%s”判断格式，请用 --format 指定", out));
@@ -207,19 +159,31 @@ cmd_report_quarterly(struct cmd_ctx *ctx, int argc, char **argv)
 	return (rc);
 }
 
+#define QUARTERLY_WRONG	"请给出 --quarter，以及 --plan（可多次）或 --org 之一"
+
 const struct cmd_entry cmd_report_quarterly_entry = {
 	.name = "report quarterly",
-	.usage = "--quarter 2012Q3 (--plan 计划... | --org 单位) [--as-of 日期] "
-	    "[--format html|xlsx|csv|md|json] [--view 表] [-o 文件]",
 	.summary = "生成季度督查报告（按季度末的进度历史计算，可重现）",
-	.help = "  --quarter   季度，如 2012Q3\n"
-	    "  --plan      计划的键或编号（duban plan list），可多次给出\n"
-	    "  --org       某单位（如 吉林市教育局）的全部计划\n"
-	    "  --as-of     按季度内更早的某日的数据生成（默认季度最后一天；季度未结束时为今天）\n"
-	    "  --format    html（A4 打印，含图表）、xlsx（含公式）、csv（带 BOM，Excel 可直接打开）、\n"
-	    "              md（默认）、json；给出 -o 时可由文件扩展名判断\n"
-	    "  --view      CSV 的内容：tasks（默认，各项任务）、targets（指标）、offices（处室）、\n"
-	    "              supervise（需督办事项）\n"
-	    "  -o, --output 写入文件（先写临时文件再改名，失败时不留半个文件）\n",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "quarter", 'q', "季度", .flags = ARGS_REQUIRED,
+			  .help = "季度，如 2012Q3", .missing = QUARTERLY_WRONG },
+			{ "plan", 'p', "计划", .flags = ARGS_ONE_OF | ARGS_MULTI,
+			  .help = "计划的键或编号（duban plan list），可多次给出" },
+			{ "org", 'g', "单位", .flags = ARGS_ONE_OF,
+			  .help = "某单位（如 吉林市教育局）的全部计划" },
+			{ "as-of", 'a', "日期", ARGS_DATE,
+			  .help = "按季度内更早的某日的数据生成（默认季度最后一天；季度未结束时为今天）" },
+			{ "format", 'f', "格式", ARGS_CHOICE, formats,
+			  .help = "html（A4 打印，含图表）、xlsx（含公式）、csv（带 BOM，Excel 可直接打开）、\n"
+			  "md（默认）、json；给出 -o 时可由文件扩展名判断" },
+			{ "view", 'w', "表", ARGS_CHOICE, views,
+			  .help = "CSV 的内容：tasks（默认，各项任务）、targets（指标）、offices（处室）、\n"
+			  "supervise（需督办事项）" },
+			{ "output", 'o', "文件",
+			  .help = "写入文件（先写临时文件再改名，失败时不留半个文件）" },
+			{ NULL } },
+		.wrong = QUARTERLY_WRONG,
+	},
 	.exec = cmd_report_quarterly,
 };

@@ -1,6 +1,8 @@
 /*
  * The duban command-line tool: each cmd-*.c file exports its commands as
- * `const struct cmd_entry` values, gathered in main.c's table.
+ * `const struct cmd_entry` values, gathered in cmd.c's table.  An entry
+ * declares its options and operands once (args.h); cmd.c parses them,
+ * answers --help and usage errors, and calls exec with the result.
  */
 #ifndef DUBAN_CLI_H
 #define DUBAN_CLI_H
@@ -9,6 +11,8 @@
 
 #include <jansson.h>
 #include <libpq-fe.h>
+
+#include "args.h"
 
 /* sysexits.h values, named here so the CLI's contract is in one place. */
 #define EXIT_USAGE	64	/* EX_USAGE: bad command line */
@@ -27,11 +31,12 @@ struct cmd_ctx {
 };
 
 struct cmd_entry {
-	const char	*name;		/* "plan load" */
-	const char	*usage;		/* arguments after the name */
-	const char	*summary;	/* one line, Chinese */
-	const char	*help;		/* option descriptions, or NULL */
-	int		(*exec)(struct cmd_ctx *, int, char **);
+	const char		*name;		/* "plan load": group and action */
+	const char		*summary;	/* one line, Chinese */
+	struct args_spec	 args;		/* its options and operands */
+	const char		*help;		/* more to say, or NULL */
+	/* Runs with the parsed and checked arguments; returns the exit code. */
+	int			(*exec)(struct cmd_ctx *, struct args *);
 };
 
 extern const struct cmd_entry cmd_db_migrate_entry;
@@ -68,10 +73,27 @@ extern const struct cmd_entry cmd_feed_create_entry;
 extern const struct cmd_entry cmd_feed_list_entry;
 extern const struct cmd_entry cmd_feed_revoke_entry;
 
-/* main.c */
+/* cmd.c: the table of commands, their help, and what they share. */
+/* The command "group action", or NULL. */
+const struct cmd_entry *cmd_find(const char *group, const char *action);
+/* Whether some command's name starts with the word group. */
+int	cmd_group_known(const char *group);
+/* "命令：" and every command with its summary, aligned. */
+void	cmd_print_list(FILE *);
+/* The actions of a group with their summaries. */
+void	cmd_print_group(const char *group, FILE *);
+/* "用法：duban NAME ...", the summary, the help and the option list. */
+void	cmd_print_help(const struct cmd_entry *, FILE *);
+/*
+ * Parses argv (argv[0] is the action word) against the entry's table and
+ * runs it: --help prints the help (exit 0), a usage error prints why and
+ * the usage line (exit 64), else exec's exit code.
+ */
+int	cmd_exec(const struct cmd_entry *, struct cmd_ctx *, int argc,
+	    char **argv);
+/* Prints "duban NAME：message" and the usage line; returns EXIT_USAGE. */
 int	cmd_usage_error(const struct cmd_entry *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	cmd_print_help(const struct cmd_entry *, FILE *);
 /*
  * Connects to the database named by --db or DUBAN_DB.  On failure prints
  * why and returns NULL with *exitcode set.
@@ -80,8 +102,27 @@ PGconn	*cmd_connect(struct cmd_ctx *, int *exitcode);
 /* Runs a shared query returning one JSON text; NULL after printing why. */
 json_t	*cmd_query_json(PGconn *, const char *sql, int n,
 	    const char *const *params);
-/* A record number as an argument: a positive integer. */
-int	cmd_id_arg(const char *);
+/*
+ * Runs a shared operation: a query answering two columns, the HTTP status
+ * and the body or problem (query.h).  Returns 0 with *body, which the
+ * caller frees, below 300; else prints the problem and returns its exit
+ * code (400 65, 404 66, 409 75; see problem_exit).
+ */
+int	cmd_status_query(PGconn *, const char *sql, int n,
+	    const char *const *params, json_t **body);
+/*
+ * The one office (what "office") or person (what "person") a user names
+ * by name, alias or id, within the organisation org (may be NULL): 0 with
+ * *id, else the exit code (65) after saying why (none, or several).
+ */
+int	cmd_lookup(PGconn *, const char *what, const char *key, const char *org,
+	    long long *id);
+/*
+ * A time as the database sends it in JSON ("2012-09-10T10:00:00+08:00",
+ * Beijing time: the connection's TimeZone) to the minute, "2012-09-10
+ * 10:00", in buf; "—" for NULL.
+ */
+const char	*cmd_when(const char *iso, char buf[17]);
 /* "user@host", for the history's actor column. */
 char	*cmd_actor(void);
 

@@ -1,222 +1,114 @@
 /*
- * duban: the command-line tool.  `duban GROUP ACTION [options] [args]`.
+ * duban: the command-line tool.  `duban [options] GROUP ACTION [options]
+ * [operands]`: the options before the command are parsed here, the words
+ * find the command in cmd.c's table, which parses and runs it.
  */
-#include <getopt.h>
-#include <pwd.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "db.h"
 #include "duban.h"
 #include "log.h"
-#include "xmalloc.h"
 
-static const struct cmd_entry *const cmd_table[] = {
-	&cmd_db_migrate_entry,
-	&cmd_db_status_entry,
-	&cmd_plan_check_entry,
-	&cmd_plan_load_entry,
-	&cmd_plan_list_entry,
-	&cmd_task_list_entry,
-	&cmd_task_show_entry,
-	&cmd_milestone_update_entry,
-	&cmd_target_set_entry,
-	&cmd_dispatch_open_entry,
-	&cmd_dispatch_show_entry,
-	&cmd_dispatch_close_entry,
-	&cmd_dispatch_list_entry,
-	&cmd_report_quarterly_entry,
-	&cmd_reminder_preview_entry,
-	&cmd_reminder_list_entry,
-	&cmd_reminder_retry_entry,
-	&cmd_reminder_sweep_entry,
-	&cmd_reminder_config_entry,
-	&cmd_office_list_entry,
-	&cmd_office_set_entry,
-	&cmd_person_set_entry,
-	&cmd_calendar_load_entry,
-	&cmd_calendar_show_entry,
-	&cmd_calendar_close_entry,
-	&cmd_calendar_open_entry,
-	&cmd_feed_create_entry,
-	&cmd_feed_list_entry,
-	&cmd_feed_revoke_entry,
-	&cmd_token_create_entry,
-	&cmd_token_list_entry,
-	&cmd_token_revoke_entry,
-	&cmd_token_verify_entry,
-	NULL
+/* The options before the command. */
+static const struct args_spec main_args = {
+	.options = (const struct args_option[]){
+		{ "db", 0, "连接串",
+		  .help = "PostgreSQL 连接串（libpq conninfo），默认取环境变量 DUBAN_DB" },
+		{ "verbose", 'v', NULL, .help = "输出更多信息" },
+		{ "version", 0, NULL, .help = "显示版本" },
+		{ NULL }
+	},
 };
 
 static void
 usage(FILE *f)
 {
-	const struct cmd_entry *const *e;
-
-	fprintf(f, "用法：duban [--db 连接串] 命令 [选项] [参数]\n\n命令：\n");
-	for (e = cmd_table; *e != NULL; e++)
-		fprintf(f, "  %-18s %s\n", (*e)->name, (*e)->summary);
-	fprintf(f, "\n全局选项：\n"
-	    "  --db 连接串   PostgreSQL 连接串（libpq conninfo），默认取环境变量 DUBAN_DB\n"
-	    "  -v            输出更多信息\n"
-	    "  --version     显示版本\n"
-	    "  --help        显示本帮助；每个命令都接受 --help\n\n"
+	fprintf(f, "用法：duban [--db 连接串] [-v] 命令 [选项] [参数]\n\n");
+	cmd_print_list(f);
+	args_print_help(&main_args, "全局选项（写在命令之前）", f);
+	fprintf(f, "\n每个命令都接受 --help；duban help 命令、duban 命令组 --help 也显示说明。\n"
 	    "详见 duban(1)、duban-plan(5)。\n");
 }
 
-void
-cmd_print_help(const struct cmd_entry *e, FILE *f)
+static int
+is_help(const char *word)
 {
-	fprintf(f, "用法：duban %s %s\n%s\n", e->name, e->usage, e->summary);
-	if (e->help != NULL)
-		fprintf(f, "\n%s", e->help);
-}
-
-int
-cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "duban %s：%s\n用法：duban %s %s\n（duban %s --help 查看说明）\n",
-	    e->name, msg, e->name, e->usage, e->name);
-	free(msg);
-	return (EXIT_USAGE);
-}
-
-PGconn *
-cmd_connect(struct cmd_ctx *ctx, int *exitcode)
-{
-	const char	*conninfo = db_conninfo(ctx->db);
-	PGconn		*conn;
-	char		*cause;
-
-	if (conninfo == NULL) {
-		fprintf(stderr, "duban：未指定数据库：请设置环境变量 DUBAN_DB 或使用 --db 连接串\n");
-		*exitcode = EXIT_CONFIG;
-		return (NULL);
-	}
-	if ((conn = db_connect(conninfo, "duban", &cause)) == NULL) {
-		fprintf(stderr, "duban：%s\n", cause);
-		free(cause);
-		*exitcode = EXIT_UNAVAIL;
-		return (NULL);
-	}
-	return (conn);
-}
-
-json_t *
-cmd_query_json(PGconn *conn, const char *sql, int n, const char *const *params)
-{
-	PGresult	*res;
-	json_t		*doc;
-	json_error_t	 jerr;
-	char		*cause;
-
-	if ((res = db_exec(conn, sql, n, params, &cause)) == NULL) {
-		fprintf(stderr, "duban：查询失败：%s\n", cause);
-		free(cause);
-		return (NULL);
-	}
-	doc = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
-	PQclear(res);
-	if (doc == NULL)
-		fprintf(stderr, "duban：无法解析查询结果：%s\n", jerr.text);
-	return (doc);
-}
-
-int
-cmd_id_arg(const char *s)
-{
-	char	*end;
-
-	return (strtoll(s, &end, 10) > 0 && *end == '\0');
-}
-
-char *
-cmd_actor(void)
-{
-	struct passwd	*pw = getpwuid(getuid());
-	char		 host[256];
-
-	if (gethostname(host, sizeof host) != 0)
-		strcpy(host, "localhost");
-	host[sizeof host - 1] = '\0';
-	return (xprintf("%s@%s", pw ? pw->pw_name : "unknown", host));
+	return (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct cmd_entry *const *e;
-	struct cmd_ctx	 ctx = { NULL, "duban" };
-	char		 name[64];
-	int		 ch, verbose = 0, help = 0;
+	const struct cmd_entry	*e;
+	struct cmd_ctx		 ctx = { NULL, "duban" };
+	struct args		*args;
+	char			*cause, **words;
+	int			 n, verbose, help = 0;
 
-	/* Options before the command only: "+" stops at the first word. */
-	while ((ch = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			ctx.db = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
+	/* Options before the command only: the command's own come after. */
+	switch (args_parse(&main_args, argc, argv, ARGS_STOP, &args, &cause)) {
+	case ARGS_HELP:
+		usage(stdout);
+		return (0);
+	case ARGS_ERROR:
+		fprintf(stderr, "duban：%s\n\n", cause);
+		free(cause);
+		usage(stderr);
+		return (EXIT_USAGE);
+	case ARGS_OK:
+		break;
+	}
+	if (args_has(args, "version")) {
+		args_free(args);
+		printf("duban %s\n", DUBAN_VERSION);
+		return (0);
+	}
+	ctx.db = args_get(args, "db");
+	verbose = args_has(args, "verbose");
+	n = args_count(args);
+	words = argv + argc - n;	/* the operands are argv's last n */
+	args_free(args);
+	log_init("duban", LOG_MODE_CLI, verbose);
+
+	if (n >= 1 && strcmp(words[0], "help") == 0) {
+		help = 1;
+		words++;
+		n--;
+		if (n == 0) {
 			usage(stdout);
 			return (0);
-		case 'V':
-			printf("duban %s\n", DUBAN_VERSION);
-			return (0);
-		default:
-			usage(stderr);
-			return (EXIT_USAGE);
 		}
 	}
-	log_init("duban", LOG_MODE_CLI, verbose);
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
+	if (n < 1) {
 		usage(stderr);
 		return (EXIT_USAGE);
 	}
-	if (argc >= 1 && strcmp(argv[0], "help") == 0) {
-		if (argc == 1) {
-			usage(stdout);
+	if (!cmd_group_known(words[0])) {
+		fprintf(stderr, "duban：未知命令“%s%s%s”\n\n", words[0],
+		    n >= 2 ? " " : "", n >= 2 ? words[1] : "");
+		usage(stderr);
+		return (EXIT_USAGE);
+	}
+	/* "duban plan --help", "duban help plan"; "duban plan" is an error. */
+	if (n == 1 || is_help(words[1])) {
+		if (help || n >= 2) {
+			cmd_print_group(words[0], stdout);
 			return (0);
 		}
-		help = 1;
-		argv++;
-		argc--;
+		fprintf(stderr, "duban：请在“%s”之后给出操作\n\n", words[0]);
+		cmd_print_group(words[0], stderr);
+		return (EXIT_USAGE);
 	}
-	for (e = cmd_table; argc >= 2 && *e != NULL; e++) {
-		snprintf(name, sizeof name, "%s %s", argv[0], argv[1]);
-		if (strcmp((*e)->name, name) != 0)
-			continue;
-		/*
-		 * Each command sees argv from its action word.  optind = 0
-		 * makes glibc start afresh (the "+" parse above left state).
-		 */
-		if (help) {
-			cmd_print_help(*e, stdout);
-			return (0);
-		}
-		optind = 0;
-		return ((*e)->exec(&ctx, argc - 1, argv + 1));
+	if ((e = cmd_find(words[0], words[1])) == NULL) {
+		fprintf(stderr, "duban：未知命令“%s %s”：%s 没有这个操作\n\n",
+		    words[0], words[1], words[0]);
+		cmd_print_group(words[0], stderr);
+		return (EXIT_USAGE);
 	}
-	fprintf(stderr, "duban：未知命令“%s%s%s”\n\n", argv[0], argc >= 2 ? " " : "",
-	    argc >= 2 ? argv[1] : "");
-	usage(stderr);
-	return (EXIT_USAGE);
+	if (help) {
+		cmd_print_help(e, stdout);
+		return (0);
+	}
+	/* The command sees argv from its action word. */
+	return (cmd_exec(e, &ctx, n - 1, words + 1));
 }

@@ -2,6 +2,7 @@
  * The CLI as a user meets it: exit codes, help, the task table's
  * alignment and the JSON fields, against the real database.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -296,6 +297,245 @@ Test(cli, help_word_shows_help_without_running)
 	unsetenv("DUBAN_NOW");
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	t_run_free(&r);
+}
+
+/* Whether text has a line that starts with "  " and then name and a space. */
+static int
+lists(const char *text, const char *name)
+{
+	char	*line = xprintf("\n  %s ", name);
+	int	 found = strstr(text, line) != NULL;
+
+	free(line);
+	return (found);
+}
+
+Test(cli, a_group_lists_its_actions)
+{
+	const char	*help[] = { "plan", "--help", NULL };
+	const char	*word[] = { "help", "plan", NULL };
+	const char	*bare[] = { "plan", NULL };
+	struct t_run	 r, w;
+
+	t_cli(&r, NULL, help);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_empty(r.err);
+	cr_expect(lists(r.out, "plan check"), "%s", r.out);
+	cr_expect(lists(r.out, "plan load"), "%s", r.out);
+	cr_expect(lists(r.out, "plan list"), "%s", r.out);
+	cr_expect(!lists(r.out, "task list"), "only the group: %s", r.out);
+	cr_expect(strstr(r.out, "导入计划文件") != NULL, "with summaries: %s", r.out);
+
+	t_cli(&w, NULL, word);
+	cr_expect_eq(w.status, 0, "%s", w.err);
+	cr_expect_str_eq(w.out, r.out, "duban help plan is duban plan --help");
+	t_run_free(&w);
+	t_run_free(&r);
+
+	/* The group alone is a usage error that says what it offers. */
+	t_cli(&r, NULL, bare);
+	cr_expect_eq(r.status, 64);
+	cr_expect_str_empty(r.out);
+	cr_expect(lists(r.err, "plan check") && lists(r.err, "plan load") &&
+	    lists(r.err, "plan list"), "%s", r.err);
+	t_run_free(&r);
+}
+
+Test(cli, an_action_helps_from_either_side)
+{
+	const char	*word[] = { "help", "plan", "load", NULL };
+	const char	*flag[] = { "plan", "load", "--help", NULL };
+	const char	*shortf[] = { "plan", "load", "-h", NULL };
+	struct t_run	 r, f;
+
+	/* No database: the help must not try to load anything. */
+	t_cli(&r, NULL, word);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strncmp(r.out, "用法：duban plan load 文件...\n",
+	    strlen("用法：duban plan load 文件...\n")) == 0, "%s", r.out);
+	cr_expect(strstr(r.out, "任何一处有误则都不导入") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "文件中删去的任务、指标、节点标记为撤销") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out, "-h, --help") != NULL, "%s", r.out);
+	t_cli(&f, NULL, flag);
+	cr_expect_eq(f.status, 0, "%s", f.err);
+	cr_expect_str_eq(f.out, r.out);
+	t_run_free(&f);
+	t_cli(&f, NULL, shortf);
+	cr_expect_eq(f.status, 0, "%s", f.err);
+	cr_expect_str_eq(f.out, r.out);
+	t_run_free(&f);
+	t_run_free(&r);
+}
+
+/* The help's option list: each description starts in one column. */
+Test(cli, option_help_is_aligned)
+{
+	const char	*args[] = { "task", "list", "--help", NULL };
+	struct t_run	 r;
+	size_t		 starts[4], col = 0;
+	char		*out, *line, *save = NULL;
+	int		 n, options = 0, in = 0;
+
+	t_cli(&r, NULL, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strncmp(r.out, "用法：duban task list [--plan 计划] [--office 处室] "
+	    "[--due-before 日期] [--unassigned] [--status 状态] [--json]\n",
+	    strlen("用法：duban task list [--plan 计划] [--office 处室] "
+	    "[--due-before 日期] [--unassigned] [--status 状态] [--json]\n")) == 0,
+	    "%s", r.out);
+	out = xstrdup(r.out);
+	for (line = strtok_r(out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strcmp(line, "选项：") == 0) {
+			in = 1;
+			continue;
+		}
+		if (!in)
+			continue;
+		n = field_starts(line, starts, 4);
+		if (strncmp(line, "  -", 3) == 0) {
+			/* "  -b, --due-before 日期  只列…": option, then its help. */
+			cr_assert_geq(n, 2, "%s", line);
+			if (col == 0)
+				col = starts[1];
+			cr_expect_eq(starts[1], col, "「%s」", line);
+			options++;
+		} else {
+			/* A description's second line, under its first. */
+			cr_expect_eq(n, 1, "%s", line);
+			cr_expect_eq(starts[0], col, "「%s」", line);
+		}
+	}
+	cr_expect_eq(options, 7, "six options and --help: %s", r.out);
+	cr_expect(strstr(r.out, "  -s, --status 状态") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "behind（滞后）、overdue（逾期）；以今天（或 DUBAN_NOW）为准")
+	    != NULL, "%s", r.out);
+	free(out);
+	t_run_free(&r);
+}
+
+Test(cli, usage_errors_name_what_is_wrong)
+{
+	static const struct { const char *args[6]; const char *says; } cases[] = {
+		{ { "task", "list", "--colour", NULL }, "未知的选项“--colour”" },
+		{ { "task", "list", "-Z", NULL }, "未知的选项“-Z”" },
+		{ { "task", "list", "--plan", NULL }, "选项“--plan”需要一个值" },
+		{ { "task", "list", "--json=yes", NULL }, "选项“--json”不接受值" },
+		{ { "task", "list", "--status", "late", NULL },
+		  "--status 的值“late”无效（done、on_track、behind、overdue）" },
+		{ { "task", "list", "stray", NULL }, "多余的参数“stray”" },
+		{ { "task", "show", "x1", NULL },
+		  "请给出一个任务编号（duban task list 的 ID 列）" },
+		{ { "calendar", "close", "2012-12-28", NULL },
+		  "请用 --reason 说明停止办公的原因" },
+		{ { "reminder", "preview", "--date", "2012-13-01", NULL },
+		  "--date 的日期“2012-13-01”无效，应为 YYYY-MM-DD" },
+	};
+	struct t_run	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		t_cli(&r, NULL, cases[i].args);
+		cr_expect_eq(r.status, 64, "case %zu: %d %s", i, r.status, r.err);
+		cr_expect(strstr(r.err, cases[i].says) != NULL, "case %zu: %s", i, r.err);
+		/* The usage line and where to read more follow the reason. */
+		cr_expect(strstr(r.err, "\n用法：duban ") != NULL, "case %zu: %s", i, r.err);
+		cr_expect(strstr(r.err, " --help 查看说明") != NULL, "case %zu: %s", i, r.err);
+		cr_expect_str_empty(r.out, "case %zu", i);
+		t_run_free(&r);
+	}
+}
+
+Test(cli, an_unknown_action_lists_the_group)
+{
+	const char	*args[] = { "plan", "frobnicate", NULL };
+	struct t_run	 r;
+
+	t_cli(&r, NULL, args);
+	cr_expect_eq(r.status, 64);
+	cr_expect(strstr(r.err, "未知命令“plan frobnicate”") != NULL, "%s", r.err);
+	cr_expect(lists(r.err, "plan check") && lists(r.err, "plan load") &&
+	    lists(r.err, "plan list"), "%s", r.err);
+	cr_expect(!lists(r.err, "task list"), "only the group: %s", r.err);
+	cr_expect_str_empty(r.out);
+	t_run_free(&r);
+}
+
+/* Every command that duban --help lists answers --help. */
+Test(cli, every_listed_command_answers_help)
+{
+	const char	*top[] = { "--help", NULL };
+	struct t_run	 r, h;
+	char		*out, *line, *save = NULL, *usage;
+	char		 group[32], action[32];
+	int		 in = 0, n = 0;
+
+	t_cli(&r, NULL, top);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	out = xstrdup(r.out);
+	for (line = strtok_r(out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strcmp(line, "命令：") == 0) {
+			in = 1;
+			continue;
+		}
+		if (!in)
+			continue;
+		/* "  group action  summary", until the next heading. */
+		if (strncmp(line, "  ", 2) != 0 ||
+		    sscanf(line, "%31s %31s", group, action) != 2)
+			break;
+		{
+			const char	*args[] = { group, action, "--help", NULL };
+
+			t_cli(&h, NULL, args);
+		}
+		usage = xprintf("用法：duban %s %s", group, action);
+		cr_expect_eq(h.status, 0, "%s %s --help: %s", group, action, h.err);
+		cr_expect(strncmp(h.out, usage, strlen(usage)) == 0,
+		    "%s %s --help: %s", group, action, h.out);
+		cr_expect(strstr(h.out, "\n选项：\n") != NULL, "%s", h.out);
+		cr_expect_str_empty(h.err, "%s %s --help", group, action);
+		free(usage);
+		t_run_free(&h);
+		n++;
+	}
+	cr_expect_geq(n, 33, "commands listed: %d\n%s", n, r.out);
+	free(out);
+	t_run_free(&r);
+}
+
+/* The short forms and the order of options and operands, as before. */
+Test(cli, short_options_and_operands_anywhere)
+{
+	const char	*lng[] = { "--plan", "jilin-2012", "--unassigned", NULL };
+	const char	*shrt[] = { "-p", "jilin-2012", "-u", NULL };
+	json_t		*a = tasks_json(lng), *b = tasks_json(shrt);
+	char		*ka = keys_of(a), *kb = keys_of(b), *id;
+	struct t_run	 r1, r2;
+
+	cr_expect_str_eq(kb, ka);
+	id = xprintf("%lld", (long long)json_integer_value(json_object_get(
+	    json_array_get(a, 0), "id")));
+	{
+		const char	*before[] = { "task", "show", "--json", id, NULL };
+		const char	*after[] = { "task", "show", id, "-j", NULL };
+
+		t_cli(&r1, db, before);
+		t_cli(&r2, db, after);
+		cr_expect_eq(r1.status, 0, "%s", r1.err);
+		cr_expect_eq(r2.status, 0, "%s", r2.err);
+		cr_expect(r1.out[0] == '{', "%s", r1.out);
+		cr_expect_str_eq(r1.out, r2.out);
+		t_run_free(&r1);
+		t_run_free(&r2);
+	}
+	free(id);
+	free(ka);
+	free(kb);
+	json_decref(a);
+	json_decref(b);
 }
 
 Test(cli, plan_list)
