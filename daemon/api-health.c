@@ -8,27 +8,33 @@
 
 #include <event2/http.h>
 
-#include "duband.h"
+#include "api.h"
+#include "config.h"
+#include "http.h"
+#include "metrics.h"
+#include "outbox.h"
+#include "pool.h"
 #include "xmalloc.h"
 
 static void
 health_reply(struct req *r, int db_ok)
 {
+	const struct api	*api = r->app;
 	struct pool_stats	 ps;
 	char			*text, secs[16];
 	json_t			*j;
 
-	pool_stats(r->srv->pool, &ps);
+	pool_stats(api->pool, &ps);
 	j = json_pack("{s:s, s:s, s:s, s:I, s:{s:i, s:i, s:i, s:i}}",
 	    "status", db_ok ? "ok" : "unavailable",
 	    "database", db_ok ? "ok" : "down",
 	    "version", DUBAN_VERSION,
-	    "uptime_seconds", (json_int_t)(time(NULL) - r->srv->started),
+	    "uptime_seconds", (json_int_t)(time(NULL) - api->started),
 	    "pool", "size", ps.size, "alive", ps.alive, "in_use", ps.busy,
 	    "queued", ps.queued);
 	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!db_ok) {
-		snprintf(secs, sizeof secs, "%d", r->srv->cfg.retry_after);
+		snprintf(secs, sizeof secs, "%d", api->cfg->retry_after);
 		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
 		    "Retry-After", secs);
 	}
@@ -47,15 +53,27 @@ health_checked(PGresult *res, const char *err, void *arg)
 static void
 healthz(struct req *r)
 {
+	const struct api	*api = r->app;
+
 	/* A real round trip: an idle pool can be holding dead connections. */
-	if (pool_query(r->srv->pool, "SELECT 1", 0, NULL, health_checked, r) != 0)
+	if (pool_query(api->pool, "SELECT 1", 0, NULL, health_checked, r) != 0)
 		health_reply(r, 0);
 }
 
 static void
 metrics(struct req *r)
 {
-	char	*text = metrics_render(r->srv);
+	const struct api	*api = r->app;
+	struct metrics_gauges	 g;
+	char			*text;
+
+	memset(&g, 0, sizeof g);
+	pool_stats(api->pool, &g.pool);
+	if (api->outbox != NULL)
+		outbox_stats(api->outbox, &g.sent, &g.failed, &g.delivering);
+	http_counts(r->http, &g.connections, &g.inflight);
+	g.started = api->started;
+	text = metrics_render(api->metrics, &g);
 
 	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", text,
 	    strlen(text));

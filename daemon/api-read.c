@@ -1,15 +1,16 @@
 /*
  * Reads: plans, tasks, offices, milestones, targets.  Each is one query
  * whose single column is the JSON to send, built by PostgreSQL with the
- * same queries the CLI uses (lib/query.c).
+ * same queries the CLI uses (lib/store/query.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "clock.h"
 #include "deadline.h"
-#include "duband.h"
 #include "query.h"
+#include "words.h"
 #include "xmalloc.h"
 
 static const char QUERY_MILESTONE_GET[] =
@@ -120,10 +121,13 @@ static void
 offices_list(struct req *r)
 {
 	static const char *const none[] = { NULL };
+	const char	*params[1];
 
 	if (http_query_only(r, none) != 0)
 		return;
-	(void)http_query(r, QUERY_OFFICE_LIST, 0, NULL, http_json_row);
+	/* Robot URLs carry their keys: the general office's to see. */
+	params[0] = r->role == ROLE_GENERAL ? "true" : "false";
+	(void)http_query(r, QUERY_OFFICE_LIST, 1, params, http_json_row);
 }
 
 static void
@@ -144,7 +148,30 @@ target_get(struct req *r)
 	(void)http_query(r, QUERY_TARGET_GET, 1, params, http_json_row);
 }
 
+/*
+ * GET /api/v1/words: the words users read for each code (lib/base/words.c),
+ * for the pages; the same for everyone, so no sign-in is needed.
+ */
+static void
+words_get(struct req *r)
+{
+	static const char *const none[] = { NULL };
+	json_t		*w;
+	char		*text;
+
+	if (http_query_only(r, none) != 0)
+		return;
+	w = words_json();
+	text = json_dumps(w, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(w);
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Cache-Control",
+	    "no-cache");
+	http_reply_json(r, 200, text, NULL);
+	free(text);
+}
+
 const struct route api_read_routes[] = {
+	{ EVHTTP_REQ_GET, "/api/v1/words", ROLE_NONE, words_get },
 	{ EVHTTP_REQ_GET, "/api/v1/plans", ROLE_INSPECTOR, plans_list },
 	{ EVHTTP_REQ_GET, "/api/v1/plans/{key}", ROLE_INSPECTOR, plan_get },
 	{ EVHTTP_REQ_GET, "/api/v1/tasks", ROLE_INSPECTOR, tasks_list },

@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "deadline.h"
-#include "duband.h"
+#include "query.h"
 #include "render.h"
 #include "xmalloc.h"
 
@@ -20,7 +21,7 @@ static void
 reminders_list(struct req *r)
 {
 	static const char *const allowed[] = { "date", "failed", NULL };
-	const char	*params[2] = { NULL, NULL }, *v;
+	const char	*params[3] = { NULL, NULL, NULL }, *v;
 	struct ymd	 d;
 
 	if (http_query_only(r, allowed) != 0)
@@ -34,19 +35,9 @@ reminders_list(struct req *r)
 	}
 	if ((v = http_query_arg(r, "failed")) != NULL)
 		params[1] = strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ? "true" : "false";
-	(void)http_query(r,
-	    "SELECT coalesce(json_agg(x ORDER BY x.send_on DESC, x.id DESC), '[]')::text FROM ("
-	    " SELECT r.id, r.key, r.kind, r.send_on, r.subject, o.name AS office,"
-	    "        count(d.id) FILTER (WHERE d.status = 'sent') AS sent,"
-	    "        count(d.id) FILTER (WHERE d.status IN ('pending', 'sending')) AS pending,"
-	    "        count(d.id) FILTER (WHERE d.status = 'failed') AS failed"
-	    "   FROM reminder r LEFT JOIN office o ON o.id = r.office_id"
-	    "   LEFT JOIN delivery d ON d.reminder_id = r.id"
-	    "  WHERE ($1::date IS NULL OR r.send_on = $1::date)"
-	    "  GROUP BY r.id, o.name"
-	    " HAVING NOT coalesce($2::bool, false)"
-	    "     OR count(d.id) FILTER (WHERE d.status = 'failed') > 0"
-	    "  ORDER BY r.send_on DESC, r.id DESC LIMIT 500) x", 2, params, http_json_row);
+	/* What a receiving server answered is for the general office only. */
+	params[2] = r->role == ROLE_GENERAL ? "true" : "false";
+	(void)http_query(r, QUERY_REMINDER_LIST, 3, params, http_json_row);
 }
 
 static void
@@ -60,7 +51,7 @@ reminder_got(PGresult *res, const char *err, void *arg)
 		http_db_error(r, res, err);
 		return;
 	}
-	if (PQntuples(res) == 0) {
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
 		http_problem(r, 404, "提醒不存在", "没有这个编号的提醒", NULL, NULL);
 		return;
 	}
@@ -80,15 +71,7 @@ reminder_get(struct req *r)
 {
 	const char	*params[1] = { r->param };
 
-	(void)http_query(r,
-	    "SELECT json_build_object('id', r.id, 'key', r.key, 'kind', r.kind,"
-	    "  'send_on', r.send_on, 'subject', r.subject, 'payload', r.payload,"
-	    "  'deliveries', (SELECT coalesce(json_agg(json_build_object('id', d.id,"
-	    "     'channel', d.channel, 'address', d.address, 'status', d.status,"
-	    "     'attempts', d.attempts, 'last_error', d.last_error, 'sent_at', d.sent_at,"
-	    "     'next_attempt_at', d.next_attempt_at) ORDER BY d.id), '[]')"
-	    "     FROM delivery d WHERE d.reminder_id = r.id))::text"
-	    "  FROM reminder r WHERE r.id = $1::bigint", 1, params, reminder_got);
+	(void)http_query(r, QUERY_REMINDER_GET, 1, params, reminder_got);
 }
 
 static void
@@ -96,15 +79,7 @@ reminder_retry(struct req *r)
 {
 	const char	*params[1] = { r->param };
 
-	r->notfound = "提醒不存在";
-	(void)http_query(r,
-	    "WITH x AS (SELECT id FROM reminder WHERE id = $1::bigint),"
-	    " u AS (UPDATE delivery SET status = 'pending', next_attempt_at = now(),"
-	    "        claimed_by = NULL, claimed_until = NULL"
-	    "        WHERE reminder_id = $1::bigint AND status = 'failed' RETURNING id),"
-	    " n AS (SELECT pg_notify('duban_outbox', 'retry') FROM u LIMIT 1)"
-	    " SELECT json_build_object('id', x.id, 'retried', (SELECT count(*) FROM u),"
-	    "   'notified', (SELECT count(*) FROM n))::text FROM x", 1, params, http_json_row);
+	(void)http_query(r, QUERY_REMINDER_RETRY, 1, params, http_status_json);
 }
 
 static void
@@ -113,37 +88,48 @@ recipients_list(struct req *r)
 	const char	*params[1] = { r->param };
 
 	r->notfound = "处室不存在";
-	(void)http_query(r,
-	    "SELECT json_build_object('office_id', o.id, 'office', o.name,"
-	    "  'recipients', (SELECT coalesce(json_agg(json_build_object('id', rc.id,"
-	    "     'channel', rc.channel, 'address', rc.address) ORDER BY rc.id), '[]')"
-	    "     FROM recipient rc WHERE rc.office_id = o.id))::text"
-	    "  FROM office o WHERE o.id = $1::bigint", 1, params, http_json_row);
+	(void)http_query(r, QUERY_OFFICE_RECIPIENTS, 1, params, http_json_row);
 }
 
+/* The first (only) recipient of duban_recipients_set's answer, 201. */
 static void
 recipient_added(PGresult *res, const char *err, void *arg)
 {
 	struct req	*r = arg;
+	json_t		*body, *one;
+	char		*text;
+	int		 status;
 
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1) {
 		http_db_error(r, res, err);
 		return;
 	}
-	if (PQntuples(res) == 0) {
-		http_problem(r, 404, "处室不存在", "没有这个编号的处室", NULL, NULL);
+	status = atoi(PQgetvalue(res, 0, 0));
+	if (status >= 300) {
+		http_problem_text(r, status, PQgetvalue(res, 0, 1));
 		return;
 	}
-	http_reply_json(r, 201, PQgetvalue(res, 0, 0), NULL);
+	body = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
+	one = json_array_get(json_object_get(body, "recipients"), 0);
+	if (one == NULL) {
+		json_decref(body);
+		http_problem(r, 500, "服务器内部错误", "无法解析数据库的应答", NULL, NULL);
+		return;
+	}
+	text = json_dumps(one, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	http_reply_json(r, 201, text, NULL);
+	free(text);
+	json_decref(body);
 }
 
 static void
 recipient_add(struct req *r)
 {
-	const char	*params[3], *channel, *address, *key;
+	const char	*params[4], *key;
 	json_t		*b, *v;
 	size_t		 len;
-	char		*text;
+	char		*text, *list;
 
 	if ((text = http_body(r, &len)) == NULL)
 		return;
@@ -155,7 +141,7 @@ recipient_add(struct req *r)
 		json_decref(b);
 		return;
 	}
-	json_object_foreach(b, key, v)
+	json_object_foreach(b, key, v) {
 		if (strcmp(key, "channel") != 0 && strcmp(key, "address") != 0) {
 			char	*msg = xprintf("不认识的字段“%s”", key);
 
@@ -164,35 +150,25 @@ recipient_add(struct req *r)
 			json_decref(b);
 			return;
 		}
-	channel = json_string_value(json_object_get(b, "channel"));
-	address = json_string_value(json_object_get(b, "address"));
-	if (channel == NULL || (strcmp(channel, "email") && strcmp(channel, "webhook") &&
-	    strcmp(channel, "wecom") && strcmp(channel, "dingtalk"))) {
-		http_problem(r, 400, "请求内容有误",
-		    "channel 应为 email、webhook、wecom 或 dingtalk", "channel", NULL);
-		json_decref(b);
-		return;
+		if (!json_is_string(v)) {
+			char	*msg = xprintf("%s 应为字符串", key);
+
+			http_problem(r, 400, "请求内容有误", msg, key, NULL);
+			free(msg);
+			json_decref(b);
+			return;
+		}
 	}
-	if (address == NULL || strlen(address) > 2000 || strpbrk(address, " \t\r\n\"<>") ||
-	    (strcmp(channel, "email") == 0 ? strchr(address, '@') == NULL :
-	    strncmp(address, "http://", 7) != 0 && strncmp(address, "https://", 8) != 0)) {
-		http_problem(r, 400, "请求内容有误", strcmp(channel, "email") == 0 ?
-		    "address 应为邮件地址" : "address 应为 http:// 或 https:// 开头的链接",
-		    "address", NULL);
-		json_decref(b);
-		return;
-	}
+	/* The address itself is checked where the CLI's are: in the database. */
+	v = json_pack("[O]", b);
+	list = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
 	params[0] = r->param;
-	params[1] = channel;
-	params[2] = address;
-	(void)http_query(r,
-	    "WITH o AS (SELECT id FROM office WHERE id = $1::bigint),"
-	    " i AS (INSERT INTO recipient (office_id, channel, address)"
-	    "       SELECT o.id, $2, $3 FROM o ON CONFLICT DO NOTHING RETURNING id)"
-	    " SELECT json_build_object('id', coalesce((SELECT id FROM i),"
-	    "   (SELECT id FROM recipient WHERE office_id = o.id AND channel = $2"
-	    "     AND address = $3)), 'office_id', o.id, 'channel', $2::text,"
-	    "   'address', $3::text)::text FROM o", 3, params, recipient_added);
+	params[1] = NULL;
+	params[2] = list;
+	params[3] = "false";
+	(void)http_query(r, QUERY_RECIPIENTS_SET, 4, params, recipient_added);
+	free(list);
 	json_decref(b);
 }
 
@@ -201,18 +177,7 @@ recipient_delete(struct req *r)
 {
 	const char	*params[1] = { r->param };
 
-	r->notfound = "接收方式不存在";
-	/* Recipients that were sent to stay, for the record. */
-	(void)http_query(r,
-	    "WITH d AS (DELETE FROM recipient rc WHERE rc.id = $1::bigint"
-	    "  AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.recipient_id = rc.id)"
-	    "  RETURNING id),"
-	    " k AS (SELECT id FROM recipient WHERE id = $1::bigint)"
-	    " SELECT CASE WHEN (SELECT id FROM d) IS NOT NULL"
-	    "   THEN json_build_object('id', $1::bigint, 'deleted', true)::text"
-	    "   WHEN (SELECT id FROM k) IS NOT NULL"
-	    "   THEN json_build_object('id', $1::bigint, 'deleted', false,"
-	    "     'detail', '已有发送记录，保留以便核查')::text END", 1, params, http_json_row);
+	(void)http_query(r, QUERY_RECIPIENT_DELETE, 1, params, http_status_json);
 }
 
 const struct route api_reminder_routes[] = {

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
+#include "auth.h"
 #include "clock.h"
-#include "duband.h"
+#include "config.h"
 #include "hash.h"
 #include "log.h"
 #include "query.h"
@@ -27,7 +29,8 @@
 static int
 secure(const struct req *r)
 {
-	const char	*mode = r->srv->cfg.secure_cookies, *proto;
+	const struct api	*api = r->app;
+	const char		*mode = api->cfg->secure_cookies, *proto;
 
 	if (strcmp(mode, "yes") == 0)
 		return (1);
@@ -56,10 +59,11 @@ struct opening {
 static void
 opened(PGresult *res, const char *err, void *arg)
 {
-	struct opening	*o = arg;
-	struct req	*r = o->r;
-	json_t		*out;
-	char		*text;
+	struct opening		*o = arg;
+	struct req		*r = o->r;
+	const struct api	*api = r->app;
+	json_t			*out;
+	char			*text;
 
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 		http_db_error(r, res, err);
@@ -72,7 +76,7 @@ opened(PGresult *res, const char *err, void *arg)
 	else {
 		json_object_set_new(out, "csrf", json_string(o->csrf));
 		text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		set_cookie(r, o->cookie, r->srv->cfg.session_ttl);
+		set_cookie(r, o->cookie, api->cfg->session_ttl);
 		http_reply_json(r, 201, text, NULL);
 		free(text);
 		json_decref(out);
@@ -85,14 +89,15 @@ opened(PGresult *res, const char *err, void *arg)
 static void
 session_open(struct req *r)
 {
-	const char	*ct = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
-			    "Content-Type");
-	struct opening	*o;
-	const char	*params[4], *tok;
-	char		 thash[SHA256_HEX_LEN + 1], shash[SHA256_HEX_LEN + 1], ttl[16];
-	char		*text;
-	json_t		*body, *v;
-	size_t		 len;
+	const struct api	*api = r->app;
+	const char		*ct = evhttp_find_header(
+				    evhttp_request_get_input_headers(r->ev), "Content-Type");
+	struct opening		*o;
+	const char		*params[4], *tok;
+	char			 thash[SHA256_HEX_LEN + 1], shash[SHA256_HEX_LEN + 1];
+	char			 ttl[16], *text;
+	json_t			*body, *v;
+	size_t			 len;
 
 	/* A cross-site form cannot send JSON: no signing in from elsewhere. */
 	if (ct == NULL || strncmp(ct, "application/json", 16) != 0) {
@@ -123,7 +128,7 @@ session_open(struct req *r)
 		return;
 	}
 	sha256_hex(o->cookie, strlen(o->cookie), shash);
-	snprintf(ttl, sizeof ttl, "%d", r->srv->cfg.session_ttl);
+	snprintf(ttl, sizeof ttl, "%d", api->cfg->session_ttl);
 	params[0] = thash;
 	params[1] = shash;
 	params[2] = o->csrf;
@@ -175,13 +180,14 @@ closed(PGresult *res, const char *err, void *arg)
 static void
 session_close(struct req *r)
 {
-	const char	*params[1];
+	const struct api	*api = r->app;
+	const char		*params[1];
 
 	if (r->session_hash == NULL) {
 		http_problem(r, 400, "没有登录会话", "这个请求不是用网页登录会话发出的", NULL, NULL);
 		return;
 	}
-	auth_forget(r->srv->auth, r->session_hash);
+	auth_forget(api->auth, r->session_hash);
 	params[0] = r->session_hash;
 	(void)http_query(r, "DELETE FROM web_session WHERE hash = $1 RETURNING id", 1, params,
 	    closed);

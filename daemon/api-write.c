@@ -14,9 +14,9 @@
 
 #include <event2/http.h>
 
+#include "api.h"
 #include "clock.h"
 #include "deadline.h"
-#include "duband.h"
 #include "query.h"
 #include "utf8.h"
 #include "xmalloc.h"

@@ -16,10 +16,13 @@
 
 #include <event2/http.h>
 
-#include "duband.h"
+#include "auth.h"
+#include "config.h"
 #include "hash.h"
+#include "http.h"
 #include "log.h"
 #include "query.h"
+#include "router.h"
 #include "xmalloc.h"
 
 #define AUTH_BUCKETS	1024
@@ -51,14 +54,24 @@ entry_free(struct auth_entry *e)
 }
 
 struct auth_cache {
+	const struct config	*cfg;
 	struct auth_entry	*b[AUTH_BUCKETS];
 	int			 n;
 };
 
+/* A lookup in the database, for r. */
+struct lookup {
+	struct auth_cache	*a;
+	struct req		*r;
+};
+
 struct auth_cache *
-auth_new(void)
+auth_new(const struct config *cfg)
 {
-	return (xcalloc(1, sizeof(struct auth_cache)));
+	struct auth_cache	*a = xcalloc(1, sizeof *a);
+
+	a->cfg = cfg;
+	return (a);
 }
 
 void
@@ -242,9 +255,12 @@ cookie(struct req *r, const char *name)
 static void
 looked_up(PGresult *res, const char *err, void *arg)
 {
-	struct req		*r = arg;
+	struct lookup		*lk = arg;
+	struct auth_cache	*a = lk->a;
+	struct req		*r = lk->r;
 	struct auth_entry	 e;
 
+	free(lk);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		http_db_error(r, res, err);
 		return;
@@ -266,16 +282,30 @@ looked_up(PGresult *res, const char *err, void *arg)
 		snprintf(e.token_hash, sizeof e.token_hash, "%s", PQgetvalue(res, 0, 5));
 		e.csrf = PQgetvalue(res, 0, 6);
 	}
-	remember(r->srv->auth, &e, r->srv->cfg.token_cache_ttl);
+	remember(a, &e, a->cfg->token_cache_ttl);
 	authorize(r, &e);
 }
 
-void
-auth_request(struct req *r)
+/* Asks the database who r's token or session is; answers 503 if it cannot. */
+static void
+look_up(struct auth_cache *a, struct req *r, const char *sql)
 {
+	struct lookup	*lk = xcalloc(1, sizeof *lk);
+	const char	*params[1];
+
+	lk->a = a;
+	lk->r = r;
+	params[0] = r->token_hash;
+	if (http_query_for(r, sql, 1, params, looked_up, lk) != 0)
+		free(lk);
+}
+
+void
+auth_request(struct req *r, void *arg)
+{
+	struct auth_cache	*a = arg;
 	const char		*h, *tok;
 	struct auth_entry	*e;
-	const char		*params[1];
 
 	if (r->route->role == ROLE_NONE) {
 		r->route->handler(r);
@@ -288,13 +318,12 @@ auth_request(struct req *r)
 		r->token_hash = xmalloc(SHA256_HEX_LEN + 1);
 		sha256_hex(tok, strlen(tok), r->token_hash);
 		free((char *)tok);
-		if ((e = lookup(r->srv->auth, r->token_hash, time(NULL))) != NULL) {
+		if ((e = lookup(a, r->token_hash, time(NULL))) != NULL) {
 			authorize(r, e);
 			return;
 		}
-		params[0] = r->token_hash;
-		(void)http_query(r, "SELECT token_id, role, office_id, office, label,"
-		    " token_hash, csrf FROM duban_session_auth($1)", 1, params, looked_up);
+		look_up(a, r, "SELECT token_id, role, office_id, office, label,"
+		    " token_hash, csrf FROM duban_session_auth($1)");
 		return;
 	}
 	if (h == NULL) {
@@ -314,10 +343,9 @@ auth_request(struct req *r)
 	}
 	r->token_hash = xmalloc(SHA256_HEX_LEN + 1);
 	sha256_hex(tok, strlen(tok), r->token_hash);
-	if ((e = lookup(r->srv->auth, r->token_hash, time(NULL))) != NULL) {
+	if ((e = lookup(a, r->token_hash, time(NULL))) != NULL) {
 		authorize(r, e);
 		return;
 	}
-	params[0] = r->token_hash;
-	(void)http_query(r, QUERY_TOKEN_AUTH, 1, params, looked_up);
+	look_up(a, r, QUERY_TOKEN_AUTH);
 }

@@ -260,6 +260,33 @@ fail:
 }
 
 int
+config_load(const struct config_source *src, struct config *c, char **cause)
+{
+	const char	*env = getenv("DUBAN_DB");
+	char		*why;
+
+	config_defaults(c);
+	if (config_read(src->path, src->must_exist, c, cause) != 0)
+		goto fail;
+	if (env != NULL && *env != '\0' && config_set(c, "db", env, &why) != 0)
+		goto bad;
+	if (src->db != NULL && config_set(c, "db", src->db, &why) != 0)
+		goto bad;
+	if (src->listen != NULL && config_set(c, "listen", src->listen, &why) != 0)
+		goto bad;
+	if (src->plans != NULL && config_set(c, "plans", src->plans, &why) != 0)
+		goto bad;
+	if (src->web != NULL && config_set(c, "web_root", src->web, &why) != 0)
+		goto bad;
+	return (0);
+bad:
+	*cause = why;
+fail:
+	config_free(c);
+	return (-1);
+}
+
+int
 config_keep_restart(const struct config *running, struct config *next)
 {
 	size_t	 i;

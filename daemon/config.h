@@ -2,7 +2,9 @@
  * duband's configuration: one struct, described by one table (name,
  * type, default, limits, whether a change needs a restart), as PgBouncer
  * does.  A reload parses into a new struct and swaps it only when it is
- * valid.  This file does not include duband.h, so it is tested alone.
+ * valid.  Calls no other module of the daemon's, so it is tested alone.
+ * Called by main.c (start), reload.c (SIGHUP, on its thread) and
+ * server.c; every module that has limits reads the running struct.
  */
 #ifndef DUBAN_CONFIG_H
 #define DUBAN_CONFIG_H
@@ -48,6 +50,14 @@ struct config {
 	int	 shutdown_timeout;
 };
 
+/* Where a configuration comes from, beside the defaults. */
+struct config_source {
+	const char	*path;		/* the file */
+	int		 must_exist;	/* it was named on the command line */
+	/* The command line's settings, which win over the file; or NULL. */
+	const char	*listen, *db, *plans, *web;
+};
+
 void	config_defaults(struct config *);
 void	config_free(struct config *);
 void	config_copy(struct config *dst, const struct config *src);
@@ -68,13 +78,20 @@ int	config_read(const char *path, int must_exist, struct config *,
 	    char **cause);
 
 /*
- * The first key that differs between old and new and cannot change
- * without a restart, or NULL.
+ * Puts back, in next, running's values of the keys read only at start;
+ * returns how many there were, each logged.
  */
-/* Puts back, in next, running's values of the keys read only at start. */
 int	 config_keep_restart(const struct config *running, struct config *next);
 /* log_level as a verbosity: notice 0, info 1, debug 2. */
 int	 config_log_level(const struct config *);
+
+/*
+ * Reads the configuration as src says: defaults, then the file, then
+ * DUBAN_DB from the environment, then the command line's settings.
+ * Returns 0, or -1 with *cause (allocated); *c is then empty.
+ */
+int	 config_load(const struct config_source *src, struct config *c,
+	    char **cause);
 
 /* Writes an example configuration with every key documented. */
 void	config_write_example(FILE *);

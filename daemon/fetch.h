@@ -1,7 +1,8 @@
 /*
  * libcurl's multi interface driven by a libevent loop (the "hiperfifo"
  * pattern): transfers for the outbox (SMTP and webhooks) run in the
- * loop without blocking it.  Does not include duband.h.
+ * loop without blocking it.  Calls no other module of the daemon's;
+ * called by outbox.c.
  */
 #ifndef DUBAN_FETCH_H
 #define DUBAN_FETCH_H

@@ -1,13 +1,12 @@
 /*
- * The HTTP side: evhttp with explicit limits, a cap on open connections,
- * routing to the api-*.c tables, and the replies (JSON, RFC 7807
- * problem+json).  Every request that gets here is answered exactly once,
- * through http_reply(), which also records its metrics.
+ * The HTTP transport (see http.h): evhttp with explicit limits, a cap on
+ * open connections, the request objects and the replies.  Every request
+ * that gets here is answered exactly once, through http_reply(), which
+ * also records its metrics.
  */
 #include <sys/queue.h>
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,32 +16,42 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
-#include "duband.h"
+#include "config.h"
+#include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "xmalloc.h"
 
 /* libevent's own limit for bodies; ours (max_body) answers in JSON. */
 #define HARD_BODY_FACTOR	4
 
-static const struct route *const route_tables[] = {
-	api_health_routes,
-	api_read_routes,
-	api_write_routes,
-	api_reminder_routes,
-	api_report_routes,
-	api_session_routes,
-	NULL
-};
-
-/* ---------------------------------------------------------------- */
 /* Open connections: a set of evhttp_connection pointers. */
-
 struct connset {
 	void	**v;
 	size_t	  cap;
 };
 
-static struct connset conns;
+struct http {
+	const struct config	*cfg;
+	struct pool		*pool;
+	struct metrics		*metrics;
+	struct evhttp		*evhttp;
+	struct evhttp_bound_socket *bound;
+	struct connset		 conns;
+	int			 connections;	/* open HTTP connections */
+	int			 listening;	/* accepting new ones */
+	int			 inflight;	/* requests not yet answered */
+	int			 unflushed;	/* answers not yet written out */
+	int			 closing;	/* http_close() was called */
+
+	http_handler		 handler;
+	void			*handler_arg;
+	void			(*idle_cb)(void *);
+	void			*idle_arg;
+};
+
+/* ---------------------------------------------------------------- */
+/* Open connections */
 
 static size_t
 slot(const void *p, size_t cap)
@@ -55,79 +64,79 @@ slot(const void *p, size_t cap)
 }
 
 static int
-connset_has(const void *p)
+connset_has(const struct connset *cs, const void *p)
 {
 	size_t	 i;
 
-	if (conns.cap == 0)
+	if (cs->cap == 0)
 		return (0);
-	for (i = slot(p, conns.cap); conns.v[i] != NULL; i = (i + 1) & (conns.cap - 1))
-		if (conns.v[i] == p)
+	for (i = slot(p, cs->cap); cs->v[i] != NULL; i = (i + 1) & (cs->cap - 1))
+		if (cs->v[i] == p)
 			return (1);
 	return (0);
 }
 
 static void
-connset_add(void *p, int max)
+connset_add(struct connset *cs, void *p, int max)
 {
 	size_t	 i, want = 16;
 
 	while (want < (size_t)max * 2 + 2)
 		want *= 2;
-	if (conns.cap < want) {
+	if (cs->cap < want) {
 		/* Sized for the configured cap, at most half full. */
-		struct connset	 old = conns;
+		struct connset	 old = *cs;
 
-		conns.cap = want;
-		conns.v = xcalloc(want, sizeof *conns.v);
+		cs->cap = want;
+		cs->v = xcalloc(want, sizeof *cs->v);
 		for (i = 0; i < old.cap; i++)
 			if (old.v[i] != NULL)
-				connset_add(old.v[i], max);
+				connset_add(cs, old.v[i], max);
 		free(old.v);
 	}
-	for (i = slot(p, conns.cap); conns.v[i] != NULL; i = (i + 1) & (conns.cap - 1))
+	for (i = slot(p, cs->cap); cs->v[i] != NULL; i = (i + 1) & (cs->cap - 1))
 		;
-	conns.v[i] = p;
+	cs->v[i] = p;
 }
 
 static void
-connset_del(const void *p)
+connset_del(struct connset *cs, const void *p)
 {
 	size_t	 i, j, k;
 
-	if (conns.cap == 0)
+	if (cs->cap == 0)
 		return;
-	for (i = slot(p, conns.cap); conns.v[i] != p; i = (i + 1) & (conns.cap - 1))
-		if (conns.v[i] == NULL)
+	for (i = slot(p, cs->cap); cs->v[i] != p; i = (i + 1) & (cs->cap - 1))
+		if (cs->v[i] == NULL)
 			return;
-	conns.v[i] = NULL;
+	cs->v[i] = NULL;
 	/* Backward-shift the cluster after the hole (linear probing). */
-	for (j = (i + 1) & (conns.cap - 1); conns.v[j] != NULL;
-	    j = (j + 1) & (conns.cap - 1)) {
-		k = slot(conns.v[j], conns.cap);
+	for (j = (i + 1) & (cs->cap - 1); cs->v[j] != NULL;
+	    j = (j + 1) & (cs->cap - 1)) {
+		k = slot(cs->v[j], cs->cap);
 		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-			conns.v[i] = conns.v[j];
-			conns.v[j] = NULL;
+			cs->v[i] = cs->v[j];
+			cs->v[j] = NULL;
 			i = j;
 		}
 	}
 }
 
 static void
-set_listening(struct server *s, int on)
+set_listening(struct http *h, int on)
 {
 	struct evconnlistener	*l;
 
-	if (s->bound == NULL || s->listening == on)
+	if (h->bound == NULL || h->listening == on)
 		return;
-	l = evhttp_bound_socket_get_listener(s->bound);
+	l = evhttp_bound_socket_get_listener(h->bound);
 	if (on)
 		evconnlistener_enable(l);
 	else
 		evconnlistener_disable(l);
-	s->listening = on;
+	h->listening = on;
 	if (!on)
-		log_warnx("HTTP 连接数达到上限 %d，暂停接受新连接", s->cfg.max_connections);
+		log_warnx("HTTP 连接数达到上限 %d，暂停接受新连接", h->cfg->max_connections);
 	else
 		log_info("HTTP 连接数回落，恢复接受新连接");
 }
@@ -135,28 +144,36 @@ set_listening(struct server *s, int on)
 static void
 conn_closed(struct evhttp_connection *evcon, void *arg)
 {
-	struct server	*s = arg;
+	struct http	*h = arg;
 
-	connset_del(evcon);
-	s->connections--;
-	if (!s->stopping && s->connections < s->cfg.max_connections)
-		set_listening(s, 1);
+	connset_del(&h->conns, evcon);
+	h->connections--;
+	if (!h->closing && h->connections < h->cfg->max_connections)
+		set_listening(h, 1);
 }
 
 /* Counts a connection the first time a request arrives on it. */
 static int
-track_connection(struct server *s, struct evhttp_connection *evcon)
+track_connection(struct http *h, struct evhttp_connection *evcon)
 {
-	if (evcon == NULL || connset_has(evcon))
+	if (evcon == NULL || connset_has(&h->conns, evcon))
 		return (0);
-	if (s->connections >= s->cfg.max_connections)
+	if (h->connections >= h->cfg->max_connections)
 		return (-1);
-	connset_add(evcon, s->cfg.max_connections);
-	s->connections++;
-	evhttp_connection_set_closecb(evcon, conn_closed, s);
-	if (s->connections >= s->cfg.max_connections)
-		set_listening(s, 0);
+	connset_add(&h->conns, evcon, h->cfg->max_connections);
+	h->connections++;
+	evhttp_connection_set_closecb(evcon, conn_closed, h);
+	if (h->connections >= h->cfg->max_connections)
+		set_listening(h, 0);
 	return (0);
+}
+
+/* An answer was sent or written out: maybe the server may stop now. */
+static void
+idle_check(struct http *h)
+{
+	if (h->idle_cb != NULL)
+		h->idle_cb(h->idle_arg);
 }
 
 /* ---------------------------------------------------------------- */
@@ -184,8 +201,8 @@ reason(int status)
 	return ("Unknown");
 }
 
-static const char *
-method_name(enum evhttp_cmd_type m)
+const char *
+http_method_name(enum evhttp_cmd_type m)
 {
 	switch (m) {
 	case EVHTTP_REQ_GET: return ("GET");
@@ -204,11 +221,11 @@ method_name(enum evhttp_cmd_type m)
 static void
 flushed(struct evhttp_request *ev, void *arg)
 {
-	struct server	*s = arg;
+	struct http	*h = arg;
 
 	(void)ev;
-	s->unflushed--;
-	server_check_stopped(s);
+	h->unflushed--;
+	idle_check(h);
 }
 
 static void
@@ -230,23 +247,23 @@ void
 http_reply(struct req *r, int status, const char *ctype, const char *body,
     size_t len)
 {
-	struct server		*s = r->srv;
+	struct http		*hp = r->http;
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->ev);
 	struct evbuffer		*buf = evbuffer_new();
 	struct timespec		 t1;
 	double			 secs;
-	const char		*method = method_name(evhttp_request_get_command(r->ev));
+	const char		*method = http_method_name(evhttp_request_get_command(r->ev));
 
 	evhttp_add_header(h, "Content-Type", ctype);
 	if (evhttp_find_header(h, "Cache-Control") == NULL)
 		evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	if (s->stopping)
+	if (hp->closing)
 		evhttp_add_header(h, "Connection", "close");
 	evbuffer_add(buf, body, len);
 	if (evhttp_request_get_connection(r->ev) != NULL) {
-		s->unflushed++;
-		evhttp_request_set_on_complete_cb(r->ev, flushed, s);
+		hp->unflushed++;
+		evhttp_request_set_on_complete_cb(r->ev, flushed, hp);
 	}
 	/* An orphaned request (client gone) is freed by evhttp_send_reply. */
 	evhttp_send_reply(r->ev, status, reason(status), buf);
@@ -255,8 +272,8 @@ http_reply(struct req *r, int status, const char *ctype, const char *body,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - r->t0.tv_sec) +
 	    (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e9;
-	metrics_record(s->metrics, r->route ? r->route->pattern : "(other)",
-	    method, status, secs);
+	metrics_record(hp->metrics, r->name ? r->name : "(other)", method, status,
+	    secs);
 	if (status >= 500)
 		log_warnx("%s %s → %d（%.1f 毫秒）", method, r->path ? r->path : "?",
 		    status, secs * 1000);
@@ -264,8 +281,8 @@ http_reply(struct req *r, int status, const char *ctype, const char *body,
 		log_debug("%s %s → %d（%.1f 毫秒）", method, r->path ? r->path : "?",
 		    status, secs * 1000);
 	req_free(r);
-	s->inflight--;
-	server_check_stopped(s);
+	hp->inflight--;
+	idle_check(hp);
 }
 
 void
@@ -310,7 +327,7 @@ http_unavailable(struct req *r, const char *why)
 {
 	char	 secs[16];
 
-	snprintf(secs, sizeof secs, "%d", r->srv->cfg.retry_after);
+	snprintf(secs, sizeof secs, "%d", r->http->cfg->retry_after);
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Retry-After",
 	    secs);
 	http_problem(r, 503, "服务暂时不可用", why, NULL, NULL);
@@ -416,8 +433,8 @@ int
 http_query_for(struct req *r, const char *sql, int n, const char *const *params,
     pool_cb cb, void *arg)
 {
-	if (pool_query(r->srv->pool, sql, n, params, cb, arg) != 0) {
-		http_unavailable(r, pool_alive(r->srv->pool) ? "数据库繁忙，请稍后再试" :
+	if (pool_query(r->http->pool, sql, n, params, cb, arg) != 0) {
+		http_unavailable(r, pool_alive(r->http->pool) ? "数据库繁忙，请稍后再试" :
 		    "数据库不可用");
 		return (-1);
 	}
@@ -460,8 +477,8 @@ http_body(struct req *r, size_t *lenp)
 	size_t		 len = evbuffer_get_length(in);
 	char		*s, *msg;
 
-	if (len > (size_t)r->srv->cfg.max_body) {
-		msg = xprintf("请求体 %zu 字节，上限为 %d 字节", len, r->srv->cfg.max_body);
+	if (len > (size_t)r->http->cfg->max_body) {
+		msg = xprintf("请求体 %zu 字节，上限为 %d 字节", len, r->http->cfg->max_body);
 		http_problem(r, 413, "请求体过大", msg, NULL, NULL);
 		free(msg);
 		return (NULL);
@@ -474,109 +491,29 @@ http_body(struct req *r, size_t *lenp)
 }
 
 /* ---------------------------------------------------------------- */
-/* Routing */
-
-/* Matches path against pattern; "{id}" takes digits, "{key}" a key. */
-static int
-match(const char *pattern, const char *path, char **param)
-{
-	const char	*p = pattern, *q = path, *start;
-
-	*param = NULL;
-	while (*p != '\0') {
-		if (*p == '{') {
-			int	 digits = strncmp(p, "{id}", 4) == 0;
-
-			p = strchr(p, '}') + 1;
-			start = q;
-			while (*q != '\0' && *q != '/') {
-				if (digits ? !isdigit((unsigned char)*q) :
-				    !(isalnum((unsigned char)*q) || *q == '-' ||
-				    *q == '_' || *q == '.'))
-					goto no;
-				q++;
-			}
-			if (q == start || q - start > (digits ? 18 : 64))
-				goto no;
-			free(*param);
-			*param = xstrndup(start, (size_t)(q - start));
-			continue;
-		}
-		if (*p++ != *q++)
-			goto no;
-	}
-	if (*q == '\0' || (q[0] == '/' && q[1] == '\0'))
-		return (1);
-no:
-	free(*param);
-	*param = NULL;
-	return (0);
-}
-
-static void
-route(struct req *r)
-{
-	enum evhttp_cmd_type	 m = evhttp_request_get_command(r->ev);
-	const struct route	*rt, *const *t;
-	char			*param, allow[64] = "";
-	int			 path_known = 0;
-
-	if (m == EVHTTP_REQ_HEAD)
-		m = EVHTTP_REQ_GET;
-	for (t = route_tables; *t != NULL; t++)
-		for (rt = *t; rt->pattern != NULL; rt++) {
-			if (!match(rt->pattern, r->path, &param))
-				continue;
-			if (rt->method != m) {
-				path_known = 1;
-				if (strlen(allow) + 10 < sizeof allow)
-					snprintf(allow + strlen(allow),
-					    sizeof allow - strlen(allow), "%s%s",
-					    *allow ? ", " : "", method_name(rt->method));
-				free(param);
-				continue;
-			}
-			r->route = rt;
-			r->param = param;
-			auth_request(r);
-			return;
-		}
-	/* Not the API: a page, if there is one by that name. */
-	if (!path_known && m == EVHTTP_REQ_GET && strncmp(r->path, "/api/", 5) != 0 &&
-	    web_serve(r))
-		return;
-	if (path_known) {
-		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Allow",
-		    allow);
-		http_problem(r, 405, "不支持的请求方法",
-		    "这个地址不支持该请求方法，可用的方法见 Allow", NULL, NULL);
-		return;
-	}
-	http_problem(r, 404, "地址不存在", "没有这个地址：接口都在 /api/v1 下，网页从 / 开始",
-	    NULL, NULL);
-}
+/* Requests and the listener */
 
 static void
 gencb(struct evhttp_request *ev, void *arg)
 {
-	struct server		*s = arg;
+	struct http		*h = arg;
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(ev);
 	const char		*path, *query;
 	struct req		*r;
 	size_t			 len;
 
 	r = xcalloc(1, sizeof *r);
-	r->srv = s;
+	r->http = h;
 	r->ev = ev;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
-	s->inflight++;
-	if (track_connection(s, evhttp_request_get_connection(ev)) != 0) {
+	h->inflight++;
+	if (track_connection(h, evhttp_request_get_connection(ev)) != 0) {
 		evhttp_add_header(evhttp_request_get_output_headers(ev),
 		    "Connection", "close");
 		http_unavailable(r, "连接数已达上限");
 		return;
 	}
-	if (s->stopping) {
+	if (h->closing) {
 		http_unavailable(r, "服务正在关闭");
 		return;
 	}
@@ -596,34 +533,60 @@ gencb(struct evhttp_request *ev, void *arg)
 			return;
 		}
 	}
-	route(r);
+	h->handler(r, h->handler_arg);
+}
+
+struct http *
+http_new(struct event_base *base, const struct config *cfg, struct pool *pool,
+    struct metrics *metrics)
+{
+	struct http	*h = xcalloc(1, sizeof *h);
+
+	h->cfg = cfg;
+	h->pool = pool;
+	h->metrics = metrics;
+	h->evhttp = evhttp_new(base);
+	evhttp_set_allowed_methods(h->evhttp, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_PUT |
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+	evhttp_set_gencb(h->evhttp, gencb, h);
+	return (h);
 }
 
 void
-http_apply_limits(struct server *s)
+http_set_handler(struct http *h, http_handler fn, void *arg)
 {
-	evhttp_set_max_body_size(s->http,
-	    (ev_ssize_t)s->cfg.max_body * HARD_BODY_FACTOR);
-	evhttp_set_max_headers_size(s->http, s->cfg.max_headers);
-	evhttp_set_timeout(s->http, s->cfg.http_timeout);
-	if (!s->stopping && s->connections < s->cfg.max_connections)
-		set_listening(s, 1);
-	else if (s->connections >= s->cfg.max_connections)
-		set_listening(s, 0);
+	h->handler = fn;
+	h->handler_arg = arg;
+}
+
+void
+http_set_idle_cb(struct http *h, void (*fn)(void *), void *arg)
+{
+	h->idle_cb = fn;
+	h->idle_arg = arg;
+}
+
+void
+http_apply_limits(struct http *h)
+{
+	evhttp_set_max_body_size(h->evhttp,
+	    (ev_ssize_t)h->cfg->max_body * HARD_BODY_FACTOR);
+	evhttp_set_max_headers_size(h->evhttp, h->cfg->max_headers);
+	evhttp_set_timeout(h->evhttp, h->cfg->http_timeout);
+	if (!h->closing && h->connections < h->cfg->max_connections)
+		set_listening(h, 1);
+	else if (h->connections >= h->cfg->max_connections)
+		set_listening(h, 0);
 }
 
 int
-http_start(struct server *s)
+http_listen(struct http *h)
 {
 	char		*host, *colon;
 	long		 port;
 
-	s->http = evhttp_new(s->base);
-	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_PUT |
-	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
-	evhttp_set_gencb(s->http, gencb, s);
-	host = xstrdup(s->cfg.listen);
+	host = xstrdup(h->cfg->listen);
 	colon = strrchr(host, ':');
 	*colon = '\0';
 	port = strtol(colon + 1, NULL, 10);
@@ -632,29 +595,29 @@ http_start(struct server *s)
 		host[strlen(host) - 1] = '\0';
 	}
 	if (port < 0 || port > 65535 ||
-	    (s->bound = evhttp_bind_socket_with_handle(s->http, host,
+	    (h->bound = evhttp_bind_socket_with_handle(h->evhttp, host,
 	    (ev_uint16_t)port)) == NULL) {
-		log_warn("无法在 %s 上监听", s->cfg.listen);
+		log_warn("无法在 %s 上监听", h->cfg->listen);
 		free(host);
 		return (-1);
 	}
 	free(host);
-	s->listening = 1;
-	http_apply_limits(s);
+	h->listening = 1;
+	http_apply_limits(h);
 	return (0);
 }
 
 void
-http_bound_address(struct server *s, char *buf, size_t len)
+http_bound_address(struct http *h, char *buf, size_t len)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl = sizeof ss;
 	char			 host[INET6_ADDRSTRLEN];
 	int			 port;
 
-	if (s->bound == NULL || getsockname(evhttp_bound_socket_get_fd(s->bound),
+	if (h->bound == NULL || getsockname(evhttp_bound_socket_get_fd(h->bound),
 	    (struct sockaddr *)&ss, &sl) != 0) {
-		snprintf(buf, len, "%s", s->cfg.listen);
+		snprintf(buf, len, "%s", h->cfg->listen);
 		return;
 	}
 	if (ss.ss_family == AF_INET6) {
@@ -670,45 +633,43 @@ http_bound_address(struct server *s, char *buf, size_t len)
 	}
 }
 
-void
-http_stop_listening(struct server *s)
+static void
+stop_listening(struct http *h)
 {
-	if (s->bound != NULL) {
-		evhttp_del_accept_socket(s->http, s->bound);
-		s->bound = NULL;
+	if (h->bound != NULL) {
+		evhttp_del_accept_socket(h->evhttp, h->bound);
+		h->bound = NULL;
 	}
-	s->listening = 0;
+	h->listening = 0;
 }
 
 void
-server_check_stopped(struct server *s)
+http_close(struct http *h)
 {
-	if (s->stopping && s->inflight == 0 && s->unflushed <= 0 &&
-	    (s->outbox == NULL || outbox_inflight(s->outbox) == 0))
-		event_base_loopexit(s->base, NULL);
+	h->closing = 1;
+	stop_listening(h);
 }
 
-/*
- * The address of the pages, for links in feeds and reminders: public_url,
- * else this listener's address, without a trailing slash; NULL when
- * duband serves no pages.
- */
-const char *
-http_site_base(struct server *s, char *buf, size_t len)
+int
+http_idle(struct http *h)
 {
-	char	addr[64];
-	size_t	n;
+	return (h->inflight == 0 && h->unflushed <= 0);
+}
 
-	if (s->web == NULL)
-		return (NULL);
-	if (*s->cfg.public_url != '\0')
-		snprintf(buf, len, "%s", s->cfg.public_url);
-	else {
-		http_bound_address(s, addr, sizeof addr);
-		snprintf(buf, len, "http://%s", addr);
-	}
-	n = strlen(buf);
-	while (n > 0 && buf[n - 1] == '/')
-		buf[--n] = '\0';
-	return (buf);
+void
+http_counts(struct http *h, int *connections, int *inflight)
+{
+	*connections = h->connections;
+	*inflight = h->inflight;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	stop_listening(h);
+	evhttp_free(h->evhttp);
+	free(h->conns.v);
+	free(h);
 }

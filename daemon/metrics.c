@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "duband.h"
+#include "metrics.h"
 #include "xmalloc.h"
 
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -110,10 +110,9 @@ resident_bytes(void)
 }
 
 char *
-metrics_render(struct server *s)
+metrics_render(struct metrics *m, const struct metrics_gauges *g)
 {
-	struct metrics		*m = s->metrics;
-	struct pool_stats	 ps;
+	const struct pool_stats	*ps = &g->pool;
 	char			*buf = NULL;
 	size_t			 len = 0, i, j;
 	FILE			*f = open_memstream(&buf, &len);
@@ -136,21 +135,13 @@ metrics_render(struct server *s)
 		fprintf(f, "duban_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
 		    m->h[i].route, m->h[i].count);
 	}
-	{
-		unsigned long long	 sent = 0, failed = 0;
-		int			 busy = 0;
-
-		if (s->outbox != NULL)
-			outbox_stats(s->outbox, &sent, &failed, &busy);
-		fprintf(f, "# HELP duban_deliveries_total Reminder deliveries by this process, by result.\n"
-		    "# TYPE duban_deliveries_total counter\n"
-		    "duban_deliveries_total{result=\"sent\"} %llu\n"
-		    "duban_deliveries_total{result=\"failed\"} %llu\n"
-		    "# HELP duban_deliveries_in_flight Deliveries being sent.\n"
-		    "# TYPE duban_deliveries_in_flight gauge\n"
-		    "duban_deliveries_in_flight %d\n", sent, failed, busy);
-	}
-	pool_stats(s->pool, &ps);
+	fprintf(f, "# HELP duban_deliveries_total Reminder deliveries by this process, by result.\n"
+	    "# TYPE duban_deliveries_total counter\n"
+	    "duban_deliveries_total{result=\"sent\"} %llu\n"
+	    "duban_deliveries_total{result=\"failed\"} %llu\n"
+	    "# HELP duban_deliveries_in_flight Deliveries being sent.\n"
+	    "# TYPE duban_deliveries_in_flight gauge\n"
+	    "duban_deliveries_in_flight %d\n", g->sent, g->failed, g->delivering);
 	fprintf(f, "# HELP duban_db_pool_size Configured database connections.\n"
 	    "# TYPE duban_db_pool_size gauge\nduban_db_pool_size %d\n"
 	    "# HELP duban_db_pool_alive Database connections that are up.\n"
@@ -173,9 +164,9 @@ metrics_render(struct server *s)
 	    "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %ld\n"
 	    "# HELP process_start_time_seconds Start time of the process.\n"
 	    "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %lld\n",
-	    ps.size, ps.alive, ps.busy, ps.queued, ps.queries, ps.failures,
-	    ps.reconnects, s->connections, s->inflight, resident_bytes(),
-	    (long long)s->started);
+	    ps->size, ps->alive, ps->busy, ps->queued, ps->queries, ps->failures,
+	    ps->reconnects, g->connections, g->inflight, resident_bytes(),
+	    (long long)g->started);
 	fclose(f);
 	return (buf);
 }

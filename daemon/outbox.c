@@ -18,18 +18,25 @@
 #include <curl/curl.h>
 
 #include "clock.h"
-#include "duband.h"
+#include "config.h"
 #include "fetch.h"
 #include "log.h"
 #include "mail.h"
+#include "outbox.h"
+#include "pool.h"
 #include "render.h"
+#include "site.h"
 #include "xmalloc.h"
 
 #define WECOM_MAX	4096	/* bytes of markdown, WeCom's documented limit */
 #define DINGTALK_MAX	20000	/* bytes of markdown */
 
 struct outbox {
-	struct server		*s;
+	const struct config	*cfg;
+	struct pool		*pool;
+	const struct site	*site;
+	void			(*idle_cb)(void *);
+	void			*idle_arg;
 	struct fetch		*fetch;
 	struct event		*sweep_ev, *poll_ev;
 	char			 instance[160];
@@ -81,6 +88,14 @@ static const char MARK_SQL[] =
 
 static void	kick(struct outbox *);
 
+/* Something finished: stopping may be waiting for it. */
+static void
+idle_check(struct outbox *ob)
+{
+	if (ob->idle_cb != NULL)
+		ob->idle_cb(ob->idle_arg);
+}
+
 /* ---------------------------------------------------------------- */
 /* Sweeps */
 
@@ -95,7 +110,7 @@ swept(PGresult *res, const char *err, void *arg)
 		log_warnx("生成提醒失败，稍后再试：%s",
 		    res ? PQresultErrorMessage(res) : err);
 		/* Stopping waits for the sweep: it is over. */
-		server_check_stopped(ob->s);
+		idle_check(ob);
 		return;
 	}
 	if ((r = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) != NULL) {
@@ -108,7 +123,7 @@ swept(PGresult *res, const char *err, void *arg)
 		json_decref(r);
 	}
 	kick(ob);
-	server_check_stopped(ob->s);
+	idle_check(ob);
 }
 
 static void
@@ -121,7 +136,7 @@ sweep(struct outbox *ob)
 		return;
 	clock_today(today);
 	params[0] = today;
-	if (pool_query(ob->s->pool, "SELECT duban_sweep($1::date)::text", 1, params,
+	if (pool_query(ob->pool, "SELECT duban_sweep($1::date)::text", 1, params,
 	    swept, ob) == 0)
 		ob->sweeping = 1;
 }
@@ -154,15 +169,15 @@ marked(PGresult *res, const char *err, void *arg)
 	free(j->channel);
 	free(j);
 	kick(ob);
-	server_check_stopped(ob->s);
+	idle_check(ob);
 }
 
 static void
 finish(struct job *j, int ok, const char *detail)
 {
-	struct outbox	*ob = j->ob;
-	struct config	*c = &ob->s->cfg;
-	const char	*params[7];
+	struct outbox		*ob = j->ob;
+	const struct config	*c = ob->cfg;
+	const char		*params[7];
 	char		 attempts[16], base[16], max[16];
 
 	if (ok)
@@ -181,7 +196,7 @@ finish(struct job *j, int ok, const char *detail)
 	params[4] = attempts;
 	params[5] = base;
 	params[6] = max;
-	if (pool_query(ob->s->pool, MARK_SQL, 7, params, marked, j) != 0)
+	if (pool_query(ob->pool, MARK_SQL, 7, params, marked, j) != 0)
 		marked(NULL, "数据库不可用", j);
 }
 
@@ -325,7 +340,7 @@ add_link(json_t *payload, const char *base)
 static void
 start(struct outbox *ob, PGresult *res, int row)
 {
-	struct config		*c = &ob->s->cfg;
+	const struct config	*c = ob->cfg;
 	struct job		*j = xcalloc(1, sizeof *j);
 	const char		*channel = PQgetvalue(res, row, 1);
 	const char		*address = PQgetvalue(res, row, 2);
@@ -336,8 +351,8 @@ start(struct outbox *ob, PGresult *res, int row)
 	json_t			*payload = json_loads(PQgetvalue(res, row, 6), 0, NULL), *msg;
 	struct curl_slist	*list = NULL;
 	struct upload		*u;
-	char			*text, *md, *body, *hdr, public[256], site[320];
-	const char		*base;
+	char			*text, *md, *body, *hdr;
+	const char		*public = site_base(ob->site), *base;
 	struct mail		 m;
 	CURL			*e;
 
@@ -345,14 +360,6 @@ start(struct outbox *ob, PGresult *res, int row)
 	j->id = xstrdup(PQgetvalue(res, row, 0));
 	j->channel = xstrdup(channel);
 	ob->inflight++;
-	if (*c->public_url != '\0')
-		snprintf(public, sizeof public, "%s", c->public_url);
-	else {
-		char	addr[64];
-
-		http_bound_address(ob->s, addr, sizeof addr);
-		snprintf(public, sizeof public, "http://%s", addr);
-	}
 	if (payload == NULL) {
 		finish(j, 0, "提醒内容无法解析");
 		return;
@@ -360,7 +367,7 @@ start(struct outbox *ob, PGresult *res, int row)
 	e = curl_easy_init();
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)c->delivery_timeout);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)c->delivery_timeout);
-	if ((base = http_site_base(ob->s, site, sizeof site)) != NULL)
+	if ((base = site_pages(ob->site)) != NULL)
 		add_link(payload, base);
 	text = render_text(payload, subject);
 
@@ -466,7 +473,7 @@ claimed(PGresult *res, const char *err, void *arg)
 	ob->claiming = 0;
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_warnx("领取待发送的提醒失败：%s", res ? PQresultErrorMessage(res) : err);
-		server_check_stopped(ob->s);
+		idle_check(ob);
 		return;
 	}
 	n = PQntuples(res);
@@ -474,7 +481,7 @@ claimed(PGresult *res, const char *err, void *arg)
 		start(ob, res, i);
 	if (n > 0)
 		kick(ob);
-	server_check_stopped(ob->s);
+	idle_check(ob);
 }
 
 static void
@@ -483,16 +490,16 @@ kick(struct outbox *ob)
 	const char	*params[3];
 	char		 lease[16], limit[16];
 
-	if (ob->closing || ob->claiming || !ob->s->cfg.reminders ||
-	    ob->inflight >= ob->s->cfg.delivery_concurrency)
+	if (ob->closing || ob->claiming || !ob->cfg->reminders ||
+	    ob->inflight >= ob->cfg->delivery_concurrency)
 		return;
-	snprintf(lease, sizeof lease, "%d", ob->s->cfg.delivery_lease);
+	snprintf(lease, sizeof lease, "%d", ob->cfg->delivery_lease);
 	snprintf(limit, sizeof limit, "%d",
-	    ob->s->cfg.delivery_concurrency - ob->inflight);
+	    ob->cfg->delivery_concurrency - ob->inflight);
 	params[0] = ob->instance;
 	params[1] = lease;
 	params[2] = limit;
-	if (pool_query(ob->s->pool, CLAIM_SQL, 3, params, claimed, ob) == 0)
+	if (pool_query(ob->pool, CLAIM_SQL, 3, params, claimed, ob) == 0)
 		ob->claiming = 1;
 }
 
@@ -507,21 +514,31 @@ poll_cb(evutil_socket_t fd, short what, void *arg)
 /* ---------------------------------------------------------------- */
 
 struct outbox *
-outbox_new(struct server *s)
+outbox_new(struct event_base *base, const struct config *cfg, struct pool *pool,
+    const struct site *site)
 {
 	struct outbox	*ob = xcalloc(1, sizeof *ob);
 	char		 host[128];
 
-	ob->s = s;
+	ob->cfg = cfg;
+	ob->pool = pool;
+	ob->site = site;
 	if (gethostname(host, sizeof host) != 0)
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';
 	snprintf(ob->instance, sizeof ob->instance, "%s:%ld", host, (long)getpid());
-	ob->fetch = fetch_new(s->base);
-	ob->sweep_ev = event_new(s->base, -1, EV_PERSIST, sweep_cb, ob);
-	ob->poll_ev = event_new(s->base, -1, EV_PERSIST, poll_cb, ob);
+	ob->fetch = fetch_new(base);
+	ob->sweep_ev = event_new(base, -1, EV_PERSIST, sweep_cb, ob);
+	ob->poll_ev = event_new(base, -1, EV_PERSIST, poll_cb, ob);
 	outbox_apply_config(ob);
 	return (ob);
+}
+
+void
+outbox_set_idle_cb(struct outbox *ob, void (*fn)(void *), void *arg)
+{
+	ob->idle_cb = fn;
+	ob->idle_arg = arg;
 }
 
 void
@@ -531,21 +548,20 @@ outbox_apply_config(struct outbox *ob)
 
 	event_del(ob->sweep_ev);
 	event_del(ob->poll_ev);
-	if (!ob->s->cfg.reminders)
+	if (!ob->cfg->reminders)
 		return;
-	tv.tv_sec = ob->s->cfg.sweep_interval;
+	tv.tv_sec = ob->cfg->sweep_interval;
 	tv.tv_usec = 0;
 	event_add(ob->sweep_ev, &tv);
-	tv.tv_sec = ob->s->cfg.delivery_poll_ms / 1000;
-	tv.tv_usec = (ob->s->cfg.delivery_poll_ms % 1000) * 1000;
+	tv.tv_sec = ob->cfg->delivery_poll_ms / 1000;
+	tv.tv_usec = (ob->cfg->delivery_poll_ms % 1000) * 1000;
 	event_add(ob->poll_ev, &tv);
 }
 
-/* The database is up: sweep now, then deliver. */
 void
 outbox_wake(struct outbox *ob)
 {
-	if (ob->s->cfg.reminders) {
+	if (ob->cfg->reminders) {
 		sweep(ob);
 		kick(ob);
 	}
@@ -566,9 +582,9 @@ outbox_close(struct outbox *ob)
 }
 
 int
-outbox_inflight(struct outbox *ob)
+outbox_idle(struct outbox *ob)
 {
-	return (ob->inflight + ob->sweeping + ob->claiming);
+	return (ob->inflight + ob->sweeping + ob->claiming == 0);
 }
 
 void

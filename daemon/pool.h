@@ -14,7 +14,10 @@
  * those waiting are failed, so callers can answer 503 instead of hanging.
  * Every query has a timeout.  Notifications (LISTEN) are passed on.
  *
- * Does not include duband.h: it is tested alone.
+ * Calls no other module of the daemon's: it is tested alone.  Called by
+ * http.c (a request's queries), outbox.c, reload.c, api-health.c and
+ * server.c, which hears of NOTIFY and of the database going up or down
+ * through the callbacks in pool_opts.
  */
 #ifndef DUBAN_POOL_H
 #define DUBAN_POOL_H

@@ -1,10 +1,6 @@
 /*
- * SIGHUP: the configuration file and the plans are read and checked on a
- * thread, off the loop (reading files is disk I/O), and the result is
- * handed back through a pipe.  A configuration with an error is logged
- * and the old one kept; plans go through the same all-or-nothing loader
- * as `duban plan load`, as one statement, so a broken file changes
- * nothing in the database.
+ * SIGHUP (see reload.h): files read on a thread, handed back through a
+ * pipe, applied on the loop.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,14 +12,31 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <jansson.h>
+
+#include "config.h"
 #include "diag.h"
-#include "duband.h"
 #include "load.h"
 #include "log.h"
+#include "pool.h"
+#include "reload.h"
+#include "web.h"
 #include "xmalloc.h"
 
+struct reload {
+	struct pool			*pool;
+	const struct config_source	*src;
+	reload_apply_cb			 apply;
+	void				*arg;
+	struct event			*ev;	/* a reload thread finished */
+	int				 pipe[2];
+	int				 running, again, closing;
+	pthread_t			 tid;
+	int				 thread;	/* tid not yet joined */
+};
+
 struct reload_job {
-	struct server	*s;
+	struct reload	*rl;
 	struct config	 cfg;
 	int		 cfg_ok;
 	char		*cfg_err;
@@ -33,36 +46,6 @@ struct reload_job {
 	struct web	*web;		/* the pages, read again */
 	char		*web_err;
 };
-
-int
-server_read_config(struct server *s, struct config *c, char **cause)
-{
-	const char	*env = getenv("DUBAN_DB");
-	char		*why;
-
-	config_defaults(c);
-	if (config_read(s->config_path, s->config_given, c, cause) != 0)
-		goto fail;
-	if (env != NULL && *env != '\0' && config_set(c, "db", env, &why) != 0)
-		goto bad;
-	if (s->flag_db != NULL && config_set(c, "db", s->flag_db, &why) != 0)
-		goto bad;
-	if (s->flag_listen != NULL &&
-	    config_set(c, "listen", s->flag_listen, &why) != 0)
-		goto bad;
-	if (s->flag_plans != NULL &&
-	    config_set(c, "plans", s->flag_plans, &why) != 0)
-		goto bad;
-	if (s->flag_web != NULL &&
-	    config_set(c, "web_root", s->flag_web, &why) != 0)
-		goto bad;
-	return (0);
-bad:
-	*cause = why;
-fail:
-	config_free(c);
-	return (-1);
-}
 
 static void
 job_free(struct reload_job *j)
@@ -88,7 +71,7 @@ reload_thread(void *arg)
 	json_t			*plans;
 	FILE			*f;
 
-	j->cfg_ok = server_read_config(j->s, &j->cfg, &j->cfg_err) == 0;
+	j->cfg_ok = config_load(j->rl->src, &j->cfg, &j->cfg_err) == 0;
 	if (j->cfg_ok && *j->cfg.web_root != '\0')
 		j->web = web_load(j->cfg.web_root, &j->web_err);
 	if (j->cfg_ok && *j->cfg.plans != '\0') {
@@ -109,27 +92,27 @@ reload_thread(void *arg)
 		}
 	}
 	/* A pointer's worth of bytes: written whole (PIPE_BUF). */
-	while (write(j->s->reload_pipe[1], &j, sizeof j) == -1 && errno == EINTR)
+	while (write(j->rl->pipe[1], &j, sizeof j) == -1 && errno == EINTR)
 		;
 	return (NULL);
 }
 
 /* The reload is over: tell systemd (and anyone waiting), maybe go again. */
 static void
-reload_finished(struct server *s)
+reload_finished(struct reload *rl)
 {
-	s->reloading = 0;
+	rl->running = 0;
 	sd_notify(0, "READY=1\nSTATUS=reloaded");
-	if (s->reload_again && !s->stopping) {
-		s->reload_again = 0;
-		reload_start(s);
+	if (rl->again && !rl->closing) {
+		rl->again = 0;
+		reload_start(rl);
 	}
 }
 
 static void
 plans_loaded(PGresult *res, const char *err, void *arg)
 {
-	struct server	*s = arg;
+	struct reload	*rl = arg;
 	char		*buf = NULL;
 	size_t		 len = 0;
 	json_t		*report;
@@ -138,11 +121,11 @@ plans_loaded(PGresult *res, const char *err, void *arg)
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_warnx("重新导入计划失败，数据库中的计划保持不变：%s",
 		    res ? PQresultErrorMessage(res) : err);
-		reload_finished(s);
+		reload_finished(rl);
 		return;
 	}
 	if ((report = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) == NULL) {
-		reload_finished(s);
+		reload_finished(rl);
 		return;
 	}
 	f = open_memstream(&buf, &len);
@@ -153,13 +136,13 @@ plans_loaded(PGresult *res, const char *err, void *arg)
 		log_notice("重新导入计划：%s", line);
 	free(buf);
 	json_decref(report);
-	reload_finished(s);
+	reload_finished(rl);
 }
 
 static void
 reload_done(evutil_socket_t fd, short what, void *arg)
 {
-	struct server		*s = arg;
+	struct reload		*rl = arg;
 	struct reload_job	*j;
 	const char		*params[2];
 	char			*line, *save = NULL;
@@ -168,33 +151,15 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (read(fd, &j, sizeof j) != (ssize_t)sizeof j)
 		return;
-	pthread_join(s->reload_tid, NULL);
-	s->reload_thread = 0;
+	pthread_join(rl->tid, NULL);
+	rl->thread = 0;
 	if (!j->cfg_ok) {
 		log_warnx("重新加载配置失败，继续使用原配置：%s", j->cfg_err);
 	} else {
-		config_keep_restart(&s->cfg, &j->cfg);
-		config_free(&s->cfg);
-		s->cfg = j->cfg;
-		log_set_verbose(config_log_level(&s->cfg) + s->verbose);
-		pool_reconfigure(s->pool, s->cfg.db, s->cfg.queue_max,
-		    s->cfg.query_timeout * 1000);
-		http_apply_limits(s);
-		outbox_apply_config(s->outbox);
-		log_notice("已重新加载配置");
-		j->cfg_ok = 0;		/* s->cfg owns it now */
-		if (j->web_err != NULL)
-			log_warnx("网页未重新读入，继续使用原来的：%s", j->web_err);
-		else {
-			/* Pages being sent have their bytes in evbuffers already. */
-			web_free(s->web);
-			s->web = j->web;
-			j->web = NULL;
-			if (*s->cfg.web_root == '\0') {
-				web_free(s->web);
-				s->web = NULL;
-			}
-		}
+		/* The callback owns them now. */
+		rl->apply(&j->cfg, j->web, j->web_err, rl->arg);
+		j->cfg_ok = 0;
+		j->web = NULL;
 	}
 	queued = 0;
 	if (j->plans_err != NULL) {
@@ -204,62 +169,92 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	} else if (j->plans_json != NULL) {
 		params[0] = j->plans_json;
 		params[1] = "duband（SIGHUP 重新导入）";
-		if (pool_query(s->pool, LOAD_SQL, 2, params, plans_loaded, s) == 0)
+		if (pool_query(rl->pool, LOAD_SQL, 2, params, plans_loaded, rl) == 0)
 			queued = 1;
 		else
 			log_warnx("数据库不可用，本次未重新导入计划");
 	}
 	job_free(j);
 	if (!queued)
-		reload_finished(s);
+		reload_finished(rl);
 }
 
-/*
- * Stopping: a reload thread still reading files is waited for (it has
- * no blocking I/O but the files), and what it made is dropped.
- */
+struct reload *
+reload_new(struct event_base *base, struct pool *pool,
+    const struct config_source *src, reload_apply_cb apply, void *arg)
+{
+	struct reload	*rl = xcalloc(1, sizeof *rl);
+
+	rl->pool = pool;
+	rl->src = src;
+	rl->apply = apply;
+	rl->arg = arg;
+	if (pipe2(rl->pipe, O_CLOEXEC) != 0) {
+		free(rl);
+		return (NULL);
+	}
+	rl->ev = event_new(base, rl->pipe[0], EV_READ | EV_PERSIST, reload_done, rl);
+	if (event_add(rl->ev, NULL) != 0) {
+		event_free(rl->ev);
+		close(rl->pipe[0]);
+		close(rl->pipe[1]);
+		free(rl);
+		return (NULL);
+	}
+	return (rl);
+}
+
 void
-reload_shutdown(struct server *s)
+reload_start(struct reload *rl)
 {
 	struct reload_job	*j;
 
-	if (!s->reload_thread)
+	if (rl->closing)
 		return;
-	pthread_join(s->reload_tid, NULL);
-	s->reload_thread = 0;
-	if (read(s->reload_pipe[0], &j, sizeof j) == (ssize_t)sizeof j)
-		job_free(j);
-}
-
-int
-reload_init(struct server *s)
-{
-	if (pipe2(s->reload_pipe, O_CLOEXEC) != 0)
-		return (-1);
-	s->ev_reload = event_new(s->base, s->reload_pipe[0], EV_READ | EV_PERSIST,
-	    reload_done, s);
-	return (event_add(s->ev_reload, NULL));
-}
-
-void
-reload_start(struct server *s)
-{
-	struct reload_job	*j;
-
-	if (s->reloading) {
-		s->reload_again = 1;
+	if (rl->running) {
+		rl->again = 1;
 		return;
 	}
 	log_notice("收到 SIGHUP：重新加载配置和计划");
 	sd_notify(0, "RELOADING=1");
 	j = xcalloc(1, sizeof *j);
-	j->s = s;
-	s->reloading = 1;
-	if (pthread_create(&s->reload_tid, NULL, reload_thread, j) != 0) {
+	j->rl = rl;
+	rl->running = 1;
+	if (pthread_create(&rl->tid, NULL, reload_thread, j) != 0) {
 		log_warn("无法启动重新加载线程");
-		s->reloading = 0;
+		rl->running = 0;
 		free(j);
 		return;
 	}
-	s->reload_thread = 1;
+	rl->thread = 1;
+}
+
+void
+reload_close(struct reload *rl)
+{
+	rl->closing = 1;
+}
+
+/*
+ * A reload thread still reading files is waited for (it has no blocking
+ * I/O but the files), and what it made is dropped.
+ */
+void
+reload_free(struct reload *rl)
+{
+	struct reload_job	*j;
+
+	if (rl == NULL)
+		return;
+	rl->closing = 1;
+	if (rl->thread) {
+		pthread_join(rl->tid, NULL);
+		rl->thread = 0;
+		if (read(rl->pipe[0], &j, sizeof j) == (ssize_t)sizeof j)
+			job_free(j);
+	}
+	event_free(rl->ev);
+	close(rl->pipe[0]);
+	close(rl->pipe[1]);
+	free(rl);
 }

@@ -6,6 +6,16 @@
  * subdirectories; anything else is refused with a reason.  Each text file
  * is also kept gzip-compressed (once, at load) for the browsers that take
  * it: the pages are a third of their size on a slow intranet link.
+ *
+ * What every page shares (the head's links, the skip link, the header
+ * with its navigation, the footer) is written once, in frame.html, as
+ * named parts, each starting with a line "<!--#part NAME-->".  A page
+ * says where a part goes with "<!--#frame NAME-->"; the part replaces
+ * the marker at load, so a page is complete, and the same, with or
+ * without JavaScript, and nothing is done per request.  In a part put
+ * into a page, the first link to that page itself (exactly <a
+ * href="mine.html" in mine.html) is marked aria-current="page".
+ * frame.html itself is not served.
  */
 #include <sys/stat.h>
 
@@ -16,9 +26,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "duband.h"
 #include "hash.h"
+#include "http.h"
 #include "log.h"
+#include "web.h"
 #include "xmalloc.h"
 
 #include <zlib.h>
@@ -26,6 +37,13 @@
 #define WEB_MAX_FILES	256
 #define WEB_MAX_FILE	(2 * 1024 * 1024)
 #define WEB_MAX_TOTAL	(16 * 1024 * 1024)
+#define WEB_MAX_PARTS	16
+#define PART_NAME_MAX	32
+
+#define FRAME_FILE	"frame.html"
+#define PART_MARK	"<!--#part "
+#define FRAME_MARK	"<!--#frame "
+#define MARK_END	"-->"
 
 struct web_file {
 	char		*path;		/* "/index.html" */
@@ -42,6 +60,17 @@ struct web {
 	struct web_file	*files;
 	size_t		 n;
 	size_t		 total;
+};
+
+/* frame.html, read and cut into its parts while the pages load. */
+struct frame {
+	char		*data;
+	struct {
+		char		 name[PART_NAME_MAX];
+		const char	*text;		/* into data */
+		size_t		 len;
+	}		 parts[WEB_MAX_PARTS];
+	size_t		 n;
 };
 
 static const struct {
@@ -142,41 +171,224 @@ takes_gzip(struct req *r)
 	return (0);
 }
 
+/* The whole of a file of size bytes, NUL-terminated: 0, or -1 with *cause. */
 static int
-add_file(struct web *w, const char *fs, const char *url, char **cause)
+read_whole(const char *fs, size_t size, char **data, size_t *len, char **cause)
+{
+	FILE	*in;
+
+	if ((in = fopen(fs, "rb")) == NULL) {
+		*cause = xprintf("无法读取 %s：%s", fs, strerror(errno));
+		return (-1);
+	}
+	*data = xmalloc(size + 1);
+	*len = fread(*data, 1, size, in);
+	fclose(in);
+	if (*len != size) {
+		free(*data);
+		*data = NULL;
+		*cause = xprintf("读取 %s 不完整", fs);
+		return (-1);
+	}
+	(*data)[size] = '\0';
+	return (0);
+}
+
+/*
+ * The name in a marker, from name up to "-->": its length (spaces after
+ * it left out), or 0 if it is not one (unterminated, empty, too long, or
+ * not made of a-z, 0-9 and "-").  *end is just past the "-->".
+ */
+static size_t
+mark_name(const char *name, const char **end)
+{
+	const char	*close = strstr(name, MARK_END);
+	size_t		 n, i;
+
+	if (close == NULL)
+		return (0);
+	*end = close + strlen(MARK_END);
+	for (n = (size_t)(close - name); n > 0 && name[n - 1] == ' '; n--)
+		continue;
+	if (n == 0 || n >= PART_NAME_MAX)
+		return (0);
+	for (i = 0; i < n; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyz0123456789-", name[i]) == NULL)
+			return (0);
+	return (n);
+}
+
+static void
+frame_free(struct frame *fr)
+{
+	free(fr->data);
+	memset(fr, 0, sizeof *fr);
+}
+
+/*
+ * Reads dir/frame.html into its parts.  No such file is no frame (0
+ * parts); a part without a proper name, two of one name, or too many
+ * are refused: -1 with *cause.
+ */
+static int
+frame_read(struct frame *fr, const char *dir, char **cause)
+{
+	char		*fs = xprintf("%s/%s", dir, FRAME_FILE);
+	const char	*p, *name, *text, *next;
+	struct stat	 st;
+	size_t		 len, n, i;
+
+	memset(fr, 0, sizeof *fr);
+	if (stat(fs, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(fs);
+		return (0);
+	}
+	if (st.st_size > WEB_MAX_FILE) {
+		*cause = xprintf("网页框架文件过大（至多 %d 字节）：%s", WEB_MAX_FILE, fs);
+		free(fs);
+		return (-1);
+	}
+	if (read_whole(fs, (size_t)st.st_size, &fr->data, &len, cause) != 0) {
+		free(fs);
+		return (-1);
+	}
+	for (p = strstr(fr->data, PART_MARK); p != NULL; p = next) {
+		name = p + strlen(PART_MARK);
+		if ((n = mark_name(name, &text)) == 0) {
+			*cause = xprintf("%s：片段标记 %.40s 有误（应为 " PART_MARK
+			    "名称" MARK_END "，名称由小写字母、数字和 - 组成）", fs, p);
+			goto fail;
+		}
+		for (i = 0; i < fr->n; i++)
+			if (strlen(fr->parts[i].name) == n &&
+			    memcmp(fr->parts[i].name, name, n) == 0)
+				break;
+		if (i < fr->n) {
+			*cause = xprintf("%s：片段“%.*s”重复", fs, (int)n, name);
+			goto fail;
+		}
+		if (fr->n == WEB_MAX_PARTS) {
+			*cause = xprintf("%s：片段过多（至多 %d 个）", fs, WEB_MAX_PARTS);
+			goto fail;
+		}
+		/* The part is the lines after its marker, without the last newline. */
+		if (*text == '\r')
+			text++;
+		if (*text == '\n')
+			text++;
+		next = strstr(text, PART_MARK);
+		len = (size_t)((next != NULL ? next : text + strlen(text)) - text);
+		while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+			len--;
+		memcpy(fr->parts[fr->n].name, name, n);
+		fr->parts[fr->n].name[n] = '\0';
+		fr->parts[fr->n].text = text;
+		fr->parts[fr->n].len = len;
+		fr->n++;
+	}
+	free(fs);
+	return (0);
+
+fail:
+	free(fs);
+	frame_free(fr);
+	return (-1);
+}
+
+/*
+ * Puts the frame's parts into the page f where it names them, marking
+ * the link to f itself.  0 (f->data replaced), or -1 with *cause for a
+ * part that the frame does not have.
+ */
+static int
+frame_expand(const struct frame *fr, struct web_file *f, char **cause)
+{
+	const char	*cur = f->data, *mark, *name, *end, *self;
+	char		*buf = NULL, *link;
+	size_t		 blen = 0, n, i, k;
+	FILE		*out;
+
+	if (strstr(cur, FRAME_MARK) == NULL)
+		return (0);
+	if ((out = open_memstream(&buf, &blen)) == NULL)
+		fatal("open_memstream");
+	link = xprintf("<a href=\"%s\"", f->path + 1);
+	while ((mark = strstr(cur, FRAME_MARK)) != NULL) {
+		fwrite(cur, 1, (size_t)(mark - cur), out);
+		name = mark + strlen(FRAME_MARK);
+		n = mark_name(name, &end);
+		for (i = 0; n > 0 && i < fr->n; i++)
+			if (strlen(fr->parts[i].name) == n &&
+			    memcmp(fr->parts[i].name, name, n) == 0)
+				break;
+		if (n == 0 || i == fr->n) {
+			*cause = xprintf("网页 %s：框架片段 %.40s 在 %s 中不存在", f->path,
+			    mark, FRAME_FILE);
+			fclose(out);
+			free(buf);
+			free(link);
+			return (-1);
+		}
+		self = memmem(fr->parts[i].text, fr->parts[i].len, link, strlen(link));
+		if (self == NULL)
+			fwrite(fr->parts[i].text, 1, fr->parts[i].len, out);
+		else {
+			k = (size_t)(self - fr->parts[i].text) + strlen(link);
+			fwrite(fr->parts[i].text, 1, k, out);
+			fputs(" aria-current=\"page\"", out);
+			fwrite(fr->parts[i].text + k, 1, fr->parts[i].len - k, out);
+		}
+		cur = end;
+	}
+	fputs(cur, out);
+	if (fclose(out) != 0)
+		fatal("open_memstream");
+	free(link);
+	free(f->data);
+	f->data = buf;
+	f->len = blen;
+	return (0);
+}
+
+static int
+add_file(struct web *w, const struct frame *fr, const char *fs, const char *url,
+    char **cause)
 {
 	struct web_file	*f;
 	struct stat	 st;
 	char		 hash[SHA256_HEX_LEN + 1];
-	FILE		*in;
 
 	if (stat(fs, &st) != 0 || !S_ISREG(st.st_mode))
 		return (0);
 	if (type_of(url) == NULL)
 		return (0);		/* not a kind of file pages are made of */
+	if (strcmp(url, "/" FRAME_FILE) == 0)
+		return (0);		/* parts of the pages, not one */
 	if (w->n >= WEB_MAX_FILES || st.st_size > WEB_MAX_FILE ||
 	    w->total + (size_t)st.st_size > WEB_MAX_TOTAL) {
 		*cause = xprintf("网页目录过大（至多 %d 个文件、每个 %d 字节、共 %d 字节）：%s",
 		    WEB_MAX_FILES, WEB_MAX_FILE, WEB_MAX_TOTAL, fs);
 		return (-1);
 	}
-	if ((in = fopen(fs, "rb")) == NULL) {
-		*cause = xprintf("无法读取 %s：%s", fs, strerror(errno));
-		return (-1);
-	}
 	w->files = xreallocarray(w->files, w->n + 1, sizeof *w->files);
 	f = &w->files[w->n];
 	memset(f, 0, sizeof *f);
-	f->data = xmalloc((size_t)st.st_size + 1);
-	f->len = fread(f->data, 1, (size_t)st.st_size, in);
-	fclose(in);
-	if (f->len != (size_t)st.st_size) {
-		free(f->data);
-		*cause = xprintf("读取 %s 不完整", fs);
+	if (read_whole(fs, (size_t)st.st_size, &f->data, &f->len, cause) != 0)
 		return (-1);
-	}
 	f->path = xstrdup(url);
 	f->ctype = type_of(url);
+	if (strncmp(f->ctype, "text/html", 9) == 0 && frame_expand(fr, f, cause) != 0) {
+		free(f->path);
+		free(f->data);
+		return (-1);
+	}
+	if (f->len > WEB_MAX_FILE || w->total + f->len > WEB_MAX_TOTAL) {
+		*cause = xprintf("网页目录过大（至多 %d 个文件、每个 %d 字节、共 %d 字节）：%s",
+		    WEB_MAX_FILES, WEB_MAX_FILE, WEB_MAX_TOTAL, fs);
+		free(f->path);
+		free(f->data);
+		return (-1);
+	}
 	sha256_hex(f->data, f->len, hash);
 	snprintf(f->etag, sizeof f->etag, "\"%.16s\"", hash);
 	compress_file(f);
@@ -186,7 +398,8 @@ add_file(struct web *w, const char *fs, const char *url, char **cause)
 }
 
 static int
-add_dir(struct web *w, const char *dir, const char *prefix, int depth, char **cause)
+add_dir(struct web *w, const struct frame *fr, const char *dir, const char *prefix,
+    int depth, char **cause)
 {
 	struct dirent	**names;
 	char		*fs, *url;
@@ -205,9 +418,9 @@ add_dir(struct web *w, const char *dir, const char *prefix, int depth, char **ca
 			url = xprintf("%s/%s", prefix, name);
 			if (stat(fs, &st) == 0 && S_ISDIR(st.st_mode)) {
 				if (depth < 1)
-					rc = add_dir(w, fs, url, depth + 1, cause);
+					rc = add_dir(w, fr, fs, url, depth + 1, cause);
 			} else
-				rc = add_file(w, fs, url, cause);
+				rc = add_file(w, fr, fs, url, cause);
 			free(fs);
 			free(url);
 		}
@@ -221,8 +434,16 @@ struct web *
 web_load(const char *dir, char **cause)
 {
 	struct web	*w = xcalloc(1, sizeof *w);
+	struct frame	 fr;
+	int		 rc;
 
-	if (add_dir(w, dir, "", 0, cause) != 0) {
+	if (frame_read(&fr, dir, cause) != 0) {
+		web_free(w);
+		return (NULL);
+	}
+	rc = add_dir(w, &fr, dir, "", 0, cause);
+	frame_free(&fr);
+	if (rc != 0) {
 		web_free(w);
 		return (NULL);
 	}
@@ -241,9 +462,8 @@ web_count(const struct web *w)
  * policy says so to the browser.
  */
 int
-web_serve(struct req *r)
+web_serve(const struct web *w, struct req *r)
 {
-	const struct web	*w = r->srv->web;
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->ev);
 	const char		*path = strcmp(r->path, "/") == 0 ? "/index.html" : r->path;
 	const struct web_file	*f;

@@ -14,8 +14,8 @@
 
 #include <event2/event.h>
 
-#include "duband.h"
 #include "log.h"
+#include "work.h"
 #include "xmalloc.h"
 
 #define WORK_THREADS	2

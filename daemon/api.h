@@ -1,0 +1,39 @@
+/*
+ * The routes, one group per api-*.c file, each a table of {method,
+ * pattern, role, handler} (router.h) ending in a NULL pattern, which
+ * server.c adds to the router.  Every handler answers its request
+ * exactly once, through http.c, however its queries end.
+ *
+ * What a handler reaches besides its request is struct api, which
+ * server.c fills in once and the router hands over as r->app.  The
+ * handlers use http.c, pool.c, work.c, metrics.c, outbox.c, site.c and
+ * auth.c; nothing calls them but through their tables.
+ */
+#ifndef DUBAN_API_H
+#define DUBAN_API_H
+
+#include <time.h>
+
+#include "router.h"
+
+struct api {
+	const struct config	*cfg;		/* the running configuration */
+	struct pool		*pool;
+	struct work		*work;		/* report rendering */
+	struct auth_cache	*auth;
+	struct metrics		*metrics;
+	struct outbox		*outbox;
+	const struct site	*site;		/* where links point */
+	time_t			 started;
+};
+
+extern const struct route api_health_routes[];		/* /healthz, /metrics */
+extern const struct route api_read_routes[];		/* plans, tasks, offices */
+extern const struct route api_write_routes[];		/* milestones, targets */
+extern const struct route api_reminder_routes[];	/* the outbox, recipients */
+extern const struct route api_report_routes[];		/* quarterly reports */
+extern const struct route api_dispatch_routes[];	/* dispatch rounds */
+extern const struct route api_feed_routes[];		/* calendar feeds */
+extern const struct route api_session_routes[];		/* the pages' sign-in */
+
+#endif

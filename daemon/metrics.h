@@ -1,0 +1,36 @@
+/*
+ * Prometheus metrics: requests answered by route, method and status and
+ * a latency histogram per route, recorded by http.c for every answer;
+ * rendered with the gauges and counters other modules keep, which the
+ * caller gathers (api-health.c).  Includes nothing of the daemon's but
+ * pool.h's statistics; calls no other module.
+ */
+#ifndef DUBAN_METRICS_H
+#define DUBAN_METRICS_H
+
+#include <time.h>
+
+#include "pool.h"
+
+struct metrics;
+
+/* What other modules count, at the time of rendering. */
+struct metrics_gauges {
+	struct pool_stats	 pool;
+	unsigned long long	 sent;		/* deliveries by this process */
+	unsigned long long	 failed;
+	int			 delivering;	/* deliveries being sent */
+	int			 connections;	/* open HTTP connections */
+	int			 inflight;	/* requests not yet answered */
+	time_t			 started;
+};
+
+struct metrics	*metrics_new(void);
+void		 metrics_free(struct metrics *);
+/* route is kept, not copied: a pattern of a route table, or a literal. */
+void		 metrics_record(struct metrics *, const char *route,
+		    const char *method, int status, double seconds);
+/* The text exposition format, allocated. */
+char		*metrics_render(struct metrics *, const struct metrics_gauges *);
+
+#endif
