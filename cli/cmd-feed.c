@@ -105,17 +105,10 @@ cmd_feed_revoke(struct cmd_ctx *ctx, struct args *args)
 {
 	const char	*id = args_value(args, 0), *params[1] = { id };
 	json_t		*body;
-	PGconn		*conn;
 	int		 rc;
 
-	if ((conn = cmd_connect(ctx, &rc)) == NULL)
-		return (rc);
-	rc = cmd_status_query(conn, QUERY_FEED_REVOKE, 1, params, &body);
-	PQfinish(conn);
-	if (rc == EXIT_NOINPUT)
-		rc = EXIT_DATAERR;
-	if (rc != 0)
-		return (rc);
+	if ((rc = cmd_call(ctx, QUERY_FEED_REVOKE, 1, params, &body)) != 0)
+		return (rc == EXIT_NOINPUT ? EXIT_DATAERR : rc);
 	/* As duban token revoke: one already revoked is 65. */
 	if (json_is_true(json_object_get(body, "already"))) {
 		fprintf(stderr, "duban：日历订阅 %s 已于 %.10s 吊销\n", id,

@@ -239,14 +239,9 @@ cmd_reminder_retry(struct cmd_ctx *ctx, struct args *args)
 {
 	const char	*id = args_value(args, 0), *params[1] = { id };
 	json_t		*body;
-	PGconn		*conn;
 	int		 rc;
 
-	if ((conn = cmd_connect(ctx, &rc)) == NULL)
-		return (rc);
-	rc = cmd_status_query(conn, QUERY_REMINDER_RETRY, 1, params, &body);
-	PQfinish(conn);
-	if (rc != 0)
+	if ((rc = cmd_call(ctx, QUERY_REMINDER_RETRY, 1, params, &body)) != 0)
 		return (rc);
 	printf("提醒 %s：%lld 份发送失败的将重新发送\n", id,
 	    (long long)json_integer_value(json_object_get(body, "retried")));

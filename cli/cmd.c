@@ -238,6 +238,21 @@ cmd_status_query(PGconn *conn, const char *sql, int n, const char *const *params
 }
 
 int
+cmd_call(struct cmd_ctx *ctx, const char *sql, int n, const char *const *params,
+    json_t **body)
+{
+	PGconn	*conn;
+	int	 rc;
+
+	*body = NULL;
+	if ((conn = cmd_connect(ctx, &rc)) == NULL)
+		return (rc);
+	rc = cmd_status_query(conn, sql, n, params, body);
+	PQfinish(conn);
+	return (rc);
+}
+
+int
 cmd_lookup(PGconn *conn, const char *what, const char *key, const char *org,
     long long *id)
 {

@@ -110,6 +110,9 @@ json_t	*cmd_query_json(PGconn *, const char *sql, int n,
  */
 int	cmd_status_query(PGconn *, const char *sql, int n,
 	    const char *const *params, json_t **body);
+/* The same on a connection of its own (made and closed here). */
+int	cmd_call(struct cmd_ctx *, const char *sql, int n,
+	    const char *const *params, json_t **body);
 /*
  * The one office (what "office") or person (what "person") a user names
  * by name, alias or id, within the organisation org (may be NULL): 0 with

@@ -91,45 +91,13 @@ recipients_list(struct req *r)
 	(void)http_query(r, QUERY_OFFICE_RECIPIENTS, 1, params, http_json_row);
 }
 
-/* The first (only) recipient of duban_recipients_set's answer, 201. */
-static void
-recipient_added(PGresult *res, const char *err, void *arg)
-{
-	struct req	*r = arg;
-	json_t		*body, *one;
-	char		*text;
-	int		 status;
-
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    PQntuples(res) != 1) {
-		http_db_error(r, res, err);
-		return;
-	}
-	status = atoi(PQgetvalue(res, 0, 0));
-	if (status >= 300) {
-		http_problem_text(r, status, PQgetvalue(res, 0, 1));
-		return;
-	}
-	body = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
-	one = json_array_get(json_object_get(body, "recipients"), 0);
-	if (one == NULL) {
-		json_decref(body);
-		http_problem(r, 500, "服务器内部错误", "无法解析数据库的应答", NULL, NULL);
-		return;
-	}
-	text = json_dumps(one, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	http_reply_json(r, 201, text, NULL);
-	free(text);
-	json_decref(body);
-}
-
 static void
 recipient_add(struct req *r)
 {
-	const char	*params[4], *key;
+	const char	*params[2], *key;
 	json_t		*b, *v;
 	size_t		 len;
-	char		*text, *list;
+	char		*text;
 
 	if ((text = http_body(r, &len)) == NULL)
 		return;
@@ -160,15 +128,11 @@ recipient_add(struct req *r)
 		}
 	}
 	/* The address itself is checked where the CLI's are: in the database. */
-	v = json_pack("[O]", b);
-	list = json_dumps(v, JSON_COMPACT);
-	json_decref(v);
+	text = json_dumps(b, JSON_COMPACT);
 	params[0] = r->param;
-	params[1] = NULL;
-	params[2] = list;
-	params[3] = "false";
-	(void)http_query(r, QUERY_RECIPIENTS_SET, 4, params, recipient_added);
-	free(list);
+	params[1] = text;
+	(void)http_query(r, QUERY_RECIPIENT_ADD, 2, params, http_status_json);
+	free(text);
 	json_decref(b);
 }
 

@@ -209,6 +209,8 @@ STATUS_BODY("duban_person_find($1, $2, $3)");
 
 const char QUERY_RECIPIENTS_SET[] =
 STATUS_BODY("duban_recipients_set($1::bigint, $2::bigint, $3::jsonb, $4::boolean)");
+const char QUERY_RECIPIENT_ADD[] =
+STATUS_BODY("duban_recipient_add($1::bigint, $2::jsonb)");
 const char QUERY_RECIPIENT_DELETE[] =
 STATUS_BODY("duban_recipient_delete($1::bigint)");
 const char QUERY_OFFICE_RECIPIENTS[] =

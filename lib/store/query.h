@@ -81,10 +81,12 @@ extern const char QUERY_PERSON_FIND[];
  * NULL (exactly one), $3 a JSON array of {channel, address}, $4 'true' to
  * remove them instead; every address is checked (one rule for CLI and
  * API) before anything changes.  Body {recipients, added, removed, kept}.
+ * Add: $1 office id, $2 one {channel, address}; 201 and the recipient.
  * Delete: $1 recipient id.  Office recipients: $1 office id; one JSON
  * column, no row when there is no such office.
  */
 extern const char QUERY_RECIPIENTS_SET[];
+extern const char QUERY_RECIPIENT_ADD[];
 extern const char QUERY_RECIPIENT_DELETE[];
 extern const char QUERY_OFFICE_RECIPIENTS[];
 

@@ -14,43 +14,50 @@ RETURNS TABLE (id bigint, name text, org text) LANGUAGE sql STABLE AS $$
 	   AND (p_org IS NULL OR g.name = p_org)
 $$;
 
--- Exactly one office: {status: 200, body: {id, name, org}}, or a problem
--- naming p_field: 404 when there is none, 409 when the name is in
--- several organisations (they are listed, to choose one with --org).
-CREATE OR REPLACE FUNCTION duban_office_find(p_key text, p_org text,
-    p_field text DEFAULT 'office')
-RETURNS json LANGUAGE sql STABLE AS $$
-	SELECT CASE
-		WHEN count(*) = 1 THEN json_build_object('status', 200, 'body',
-			json_build_object('id', min(m.id), 'name', min(m.name), 'org', min(m.org)))
-		WHEN count(*) = 0 THEN duban_api_problem(404, '处室不存在',
-			'没有名为“' || p_key || '”的处室' ||
-			CASE WHEN p_org IS NULL THEN '' ELSE '（' || p_org || '）' END ||
-			'：duban office list 列出全部处室', p_field)
-		ELSE duban_api_problem(409, '处室名称不唯一',
-			'“' || p_key || '”在多个单位中都有（' ||
-			string_agg(m.org, '、' ORDER BY m.org) || '）：请指定单位（--org）', p_field)
-	END
-	  FROM duban_office_match(p_key, p_org) m
-$$;
-
--- The same for a person (a responsible leader, say): by name or id.
-CREATE OR REPLACE FUNCTION duban_person_find(p_key text, p_org text,
-    p_field text DEFAULT 'person')
-RETURNS json LANGUAGE sql STABLE AS $$
-	SELECT CASE
-		WHEN count(*) = 1 THEN json_build_object('status', 200, 'body',
-			json_build_object('id', min(p.id), 'name', min(p.name), 'org', min(g.name)))
-		WHEN count(*) = 0 THEN duban_api_problem(404, '人员不存在',
-			'没有名为“' || p_key || '”的人员' ||
-			CASE WHEN p_org IS NULL THEN '' ELSE '（' || p_org || '）' END, p_field)
-		ELSE duban_api_problem(409, '人员姓名不唯一',
-			'“' || p_key || '”在多个单位中都有（' ||
-			string_agg(g.name, '、' ORDER BY g.name) || '）：请指定单位（--org）', p_field)
-	END
+-- People whose name is p_key, or whose id it is, likewise.
+CREATE OR REPLACE FUNCTION duban_person_match(p_key text, p_org text)
+RETURNS TABLE (id bigint, name text, org text) LANGUAGE sql STABLE AS $$
+	SELECT p.id, p.name, g.name
 	  FROM person p JOIN organisation g ON g.id = p.org_id
 	 WHERE (p.name = p_key OR (p_key ~ '^[0-9]{1,18}$' AND p.id = p_key::bigint))
 	   AND (p_org IS NULL OR g.name = p_org)
+$$;
+
+-- The one of p_found (an array of {id, name, org}) that a user meant by
+-- p_key: {status: 200, body: {id, name, org}}, or a problem naming
+-- p_field: 404 when there is none, 409 when the name is in several
+-- organisations (listed, to choose one with --org).  p_what is what is
+-- looked for: 处室 or 人员.
+CREATE OR REPLACE FUNCTION duban_pick(p_what text, p_key text, p_org text,
+    p_field text, p_found json)
+RETURNS json LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE json_array_length(p_found)
+		WHEN 1 THEN json_build_object('status', 200, 'body', p_found->0)
+		WHEN 0 THEN duban_api_problem(404, p_what || '不存在',
+			'没有名为“' || p_key || '”的' || p_what ||
+			CASE WHEN p_org IS NULL THEN '' ELSE '（' || p_org || '）' END ||
+			CASE WHEN p_what = '处室' THEN '：duban office list 列出全部处室' ELSE '' END,
+			p_field)
+		ELSE duban_api_problem(409, p_what || '名称不唯一',
+			'“' || p_key || '”在多个单位中都有（' ||
+			(SELECT string_agg(x->>'org', '、' ORDER BY x->>'org')
+			   FROM json_array_elements(p_found) x) ||
+			'）：请指定单位（--org）', p_field)
+	END
+$$;
+
+CREATE OR REPLACE FUNCTION duban_office_find(p_key text, p_org text,
+    p_field text DEFAULT 'office')
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT duban_pick('处室', p_key, p_org, p_field,
+		(SELECT coalesce(json_agg(m), '[]') FROM duban_office_match(p_key, p_org) m))
+$$;
+
+CREATE OR REPLACE FUNCTION duban_person_find(p_key text, p_org text,
+    p_field text DEFAULT 'person')
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT duban_pick('人员', p_key, p_org, p_field,
+		(SELECT coalesce(json_agg(m), '[]') FROM duban_person_match(p_key, p_org) m))
 $$;
 
 -- Every office with how many tasks it leads and is responsible for, by

@@ -122,6 +122,16 @@ BEGIN
 		'removed', v_gone, 'kept', v_kept));
 END $$;
 
+-- One address for an office, as the API adds it: {status: 201, body:
+-- the recipient, with "new"}, or the problem.
+CREATE OR REPLACE FUNCTION duban_recipient_add(p_office bigint, p_item jsonb)
+RETURNS json LANGUAGE sql AS $$
+	SELECT CASE WHEN (r->>'status')::int < 300
+		THEN json_build_object('status', 201, 'body', r->'body'->'recipients'->0)
+		ELSE r END
+	  FROM duban_recipients_set(p_office, NULL, jsonb_build_array(p_item), false) r
+$$;
+
 -- An office's recipients: {office_id, office, recipients: [...]}, or NULL.
 CREATE OR REPLACE FUNCTION duban_office_recipients(p_office bigint)
 RETURNS json LANGUAGE sql STABLE AS $$
