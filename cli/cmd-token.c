@@ -8,6 +8,7 @@
 #include "db.h"
 #include "duban.h"
 #include "hash.h"
+#include "query.h"
 #include "xmalloc.h"
 
 #define ROLE_WRONG	"请用 --role 指定角色：office、general 或 inspector"
@@ -233,8 +234,8 @@ cmd_token_verify(struct cmd_ctx *ctx, struct args *args)
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 	params[0] = hash;
-	res = db_exec(conn, "SELECT id FROM api_token WHERE hash = $1"
-	    " AND revoked_at IS NULL", 1, params, &cause);
+	/* The check duband makes of every bearer token. */
+	res = db_exec(conn, QUERY_TOKEN_AUTH, 1, params, &cause);
 	PQfinish(conn);
 	if (res == NULL) {
 		fprintf(stderr, "duban token verify：%s\n", cause);
