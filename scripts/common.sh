@@ -55,6 +55,12 @@ build() {
 	cmake --build "$dir" -j "$(nproc)" -- --no-print-directory >/dev/null
 }
 
+# The test build: AddressSanitizer and UndefinedBehaviorSanitizer, in
+# build-asan/ (scripts/test and tests/stress.sh).
+build_asan() {
+	build "$DUBAN_ROOT/build-asan" -DCMAKE_BUILD_TYPE=Debug -DDUBAN_SANITIZE=ON
+}
+
 pg_user_ensure() {
 	is_root || return 0
 	id -u "$DUBAN_USER" >/dev/null 2>&1 && return 0
@@ -63,10 +69,11 @@ pg_user_ensure() {
 		--shell /usr/sbin/nologin "$DUBAN_USER"
 }
 
-# Runs a command as the cluster's owner.
+# Runs a command as the cluster's owner (from /, which it can enter:
+# the clone may be under a home it cannot read).
 as_pg() {
 	if is_root; then
-		runuser -u "$DUBAN_USER" -- "$@"
+		(cd / && runuser -u "$DUBAN_USER" -- "$@")
 	else
 		"$@"
 	fi
@@ -158,9 +165,16 @@ db_ensure() {
 }
 
 # The browser tests' npm packages (tests/web/package-lock.json), from the
-# npm registry; Node.js and npm from Debian unless the machine has them.
+# npm registry.  They run on Debian 12's Node.js 18 (installed, with npm,
+# when either is missing) or on any newer node found on the PATH.
 web_test_deps() {
-	command -v npm >/dev/null 2>&1 || deps_install nodejs npm
+	local major
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+		deps_install nodejs npm
+	fi
+	major=$(node -p 'process.versions.node.split(".")[0]')
+	((major >= 18)) ||
+		die "浏览器测试需要 Node.js 18 或更高版本，本机的 node 是 $(node --version)"
 	if [ ! -d "$DUBAN_ROOT/tests/web/node_modules" ] ||
 	    [ "$DUBAN_ROOT/tests/web/package-lock.json" -nt "$DUBAN_ROOT/tests/web/node_modules" ]; then
 		say "安装浏览器测试所需的 npm 包（tests/web）"
