@@ -45,7 +45,7 @@ print_round(const json_t *d)
 	json_array_foreach(json_object_get(d, "plans"), i, p)
 		printf("%s《%s》", i ? "、" : "", S(p, "title"));
 	printf("\n报送截止：%s；%s\n", S(d, "due_on"),
-	    strcmp(S(d, "state"), "open") == 0 ? "进行中" : "已结束");
+	    word(VOCAB_ROUND_STATE, S(d, "state")));
 	if (S(d, "request") != NULL)
 		printf("要求：%s\n", S(d, "request"));
 	printf("处室 %lld 个：已报送 %lld 个（其中逾期报送 %lld 个），未报送 %lld 个"
@@ -250,7 +250,7 @@ cmd_dispatch_list(struct cmd_ctx *ctx, struct args *args)
 		cells[1] = S(d, "title");
 		cells[2] = plans;
 		cells[3] = S(d, "due_on");
-		cells[4] = strcmp(S(d, "state"), "open") == 0 ? "进行中" : "已结束";
+		cells[4] = word(VOCAB_ROUND_STATE, S(d, "state"));
 		cells[5] = rep;
 		cells[6] = mis;
 		table_add(t, cells);

@@ -16,7 +16,8 @@
 static const char QUERY_MILESTONE_GET[] =
     "SELECT duban_milestone_json(m)::text, m.version FROM milestone m WHERE m.id = $1::bigint";
 static const char QUERY_TARGET_GET[] =
-    "SELECT duban_target_json(g)::text, g.version FROM target g WHERE g.id = $1::bigint";
+    "SELECT duban_target_json(g, $2::date)::text, g.version FROM target g"
+    " WHERE g.id = $1::bigint";
 
 static void
 plans_list(struct req *r)
@@ -142,10 +143,11 @@ milestone_get(struct req *r)
 static void
 target_get(struct req *r)
 {
-	const char	*params[1] = { r->param };
+	const char	*params[2] = { r->param, r->today };
 
 	r->notfound = "指标不存在";
-	(void)http_query(r, QUERY_TARGET_GET, 1, params, http_json_row);
+	clock_today(r->today);
+	(void)http_query(r, QUERY_TARGET_GET, 2, params, http_json_row);
 }
 
 /*

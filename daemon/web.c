@@ -239,7 +239,16 @@ frame_read(struct frame *fr, const char *dir, char **cause)
 	size_t		 len, n, i;
 
 	memset(fr, 0, sizeof *fr);
-	if (stat(fs, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (stat(fs, &st) != 0) {
+		if (errno == ENOENT) {
+			free(fs);
+			return (0);
+		}
+		*cause = xprintf("无法读取 %s：%s", fs, strerror(errno));
+		free(fs);
+		return (-1);
+	}
+	if (!S_ISREG(st.st_mode)) {
 		free(fs);
 		return (0);
 	}
@@ -322,8 +331,12 @@ frame_expand(const struct frame *fr, struct web_file *f, char **cause)
 			    memcmp(fr->parts[i].name, name, n) == 0)
 				break;
 		if (n == 0 || i == fr->n) {
-			*cause = xprintf("网页 %s：框架片段 %.40s 在 %s 中不存在", f->path,
-			    mark, FRAME_FILE);
+			if (n == 0)
+				*cause = xprintf("网页 %s：框架标记 %.40s 有误（应为 "
+				    FRAME_MARK "名称" MARK_END "）", f->path, mark);
+			else
+				*cause = xprintf("网页 %s：%s 中没有片段“%.*s”", f->path,
+				    FRAME_FILE, (int)n, name);
 			fclose(out);
 			free(buf);
 			free(link);

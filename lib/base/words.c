@@ -37,11 +37,26 @@ static const struct word channel[] = {
 };
 static const struct word dispatch_state[] = {
 	{ "reported", "已报送" }, { "reported_late", "逾期报送" },
-	{ "pending", "待报送" }, { "late", "逾期未报" }, { NULL, NULL }
+	{ "pending", "待报送" }, { "late", "逾期未报" },
+	{ "missing", "未报送" }, { NULL, NULL }
+};
+static const struct word round_state[] = {
+	{ "open", "进行中" }, { "closed", "已结束" }, { NULL, NULL }
+};
+/*
+ * How a document qualifies a target's value: each a pattern in which %s
+ * stands for the value with its unit ("不低于95%", "8000名以上").
+ */
+static const struct word qualifier[] = {
+	{ "at_least", "不低于%s" }, { "more_than", "%s以上" }, { "about", "约%s" },
+	{ "at_most", "不超过%s" }, { NULL, NULL }
 };
 static const struct word task_role[] = {
 	{ "lead", "牵头处室" }, { "responsible", "责任处室" }, { "leader", "分管领导" },
 	{ "coordinator", "配合部门" }, { NULL, NULL }
+};
+static const struct word task_role_short[] = {
+	{ "lead", "牵头" }, { "responsible", "负责" }, { NULL, NULL }
 };
 static const struct word plan_role[] = {
 	{ "leading_group_head", "领导组组长" },
@@ -77,7 +92,10 @@ static const struct {
 	[VOCAB_DELIVERY_STATUS] = { "delivery_status", delivery_status },
 	[VOCAB_CHANNEL] = { "channel", channel },
 	[VOCAB_DISPATCH_STATE] = { "dispatch_state", dispatch_state },
+	[VOCAB_ROUND_STATE] = { "round_state", round_state },
+	[VOCAB_QUALIFIER] = { "qualifier", qualifier },
 	[VOCAB_TASK_ROLE] = { "task_role", task_role },
+	[VOCAB_TASK_ROLE_SHORT] = { "task_role_short", task_role_short },
 	[VOCAB_PLAN_ROLE] = { "plan_role", plan_role },
 	[VOCAB_ACCOUNT_ROLE] = { "account_role", account_role },
 	[VOCAB_OFFICE_KIND] = { "office_kind", office_kind },

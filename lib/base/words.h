@@ -18,8 +18,11 @@ enum vocab {
 	VOCAB_REMINDER_KIND,	/* digest, due_soon, overdue, escalation, ... */
 	VOCAB_DELIVERY_STATUS,	/* pending, sending, sent, failed */
 	VOCAB_CHANNEL,		/* email, webhook, wecom, dingtalk */
-	VOCAB_DISPATCH_STATE,	/* reported, reported_late, pending, late */
+	VOCAB_DISPATCH_STATE,	/* reported, reported_late, pending, late, missing */
+	VOCAB_ROUND_STATE,	/* a dispatch round: open, closed */
+	VOCAB_QUALIFIER,	/* a target's value: at_least "不低于%s", ... */
 	VOCAB_TASK_ROLE,	/* lead, responsible, leader, coordinator */
+	VOCAB_TASK_ROLE_SHORT,	/* lead 牵头, responsible 负责: an office's part */
 	VOCAB_PLAN_ROLE,	/* leading_group_head, ..., responsible_unit */
 	VOCAB_ACCOUNT_ROLE,	/* general, office, inspector */
 	VOCAB_OFFICE_KIND,	/* office, unit, department, group */

@@ -145,23 +145,15 @@ void
 report_required(const json_t *g, char *buf, size_t len)
 {
 	const char	*q = S(g, "qualifier"), *unit = S(g, "unit");
-	char		 num[64];
+	char		 num[64], vu[128];
 
 	report_number(json_object_get(g, "value"), num, sizeof num);
 	if (unit == NULL)
 		unit = "";
-	if (q == NULL)
-		snprintf(buf, len, "%s%s", num, unit);
-	else if (strcmp(q, "more_than") == 0)
-		snprintf(buf, len, "%s%s以上", num, unit);
-	else if (strcmp(q, "at_least") == 0)
-		snprintf(buf, len, "不低于%s%s", num, unit);
-	else if (strcmp(q, "about") == 0)
-		snprintf(buf, len, "约%s%s", num, unit);
-	else if (strcmp(q, "at_most") == 0)
-		snprintf(buf, len, "不超过%s%s", num, unit);
-	else
-		snprintf(buf, len, "%s%s", num, unit);
+	/* The qualifier's pattern has one %s: the value with its unit. */
+	snprintf(vu, sizeof vu, "%s%s", num, unit);
+	snprintf(buf, len, q != NULL && strstr(word(VOCAB_QUALIFIER, q), "%s") != NULL ?
+	    word(VOCAB_QUALIFIER, q) : "%s", vu);
 }
 
 void

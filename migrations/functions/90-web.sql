@@ -62,16 +62,19 @@ BEGIN
 	  FROM duban_api_report_quarterly(v_plans, NULL,
 		extract(year FROM v_today) || 'Q' || extract(quarter FROM v_today),
 		NULL, p_now) r;
-	IF status <> 200 OR json_typeof(body->'tasks') IS DISTINCT FROM 'array' THEN
+	IF status <> 200 THEN
 		RETURN;
 	END IF;
 	v_body := body::jsonb;
+	IF jsonb_typeof(v_body->'tasks') IS DISTINCT FROM 'array' THEN
+		RETURN;
+	END IF;
 	body := jsonb_set(v_body, '{tasks}', (
 		SELECT coalesce(jsonb_agg(e.t || jsonb_build_object(
 			    'avg_completion', pc.avg_completion,
 			    'time_elapsed', pc.time_elapsed,
 			    'completion_state', pc.completion_state) ORDER BY e.n), '[]')
 		  FROM jsonb_array_elements(v_body->'tasks') WITH ORDINALITY AS e(t, n)
-		 CROSS JOIN LATERAL duban_task_pace((e.t->>'id')::bigint, e.t->>'status',
-			v_today) pc))::json;
+		  LEFT JOIN LATERAL duban_task_pace((e.t->>'id')::bigint, e.t->>'status',
+			v_today) pc ON true))::json;
 END $$;

@@ -234,6 +234,93 @@ test('the general office\'s 总览 shows the update; its filters are in the URL'
 	await shoot(page, 'index');
 });
 
+test('every page has one header and one navigation, the page itself marked, without script', async () => {
+	const page = users.general;
+	const pages = [['index.html', '总览'], ['mine.html', '我的任务'], ['dispatch.html', '调度'],
+	    ['reports.html', '报告'], [`task.html?id=${ids.task1}`, null]];
+	for (const [path, current] of pages) {
+		await page.goto(`${site.url}/${path}`);
+		await page.locator('#who .who-name').waitFor();
+		assert.equal(await page.getByRole('banner').count(), 1, path);
+		const nav = page.getByRole('navigation', { name: '主导航' });
+		assert.equal(await nav.count(), 1, path);
+		const marked = nav.locator('[aria-current="page"]');
+		if (current) {
+			assert.equal(await marked.count(), 1, path);
+			assert.equal(await marked.innerText(), current, path);
+			assert.equal(await marked.getAttribute('href'), path, path);
+		} else {
+			// 任务详情 is none of the navigation's pages: its crumbs say where it is.
+			assert.equal(await marked.count(), 0, path);
+			assert.match(await page.getByRole('navigation', { name: '位置' })
+			    .locator('[aria-current="page"]').innerText(), /^任务 /);
+		}
+		assert.equal(await page.getByRole('contentinfo').count(), 1, path);
+		assert.equal(await page.locator('a.skip').count(), 1, path);
+	}
+	// The login page: its own smaller frame, no navigation.
+	const login = await newPage(null);
+	await login.goto(`${site.url}/login.html`);
+	assert.equal(await login.getByRole('banner').count(), 1);
+	assert.equal(await login.getByRole('navigation').count(), 0);
+	assert.equal(await login.getByRole('contentinfo').count(), 1);
+	await login.context().close();
+
+	// The frame is in the page as served, before any script runs; the
+	// frame file itself is no page.
+	const served = await page.evaluate(async () => {
+		const get = async (u) => { const r = await fetch(u); return { status: r.status, text: await r.text() }; };
+		return { mine: await get('/mine.html'), root: await get('/'), frame: await get('/frame.html') };
+	});
+	assert.equal(served.mine.status, 200);
+	assert.match(served.mine.text, /^<!DOCTYPE html>/);
+	assert.match(served.mine.text, /<a href="mine\.html" aria-current="page">我的任务<\/a>/);
+	assert.match(served.mine.text, /<meta charset="utf-8">/);
+	assert.match(served.mine.text, /<footer class="foot wrap">/);
+	assert.doesNotMatch(served.mine.text, /#frame|#part/);
+	assert.match(served.root.text, /<a href="index\.html" aria-current="page">总览<\/a>/);
+	assert.equal(served.frame.status, 404);
+});
+
+test('the words and the pace on the pages are the server\'s', async () => {
+	const page = users.general;
+	await page.goto(`${site.url}/index.html`);
+	const row = page.locator('table.tasks tbody tr', { hasText: '实施“困难家庭学生爱心助学工程”' });
+	await row.waitFor();
+	const api = await page.evaluate(async (id) => {
+		const get = async (u) => (await fetch(u)).json();
+		return { words: await get('/api/v1/words'), overview: await get('/api/v1/overview'),
+		    task: await get(`/api/v1/tasks/${id}`) };
+	}, ids.task1);
+	const words = api.words;
+	// The status filter offers the server's statuses, in its order, in its words.
+	const options = await page.getByLabel('状态').locator('option').allInnerTexts();
+	assert.deepEqual(options, ['全部状态', ...Object.values(words.task_status)]);
+	// A task's status and its progress bar, as the overview answers them.
+	const t = api.overview.tasks.find((x) => x.id === ids.task1);
+	assert.equal(await row.locator('.badge').innerText(), words.task_status[t.status]);
+	assert.equal(t.status, 'behind');
+	const pc = (x) => `${Math.round(Number(x) * 100 * 10) / 10}%`;
+	assert.equal(await row.locator('svg').getAttribute('aria-label'),
+	    `完成 ${pc(t.avg_completion)}，时间进度 ${pc(t.time_elapsed)}`);
+	assert.equal(await row.locator('svg rect').nth(1).getAttribute('class'), `f-${t.completion_state}`);
+	for (const tile of Object.keys(words.task_status))
+		assert.match(await page.locator(`.tiles .tile.${tile} .l`).innerText(), new RegExp(`^${words.task_status[tile]}$`));
+
+	// 任务详情: a milestone's status and a target's state in the server's words.
+	await page.goto(`${site.url}/task.html?id=${ids.task1}`);
+	const ms = page.locator('li.ms', { hasText: '完成时限' });
+	await ms.waitFor();
+	assert.equal(await ms.locator('.ms-head .badge').innerText(), words.milestone_status.in_progress);
+	const g = api.task.targets.find((x) => x.id === ids.students);
+	assert.equal(g.state, 'on_track');	// 7,200 of 8,000 by 20 September
+	const tg = page.locator('li.target', { has: page.getByRole('heading', { name: '普通高中受助学生', exact: true }) });
+	assert.equal(await tg.locator('.t-now .badge').innerText(), words.target_state[g.state]);
+	assert.match(await tg.locator('.t-now').innerText(), new RegExp(`时间进度 ${pc(g.time_elapsed)}`));
+	const roles = await page.locator('dl.roles dt').allInnerTexts();
+	assert.ok(roles.length > 0 && roles.every((r) => Object.values(words.task_role).includes(r)), roles.join());
+});
+
 test('the round shows who reported; closing it gives the 调度汇总', async () => {
 	const page = users.general;
 	await page.goto(`${site.url}/dispatch.html?id=${ids.round}`);

@@ -1,16 +1,29 @@
 // What every page shares: the session (and its CSRF secret, kept in
-// memory only), calls to the API, the header, DOM building (text only:
-// nothing from the API ever goes through innerHTML) and formatting.
-
-export const STATUS = {
-	done: '已完成', on_track: '按期推进', behind: '滞后', overdue: '逾期',
-	unassigned: '未明确牵头处室',
-};
-export const STATUS_ORDER = ['done', 'on_track', 'behind', 'overdue', 'unassigned'];
-export const MS_STATUS = { pending: '未开始', in_progress: '进行中', done: '已完成', blocked: '受阻' };
-export const ROLE_LABEL = { general: '局办公室', office: '处室', inspector: '督查' };
+// memory only), the words users read, calls to the API, the header, DOM
+// building (text only: nothing from the API ever goes through innerHTML)
+// and formatting.
 
 let csrf = null;
+
+// ---------------------------------------------------------------- words
+
+// The words users read for the codes the API carries, from the server's
+// one table (GET /api/v1/words, lib/base/words.c): {task_status: {done:
+// '已完成', ...}, milestone_status: {...}, ...}.  Loaded by boot(), before
+// a page renders anything.
+let WORDS = {};
+
+// The word for a code in a vocabulary; the code itself when the table has
+// none (a code newer than the table reads as itself rather than vanish).
+export function word(vocab, code) {
+	const v = WORDS[vocab];
+	return v && Object.hasOwn(v, code) ? v[code] : code;
+}
+
+// A vocabulary's codes and words, in the table's order: [[code, word], ...].
+export function words(vocab) {
+	return Object.entries(WORDS[vocab] || {});
+}
 
 // ---------------------------------------------------------------- DOM
 
@@ -67,7 +80,7 @@ let uid = 0;
 export function newId(prefix) { return `${prefix}-${++uid}`; }
 
 export function badge(kind, text) { return h('span', { class: `badge ${kind}` }, text); }
-export function statusBadge(s) { return badge(s, STATUS[s] || s); }
+export function statusBadge(s) { return badge(s, word('task_status', s)); }
 
 // A region that scrolls sideways on a narrow screen, named for readers.
 export function scrollRegion(label, table) {
@@ -175,11 +188,12 @@ export function query(params) {
 // ---------------------------------------------------------------- session
 
 // Every page but the login page starts here: who is signed in (or off to
-// the login page), the header filled in, the CSRF secret remembered.
+// the login page), the words loaded, the header filled in, the CSRF
+// secret remembered.
 export async function boot() {
 	let s;
 	try {
-		s = await api('/api/v1/session');
+		[s, WORDS] = await Promise.all([api('/api/v1/session'), api('/api/v1/words')]);
 	} catch (e) {
 		showFatal(e);
 		throw e;
@@ -187,9 +201,9 @@ export async function boot() {
 	csrf = s.csrf;
 	const who = $('#who');
 	if (who) {
-		const name = s.label || s.office || ROLE_LABEL[s.role];
-		let tag = s.role === 'office' ? (s.office && s.office !== name ? s.office : '处室') :
-		    ROLE_LABEL[s.role];
+		const name = s.label || s.office || word('account_role', s.role);
+		let tag = s.role === 'office' ? (s.office && s.office !== name ? s.office : word('account_role', 'office')) :
+		    word('account_role', s.role);
 		if (s.role !== 'office' && name.includes(tag))
 			tag = null;
 		clear(who);
@@ -269,21 +283,11 @@ export function addDays(ymd, n) {
 	return new Date((dayNum(ymd) + n) * 864e5).toISOString().slice(0, 10);
 }
 
-// Share of a target's time that has passed: from 1 January of the plan's
-// year to its deadline, as the server reckons it (时间过半).
-export function elapsed(year, deadline, today) {
-	if (!deadline)
-		return null;
-	const start = Date.UTC(year, 0, 1) / 864e5;
-	const v = (dayNum(today) - start) / Math.max(1, dayNum(deadline) - start + 1);
-	return Math.max(0, Math.min(1, v));
-}
-
-const QUAL_PREFIX = { at_least: '不少于', about: '约', at_most: '不超过' };
-// "8,000多名", "不少于 95%"
+// "8,000名以上", "不低于95%": the qualifier's pattern from the server.
 export function fmtRequired(g) {
-	const v = `${fmtNum(g.value)}${g.qualifier === 'more_than' ? '多' : ''}${g.unit || ''}`;
-	return (QUAL_PREFIX[g.qualifier] || '') + v;
+	const v = `${fmtNum(g.value)}${g.unit || ''}`;
+	const pattern = g.qualifier ? word('qualifier', g.qualifier) : '%s';
+	return pattern.includes('%s') ? pattern.replace('%s', v) : v;
 }
 export function withUnit(x, unit) {
 	return x === null || x === undefined ? '未填报' : `${fmtNum(x)}${unit || ''}`;

@@ -3,17 +3,19 @@
 // else reads.
 import {
 	api, boot, h, append, clear, $, td, table, badge, statusBadge, fmtNum, fmtTime,
-	problemText, showFatal, addDays, newId, setTitle, MS_STATUS,
+	problemText, showFatal, addDays, newId, setTitle, word, words,
 } from './common.js';
 
 let session;
 
-const STATE_CLASS = { reported: 'reported', reported_late: 'reported_late', pending: 'pending', late: 'late' };
-const FIELD_LABEL = { current: '完成值', status: '状态', completed_on: '完成日期', note: '完成情况',
-    evidence_url: '佐证材料', value: '目标值', deadline: '完成时限', due_on: '节点日期' };
+// An office's state in a round as a badge: its code is its class.
+function stateBadge(state) {
+	const known = words('dispatch_state').some(([code]) => code === state);
+	return badge(known ? state : 'pending', word('dispatch_state', state));
+}
 
 function roundState(r) {
-	return r.state === 'closed' ? badge('closed', '已结束') : badge('open', '进行中');
+	return badge(r.state === 'closed' ? 'closed' : 'open', word('round_state', r.state));
 }
 
 function countsLine(c) {
@@ -21,10 +23,10 @@ function countsLine(c) {
 		return null;
 	return h('ul', { class: 'counts' },
 	    h('li', {}, h('strong', {}, fmtNum(c.offices)), '个处室'),
-	    h('li', {}, h('strong', {}, fmtNum(c.reported)), '已报送'),
-	    h('li', {}, h('strong', {}, fmtNum(c.reported_late)), '逾期报送'),
-	    h('li', {}, h('strong', {}, fmtNum(c.missing)), '未报送'),
-	    h('li', {}, h('strong', {}, fmtNum(c.late)), '逾期未报'));
+	    h('li', {}, h('strong', {}, fmtNum(c.reported)), word('dispatch_state', 'reported')),
+	    h('li', {}, h('strong', {}, fmtNum(c.reported_late)), word('dispatch_state', 'reported_late')),
+	    h('li', {}, h('strong', {}, fmtNum(c.missing)), word('dispatch_state', 'missing')),
+	    h('li', {}, h('strong', {}, fmtNum(c.late)), word('dispatch_state', 'late')));
 }
 
 // ---------------------------------------------------------------- list
@@ -37,8 +39,8 @@ function listPanel(rounds, plans) {
 	    td('计划', (r.plans || []).map((k) => titles.get(k) || k).join('、')),
 	    td('报送截止', r.due_on, 'nowrap'),
 	    td('状态', roundState(r)),
-	    td('报送情况', r.counts ? `已报送 ${r.counts.reported + r.counts.reported_late}/${r.counts.offices}` +
-		(r.counts.late ? `，逾期未报 ${r.counts.late}` : '') : '—')));
+	    td('报送情况', r.counts ? `${word('dispatch_state', 'reported')} ${r.counts.reported + r.counts.reported_late}/${r.counts.offices}` +
+		(r.counts.late ? `，${word('dispatch_state', 'late')} ${r.counts.late}` : '') : '—')));
 	return h('section', { class: 'panel', 'aria-labelledby': 'rounds-h' },
 	    h('h2', { id: 'rounds-h' }, '调度轮次'),
 	    rounds.length === 0 ? h('p', { class: 'empty' }, '还没有发起过调度。') :
@@ -142,14 +144,14 @@ function officesTable(r) {
 	    td('未完成', fmtNum(o.open_tasks), 'num'),
 	    td('本轮更新', fmtNum(o.writes), 'num'),
 	    td('首次报送', o.first_at ? fmtTime(o.first_at) : '—', 'nowrap'),
-	    td('报送状态', badge(STATE_CLASS[o.state] || 'pending', o.state_label || o.state)))),
+	    td('报送状态', stateBadge(o.state)))),
 	{ className: 'stack', caption: '各处室报送情况' });
 }
 
 function change(c) {
-	const v = (x) => (x === null || x === undefined ? (c.field === 'current' ? '未填报' : '（空）') :
-	    c.field === 'status' ? MS_STATUS[x] || x : c.field === 'current' && c.unit ? `${x} ${c.unit}` : x);
-	const what = c.field === 'note' ? '更新完成情况' : `${FIELD_LABEL[c.field] || c.field} ${v(c.old)} → ${v(c.new)}`;
+	const v = (x) => (x === null || x === undefined ? (c.field === 'current' ? word('target_state', 'unreported') : '（空）') :
+	    c.field === 'status' ? word('milestone_status', x) : c.field === 'current' && c.unit ? `${x} ${c.unit}` : x);
+	const what = c.field === 'note' ? `更新${word('field', 'note')}` : `${word('field', c.field)} ${v(c.old)} → ${v(c.new)}`;
 	return h('li', {}, `${fmtTime(c.at)} ${c.by || ''}：${c.what ? `“${c.what}” ` : ''}${what}`,
 	    c.note ? h('div', { class: 'muted' }, `完成情况：${c.note}`) : null,
 	    c.outcome ? h('div', { class: 'muted' }, `取得成效：${c.outcome}`) : null);
@@ -166,7 +168,7 @@ function summaryPanel(r) {
 		tasks.map((t) => h('div', { class: 'summary-task' },
 		    h('h3', {}, t.id ? h('a', { href: `task.html?id=${t.id}` }, `${t.label} ${t.title}`) : `${t.label} ${t.title}`,
 			' ', statusBadge(t.status)),
-		    h('p', { class: 'small muted' }, t.lead_office ? `牵头：${t.lead_office}` : '未明确牵头处室'),
+		    h('p', { class: 'small muted' }, t.lead_office ? `牵头：${t.lead_office}` : word('task_status', 'unassigned')),
 		    (t.changes || []).length ? [h('h4', {}, '本轮更新'), h('ul', { class: 'changes' }, t.changes.map(change))] :
 			h('p', { class: 'small' }, '本轮没有更新。'),
 		    (t.missing || []).length ? [h('h4', {}, '仍需督办'), h('ul', { class: 'changes' },
@@ -227,7 +229,7 @@ async function showRound(app, id) {
 		    r.closed_at ? `，${fmtTime(r.closed_at)} 结束` : ''),
 		r.request ? h('p', { class: 'request' }, r.request) : null,
 		countsLine(r.counts),
-		late.length ? h('p', { class: 'od' }, `逾期未报：${late.map((o) => o.name).join('、')}`) : null,
+		late.length ? h('p', { class: 'od' }, `${word('dispatch_state', 'late')}：${late.map((o) => o.name).join('、')}`) : null,
 		officesTable(r),
 		r.state === 'open' && session.role === 'general' ? closeControls(r) : null),
 	    r.summary ? summaryPanel(r) : null]);

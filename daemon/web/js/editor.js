@@ -4,26 +4,9 @@
 // newer value and who changed it, and keeps what the clerk typed so that
 // the edit can be applied again on top of it.
 import {
-	api, h, clear, td, table, badge, problemText, MS_STATUS, fmtNum, pct, fmtTime,
-	fmtRequired, withUnit, elapsed, progressBar, dayNum,
+	api, h, clear, td, table, badge, problemText, word, words, fmtNum, pct, fmtTime,
+	fmtRequired, withUnit, progressBar, dayNum,
 } from './common.js';
-
-// May this session write this task?  The server says so in may_edit (it
-// decides the same on every write); a task from a list has no may_edit,
-// and then the rule is repeated here: general everything, an office the
-// tasks it leads or is responsible for.
-export function mayEdit(session, task) {
-	if (typeof task.may_edit === 'boolean')
-		return task.may_edit;
-	if (session.role === 'general')
-		return true;
-	if (session.role !== 'office')
-		return false;
-	if (task.lead_office && task.lead_office === session.office)
-		return true;
-	return (task.roles || []).some((r) => (r.role === 'lead' || r.role === 'responsible') &&
-	    (r.office_id === session.office_id || (r.office && r.office === session.office)));
-}
 
 const text = (v) => (v === null || v === undefined || String(v).trim() === '' ? null : String(v));
 const orNull = (v) => (v === undefined ? null : v);
@@ -31,25 +14,22 @@ const orNull = (v) => (v === undefined ? null : v);
 // ---------------------------------------------------------------- display
 
 function texts(obj) {
-	const rows = [['完成情况', obj.note], ['取得成效', obj.outcome]].filter(([, v]) => text(v));
+	const rows = [[word('field', 'note'), obj.note], [word('field', 'outcome'), obj.outcome]]
+	    .filter(([, v]) => text(v));
 	if (obj.evidence_url)
-		rows.push(['佐证材料', h('a', { href: obj.evidence_url, rel: 'noopener noreferrer', target: '_blank' },
+		rows.push([word('field', 'evidence_url'), h('a', { href: obj.evidence_url, rel: 'noopener noreferrer', target: '_blank' },
 		    obj.evidence_url)]);
 	return rows.length ? h('dl', { class: 'texts' }, rows.map(([k, v]) => h('div', {}, h('dt', {}, `${k}：`),
 	    h('dd', {}, v)))) : null;
 }
 
-function targetShare(g, task) {
-	return elapsed(task.plan_year || Number((task.deadline || task.today).slice(0, 4)),
-	    g.deadline || task.deadline, task.today);
-}
-
-function targetDisplay(g, task, level) {
-	const share = targetShare(g, task);
-	const measured = g.completion !== null && g.completion !== undefined;
+// A target as the server judges it on the task's day: its completion,
+// the share of its time gone (time_elapsed) and its state against it.
+function targetDisplay(g, level) {
+	const share = g.time_elapsed === undefined ? null : g.time_elapsed;
+	const state = g.state || 'unmeasured';
+	const measured = state !== 'unmeasured';
 	const done = measured ? Number(g.completion) : null;
-	const behind = measured && share !== null && done < share;
-	const status = measured && done >= 1 ? 'done' : behind ? 'behind' : 'on_track';
 	return [
 		h('div', { class: 't-head' },
 		    h(level, {}, g.name),
@@ -60,10 +40,9 @@ function targetDisplay(g, task, level) {
 		    h('span', {}, '当前：', h('strong', {}, withUnit(g.current, g.unit))),
 		    measured ? h('span', {}, `完成 ${pct(done)}`) : null,
 		    measured && share !== null ? h('span', { class: 'muted' }, `时间进度 ${pct(share)}`) : null,
-		    measured ? (status === 'done' ? badge('done', '已达到') : behind ? badge('behind', '滞后于时间进度') :
-			badge('on_track', '与时间进度相符')) :
-			h('span', { class: 'muted small' }, g.kind === 'rate' ? '标准类指标，不计进度' : '不计进度')),
-		measured ? progressBar(done, share, status) : null,
+		    measured ? badge(state, word('target_state', state)) :
+			h('span', { class: 'muted small' }, `${g.kind === 'rate' ? '标准类指标，' : ''}${word('target_state', state)}`)),
+		measured ? progressBar(done, share, state) : null,
 		texts(g),
 		g.current_at ? h('p', { class: 'meta-line' }, `完成值更新于 ${fmtTime(g.current_at)}`) : null,
 	];
@@ -81,7 +60,7 @@ function milestoneDisplay(m, task, level) {
 		h('div', { class: 'ms-head' },
 		    h('span', { class: 'ms-date' }, m.due_on || '—'),
 		    h(level, {}, m.title),
-		    badge(m.status, MS_STATUS[m.status] || m.status),
+		    badge(m.status, word('milestone_status', m.status)),
 		    od > 0 ? h('span', { class: 'od' }, `已逾期 ${od} 天`) : null),
 		h('p', { class: 'ms-form' },
 		    m.due_form ? `期限：${m.due_form}` : '',
@@ -105,16 +84,11 @@ function control(prefix, key, label, input, hint) {
 	    el: h('div', { class: 'field' }, h('label', { for: id }, label), hintEl, input.wrap || input, err) };
 }
 
-const FIELD_LABEL = {
-	status: '状态', completed_on: '完成日期', note: '完成情况', outcome: '取得成效',
-	evidence_url: '佐证材料链接', current: '当前完成值',
-};
-
 function showValue(key, v, unit) {
 	if (v === null || v === undefined || v === '')
-		return key === 'current' ? '未填报' : '（空）';
+		return key === 'current' ? word('target_state', 'unreported') : '（空）';
 	if (key === 'status')
-		return MS_STATUS[v] || v;
+		return word('milestone_status', v);
 	if (key === 'current')
 		return `${fmtNum(v)}${unit || ''}`;
 	return String(v);
@@ -129,22 +103,23 @@ function editorForm(kind, obj, task, onSaved) {
 	const ctl = {};
 
 	if (kind === 'milestone') {
-		const status = h('select', {}, Object.entries(MS_STATUS).map(([v, t]) => h('option', { value: v }, t)));
+		const status = h('select', {}, words('milestone_status').map(([v, t]) => h('option', { value: v }, t)));
 		const date = h('input', { type: 'date', max: today });
-		ctl.status = control(prefix, 'status', '状态', status);
-		ctl.completed_on = control(prefix, 'completed_on', '完成日期', date, '状态为“已完成”时必填，不能晚于今天');
-		ctl.note = control(prefix, 'note', '完成情况', h('textarea', { rows: 3 }));
-		ctl.outcome = control(prefix, 'outcome', '取得成效', h('textarea', { rows: 3 }));
-		ctl.evidence_url = control(prefix, 'evidence_url', '佐证材料链接（可选）',
+		ctl.status = control(prefix, 'status', word('field', 'status'), status);
+		ctl.completed_on = control(prefix, 'completed_on', word('field', 'completed_on'), date,
+		    `状态为“${word('milestone_status', 'done')}”时必填，不能晚于今天`);
+		ctl.note = control(prefix, 'note', word('field', 'note'), h('textarea', { rows: 3 }));
+		ctl.outcome = control(prefix, 'outcome', word('field', 'outcome'), h('textarea', { rows: 3 }));
+		ctl.evidence_url = control(prefix, 'evidence_url', `${word('field', 'evidence_url')}链接（可选）`,
 		    h('input', { type: 'url', inputmode: 'url', placeholder: 'https://' }));
 		status.addEventListener('change', () => syncDate(true));
 	} else {
 		const num = h('input', { type: 'number', min: 0, step: 'any', inputmode: 'decimal' });
 		num.wrap = h('div', { class: 'unit-input' }, num, obj.unit ? h('span', { 'aria-hidden': 'true' }, obj.unit) : null);
-		ctl.current = control(prefix, 'current', `当前完成值${obj.unit ? `（${obj.unit}）` : ''}`, num,
+		ctl.current = control(prefix, 'current', `当前${word('field', 'current')}${obj.unit ? `（${obj.unit}）` : ''}`, num,
 		    `${obj.kind === 'rate' ? '标准' : '目标'}：${fmtRequired(obj)}；留空表示尚未填报`);
-		ctl.note = control(prefix, 'note', '完成情况', h('textarea', { rows: 3 }));
-		ctl.outcome = control(prefix, 'outcome', '取得成效', h('textarea', { rows: 3 }));
+		ctl.note = control(prefix, 'note', word('field', 'note'), h('textarea', { rows: 3 }));
+		ctl.outcome = control(prefix, 'outcome', word('field', 'outcome'), h('textarea', { rows: 3 }));
 	}
 	const keys = Object.keys(ctl);
 
@@ -243,7 +218,7 @@ function editorForm(kind, obj, task, onSaved) {
 		if (ctl.current && ctl.current.input.validity.badInput)
 			return fieldError('current', '请填写数字，例如 8000 或 95.5');
 		if (ctl.completed_on && get('status') === 'done' && !get('completed_on'))
-			return fieldError('completed_on', '状态为“已完成”时请填写完成日期');
+			return fieldError('completed_on', `状态为“${word('milestone_status', 'done')}”时请填写完成日期`);
 		const b = body();
 		if (Object.keys(b).length === 0) {
 			msg.className = 'form-msg';
@@ -262,7 +237,7 @@ function editorForm(kind, obj, task, onSaved) {
 			conflictBox.hidden = true;
 			clear(conflictBox);
 			msg.className = 'form-msg ok';
-			msg.textContent = `已保存：${Object.keys(b).map((k) => FIELD_LABEL[k]).join('、')}已记入进展记录`;
+			msg.textContent = `已保存：${Object.keys(b).map((k) => word('field', k)).join('、')}已记入进展记录`;
 			onSaved(saved);
 		} catch (e) {
 			msg.textContent = '';
@@ -315,12 +290,12 @@ function editorForm(kind, obj, task, onSaved) {
 		const head = h('h5', { tabindex: '-1' }, '这一项已被他人修改，您的修改尚未保存');
 		conflictBox.append(head,
 		    h('p', {}, who ? `${who.office || who.actor} 于 ${fmtTime(who.at)} 保存了新的内容` +
-			(who.field && FIELD_LABEL[who.field] ? `：${FIELD_LABEL[who.field]} ${showValue(who.field, who.old, unit)} → ${showValue(who.field, who.new, unit)}` : '') + '。' :
+			(who.field && keys.includes(who.field) ? `：${word('field', who.field)} ${showValue(who.field, who.old, unit)} → ${showValue(who.field, who.new, unit)}` : '') + '。' :
 			'有人在您打开编辑后保存了新的内容。'),
 		    h('p', {}, '您改动过的项目保留了您填写的内容，其余项目已换成最新内容：'),
 		    mine.length === 0 ? h('p', {}, '您的填写与最新内容相同，无需重新提交。') :
 			table([{ label: '项目' }, { label: '最新内容' }, { label: '您填写的' }],
-			    mine.map((k) => h('tr', {}, h('th', { scope: 'row' }, FIELD_LABEL[k]),
+			    mine.map((k) => h('tr', {}, h('th', { scope: 'row' }, word('field', k)),
 				h('td', {}, showValue(k, newer[k], unit)), h('td', {}, showValue(k, get(k), unit)))),
 			    { caption: '最新内容与您的修改' }),
 		    h('div', { class: 'actions' },
@@ -362,11 +337,11 @@ export function targetList(task, opts) {
 		return h('p', { class: 'empty' }, '这项任务没有量化指标。');
 	return h('ul', { class: 'targets' }, task.targets.map((g) => {
 		const li = h('li', { class: 'target', id: `target-${g.id}`, 'data-target-id': g.id });
-		const view = h('div', {}, targetDisplay(g, task, opts.level));
+		const view = h('div', {}, targetDisplay(g, opts.level));
 		li.append(view);
 		if (opts.canEdit) {
 			const form = editorForm('target', g, task, (saved, how) => {
-				clear(view).append(...targetDisplay(saved, task, opts.level).filter(Boolean));
+				clear(view).append(...targetDisplay(saved, opts.level).filter(Boolean));
 				if (!how || !how.quiet)
 					opts.onSaved && opts.onSaved('target', saved);
 			});
@@ -404,17 +379,11 @@ export function milestoneList(task, opts) {
 
 // ---------------------------------------------------------------- history
 
-const HIST_FIELD = {
-	current: '完成值', status: '状态', completed_on: '完成日期', evidence_url: '佐证材料',
-	note: '完成情况', outcome: '取得成效', value: '目标值', deadline: '完成时限', due_on: '节点日期',
-	lead_office: '牵头处室', created: '新增', withdrawn: '撤销', title: '名称',
-};
-
 function histValue(x, v, task) {
 	if (v === null || v === undefined || v === '')
-		return x.field === 'current' ? '未填报' : '（空）';
+		return x.field === 'current' ? word('target_state', 'unreported') : '（空）';
 	if (x.field === 'status')
-		return MS_STATUS[v] || v;
+		return word('milestone_status', v);
 	if (x.field === 'current' || x.field === 'value') {
 		const g = (task.targets || []).find((t) => t.id === x.target_id);
 		return `${fmtNum(v)}${g && g.unit ? g.unit : ''}`;
@@ -433,11 +402,11 @@ function histWhat(x, task) {
 		const m = (task.milestones || []).find((t) => t.id === x.milestone_id);
 		item = m ? `节点“${m.title}”` : `节点 #${x.milestone_id}`;
 	}
-	const field = HIST_FIELD[x.field] || x.field;
+	const field = word('field', x.field);
 	if (x.field === 'note' && x.source !== 'load')
 		return h('span', { class: 'chg' }, `${item}：更新完成情况和成效`);
 	if (x.field === 'created')
-		return h('span', { class: 'chg' }, `${item}：计划文件新增`);
+		return h('span', { class: 'chg' }, `${item}：计划文件${field}`);
 	return h('span', { class: 'chg' }, `${item}：${field} `,
 	    h('del', {}, histValue(x, x.old, task)), h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
 	    h('span', { class: 'sr-only' }, '改为'),
@@ -449,12 +418,13 @@ export function historyTable(task) {
 	const hist = [...(task.history || [])].reverse();
 	if (hist.length === 0)
 		return h('p', { class: 'empty' }, '还没有进展记录。');
-	const cols = ['时间', '谁', '改了什么', '完成情况', '取得成效'].map((label) => ({ label }));
+	const note = word('field', 'note'), outcome = word('field', 'outcome');
+	const cols = ['时间', '谁', '改了什么', note, outcome].map((label) => ({ label }));
 	return table(cols, hist.map((x) => h('tr', {},
 	    td('时间', fmtTime(x.at), 'nowrap'),
 	    td('谁', [x.office || x.actor || '—', x.source === 'load' ? h('div', { class: 'small muted' }, '计划文件导入') :
 		x.office && x.actor && x.actor !== x.office ? h('div', { class: 'small muted' }, x.actor) : null]),
 	    td('改了什么', histWhat(x, task), 'what'),
-	    td('完成情况', text(x.note) || ''),
-	    td('取得成效', text(x.outcome) || ''))), { className: 'stack hist', caption: '进展记录，最新的在前' });
+	    td(note, text(x.note) || ''),
+	    td(outcome, text(x.outcome) || ''))), { className: 'stack hist', caption: '进展记录，最新的在前' });
 }

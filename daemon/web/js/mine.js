@@ -2,14 +2,14 @@
 // and target editable in place.  The general office (and an inspector,
 // read-only) picks the office.
 import {
-	api, boot, h, append, clear, $, query, statusBadge, badge, showFatal, dayNum, addDays, newId,
+	api, boot, h, append, clear, $, query, statusBadge, badge, showFatal, dayNum, addDays, newId, word,
 } from './common.js';
-import { mayEdit, targetList, milestoneList } from './editor.js';
+import { targetList, milestoneList } from './editor.js';
 
 function roleOf(t, office) {
-	if (t.lead_office === office)
-		return '牵头';
-	return (t.roles || []).some((r) => r.role === 'responsible' && r.office === office) ? '负责' : '牵头';
+	const part = t.lead_office !== office &&
+	    (t.roles || []).some((r) => r.role === 'responsible' && r.office === office) ? 'responsible' : 'lead';
+	return word('task_role_short', part);
 }
 
 function chooser(offices, current) {
@@ -47,8 +47,8 @@ function upcoming(details, today) {
 		})));
 }
 
-function taskCard(t, session, office) {
-	const canEdit = mayEdit(session, t) && !t.withdrawn;
+function taskCard(t, office) {
+	const canEdit = t.may_edit === true;	// the server's word, as on every write
 	const headId = newId('task');
 	let status = statusBadge(t.status);
 	const onSaved = async () => {
@@ -116,7 +116,7 @@ async function main() {
 	append(box, [h('p', { class: 'hint' }, `共 ${details.length} 项任务。点击“更新节点”或“更新进展”填写，保存后即记入进展记录；`,
 	    '完成情况写做了什么，取得成效写带来的变化。'),
 	upcoming(details, session.today),
-	details.map((t) => taskCard(t, session, office))]);
+	details.map((t) => taskCard(t, office))]);
 	if (location.hash) {
 		const el = document.getElementById(location.hash.slice(1));
 		if (el)

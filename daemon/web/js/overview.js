@@ -2,9 +2,8 @@
 // plan, the items needing 督办, the tasks (filtered by office, status and
 // due window, all in the URL) and the lead offices' ranking.
 import {
-	api, boot, h, svg, clear, $, query, td, table, scrollRegion, statusBadge,
-	STATUS, STATUS_ORDER, fmtNum, pct, fmtTime, addDays, elapsed, progressBar,
-	showFatal, quarterOf, newId,
+	api, boot, h, svg, clear, $, query, td, table, scrollRegion, statusBadge, word, words,
+	fmtNum, pct, fmtTime, addDays, progressBar, showFatal, quarterOf, newId,
 } from './common.js';
 
 const DUE = {
@@ -14,11 +13,14 @@ const DUE = {
 const state = { plan: '', office: '', status: '', due: '' };
 let session, overview, planList = [];
 
+// The task statuses, in the server's order (done, on_track, ... unassigned).
+const statuses = () => words('task_status').map(([code]) => code);
+
 function readUrl() {
 	const q = new URLSearchParams(location.search);
 	for (const k of Object.keys(state))
 		state[k] = q.get(k) || '';
-	if (state.status && !STATUS[state.status])
+	if (state.status && !statuses().includes(state.status))
 		state.status = '';
 	if (!(state.due in DUE))
 		state.due = '';
@@ -49,13 +51,13 @@ function tiles(sum) {
 	    h('h2', { id: 'sum-h', class: 'sr-only' }, '汇总'),
 	    h('div', { class: 'tiles' },
 		tile('', fmtNum(sum.tasks), '任务'),
-		STATUS_ORDER.map((s) => tile(s, fmtNum(sum[s]), STATUS[s])),
+		statuses().map((s) => tile(s, fmtNum(sum[s]), word('task_status', s))),
 		tile('', pct(sum.completion), '完成率')));
 }
 
 function countByPlan(ov) {
 	const by = new Map(ov.plans.map((p) => [p.key, { plan: p, tasks: 0,
-	    ...Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) }]));
+	    ...Object.fromEntries(statuses().map((s) => [s, 0])) }]));
 	for (const t of ov.tasks) {
 		const c = by.get(t.plan);
 		if (c) {
@@ -69,11 +71,11 @@ function countByPlan(ov) {
 function stackBar(c) {
 	let x = 0;
 	const total = Math.max(1, c.tasks);
-	const label = STATUS_ORDER.map((s) => `${STATUS[s]} ${c[s]}`).join('，');
+	const label = statuses().map((s) => `${word('task_status', s)} ${c[s]}`).join('，');
 	return svg('svg', { class: 'stack-bar', viewBox: `0 0 ${total} 1`, preserveAspectRatio: 'none',
 	    role: 'img', 'aria-label': label, focusable: 'false' },
 	    svg('rect', { class: 'f-bg', x: 0, y: 0, width: total, height: 1 }),
-	    STATUS_ORDER.map((s) => {
+	    statuses().map((s) => {
 		    const r = svg('rect', { class: `f-${s}`, x, y: 0, width: c[s], height: 1 });
 		    x += c[s];
 		    return c[s] ? r : null;
@@ -83,19 +85,19 @@ function stackBar(c) {
 function plansPanel(ov) {
 	const counts = countByPlan(ov);
 	const cols = [{ label: '计划' }, { label: '任务', class: 'num' },
-	    ...STATUS_ORDER.map((s) => ({ label: STATUS[s], class: 'num' })), { label: '状态分布' }];
+	    ...statuses().map((s) => ({ label: word('task_status', s), class: 'num' })), { label: '状态分布' }];
 	const rows = counts.map((c) => h('tr', {},
 	    td('计划', [h('div', { class: 'task-title' }, c.plan.title),
 		h('div', { class: 'small muted' }, [c.plan.document_number, `${c.plan.year}年`].filter(Boolean).join(' · '))],
 	    'card-title'),
 	    td('任务', fmtNum(c.tasks), 'num'),
-	    STATUS_ORDER.map((s) => td(STATUS[s], fmtNum(c[s]), 'num')),
+	    statuses().map((s) => td(word('task_status', s), fmtNum(c[s]), 'num')),
 	    td('状态分布', stackBar(c))));
 	return h('section', { class: 'panel', 'aria-labelledby': 'plans-h' },
 	    h('h2', { id: 'plans-h' }, '各计划进展'),
 	    table(cols, rows, { className: 'stack', caption: '各计划按状态统计的任务数' }),
 	    h('ul', { class: 'legend', 'aria-hidden': 'true' },
-		STATUS_ORDER.map((s) => h('li', {}, h('span', { class: `sw ${s}` }), STATUS[s]))));
+		statuses().map((s) => h('li', {}, h('span', { class: `sw ${s}` }), word('task_status', s)))));
 }
 
 // "指标滞后：a、b、c、d、e" → "指标滞后：a、b、c 等 5 项" (the task page has them all).
@@ -117,7 +119,7 @@ function supervisePanel(ov) {
 	    h('div', { class: 'sv-head' },
 		h('a', { href: `task.html?id=${x.id}`, class: 'task-title' }, `${x.label} ${x.title}`),
 		statusBadge(x.status),
-		h('span', { class: 'small muted' }, x.lead_office ? `牵头：${x.lead_office}` : '未明确牵头处室'),
+		h('span', { class: 'small muted' }, x.lead_office ? `牵头：${x.lead_office}` : word('task_status', 'unassigned')),
 		ov.plans.length > 1 ? h('span', { class: 'small muted' }, titles.get(planOf.get(x.id)) || '') : null),
 	    h('ul', {}, (x.reasons || []).map((r) => h('li', {}, shorten(r)))))));
 	const more = items.length > SV_FIRST ? h('button', { type: 'button', class: 'btn secondary',
@@ -130,7 +132,8 @@ function supervisePanel(ov) {
 	return h('section', { class: 'panel', 'aria-labelledby': 'sv-h' },
 	    h('div', { class: 'panel-head' },
 		h('h2', { id: 'sv-h' }, '需督办'),
-		h('p', { class: 'muted small' }, `${items.length} 项：逾期、滞后或未明确牵头处室`)),
+		h('p', { class: 'muted small' }, `${items.length} 项：${word('task_status', 'overdue')}、` +
+		    `${word('task_status', 'behind')}或${word('task_status', 'unassigned')}`)),
 	    items.length === 0 ? h('p', { class: 'empty' }, '暂无需督办的事项。') : list,
 	    more ? h('div', { class: 'actions' }, more) : null);
 }
@@ -202,23 +205,23 @@ function matches(t, today) {
 	return inWindow(t, today);
 }
 
-function taskRow(t, ov, years) {
-	const measured = (t.targets || []).filter((g) => g.completion !== null && g.completion !== undefined);
-	const avg = measured.length ? measured.reduce((a, g) => a + Number(g.completion), 0) / measured.length : null;
-	const share = t.deadline ? elapsed(years.get(t.plan) || Number(t.deadline.slice(0, 4)), t.deadline, ov.as_of) : null;
+// A task's row; its pace (avg_completion against time_elapsed, and the
+// bar's completion_state) is the server's.
+function taskRow(t, ov) {
+	const avg = t.avg_completion === undefined ? null : t.avg_completion;
+	const share = t.time_elapsed === undefined ? null : t.time_elapsed;
 	const ms = t.milestones || {};
 	const lu = t.last_update;
 	const plan = ov.plans.length > 1 ? ov.plans.find((p) => p.key === t.plan) : null;
-	const barStatus = t.status === 'done' ? 'done' : avg !== null && share !== null && avg < share ? 'behind' : 'on_track';
 	return h('tr', { class: t.depth > 0 ? 'sub-task' : null },
 	    td('任务', [
 		h('a', { href: `task.html?id=${t.id}`, class: 'task-title' }, `${t.label} ${t.title}`),
 		plan ? h('div', { class: 'small muted' }, plan.title) : null], 'card-title'),
-	    td('牵头处室', t.lead_office || h('span', { class: 'muted' }, '未明确牵头处室')),
+	    td('牵头处室', t.lead_office || h('span', { class: 'muted' }, word('task_status', 'unassigned'))),
 	    td('完成时限', t.deadline || '—', 'nowrap'),
 	    td('状态', statusBadge(t.status)),
 	    td('指标进度', avg === null ? h('span', { class: 'muted' }, '无量化指标') :
-		h('div', { class: 'mini-bar' }, progressBar(avg, share, barStatus, ''), h('span', {}, pct(avg, 0)))),
+		h('div', { class: 'mini-bar' }, progressBar(avg, share, t.completion_state, ''), h('span', {}, pct(avg, 0)))),
 	    td('节点', [`完成 ${fmtNum(ms.done)}/${fmtNum(ms.total)}`,
 		ms.overdue > 0 ? h('div', { class: 'od' }, `逾期 ${ms.overdue} 个`) : null]),
 	    td('最近更新', lu ? [h('div', {}, `${lu.on || fmtTime(lu.at).slice(0, 10)} ${lu.by || ''}`),
@@ -229,14 +232,13 @@ function taskRow(t, ov, years) {
 function renderTasks() {
 	const ov = overview;
 	const today = session.today;
-	const years = new Map(ov.plans.map((p) => [p.key, p.year]));
 	const shown = ov.tasks.filter((t) => matches(t, today));
 	const body = $('#tasks-body');
 	clear(body);
 	if (shown.length === 0)
 		body.append(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, '没有符合条件的任务。')));
 	else
-		body.append(...shown.map((t) => taskRow(t, ov, years)));
+		body.append(...shown.map((t) => taskRow(t, ov)));
 	$('#tasks-count').textContent = shown.length === ov.tasks.length ?
 	    `共 ${ov.tasks.length} 项任务` : `共 ${ov.tasks.length} 项任务，符合条件 ${shown.length} 项`;
 	$('#tasks-reset').hidden = !(state.office || state.status || state.due);
@@ -268,7 +270,7 @@ function tasksPanel(ov) {
 	    h('form', { class: 'filters', role: 'search', 'aria-label': '筛选任务', onsubmit: (e) => e.preventDefault() },
 		selectField('处室（牵头或负责）', 'office', [['', '全部处室'], ...officeNames.map((n) => [n, n])],
 		    state.office, onchange),
-		selectField('状态', 'status', [['', '全部状态'], ...STATUS_ORDER.map((s) => [s, STATUS[s]])],
+		selectField('状态', 'status', [['', '全部状态'], ...words('task_status')],
 		    state.status, onchange),
 		selectField('期限', 'due', Object.entries(DUE), state.due, onchange),
 		h('div', { class: 'actions' },

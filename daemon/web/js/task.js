@@ -1,19 +1,16 @@
 // 任务详情: the task as the plan wrote it, its targets and milestones (with
 // editors for those who may edit it), who does what, and the history.
 import {
-	api, boot, h, clear, $, statusBadge, pct, showFatal, setTitle, ROLE_LABEL,
+	api, boot, h, clear, $, statusBadge, pct, showFatal, setTitle, word, words,
 } from './common.js';
-import { mayEdit, targetList, milestoneList, historyTable } from './editor.js';
-
-const ROLE_NAMES = [['lead', '牵头处室'], ['responsible', '责任处室'], ['leader', '分管领导'],
-    ['coordinator', '配合部门']];
+import { targetList, milestoneList, historyTable } from './editor.js';
 
 function metaList(t) {
 	const item = (k, v) => h('div', {}, h('dt', {}, k), h('dd', {}, v));
 	return h('dl', { class: 'task-meta', id: 'task-meta' },
 	    item('状态', statusBadge(t.status)),
-	    item('牵头处室', t.lead_office || '未明确牵头处室'),
-	    item('完成时限', [t.deadline || '—', t.deadline_form && t.deadline_form !== t.deadline ?
+	    item(word('task_role', 'lead'), t.lead_office || word('task_status', 'unassigned')),
+	    item(word('field', 'deadline'), [t.deadline || '—', t.deadline_form && t.deadline_form !== t.deadline ?
 		h('span', { class: 'muted' }, `（${t.deadline_form}）`) : null]),
 	    item('时间进度', t.time_elapsed === null || t.time_elapsed === undefined ? '—' :
 		`${pct(t.time_elapsed)}${t.time_elapsed >= 0.5 && t.status !== 'done' ? '（时间已过半）' : ''}`),
@@ -32,10 +29,10 @@ function contentPanel(t) {
 
 function rolesPanel(t) {
 	const who = (r) => [r.office, r.person].filter(Boolean).join(' · ');
-	const groups = ROLE_NAMES.map(([role, label]) => [label, (t.roles || []).filter((r) => r.role === role)])
+	const groups = words('task_role').map(([role, label]) => [label, (t.roles || []).filter((r) => r.role === role)])
 	    .filter(([, rs]) => rs.length);
 	if (!t.roles.some((r) => r.role === 'lead') && !t.lead_office)
-		groups.unshift(['牵头处室', null]);
+		groups.unshift([word('task_role', 'lead'), null]);
 	return h('section', { class: 'panel', 'aria-labelledby': 'roles-h' },
 	    h('h2', { id: 'roles-h' }, '责任分工'),
 	    h('dl', { class: 'roles' }, groups.map(([label, rs]) => [h('dt', {}, label),
@@ -60,7 +57,7 @@ async function main() {
 		showFatal(e);
 		return;
 	}
-	const canEdit = mayEdit(session, t) && !t.withdrawn;
+	const canEdit = t.may_edit === true;	// the server's word, as on every write
 	setTitle(`${t.number} ${t.title}`);
 	$('#crumb').textContent = `任务 ${t.number}`;
 	$('#page-title').textContent = `${t.number} ${t.title}`;
@@ -95,7 +92,7 @@ async function main() {
 		    `这项任务由${session.office}牵头或负责：可以在下面更新节点状态、指标完成值、完成情况和取得成效。`);
 	else
 		note = h('p', { class: 'notice' }, session.role === 'inspector' ?
-		    `${ROLE_LABEL.inspector}人员只能查看。` : `这项任务不由${session.office || '本处室'}牵头或负责，只能查看。`);
+		    `${word('account_role', 'inspector')}人员只能查看。` : `这项任务不由${session.office || '本处室'}牵头或负责，只能查看。`);
 
 	clear(app).append(meta, note,
 	    h('div', { class: 'grid2' }, contentPanel(t), rolesPanel(t)),
