@@ -48,7 +48,8 @@ static const struct config_entry {
 	{ "delivery_concurrency", CT_INT, offsetof(struct config, delivery_concurrency), 0,
 	  "8", 1, 256, "同时进行的发送数" },
 	{ "delivery_lease", CT_INT, offsetof(struct config, delivery_lease), 0,
-	  "120", 2, 86400, "一次发送占用的时限（秒）；进程意外退出后，过时的发送由其他实例重发" },
+	  "120", 2, 86400, "一次发送占用的时限（秒），须大于 delivery_timeout；进程意外退出后，"
+	  "过时的发送由其他实例重发" },
 	{ "delivery_timeout", CT_INT, offsetof(struct config, delivery_timeout), 0,
 	  "30", 1, 600, "单次发送（SMTP 或 webhook）的超时（秒）" },
 	{ "retry_base_ms", CT_INT, offsetof(struct config, retry_base_ms), 0,
@@ -278,6 +279,13 @@ config_load(const struct config_source *src, struct config *c, char **cause)
 		goto bad;
 	if (src->web != NULL && config_set(c, "web_root", src->web, &why) != 0)
 		goto bad;
+	/* A claim that can run out mid-transfer sends the reminder twice. */
+	if (c->delivery_lease <= c->delivery_timeout) {
+		why = xprintf("delivery_lease（%d 秒）须大于 delivery_timeout（%d 秒）："
+		    "否则一次发送尚未结束租约就已到期，其他实例会再发一次",
+		    c->delivery_lease, c->delivery_timeout);
+		goto bad;
+	}
 	return (0);
 bad:
 	*cause = why;

@@ -161,7 +161,11 @@ marked(PGresult *res, const char *err, void *arg)
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 		log_warnx("记录发送结果失败（发送 %s），租约到期后会重发：%s", j->id,
 		    res ? PQresultErrorMessage(res) : err);
-	else if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "failed") == 0)
+	else if (PQntuples(res) == 0)
+		/* MARK matched no claim of ours: the lease ran out first. */
+		log_warnx("发送 %s（%s）结束时租约已过期，可能已由其他实例重发："
+		    "delivery_lease 应远大于 delivery_timeout", j->id, j->channel);
+	else if (strcmp(PQgetvalue(res, 0, 0), "failed") == 0)
 		log_warnx("发送 %s（%s）多次失败，已记为失败：duban reminder list --failed",
 		    j->id, j->channel);
 	ob->inflight--;

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +13,10 @@
 
 #include "support.h"
 #include "xmalloc.h"
+
+#ifndef nitems
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+#endif
 
 const char *const t_plan_files[] = {
 	DUBAN_SOURCE_DIR "/plans/baicheng-poverty.yaml",
@@ -333,34 +335,80 @@ t_write_file(const char *path, const char *data, size_t len)
 
 #include <curl/curl.h>
 
-static struct t_daemon *running_daemon;
+/*
+ * Children (duband, receivers) still running: killed when the test
+ * process exits, also after a failed assertion, so none outlives it.
+ */
+static pid_t	 children[16];
 
 static void
-kill_running(void)
+kill_children(void)
 {
-	if (running_daemon != NULL && running_daemon->pid > 0) {
-		kill(running_daemon->pid, SIGKILL);
-		waitpid(running_daemon->pid, NULL, 0);
-		running_daemon->pid = 0;
+	size_t	 i;
+
+	for (i = 0; i < nitems(children); i++) {
+		if (children[i] > 0) {
+			kill(children[i], SIGKILL);
+			waitpid(children[i], NULL, 0);
+			children[i] = 0;
+		}
 	}
 }
 
-static int
-free_port(void)
+static void
+child_add(pid_t pid)
 {
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof sin;
-	int			 fd = socket(AF_INET, SOCK_STREAM, 0), port;
+	static int	 registered;
+	size_t		 i;
 
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		t_fatal("bind: %s", strerror(errno));
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return (port);
+	if (!registered) {
+		atexit(kill_children);
+		registered = 1;
+	}
+	for (i = 0; i < nitems(children); i++) {
+		if (children[i] == 0) {
+			children[i] = pid;
+			return;
+		}
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	t_fatal("more than %zu children at once", nitems(children));
+}
+
+/* The child has been waited for. */
+static void
+child_gone(pid_t pid)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(children); i++)
+		if (children[i] == pid)
+			children[i] = 0;
+}
+
+/*
+ * duband binds its --listen address (port 0: one the kernel picks) and
+ * says which in the message that carries READY=1:
+ * "READY=1\nSTATUS=listening 127.0.0.1:PORT".
+ */
+static void
+notify_address(struct t_daemon *d, const char *msg)
+{
+	static const char	 key[] = "STATUS=listening ";
+	const char		*p;
+	size_t			 n;
+
+	for (p = msg; p != NULL; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, sizeof key - 1) != 0)
+			continue;
+		p += sizeof key - 1;
+		n = strcspn(p, "\n");
+		if (n == 0 || n + sizeof "http://" > sizeof d->url)
+			t_fatal("duband announced an address it cannot have: %s", msg);
+		snprintf(d->url, sizeof d->url, "http://%.*s", (int)n, p);
+		return;
+	}
 }
 
 void
@@ -381,6 +429,7 @@ t_daemon_wait_notify(struct t_daemon *d, const char *want)
 			t_fatal("duband sent no %s within 60 s (its log is above)", want);
 		}
 		buf[n] = '\0';
+		notify_address(d, buf);
 		if (strstr(buf, want) != NULL)
 			return;
 	}
@@ -391,15 +440,12 @@ t_daemon_spawn(struct t_daemon *d, const char *db, const char *const *args,
     const char *const *env)
 {
 	struct sockaddr_un	 sun;
-	char			 listen[64];
 	const char		*argv[32];
 	int			 n = 0, i, fd;
 
 	static int	 seq;
 
 	memset(d, 0, sizeof *d);
-	snprintf(listen, sizeof listen, "127.0.0.1:%d", free_port());
-	snprintf(d->url, sizeof d->url, "http://%s", listen);
 	seq++;
 	d->log = xprintf("%s/duband-%d-%d.log", t_tmpdir(), getpid(), seq);
 	d->notify_path = xprintf("%s/notify-%d-%d", t_tmpdir(), getpid(), seq);
@@ -415,9 +461,12 @@ t_daemon_spawn(struct t_daemon *d, const char *db, const char *const *args,
 	argv[n++] = "--config";
 	argv[n++] = "/dev/null";
 	argv[n++] = "--listen";
-	argv[n++] = listen;
-	for (i = 0; args != NULL && args[i] != NULL; i++)
+	argv[n++] = "127.0.0.1:0";
+	for (i = 0; args != NULL && args[i] != NULL; i++) {
+		if ((size_t)n + 2 > nitems(argv))
+			t_fatal("too many arguments for duband");
 		argv[n++] = args[i];
+	}
 	argv[n] = NULL;
 	fflush(stdout);
 	fflush(stderr);
@@ -434,8 +483,22 @@ t_daemon_spawn(struct t_daemon *d, const char *db, const char *const *args,
 		execv(DUBAN_DAEMON, (char *const *)argv);
 		_exit(127);
 	}
-	running_daemon = d;
-	atexit(kill_running);
+	child_add(d->pid);
+}
+
+void
+t_daemon_wait_ready(struct t_daemon *d)
+{
+	char	*log;
+
+	t_daemon_wait_notify(d, "READY=1");
+	if (d->url[0] == '\0') {
+		log = t_daemon_log(d);
+		cr_log_error("%s", log);
+		free(log);
+		t_fatal("duband sent READY=1 without STATUS=listening ADDRESS "
+		    "(its log is above)");
+	}
 }
 
 void
@@ -443,7 +506,7 @@ t_daemon_start(struct t_daemon *d, const char *db, const char *const *args,
     const char *const *env)
 {
 	t_daemon_spawn(d, db, args, env);
-	t_daemon_wait_notify(d, "READY=1");
+	t_daemon_wait_ready(d);
 }
 
 void
@@ -462,8 +525,8 @@ t_daemon_wait(struct t_daemon *d)
 		return (-1);
 	while (waitpid(d->pid, &status, 0) == -1 && errno == EINTR)
 		;
+	child_gone(d->pid);
 	d->pid = 0;
-	running_daemon = NULL;
 	return (WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
@@ -613,35 +676,42 @@ t_token(const char *db, const char *role, const char *office)
 
 #include <poll.h>
 
+/*
+ * The receiver binds port 0 on loopback itself and prints the port the
+ * kernel gave it on its first line, {"ready": PORT}: no port is guessed,
+ * so none can be taken by someone else in between.
+ */
 static void
 sink_start(struct t_sink *k, const char *script, const char *control)
 {
-	int	 p[2];
-	json_t	*ready;
-	char	 port[16];
+	int		 p[2];
+	json_t		*ready;
+	json_int_t	 port;
 
 	memset(k, 0, sizeof *k);
-	k->port = free_port();
-	snprintf(port, sizeof port, "%d", k->port);
 	if (pipe(p) != 0)
 		t_fatal("pipe: %s", strerror(errno));
 	fflush(stdout);
 	fflush(stderr);
-	if ((k->pid = fork()) == 0) {
+	if ((k->pid = fork()) == -1)
+		t_fatal("fork: %s", strerror(errno));
+	if (k->pid == 0) {
 		dup2(p[1], 1);
 		close(p[0]);
 		close(p[1]);
-		execl("/usr/bin/python3", "python3", script, port, control,
-		    (char *)NULL);
+		execl("/usr/bin/python3", "python3", script, control, (char *)NULL);
 		_exit(127);
 	}
+	child_add(k->pid);
 	close(p[1]);
 	k->fd = p[0];
 	if (control != NULL)
 		k->control = xstrdup(control);
-	if ((ready = t_sink_next(k, 30)) == NULL ||
-	    json_integer_value(json_object_get(ready, "ready")) != k->port)
-		t_fatal("%s did not start", script);
+	ready = t_sink_next(k, 30);
+	port = json_integer_value(json_object_get(ready, "ready"));
+	if (port <= 0 || port > 65535)
+		t_fatal("%s did not start (no {\"ready\": PORT} within 30 s)", script);
+	k->port = (int)port;
 	json_decref(ready);
 }
 
@@ -700,6 +770,7 @@ t_sink_stop(struct t_sink *k)
 	if (k->pid > 0) {
 		kill(k->pid, SIGTERM);
 		waitpid(k->pid, NULL, 0);
+		child_gone(k->pid);
 		k->pid = 0;
 	}
 	close(k->fd);

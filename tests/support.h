@@ -71,31 +71,41 @@ json_t		*t_load_json(const char *relpath);
 /* The five shipped plan files, as CLI arguments. */
 extern const char *const t_plan_files[];
 
-#endif
-
 /* ---------------------------------------------------------------- */
 /* duband, started for a test, and HTTP to it. */
 
 struct t_daemon {
 	pid_t	 pid;
-	char	 url[96];	/* http://127.0.0.1:PORT */
+	char	 url[96];	/* http://127.0.0.1:PORT, "" until READY=1 */
 	char	*log;		/* path of its stderr */
 	int	 notify;	/* our end of its NOTIFY_SOCKET */
 	char	*notify_path;
 };
 
 /*
- * Starts duband on a free loopback port against db, with extra
- * arguments (NULL-terminated, may be NULL) and environment settings
- * ("KEY=VALUE", NULL-terminated, may be NULL).  Returns when it has sent
- * READY=1, as systemd would see it.
+ * Starts duband against db with --listen 127.0.0.1:0 (the kernel picks
+ * the port, so no other process can take it first), extra arguments
+ * (NULL-terminated, may be NULL) and environment settings ("KEY=VALUE",
+ * NULL-terminated, may be NULL).  Returns when it has sent READY=1, as
+ * systemd would see it, with url set to the address it announced with
+ * it (STATUS=listening ADDRESS); fails the test if it announced none.
+ * A restarted duband has a new address: use the new url.
  */
 void	 t_daemon_start(struct t_daemon *, const char *db,
 	    const char *const *args, const char *const *env);
-/* The same, without waiting for READY=1 (for a start that must fail). */
+/*
+ * The same, without waiting for READY=1 (for a start that must fail, or
+ * for several started at once); url stays "" until t_daemon_wait_ready
+ * or t_daemon_wait_notify sees the address.
+ */
 void	 t_daemon_spawn(struct t_daemon *, const char *db,
 	    const char *const *args, const char *const *env);
-/* Waits for the next sd_notify message containing want; fails after 60 s. */
+/* Waits for READY=1 and the address that comes with it, as t_daemon_start. */
+void	 t_daemon_wait_ready(struct t_daemon *);
+/*
+ * Waits for the next sd_notify message containing want; fails after 60 s.
+ * Sets url from any STATUS=listening ADDRESS it reads on the way.
+ */
 void	 t_daemon_wait_notify(struct t_daemon *, const char *want);
 /* Sends a signal. */
 void	 t_daemon_kill(struct t_daemon *, int sig);
@@ -128,10 +138,16 @@ char	*t_token(const char *db, const char *role, const char *office);
 /* ---------------------------------------------------------------- */
 /* Receivers (tests/receivers): one JSON line per message. */
 
+/*
+ * A receiver binds port 0 on 127.0.0.1 and reports the port it got on
+ * its first line ({"ready": PORT}); t_sink_* return once it has.  Every
+ * receiver and duband still running when the test process exits is
+ * killed then, also after a failed assertion.
+ */
 struct t_sink {
 	pid_t	 pid;
 	int	 fd;		/* its standard output */
-	int	 port;
+	int	 port;		/* the port it bound */
 	char	 buf[1 << 16];
 	size_t	 len;
 	char	*control;	/* the webhook receiver's control file */
@@ -146,3 +162,5 @@ json_t	*t_sink_next(struct t_sink *, int timeout);
 void	 t_sink_stop(struct t_sink *);
 /* Waits (bounded) until sql returns want; fails after 60 s. */
 void	 t_wait_for(PGconn *, const char *sql, const char *want);
+
+#endif

@@ -232,6 +232,31 @@ Test(daemon, a_newer_schema_is_refused_at_start, .timeout = 60)
 	free(db);
 }
 
+/*
+ * A delivery lease that can run out while a send is still within its
+ * timeout would let a second instance send the same reminder again: such
+ * a configuration is refused, naming both keys.
+ */
+Test(daemon, a_lease_shorter_than_a_send_is_refused, .timeout = 60)
+{
+	struct t_daemon	 d;
+	char		*db = t_db_create(), *log;
+	char		*conf = xprintf("%s/lease.conf", t_tmpdir());
+	const char	*args[] = { "--config", conf, NULL };
+	static const char text[] = "delivery_lease = 30\ndelivery_timeout = 30\n";
+
+	t_write_file(conf, text, strlen(text));
+	t_daemon_spawn(&d, db, args, NULL);
+	cr_expect_eq(t_daemon_wait(&d), 78);
+	log = t_daemon_log(&d);
+	cr_expect(strstr(log, "delivery_lease（30 秒）须大于 delivery_timeout（30 秒）") != NULL,
+	    "%s", log);
+	free(log);
+	t_daemon_stop(&d);
+	free(conf);
+	free(db);
+}
+
 /* A shell command; its output in *out if out is not NULL. */
 static int
 sh(char **out, const char *fmt, ...)

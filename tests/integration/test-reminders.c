@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -51,7 +52,7 @@ config_file(const char *extra)
 {
 	char	*path = xprintf("%s/duband-%d.conf", t_tmpdir(), getpid());
 	char	*text = xprintf("delivery_poll_ms = 100\nretry_base_ms = 100\n"
-	    "retry_max_ms = 400\ndelivery_lease = 2\nsweep_interval = 3600\n%s", extra);
+	    "retry_max_ms = 400\ndelivery_lease = 60\ndelivery_timeout = 30\nsweep_interval = 3600\n%s", extra);
 
 	t_write_file(path, text, strlen(text));
 	free(text);
@@ -207,6 +208,7 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 	struct t_daemon	 d;
 	json_t		*mail, *hooks, *m;
 	const char	*args[3];
+	struct timespec	 t0, t1;
 	PGconn		*c;
 
 	t_sink_smtp(&smtp);
@@ -229,10 +231,12 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 	args[0] = "--config";
 	args[1] = conf;
 	args[2] = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	t_daemon_start(&d, db, args, env);
 
 	mail = t_sink_next(&smtp, 60);
 	cr_assert_not_null(mail, "no mail arrived");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	hooks = receive(&hook, 3);
 	c = t_connect(db);
 	key = t_query(c, "SELECT key FROM reminder WHERE kind = 'digest' AND office_id = "
@@ -244,7 +248,22 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 	    "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · 2012年第三季度");
 	cr_expect_str_eq(S(mail, "to"), "人事处 <renshi@example.gov.cn>");
 	cr_expect_str_eq(S(mail, "from"), "督办系统 <duban@jledu.gov.cn>");
-	cr_expect_str_eq(S(mail, "date"), "Mon, 24 Sep 2012 09:00:00 +0800");
+	/*
+	 * Dated when it was sent: duband's clock starts at DUBAN_NOW and runs
+	 * on, so no earlier than 09:00:00 and no later than the time this test
+	 * has taken since duband started.
+	 */
+	{
+		char	 mon[4], tz[6];
+		int	 day, year, hh, mm, ss, n;
+		long	 took = (long)(t1.tv_sec - t0.tv_sec) + 1;
+
+		n = sscanf(S(mail, "date"), "Mon, %d %3s %d %d:%d:%d %5s", &day, mon, &year,
+		    &hh, &mm, &ss, tz);
+		cr_expect(n == 7 && day == 24 && strcmp(mon, "Sep") == 0 && year == 2012 &&
+		    strcmp(tz, "+0800") == 0 && hh == 9 && mm * 60 + ss <= took,
+		    "Date: %s (sent within %ld s of 09:00:00)", S(mail, "date"), took);
+	}
 	{
 		char *mid = xprintf("<%s@duban>", key);
 
@@ -545,7 +564,9 @@ Test(reminders, kill_9_in_the_middle_loses_none, .timeout = 180)
 	t_sink_webhook(&hook);
 	t_sink_mode(&hook, "slow 300");
 	all_offices_to(db, &hook);
-	conf = config_file("delivery_concurrency = 2\n");
+	/* Claims of the killed instance are taken over when their lease ends. */
+	conf = config_file("delivery_concurrency = 2\ndelivery_lease = 6\n"
+	    "delivery_timeout = 5\n");
 	args[0] = "--config";
 	args[1] = conf;
 	args[2] = NULL;
@@ -596,37 +617,73 @@ Test(reminders, two_instances_send_each_key_once, .timeout = 180)
 	const char	*args[3];
 	json_t		*seen = json_object(), *m;
 	PGconn		*c;
-	long		 want;
-	int		 received = 0;
+	long		 want, attempts;
 
 	t_sink_webhook(&hook);
 	t_sink_mode(&hook, "slow 50");
 	all_offices_to(db, &hook);
+	/*
+	 * No instance dies here, so no claim may run out while its transfer
+	 * can still be going on: a lease longer than the delivery timeout
+	 * (30 s).  With the 2 s of the tests that kill duband, a receiver or a
+	 * machine that stalls for 2 s lets an instance (either one) claim the
+	 * delivery again and send its key twice: at least once, as designed
+	 * for a crash, but not what this test is about.
+	 */
 	conf = config_file("delivery_concurrency = 3\n");
 	args[0] = "--config";
 	args[1] = conf;
 	args[2] = NULL;
-	t_daemon_start(&a, db, args, env);
-	t_daemon_start(&b, db, args, env);
+	/* Both start at once, so that both sweep and both claim. */
+	t_daemon_spawn(&a, db, args, env);
+	t_daemon_spawn(&b, db, args, env);
+	t_daemon_wait_ready(&a);
+	t_daemon_wait_ready(&b);
 	c = t_connect(db);
-	t_wait_for(c, "SELECT count(*) FILTER (WHERE status <> 'sent') FROM delivery", "0");
+	/* A sweep makes all of today's deliveries in one statement. */
+	t_wait_for(c, "SELECT count(*) > 0 FROM delivery", "t");
 	want = t_query_long(c, "SELECT count(*) FROM delivery", 0, NULL);
 	cr_assert_gt(want, 5);
-	while (received < want) {
+	/* Read as they come, so that the receiver never waits for us. */
+	while ((long)json_object_size(seen) < want) {
 		m = t_sink_next(&hook, 60);
-		cr_assert_not_null(m);
+		cr_assert_not_null(m, "%zu of %ld keys arrived", json_object_size(seen), want);
 		cr_expect_null(json_object_get(seen, S(m, "key")), "%s arrived twice",
 		    S(m, "key"));
 		json_object_set_new(seen, S(m, "key"), json_true());
-		received++;
 		json_decref(m);
 	}
-	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM delivery_attempt", 0, NULL), want,
-	    "one attempt per delivery");
+	t_wait_for(c, "SELECT count(*) FILTER (WHERE status <> 'sent') FROM delivery", "0");
+	attempts = t_query_long(c, "SELECT count(*) FROM delivery_attempt", 0, NULL);
+	if (attempts != want) {
+		/* Which delivery was tried again, by whom, and why. */
+		char *why = t_query(c, "SELECT string_agg(a.delivery_id || ' ' || a.instance"
+		    " || ' ' || a.ok || ' ' || coalesce(a.detail, '') || ' ' || a.at,"
+		    " E'\\n' ORDER BY a.id) FROM delivery_attempt a WHERE a.delivery_id IN"
+		    " (SELECT delivery_id FROM delivery_attempt GROUP BY 1 HAVING count(*) > 1)",
+		    0, NULL);
+
+		cr_log_error("attempts of the deliveries tried more than once:\n%s",
+		    why ? why : "(none)");
+		free(why);
+		why = t_daemon_log(&a);
+		cr_log_error("first instance's log:\n%s", why);
+		free(why);
+		why = t_daemon_log(&b);
+		cr_log_error("second instance's log:\n%s", why);
+		free(why);
+	}
+	cr_expect_eq(attempts, want, "one attempt per delivery: %ld attempts for %ld",
+	    attempts, want);
 	cr_expect_eq(t_query_long(c, "SELECT count(DISTINCT instance) FROM delivery_attempt",
 	    0, NULL) >= 1, 1);
 	t_daemon_stop(&a);
 	t_daemon_stop(&b);
+	/* Both stopped, their transfers over: nothing more came. */
+	m = t_sink_next(&hook, 0);
+	cr_expect_null(m, "a message beyond the %ld deliveries: %s", want,
+	    m ? S(m, "key") : "");
+	json_decref(m);
 	t_sink_stop(&hook);
 	json_decref(seen);
 	PQfinish(c);

@@ -3,10 +3,11 @@
 
 Every message it accepts is parsed with Python's email package (an
 independent MIME and RFC 2047 decoder) and printed as one JSON line on
-standard output, so a test reads deliveries as they happen.  The first
-line is {"ready": PORT}.
+standard output, so a test reads deliveries as they happen.  It listens
+on a port of 127.0.0.1 that the kernel picks (port 0), so no port is
+guessed; the first line is {"ready": PORT}, the port it got.
 
-    smtp_sink.py PORT
+    smtp_sink.py
 """
 import asyncio
 import email
@@ -14,7 +15,7 @@ import email.policy
 import json
 import sys
 
-from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 def emit(record):
@@ -49,16 +50,22 @@ class Handler:
 
 
 def main():
-    port = int(sys.argv[1])
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    emit({"ready": port})
+    if len(sys.argv) != 1:
+        sys.exit("usage: smtp_sink.py")
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    # aiosmtpd's SMTP is an asyncio protocol: served here directly, as its
+    # documentation shows, so the listener reports the port it was given.
+    server = loop.run_until_complete(loop.create_server(
+        lambda: SMTP(Handler(), enable_SMTPUTF8=True),
+        host="127.0.0.1", port=0, backlog=128))
+    emit({"ready": server.sockets[0].getsockname()[1]})
     try:
-        asyncio.get_event_loop().run_until_complete(asyncio.Event().wait())
+        loop.run_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        controller.stop()
+        server.close()
 
 
 if __name__ == "__main__":

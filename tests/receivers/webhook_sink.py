@@ -5,9 +5,11 @@ Every POST is printed as one JSON line on standard output: its path, its
 X-Duban-Key header, its body parsed as JSON, and whether it was accepted.
 While the file CONTROL contains "down" it answers 503; "slow N" makes it
 wait N milliseconds before answering; "refuse" answers 200 with the
-robots' error code 300001.  The first line is {"ready": PORT}.
+robots' error code 300001.  It listens on a port of 127.0.0.1 that the
+kernel picks (port 0), so no port is guessed; the first line is
+{"ready": PORT}, the port it got.
 
-    webhook_sink.py PORT CONTROL
+    webhook_sink.py CONTROL
 """
 import json
 import sys
@@ -26,7 +28,7 @@ def emit(record):
 
 def mode():
     try:
-        with open(sys.argv[2], encoding="utf-8") as f:
+        with open(sys.argv[1], encoding="utf-8") as f:
             return f.read().strip()
     except FileNotFoundError:
         return ""
@@ -65,9 +67,29 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+class Server(ThreadingHTTPServer):
+    # socketserver's default backlog is 5: fewer than the connections two
+    # duband instances open at once.  A real receiver's is the system's.
+    request_queue_size = 128
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that went away (a duband killed in the middle of a
+        # request, as one test does) is no fault of the receiver: one
+        # line instead of a traceback that reads like one.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionResetError, BrokenPipeError)):
+            with LOCK:
+                sys.stderr.write("webhook_sink: client %s:%d went away: %s\n"
+                                 % (client_address[0], client_address[1], exc))
+            return
+        super().handle_error(request, client_address)
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
-    server.daemon_threads = True
+    if len(sys.argv) != 2:
+        sys.exit("usage: webhook_sink.py CONTROL")
+    server = Server(("127.0.0.1", 0), Handler)
     emit({"ready": server.server_address[1]})
     server.serve_forever()
 

@@ -10,7 +10,6 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -41,34 +40,37 @@ function psql(conninfo, sql) {
 	    { encoding: 'utf8' });
 }
 
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
-}
+// duband listens on port 0 (the kernel picks the port, so no other
+// process can take it first) and logs the address it got:
+// "正在监听 http://127.0.0.1:PORT".
+const LISTENING = /正在监听 (http:\/\/\S+)\r?\n/;
 
-// Resolves when duband says its database connection is up (its log, as
-// systemd's READY=1 would): no polling, no sleeping.
+// Resolves with duband's address once it has logged it and says its
+// database connection is up (its log, as systemd's READY=1 would): no
+// polling, no sleeping; rejects after 60 s or if it exits.
 function waitReady(child, log) {
 	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`duband not ready in 60 s: ${log()}`)),
-		    60000);
+		const timer = setTimeout(() => {
+			child.off('exit', exited);
+			reject(new Error(`duband not ready in 60 s: ${log()}`));
+		}, 60000);
 		const check = () => {
-			if (log().includes('数据库连接就绪')) {
+			const m = LISTENING.exec(log());
+			if (m && log().includes('数据库连接就绪')) {
 				clearTimeout(timer);
-				resolve();
+				child.stderr.off('data', check);
+				child.stdout.off('data', check);
+				child.off('exit', exited);
+				resolve(m[1]);
 			}
 		};
-		child.stderr.on('data', check);
-		child.once('exit', (code) => {
+		const exited = (code) => {
 			clearTimeout(timer);
 			reject(new Error(`duband exited ${code}: ${log()}`));
-		});
+		};
+		child.stderr.on('data', check);
+		child.stdout.on('data', check);
+		child.once('exit', exited);
 		check();
 	});
 }
@@ -91,17 +93,21 @@ export async function startSite({ now = '2012-09-20T09:00+08:00', plans = ['jili
 		发展规划处: token('office', '发展规划处'),
 		职业与成人教育处: token('office', '职业与成人教育处'),
 	};
-	const port = await freePort();
-	const url = `http://127.0.0.1:${port}`;
 	let out = '';
-	const child = spawn(DAEMON, ['--config', '/dev/null', '--listen', `127.0.0.1:${port}`,
+	const child = spawn(DAEMON, ['--config', '/dev/null', '--listen', '127.0.0.1:0',
 	    '--web', join(SOURCE, 'daemon/web')], {
 		env: { ...process.env, DUBAN_DB: db, DUBAN_NOW: now },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	child.stdout.on('data', (d) => { out += d; });
 	child.stderr.on('data', (d) => { out += d; });
-	await waitReady(child, () => out);
+	let url;
+	try {
+		url = await waitReady(child, () => out);
+	} catch (e) {
+		child.kill('SIGKILL');
+		throw e;
+	}
 	return {
 		url, db, tokens,
 		log: () => out,
