@@ -38,32 +38,13 @@ dispatch_open(struct req *r)
 	static const char *const fields[] = { "plans", "offices", "due_on", "title",
 	    "request", NULL };
 	const char	*params[3], *key;
-	json_error_t	 jerr;
 	json_t		*body, *v, *x;
-	size_t		 len, i;
+	size_t		 i;
 	char		*text, *msg;
-	int		 k;
 
-	if ((text = http_body(r, &len)) == NULL)
+	if ((body = http_json_object(r, fields, 0)) == NULL)
 		return;
-	body = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(text);
-	if (body == NULL || !json_is_object(body)) {
-		msg = body == NULL ? xprintf("请求体不是有效的 JSON（第 %d 行第 %d 列：%s）",
-		    jerr.line, jerr.column, jerr.text) : xstrdup("请求体应为 JSON 对象");
-		http_problem(r, 400, "请求内容有误", msg, NULL, NULL);
-		free(msg);
-		json_decref(body);
-		return;
-	}
 	json_object_foreach(body, key, v) {
-		for (k = 0; fields[k] != NULL && strcmp(fields[k], key) != 0; k++)
-			;
-		if (fields[k] == NULL) {
-			msg = xprintf("不认识的字段“%s”", key);
-			http_problem(r, 400, "请求内容有误", msg, key, NULL);
-			goto bad;
-		}
 		if (strcmp(key, "plans") == 0 || strcmp(key, "offices") == 0) {
 			if (!json_is_array(v) || json_array_size(v) > 200) {
 				msg = xprintf("%s 应为不超过 200 项的数组", key);

@@ -70,28 +70,22 @@ feed_create(struct req *r)
 {
 	struct feed_new	*fn;
 	const char	*params[4];
-	char		 hash[SHA256_HEX_LEN + 1], *text, *label = NULL;
-	json_t		*body = NULL, *v;
-	size_t		 len;
+	static const char *const fields[] = { "label", NULL };
+	char		 hash[SHA256_HEX_LEN + 1], *label = NULL;
+	json_t		*body, *v;
 
-	if ((text = http_body(r, &len)) == NULL)
+	/* No body, {}, or {"label": name}. */
+	if ((body = http_json_object(r, fields, 1)) == NULL)
 		return;
-	if (len > 0) {
-		body = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-		v = json_object_get(body, "label");
-		if (!json_is_object(body) || json_object_size(body) > (v ? 1u : 0u) ||
-		    (v != NULL && !json_is_string(v))) {
-			http_problem(r, 400, "请求内容有误",
-			    "请求体可为空，或为 {\"label\": 名称（不超过 100 字）}", "label", NULL);
-			json_decref(body);
-			free(text);
-			return;
-		}
-		if (v != NULL)
-			label = xstrdup(json_string_value(v));
+	if ((v = json_object_get(body, "label")) != NULL && !json_is_string(v)) {
+		http_problem(r, 400, "请求内容有误", "label 应为字符串（订阅的名称，不超过 100 字）",
+		    "label", NULL);
 		json_decref(body);
+		return;
 	}
-	free(text);
+	if (v != NULL)
+		label = xstrdup(json_string_value(v));
+	json_decref(body);
 	fn = xcalloc(1, sizeof *fn);
 	fn->r = r;
 	if ((fn->token = token_new("dbf_")) == NULL) {

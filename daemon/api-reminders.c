@@ -94,30 +94,14 @@ recipients_list(struct req *r)
 static void
 recipient_add(struct req *r)
 {
+	static const char *const fields[] = { "channel", "address", NULL };
 	const char	*params[2], *key;
 	json_t		*b, *v;
-	size_t		 len;
 	char		*text;
 
-	if ((text = http_body(r, &len)) == NULL)
+	if ((b = http_json_object(r, fields, 0)) == NULL)
 		return;
-	b = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-	free(text);
-	if (!json_is_object(b)) {
-		http_problem(r, 400, "请求内容有误", "请求体应为 JSON 对象 {channel, address}",
-		    NULL, NULL);
-		json_decref(b);
-		return;
-	}
 	json_object_foreach(b, key, v) {
-		if (strcmp(key, "channel") != 0 && strcmp(key, "address") != 0) {
-			char	*msg = xprintf("不认识的字段“%s”", key);
-
-			http_problem(r, 400, "请求内容有误", msg, key, NULL);
-			free(msg);
-			json_decref(b);
-			return;
-		}
 		if (!json_is_string(v)) {
 			char	*msg = xprintf("%s 应为字符串", key);
 

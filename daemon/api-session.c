@@ -92,12 +92,12 @@ session_open(struct req *r)
 	const struct api	*api = r->app;
 	const char		*ct = evhttp_find_header(
 				    evhttp_request_get_input_headers(r->ev), "Content-Type");
+	static const char *const fields[] = { "token", NULL };
 	struct opening		*o;
 	const char		*params[4], *tok;
 	char			 thash[SHA256_HEX_LEN + 1], shash[SHA256_HEX_LEN + 1];
-	char			 ttl[16], *text;
+	char			 ttl[16];
 	json_t			*body, *v;
-	size_t			 len;
 
 	/* A cross-site form cannot send JSON: no signing in from elsewhere. */
 	if (ct == NULL || strncmp(ct, "application/json", 16) != 0) {
@@ -105,13 +105,11 @@ session_open(struct req *r)
 		    NULL, NULL);
 		return;
 	}
-	if ((text = http_body(r, &len)) == NULL)
+	if ((body = http_json_object(r, fields, 0)) == NULL)
 		return;
-	body = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-	free(text);
 	v = json_object_get(body, "token");
-	if (!json_is_object(body) || json_object_size(body) != 1 || !json_is_string(v) ||
-	    json_string_length(v) == 0 || json_string_length(v) > TOKEN_MAX_LEN) {
+	if (!json_is_string(v) || json_string_length(v) == 0 ||
+	    json_string_length(v) > TOKEN_MAX_LEN) {
 		http_problem(r, 400, "请求内容有误", "请求体应为 {\"token\": 令牌}", "token", NULL);
 		json_decref(body);
 		return;

@@ -163,25 +163,12 @@ patch(struct req *r, const struct field *fields, const char *sql)
 	const struct field	*f;
 	const char		*key, *params[5];
 	json_t			*body, *v, *p;
-	json_error_t		 jerr;
-	size_t			 len;
 	long long		 version;
-	char			*text, *doc, *msg, vbuf[24];
+	char			*doc, *msg, vbuf[24];
 	int			 n = 0;
 
-	if ((text = http_body(r, &len)) == NULL)
+	if ((body = http_json_object(r, NULL, 0)) == NULL)
 		return;
-	body = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(text);
-	if (body == NULL || !json_is_object(body)) {
-		msg = body == NULL ? xprintf("请求体不是有效的 JSON（第 %d 行第 %d 列：%s）",
-		    jerr.line, jerr.column, jerr.text) :
-		    xstrdup("请求体应为 JSON 对象");
-		http_problem(r, 400, "请求内容有误", msg, NULL, NULL);
-		free(msg);
-		json_decref(body);
-		return;
-	}
 	json_object_foreach(body, key, v) {
 		for (f = fields; f->name != NULL; f++)
 			if (strcmp(f->name, key) == 0)

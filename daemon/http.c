@@ -490,6 +490,47 @@ http_body(struct req *r, size_t *lenp)
 	return (s);
 }
 
+json_t *
+http_json_object(struct req *r, const char *const *allowed, int empty_ok)
+{
+	json_error_t	 jerr;
+	json_t		*body, *v;
+	const char	*key;
+	char		*text, *msg;
+	size_t		 len;
+	int		 k;
+
+	if ((text = http_body(r, &len)) == NULL)
+		return (NULL);
+	if (len == 0 && empty_ok) {
+		free(text);
+		return (json_object());
+	}
+	body = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
+	if (body == NULL || !json_is_object(body)) {
+		msg = body == NULL ? xprintf("请求体不是有效的 JSON（第 %d 行第 %d 列：%s）",
+		    jerr.line, jerr.column, jerr.text) : xstrdup("请求体应为 JSON 对象");
+		http_problem(r, 400, "请求内容有误", msg, NULL, NULL);
+		free(msg);
+		json_decref(body);
+		return (NULL);
+	}
+	json_object_foreach(body, key, v) {
+		for (k = 0; allowed != NULL && allowed[k] != NULL &&
+		    strcmp(allowed[k], key) != 0; k++)
+			;
+		if (allowed != NULL && allowed[k] == NULL) {
+			msg = xprintf("不认识的字段“%s”", key);
+			http_problem(r, 400, "请求内容有误", msg, key, NULL);
+			free(msg);
+			json_decref(body);
+			return (NULL);
+		}
+	}
+	return (body);
+}
+
 /* ---------------------------------------------------------------- */
 /* Requests and the listener */
 

@@ -125,6 +125,15 @@ const char	*http_query_arg(struct req *, const char *);
 int		 http_query_only(struct req *, const char *const *allowed);
 /* The request body as a string, NUL-terminated; NULL after answering 413. */
 char		*http_body(struct req *, size_t *len);
+/*
+ * The request body as a JSON object (the caller frees it) whose keys are
+ * all among allowed (NULL-terminated; NULL: any).  An empty body is an
+ * empty object when empty_ok.  NULL after answering: 413, or 400 for a
+ * body that is not JSON (line and column given), not an object, or has a
+ * field not allowed (named).
+ */
+json_t		*http_json_object(struct req *, const char *const *allowed,
+		    int empty_ok);
 
 /*
  * Sends a query for this request: 0, and cb will be called; or -1 after

@@ -137,6 +137,18 @@ END $$;
 -- Opens a round.  p_body: {plans: [key|id, ...], offices?: [name|id, ...],
 -- due_on, title?, request?}.  Every office of the round is asked at once
 -- (a reminder of stage 'request').  Returns {status, body} or a problem.
+-- Opening and closing a round is the general office's: NULL for its
+-- token, else the problem (401 no token, 403 another role).  p_verb says
+-- what was refused: 发起 or 结束.
+CREATE OR REPLACE FUNCTION duban_api_general_only(tok api_token, p_verb text)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT CASE
+		WHEN tok.id IS NULL THEN duban_api_check(tok, NULL)
+		WHEN tok.role <> 'general' THEN duban_api_problem(403, '无权' || p_verb || '调度',
+			'只有局办公室（general 角色）可以' || p_verb || '进展调度')
+	END
+$$;
+
 CREATE OR REPLACE FUNCTION duban_api_dispatch_open(p_token text, p_body jsonb, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
@@ -148,14 +160,13 @@ DECLARE
 	v_title		text;
 	v_bad		text;
 	v_id		bigint;
+	v_problem	json;
 	o		bigint;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
-	IF tok.id IS NULL THEN
-		RETURN duban_api_check(tok, NULL);
-	END IF;
-	IF tok.role <> 'general' THEN
-		RETURN duban_api_problem(403, '无权发起调度', '只有局办公室（general 角色）可以发起进展调度');
+	v_problem := duban_api_general_only(tok, '发起');
+	IF v_problem IS NOT NULL THEN
+		RETURN v_problem;
 	END IF;
 	IF jsonb_typeof(p_body->'plans') IS DISTINCT FROM 'array'
 	   OR jsonb_array_length(p_body->'plans') = 0 THEN
@@ -245,13 +256,12 @@ DECLARE
 	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
 	v_since		timestamptz;
 	v_summary	json;
+	v_problem	json;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
-	IF tok.id IS NULL THEN
-		RETURN duban_api_check(tok, NULL);
-	END IF;
-	IF tok.role <> 'general' THEN
-		RETURN duban_api_problem(403, '无权结束调度', '只有局办公室（general 角色）可以结束进展调度');
+	v_problem := duban_api_general_only(tok, '结束');
+	IF v_problem IS NOT NULL THEN
+		RETURN v_problem;
 	END IF;
 	SELECT * INTO d FROM dispatch WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
