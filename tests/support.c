@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 
 #include "support.h"
 #include "xmalloc.h"
@@ -73,6 +74,8 @@ drop_created(void)
 	ci = xprintf("%s dbname=postgres", t_server());
 	c = PQconnectdb(ci);
 	if (PQstatus(c) == CONNECTION_OK) {
+		/* Renamed to be shared (t_db_shared): gone without a word. */
+		PQclear(PQexec(c, "SET client_min_messages = warning"));
 		/* A name we made ourselves: safe to put in the statement. */
 		sql = xprintf("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)",
 		    created_db);
@@ -110,6 +113,96 @@ t_db_create(void)
 	free(sql);
 	free(ci);
 	return (xprintf("%s dbname=%s", t_server(), created_db));
+}
+
+/* The name of the run's shared database tag, the runner being pid. */
+static char *
+shared_name(const char *tag, long pid)
+{
+	return (xprintf("t_shared_%ld_%s", pid, tag));
+}
+
+char *
+t_db_shared(const char *tag, const char *const *load)
+{
+	const char	*state;
+	char		*name = shared_name(tag, (long)getppid()), *ci, *made, *sql;
+	PGconn		*c;
+	PGresult	*res;
+	struct t_run	 r;
+
+	ci = xprintf("%s dbname=%s", t_server(), name);
+	c = PQconnectdb(ci);
+	if (PQstatus(c) == CONNECTION_OK) {
+		PQfinish(c);
+		free(name);
+		return (ci);
+	}
+	PQfinish(c);
+	free(ci);
+
+	/* Dropped when this process exits, unless renamed first. */
+	made = t_db_create();
+	if (load != NULL) {
+		t_cli(&r, made, load);
+		cr_assert_eq(r.status, 0, "duban %s %s: %s", load[0], load[1], r.err);
+		t_run_free(&r);
+	}
+	c = t_connect(ci = xprintf("%s dbname=postgres", t_server()));
+	free(ci);
+	/* Names we made ourselves: safe to put in the statement. */
+	sql = xprintf("ALTER DATABASE \"%s\" RENAME TO \"%s\"",
+	    strrchr(made, '=') + 1, name);
+	res = PQexec(c, sql);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	/* Another test (under --jobs) may have shared its own first. */
+	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    (state != NULL && strcmp(state, "42P04") == 0), "%s: %s", sql,
+	    PQerrorMessage(c));
+	PQclear(res);
+	PQfinish(c);
+	free(sql);
+	free(made);
+	ci = xprintf("%s dbname=%s", t_server(), name);
+	free(name);
+	return (ci);
+}
+
+/* The runner drops the run's shared databases when the run ends. */
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+	const char	*path = getenv("DUBAN_TEST_CONNINFO");
+	const char	*params[1];
+	char		 srv[1024], *ci, *prefix, *sql;
+	FILE		*f;
+	PGconn		*c;
+	PGresult	*res;
+	int		 i;
+
+	(void)stats;
+	if (path == NULL || (f = fopen(path, "r")) == NULL)
+		return;
+	if (fgets(srv, sizeof srv, f) == NULL)
+		srv[0] = '\0';
+	fclose(f);
+	srv[strcspn(srv, "\n")] = '\0';
+	ci = xprintf("%s dbname=postgres", srv);
+	prefix = shared_name("", (long)getpid());
+	params[0] = prefix;
+	c = PQconnectdb(ci);
+	res = PQexecParams(c, "SELECT datname FROM pg_database"
+	    " WHERE starts_with(datname, $1)", 1, NULL, params, NULL, NULL, 0);
+	for (i = 0; PQresultStatus(res) == PGRES_TUPLES_OK && i < PQntuples(res); i++) {
+		/* A name we made ourselves: safe to put in the statement. */
+		sql = xprintf("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)",
+		    PQgetvalue(res, i, 0));
+		PQclear(PQexec(c, sql));
+		free(sql);
+	}
+	PQclear(res);
+	PQfinish(c);
+	free(prefix);
+	free(ci);
 }
 
 char *

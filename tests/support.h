@@ -31,6 +31,16 @@ const char	*t_server(void);
  */
 char		*t_db_create(void);
 
+/*
+ * A database shared by the tests of one run (one test binary) that only
+ * read it, made on first use: a migrated copy on which the CLI arguments
+ * load (NULL-terminated, may be NULL) have run.  The first test to ask
+ * makes it under a name of its own and renames it when it is ready, so
+ * no test sees it half made.  Dropped when the run ends.  Returns its
+ * conninfo.
+ */
+char		*t_db_shared(const char *tag, const char *const *load);
+
 PGconn		*t_connect(const char *conninfo);
 /* First column of the first row, as an allocated string; NULL for NULL. */
 char		*t_query(PGconn *, const char *sql, int n,
