@@ -186,6 +186,7 @@ problem_exit(long status, json_t *problem, int http)
 	fputc('\n', stderr);
 	switch (status) {
 	case 400:
+	case 422:
 		return (EXIT_DATAERR);
 	case 401:
 	case 403:

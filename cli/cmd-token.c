@@ -5,13 +5,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "duban.h"
 #include "hash.h"
 #include "query.h"
 #include "xmalloc.h"
 
-#define ROLE_WRONG	"请用 --role 指定角色：office、general 或 inspector"
+#define ROLE_WRONG	"请用 --role 指定角色（office、general 或 inspector），" \
+			"或用 --user 指定令牌代表的个人账号"
+
+/* A token that acts as a person (--user): the person's office and role. */
+static int
+token_for_user(const struct cmd_entry *e, struct cmd_ctx *ctx, struct args *args)
+{
+	const char	*params[5];
+	char		*token, *actor, hash[SHA256_HEX_LEN + 1], now[CLOCK_ISO_LEN];
+	json_t		*body;
+	int		 rc;
+
+	if (args_has(args, "office") || args_has(args, "org"))
+		return (cmd_usage_error(e, "--user 的令牌属于本人的处室，不要用 --office"));
+	if ((token = token_new("dbn_")) == NULL) {
+		perror("getrandom");
+		return (EXIT_SOFTWARE);
+	}
+	sha256_hex(token, strlen(token), hash);
+	actor = cmd_actor();
+	clock_now_iso(now);
+	params[0] = args_get(args, "user");
+	params[1] = hash;
+	params[2] = args_get(args, "label");
+	params[3] = actor;
+	params[4] = now;
+	rc = cmd_call(ctx, "SELECT status, body::text FROM duban_user_token_create($1, $2, $3,"
+	    " $4, $5::timestamptz)", 5, params, &body);
+	free(actor);
+	if (rc == 0) {
+		if (args_has(args, "quiet"))
+			printf("%s\n", token);
+		else
+			printf("已创建令牌 %lld，代表 %s（%s）。令牌只显示这一次，请妥善保存：\n%s\n",
+			    (long long)json_integer_value(json_object_get(body, "id")),
+			    json_string_value(json_object_get(body, "label")),
+			    args_get(args, "user"), token);
+		json_decref(body);
+	}
+	explicit_bzero(token, strlen(token));
+	free(token);
+	return (rc);
+}
 
 static int
 cmd_token_create(struct cmd_ctx *ctx, struct args *args)
@@ -28,6 +71,8 @@ cmd_token_create(struct cmd_ctx *ctx, struct args *args)
 	PGresult		*res;
 	int			 rc;
 
+	if (args_has(args, "user"))
+		return (token_for_user(e, ctx, args));
 	if (strcmp(role, "office") && strcmp(role, "general") &&
 	    strcmp(role, "inspector"))
 		return (cmd_usage_error(e, ROLE_WRONG));
@@ -88,16 +133,19 @@ const struct cmd_entry cmd_token_create_entry = {
 	.summary = "创建 API 令牌并显示一次（数据库中只保存其哈希）",
 	.args = {
 		.options = (const struct args_option[]){
-			{ "role", 'r', "角色", .flags = ARGS_REQUIRED,
+			{ "role", 'r', "角色", .flags = ARGS_ONE_OF,
 			  .help = "office：只能更新本处室牵头或负责的任务；general：局办公室，\n"
-			  "可更新所有任务并管理令牌；inspector：督查，只读",
-			  .missing = ROLE_WRONG },
+			  "可更新所有任务并管理令牌；inspector：督查，只读" },
+			{ "user", 'u', "登录名", .flags = ARGS_ONE_OF,
+			  .help = "令牌代表这个人（duban user create），以其处室和角色行事，\n"
+			  "历史记下其姓名；账号停用时令牌即时失效" },
 			{ "office", 'o', "处室",
 			  .help = "令牌所属处室（名称或别名）；office 角色必填" },
 			{ "org", 'g', "单位", .help = "处室同名于多个单位时，指定单位" },
 			{ "label", 'l', "说明", .help = "说明，记入每条进度历史" },
 			{ "quiet", 'q', NULL, .help = "只输出令牌本身" },
 			{ NULL } },
+		.wrong = ROLE_WRONG,
 	},
 	.exec = cmd_token_create,
 };

@@ -47,6 +47,11 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_token_list_entry,
 	&cmd_token_revoke_entry,
 	&cmd_token_verify_entry,
+	&cmd_user_create_entry,
+	&cmd_user_list_entry,
+	&cmd_user_disable_entry,
+	&cmd_user_enable_entry,
+	&cmd_user_password_entry,
 	NULL
 };
 

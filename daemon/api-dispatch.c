@@ -108,9 +108,9 @@ dispatch_close(struct req *r)
 }
 
 const struct route api_dispatch_routes[] = {
-	{ EVHTTP_REQ_GET, "/api/v1/dispatches", ROLE_INSPECTOR, dispatches_list },
-	{ EVHTTP_REQ_POST, "/api/v1/dispatches", ROLE_GENERAL, dispatch_open },
-	{ EVHTTP_REQ_GET, "/api/v1/dispatches/{id}", ROLE_INSPECTOR, dispatch_get },
-	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/close", ROLE_GENERAL, dispatch_close },
-	{ 0, NULL, 0, NULL }
+	{ EVHTTP_REQ_GET, "/api/v1/dispatches", ROLE_INSPECTOR, dispatches_list, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches", ROLE_GENERAL, dispatch_open, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/dispatches/{id}", ROLE_INSPECTOR, dispatch_get, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/close", ROLE_GENERAL, dispatch_close, 0 },
+	{ 0, NULL, 0, NULL, 0 }
 };

@@ -171,9 +171,9 @@ feed_get(struct req *r)
 }
 
 const struct route api_feed_routes[] = {
-	{ EVHTTP_REQ_GET, "/api/v1/feeds", ROLE_GENERAL, feeds_list },
-	{ EVHTTP_REQ_POST, "/api/v1/offices/{id}/feeds", ROLE_GENERAL, feed_create },
-	{ EVHTTP_REQ_DELETE, "/api/v1/feeds/{id}", ROLE_GENERAL, feed_revoke },
-	{ EVHTTP_REQ_GET, "/ical/{key}", ROLE_NONE, feed_get },
-	{ 0, NULL, 0, NULL }
+	{ EVHTTP_REQ_GET, "/api/v1/feeds", ROLE_GENERAL, feeds_list, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/offices/{id}/feeds", ROLE_GENERAL, feed_create, 0 },
+	{ EVHTTP_REQ_DELETE, "/api/v1/feeds/{id}", ROLE_GENERAL, feed_revoke, 0 },
+	{ EVHTTP_REQ_GET, "/ical/{key}", ROLE_NONE, feed_get, 0 },
+	{ 0, NULL, 0, NULL, 0 }
 };

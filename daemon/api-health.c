@@ -81,7 +81,7 @@ metrics(struct req *r)
 }
 
 const struct route api_health_routes[] = {
-	{ EVHTTP_REQ_GET, "/healthz", ROLE_NONE, healthz },
-	{ EVHTTP_REQ_GET, "/metrics", ROLE_NONE, metrics },
-	{ 0, NULL, ROLE_NONE, NULL }
+	{ EVHTTP_REQ_GET, "/healthz", ROLE_NONE, healthz, 0 },
+	{ EVHTTP_REQ_GET, "/metrics", ROLE_NONE, metrics, 0 },
+	{ 0, NULL, ROLE_NONE, NULL, 0 }
 };

@@ -173,13 +173,13 @@ words_get(struct req *r)
 }
 
 const struct route api_read_routes[] = {
-	{ EVHTTP_REQ_GET, "/api/v1/words", ROLE_NONE, words_get },
-	{ EVHTTP_REQ_GET, "/api/v1/plans", ROLE_INSPECTOR, plans_list },
-	{ EVHTTP_REQ_GET, "/api/v1/plans/{key}", ROLE_INSPECTOR, plan_get },
-	{ EVHTTP_REQ_GET, "/api/v1/tasks", ROLE_INSPECTOR, tasks_list },
-	{ EVHTTP_REQ_GET, "/api/v1/tasks/{id}", ROLE_INSPECTOR, task_get },
-	{ EVHTTP_REQ_GET, "/api/v1/offices", ROLE_INSPECTOR, offices_list },
-	{ EVHTTP_REQ_GET, "/api/v1/milestones/{id}", ROLE_INSPECTOR, milestone_get },
-	{ EVHTTP_REQ_GET, "/api/v1/targets/{id}", ROLE_INSPECTOR, target_get },
-	{ 0, NULL, ROLE_NONE, NULL }
+	{ EVHTTP_REQ_GET, "/api/v1/words", ROLE_NONE, words_get, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/plans", ROLE_INSPECTOR, plans_list, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/plans/{key}", ROLE_INSPECTOR, plan_get, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/tasks", ROLE_INSPECTOR, tasks_list, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/tasks/{id}", ROLE_INSPECTOR, task_get, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/offices", ROLE_INSPECTOR, offices_list, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/milestones/{id}", ROLE_INSPECTOR, milestone_get, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/targets/{id}", ROLE_INSPECTOR, target_get, 0 },
+	{ 0, NULL, ROLE_NONE, NULL, 0 }
 };

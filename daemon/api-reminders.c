@@ -129,11 +129,11 @@ recipient_delete(struct req *r)
 }
 
 const struct route api_reminder_routes[] = {
-	{ EVHTTP_REQ_GET, "/api/v1/reminders", ROLE_INSPECTOR, reminders_list },
-	{ EVHTTP_REQ_GET, "/api/v1/reminders/{id}", ROLE_INSPECTOR, reminder_get },
-	{ EVHTTP_REQ_POST, "/api/v1/reminders/{id}/retry", ROLE_GENERAL, reminder_retry },
-	{ EVHTTP_REQ_GET, "/api/v1/offices/{id}/recipients", ROLE_GENERAL, recipients_list },
-	{ EVHTTP_REQ_POST, "/api/v1/offices/{id}/recipients", ROLE_GENERAL, recipient_add },
-	{ EVHTTP_REQ_DELETE, "/api/v1/recipients/{id}", ROLE_GENERAL, recipient_delete },
-	{ 0, NULL, ROLE_NONE, NULL }
+	{ EVHTTP_REQ_GET, "/api/v1/reminders", ROLE_INSPECTOR, reminders_list, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/reminders/{id}", ROLE_INSPECTOR, reminder_get, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/reminders/{id}/retry", ROLE_GENERAL, reminder_retry, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/offices/{id}/recipients", ROLE_GENERAL, recipients_list, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/offices/{id}/recipients", ROLE_GENERAL, recipient_add, 0 },
+	{ EVHTTP_REQ_DELETE, "/api/v1/recipients/{id}", ROLE_GENERAL, recipient_delete, 0 },
+	{ 0, NULL, ROLE_NONE, NULL, 0 }
 };

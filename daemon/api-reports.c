@@ -219,6 +219,6 @@ fail:
 }
 
 const struct route api_report_routes[] = {
-	{ EVHTTP_REQ_GET, "/api/v1/reports/quarterly", ROLE_INSPECTOR, report_quarterly },
-	{ 0, NULL, 0, NULL }
+	{ EVHTTP_REQ_GET, "/api/v1/reports/quarterly", ROLE_INSPECTOR, report_quarterly, 0 },
+	{ 0, NULL, 0, NULL, 0 }
 };

@@ -226,7 +226,7 @@ target_patch(struct req *r)
 }
 
 const struct route api_write_routes[] = {
-	{ EVHTTP_REQ_PATCH, "/api/v1/milestones/{id}", ROLE_OFFICE, milestone_patch },
-	{ EVHTTP_REQ_PATCH, "/api/v1/targets/{id}", ROLE_OFFICE, target_patch },
-	{ 0, NULL, ROLE_NONE, NULL }
+	{ EVHTTP_REQ_PATCH, "/api/v1/milestones/{id}", ROLE_OFFICE, milestone_patch, 0 },
+	{ EVHTTP_REQ_PATCH, "/api/v1/targets/{id}", ROLE_OFFICE, target_patch, 0 },
+	{ 0, NULL, ROLE_NONE, NULL, 0 }
 };

@@ -20,6 +20,7 @@ struct api {
 	const struct config	*cfg;		/* the running configuration */
 	struct pool		*pool;
 	struct work		*work;		/* report rendering */
+	struct work		*crypt;		/* password hashing */
 	struct auth_cache	*auth;
 	struct metrics		*metrics;
 	struct outbox		*outbox;
@@ -35,5 +36,6 @@ extern const struct route api_report_routes[];		/* quarterly reports */
 extern const struct route api_dispatch_routes[];	/* dispatch rounds */
 extern const struct route api_feed_routes[];		/* calendar feeds */
 extern const struct route api_session_routes[];		/* the pages' sign-in */
+extern const struct route api_user_routes[];		/* accounts */
 
 #endif

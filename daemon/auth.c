@@ -37,6 +37,10 @@ struct auth_entry {
 	long long		 office_id;
 	char			*office;
 	char			*label;
+	long long		 account_id;
+	char			*person_role;
+	char			*login;
+	int			 must_change;
 	/* A session: its token's hash, and the CSRF secret. */
 	int			 session;
 	char			 token_hash[SHA256_HEX_LEN + 1];
@@ -49,6 +53,8 @@ entry_free(struct auth_entry *e)
 {
 	free(e->office);
 	free(e->label);
+	free(e->person_role);
+	free(e->login);
 	free(e->csrf);
 	free(e);
 }
@@ -143,6 +149,8 @@ remember(struct auth_cache *a, const struct auth_entry *in, int ttl)
 	memcpy(e, in, sizeof *e);
 	e->office = in->office ? xstrdup(in->office) : NULL;
 	e->label = in->label ? xstrdup(in->label) : NULL;
+	e->person_role = in->person_role ? xstrdup(in->person_role) : NULL;
+	e->login = in->login ? xstrdup(in->login) : NULL;
 	e->csrf = in->csrf ? xstrdup(in->csrf) : NULL;
 	e->expires = time(NULL) + ttl;
 	e->next = a->b[b];
@@ -200,6 +208,10 @@ authorize(struct req *r, const struct auth_entry *e)
 	r->office_id = e->office_id;
 	r->office = e->office ? xstrdup(e->office) : NULL;
 	r->label = e->label ? xstrdup(e->label) : NULL;
+	r->account_id = e->account_id;
+	r->person_role = e->person_role ? xstrdup(e->person_role) : NULL;
+	r->login = e->login ? xstrdup(e->login) : NULL;
+	r->must_change = e->must_change;
 	if (e->session) {
 		r->session_hash = r->token_hash;	/* what the cookie hashed to */
 		r->token_hash = xstrdup(e->token_hash);
@@ -212,6 +224,11 @@ authorize(struct req *r, const struct auth_entry *e)
 			    "缺少或不对的 X-CSRF-Token：请刷新页面后重试", NULL, NULL);
 			return;
 		}
+	}
+	if (e->must_change && !(r->route->flags & ROUTE_BEFORE_CHANGE)) {
+		http_problem(r, 403, "请先修改密码",
+		    "首次登录或密码被重置后，须先修改密码才能继续使用", "new_password", NULL);
+		return;
 	}
 	if (r->route->role > r->role) {
 		http_problem(r, 403, "无权操作", r->role == ROLE_INSPECTOR ?
@@ -277,10 +294,16 @@ looked_up(PGresult *res, const char *err, void *arg)
 	    strtoll(PQgetvalue(res, 0, 2), NULL, 10);
 	e.office = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
 	e.label = PQgetvalue(res, 0, 4);
-	if (PQnfields(res) > 6) {
+	if (!PQgetisnull(res, 0, 5)) {
+		e.account_id = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+		e.person_role = PQgetvalue(res, 0, 6);
+		e.login = PQgetvalue(res, 0, 7);
+	}
+	e.must_change = PQgetvalue(res, 0, 8)[0] == 't';
+	if (PQnfields(res) > 10) {
 		e.session = 1;
-		snprintf(e.token_hash, sizeof e.token_hash, "%s", PQgetvalue(res, 0, 5));
-		e.csrf = PQgetvalue(res, 0, 6);
+		snprintf(e.token_hash, sizeof e.token_hash, "%s", PQgetvalue(res, 0, 9));
+		e.csrf = PQgetvalue(res, 0, 10);
 	}
 	remember(a, &e, a->cfg->token_cache_ttl);
 	authorize(r, &e);
@@ -322,8 +345,9 @@ auth_request(struct req *r, void *arg)
 			authorize(r, e);
 			return;
 		}
-		look_up(a, r, "SELECT token_id, role, office_id, office, label,"
-		    " token_hash, csrf FROM duban_session_auth($1)");
+		look_up(a, r, "SELECT token_id, role, office_id, office, label, account_id,"
+		    " person_role, login, must_change, token_hash, csrf"
+		    " FROM duban_session_auth($1)");
 		return;
 	}
 	if (h == NULL) {

@@ -238,6 +238,8 @@ req_free(struct req *r)
 	free(r->office);
 	free(r->token_hash);
 	free(r->label);
+	free(r->person_role);
+	free(r->login);
 	free(r->session_hash);
 	free(r->csrf);
 	free(r);

@@ -62,6 +62,10 @@ struct req {
 	char			*office;
 	char			*token_hash;	/* the token's, also for a session */
 	char			*label;		/* the token's label */
+	long long		 account_id;	/* the person, if the token is one's */
+	char			*person_role;	/* clerk, head, general, ..., admin */
+	char			*login;
+	int			 must_change;	/* before anything else */
 	char			*session_hash;	/* signed in with the cookie */
 	char			*csrf;		/* the session's CSRF secret */
 	char			 today[11];

@@ -21,7 +21,11 @@ struct route {
 	const char		*pattern;	/* {id}: digits; {key}: a key */
 	enum role		 role;
 	void			(*handler)(struct req *);
+	int			 flags;
 };
+/* The route may be called by a person who must first change their
+ * password (the sign-in's own routes); all others answer 403 to them. */
+#define ROUTE_BEFORE_CHANGE	0x1
 
 /* Takes a request whose r->route is set; must see that it is answered. */
 typedef void	(*router_gate)(struct req *, void *arg);

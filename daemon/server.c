@@ -38,6 +38,7 @@ static const struct route *const server_routes[] = {
 	api_dispatch_routes,
 	api_feed_routes,
 	api_session_routes,
+	api_user_routes,
 	NULL
 };
 
@@ -51,6 +52,7 @@ struct server {
 	struct pool			*pool;
 	struct metrics			*metrics;
 	struct work			*work;
+	struct work			*crypt;
 	struct web			*web;	/* the pages, or NULL */
 	struct auth_cache		*auth;
 	struct site			*site;
@@ -248,6 +250,7 @@ server_free(struct server *s)
 {
 	/* First: a finished job would still answer its request. */
 	work_free(s->work);
+	work_free(s->crypt);
 	web_free(s->web);
 	s->web = NULL;
 	if (s->outbox != NULL)
@@ -314,7 +317,10 @@ server_run(struct config *cfg, const struct config_source *src, int verbose)
 			s->base = event_base_new();
 	}
 	s->metrics = metrics_new();
-	s->work = work_new(s->base);
+	/* Reports: two renderers.  Passwords: two hashers (19 MiB each) and
+	 * room for a burst of sign-ins, answered 503 beyond it. */
+	s->work = work_new(s->base, 2, 16);
+	s->crypt = work_new(s->base, 2, 64);
 	if (*s->cfg.web_root != '\0') {
 		/* Pages that cannot be read are no reason not to serve the API. */
 		if ((s->web = web_load(s->cfg.web_root, &cause)) == NULL) {
@@ -343,6 +349,7 @@ server_run(struct config *cfg, const struct config_source *src, int verbose)
 	s->api.cfg = &s->cfg;
 	s->api.pool = s->pool;
 	s->api.work = s->work;
+	s->api.crypt = s->crypt;
 	s->api.auth = s->auth;
 	s->api.metrics = s->metrics;
 	s->api.outbox = s->outbox;

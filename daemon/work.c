@@ -18,8 +18,7 @@
 #include "work.h"
 #include "xmalloc.h"
 
-#define WORK_THREADS	2
-#define WORK_QUEUE_MAX	16
+#define WORK_THREADS_MAX	8
 
 struct job {
 	work_fn		 fn;
@@ -33,8 +32,9 @@ struct work {
 	pthread_cond_t	 cond;
 	struct job	*head, *tail;
 	int		 queued;	/* waiting or running */
+	int		 queue_max;
 	int		 quit;
-	pthread_t	 threads[WORK_THREADS];
+	pthread_t	 threads[WORK_THREADS_MAX];
 	int		 nthreads;
 	int		 pipe[2];
 	struct event	*ev;
@@ -82,18 +82,21 @@ work_back(evutil_socket_t fd, short what, void *arg)
 }
 
 struct work *
-work_new(struct event_base *base)
+work_new(struct event_base *base, int threads, int queue_max)
 {
 	struct work	*w = xcalloc(1, sizeof *w);
 	int		 i;
 
+	if (threads > WORK_THREADS_MAX)
+		threads = WORK_THREADS_MAX;
+	w->queue_max = queue_max;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		fatal("pipe2");
 	w->ev = event_new(base, w->pipe[0], EV_READ | EV_PERSIST, work_back, w);
 	event_add(w->ev, NULL);
-	for (i = 0; i < WORK_THREADS; i++) {
+	for (i = 0; i < threads; i++) {
 		if (pthread_create(&w->threads[i], NULL, worker, w) != 0) {
 			log_warn("无法启动工作线程");
 			break;
@@ -109,7 +112,7 @@ work_submit(struct work *w, work_fn fn, work_fn done, void *arg)
 	struct job	*j;
 
 	pthread_mutex_lock(&w->lock);
-	if (w->nthreads == 0 || w->queued >= WORK_QUEUE_MAX || w->quit) {
+	if (w->nthreads == 0 || w->queued >= w->queue_max || w->quit) {
 		pthread_mutex_unlock(&w->lock);
 		return (-1);
 	}

@@ -294,6 +294,15 @@ slurp_fd(int fd)
 void
 t_cli(struct t_run *run, const char *db, const char *const *args)
 {
+	t_cli_input(run, db, args, NULL);
+}
+
+void
+t_cli_input(struct t_run *run, const char *db, const char *const *args,
+    const char *input)
+{
+	char	 inp[] = "/tmp/duban-test-in-XXXXXX";
+	int	 in = -1;
 	char	 outp[] = "/tmp/duban-test-out-XXXXXX";
 	char	 errp[] = "/tmp/duban-test-err-XXXXXX";
 	int	 out = mkstemp(outp), err = mkstemp(errp), status, n = 0;
@@ -304,6 +313,14 @@ t_cli(struct t_run *run, const char *db, const char *const *args)
 		t_fatal("mkstemp: %s", strerror(errno));
 	unlink(outp);
 	unlink(errp);
+	if (input != NULL) {
+		if ((in = mkstemp(inp)) == -1)
+			t_fatal("mkstemp: %s", strerror(errno));
+		unlink(inp);
+		if (write(in, input, strlen(input)) != (ssize_t)strlen(input) ||
+		    lseek(in, 0, SEEK_SET) != 0)
+			t_fatal("write: %s", strerror(errno));
+	}
 	while (args[n] != NULL)
 		n++;
 	argv = xcalloc((size_t)n + 2, sizeof *argv);
@@ -316,6 +333,8 @@ t_cli(struct t_run *run, const char *db, const char *const *args)
 	if (pid == 0) {
 		dup2(out, 1);
 		dup2(err, 2);
+		if (in != -1)
+			dup2(in, 0);
 		if (db != NULL)
 			setenv("DUBAN_DB", db, 1);
 		else
@@ -332,6 +351,8 @@ t_cli(struct t_run *run, const char *db, const char *const *args)
 	run->err = slurp_fd(err);
 	close(out);
 	close(err);
+	if (in != -1)
+		close(in);
 }
 
 void

@@ -67,6 +67,9 @@ struct t_run {
  * given arguments (NULL-terminated, without argv[0]).
  */
 void		 t_cli(struct t_run *, const char *db, const char *const *args);
+/* The same, with input (may be NULL) on its standard input. */
+void		 t_cli_input(struct t_run *, const char *db, const char *const *args,
+		    const char *input);
 void		 t_run_free(struct t_run *);
 
 /* Path of a file in the source tree (static buffer per call). */

@@ -68,6 +68,11 @@ static const struct word account_role[] = {
 	{ "general", "局办公室" }, { "office", "处室" }, { "inspector", "督查" },
 	{ NULL, NULL }
 };
+static const struct word person_role[] = {
+	{ "clerk", "经办人" }, { "head", "处室负责人" }, { "general", "局办公室督办员" },
+	{ "leader", "分管领导" }, { "inspector", "督查人员" }, { "admin", "系统管理员" },
+	{ NULL, NULL }
+};
 static const struct word office_kind[] = {
 	{ "office", "处室" }, { "unit", "直属单位" }, { "department", "协作部门" },
 	{ "group", "集体" }, { NULL, NULL }
@@ -100,6 +105,7 @@ static const struct {
 	[VOCAB_ACCOUNT_ROLE] = { "account_role", account_role },
 	[VOCAB_OFFICE_KIND] = { "office_kind", office_kind },
 	[VOCAB_FIELD] = { "field", field },
+	[VOCAB_PERSON_ROLE] = { "person_role", person_role },
 };
 
 const char *

@@ -27,6 +27,7 @@ enum vocab {
 	VOCAB_ACCOUNT_ROLE,	/* general, office, inspector */
 	VOCAB_OFFICE_KIND,	/* office, unit, department, group */
 	VOCAB_FIELD,		/* the fields of the progress history */
+	VOCAB_PERSON_ROLE,	/* clerk, head, general, leader, inspector, admin */
 	VOCAB_COUNT
 };
 

@@ -143,9 +143,11 @@ const char QUERY_OFFICE_LIST[] =
 "SELECT duban_office_list($1::boolean)::text";
 
 const char QUERY_TOKEN_AUTH[] =
-"SELECT t.id, t.role, t.office_id, o.name, t.label"
+"SELECT t.id, t.role, t.office_id, o.name, t.label,"
+"       a.id, a.role, a.login, false"
 "  FROM api_token t LEFT JOIN office o ON o.id = t.office_id"
-" WHERE t.hash = $1 AND t.revoked_at IS NULL";
+"  LEFT JOIN account a ON a.id = t.account_id"
+" WHERE t.hash = $1 AND t.revoked_at IS NULL AND a.disabled_at IS NULL";
 
 const char QUERY_MILESTONE_PATCH[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int = 200 THEN r->'body' ELSE r END::text,"

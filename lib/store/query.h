@@ -42,7 +42,9 @@ extern const char QUERY_PLAN_GET[];
  */
 extern const char QUERY_OFFICE_LIST[];
 
-/* A live token by its hash: id, role, office_id, office name, label. */
+/* A live token by its hash: id, role, office_id, office name, label, and
+ * the person it acts for (account id, role, login; NULL if none), must_change
+ * (always false: only a signed-in session must change a password). */
 extern const char QUERY_TOKEN_AUTH[];
 
 /*

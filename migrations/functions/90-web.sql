@@ -10,10 +10,12 @@ CREATE OR REPLACE FUNCTION duban_session_open(p_token_hash text, p_session_hash 
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	tok	api_token;
+	a	account;
 	s	web_session;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token_hash AND revoked_at IS NULL;
-	IF tok.id IS NULL THEN
+	SELECT * INTO a FROM account WHERE id = tok.account_id;
+	IF tok.id IS NULL OR a.disabled_at IS NOT NULL THEN
 		RETURN NULL;
 	END IF;
 	DELETE FROM web_session WHERE expires_at < now() - interval '1 day';
@@ -22,20 +24,26 @@ BEGIN
 	RETURNING * INTO s;
 	RETURN json_build_object('role', tok.role, 'office_id', tok.office_id,
 	    'office', (SELECT name FROM office WHERE id = tok.office_id),
-	    'label', tok.label, 'expires_at', s.expires_at);
+	    'label', tok.label, 'login', a.login, 'name', a.name, 'person_role', a.role,
+	    'must_change', false, 'expires_at', s.expires_at);
 END $$;
 
 -- The session behind a cookie: as QUERY_TOKEN_AUTH's columns, then the
 -- token's hash (the writes check it again) and the CSRF secret.
 CREATE OR REPLACE FUNCTION duban_session_auth(p_session_hash text)
 RETURNS TABLE (token_id bigint, role text, office_id bigint, office text, label text,
+    account_id bigint, person_role text, login text, must_change boolean,
     token_hash text, csrf text, expires_at timestamptz)
 LANGUAGE sql STABLE AS $$
-	SELECT t.id, t.role, t.office_id, o.name, t.label, t.hash, s.csrf, s.expires_at
+	SELECT t.id, t.role, t.office_id, o.name, t.label,
+	       a.id, a.role, a.login, t.kind = 'session' AND coalesce(a.must_change, false),
+	       t.hash, s.csrf, s.expires_at
 	  FROM web_session s
 	  JOIN api_token t ON t.id = s.token_id
 	  LEFT JOIN office o ON o.id = t.office_id
+	  LEFT JOIN account a ON a.id = t.account_id
 	 WHERE s.hash = p_session_hash AND s.expires_at > now() AND t.revoked_at IS NULL
+	   AND a.disabled_at IS NULL
 $$;
 
 -- The 总览 the pages open with: the current quarter's report over the
