@@ -87,6 +87,28 @@ curl -s -b "$JAR" -H "X-CSRF-Token: $csrf" -X PATCH -d '{"note":"网页"}' \
 curl -s -b "$JAR" -X PATCH -d '{"note":"no csrf"}' "$url/api/v1/milestones/$M" >/dev/null
 curl -s -b "$JAR" -H "X-CSRF-Token: $csrf" -X DELETE "$url/api/v1/session" >/dev/null
 rm -f "$JAR"
+# A person: made by the CLI, signing in with a password (hashed on a
+# worker), changing it, a wrong one, then an administrator's reset.
+PW=$("${VG[@]}" "$BIN/cli/duban" user create --login vg --name 测试 --office 财务审计处 \
+	--role clerk | tail -1)
+JAR=$(mktemp)
+curl -s -c "$JAR" -H 'Content-Type: application/json' \
+	-d "{\"login\":\"vg\",\"password\":\"$PW\"}" "$url/api/v1/session" >/dev/null
+csrf=$(curl -s -b "$JAR" "$url/api/v1/session" | sed -n 's/.*"csrf":"\([^"]*\)".*/\1/p')
+curl -s -b "$JAR" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+	-d "{\"password\":\"$PW\",\"new_password\":\"Valgrind-2012-ok\"}" \
+	"$url/api/v1/session/password" | grep -q '"login"' ||
+	die "valgrind: the password change failed"
+curl -s -H 'Content-Type: application/json' -d '{"login":"vg","password":"wrong-password"}' \
+	"$url/api/v1/session" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" -H 'Content-Type: application/json' \
+	-d '{"login":"vg2","name":"测试二","office":"人事处","role":"head"}' \
+	"$url/api/v1/users" | grep -q '"password"' || die "valgrind: POST /api/v1/users failed"
+curl -s -H "Authorization: Bearer $GTOKEN" -X POST "$url/api/v1/users/vg/disable" >/dev/null
+echo 'Valgrind-2012-two' | "${VG[@]}" "$BIN/cli/duban" user password vg --password-stdin \
+	>/dev/null
+"${VG[@]}" "$BIN/cli/duban" user list >/dev/null
+rm -f "$JAR"
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"

@@ -139,10 +139,11 @@ export const PHONE = { width: 390, height: 844 };
 // press the button); resolves when the page has moved on.
 export async function signIn(page, site, token) {
 	await page.goto(`${site.url}/login.html`);
+	await page.getByText('用访问令牌登录').click();
 	await page.getByLabel('访问令牌').fill(token);
 	await Promise.all([
 		page.waitForURL((u) => !u.pathname.endsWith('/login.html')),
-		page.getByRole('button', { name: '登录' }).click(),
+		page.getByRole('button', { name: '用令牌登录' }).click(),
 	]);
 }
 

@@ -68,14 +68,15 @@ after(async () => {
 	await site?.stop();
 });
 
-test('login: a labelled token field, the server\'s message on a bad token, keyboard first', async () => {
+test('login: labelled fields, the server\'s message on a bad password or token, keyboard first', async () => {
 	const page = await newPage(null);
 	await page.goto(`${site.url}/login.html`);
 	assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-	const field = page.getByLabel('访问令牌');
-	assert.equal(await field.getAttribute('type'), 'password');
-	assert.match(await mainText(page), /局办公室发放/);
-	assert.match(await mainText(page), /duban token create/);
+	const login = page.getByLabel('登录名');
+	const password = page.getByLabel('密码', { exact: true });
+	assert.equal(await password.getAttribute('type'), 'password');
+	assert.equal(await login.getAttribute('autocomplete'), 'username');
+	assert.match(await mainText(page), /个人账号/);
 
 	await assertAccessible(page, 'login');
 	await shoot(page, 'login');
@@ -86,12 +87,65 @@ test('login: a labelled token field, the server\'s message on a bad token, keybo
 	const box = await page.locator('.skip').boundingBox();
 	assert.ok(box.y >= 0, 'the focused skip link is on screen');
 
+	// Nothing typed: said under the field.
+	await page.getByRole('button', { name: '登录', exact: true }).click();
+	assert.equal(await login.getAttribute('aria-invalid'), 'true');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'login');
+
+	await login.fill('nobody');
+	await password.fill('Not-the-password-1');
+	await page.getByRole('button', { name: '登录', exact: true }).click();
+	await page.getByText('登录名或密码不对').first().waitFor();
+	assert.equal(await password.getAttribute('aria-invalid'), 'true');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
+
+	// The office token, folded away below.
+	await page.getByText('用访问令牌登录').click();
+	const field = page.getByLabel('访问令牌');
+	assert.equal(await field.getAttribute('type'), 'password');
+	assert.match(await mainText(page), /duban token create/);
 	await field.fill('dbn_not-a-real-token');
-	await page.getByRole('button', { name: '登录' }).click();
+	await page.getByRole('button', { name: '用令牌登录' }).click();
 	await page.getByText('令牌无效或已吊销').waitFor();
 	assert.equal(await field.getAttribute('aria-invalid'), 'true');
 	assert.equal(await page.evaluate(() => document.activeElement.id), 'token');
 	assert.ok(page.url().endsWith('/login.html'));
+	await page.context().close();
+});
+
+test('a clerk signs in with a one-time password and must set their own first', async () => {
+	const out = site.cli(['user', 'create', '--login', 'chenwei', '--name', '陈伟',
+	    '--office', OFFICE, '--role', 'clerk']);
+	const onetime = out.trim().split('\n').pop();
+	assert.match(onetime, /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/);
+	const page = await newPage(null);
+	await page.goto(`${site.url}/login.html?next=mine.html`);
+	await page.getByLabel('登录名').fill('chenwei');
+	await page.getByLabel('密码', { exact: true }).fill(onetime);
+	await page.getByRole('button', { name: '登录', exact: true }).click();
+
+	// Asked for a new password before anything else.
+	await page.getByRole('heading', { name: '请修改密码' }).waitFor();
+	assert.equal(await page.getByLabel('当前密码').isVisible(), false, 'just typed: not asked again');
+	await assertAccessible(page, 'password change');
+	await shoot(page, 'password-change');
+	await page.getByLabel('新密码', { exact: true }).fill('chenwei2012');
+	await page.getByLabel('再次输入新密码').fill('chenwei2012');
+	await page.getByRole('button', { name: '修改密码并进入' }).click();
+	await page.getByText('密码不能包含登录名').first().waitFor();
+	assert.equal(await page.getByLabel('新密码', { exact: true }).getAttribute('aria-invalid'), 'true');
+
+	await page.getByLabel('新密码', { exact: true }).fill('Caiwu-Shenji-2012');
+	await page.getByLabel('再次输入新密码').fill('Caiwu-Shenji-2012');
+	await Promise.all([
+		page.waitForURL(/\/mine\.html$/),
+		page.getByRole('button', { name: '修改密码并进入' }).click(),
+	]);
+	// The header names the person, their office and their part.
+	const who = page.locator('#who');
+	await who.getByText('陈伟').waitFor();
+	assert.match(await who.innerText(), /财务审计处 · 经办人/);
+	assert.equal(site.query("SELECT must_change FROM account WHERE login = 'chenwei'"), 'f');
 	await page.context().close();
 });
 

@@ -134,11 +134,12 @@ export function toLogin() {
 // sent once more.
 export async function api(path, opts = {}) {
 	const { method = 'GET', body, ifMatch, allow401 = false, retried = false } = opts;
+	const secret = opts.csrf || csrf;	// the login page has no boot()
 	const headers = { Accept: 'application/json' };
 	if (body !== undefined)
 		headers['Content-Type'] = 'application/json';
-	if (method !== 'GET' && method !== 'HEAD' && csrf)
-		headers['X-CSRF-Token'] = csrf;
+	if (method !== 'GET' && method !== 'HEAD' && secret)
+		headers['X-CSRF-Token'] = secret;
 	if (ifMatch !== undefined && ifMatch !== null)
 		headers['If-Match'] = `"${ifMatch}"`;
 	let res;
@@ -199,12 +200,19 @@ export async function boot() {
 		throw e;
 	}
 	csrf = s.csrf;
+	if (s.must_change) {
+		// Nothing else answers until the password is changed.
+		location.replace('login.html?change=1');
+		return new Promise(() => {});
+	}
 	const who = $('#who');
 	if (who) {
 		const name = s.label || s.office || word('account_role', s.role);
 		let tag = s.role === 'office' ? (s.office && s.office !== name ? s.office : word('account_role', 'office')) :
 		    word('account_role', s.role);
-		if (s.role !== 'office' && name.includes(tag))
+		if (s.person_role)	// a person: their office and part in it
+			tag = [s.office, word('person_role', s.person_role)].filter(Boolean).join(' · ');
+		else if (s.role !== 'office' && name.includes(tag))
 			tag = null;
 		clear(who);
 		append(who, [h('span', { class: 'who-name' }, name),
