@@ -26,13 +26,14 @@ token_for_user(const struct cmd_entry *e, struct cmd_ctx *ctx, struct args *args
 
 	if (args_has(args, "office") || args_has(args, "org"))
 		return (cmd_usage_error(e, "--user 的令牌属于本人的处室，不要用 --office"));
+	if ((rc = cmd_now(now)) != 0)
+		return (rc);
 	if ((token = token_new("dbn_")) == NULL) {
 		perror("getrandom");
 		return (EXIT_SOFTWARE);
 	}
 	sha256_hex(token, strlen(token), hash);
 	actor = cmd_actor();
-	clock_now_iso(now);
 	params[0] = args_get(args, "user");
 	params[1] = hash;
 	params[2] = args_get(args, "label");

@@ -81,10 +81,10 @@ cmd_user_create(struct cmd_ctx *ctx, struct args *args)
 	json_t			*body;
 	int			 rc, onetime;
 
-	if ((rc = password_get(e, args, login, &pw, &onetime, hash)) != 0)
+	if ((rc = cmd_now(now)) != 0 ||
+	    (rc = password_get(e, args, login, &pw, &onetime, hash)) != 0)
 		return (rc);
 	actor = cmd_actor();
-	clock_now_iso(now);
 	params[0] = login;
 	params[1] = args_get(args, "name");
 	params[2] = args_get(args, "office");
@@ -199,8 +199,9 @@ user_enable(struct cmd_ctx *ctx, struct args *args, int enable)
 	json_t		*body;
 	int		 rc;
 
+	if ((rc = cmd_now(now)) != 0)
+		return (rc);
 	actor = cmd_actor();
-	clock_now_iso(now);
 	params[0] = args_value(args, 0);
 	params[1] = enable ? "true" : "false";
 	params[2] = actor;
@@ -254,10 +255,10 @@ cmd_user_password(struct cmd_ctx *ctx, struct args *args)
 	json_t			*body;
 	int			 rc, onetime;
 
-	if ((rc = password_get(e, args, login, &pw, &onetime, hash)) != 0)
+	if ((rc = cmd_now(now)) != 0 ||
+	    (rc = password_get(e, args, login, &pw, &onetime, hash)) != 0)
 		return (rc);
 	actor = cmd_actor();
-	clock_now_iso(now);
 	params[0] = login;
 	params[1] = hash;
 	params[2] = NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "db.h"
 #include "duban.h"
 #include "query.h"
@@ -284,6 +285,20 @@ cmd_when(const char *iso, char buf[17])
 	buf[10] = ' ';
 	buf[16] = '\0';
 	return (buf);
+}
+
+int
+cmd_now(char buf[CLOCK_ISO_LEN])
+{
+	char	*cause;
+
+	if (clock_init(&cause) != 0) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	clock_now_iso(buf);
+	return (0);
 }
 
 char *

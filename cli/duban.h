@@ -133,6 +133,9 @@ int	cmd_lookup(PGconn *, const char *what, const char *key, const char *org,
 const char	*cmd_when(const char *iso, char buf[17]);
 /* "user@host", for the history's actor column. */
 char	*cmd_actor(void);
+/* Now (DUBAN_NOW if set), as the writes record it; 0, or EXIT_USAGE after
+ * saying that DUBAN_NOW is not a time. */
+int	 cmd_now(char buf[48]);
 
 /* api.c: the client of duband's API. */
 char		*api_token(const char *file, char **cause);
