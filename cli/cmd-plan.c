@@ -113,7 +113,7 @@ cmd_plan_load(struct cmd_ctx *ctx, struct args *args)
 	struct diags		 d;
 	json_t			*plans, *report;
 	PGconn			*conn;
-	char			*actor, *cause;
+	char			*actor, *cause, now[48];
 	int			 rc;
 
 	/* Every file is validated before the database is touched. */
@@ -133,6 +133,11 @@ cmd_plan_load(struct cmd_ctx *ctx, struct args *args)
 		return (rc);
 	}
 	if ((rc = require_schema(conn)) != 0) {
+		PQfinish(conn);
+		json_decref(plans);
+		return (rc);
+	}
+	if ((rc = cmd_now(now)) != 0) {	/* the clock the load records */
 		PQfinish(conn);
 		json_decref(plans);
 		return (rc);

@@ -175,19 +175,6 @@ onetime_submit(struct req *r, struct onetime *o)
 	}
 }
 
-/* A body that must be empty (or {}): -1 (answered) if it is not. */
-static int
-no_body(struct req *r)
-{
-	static const char *const none[] = { NULL };
-	json_t	*body;
-
-	if ((body = http_json_object(r, none, 1)) == NULL)
-		return (-1);
-	json_decref(body);
-	return (0);
-}
-
 /* A string field of at most max bytes, or NULL; -1 (answered) if wrong. */
 static int
 field(struct req *r, json_t *body, const char *name, size_t max, int required, char **out)
@@ -239,7 +226,7 @@ users_reset(struct req *r)
 {
 	struct onetime	*o;
 
-	if (may_manage(r) != 0 || no_body(r) != 0)
+	if (may_manage(r) != 0 || http_no_body(r) != 0)
 		return;
 	o = xcalloc(1, sizeof *o);
 	o->r = r;
@@ -252,7 +239,7 @@ users_enable(struct req *r, int enable)
 	const char	*params[4];
 	char		*who;
 
-	if (may_manage(r) != 0 || no_body(r) != 0)
+	if (may_manage(r) != 0 || http_no_body(r) != 0)
 		return;
 	who = actor(r);
 	clock_now_iso(r->now);

@@ -37,5 +37,6 @@ extern const struct route api_dispatch_routes[];	/* dispatch rounds */
 extern const struct route api_feed_routes[];		/* calendar feeds */
 extern const struct route api_session_routes[];		/* the pages' sign-in */
 extern const struct route api_user_routes[];		/* accounts */
+extern const struct route api_workflow_routes[];	/* 签收, 批示, 待办 */
 
 #endif

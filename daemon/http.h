@@ -138,6 +138,8 @@ char		*http_body(struct req *, size_t *len);
  */
 json_t		*http_json_object(struct req *, const char *const *allowed,
 		    int empty_ok);
+/* A body that must be empty or {}: 0, or -1 after answering 400 or 413. */
+int		 http_no_body(struct req *);
 
 /*
  * Sends a query for this request: 0, and cb will be called; or -1 after

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "config.h"
 #include "diag.h"
 #include "load.h"
@@ -144,7 +145,8 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct reload		*rl = arg;
 	struct reload_job	*j;
-	const char		*params[2];
+	const char		*params[3];
+	char			 now[CLOCK_ISO_LEN];
 	char			*line, *save = NULL;
 	int			 queued;
 
@@ -169,7 +171,9 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 	} else if (j->plans_json != NULL) {
 		params[0] = j->plans_json;
 		params[1] = "duband（SIGHUP 重新导入）";
-		if (pool_query(rl->pool, LOAD_SQL, 2, params, plans_loaded, rl) == 0)
+		clock_now_iso(now);
+		params[2] = now;
+		if (pool_query(rl->pool, LOAD_SQL, 3, params, plans_loaded, rl) == 0)
 			queued = 1;
 		else
 			log_warnx("数据库不可用，本次未重新导入计划");

@@ -25,7 +25,8 @@ static const struct word target_state[] = {
 static const struct word reminder_kind[] = {
 	{ "digest", "季度督查" }, { "due_soon", "临期提醒" }, { "overdue", "逾期提醒" },
 	{ "escalation", "督办" }, { "summary", "季度汇总" }, { "dispatch", "进展调度" },
-	{ NULL, NULL }
+	{ "acknowledge", "签收提醒" }, { "acknowledge_late", "逾期未签收" },
+	{ "instruction", "批示" }, { NULL, NULL }
 };
 static const struct word delivery_status[] = {
 	{ "pending", "待发送" }, { "sending", "发送中" }, { "sent", "已发送" },
@@ -83,7 +84,8 @@ static const struct word field[] = {
 	{ "evidence_url", "佐证材料" }, { "value", "目标值" },
 	{ "deadline", "完成时限" }, { "due_on", "节点日期" },
 	{ "lead_office", "牵头处室" }, { "created", "新增" }, { "withdrawn", "撤销" },
-	{ "title", "名称" }, { NULL, NULL }
+	{ "title", "名称" }, { "acknowledged", "签收" }, { "instruction", "批示" },
+	{ NULL, NULL }
 };
 
 static const struct {

@@ -352,6 +352,67 @@ render_dispatch(struct out *o, json_t *p)
 	list_end(o, json_array_size(a));
 }
 
+/* 签收 not made: to the office, or (late) to the general office. */
+static void
+render_acknowledge(struct out *o, json_t *p)
+{
+	json_t		*a = json_object_get(p, "tasks"), *it;
+	int		 late = strcmp(S(p, "kind"), "acknowledge_late") == 0;
+	size_t		 i;
+
+	para_begin(o);
+	putf(o, "%s：", late ? "局办公室" : S(p, "office"));
+	para_end(o);
+	para_begin(o);
+	if (late)
+		putf(o, "%s 交办%s的下列 %zu 项任务，已过 %lld 个工作日仍未签收。"
+		    "请督促其尽快签收并落实。", S(p, "assigned_on"), S(p, "office"),
+		    json_array_size(a),
+		    (long long)json_integer_value(json_object_get(p, "working_days")));
+	else {
+		putf(o, "%s 交办贵处室的", S(p, "assigned_on"));
+		plan_ref(o, json_object_get(p, "plan"));
+		putf(o, "下列 %zu 项任务，已过 %lld 个工作日尚未签收。请在督办系统中签收，"
+		    "并按要求落实、报送进展。", json_array_size(a),
+		    (long long)json_integer_value(json_object_get(p, "working_days")));
+	}
+	para_end(o);
+	heading(o, late ? "未签收的任务" : "待签收的任务");
+	list_begin(o);
+	json_array_foreach(a, i, it) {
+		item_begin(o, i + 1);
+		putf(o, "【%s】%s", S(it, "number"), S(it, "title"));
+		item_end(o);
+	}
+	list_end(o, json_array_size(a));
+}
+
+/* A 批示, to the task's lead office. */
+static void
+render_instruction(struct out *o, json_t *p)
+{
+	json_t		*task = json_object_get(p, "task");
+	json_t		*in = json_object_get(p, "instruction");
+	const char	*at = S(in, "at");
+
+	para_begin(o);
+	putf(o, "%s：", S(p, "office"));
+	para_end(o);
+	para_begin(o);
+	putf(o, "%s%s于 %.10s 对贵处室牵头的", S(in, "author"),
+	    strcmp(S(in, "role"), "general") == 0 ? "（局办公室）" : "同志",
+	    at != NULL ? at : "");
+	plan_ref(o, json_object_get(p, "plan"));
+	putf(o, "第 %s 项“%s”作出批示：", S(task, "number"), S(task, "title"));
+	para_end(o);
+	para_begin(o);
+	putf(o, "“%s”", S(in, "text"));
+	para_end(o);
+	para_begin(o);
+	put(o, "请认真研究落实，并在督办系统中阅知、及时报送落实情况。");
+	para_end(o);
+}
+
 static char *
 render(json_t *p, const char *subject, enum fmt fmt)
 {
@@ -380,6 +441,10 @@ render(json_t *p, const char *subject, enum fmt fmt)
 		render_summary(&o, p);
 	else if (strcmp(kind, "dispatch") == 0)
 		render_dispatch(&o, p);
+	else if (strncmp(kind, "acknowledge", 11) == 0)
+		render_acknowledge(&o, p);
+	else if (strcmp(kind, "instruction") == 0)
+		render_instruction(&o, p);
 	else
 		render_chase(&o, p);
 	if (S(p, "link") != NULL) {

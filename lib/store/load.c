@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "load.h"
 #include "plan.h"
 #include "xmalloc.h"
 
-const char LOAD_SQL[] = "SELECT duban_load_plans($1::jsonb, $2)::text";
+const char LOAD_SQL[] = "SELECT duban_load_plans($1::jsonb, $2, $3::timestamptz)::text";
 
 json_t *
 load_read_files(char *const *paths, int npaths, struct diags *d)
@@ -43,8 +44,8 @@ load_read_files(char *const *paths, int npaths, struct diags *d)
 json_t *
 load_plans(PGconn *conn, json_t *plans, const char *actor, char **cause)
 {
-	const char	*params[2];
-	char		*doc;
+	const char	*params[3];
+	char		*doc, now[CLOCK_ISO_LEN];
 	PGresult	*res;
 	json_t		*report;
 	json_error_t	 jerr;
@@ -52,7 +53,9 @@ load_plans(PGconn *conn, json_t *plans, const char *actor, char **cause)
 	doc = json_dumps(plans, JSON_COMPACT);
 	params[0] = doc;
 	params[1] = actor;
-	res = db_exec(conn, LOAD_SQL, 2, params, cause);
+	clock_now_iso(now);
+	params[2] = now;
+	res = db_exec(conn, LOAD_SQL, 3, params, cause);
 	free(doc);
 	if (res == NULL)
 		return (NULL);

@@ -10,7 +10,8 @@
 
 #include "diag.h"
 
-/* The statement; the daemon sends it asynchronously. */
+/* The statement ($1 the plans, $2 the actor, $3 now: when the tasks they
+ * give offices are assigned); the daemon sends it asynchronously. */
 extern const char LOAD_SQL[];
 
 /*
@@ -21,7 +22,7 @@ extern const char LOAD_SQL[];
 json_t	*load_read_files(char *const *paths, int npaths, struct diags *);
 
 /*
- * Loads the plans.  Returns the report (an array with, per plan: plan,
+ * Loads the plans, at clock_now_iso().  Returns the report (an array with, per plan: plan,
  * id, created, changes, withdrawn, tasks, targets, milestones) or NULL
  * and sets *cause; then nothing was changed.
  */

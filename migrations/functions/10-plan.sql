@@ -416,8 +416,10 @@ END $$;
 
 -- Loads an array of plans.  Called as one statement, it is one
 -- transaction: if any plan fails, none is loaded.
-CREATE OR REPLACE FUNCTION duban_load_plans(docs jsonb, p_actor text) RETURNS jsonb
-LANGUAGE plpgsql AS $$
+-- Loads plans, all or nothing; the tasks they give offices anew are
+-- assigned at p_now (the loader's clock), for the offices to 签收.
+CREATE OR REPLACE FUNCTION duban_load_plans(docs jsonb, p_actor text, p_now timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	d	jsonb;
 	out	jsonb := '[]';
@@ -428,6 +430,7 @@ BEGIN
 	FOR d IN SELECT value FROM jsonb_array_elements(docs) LOOP
 		out := out || jsonb_build_array(duban_load_plan(d, p_actor));
 	END LOOP;
+	PERFORM duban_assignments_sync(p_now);
 	RETURN out;
 END $$;
 

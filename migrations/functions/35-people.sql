@@ -27,6 +27,7 @@ LANGUAGE sql STABLE AS $$
 	    'role', a.role, 'must_change', a.must_change, 'disabled', a.disabled_at IS NOT NULL,
 	    'disabled_at', a.disabled_at, 'created_at', a.created_at, 'created_by', a.created_by,
 	    'password_at', a.password_at,
+	    'person', (SELECT name FROM person WHERE id = a.person_id),
 	    'last_signin', (SELECT max(s.at) FROM signin_attempt s
 			     WHERE s.login = a.login AND s.ok))
 $$;
@@ -88,9 +89,12 @@ BEGIN
 		RETURN;
 	END IF;
 	INSERT INTO account (login, name, office_id, role, password, must_change, password_at,
-	    created_at, created_by)
+	    created_at, created_by, person_id)
 	VALUES (p_login, btrim(p_name), v_office, p_role, p_hash, p_must_change, p_now, p_now,
-	    p_actor)
+	    p_actor,
+	    -- A leader is the person of that name the plans name (if only one).
+	    CASE WHEN p_role = 'leader' THEN (SELECT min(pe.id) FROM person pe
+		WHERE pe.name = btrim(p_name) HAVING count(*) = 1) END)
 	RETURNING * INTO a;
 	INSERT INTO account_log (at, account_id, actor, action, note)
 	VALUES (p_now, a.id, p_actor, 'created', a.role);

@@ -9,6 +9,7 @@ DECLARE
 	n_rem	int;
 	n_del	int;
 	n_chase	int := 0;
+	n	int;
 	c	record;
 BEGIN
 	PERFORM pg_advisory_xact_lock(hashtext('duban_sweep'));
@@ -24,6 +25,17 @@ BEGIN
 	  FROM duban_reminders_due(v_from, p_today) d
 	ON CONFLICT (key) DO NOTHING;
 	GET DIAGNOSTICS n_rem = ROW_COUNT;
+
+	-- 签收 not made in time: the office, then the general office.
+	INSERT INTO reminder (key, kind, plan_id, office_id, milestone_id, period,
+	    send_on, subject, payload)
+	SELECT d.key, d.kind, d.plan_id, d.office_id, d.milestone_id, d.period,
+	       d.send_on, d.subject, d.payload
+	  FROM duban_acknowledge_reminders_due(v_from, p_today) d
+	 WHERE d.office_id IS NOT NULL
+	ON CONFLICT (key) DO NOTHING;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	n_rem := n_rem + n;
 
 	-- A round's chases: one per late office, with its deliveries.
 	FOR c IN SELECT * FROM duban_dispatch_chases_due(v_from, p_today) LOOP
