@@ -105,6 +105,16 @@ ms AS MATERIALIZED (
 	   AND CASE WHEN hw.milestone_id IS NOT NULL THEN hw.value <> 'true'
 		    ELSE m.withdrawn_at IS NULL END
 ),
+-- The dates of the dispatch rounds opened before p_cut, for each plan
+-- and office they asked: report dates.
+rounds AS MATERIALIZED (
+	SELECT dp.plan_id, dof.office_id, array_agg(d.due_on) AS dues
+	  FROM dispatch d
+	  JOIN dispatch_plan dp ON dp.dispatch_id = d.id
+	  JOIN dispatch_office dof ON dof.dispatch_id = d.id
+	 WHERE dp.plan_id = ANY (p_plans) AND d.opened_at < p_cut
+	 GROUP BY dp.plan_id, dof.office_id
+),
 tg AS MATERIALIZED (
 	SELECT g.id, g.task_id, g.key, g.name, g.kind, g.unit, g.qualifier, g.baseline,
 	       g.position, g.body, coalesce(g.deadline, t.deadline) AS deadline, v.value, c.current,
@@ -132,12 +142,9 @@ tg AS MATERIALIZED (
 		     THEN greatest(p.issued_on, make_date(t.year, 1, 1))
 		     ELSE (g.created_at AT TIME ZONE 'Asia/Shanghai')::date END AS since) x
 	 -- Its first report date (see the head of this function).
+	 LEFT JOIN rounds rd ON rd.plan_id = t.plan_id AND rd.office_id = t.lead_office_id
 	 CROSS JOIN LATERAL (SELECT least(duban_quarter_end(x.since),
-		(SELECT min(d.due_on) FROM dispatch d
-		   JOIN dispatch_plan dp ON dp.dispatch_id = d.id AND dp.plan_id = t.plan_id
-		   JOIN dispatch_office dof ON dof.dispatch_id = d.id
-			AND dof.office_id = t.lead_office_id
-		  WHERE d.opened_at < p_cut AND d.due_on >= x.since)) AS due) r
+		(SELECT min(u) FROM unnest(rd.dues) u WHERE u >= x.since)) AS due) r
 	 WHERE (g.created_at < p_cut OR g.created_at <= p.created_at)
 	   AND CASE WHEN hw.target_id IS NOT NULL THEN hw.value <> 'true'
 		    ELSE g.withdrawn_at IS NULL END
