@@ -37,7 +37,7 @@ targets_cell(json_t *targets)
 
 /* A task's status as --status takes it. */
 static const char *const task_statuses[] = { "done", "on_track", "behind",
-    "overdue", NULL };
+    "overdue", "unreported", NULL };
 
 static int
 cmd_task_list(struct cmd_ctx *ctx, struct args *args)
@@ -124,7 +124,8 @@ const struct cmd_entry cmd_task_list_entry = {
 			  .help = "只列未明确牵头处室的任务" },
 			{ "status", 's', "状态", ARGS_CHOICE, task_statuses,
 			  .help = "只列该状态的任务：done（已完成）、on_track（按期推进）、\n"
-			  "behind（滞后）、overdue（逾期）；以今天（或 DUBAN_NOW）为准" },
+			  "behind（滞后）、overdue（逾期）、unreported（未填报）；\n"
+			  "以今天（或 DUBAN_NOW）为准" },
 			{ "json", 'j', NULL,
 			  .help = "以 JSON 数组输出；每个任务含 plan、key、number、title、\n"
 			  "parent、lead_office、deadline、targets（name、value、unit）" },
@@ -244,7 +245,8 @@ cmd_task_show(struct cmd_ctx *ctx, struct args *args)
 			char *id = xprintf("%lld", (long long)json_integer_value(json_object_get(x, "id")));
 			char *v = num(json_object_get(x, "value")), *c = num(json_object_get(x, "current"));
 			char *goal = xprintf("%s%s", v, S(x, "unit"));
-			char *cur = json_is_null(json_object_get(x, "current")) ? xstrdup("未报") :
+			char *cur = json_is_null(json_object_get(x, "current")) ?
+			    xstrdup(word(VOCAB_TARGET_STATE, "unreported")) :
 			    xprintf("%s%s", c, S(x, "unit"));
 			json_t *cp = json_object_get(x, "completion");
 			char *pct = json_is_number(cp) ? xprintf("%.0f%%", json_number_value(cp) * 100) :

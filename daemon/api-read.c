@@ -50,7 +50,7 @@ tasks_list(struct req *r)
 	static const char *const allowed[] = { "plan", "office", "status",
 	    "due_before", "unassigned", NULL };
 	static const char *const statuses[] = { "done", "on_track", "behind",
-	    "overdue", NULL };
+	    "overdue", "unreported", NULL };
 	const char	*params[QUERY_TASK_LIST_NPARAMS] = { NULL };
 	const char	*v;
 	struct ymd	 d;
@@ -86,7 +86,8 @@ tasks_list(struct req *r)
 		else if (statuses[i] == NULL) {
 			http_problem(r, 400, "请求参数有误",
 			    "status 应为 done（已完成）、on_track（按期推进）、behind（滞后）、"
-			    "overdue（逾期）或 unassigned（未明确牵头处室）", "status", NULL);
+			    "overdue（逾期）、unreported（未填报）或 unassigned（未明确牵头处室）",
+			    "status", NULL);
 			return;
 		} else
 			params[4] = v;

@@ -10,17 +10,21 @@ struct word {
 
 static const struct word task_status[] = {
 	{ "done", "已完成" }, { "on_track", "按期推进" }, { "behind", "滞后" },
-	{ "overdue", "逾期" }, { "unassigned", "未明确牵头处室" }, { NULL, NULL }
+	{ "overdue", "逾期" }, { "unreported", "未填报" },
+	{ "unassigned", "未明确牵头处室" }, { NULL, NULL }
 };
 static const struct word milestone_status[] = {
 	{ "pending", "未开始" }, { "in_progress", "进行中" }, { "done", "已完成" },
 	{ "blocked", "受阻" }, { NULL, NULL }
 };
-/* A target against the share of its time gone (时间过半、任务过半). */
+/*
+ * A target against the share of its time gone (时间过半、任务过半).  late
+ * is the quarterly report's: no value after its report date.
+ */
 static const struct word target_state[] = {
 	{ "done", "已达到" }, { "behind", "滞后于时间进度" },
 	{ "on_track", "与时间进度相符" }, { "unmeasured", "不计进度" },
-	{ "unreported", "未填报" }, { NULL, NULL }
+	{ "unreported", "未填报" }, { "late", "逾期未报" }, { NULL, NULL }
 };
 static const struct word reminder_kind[] = {
 	{ "digest", "季度督查" }, { "due_soon", "临期提醒" }, { "overdue", "逾期提醒" },

@@ -12,9 +12,11 @@
 #include <jansson.h>
 
 enum vocab {
-	VOCAB_TASK_STATUS,	/* done, on_track, behind, overdue, unassigned */
+	VOCAB_TASK_STATUS,	/* done, on_track, behind, overdue, unreported,
+				   unassigned */
 	VOCAB_MILESTONE_STATUS,	/* pending, in_progress, done, blocked */
-	VOCAB_TARGET_STATE,	/* done, behind, on_track, unmeasured, unreported */
+	VOCAB_TARGET_STATE,	/* done, behind, on_track, unmeasured, unreported,
+				   late (the report's 逾期未报) */
 	VOCAB_REMINDER_KIND,	/* digest, due_soon, overdue, escalation, ... */
 	VOCAB_DELIVERY_STATUS,	/* pending, sending, sent, failed */
 	VOCAB_CHANNEL,		/* email, webhook, wecom, dingtalk */

@@ -223,7 +223,8 @@ render_digest(struct out *o, json_t *p)
 		{ "due", "一、本季度到期的节点" },
 		{ "overdue", "二、已逾期未完成的节点" },
 		{ "behind", "三、进度滞后的指标（时间过半、任务过半）" },
-		{ "stale", "四、本季度尚无进展更新的任务" },
+		{ "unreported", "四、尚未填报的指标" },
+		{ "stale", "五、本季度尚无进展更新的任务" },
 	};
 
 	para_begin(o);
@@ -236,10 +237,12 @@ render_digest(struct out *o, json_t *p)
 	    (long long)json_integer_value(json_object_get(p, "tasks")),
 	    S(p, "quarter_label"), S(p, "report_by"));
 	para_end(o);
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < sizeof parts / sizeof parts[0]; k++) {
 		char	*h;
 
-		a = json_object_get(p, parts[k][0]);
+		/* A digest queued before its payload had this part. */
+		if ((a = json_object_get(p, parts[k][0])) == NULL)
+			continue;
 		h = xprintf("%s（%zu 项）", parts[k][1], json_array_size(a));
 		heading(o, h);
 		free(h);
@@ -260,6 +263,10 @@ render_digest(struct out *o, json_t *p)
 				    json_number_value(json_object_get(it, "elapsed")) * 100);
 				free(val);
 				free(cur);
+			} else if (k == 3) {
+				val = number(json_object_get(it, "value"));
+				putf(o, "：%s，目标 %s%s", S(it, "target"), val, S(it, "unit"));
+				free(val);
 			} else
 				putf(o, "（完成时限 %s）", S(it, "deadline"));
 			item_end(o);
@@ -281,9 +288,9 @@ render_summary(struct out *o, json_t *p)
 	para_begin(o);
 	plan_ref(o, json_object_get(p, "plan"));
 	putf(o, "%s汇总：共 %lld 项任务，已完成 %lld 项，按期推进 %lld 项，滞后 %lld 项，"
-	    "逾期 %lld 项；其中未明确牵头处室 %lld 项。", S(p, "quarter_label"),
-	    N("tasks"), N("done"), N("on_track"), N("behind"), N("overdue"),
-	    N("unassigned"));
+	    "逾期 %lld 项，未填报 %lld 项；其中未明确牵头处室 %lld 项。",
+	    S(p, "quarter_label"), N("tasks"), N("done"), N("on_track"), N("behind"),
+	    N("overdue"), N("unreported"), N("unassigned"));
 	para_end(o);
 #undef N
 	a = json_object_get(p, "overdue");

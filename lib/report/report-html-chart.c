@@ -17,7 +17,7 @@
 
 /* Chart colours, one per status (the same as the stylesheet's). */
 static const char *const status_colours[HTML_NSTATUSES] = {
-	"#2e7d32", "#1f5a96", "#b86e00", "#c62828", "#7a7a7a"
+	"#2e7d32", "#1f5a96", "#b86e00", "#c62828", "#a3a3a3", "#7a7a7a"
 };
 
 /* A computed ratio, worded as report_percent words one. */
@@ -99,8 +99,9 @@ html_status_chart(struct html *h, const json_t *s)
 
 /*
  * A task's progress: the average of its targets' percent where there is
- * one, else its done milestones' share.  Its time: the largest elapsed of
- * its targets, else the share of the year passed.  0 when unknown.
+ * one (a reported value), else, for a task without targets, its done
+ * milestones' share.  Its time: the largest elapsed of its targets, else
+ * the share of the year passed.  0 when unknown (or nothing reported).
  */
 static int
 task_progress(const struct html *h, const json_t *t, double *done, double *time)
@@ -121,6 +122,9 @@ task_progress(const struct html *h, const json_t *t, double *done, double *time)
 	if (n > 0) {
 		*done = sum / (double)n;
 		have = 1;
+	} else if (json_array_size(G(t, "targets")) > 0) {
+		/* Targets, none reported: 未填报, not the milestones' 0%. */
+		have = 0;
 	} else if ((total = html_count(G(ms, "total"))) > 0) {
 		*done = html_count(G(ms, "done")) / total;
 		have = 1;
@@ -133,11 +137,16 @@ void
 html_progress_cell(const struct html *h, const json_t *t)
 {
 	FILE		*f = h->f;
-	double		 done = 0, time = -1, w;
+	const json_t	*g;
+	double		 done = 0, time = -1, w, x;
 	char		 pct[64], tpct[64];
+	size_t		 i, ntg = json_array_size(G(t, "targets")), nrep = 0;
 	int		 have;
 
 	have = task_progress(h, t, &done, &time);
+	json_array_foreach(G(t, "targets"), i, g)
+		if (html_number(G(g, "percent"), &x))
+			nrep++;
 	percent_of(done, pct, sizeof pct);
 	percent_of(time, tpct, sizeof tpct);
 	w = have ? 100 * clamp01(done) : 0;
@@ -146,8 +155,12 @@ html_progress_cell(const struct html *h, const json_t *t)
 	    "preserveAspectRatio=\"none\" role=\"img\" aria-label=\"", f);
 	if (have)
 		fprintf(f, "完成 %s", pct);
+	else if (ntg > 0)
+		fputs(report_status_label("unreported"), f);
 	else
 		fputs("暂无进度数据", f);
+	if (ntg > 0)
+		fprintf(f, "，已填报 %zu/%zu", nrep, ntg);
 	if (time >= 0)
 		fprintf(f, "，时间进度 %s", tpct);
 	fputs("\">", f);
@@ -166,8 +179,12 @@ html_progress_cell(const struct html *h, const json_t *t)
 	fputs("<div class=\"pl\">", f);
 	if (have)
 		fprintf(f, "<b>%s</b>", pct);
+	else if (ntg > 0)
+		fprintf(f, "<span class=\"muted\">%s</span>", report_status_label("unreported"));
 	else
 		fputs("<span class=\"muted\">暂无数据</span>", f);
+	if (ntg > 0)
+		fprintf(f, "<span class=\"el\">已填报 %zu/%zu</span>", nrep, ntg);
 	if (time >= 0)
 		fprintf(f, "<span class=\"el\">时间进度 %s</span>", tpct);
 	fputs("</div></td>", f);

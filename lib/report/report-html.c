@@ -24,7 +24,7 @@
 #include "xmalloc.h"
 
 const char *const html_statuses[HTML_NSTATUSES] = {
-	"done", "on_track", "behind", "overdue", "unassigned"
+	"done", "on_track", "behind", "overdue", "unreported", "unassigned"
 };
 
 /* ------------------------------------------------------------------
@@ -89,6 +89,16 @@ put_percent(FILE *f, const json_t *v)
 	char	 buf[64];
 
 	report_percent(v, buf, sizeof buf);
+	html_esc(f, buf);
+}
+
+/* o's avg_completion with what it is over: "80%（已填报 4/49）". */
+static void
+put_average(FILE *f, const json_t *o, const char *reported, const char *of)
+{
+	char	 buf[96];
+
+	report_average(G(o, "avg_completion"), G(o, reported), G(o, of), buf, sizeof buf);
 	html_esc(f, buf);
 }
 
@@ -256,8 +266,12 @@ summary(struct html *h)
 	html_put_number(f, G(tg, "measured"));
 	fputs(" 个，滞后 ", f);
 	html_put_number(f, G(tg, "behind"));
-	fputs(" 个，平均完成率 ", f);
-	put_percent(f, G(tg, "avg_completion"));
+	fputs(" 个，未填报 ", f);
+	html_put_number(f, G(tg, "unreported"));
+	fputs(" 个（其中逾期未报 ", f);
+	html_put_number(f, G(tg, "late"));
+	fputs(" 个），平均完成率 ", f);
+	put_average(f, tg, "measured_reported", "measured");
 	fputs("。</p>\n", f);
 
 	fputs("<div class=\"figs\">\n", f);
@@ -291,17 +305,20 @@ summary(struct html *h)
 	}
 	fputs("</tr></tbody>\n</table>\n", f);
 
-	fputs("<table class=\"kv\">\n<thead><tr><th colspan=\"4\">量化指标</th></tr>\n"
-	    "<tr><th>总数</th><th>按累计进度计算</th><th>滞后</th><th>平均完成率</th></tr>"
-	    "</thead>\n<tbody><tr><td class=\"n\">", f);
+	fputs("<table class=\"kv\">\n<thead><tr><th colspan=\"5\">量化指标</th></tr>\n"
+	    "<tr><th>总数</th><th>按累计进度计算</th><th>滞后</th><th>未填报</th>"
+	    "<th>平均完成率</th></tr></thead>\n<tbody><tr><td class=\"n\">", f);
 	html_put_number(f, G(tg, "total"));
 	fputs("</td><td class=\"n\">", f);
 	html_put_number(f, G(tg, "measured"));
 	fputs(html_count(G(tg, "behind")) > 0 ? "</td><td class=\"n warn\">" :
 	    "</td><td class=\"n\">", f);
 	html_put_number(f, G(tg, "behind"));
+	fputs(html_count(G(tg, "late")) > 0 ? "</td><td class=\"n bad\">" :
+	    "</td><td class=\"n\">", f);
+	html_put_number(f, G(tg, "unreported"));
 	fputs("</td><td class=\"n\">", f);
-	put_percent(f, G(tg, "avg_completion"));
+	put_average(f, tg, "measured_reported", "measured");
 	fputs("</td></tr></tbody>\n</table>\n", f);
 	fputs("</div>\n</div>\n</section>\n", f);
 }
@@ -392,8 +409,12 @@ goal_cell(FILE *f, const json_t *t)
 		fputs("<ul class=\"tg\">", f);
 		json_array_foreach(G(t, "targets"), i, g) {
 			report_target_phrase(g, phrase, sizeof phrase);
-			fputs(json_is_true(G(g, "behind")) ? "<li class=\"behind\">" :
-			    "<li>", f);
+			if (!json_is_number(G(g, "current")))
+				fputs(json_is_true(G(g, "late")) ? "<li class=\"late\">" :
+				    "<li class=\"unreported\">", f);
+			else
+				fputs(json_is_true(G(g, "behind")) ? "<li class=\"behind\">" :
+				    "<li>", f);
 			fputs("<span class=\"tn\">", f);
 			html_esc(f, S(g, "name"));
 			fputs("</span>：<span class=\"tp\">", f);
@@ -530,8 +551,8 @@ tasks(struct html *h)
 	json_array_foreach(a, i, t)
 		task_row(h, t, i + 1);
 	fputs("</tbody>\n</table>\n<p class=\"muted\" style=\"font-size:8pt\">"
-	    "注：进度条为指标平均完成比例（无量化指标的按节点完成比例），"
-	    "竖线为时间进度。</p>\n</section>\n", f);
+	    "注：进度条为已填报指标的平均完成比例（无量化指标的按节点完成比例），"
+	    "竖线为时间进度；未填报的指标不计入平均，也不判为滞后。</p>\n</section>\n", f);
 }
 
 /* ------------------------------------------------------------------
@@ -576,7 +597,7 @@ offices(struct html *h)
 		    "</td><td class=\"n bad\">" : "</td><td class=\"n\">", f);
 		html_put_number(f, G(o, "milestones_overdue"));
 		fputs("</td><td class=\"n\">", f);
-		put_percent(f, G(o, "avg_completion"));
+		put_average(f, o, "targets_reported", "targets_measured");
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n<figure>\n", f);

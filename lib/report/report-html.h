@@ -20,7 +20,7 @@
 		"\"SimSun\",serif"
 
 /* The statuses in the order the document lists them. */
-#define HTML_NSTATUSES	5
+#define HTML_NSTATUSES	6
 extern const char *const html_statuses[HTML_NSTATUSES];
 /* A status's index in html_statuses, or -1. */
 int	html_status_index(const char *);

@@ -274,6 +274,7 @@ xlsx_formats(struct xl *x)
 	    0xC55A11);
 	x->st_overdue = new_format(x, cell | FF_WRAP | FF_CENTER | FF_BOLD, 10.5, NULL,
 	    0xC00000);
+	x->st_unreported = new_format(x, cell | FF_WRAP | FF_CENTER, 10.5, NULL, 0x767676);
 	x->st_unassigned = new_format(x, cell | FF_WRAP | FF_CENTER | FF_BOLD, 10.5,
 	    NULL, 0x7030A0);
 }
@@ -289,6 +290,8 @@ xlsx_status_format(struct xl *x, const char *status)
 		return (x->st_behind);
 	if (strcmp(status, "overdue") == 0)
 		return (x->st_overdue);
+	if (strcmp(status, "unreported") == 0)
+		return (x->st_unreported);
 	if (strcmp(status, "unassigned") == 0)
 		return (x->st_unassigned);
 	return (x->center);

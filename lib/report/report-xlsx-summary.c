@@ -92,7 +92,7 @@ xlsx_summary_sheet(struct xl *x, const json_t *r, const struct totals *tt)
 	char		*s, *plans, fm[256], col[64], col2[64];
 	double		 width = 0;
 	lxw_row_t	 row = 0, tasks_row, done_row, ms_due_row, ms_on_time_row;
-	lxw_row_t	 measured_row;
+	lxw_row_t	 reported_row;
 	lxw_col_t	 c;
 
 	for (c = 0; c < F_NCOLS && x->error == LXW_NO_ERROR; c++) {
@@ -142,6 +142,7 @@ xlsx_summary_sheet(struct xl *x, const json_t *r, const struct totals *tt)
 	status_figure(x, &row, tt, "on_track", tt->on_track);
 	status_figure(x, &row, tt, "behind", tt->behind);
 	status_figure(x, &row, tt, "overdue", tt->overdue);
+	status_figure(x, &row, tt, "unreported", tt->unreported);
 	status_figure(x, &row, tt, "unassigned", tt->unassigned);
 	figure_ratio(x, &row, "完成率", done_row, tasks_row,
 	    tt->tasks > 0 ? (double)tt->done / (double)tt->tasks : 0, tt->tasks == 0,
@@ -169,32 +170,46 @@ xlsx_summary_sheet(struct xl *x, const json_t *r, const struct totals *tt)
 	xlsx_range(col, sizeof col, SH_TARGETS, G_METHOD, tt->target_last);
 	snprintf(fm, sizeof fm, "=COUNTA(%s)-1", col);
 	figure_num(x, &row, "指标总数", fm, (double)tt->targets, x->count, NULL);
-	measured_row = row;
 	snprintf(fm, sizeof fm, "=COUNTIF(%s,\"%s\")", col, METHOD_ACC);
 	figure_num(x, &row, "按累计进度计算的指标", fm, (double)tt->measured,
 	    x->count, "不含标准类指标（如资助标准、不超过某值）");
+	reported_row = row;
+	xlsx_range(col2, sizeof col2, SH_TARGETS, G_CURRENT, tt->target_last);
+	snprintf(fm, sizeof fm, "=COUNTIFS(%s,\"%s\",%s,\"<>\")", col, METHOD_ACC, col2);
+	figure_num(x, &row, "其中已填报", fm, (double)tt->measured_reported,
+	    x->count, "按累计进度计算且已填报截至本期数值的指标");
 	xlsx_range(col2, sizeof col2, SH_TARGETS, G_BEHIND, tt->target_last);
 	snprintf(fm, sizeof fm, "=COUNTIF(%s,\"%s\")", col2, BEHIND);
 	figure_num(x, &row, "滞后指标", fm, (double)tt->targets_behind, x->count,
-	    "完成比例低于时间进度");
+	    "已填报的完成比例低于时间进度");
+	snprintf(fm, sizeof fm, "=COUNTIF(%s,\"%s\")+COUNTIF(%s,\"%s\")", col2,
+	    UNREPORTED, col2, LATE);
+	figure_num(x, &row, "未填报指标", fm, (double)tt->targets_unreported, x->count,
+	    "尚无截至本期数值，不判为滞后，不计入平均");
+	snprintf(fm, sizeof fm, "=COUNTIF(%s,\"%s\")", col2, LATE);
+	figure_num(x, &row, "其中逾期未报", fm, (double)tt->targets_late, x->count,
+	    "报送日期（季度末或调度报送日期）已过仍未填报");
 	xlsx_range(col2, sizeof col2, SH_TARGETS, G_COMPLETION,
 	    tt->target_last);
 	snprintf(fm, sizeof fm, "=IF(%c%u>0,AVERAGEIF(%s,\"%s\",%s),\"\")",
-	    COL(F_VALUE), (unsigned)measured_row + 1, col, METHOD_ACC, col2);
+	    COL(F_VALUE), (unsigned)reported_row + 1, col, METHOD_ACC, col2);
 	xlsx_put_str(x, sh, row, F_ITEM, "指标平均完成率", x->item);
-	if (tt->measured > 0)
+	if (tt->measured_reported > 0)
 		xlsx_put_fnum(x, sh, row, F_VALUE, fm, x->percent,
-		    tt->completion_sum / (double)tt->measured);
+		    tt->completion_sum / (double)tt->measured_reported);
 	else
 		xlsx_put_fstr(x, sh, row, F_VALUE, fm, x->percent, "");
-	xlsx_put_str(x, sh, row, F_NOTE, "按累计进度计算的指标完成比例的平均值", x->text);
+	s = xprintf("已填报 %ld/%ld：已填报的按累计进度计算的指标完成比例的平均值",
+	    tt->measured_reported, tt->measured);
+	xlsx_put_str(x, sh, row, F_NOTE, s, x->text);
+	free(s);
 	row++;
 
 	section(x, &row, "督办");
 	xlsx_range(col, sizeof col, SH_SUPERVISE, V_STATUS, tt->supervise_last);
 	snprintf(fm, sizeof fm, "=COUNTA(%s)-1", col);
 	figure_num(x, &row, "需督办事项", fm, (double)tt->supervise, x->count,
-	    "未完成且逾期、滞后或未明确牵头处室");
+	    "未完成且逾期、滞后、逾期未报或未明确牵头处室");
 
 	xlsx_print_setup(x, sh, 0, 0);
 }

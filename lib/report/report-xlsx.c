@@ -56,10 +56,11 @@ static const struct column office_cols[O_NCOLS] = {
 	{ "排名", 6 }, { "处室", 20 }, { "牵头任务", 8 }, { "已完成", 8 },
 	{ "逾期任务", 8 }, { "滞后任务", 8 }, { "应完成节点", 8 },
 	{ "按时完成节点", 8 }, { "按时完成率", 10 }, { "逾期节点", 8 },
-	{ "指标平均完成率", 10 },
+	{ "指标平均完成率", 10 }, { "已填报指标", 9 },
 };
 
-/* 督办事项: tasks not done that are overdue, behind or led by no one. */
+/* 督办事项: tasks not done that are overdue, behind, not reported after
+ * their report date or led by no one. */
 static const struct column supervise_cols[V_NCOLS] = {
 	{ "序号", 6 }, { "民生事项名称", 30 }, { "牵头处室", 16 }, { "状态", 12 },
 	{ "督办事由", 72 },
@@ -209,6 +210,8 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 			tt->behind++;
 		else if (strcmp(label, report_status_label("overdue")) == 0)
 			tt->overdue++;
+		else if (strcmp(label, report_status_label("unreported")) == 0)
+			tt->unreported++;
 		else if (strcmp(label, report_status_label("unassigned")) == 0)
 			tt->unassigned++;
 		if (!sub) {
@@ -226,8 +229,10 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 /*
  * 完成比例 reproduces the JSON's percent (duban_percent()): for a target
  * that accumulates, the share of the way from the baseline (or 0) to the
- * required value, a blank 截至本期 counting as the baseline; for a
- * standard (a rate, or 不超过), 截至本期 over the required value.
+ * required value; for a standard (a rate, or 不超过), 截至本期 over the
+ * required value; blank while 截至本期 is (未填报: never 0%).  是否滞后
+ * says 滞后 only of a reported value, and 未填报 (逾期未报 once its
+ * report date has passed) of a blank one.
  */
 static void
 targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
@@ -240,7 +245,8 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 	size_t		 i, j;
 	double		 b, v, c, done;
 	unsigned	 a1;
-	int		 acc, late;
+	int		 acc, late, reported;
+	const char	*unrep;
 
 	for (i = 0; i < json_array_size(tasks); i++)
 		n += (lxw_row_t)json_array_size(json_object_get(json_array_get(tasks, i),
@@ -261,7 +267,11 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 			value = json_object_get(g, "value");
 			cur = json_object_get(g, "current");
 			elapsed = json_object_get(g, "elapsed");
-			acc = json_is_number(json_object_get(g, "completion"));
+			reported = json_is_number(cur);
+			acc = json_is_boolean(json_object_get(g, "accumulates")) ?
+			    json_is_true(json_object_get(g, "accumulates")) :
+			    json_is_number(json_object_get(g, "completion"));
+			unrep = json_is_true(json_object_get(g, "late")) ? LATE : UNREPORTED;
 			report_required(g, req, sizeof req);
 
 			xlsx_put_str(x, sh, row, G_LABEL, S(t, "label"), x->text);
@@ -281,29 +291,41 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 			xlsx_put_date(x, sh, row, G_DEADLINE, S(g, "deadline"));
 			tt->targets++;
 
+			if (!reported) {
+				tt->targets_unreported++;
+				if (strcmp(unrep, LATE) == 0)
+					tt->targets_late++;
+			}
 			if (acc) {
 				b = json_is_number(base) ? json_number_value(base) : 0;
 				v = json_number_value(value);
-				c = json_is_number(cur) ? json_number_value(cur) : b;
+				c = reported ? json_number_value(cur) : b;
 				done = v - b > 0 ? fmin(1, fmax(0, (c - b) / (v - b))) :
 				    json_number_value(json_object_get(g, "completion"));
-				snprintf(fm, sizeof fm, "=MIN(1,MAX(0,(IF(%c%u=\"\",N(%c%u),"
-				    "%c%u)-N(%c%u))/(%c%u-N(%c%u))))",
-				    COL(G_CURRENT), a1, COL(G_BASELINE), a1, COL(G_CURRENT),
-				    a1, COL(G_BASELINE), a1, COL(G_VALUE), a1,
-				    COL(G_BASELINE), a1);
-				xlsx_put_fnum(x, sh, row, G_COMPLETION, fm, x->percent, done);
+				snprintf(fm, sizeof fm, "=IF(%c%u=\"\",\"\",MIN(1,MAX(0,"
+				    "(%c%u-N(%c%u))/(%c%u-N(%c%u)))))",
+				    COL(G_CURRENT), a1, COL(G_CURRENT), a1, COL(G_BASELINE), a1,
+				    COL(G_VALUE), a1, COL(G_BASELINE), a1);
+				if (reported)
+					xlsx_put_fnum(x, sh, row, G_COMPLETION, fm, x->percent,
+					    done);
+				else
+					xlsx_put_fstr(x, sh, row, G_COMPLETION, fm, x->percent, "");
 
-				late = json_is_number(elapsed) &&
+				late = reported && json_is_number(elapsed) &&
 				    done < json_number_value(elapsed);
-				snprintf(fm, sizeof fm, "=IF(AND(ISNUMBER(%c%u),%c%u<%c%u),"
-				    "\"%s\",\"\")", COL(G_COMPLETION), a1,
+				snprintf(fm, sizeof fm, "=IF(%c%u=\"\",\"%s\","
+				    "IF(AND(ISNUMBER(%c%u),%c%u<%c%u),\"%s\",\"\"))",
+				    COL(G_CURRENT), a1, unrep, COL(G_COMPLETION), a1,
 				    COL(G_COMPLETION), a1, COL(G_ELAPSED), a1, BEHIND);
 				xlsx_put_fstr(x, sh, row, G_BEHIND, fm,
 				    x->behind,
-				    late ? BEHIND : "");
+				    !reported ? unrep : late ? BEHIND : "");
 				tt->measured++;
-				tt->completion_sum += done;
+				if (reported) {
+					tt->measured_reported++;
+					tt->completion_sum += done;
+				}
 				if (late)
 					tt->targets_behind++;
 			} else {
@@ -317,7 +339,10 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 					    json_number_value(value));
 				else
 					xlsx_put_fstr(x, sh, row, G_COMPLETION, fm, x->percent, "");
-				xlsx_put_blank(x, sh, row, G_BEHIND, x->behind);
+				snprintf(fm, sizeof fm, "=IF(%c%u=\"\",\"%s\",\"\")",
+				    COL(G_CURRENT), a1, unrep);
+				xlsx_put_fstr(x, sh, row, G_BEHIND, fm, x->behind,
+				    reported ? "" : unrep);
 			}
 		}
 	}
@@ -367,6 +392,15 @@ offices_sheet(struct xl *x, const json_t *r)
 		    x->count);
 		xlsx_put_json(x, sh, row, O_AVG, json_object_get(o, "avg_completion"),
 		    x->percent);
+		if (json_is_integer(json_object_get(o, "targets_measured"))) {
+			char	*s = xprintf("%lld/%lld",
+			    (long long)N(o, "targets_reported"),
+			    (long long)N(o, "targets_measured"));
+
+			xlsx_put_str(x, sh, row, O_REPORTED, s, x->center);
+			free(s);
+		} else
+			xlsx_put_blank(x, sh, row, O_REPORTED, x->center);
 	}
 }
 
@@ -382,7 +416,7 @@ supervise_sheet(struct xl *x, const json_t *r, struct totals *tt)
 
 	/* The "无" row has no 状态: the summary's COUNTA counts none. */
 	tt->supervise_last = n > 0 ? HEAD_ROW + n : FIRST_ROW;
-	xlsx_table(x, sh, "需督办事项（未完成且逾期、滞后或未明确牵头处室）",
+	xlsx_table(x, sh, "需督办事项（未完成且逾期、滞后、逾期未报或未明确牵头处室）",
 	    supervise_cols, V_NCOLS, HEAD_ROW + n, 0, 1);
 	if (n == 0)
 		xlsx_put_merged(x, sh, FIRST_ROW, 0, V_NCOLS - 1, "无", x->empty);

@@ -37,6 +37,8 @@
 #define METHOD_ACC	"累计进度"
 #define METHOD_STD	"对照标准"
 #define BEHIND		"滞后"
+#define UNREPORTED	"未填报"
+#define LATE		"逾期未报"
 
 struct column {
 	const char	*head;
@@ -59,7 +61,7 @@ enum {
 /* 处室: one row per lead office, ranked. */
 enum {
 	O_RANK, O_NAME, O_TASKS, O_DONE, O_OVERDUE_TASKS, O_BEHIND_TASKS,
-	O_DUE, O_ON_TIME, O_RATE, O_OVERDUE, O_AVG, O_NCOLS
+	O_DUE, O_ON_TIME, O_RATE, O_OVERDUE, O_AVG, O_REPORTED, O_NCOLS
 };
 /* 督办事项: tasks not done that are overdue, behind or led by no one. */
 enum { V_LABEL, V_TITLE, V_LEAD, V_STATUS, V_REASONS, V_NCOLS };
@@ -81,10 +83,11 @@ struct totals {
 	lxw_row_t	 task_last;	/* last row of each table, or HEAD_ROW */
 	lxw_row_t	 target_last;
 	lxw_row_t	 supervise_last;
-	long		 tasks, done, on_track, behind, overdue, unassigned;
+	long		 tasks, done, on_track, behind, overdue, unreported, unassigned;
 	long		 ms_total, ms_due, ms_done, ms_on_time, ms_overdue, ms_quarter;
 	long		 targets, measured, targets_behind;
-	double		 completion_sum;
+	long		 measured_reported, targets_unreported, targets_late;
+	double		 completion_sum;	/* of the measured and reported */
 	long		 supervise;
 };
 
@@ -99,7 +102,7 @@ struct xl {
 	lxw_format	*org, *title, *info, *table_title, *head, *section;
 	lxw_format	*item, *text, *indent, *center, *count, *number;
 	lxw_format	*percent, *date, *behind, *empty;
-	lxw_format	*st_done, *st_behind, *st_overdue, *st_unassigned;
+	lxw_format	*st_done, *st_behind, *st_overdue, *st_unreported, *st_unassigned;
 };
 
 /* report-xlsx-cell.c */

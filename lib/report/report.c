@@ -164,12 +164,40 @@ report_target_phrase(const json_t *g, char *buf, size_t len)
 
 	report_required(g, req, sizeof req);
 	if (!json_is_number(cur)) {
-		snprintf(buf, len, "要求%s，尚未填报", req);
+		snprintf(buf, len, "要求%s，%s", req, report_target_flag(g));
 		return;
 	}
 	report_number(cur, c, sizeof c);
 	report_percent(json_object_get(g, "percent"), pct, sizeof pct);
 	snprintf(buf, len, "%s%s / %s（%s）", c, S(g, "unit") ? S(g, "unit") : "", req, pct);
+}
+
+const char *
+report_target_flag(const json_t *g)
+{
+	if (!json_is_number(json_object_get(g, "current")))
+		return (word(VOCAB_TARGET_STATE,
+		    json_is_true(json_object_get(g, "late")) ? "late" : "unreported"));
+	if (json_is_true(json_object_get(g, "behind")))
+		return (word(VOCAB_TASK_STATUS, "behind"));
+	return ("");
+}
+
+void
+report_average(const json_t *avg, const json_t *reported, const json_t *of,
+    char *buf, size_t len)
+{
+	char	 pct[32];
+
+	report_percent(avg, pct, sizeof pct);
+	if (!json_is_integer(of) || !json_is_integer(reported))
+		snprintf(buf, len, "%s", pct);
+	else if (json_integer_value(of) <= 0)
+		snprintf(buf, len, "—");
+	else
+		snprintf(buf, len, "%s（已填报 %lld/%lld）", pct,
+		    (long long)json_integer_value(reported),
+		    (long long)json_integer_value(of));
 }
 
 char *
@@ -383,7 +411,7 @@ static const char *const office_head[OFFICE_NCOLS] = { "排名", "处室", "牵�
 
 struct office_cells {
 	const char	*v[OFFICE_NCOLS];
-	char		 n[OFFICE_NCOLS][32];
+	char		 n[OFFICE_NCOLS][64];
 };
 
 static void
@@ -400,7 +428,9 @@ office_cells(const json_t *o, struct office_cells *c)
 		c->v[k] = c->n[k];
 	}
 	report_percent(json_object_get(o, "on_time_rate"), c->n[8], sizeof c->n[8]);
-	report_percent(json_object_get(o, "avg_completion"), c->n[10], sizeof c->n[10]);
+	report_average(json_object_get(o, "avg_completion"),
+	    json_object_get(o, "targets_reported"), json_object_get(o, "targets_measured"),
+	    c->n[10], sizeof c->n[10]);
 	c->v[1] = S(o, "name");
 }
 
@@ -467,7 +497,7 @@ csv_targets(const json_t *r, FILE *f)
 			v[7] = cur;
 			v[8] = pct;
 			v[9] = el;
-			v[10] = json_is_true(json_object_get(g, "behind")) ? "滞后" : "";
+			v[10] = report_target_flag(g);
 			csv_row(f, v, 11);
 		}
 	}
@@ -575,7 +605,7 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 	const json_t	*tg = json_object_get(s, "targets");
 	static const size_t md_task_cols[] = { 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
 	const char	*v[TASK_NCOLS];
-	char		*plans = report_plans_title(r), pct[32], avg[32];
+	char		*plans = report_plans_title(r), pct[32], avg[64];
 	json_t		*t, *o, *x;
 	size_t		 i, k;
 
@@ -589,19 +619,23 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 	free(plans);
 
 	report_percent(json_object_get(s, "completion"), pct, sizeof pct);
-	report_percent(json_object_get(tg, "avg_completion"), avg, sizeof avg);
+	report_average(json_object_get(tg, "avg_completion"),
+	    json_object_get(tg, "measured_reported"), json_object_get(tg, "measured"),
+	    avg, sizeof avg);
 	fprintf(f, "## 总体情况\n\n");
 	fprintf(f, "共 %lld 项任务：已完成 %lld 项，按期推进 %lld 项，滞后 %lld 项，"
-	    "逾期 %lld 项，未明确牵头处室 %lld 项；完成率 %s。\n\n",
+	    "逾期 %lld 项，未填报 %lld 项，未明确牵头处室 %lld 项；完成率 %s。\n\n",
 	    (long long)N(s, "tasks"), (long long)N(s, "done"), (long long)N(s, "on_track"),
 	    (long long)N(s, "behind"), (long long)N(s, "overdue"),
-	    (long long)N(s, "unassigned"), pct);
+	    (long long)N(s, "unreported"), (long long)N(s, "unassigned"), pct);
 	fprintf(f, "节点 %lld 个：已到期 %lld 个，已完成 %lld 个（按时 %lld 个），逾期 %lld 个；"
-	    "本季度到期 %lld 个。指标 %lld 个，平均完成 %s，滞后 %lld 个。\n\n",
+	    "本季度到期 %lld 个。指标 %lld 个：滞后 %lld 个，未填报 %lld 个（其中逾期未报 "
+	    "%lld 个）；平均完成 %s。\n\n",
 	    (long long)N(ms, "total"), (long long)N(ms, "due"), (long long)N(ms, "done"),
 	    (long long)N(ms, "on_time"), (long long)N(ms, "overdue"),
-	    (long long)N(ms, "due_this_quarter"), (long long)N(tg, "total"), avg,
-	    (long long)N(tg, "behind"));
+	    (long long)N(ms, "due_this_quarter"), (long long)N(tg, "total"),
+	    (long long)N(tg, "behind"), (long long)N(tg, "unreported"),
+	    (long long)N(tg, "late"), avg);
 
 	fprintf(f, "## 需督办事项\n\n");
 	if (json_array_size(json_object_get(r, "supervise")) == 0)

@@ -54,7 +54,8 @@ int	 report_xlsx(const json_t *, const char *path, char **cause);
  * Shared wording, so that every format says the same thing.
  */
 /* done → 已完成, on_track → 按期推进, behind → 滞后, overdue → 逾期,
- * unassigned → 未明确牵头处室; anything else as given. */
+ * unreported → 未填报, unassigned → 未明确牵头处室; anything else as
+ * given. */
 const char	*report_status_label(const char *status);
 /* A JSON number as people write it: 3000, 14.6, 0.5; null → "—". */
 void		 report_number(const json_t *, char *buf, size_t len);
@@ -65,8 +66,18 @@ void		 report_percent(const json_t *, char *buf, size_t len);
  * writes it: "8000名以上", "不低于95%", "约1200万元", "不超过45人". */
 void		 report_required(const json_t *target, char *buf, size_t len);
 /* A target's state in one phrase: "6200/8000名（77.5%）", or
- * "尚未填报" when it has no current value. */
+ * "要求8000名以上，未填报" when it has no current value ("逾期未报" once
+ * its report date has passed). */
 void		 report_target_phrase(const json_t *target, char *buf, size_t len);
+/* What a reader is told about a target's pace in a word: 滞后 when it is
+ * behind, 未填报 or 逾期未报 when it has no value, else "". */
+const char	*report_target_flag(const json_t *target);
+/* An average completion with what it is over: "80%（已填报 4/49）", from
+ * the average and the counts of reported and of all targets it could be
+ * over; "—" when there are none; the bare percentage for a report that
+ * has no counts. */
+void		 report_average(const json_t *avg, const json_t *reported,
+		    const json_t *of, char *buf, size_t len);
 /* 责任单位 as bureaus publish it: the lead office ("（牵头）"), then the
  * other responsible offices. */
 char		*report_units(const json_t *task);

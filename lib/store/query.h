@@ -15,11 +15,12 @@ extern const char QUERY_PLAN_LIST[];
  *   $2 office (name, alias or id; lead or responsible) or NULL
  *   $3 due before (ISO date, deadline strictly earlier) or NULL
  *   $4 'true' for tasks without a lead office only, else NULL / 'false'
- *   $5 status (done, on_track, behind, overdue) or NULL
+ *   $5 status (done, on_track, behind, overdue, unreported) or NULL
  *   $6 the date statuses are judged on (today)
  * A JSON array of task objects, each with its pace on $6 (avg_completion,
- * time_elapsed, completion_state: duban_task_pace) and its targets' (each
- * with completion, time_elapsed, state).
+ * time_elapsed, completion_state, targets_measured, targets_reported:
+ * duban_task_progress) and its targets' (each with completion,
+ * time_elapsed, state).
  */
 extern const char QUERY_TASK_LIST[];
 #define QUERY_TASK_LIST_NPARAMS 6

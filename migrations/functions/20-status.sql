@@ -14,26 +14,50 @@ $$;
 
 -- ------------------------------------------------------------------
 -- Status of a task on a date.
---   done      every milestone is done
---   overdue   a milestone is past its due date and not done (逾期)
---   behind    a target's completion is behind the share of its time
---             that has passed: 时间过半、任务过半, generalised (滞后)
---   on_track  otherwise (按期推进)
+--   done        every milestone is done
+--   overdue     a milestone is past its due date and not done (逾期)
+--   behind      a reported target's completion is behind the share of
+--               its time that has passed: 时间过半、任务过半, generalised
+--               (滞后).  A target nobody has reported is never behind.
+--   unreported  the task has targets and none of them has a reported
+--               value (未填报): nothing to judge its pace by
+--   on_track    otherwise (按期推进)
 -- A task with subtasks is judged by its subtasks' milestones and targets
 -- and its own phases; its own 完成时限 milestone is theirs, summed up.
--- Whether it has a lead office (未明确牵头处室) is a separate fact.
+-- Whether it has a lead office (未明确牵头处室) is a separate fact; whether
+-- an unreported value is overdue (逾期未报) is the report's, which knows
+-- the report dates (duban_report_quarterly).
+--
+-- A target is reported when it has a current value: only the API and the
+-- CLI write one (a plan never does), and the history keeps when.
 
--- Completion of a target, 0..1, or NULL when it does not accumulate
--- (a standard such as 1000 元/年/生, or an upper bound).
+-- Whether a target accumulates towards its value (so that a completion
+-- can be worked out once a value is reported): not a standard such as
+-- 1000 元/年/生 (kind rate), not an upper bound, and above its baseline.
+CREATE OR REPLACE FUNCTION duban_accumulates(p_kind text, p_qualifier text, p_value numeric,
+    p_baseline numeric)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+	SELECT p_kind <> 'rate' AND p_qualifier IS DISTINCT FROM 'at_most'
+	   AND p_value > coalesce(p_baseline, 0)
+$$;
+
+-- Completion of a target, 0..1, from its values: NULL when it does not
+-- accumulate, or when no value is reported (never 0% for 未填报).
+CREATE OR REPLACE FUNCTION duban_completion(p_kind text, p_qualifier text, p_value numeric,
+    p_baseline numeric, p_current numeric)
+RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE
+		WHEN p_current IS NULL
+		  OR NOT duban_accumulates(p_kind, p_qualifier, p_value, p_baseline) THEN NULL
+		ELSE greatest(0, least(1,
+			(p_current - coalesce(p_baseline, 0)) / (p_value - coalesce(p_baseline, 0))))
+	END
+$$;
+
+-- The same for a target row.
 CREATE OR REPLACE FUNCTION duban_target_completion(g target) RETURNS numeric
 LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE
-		WHEN g.kind = 'rate' OR g.qualifier = 'at_most' THEN NULL
-		WHEN g.value <= coalesce(g.baseline, 0) THEN NULL
-		ELSE greatest(0, least(1,
-			(coalesce(g.current, g.baseline, 0) - coalesce(g.baseline, 0))
-			/ (g.value - coalesce(g.baseline, 0))))
-	END
+	SELECT duban_completion(g.kind, g.qualifier, g.value, g.baseline, g.current)
 $$;
 
 -- Share of the target's time that has passed on p_on, 0..1: from the
@@ -45,22 +69,24 @@ RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
 		/ greatest(1, p_deadline - make_date(p_year, 1, 1) + 1)))
 $$;
 
--- What a completion says against the share of time gone (the codes of
--- the target_state vocabulary, lib/base/words.c):
+-- Where a target stands (the codes of the target_state vocabulary,
+-- lib/base/words.c), from its completion (NULL when it does not
+-- accumulate or is not reported), the share of time gone, and whether a
+-- value is reported:
+--   unreported  no value reported                          未填报
 --   unmeasured  no completion (a standard, an upper bound)  不计进度
 --   done        reached                                     已达到
---   behind      below the share of time gone (as duban_task_status
---               judges: an unreported figure counts as none) 滞后于时间进度
---   unreported  nothing reported, and not behind yet        未填报
+--   behind      below the share of time gone                滞后于时间进度
 --   on_track    otherwise                                   与时间进度相符
+-- 滞后 is judged on reported values only.
 CREATE OR REPLACE FUNCTION duban_pace_state(p_completion numeric, p_elapsed numeric,
     p_reported boolean)
 RETURNS text LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE
+		WHEN NOT p_reported THEN 'unreported'
 		WHEN p_completion IS NULL THEN 'unmeasured'
 		WHEN p_completion >= 1 THEN 'done'
 		WHEN p_completion < p_elapsed THEN 'behind'
-		WHEN NOT p_reported THEN 'unreported'
 		ELSE 'on_track'
 	END
 $$;
@@ -80,24 +106,48 @@ RETURNS text LANGUAGE sql STABLE AS $$
 	    g.current IS NOT NULL)
 $$;
 
--- A task's pace, for its progress bar: the average completion of its own
--- targets that have one (NULL if none has), the share of the task's time
--- gone on p_on, and the one against the other (duban_pace_state; done
--- when the task's status, p_status, is).  One row for a task that exists.
--- A table function, one plain SELECT, so that the planner inlines it into
--- a list's query (called once per task, it is ten times slower).
-CREATE OR REPLACE FUNCTION duban_task_pace(p_task bigint, p_status text, p_on date)
-RETURNS TABLE (avg_completion numeric, time_elapsed numeric, completion_state text)
+-- A task's pace, for its progress bar, over its own targets:
+--   avg_completion    the average completion of those that accumulate
+--                     and are reported (NULL if none is)
+--   time_elapsed      the share of the task's time gone on p_on
+--   completion_state  done when the task's status (p_status) is;
+--                     unmeasured when no target accumulates; unreported
+--                     when none of those is reported; else the average
+--                     against the time (duban_pace_state)
+--   targets_measured  how many accumulate, and
+--   targets_reported  how many of those are reported: the average says
+--                     已填报 targets_reported/targets_measured
+-- One row for a task that exists.  A table function, one plain SELECT,
+-- so that the planner inlines it into a list's query (called once per
+-- task, it is ten times slower).
+CREATE OR REPLACE FUNCTION duban_task_progress(p_task bigint, p_status text, p_on date)
+RETURNS TABLE (avg_completion numeric, time_elapsed numeric, completion_state text,
+    targets_measured bigint, targets_reported bigint)
 LANGUAGE sql STABLE AS $$
 	SELECT a.avg_completion, e.time_elapsed,
 	       CASE WHEN p_status = 'done' THEN 'done'
-		    ELSE duban_pace_state(a.avg_completion, e.time_elapsed, a.reported) END
+		    WHEN a.measured = 0 THEN 'unmeasured'
+		    WHEN a.reported = 0 THEN 'unreported'
+		    ELSE duban_pace_state(a.avg_completion, e.time_elapsed, true) END,
+	       a.measured, a.reported
 	  FROM (SELECT duban_time_elapsed(p.year, t.deadline, p_on) AS time_elapsed
 		  FROM task t JOIN plan p ON p.id = t.plan_id WHERE t.id = p_task) e,
 	       (SELECT avg(duban_target_completion(g)) AS avg_completion,
-		       coalesce(bool_or(g.current IS NOT NULL)
-			   FILTER (WHERE duban_target_completion(g) IS NOT NULL), false) AS reported
+		       count(*) FILTER (WHERE duban_accumulates(g.kind, g.qualifier, g.value,
+			   g.baseline)) AS measured,
+		       count(*) FILTER (WHERE duban_accumulates(g.kind, g.qualifier, g.value,
+			   g.baseline) AND g.current IS NOT NULL) AS reported
 		  FROM target g WHERE g.task_id = p_task AND g.withdrawn_at IS NULL) a
+$$;
+
+-- duban_task_progress's first three columns: what duban_task_pace has
+-- always answered.  Kept for the callers and databases that know it (a
+-- function leaves a database only by a numbered migration's DROP).
+CREATE OR REPLACE FUNCTION duban_task_pace(p_task bigint, p_status text, p_on date)
+RETURNS TABLE (avg_completion numeric, time_elapsed numeric, completion_state text)
+LANGUAGE sql STABLE AS $$
+	SELECT pr.avg_completion, pr.time_elapsed, pr.completion_state
+	  FROM duban_task_progress(p_task, p_status, p_on) pr
 $$;
 
 CREATE OR REPLACE FUNCTION duban_task_status(p_task bigint, p_on date)
@@ -112,18 +162,21 @@ RETURNS text LANGUAGE sql STABLE AS $$
 		SELECT m.status, m.due_on FROM milestone m JOIN tasks t ON t.id = m.task_id
 		 WHERE m.withdrawn_at IS NULL
 		   AND NOT (t.self AND t.has_subtasks AND m.kind = 'deadline')
+	), tg AS (
+		SELECT g.current IS NOT NULL AS reported,
+		       duban_target_completion(g) <
+		       duban_time_elapsed(p.year, coalesce(g.deadline, t.deadline), p_on) AS behind
+		  FROM target g JOIN tasks t ON t.id = g.task_id
+		  JOIN task tt ON tt.id = g.task_id JOIN plan p ON p.id = tt.plan_id
+		 WHERE g.withdrawn_at IS NULL
 	)
 	SELECT CASE
 		WHEN NOT EXISTS (SELECT 1 FROM ms WHERE ms.status <> 'done') THEN 'done'
 		WHEN EXISTS (SELECT 1 FROM ms WHERE ms.status <> 'done' AND ms.due_on < p_on)
 			THEN 'overdue'
-		WHEN EXISTS (
-			SELECT 1 FROM target g JOIN tasks t ON t.id = g.task_id
-			  JOIN task tt ON tt.id = g.task_id JOIN plan p ON p.id = tt.plan_id
-			 WHERE g.withdrawn_at IS NULL
-			   AND duban_target_completion(g) <
-			       duban_time_elapsed(p.year, coalesce(g.deadline, t.deadline), p_on))
-			THEN 'behind'
+		WHEN EXISTS (SELECT 1 FROM tg WHERE tg.behind) THEN 'behind'
+		WHEN EXISTS (SELECT 1 FROM tg) AND NOT EXISTS (SELECT 1 FROM tg WHERE tg.reported)
+			THEN 'unreported'
 		ELSE 'on_track'
 	END
 $$;
@@ -138,22 +191,9 @@ $$;
 -- it never changed, its value now.  Notes (完成情况, 取得成效) are the
 -- texts of the entity's last write before T.
 
--- Completion of a target, 0..1 (as duban_target_completion), from values.
-CREATE OR REPLACE FUNCTION duban_completion(p_kind text, p_qualifier text, p_value numeric,
-    p_baseline numeric, p_current numeric)
-RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE
-		WHEN p_kind = 'rate' OR p_qualifier = 'at_most' THEN NULL
-		WHEN p_value <= coalesce(p_baseline, 0) THEN NULL
-		ELSE greatest(0, least(1,
-			(coalesce(p_current, p_baseline, 0) - coalesce(p_baseline, 0))
-			/ (p_value - coalesce(p_baseline, 0))))
-	END
-$$;
-
 -- The share of a target achieved, for people to read: the completion
 -- where the target accumulates, else current / required (a standard such
--- as 1000 元/年/生 reached is 100%).
+-- as 1000 元/年/生 reached is 100%); NULL when no value is reported.
 CREATE OR REPLACE FUNCTION duban_percent(p_kind text, p_qualifier text, p_value numeric,
     p_baseline numeric, p_current numeric)
 RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
@@ -165,6 +205,14 @@ $$;
 CREATE OR REPLACE FUNCTION duban_leading_number(s text) RETURNS numeric
 LANGUAGE sql IMMUTABLE AS $$
 	SELECT substring(s FROM '^-?[0-9]+(?:\.[0-9]+)?')::numeric
+$$;
+
+-- The last day of the quarter a date is in: 2012-02-17 -> 2012-03-31.
+CREATE OR REPLACE FUNCTION duban_quarter_end(p_day date) RETURNS date
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT (make_date(extract(year FROM p_day)::int,
+			  3 * ((extract(month FROM p_day)::int - 1) / 3) + 1, 1)
+		+ interval '3 months - 1 day')::date
 $$;
 
 -- Quarter "2012Q3" (or 2012-Q3, 2012q3) -> its first and last day.

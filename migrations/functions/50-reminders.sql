@@ -7,7 +7,8 @@
 --
 --   digest      N working days before a quarter ends, to every lead office
 --               with open tasks in a plan (季度督查): due this quarter,
---               overdue, targets behind pace, tasks without an update
+--               overdue, targets behind pace, targets not reported yet,
+--               tasks without an update
 --   due_soon    K working days before a milestone's date, to its lead office
 --   overdue     the first working day after it, to its lead office
 --   escalation  M working days after that (督办), to the task's responsible
@@ -123,6 +124,14 @@ digest_items AS (
 		    a.send_on) AS elapsed) x
 	 WHERE x.completion < x.elapsed
 	UNION ALL
+	-- Figures not reported yet: due by report_by, not behind.
+	SELECT a.y, a.q, a.send_on, a.report_by, a.office_id, a.plan_id, 'unreported',
+	       a.label, a.title, NULL, NULL, NULL, g.name, g.value, g.unit, NULL,
+	       NULL, NULL, NULL, a.position, g.position
+	  FROM active a
+	  JOIN target g ON g.task_id = a.task_id AND g.withdrawn_at IS NULL
+	 WHERE g.current IS NULL
+	UNION ALL
 	SELECT a.y, a.q, a.send_on, a.report_by, a.office_id, a.plan_id,
 	       CASE WHEN EXISTS (SELECT 1 FROM progress h WHERE h.task_id = a.task_id
 				  AND h.source = 'api' AND h.at >= a.qstart
@@ -147,6 +156,9 @@ digests AS (
 		   'current', i.current, 'completion', i.completion,
 		   'elapsed', i.elapsed))
 		   FILTER (WHERE i.part = 'behind'), '[]'::json) AS behind,
+	       coalesce(json_agg(json_build_object('task', i.label, 'title', i.title,
+		   'target', i.target, 'value', i.value, 'unit', i.unit))
+		   FILTER (WHERE i.part = 'unreported'), '[]'::json) AS unreported,
 	       coalesce(json_agg(json_build_object('task', i.label, 'title', i.title,
 		   'deadline', i.due_on))
 		   FILTER (WHERE i.part = 'stale'), '[]'::json) AS stale,
@@ -178,6 +190,7 @@ summaries AS (
 	       count(*) FILTER (WHERE st.status = 'on_track') AS on_track,
 	       count(*) FILTER (WHERE st.status = 'behind') AS behind,
 	       count(*) FILTER (WHERE st.status = 'overdue') AS overdue,
+	       count(*) FILTER (WHERE st.status = 'unreported') AS unreported,
 	       count(*) FILTER (WHERE st.office_id IS NULL) AS unassigned,
 	       coalesce(json_agg(json_build_object('task', (st.t).label,
 		   'title', (st.t).title, 'office', o.name, 'deadline', (st.t).deadline))
@@ -215,7 +228,8 @@ SELECT concat_ws('.', 'digest', 'p' || d.plan_id, 'o' || d.office_id, d.y || 'Q'
 	   'plan', duban_plan_json(p), 'office', o.name,
 	   'quarter', d.y || 'Q' || d.q, 'quarter_label', duban_quarter_label(d.y, d.q),
 	   'send_on', d.send_on, 'report_by', d.report_by, 'tasks', d.tasks,
-	   'due', d.due, 'overdue', d.overdue, 'behind', d.behind, 'stale', d.stale)
+	   'due', d.due, 'overdue', d.overdue, 'behind', d.behind,
+	   'unreported', d.unreported, 'stale', d.stale)
   FROM digests d
   JOIN plan p ON p.id = d.plan_id
   JOIN office o ON o.id = d.office_id
@@ -234,7 +248,7 @@ SELECT concat_ws('.', 'summary', 'p' || s.plan_id,
 	   'send_on', s.send_on,
 	   'counts', json_build_object('tasks', s.tasks, 'done', s.done,
 	       'on_track', s.on_track, 'behind', s.behind, 'overdue', s.overdue,
-	       'unassigned', s.unassigned),
+	       'unreported', s.unreported, 'unassigned', s.unassigned),
 	   'overdue', s.overdue_tasks, 'unassigned', s.unassigned_tasks)
   FROM summaries s
   JOIN plan p ON p.id = s.plan_id

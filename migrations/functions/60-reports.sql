@@ -8,6 +8,15 @@
 -- over at p_cut: a milestone due on the as-of day and not done by its
 -- end is overdue in a report made after that day.
 --
+-- A target is reported when it has a value at p_cut (only the API and
+-- the CLI write one).  One that has none is 未填报: never 0%, never 滞后;
+-- averages are over reported values.  It is 逾期未报, and its task goes
+-- to 督办, once its first report date has passed by p_on: the end of the
+-- quarter in which the target came to be (the plan's issue, or 1 January
+-- of its year, for a target the plan came with), or the date of a
+-- dispatch round opened before p_cut for its plan and its lead office,
+-- whichever comes first.
+--
 -- PL/pgSQL, with custom plans only: planned for the actual plans and
 -- dates, not for an unknown parameter (a generic plan takes the plan's
 -- tasks for one row and joins by nested loops: 4 s for 1,000 tasks).
@@ -96,12 +105,26 @@ ms AS MATERIALIZED (
 	   AND CASE WHEN hw.milestone_id IS NOT NULL THEN hw.value <> 'true'
 		    ELSE m.withdrawn_at IS NULL END
 ),
+-- The dates of the dispatch rounds opened before p_cut, for each plan
+-- and office they asked: report dates.
+rounds AS MATERIALIZED (
+	SELECT dp.plan_id, dof.office_id, array_agg(d.due_on) AS dues
+	  FROM dispatch d
+	  JOIN dispatch_plan dp ON dp.dispatch_id = d.id
+	  JOIN dispatch_office dof ON dof.dispatch_id = d.id
+	 WHERE dp.plan_id = ANY (p_plans) AND d.opened_at < p_cut
+	 GROUP BY dp.plan_id, dof.office_id
+),
 tg AS MATERIALIZED (
 	SELECT g.id, g.task_id, g.key, g.name, g.kind, g.unit, g.qualifier, g.baseline,
 	       g.position, g.body, coalesce(g.deadline, t.deadline) AS deadline, v.value, c.current,
-	       duban_completion(g.kind, g.qualifier, v.value, g.baseline, c.current) AS completion,
+	       c.current IS NOT NULL AS reported,
+	       duban_accumulates(g.kind, g.qualifier, v.value, g.baseline) AS accumulates,
+	       x.completion,
 	       duban_percent(g.kind, g.qualifier, v.value, g.baseline, c.current) AS percent,
-	       duban_time_elapsed(t.year, coalesce(g.deadline, t.deadline), p_on) AS elapsed
+	       x.elapsed,
+	       duban_pace_state(x.completion, x.elapsed, c.current IS NOT NULL) AS state,
+	       c.current IS NULL AND r.due < p_on AS late
 	  FROM target g
 	  JOIN tasks t ON t.id = g.task_id
 	  JOIN plans p ON p.id = t.plan_id
@@ -112,6 +135,16 @@ tg AS MATERIALIZED (
 				 THEN duban_leading_number(hv.value) ELSE g.value END AS value) v
 	 CROSS JOIN LATERAL (SELECT CASE WHEN hc.target_id IS NOT NULL
 				 THEN hc.value::numeric ELSE g.current END AS current) c
+	 CROSS JOIN LATERAL (SELECT
+		duban_completion(g.kind, g.qualifier, v.value, g.baseline, c.current) AS completion,
+		duban_time_elapsed(t.year, coalesce(g.deadline, t.deadline), p_on) AS elapsed,
+		CASE WHEN g.created_at <= p.created_at
+		     THEN greatest(p.issued_on, make_date(t.year, 1, 1))
+		     ELSE (g.created_at AT TIME ZONE 'Asia/Shanghai')::date END AS since) x
+	 -- Its first report date (see the head of this function).
+	 LEFT JOIN rounds rd ON rd.plan_id = t.plan_id AND rd.office_id = t.lead_office_id
+	 CROSS JOIN LATERAL (SELECT least(duban_quarter_end(x.since),
+		(SELECT min(u) FROM unnest(rd.dues) u WHERE u >= x.since)) AS due) r
 	 WHERE (g.created_at < p_cut OR g.created_at <= p.created_at)
 	   AND CASE WHEN hw.target_id IS NOT NULL THEN hw.value <> 'true'
 		    ELSE g.withdrawn_at IS NULL END
@@ -142,7 +175,7 @@ ms_stats AS (
 	  FROM judged_ms GROUP BY row_id
 ),
 tg_stats AS (
-	SELECT row_id, bool_or(completion < elapsed) AS behind,
+	SELECT row_id, bool_or(state = 'behind') AS behind, bool_or(reported) AS reported,
 	       avg(completion) AS avg_completion
 	  FROM judged_tg GROUP BY row_id
 ),
@@ -187,6 +220,7 @@ trow AS MATERIALIZED (
 	       CASE WHEN coalesce(s.total, 0) = coalesce(s.done, 0) THEN 'done'
 		    WHEN s.overdue > 0 THEN 'overdue'
 		    WHEN g.behind THEN 'behind'
+		    WHEN NOT g.reported THEN 'unreported'
 		    ELSE 'on_track' END AS progress_status
 	  FROM tasks t
 	  LEFT JOIN office o ON o.id = t.lead_office_id
@@ -203,10 +237,10 @@ targets_agg AS (
 	SELECT g.task_id, json_agg(json_build_object('id', g.id, 'key', g.key,
 		'name', g.name, 'kind', g.kind, 'unit', g.unit,
 		'qualifier', g.qualifier, 'baseline', g.baseline,
-		'value', g.value, 'current', g.current,
+		'value', g.value, 'current', g.current, 'accumulates', g.accumulates,
 		'completion', round(g.completion, 4), 'percent', round(g.percent, 4),
 		'elapsed', round(g.elapsed, 4), 'deadline', g.deadline,
-		'behind', coalesce(g.completion < g.elapsed, false))
+		'state', g.state, 'behind', g.state = 'behind', 'late', g.late)
 		ORDER BY g.position) AS targets
 	  FROM tg g GROUP BY g.task_id
 ),
@@ -220,7 +254,13 @@ overdue_agg AS (
 ),
 behind_agg AS (
 	SELECT g.row_id, string_agg(g.name, '、' ORDER BY g.position) AS names
-	  FROM judged_tg g WHERE g.completion < g.elapsed
+	  FROM judged_tg g WHERE g.state = 'behind'
+	 GROUP BY g.row_id
+),
+-- 逾期未报: targets with no value after their first report date.
+late_agg AS (
+	SELECT g.row_id, string_agg(g.name, '、' ORDER BY g.position) AS names
+	  FROM judged_tg g WHERE g.late
 	 GROUP BY g.row_id
 ),
 own_stats AS (
@@ -232,7 +272,9 @@ own_stats AS (
 	  FROM ms m WHERE m.own GROUP BY m.task_id
 ),
 office_completion AS (
-	SELECT j.lead_office_id, avg(g.completion) AS avg_completion
+	SELECT j.lead_office_id, avg(g.completion) AS avg_completion,
+	       count(*) FILTER (WHERE g.accumulates) AS measured,
+	       count(*) FILTER (WHERE g.accumulates AND g.reported) AS measured_reported
 	  FROM judged j JOIN tg g ON g.task_id = j.id
 	 WHERE j.lead_office_id IS NOT NULL
 	 GROUP BY j.lead_office_id
@@ -275,9 +317,12 @@ office_rows AS (
 	       count(*) FILTER (WHERE j.status = 'done') AS done,
 	       count(*) FILTER (WHERE j.progress_status = 'overdue') AS overdue_tasks,
 	       count(*) FILTER (WHERE j.progress_status = 'behind') AS behind_tasks,
+	       count(*) FILTER (WHERE j.progress_status = 'unreported') AS unreported_tasks,
 	       sum(coalesce(o.due, 0)) AS ms_due, sum(coalesce(o.on_time, 0)) AS ms_on_time,
 	       sum(coalesce(o.overdue, 0)) AS ms_overdue,
-	       min(c.avg_completion) AS avg_completion
+	       min(c.avg_completion) AS avg_completion,
+	       coalesce(min(c.measured), 0) AS targets_measured,
+	       coalesce(min(c.measured_reported), 0) AS targets_reported
 	  FROM judged j
 	  LEFT JOIN own_stats o ON o.task_id = j.id
 	  LEFT JOIN office_completion c ON c.lead_office_id = j.lead_office_id
@@ -297,18 +342,24 @@ office_ranked AS (
 own_ms AS MATERIALIZED (
 	SELECT m.* FROM ms m WHERE m.own
 ),
--- 督办: what is overdue, behind, or led by no one.
+-- 督办: what is overdue, behind, not reported after its report date
+-- (逾期未报), or led by no one.  A value merely not reported yet is not.
 supervise AS (
 	SELECT j.id, j.label, j.title, j.lead_office, j.status, j.sort,
-	       CASE j.progress_status WHEN 'overdue' THEN 1 WHEN 'behind' THEN 2 ELSE 3 END
-		   AS severity,
+	       CASE WHEN j.progress_status = 'overdue' THEN 1
+		    WHEN j.progress_status = 'behind' THEN 2
+		    WHEN l.names IS NOT NULL THEN 3 ELSE 4 END AS severity,
 	       array_remove(ARRAY[
 		   CASE WHEN j.ms_overdue > 0 THEN '逾期节点 ' || j.ms_overdue || ' 个' END,
 		   CASE WHEN b.names IS NOT NULL THEN '指标滞后：' || b.names END,
+		   CASE WHEN l.names IS NOT NULL THEN '逾期未报：' || l.names END,
 		   CASE WHEN j.lead_office_id IS NULL THEN '未明确牵头处室' END], NULL) AS reasons
-	  FROM judged j LEFT JOIN behind_agg b ON b.row_id = j.id
+	  FROM judged j
+	  LEFT JOIN behind_agg b ON b.row_id = j.id
+	  LEFT JOIN late_agg l ON l.row_id = j.id
 	 WHERE j.status <> 'done'
-	   AND (j.progress_status IN ('overdue', 'behind') OR j.lead_office_id IS NULL)
+	   AND (j.progress_status IN ('overdue', 'behind') OR j.lead_office_id IS NULL
+		OR l.names IS NOT NULL)
 ),
 months AS (
 	SELECT (make_date(y.min_year, 1, 1) + (k || ' months')::interval
@@ -343,6 +394,7 @@ SELECT json_build_object(
 		'on_track', count(*) FILTER (WHERE status = 'on_track'),
 		'behind', count(*) FILTER (WHERE status = 'behind'),
 		'overdue', count(*) FILTER (WHERE status = 'overdue'),
+		'unreported', count(*) FILTER (WHERE status = 'unreported'),
 		'unassigned', count(*) FILTER (WHERE status = 'unassigned'),
 		'completion', round(CASE WHEN count(*) > 0
 			THEN count(*) FILTER (WHERE status = 'done')::numeric / count(*) END, 4),
@@ -355,17 +407,24 @@ SELECT json_build_object(
 			'due_this_quarter', count(*) FILTER (WHERE due_on BETWEEN p_from AND p_to))
 			FROM own_ms),
 		'targets', (SELECT json_build_object('total', count(*),
-			'measured', count(completion),
-			'behind', count(*) FILTER (WHERE completion < elapsed),
+			'reported', count(*) FILTER (WHERE reported),
+			'unreported', count(*) FILTER (WHERE NOT reported),
+			'late', count(*) FILTER (WHERE late),
+			'measured', count(*) FILTER (WHERE accumulates),
+			'measured_reported', count(*) FILTER (WHERE accumulates AND reported),
+			'behind', count(*) FILTER (WHERE state = 'behind'),
 			'avg_completion', round(avg(completion), 4)) FROM tg))
 		FROM judged),
 	'tasks', (SELECT json_agg(j ORDER BY sort) FROM task_json),
 	'offices', coalesce((SELECT json_agg(json_build_object('id', office_id, 'name', name,
 			'tasks', tasks, 'done', done, 'overdue_tasks', overdue_tasks,
-			'behind_tasks', behind_tasks, 'milestones_due', ms_due,
+			'behind_tasks', behind_tasks, 'unreported_tasks', unreported_tasks,
+			'milestones_due', ms_due,
 			'milestones_on_time', ms_on_time, 'milestones_overdue', ms_overdue,
 			'on_time_rate', round(on_time_rate, 4),
-			'avg_completion', round(avg_completion, 4), 'rank', rank)
+			'avg_completion', round(avg_completion, 4),
+			'targets_measured', targets_measured, 'targets_reported', targets_reported,
+			'rank', rank)
 		     ORDER BY rank, name COLLATE "C") FROM office_ranked), '[]'),
 	'supervise', coalesce((SELECT json_agg(json_build_object('id', id, 'label', label,
 			'title', title, 'lead_office', lead_office, 'status', status,

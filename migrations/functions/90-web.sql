@@ -48,7 +48,9 @@ $$;
 
 -- The 总览 the pages open with: the current quarter's report over the
 -- given plans, or every plan; each task with its pace for its progress
--- bar (duban_task_pace: avg_completion, time_elapsed, completion_state).
+-- bar (duban_task_progress: avg_completion, time_elapsed,
+-- completion_state, and targets_reported of targets_measured, which the
+-- average is over: 已填报 x/y).
 CREATE OR REPLACE FUNCTION duban_api_overview(p_plans text[], p_now timestamptz,
     OUT status int, OUT body json)
 LANGUAGE plpgsql STABLE AS $$
@@ -81,8 +83,10 @@ BEGIN
 		SELECT coalesce(jsonb_agg(e.t || jsonb_build_object(
 			    'avg_completion', pc.avg_completion,
 			    'time_elapsed', pc.time_elapsed,
-			    'completion_state', pc.completion_state) ORDER BY e.n), '[]')
+			    'completion_state', pc.completion_state,
+			    'targets_measured', pc.targets_measured,
+			    'targets_reported', pc.targets_reported) ORDER BY e.n), '[]')
 		  FROM jsonb_array_elements(v_body->'tasks') WITH ORDINALITY AS e(t, n)
-		  LEFT JOIN LATERAL duban_task_pace((e.t->>'id')::bigint, e.t->>'status',
+		  LEFT JOIN LATERAL duban_task_progress((e.t->>'id')::bigint, e.t->>'status',
 			v_today) pc ON true))::json;
 END $$;

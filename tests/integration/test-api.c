@@ -178,6 +178,10 @@ Test(api, reads_every_route)
 	EXPECT_KEYS("/api/v1/tasks?plan=jilin-2012&unassigned=true", "5");
 	/* On 2012-10-15: 5① (2012-09-30) and 7's terms are past due. */
 	EXPECT_KEYS("/api/v1/tasks?plan=jilin-2012&status=overdue", "5 5-1 7");
+	/* Nothing reported: the tasks with figures and nothing overdue are
+	 * 未填报, none 滞后. */
+	EXPECT_KEYS("/api/v1/tasks?plan=jilin-2012&status=unreported", "1 2 3 5-2 5-3 6 8");
+	EXPECT_KEYS("/api/v1/tasks?plan=jilin-2012&status=behind", "");
 	json_decref(get_json("/api/v1/tasks?status=finished", inspector, 400));
 	json_decref(get_json("/api/v1/tasks?due_before=2012-02-30", inspector, 400));
 	json_decref(get_json("/api/v1/tasks?colour=red", inspector, 400));
@@ -192,8 +196,12 @@ Test(api, reads_every_route)
 	cr_expect_str_eq(json_string_value(json_object_get(t, "role")), "lead");
 	cr_expect_str_eq(json_string_value(json_object_get(t, "person")), "陈伟");
 	cr_expect(json_is_array(json_object_get(j, "history")));
-	cr_expect_str_eq(json_string_value(json_object_get(j, "status")), "behind",
-	    "nothing reported by 2012-10-15 while the year is 79%% gone");
+	/* Nothing reported by 2012-10-15 while the year is 79% gone: 未填报,
+	 * not 滞后 (which it was when nothing counted as 0%). */
+	cr_expect_str_eq(json_string_value(json_object_get(j, "status")), "unreported");
+	t = json_array_get(json_object_get(j, "targets"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(t, "state")), "unreported");
+	cr_expect(json_is_null(json_object_get(t, "completion")));
 	cr_expect(json_is_false(json_object_get(j, "may_edit")), "inspectors read only");
 	json_decref(j);
 	/* may_edit tells a page whether to offer the editors. */

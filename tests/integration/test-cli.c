@@ -411,8 +411,9 @@ Test(cli, option_help_is_aligned)
 	}
 	cr_expect_eq(options, 7, "six options and --help: %s", r.out);
 	cr_expect(strstr(r.out, "  -s, --status 状态") != NULL, "%s", r.out);
-	cr_expect(strstr(r.out, "behind（滞后）、overdue（逾期）；以今天（或 DUBAN_NOW）为准")
+	cr_expect(strstr(r.out, "behind（滞后）、overdue（逾期）、unreported（未填报）；")
 	    != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "以今天（或 DUBAN_NOW）为准") != NULL, "%s", r.out);
 	free(out);
 	t_run_free(&r);
 }
@@ -425,7 +426,7 @@ Test(cli, usage_errors_name_what_is_wrong)
 		{ { "task", "list", "--plan", NULL }, "选项“--plan”需要一个值" },
 		{ { "task", "list", "--json=yes", NULL }, "选项“--json”不接受值" },
 		{ { "task", "list", "--status", "late", NULL },
-		  "--status 的值“late”无效（done、on_track、behind、overdue）" },
+		  "--status 的值“late”无效（done、on_track、behind、overdue、unreported）" },
 		{ { "task", "list", "stray", NULL }, "多余的参数“stray”" },
 		{ { "task", "show", "x1", NULL },
 		  "请给出一个任务编号（duban task list 的 ID 列）" },

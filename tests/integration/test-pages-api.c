@@ -103,12 +103,15 @@ target1(const char *key)
 	return (id);
 }
 
-/* The rule the pages show, as the header of 20-status.sql states it. */
+/* The rule the pages show, as the header of 20-status.sql states it:
+ * 滞后 is judged on reported values only. */
 static const char *
 pace_state(const json_t *completion, double elapsed, int reported)
 {
 	double	c;
 
+	if (!reported)
+		return ("unreported");
 	if (!json_is_number(completion))
 		return ("unmeasured");
 	c = json_number_value(completion);
@@ -116,7 +119,20 @@ pace_state(const json_t *completion, double elapsed, int reported)
 		return ("done");
 	if (c < elapsed)
 		return ("behind");
-	return (reported ? "on_track" : "unreported");
+	return ("on_track");
+}
+
+/* Whether a target accumulates (has a completion once reported): not a
+ * standard, not an upper bound, above its baseline. */
+static int
+accumulates(const json_t *g)
+{
+	const char	*q = S(g, "qualifier");
+	double		 b = json_is_number(json_object_get(g, "baseline")) ?
+	    json_number_value(json_object_get(g, "baseline")) : 0;
+
+	return (strcmp(S(g, "kind"), "rate") != 0 && (q == NULL || strcmp(q, "at_most") != 0) &&
+	    json_number_value(json_object_get(g, "value")) > b);
 }
 
 static void
@@ -154,6 +170,7 @@ Test(pages_api, a_target_carries_the_share_of_its_time_gone_and_its_state)
 
 	patch_target(target1("hs-students"), "{\"current\":7200}", "on_track");
 	patch_target(target1("hs-funds"), "{\"current\":1200}", "done");
+	patch_target(target1("hs-grant"), "{\"current\":1500}", "unmeasured");
 
 	t = call("GET", path, general, NULL);
 	cr_assert_eq(json_array_size(json_object_get(t, "targets")), 12);
@@ -172,8 +189,13 @@ Test(pages_api, a_target_carries_the_share_of_its_time_gone_and_its_state)
 			cr_expect_str_eq(S(g, "state"), "done");
 		else if (strcmp(S(g, "key"), "hs-grant") == 0)
 			cr_expect_str_eq(S(g, "state"), "unmeasured", "a standard (1500 元/年/生)");
-		else if (strcmp(S(g, "key"), "hs-coverage") == 0)
-			cr_expect_str_eq(S(g, "state"), "behind", "nothing reported by 20 September");
+		else if (strcmp(S(g, "key"), "hs-coverage") == 0) {
+			/* Nothing reported by 20 September: 未填报, not 0% and
+			 * 滞后 (which it was when nothing counted as 0). */
+			cr_expect_str_eq(S(g, "state"), "unreported");
+			cr_expect(json_is_null(json_object_get(g, "completion")));
+		} else if (strcmp(S(g, "key"), "vs-grant") == 0)
+			cr_expect_str_eq(S(g, "state"), "unreported", "a standard not reported");
 	}
 	cr_expect(json_is_true(json_object_get(t, "may_edit")));
 	json_decref(t);
@@ -187,9 +209,12 @@ Test(pages_api, the_states_in_sql)
 	} cases[] = {
 		{ "NULL, 0.5, true", "unmeasured" },
 		{ "1, 0.5, true", "done" },
-		{ "1.2, 1, false", "done" },
+		{ "1.2, 1, true", "done" },
 		{ "0.2, 0.5, true", "behind" },
-		{ "0, 0.5, false", "behind" },
+		{ "0, 0.5, true", "behind" },
+		/* Not reported: 未填报, never 滞后 (this was behind). */
+		{ "0, 0.5, false", "unreported" },
+		{ "NULL, 0.5, false", "unreported" },
 		{ "0, 0, false", "unreported" },
 		{ "0.5, 0.5, true", "on_track" },
 	};
@@ -201,7 +226,14 @@ Test(pages_api, the_states_in_sql)
 		EXPECT_STR(t_query(conn, sql, 0, NULL), cases[i].want);
 		free(sql);
 	}
-	/* On 1 January no time has gone: a figure not yet reported is just that. */
+	/* A figure not yet reported is just that, whatever the date; it
+	 * has no completion (not 0%). */
+	EXPECT_STR(t_query(conn, "SELECT duban_target_state(g, '2012-12-01') FROM target g"
+	    " JOIN task t ON t.id = g.task_id WHERE t.key = '1' AND g.key = 'hs-students'", 0, NULL),
+	    "unreported");
+	EXPECT_STR(t_query(conn, "SELECT coalesce(duban_target_completion(g)::text, 'null')"
+	    " FROM target g JOIN task t ON t.id = g.task_id"
+	    " WHERE t.key = '1' AND g.key = 'hs-students'", 0, NULL), "null");
 	EXPECT_STR(t_query(conn, "SELECT duban_target_state(g, '2012-01-01') FROM target g"
 	    " JOIN task t ON t.id = g.task_id WHERE t.key = '1' AND g.key = 'hs-students'", 0, NULL),
 	    "unreported");
@@ -210,7 +242,8 @@ Test(pages_api, the_states_in_sql)
 	    "0");
 }
 
-/* A task's average: its own targets that have a completion. */
+/* A task's average: its own targets that have a completion (those that
+ * accumulate and are reported). */
 static json_t *
 average_of(const json_t *targets)
 {
@@ -275,7 +308,8 @@ Test(pages_api, a_task_in_a_list_carries_its_pace_and_the_overview_the_same)
 		size_t		 k;
 		char		*sql;
 		double		 elapsed;
-		int		 reported = 0;
+		long long	 nmeasured = 0, nreported = 0;
+		const char	*want;
 
 		sql = xprintf("SELECT duban_time_elapsed(2012, '%s', '" TODAY "')", S(t, "deadline"));
 		elapsed = sql_number(sql, NULL);
@@ -291,13 +325,20 @@ Test(pages_api, a_task_in_a_list_carries_its_pace_and_the_overview_the_same)
 			measured++;
 		}
 		json_array_foreach(json_object_get(t, "targets"), k, g) {
-			if (json_is_number(json_object_get(g, "completion")) &&
-			    json_is_number(json_object_get(g, "current")))
-				reported = 1;
+			if (accumulates(g)) {
+				nmeasured++;
+				if (json_is_number(json_object_get(g, "current")))
+					nreported++;
+			}
 			cr_expect(json_is_string(json_object_get(g, "state")), "task %s", S(t, "number"));
 		}
-		cr_expect_str_eq(S(t, "completion_state"), strcmp(S(t, "status"), "done") == 0 ?
-		    "done" : pace_state(avg, elapsed, reported), "task %s", S(t, "number"));
+		/* The average says what it is over: 已填报 reported/measured. */
+		cr_expect_eq(N(t, "targets_measured"), nmeasured, "task %s", S(t, "number"));
+		cr_expect_eq(N(t, "targets_reported"), nreported, "task %s", S(t, "number"));
+		want = strcmp(S(t, "status"), "done") == 0 ? "done" :
+		    nmeasured == 0 ? "unmeasured" : nreported == 0 ? "unreported" :
+		    pace_state(avg, elapsed, 1);
+		cr_expect_str_eq(S(t, "completion_state"), want, "task %s", S(t, "number"));
 		json_decref(avg);
 
 		cr_assert_not_null(o, "task %s is not in the overview", S(t, "number"));
@@ -306,10 +347,15 @@ Test(pages_api, a_task_in_a_list_carries_its_pace_and_the_overview_the_same)
 		expect_same_pace(t, p, "plan");
 	}
 	cr_expect(measured > 0);
-	/* Project 1: 7,200 of 8,000 and eleven others at nothing or unmeasured. */
+	/* Project 1: 7,200 of 8,000, the one of its ten accumulating figures
+	 * reported, on pace; the nine unreported neither count as 0 nor
+	 * make it 滞后 (they did). */
 	t = by_id(list, id_of("SELECT id FROM task WHERE key = '1'"));
-	cr_expect(N(t, "avg_completion") > 0 && N(t, "avg_completion") < 0.9);
-	cr_expect_str_eq(S(t, "completion_state"), "behind");
+	expect_number(json_object_get(t, "avg_completion"), 0.9, "task 1's average");
+	cr_expect_eq(N(t, "targets_reported"), 1);
+	cr_expect_eq(N(t, "targets_measured"), 10);
+	cr_expect_str_eq(S(t, "completion_state"), "on_track");
+	cr_expect_str_eq(S(t, "status"), "on_track");
 	json_decref(plan);
 	json_decref(ov);
 	json_decref(list);

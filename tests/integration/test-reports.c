@@ -165,12 +165,15 @@ scene_free(struct scene *s)
 	free(s->db);
 }
 
-/* The report through the CLI, as of a simulated now. */
+/* The report of plan (jilin-2012 when NULL) through the CLI, as of a
+ * simulated now; view: a CSV's table, or NULL. */
 static char *
-report(const char *db, const char *now, const char *quarter, const char *format)
+report_of(const char *db, const char *plan, const char *now, const char *quarter,
+    const char *format, const char *view)
 {
-	const char	*args[] = { "report", "quarterly", "--plan", "jilin-2012",
-	    "--quarter", quarter, "--format", format, NULL };
+	const char	*args[] = { "report", "quarterly", "--plan",
+	    plan ? plan : "jilin-2012", "--quarter", quarter, "--format", format,
+	    view ? "--view" : NULL, view, NULL };
 	struct t_run	 r;
 	char		*out;
 
@@ -182,6 +185,12 @@ report(const char *db, const char *now, const char *quarter, const char *format)
 	r.out = NULL;
 	t_run_free(&r);
 	return (out);
+}
+
+static char *
+report(const char *db, const char *now, const char *quarter, const char *format)
+{
+	return (report_of(db, NULL, now, quarter, format, NULL));
 }
 
 static json_t *
@@ -215,18 +224,27 @@ Test(reports, the_q3_figures_of_jilin_2012, .timeout = 240)
 	struct scene	 s;
 	char		*text;
 	json_t		*rep, *sum, *ms, *t, *o, *items;
+	/*
+	 * A target nobody has reported is 未填报, never 滞后: tasks whose
+	 * targets have no value at all (3, 5②, 5③, 6, 8) are unreported, and
+	 * task 1 is judged on the two figures finance reported (80% each, on
+	 * pace), not on the ten it has not.  (These were 滞后 when an
+	 * unreported figure counted as 0.)
+	 */
 	static const struct { const char *label, *status; } statuses[] = {
-		{ "1", "behind" }, { "2", "on_track" }, { "3", "behind" },
+		{ "1", "on_track" }, { "2", "on_track" }, { "3", "unreported" },
 		{ "4", "on_track" }, { "5", "unassigned" }, { "5①", "done" },
-		{ "5②", "behind" }, { "5③", "behind" }, { "6", "behind" },
-		{ "7", "overdue" }, { "8", "behind" }, { "9", "on_track" },
+		{ "5②", "unreported" }, { "5③", "unreported" }, { "6", "unreported" },
+		{ "7", "overdue" }, { "8", "unreported" }, { "9", "on_track" },
 	};
-	/* name, rank, on-time rate (-1: none due), overdue milestones */
+	/* name, rank, on-time rate (-1: none due), overdue milestones.  An
+	 * office that has reported no figure has no average: it ranks with
+	 * those that have none to report. */
 	static const struct { const char *name; int rank; double rate; int overdue; } offices[] = {
 		{ "人事处", 1, 1.0, 0 }, { "发展规划处", 1, -1, 0 },
 		{ "财务审计处", 3, -1, 0 }, { "体育卫生艺术教育处", 4, -1, 0 },
-		{ "教育基建办公室", 4, -1, 0 }, { "教育技术装备处", 4, -1, 0 },
-		{ "学校安全处", 7, -1, 0 }, { "监察室", 7, -1, 0 },
+		{ "学校安全处", 4, -1, 0 }, { "教育基建办公室", 4, -1, 0 },
+		{ "教育技术装备处", 4, -1, 0 }, { "监察室", 4, -1, 0 },
 		{ "职业与成人教育处", 9, 0.5, 1 },
 	};
 	size_t		 i;
@@ -243,9 +261,10 @@ Test(reports, the_q3_figures_of_jilin_2012, .timeout = 240)
 	sum = json_object_get(rep, "summary");
 	cr_expect_eq(I(sum, "tasks"), 12);
 	cr_expect_eq(I(sum, "done"), 1);
-	cr_expect_eq(I(sum, "on_track"), 3);
-	cr_expect_eq(I(sum, "behind"), 6);
+	cr_expect_eq(I(sum, "on_track"), 4);
+	cr_expect_eq(I(sum, "behind"), 0);
 	cr_expect_eq(I(sum, "overdue"), 1);
+	cr_expect_eq(I(sum, "unreported"), 5);
 	cr_expect_eq(I(sum, "unassigned"), 1);
 	cr_expect_float_eq(R(sum, "completion"), 0.0833, 1e-9);
 	ms = json_object_get(sum, "milestones");
@@ -260,10 +279,23 @@ Test(reports, the_q3_figures_of_jilin_2012, .timeout = 240)
 	for (i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
 		cr_expect_str_eq(S(task_by_label(rep, statuses[i].label), "status"),
 		    statuses[i].status, "task %s", statuses[i].label);
-	/* Task 5 names no lead office: so it is shown; its subtasks are behind. */
+	/* Task 5 names no lead office: so it is shown; of its subtasks only
+	 * 5① has reported (all of it), so it is not behind. */
 	t = task_by_label(rep, "5");
 	cr_expect(json_is_null(json_object_get(t, "lead_office")));
-	cr_expect_str_eq(S(t, "progress_status"), "behind");
+	cr_expect_str_eq(S(t, "progress_status"), "on_track");
+
+	/* Targets: seven reported (an average over them, 已填报 7/49), 46
+	 * not, all of those past the quarter's end (逾期未报). */
+	o = json_object_get(sum, "targets");
+	cr_expect_eq(I(o, "total"), 53);
+	cr_expect_eq(I(o, "reported"), 7);
+	cr_expect_eq(I(o, "unreported"), 46);
+	cr_expect_eq(I(o, "late"), 46);
+	cr_expect_eq(I(o, "measured"), 49);
+	cr_expect_eq(I(o, "measured_reported"), 7);
+	cr_expect_eq(I(o, "behind"), 1);	/* 7's trainees: 30% of 4000 */
+	cr_expect_float_eq(R(o, "avg_completion"), 0.8429, 1e-9);
 
 	/* 时间过半、任务过半: 6400 of 8000 is 80%, the year 274/366 gone. */
 	t = task_by_label(rep, "1");
@@ -272,15 +304,24 @@ Test(reports, the_q3_figures_of_jilin_2012, .timeout = 240)
 	cr_expect_float_eq(R(o, "percent"), 0.8, 1e-9);
 	cr_expect_float_eq(R(o, "elapsed"), 0.7486, 1e-9);
 	cr_expect(json_is_false(json_object_get(o, "behind")));
-	/* The 25% coverage from a 20% baseline: nothing reported, behind. */
+	cr_expect_str_eq(S(o, "state"), "on_track");
+	/* The 25% coverage from a 20% baseline: nothing reported, so no
+	 * completion (not 0%) and not behind, but 未填报, and late: the
+	 * quarter is over.  (This was 0% and behind.) */
 	o = target_by_key(t, "hs-coverage");
 	cr_expect(json_is_null(json_object_get(o, "current")));
-	cr_expect_float_eq(R(o, "completion"), 0, 1e-9);
-	cr_expect(json_is_true(json_object_get(o, "behind")));
-	/* A standard (元/年/生) is never behind. */
+	cr_expect(json_is_null(json_object_get(o, "completion")));
+	cr_expect(json_is_null(json_object_get(o, "percent")));
+	cr_expect(json_is_false(json_object_get(o, "behind")));
+	cr_expect_str_eq(S(o, "state"), "unreported");
+	cr_expect(json_is_true(json_object_get(o, "late")));
+	cr_expect(json_is_true(json_object_get(o, "accumulates")));
+	/* A standard (元/年/生) is never behind; unreported, it is 未填报. */
 	o = target_by_key(t, "hs-grant");
 	cr_expect(json_is_null(json_object_get(o, "completion")));
 	cr_expect(json_is_false(json_object_get(o, "behind")));
+	cr_expect(json_is_false(json_object_get(o, "accumulates")));
+	cr_expect_str_eq(S(o, "state"), "unreported");
 	cr_expect_str_eq(S(json_object_get(t, "last_update"), "on"), "2012-06-20");
 	cr_expect_str_eq(S(json_object_get(t, "last_update"), "by"), "财务审计处");
 
@@ -312,17 +353,36 @@ Test(reports, the_q3_figures_of_jilin_2012, .timeout = 240)
 		cr_expect_eq(I(o, "milestones_overdue"), offices[i].overdue, "%s",
 		    S(o, "name"));
 	}
-	/* Finance: 6400/8000 and 960/1200 among the 18 targets of tasks 1
-	 * and 6 that accumulate (four are standards in 元/年/生, 元/人/天). */
-	cr_expect_float_eq(R(json_array_get(json_object_get(rep, "offices"), 2),
-	    "avg_completion"), 0.0889, 1e-9);
+	/* Finance: 6400/8000 and 960/1200, averaged over those two, the
+	 * reported ones of the 18 targets of tasks 1 and 6 that accumulate
+	 * (four are standards in 元/年/生, 元/人/天).  (It was 8.9%, the
+	 * sixteen unreported counted as 0.) */
+	o = json_array_get(json_object_get(rep, "offices"), 2);
+	cr_expect_float_eq(R(o, "avg_completion"), 0.8, 1e-9);
+	cr_expect_eq(I(o, "targets_reported"), 2);
+	cr_expect_eq(I(o, "targets_measured"), 18);
+	cr_expect_eq(I(o, "behind_tasks"), 0);
+	cr_expect_eq(I(o, "unreported_tasks"), 1);	/* task 6 */
 
-	/* 督办: the overdue first, then the behind, then the unassigned. */
-	o = json_array_get(json_object_get(rep, "supervise"), 0);
+	/* 督办: the overdue first, then the behind, then what is 逾期未报
+	 * (the quarter over, the figure not reported), then the unassigned:
+	 * every task not done with a figure missing. */
+	items = json_object_get(rep, "supervise");
+	o = json_array_get(items, 0);
 	cr_expect_str_eq(S(o, "label"), "7");
 	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(o, "reasons"), 0)),
 	    "逾期节点 1 个");
-	cr_expect_eq(json_array_size(json_object_get(rep, "supervise")), 8);
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(o, "reasons"), 2)),
+	    "逾期未报：免费培训计划投入、开设培训项目");
+	cr_expect_eq(json_array_size(items), 8);
+	o = json_array_get(items, 7);
+	cr_expect_str_eq(S(o, "label"), "8");
+	cr_expect_str_eq(S(o, "status"), "unreported");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(o, "reasons"), 0)),
+	    "逾期未报：全市中小学校学生免费安全桶装饮用水经费、市直学校免费安全桶装饮用水经费");
+	/* 2 reported both its figures: not there. */
+	json_array_foreach(items, i, o)
+		cr_expect(strcmp(S(o, "label"), "2") != 0, "task 2 in 督办");
 
 	json_decref(rep);
 	scene_free(&s);
@@ -364,7 +424,8 @@ Test(reports, a_past_quarter_is_reproducible, .timeout = 300)
 		rep = json_loads(r.out, 0, NULL);
 		cr_expect_str_eq(S(rep, "as_of"), "2012-09-05");
 		cr_expect(json_is_false(json_object_get(rep, "final")));
-		cr_expect_str_eq(S(task_by_label(rep, "5①"), "status"), "behind");
+		/* Its figures came on 10 September: 未填报 (it was 滞后). */
+		cr_expect_str_eq(S(task_by_label(rep, "5①"), "status"), "unreported");
 		json_decref(rep);
 		t_run_free(&r);
 	}
@@ -408,17 +469,37 @@ Test(reports, csv_and_markdown_read_right, .timeout = 240)
 	cr_expect(strstr(line, "上岗技能免费培训：1200人 / 4000人（30%）") != NULL, "%.400s", line);
 	cr_expect(strstr(line, "应完成 2，已完成 1，逾期 1,逾期,寒假期培训 1200 人,"
 	    "1200 名下岗失业人员取得上岗技能,2012-03-01") != NULL, "%.600s", line);
+	/* A figure nobody reported: 未填报, past the quarter 逾期未报; not 0%. */
+	cr_expect(strstr(line, "免费培训计划投入：要求150万元，逾期未报") != NULL, "%.400s", line);
 	line = strstr(csv, "\r\n5,");
 	cr_assert(line != NULL);
 	cr_expect(strstr(line, ",未明确牵头处室,") != NULL, "%.300s", line);
+	line = strstr(csv, "\r\n8,");
+	cr_assert(line != NULL);
+	cr_expect(strstr(line, ",未填报,") != NULL, "%.600s", line);
+	free(csv);
+
+	/* The targets' table: 滞后 only of a reported figure. */
+	csv = report_of(s.db, NULL, "2012-10-08T09:00+08:00", "2012Q3", "csv", "targets");
+	cr_expect(strstr(csv, ",上岗技能免费培训,人,4000人,—,1200,30%,89.8%,滞后\r\n") != NULL,
+	    "%s", csv);
+	cr_expect(strstr(csv, ",普通高中学生资助面,%,25%,20,—,—,74.9%,逾期未报\r\n") != NULL,
+	    "%s", csv);
+	cr_expect(strstr(csv, "0%,74.9%,滞后") == NULL, "%s", csv);
 	free(csv);
 
 	md = report(s.db, "2012-10-08T09:00+08:00", "2012Q3", "md");
 	cr_expect(strstr(md, "# 吉林市教育局 2012年第三季度督查报告") != NULL);
-	cr_expect(strstr(md, "共 12 项任务：已完成 1 项，按期推进 3 项，滞后 6 项，逾期 1 项，"
-	    "未明确牵头处室 1 项；完成率 8.3%。") != NULL, "%.800s", md);
-	cr_expect(strstr(md, "| 9 | 职业与成人教育处 | 1 | 0 | 1 | 0 | 2 | 1 | 50% | 1 | 10% |")
-	    != NULL, "%s", md);
+	cr_expect(strstr(md, "共 12 项任务：已完成 1 项，按期推进 4 项，滞后 0 项，逾期 1 项，"
+	    "未填报 5 项，未明确牵头处室 1 项；完成率 8.3%。") != NULL, "%.800s", md);
+	cr_expect(strstr(md, "指标 53 个：滞后 1 个，未填报 46 个（其中逾期未报 46 个）；"
+	    "平均完成 84.3%（已填报 7/49）。") != NULL, "%.1200s", md);
+	/* The office's average is over the one figure it reported (it was
+	 * 10%, its two unreported ones counted as 0). */
+	cr_expect(strstr(md, "| 9 | 职业与成人教育处 | 1 | 0 | 1 | 0 | 2 | 1 | 50% | 1 | "
+	    "30%（已填报 1/3） |") != NULL, "%s", md);
+	cr_expect(strstr(md, "| 4 | 教育技术装备处 | 2 | 0 | 0 | 0 | 0 | 0 | — | 0 | "
+	    "—（已填报 0/15） |") != NULL, "%s", md);
 	free(md);
 	scene_free(&s);
 }
@@ -547,7 +628,8 @@ Test(reports, the_api_serves_every_format_to_inspectors, .timeout = 120)
 	{
 		json_t *rep = json_loads(h.body, 0, NULL);
 
-		cr_expect_eq(I(json_object_get(rep, "summary"), "behind"), 6);
+		cr_expect_eq(I(json_object_get(rep, "summary"), "behind"), 0);
+		cr_expect_eq(I(json_object_get(rep, "summary"), "unreported"), 5);
 		json_decref(rep);
 	}
 	t_http_free(&h);
@@ -577,5 +659,219 @@ Test(reports, the_api_serves_every_format_to_inspectors, .timeout = 120)
 	free(url);
 	t_daemon_stop(&d);
 	free(inspector);
+	scene_free(&s);
+}
+
+/* The supervise items' labels, "7 5" for two. */
+static char *
+supervise_labels(json_t *rep)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, i;
+	FILE	*f = open_memstream(&buf, &len);
+	json_t	*x;
+
+	cr_assert(f != NULL);
+	json_array_foreach(json_object_get(rep, "supervise"), i, x)
+		fprintf(f, "%s%s", i > 0 ? " " : "", S(x, "label"));
+	fclose(f);
+	return (buf);
+}
+
+static json_t *
+report_json(const char *db, const char *now, const char *quarter)
+{
+	char	*text = report(db, now, quarter, "json");
+	json_t	*rep = json_loads(text, 0, NULL);
+
+	cr_assert(rep != NULL, "%s", text);
+	free(text);
+	return (rep);
+}
+
+/*
+ * Issue 10: before anyone reports, Jilin 2012 is 未填报, not 滞后, and its
+ * 需督办 has nothing for want of figures until the first report date, the
+ * end of the quarter the plan was issued in (31 March), has passed; then
+ * every figure still missing is 逾期未报, with that reason.  What was
+ * 督办 before stays: the task that names no lead office (5), and an
+ * overdue milestone (7's winter term, due 29 February).
+ */
+Test(reports, jilin_2012_before_anyone_reports, .timeout = 240)
+{
+	char		*db = t_db_create(), *md, *html, *labels;
+	const char	*load[] = { "plan", "load", JILIN, NULL };
+	json_t		*rep, *sum, *t, *g, *x;
+	size_t		 i, j;
+
+	cli_ok(db, load);
+
+	/* 20 February: nothing reported, nothing due. */
+	rep = report_json(db, "2012-02-20T09:00+08:00", "2012Q1");
+	sum = json_object_get(rep, "summary");
+	cr_expect_eq(I(sum, "behind"), 0);
+	cr_expect_eq(I(sum, "unreported"), 9);	/* every task with targets */
+	cr_expect_eq(I(sum, "on_track"), 2);	/* 4 and 9 have none */
+	cr_expect_eq(I(sum, "unassigned"), 1);
+	cr_expect_eq(I(json_object_get(sum, "targets"), "behind"), 0);
+	cr_expect_eq(I(json_object_get(sum, "targets"), "unreported"), 53);
+	cr_expect_eq(I(json_object_get(sum, "targets"), "late"), 0);
+	cr_expect(json_is_null(json_object_get(json_object_get(sum, "targets"),
+	    "avg_completion")));
+	json_array_foreach(json_object_get(rep, "tasks"), i, t) {
+		cr_expect_str_neq(S(t, "status"), "behind", "task %s", S(t, "label"));
+		cr_expect_str_neq(S(t, "progress_status"), "behind", "task %s",
+		    S(t, "label"));
+		json_array_foreach(json_object_get(t, "targets"), j, g) {
+			cr_expect_str_eq(S(g, "state"), "unreported", "%s", S(g, "name"));
+			cr_expect(json_is_null(json_object_get(g, "completion")), "%s",
+			    S(g, "name"));
+			cr_expect(json_is_false(json_object_get(g, "behind")), "%s",
+			    S(g, "name"));
+			cr_expect(json_is_false(json_object_get(g, "late")), "%s",
+			    S(g, "name"));
+		}
+	}
+	cr_expect_str_eq(S(task_by_label(rep, "1"), "status"), "unreported");
+	/* 需督办: only the task no lead office is named for. */
+	labels = supervise_labels(rep);
+	cr_expect_str_eq(labels, "5");
+	free(labels);
+	x = json_array_get(json_object_get(rep, "supervise"), 0);
+	cr_expect_eq(json_array_size(json_object_get(x, "reasons")), 1);
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(x, "reasons"), 0)),
+	    "未明确牵头处室");
+	json_decref(rep);
+
+	/* What a reader sees: 未填报, no 滞后, no 0%. */
+	md = report(db, "2012-02-20T09:00+08:00", "2012Q1", "md");
+	cr_expect(strstr(md, "共 12 项任务：已完成 0 项，按期推进 2 项，滞后 0 项，逾期 0 项，"
+	    "未填报 9 项，未明确牵头处室 1 项；完成率 0%。") != NULL, "%.1000s", md);
+	cr_expect(strstr(md, "指标 53 个：滞后 0 个，未填报 53 个（其中逾期未报 0 个）；"
+	    "平均完成 —（已填报 0/49）。") != NULL, "%.1000s", md);
+	cr_expect(strstr(md, "普通高中学生资助面：要求25%，未填报；") != NULL, "%s", md);
+	cr_expect(strstr(md, "| 1 | 实施“困难家庭学生爱心助学工程” |") != NULL);
+	cr_expect(strstr(md, "| 2012-12-31 | 各县（市）新建幼儿园：要求12所，未填报；"
+	    "各县（市）改扩建幼儿园：要求5所，未填报 | 应完成 0，已完成 0，逾期 0 | 未填报 |")
+	    != NULL, "%s", md);
+	cr_expect(strstr(md, "指标滞后") == NULL && strstr(md, "逾期未报：") == NULL, "%s", md);
+	cr_expect(strstr(md, "| 5 | 实施义务教育均衡发展促进工程 | 未明确牵头处室 | 未明确牵头处室 |"
+	    " 未明确牵头处室 |") != NULL, "%s", md);
+	free(md);
+	html = report(db, "2012-02-20T09:00+08:00", "2012Q1", "html");
+	cr_expect(strstr(html, "未填报 9 项") != NULL);
+	cr_expect(strstr(html, "，滞后</span>") == NULL && strstr(html, "逾期未报：") == NULL);
+	cr_expect(strstr(html, "<span class=\"st st-unreported\">未填报</span>") != NULL);
+	free(html);
+
+	/* 30 March: the winter term is overdue (逾期, as ever); the figures
+	 * are not yet due. */
+	rep = report_json(db, "2012-03-30T09:00+08:00", "2012Q1");
+	labels = supervise_labels(rep);
+	cr_expect_str_eq(labels, "7 5");
+	free(labels);
+	x = json_array_get(json_object_get(rep, "supervise"), 0);
+	cr_expect_eq(json_array_size(json_object_get(x, "reasons")), 1);
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(x, "reasons"), 0)),
+	    "逾期节点 1 个");
+	cr_expect_eq(I(json_object_get(json_object_get(rep, "summary"), "targets"), "late"), 0);
+	json_decref(rep);
+
+	/* The quarter over: every missing figure is 逾期未报, still 未填报
+	 * (never 滞后), and its task goes to 督办 with that reason. */
+	rep = report_json(db, "2012-04-05T09:00+08:00", "2012Q1");
+	sum = json_object_get(rep, "summary");
+	cr_expect_eq(I(sum, "behind"), 0);
+	cr_expect_eq(I(sum, "unreported"), 8);		/* 7 is overdue */
+	cr_expect_eq(I(json_object_get(sum, "targets"), "late"), 53);
+	labels = supervise_labels(rep);
+	cr_expect_str_eq(labels, "7 1 2 3 5 5① 5② 5③ 6 8");
+	free(labels);
+	x = json_array_get(json_object_get(rep, "supervise"), 1);
+	cr_expect_str_eq(S(x, "status"), "unreported");
+	cr_expect(strncmp(json_string_value(json_array_get(json_object_get(x, "reasons"), 0)),
+	    "逾期未报：普通高中学生资助面、普通高中每名受助学生每年资助标准、",
+	    strlen("逾期未报：普通高中学生资助面、普通高中每名受助学生每年资助标准、")) == 0,
+	    "%s", json_string_value(json_array_get(json_object_get(x, "reasons"), 0)));
+	x = json_array_get(json_object_get(rep, "supervise"), 4);
+	cr_expect_str_eq(S(x, "label"), "5");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(x, "reasons"), 1)),
+	    "未明确牵头处室");
+	json_decref(rep);
+	md = report(db, "2012-04-05T09:00+08:00", "2012Q1", "md");
+	cr_expect(strstr(md, "| 2 | 实施“学前教育三年行动计划” | 发展规划处 | 未填报 | "
+	    "逾期未报：各县（市）新建幼儿园、各县（市）改扩建幼儿园 |") != NULL, "%s", md);
+	cr_expect(strstr(md, "各县（市）新建幼儿园：要求12所，逾期未报；") != NULL, "%s", md);
+	cr_expect(strstr(md, "指标滞后") == NULL && strstr(md, "| 滞后 |") == NULL, "%s", md);
+	free(md);
+	free(db);
+}
+
+/*
+ * A dispatch round's date is a report date too, for the offices it asks:
+ * on 1 March the general office asks finance for its figures by 10 March;
+ * finance reports one.  On 12 March its others are 逾期未报, another
+ * office's are not (their date is the quarter's end), and the one it
+ * reported counts in the average by itself (已填报 1/18).
+ */
+Test(reports, a_dispatch_round_date_is_a_report_date, .timeout = 240)
+{
+	struct scene	 s;
+	struct t_daemon	 d;
+	struct t_http	 h;
+	char		*url, *labels, *md;
+	json_t		*rep, *x, *o;
+	size_t		 i;
+	const char	*load[] = { "plan", "load", JILIN, NULL };
+
+	memset(&s, 0, sizeof s);
+	s.db = t_db_create();
+	cli_ok(s.db, load);
+	s.c = t_connect(s.db);
+	s.finance = t_token(s.db, "office", "财务审计处");
+	s.general = t_token(s.db, "general", NULL);
+
+	with_daemon_at(&s, "2012-03-01T10:00+08:00", &d);
+	url = xprintf("%s/api/v1/dispatches", d.url);
+	t_http(&h, "POST", url, s.general, "{\"plans\":[\"jilin-2012\"],"
+	    "\"offices\":[\"财务审计处\"],\"due_on\":\"2012-03-10\","
+	    "\"title\":\"2012年3月进展调度\"}", NULL);
+	cr_assert_eq(h.status, 201, "%s", h.body);
+	t_http_free(&h);
+	free(url);
+	patch(&d, s.finance, "targets", target_id(s.c, "1", "hs-students"),
+	    "{\"current\":2000}");
+	t_daemon_stop(&d);
+
+	/* 9 March: the round's date has not passed. */
+	rep = report_json(s.db, "2012-03-09T09:00+08:00", "2012Q1");
+	labels = supervise_labels(rep);
+	cr_expect_str_eq(labels, "7 5");
+	free(labels);
+	json_decref(rep);
+
+	/* 12 March: finance's other figures are 逾期未报; task 2's (发展规划处,
+	 * not in the round) are only 未填报. */
+	rep = report_json(s.db, "2012-03-12T09:00+08:00", "2012Q1");
+	labels = supervise_labels(rep);
+	cr_expect_str_eq(labels, "7 1 6 5");
+	free(labels);
+	x = json_array_get(json_object_get(rep, "supervise"), 1);
+	cr_expect_str_eq(S(x, "status"), "on_track");	/* 2000 of 8000 in March */
+	cr_expect(strstr(json_string_value(json_array_get(json_object_get(x, "reasons"), 0)),
+	    "普通高中受助学生") == NULL);
+	cr_expect(json_is_false(json_object_get(target_by_key(task_by_label(rep, "2"),
+	    "new-kindergartens"), "late")));
+	json_array_foreach(json_object_get(rep, "offices"), i, o)
+		if (strcmp(S(o, "name"), "财务审计处") == 0) {
+			cr_expect_float_eq(R(o, "avg_completion"), 0.25, 1e-9);
+			cr_expect_eq(I(o, "targets_reported"), 1);
+			cr_expect_eq(I(o, "targets_measured"), 18);
+		}
+	json_decref(rep);
+	md = report(s.db, "2012-03-12T09:00+08:00", "2012Q1", "md");
+	cr_expect(strstr(md, "| 财务审计处 | 2 | 0 | 0 | 0 | 0 | 0 | — | 0 | 25%（已填报 1/18） |")
+	    != NULL, "%s", md);
+	free(md);
 	scene_free(&s);
 }

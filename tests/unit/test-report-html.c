@@ -199,9 +199,9 @@ ParameterizedTest(struct fixture *fx, report_html, fixture)
 	expect_has(html, want, *name);
 	{
 		static const char *const st[] = { "done", "on_track", "behind", "overdue",
-		    "unassigned" };
+		    "unreported", "unassigned" };
 
-		for (i = 0; i < 5; i++) {
+		for (i = 0; i < 6; i++) {
 			report_number(G(s, st[i]), num, sizeof num);
 			snprintf(want, sizeof want, "%s %s 项", report_status_label(st[i]), num);
 			expect_has(html, want, *name);
@@ -220,7 +220,13 @@ ParameterizedTest(struct fixture *fx, report_html, fixture)
 	snprintf(want, sizeof want, "量化指标 %s 个", num);
 	expect_has(html, want, *name);
 	report_percent(G(tg, "avg_completion"), num, sizeof num);
-	snprintf(want, sizeof want, "平均完成率 %s", num);
+	snprintf(want, sizeof want, "平均完成率 %s（已填报 %lld/%lld）", num,
+	    (long long)json_integer_value(G(tg, "measured_reported")),
+	    (long long)json_integer_value(G(tg, "measured")));
+	if (json_integer_value(G(tg, "measured")) > 0)
+		expect_has(html, want, *name);
+	report_number(G(tg, "unreported"), num, sizeof num);
+	snprintf(want, sizeof want, "未填报 %s 个", num);
 	expect_has(html, want, *name);
 
 	/* Each task's row: its label, title, lead office and status. */
@@ -302,13 +308,25 @@ Test(report_html, jilin_statuses)
 			cr_expect(strstr(row, "逾期</span>") == NULL);
 			seen++;
 		} else if (strcmp(S(t, "label"), "5") == 0) {
-			/* No lead office: 未明确牵头处室, and what it would be. */
+			/* No lead office: 未明确牵头处室, and what it would be
+			 * (5① done, 5② and 5③ not reported: nothing behind). */
 			expect_has(row, "<span class=\"st st-unassigned\">未明确牵头处室</span>"
-			    "<span class=\"sub st-behind\">（滞后）</span>", "5");
+			    "<span class=\"sub st-on_track\">（按期推进）</span>", "5");
 			expect_has(row, "<tr id=\"task-5\" class=\"task d0", "5");
 			seen++;
 		} else if (strcmp(S(t, "label"), "5②") == 0) {
-			expect_has(row, "class=\"task d1\" data-status=\"behind\"", "5② indented");
+			expect_has(row, "class=\"task d1\" data-status=\"unreported\"",
+			    "5② indented");
+			seen++;
+		} else if (strcmp(S(t, "label"), "2") == 0) {
+			/* Nothing reported, the quarter over: 未填报, its figures
+			 * 逾期未报, no percentage, never 滞后. */
+			expect_has(row, "<span class=\"st st-unreported\">未填报</span>", "2");
+			expect_has(row, "<li class=\"late\"><span class=\"tn\">各县（市）新建幼儿园"
+			    "</span>：<span class=\"tp\">要求12所，逾期未报</span></li>", "2");
+			expect_has(row, "aria-label=\"未填报，已填报 0/2，时间进度", "2");
+			cr_expect(strstr(row, "滞后") == NULL, "2 is called 滞后: %s", row);
+			cr_expect(strstr(row, "0%") == NULL, "2 shows 0%%: %s", row);
 			seen++;
 		} else if (strcmp(S(t, "label"), "7") == 0) {
 			expect_has(row, "<span class=\"st st-overdue\">逾期</span>", "7");
@@ -325,13 +343,19 @@ Test(report_html, jilin_statuses)
 			expect_has(row, "2012-06-20", "1");
 			/* 時间进度: 274 of 366 days. */
 			expect_has(row, "时间进度 74.9%", "1");
+			/* Its two standards are not reported. */
+			expect_has(row, "<span class=\"el\">已填报 10/12</span>", "1");
 			seen++;
 		}
 		free(row);
 	}
-	cr_expect_eq(seen, 5);
+	cr_expect_eq(seen, 6);
 	/* The supervise table's reasons, joined with "；". */
-	expect_has(html, "逾期节点 1 个；指标滞后：上岗技能免费培训", "supervise");
+	expect_has(html, "逾期节点 1 个；逾期未报：上岗技能免费培训、免费培训计划投入、"
+	    "开设培训项目", "supervise");
+	/* Averages over what is reported. */
+	expect_has(html, "<td>财务审计处</td>", "offices");
+	expect_has(html, "66.6%（已填报 10/18）", "offices");
 	/* The office ranking: 职业与成人教育处 last, 50%. */
 	expect_has(html, "<td class=\"n c\">9</td><td>职业与成人教育处</td>", "offices");
 	expect_has(html, "<td class=\"n\">50%</td>", "offices");

@@ -145,6 +145,7 @@ check_summary(const json_t *r, const struct book *b, const char *ctx)
 	expect_count(figure(c, "按期推进", ctx), N(s, "on_track"), ctx, "按期推进");
 	expect_count(figure(c, "滞后", ctx), N(s, "behind"), ctx, "滞后");
 	expect_count(figure(c, "逾期", ctx), N(s, "overdue"), ctx, "逾期");
+	expect_count(figure(c, "未填报", ctx), N(s, "unreported"), ctx, "未填报");
 	expect_count(figure(c, "未明确牵头处室", ctx), N(s, "unassigned"), ctx,
 	    "未明确牵头处室");
 	expect_percent(figure(c, "完成率", ctx), G(s, "completion"), ctx, "完成率");
@@ -165,9 +166,20 @@ check_summary(const json_t *r, const struct book *b, const char *ctx)
 	expect_count(figure(c, "指标总数", ctx), N(tg, "total"), ctx, "指标总数");
 	expect_count(figure(c, "按累计进度计算的指标", ctx), N(tg, "measured"), ctx,
 	    "按累计进度计算的指标");
+	expect_count(figure(c, "其中已填报", ctx), N(tg, "measured_reported"), ctx,
+	    "其中已填报");
 	expect_count(figure(c, "滞后指标", ctx), N(tg, "behind"), ctx, "滞后指标");
+	expect_count(figure(c, "未填报指标", ctx), N(tg, "unreported"), ctx, "未填报指标");
+	expect_count(figure(c, "其中逾期未报", ctx), N(tg, "late"), ctx, "其中逾期未报");
 	expect_percent(figure(c, "指标平均完成率", ctx), G(tg, "avg_completion"), ctx,
 	    "指标平均完成率");
+	/* The average says what it is over. */
+	snprintf(want, sizeof want, "已填报 %lld/%lld：", N(tg, "measured_reported"),
+	    N(tg, "measured"));
+	i = find_row(c, "指标平均完成率");
+	cr_expect(i >= 0 && strncmp(cell(c, (size_t)i, 2), want, strlen(want)) == 0,
+	    "%s: 指标平均完成率's note 「%s」, want 「%s…」", ctx,
+	    i >= 0 ? cell(c, (size_t)i, 2) : "", want);
 	expect_count(figure(c, "需督办事项", ctx),
 	    (long long)json_array_size(G(r, "supervise")), ctx, "需督办事项");
 
@@ -180,6 +192,8 @@ check_summary(const json_t *r, const struct book *b, const char *ctx)
 	expect_formula(figure(f, "完成率", ctx), "=IF(", ctx, "完成率");
 	expect_formula(figure(f, "节点总数", ctx), "=SUMIF(", ctx, "节点总数");
 	expect_formula(figure(f, "滞后指标", ctx), "=COUNTIF(", ctx, "滞后指标");
+	expect_formula(figure(f, "未填报指标", ctx), "=COUNTIF(", ctx, "未填报指标");
+	expect_formula(figure(f, "其中已填报", ctx), "=COUNTIFS(", ctx, "其中已填报");
 	expect_formula(figure(f, "指标平均完成率", ctx), "=IF(", ctx, "指标平均完成率");
 	cr_expect(strstr(figure(f, "指标平均完成率", ctx), "AVERAGEIF") != NULL,
 	    "%s: 指标平均完成率: 「%s」", ctx, figure(f, "指标平均完成率", ctx));
@@ -272,13 +286,16 @@ check_targets(const json_t *r, const struct book *b, const char *ctx)
 			expect_percent(cell(c, row, pct), G(g, "percent"), where, "完成比例");
 			expect_percent(cell(c, row, elapsed), G(g, "elapsed"), where,
 			    "时间进度");
+			/* 滞后 only of a reported value; a blank one is 未填报. */
 			expect_cell(cell(c, row, behind),
+			    !json_is_number(G(g, "current")) ?
+				(json_is_true(G(g, "late")) ? "逾期未报" : "未填报") :
 			    json_is_true(G(g, "behind")) ? "滞后" : "", where, "是否滞后");
-			if (json_is_number(G(g, "completion"))) {
-				expect_formula(cell(f, row, pct), "=MIN(", where, "完成比例");
-				expect_formula(cell(f, row, behind), "=IF(", where, "是否滞后");
-			} else
-				expect_formula(cell(f, row, pct), "=IF(", where, "完成比例");
+			expect_formula(cell(f, row, pct), "=IF(", where, "完成比例");
+			expect_formula(cell(f, row, behind), "=IF(", where, "是否滞后");
+			if (json_is_true(G(g, "accumulates")))
+				cr_expect(strstr(cell(f, row, pct), "MIN(") != NULL,
+				    "%s: 完成比例: 「%s」", where, cell(f, row, pct));
 			row++;
 		}
 	}
@@ -290,8 +307,8 @@ check_offices(const json_t *r, const struct book *b, const char *ctx)
 {
 	const struct csv *c = &b->shown[3], *f = &b->formulas[3];
 	const json_t	*offices = G(r, "offices"), *o;
-	size_t		 i, row, rank, name, rate, avg, due, on_time;
-	char		 where[128];
+	size_t		 i, row, rank, name, rate, avg, due, on_time, reported;
+	char		 where[128], want[64];
 
 	if (json_array_size(offices) == 0) {
 		cr_expect_eq(c->n, 3, "%s: 处室 has %zu rows", ctx, c->n);
@@ -306,6 +323,7 @@ check_offices(const json_t *r, const struct book *b, const char *ctx)
 	on_time = col_of(c, "按时完成节点", ctx);
 	rate = col_of(c, "按时完成率", ctx);
 	avg = col_of(c, "指标平均完成率", ctx);
+	reported = col_of(c, "已填报指标", ctx);
 	json_array_foreach(offices, i, o) {
 		row = 2 + i;
 		snprintf(where, sizeof where, "%s 处室 %s", ctx, S(o, "name"));
@@ -319,6 +337,9 @@ check_offices(const json_t *r, const struct book *b, const char *ctx)
 		    "按时完成率");
 		expect_percent(cell(c, row, avg), G(o, "avg_completion"), where,
 		    "指标平均完成率");
+		snprintf(want, sizeof want, "%lld/%lld", N(o, "targets_reported"),
+		    N(o, "targets_measured"));
+		expect_cell(cell(c, row, reported), want, where, "已填报指标");
 		expect_formula(cell(f, row, rate), "=IF(", where, "按时完成率");
 	}
 }

@@ -353,10 +353,20 @@ test('the words and the pace on the pages are the server\'s', async () => {
 	// A task's status and its progress bar, as the overview answers them.
 	const t = api.overview.tasks.find((x) => x.id === ids.task1);
 	assert.equal(await row.locator('.badge').innerText(), words.task_status[t.status]);
-	assert.equal(t.status, 'behind');
+	// 7,200 of 8,000, its other figures not reported: 按期推进 on what is
+	// reported (it was 滞后, the unreported counted as 0), and the average
+	// says what it is over.
+	assert.equal(t.status, 'on_track');
+	assert.deepEqual([t.targets_reported, t.targets_measured], [1, 10]);
 	const pc = (x) => `${Math.round(Number(x) * 100 * 10) / 10}%`;
 	assert.equal(await row.locator('svg').getAttribute('aria-label'),
 	    `完成 ${pc(t.avg_completion)}，时间进度 ${pc(t.time_elapsed)}`);
+	assert.equal(await row.locator('.tg-filled').innerText(), '已填报 1/10');
+	// A task nobody has reported on: 未填报, no bar, no 0%.
+	const none = page.locator('table.tasks tbody tr', { hasText: '实施“学前教育三年行动计划”' });
+	assert.equal(await none.locator('.badge').first().innerText(), words.task_status.unreported);
+	assert.equal(await none.locator('svg').count(), 0);
+	assert.match(await none.innerText(), /未填报[\s\S]*已填报 0\/2/);
 	assert.equal(await row.locator('svg rect').nth(1).getAttribute('class'), `f-${t.completion_state}`);
 	for (const tile of Object.keys(words.task_status))
 		assert.match(await page.locator(`.tiles .tile.${tile} .l`).innerText(), new RegExp(`^${words.task_status[tile]}$`));

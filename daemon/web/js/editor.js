@@ -25,10 +25,11 @@ function texts(obj) {
 
 // A target as the server judges it on the task's day: its completion,
 // the share of its time gone (time_elapsed) and its state against it.
+// One with no value reported is 未填报: no completion, no bar, never 滞后.
 function targetDisplay(g, level) {
 	const share = g.time_elapsed === undefined ? null : g.time_elapsed;
 	const state = g.state || 'unmeasured';
-	const measured = state !== 'unmeasured';
+	const measured = state !== 'unmeasured' && state !== 'unreported';
 	const done = measured ? Number(g.completion) : null;
 	return [
 		h('div', { class: 't-head' },
@@ -40,7 +41,7 @@ function targetDisplay(g, level) {
 		    h('span', {}, '当前：', h('strong', {}, withUnit(g.current, g.unit))),
 		    measured ? h('span', {}, `完成 ${pct(done)}`) : null,
 		    measured && share !== null ? h('span', { class: 'muted' }, `时间进度 ${pct(share)}`) : null,
-		    measured ? badge(state, word('target_state', state)) :
+		    measured || state === 'unreported' ? badge(state, word('target_state', state)) :
 			h('span', { class: 'muted small' }, `${g.kind === 'rate' ? '标准类指标，' : ''}${word('target_state', state)}`)),
 		measured ? progressBar(done, share, state) : null,
 		texts(g),

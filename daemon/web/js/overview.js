@@ -2,7 +2,7 @@
 // plan, the items needing 督办, the tasks (filtered by office, status and
 // due window, all in the URL) and the lead offices' ranking.
 import {
-	api, boot, h, svg, clear, $, query, td, table, scrollRegion, statusBadge, word, words,
+	api, boot, h, svg, clear, $, query, td, table, scrollRegion, badge, statusBadge, word, words,
 	fmtNum, pct, fmtTime, addDays, progressBar, showFatal, quarterOf, newId,
 } from './common.js';
 
@@ -133,7 +133,8 @@ function supervisePanel(ov) {
 	    h('div', { class: 'panel-head' },
 		h('h2', { id: 'sv-h' }, '需督办'),
 		h('p', { class: 'muted small' }, `${items.length} 项：${word('task_status', 'overdue')}、` +
-		    `${word('task_status', 'behind')}或${word('task_status', 'unassigned')}`)),
+		    `${word('task_status', 'behind')}、${word('target_state', 'late')}或` +
+		    `${word('task_status', 'unassigned')}`)),
 	    items.length === 0 ? h('p', { class: 'empty' }, '暂无需督办的事项。') : list,
 	    more ? h('div', { class: 'actions' }, more) : null);
 }
@@ -154,12 +155,22 @@ function officesPanel(ov) {
 	    h('td', { class: 'num' }, fmtNum(o.milestones_due)),
 	    h('td', { class: 'num' }, fmtNum(o.milestones_overdue)),
 	    h('td', { class: 'num' }, o.on_time_rate === null ? '无到期节点' : pct(o.on_time_rate)),
-	    h('td', { class: 'num' }, pct(o.avg_completion))));
+	    h('td', { class: 'num' }, average(o.avg_completion, o.targets_reported, o.targets_measured))));
 	return h('section', { class: 'panel', 'aria-labelledby': 'off-h' },
 	    h('div', { class: 'panel-head' },
 		h('h2', { id: 'off-h' }, '处室排名'),
 		h('p', { class: 'muted small' }, '按逾期节点（少者在前）、按时完成率、指标平均完成排序')),
 	    scrollRegion('处室排名表（可横向滚动）', table(cols, rows, { caption: '各牵头处室的任务与节点' })));
+}
+
+// An average with what it is over: "80%（已填报 4/18）"; "—" with nothing to
+// average.  Unreported targets count in neither the average nor 滞后.
+function average(avg, reported, of) {
+	if (of === undefined || of === null)
+		return pct(avg);
+	if (!of)
+		return '—';
+	return `${avg === null || avg === undefined ? '—' : pct(avg)}（已填报 ${fmtNum(reported)}/${fmtNum(of)}）`;
 }
 
 function officeLink(ev) {
@@ -206,10 +217,21 @@ function matches(t, today) {
 }
 
 // A task's row; its pace (avg_completion against time_elapsed, and the
-// bar's completion_state) is the server's.
-function taskRow(t, ov) {
+// bar's completion_state) is the server's, over the targets it has
+// reported (已填报 targets_reported/targets_measured).
+function pace(t) {
 	const avg = t.avg_completion === undefined ? null : t.avg_completion;
 	const share = t.time_elapsed === undefined ? null : t.time_elapsed;
+	const reported = h('span', { class: 'tg-filled' }, `已填报 ${fmtNum(t.targets_reported)}/${fmtNum(t.targets_measured)}`);
+	if (!t.targets_measured)
+		return h('span', { class: 'muted' }, '无量化指标');
+	if (avg === null)
+		return [badge('unreported', word('target_state', 'unreported')), reported];
+	return [h('div', { class: 'mini-bar' }, progressBar(avg, share, t.completion_state, ''), h('span', {}, pct(avg, 0))),
+	    reported];
+}
+
+function taskRow(t, ov) {
 	const ms = t.milestones || {};
 	const lu = t.last_update;
 	const plan = ov.plans.length > 1 ? ov.plans.find((p) => p.key === t.plan) : null;
@@ -220,8 +242,7 @@ function taskRow(t, ov) {
 	    td('牵头处室', t.lead_office || h('span', { class: 'muted' }, word('task_status', 'unassigned'))),
 	    td('完成时限', t.deadline || '—', 'nowrap'),
 	    td('状态', statusBadge(t.status)),
-	    td('指标进度', avg === null ? h('span', { class: 'muted' }, '无量化指标') :
-		h('div', { class: 'mini-bar' }, progressBar(avg, share, t.completion_state, ''), h('span', {}, pct(avg, 0)))),
+	    td('指标进度', pace(t)),
 	    td('节点', [`完成 ${fmtNum(ms.done)}/${fmtNum(ms.total)}`,
 		ms.overdue > 0 ? h('div', { class: 'od' }, `逾期 ${ms.overdue} 个`) : null]),
 	    td('最近更新', lu ? [h('div', {}, `${lu.on || fmtTime(lu.at).slice(0, 10)} ${lu.by || ''}`),

@@ -101,7 +101,7 @@ async function main() {
 		milestoneList(t, { canEdit, level, onSaved })),
 	    h('section', { class: 'panel', 'aria-labelledby': 'tg-h' },
 		h('h2', { id: 'tg-h' }, '指标'),
-		h('p', { class: 'hint' }, '进度条为完成比例，黑色竖线为时间进度（从当年1月1日到完成时限已过去的比例），完成比例低于时间进度即为滞后。'),
+		h('p', { class: 'hint' }, '进度条为完成比例，黑色竖线为时间进度（从当年1月1日到完成时限已过去的比例），完成比例低于时间进度即为滞后；尚未填报的指标为未填报，不判为滞后。'),
 		targetList(t, { canEdit, level, onSaved })),
 	    h('section', { class: 'panel', 'aria-labelledby': 'hist-h' },
 		h('h2', { id: 'hist-h' }, '进展记录'),
