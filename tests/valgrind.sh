@@ -109,6 +109,17 @@ echo 'Valgrind-2012-two' | "${VG[@]}" "$BIN/cli/duban" user password vg --passwo
 	>/dev/null
 "${VG[@]}" "$BIN/cli/duban" user list >/dev/null
 rm -f "$JAR"
+# 签收, 批示 and 待办.
+T1=$(psql "$DB" -XAt -c "SELECT t.id FROM task t JOIN plan p ON p.id = t.plan_id
+	WHERE p.key = 'jilin-2012' AND t.key = '1'")
+curl -s "${auth[@]}" -X POST "$url/api/v1/tasks/$T1/acknowledge" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{"text":"请抓紧落实。"}' \
+	"$url/api/v1/tasks/$T1/instructions" | grep -q '"author"' ||
+	die "valgrind: POST instructions failed"
+curl -s "${auth[@]}" "$url/api/v1/todo" | grep -q '"instruction"' ||
+	die "valgrind: the 批示 is not in the office's 待办"
+curl -s "${auth[@]}" -X POST "$url/api/v1/instructions/1/read" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/todo" >/dev/null
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"

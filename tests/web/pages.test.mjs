@@ -525,6 +525,49 @@ test('an inspector reads the quarterly report in a frame and gets it as files', 
 	await page.context().close();
 });
 
+test('a 批示 from the general office reaches the lead office\'s 待办; the office signs for its task', async () => {
+	const general = users.general;
+	await general.goto(`${site.url}/task.html?id=${ids.task1}`);
+	const panel = general.getByRole('region', { name: '签收和批示' });
+	await panel.waitFor();
+	assert.match(await panel.innerText(), /财务审计处（牵头）：\s*未签收/);
+	await panel.getByLabel('批示内容').fill('请抓紧落实资助资金，确保按时足额发放。');
+	await panel.getByRole('button', { name: '作出批示' }).click();
+	await panel.getByText('批示已送达牵头处室。').waitFor();
+	await panel.getByText('请抓紧落实资助资金，确保按时足额发放。').waitFor();
+	await assertAccessible(general, 'task with 批示');
+	await shoot(general, 'task-instructions');
+
+	// The office: the count in the header, the 待办 at the top of 我的任务.
+	const page = users.office;
+	await page.goto(`${site.url}/mine.html`);
+	const todo = page.getByRole('region', { name: /^待办/ });
+	await todo.waitFor();
+	const count = Number(await page.locator('#todo-count').innerText());
+	assert.ok(count >= 2, `待办 ${count}`);
+	assert.equal(await page.locator('#todo-link').getAttribute('aria-label'), `待办 ${count} 项`);
+	await todo.getByText('请抓紧落实资助资金，确保按时足额发放。').waitFor();
+	await assertAccessible(page, 'mine with 待办');
+	await shoot(page, 'todo');
+	await todo.getByRole('button', { name: /^已阅/ }).click();
+	await todo.getByText('已办理。').waitFor();
+	await todo.getByRole('button', { name: new RegExp(`^签收 .*${site.query(`SELECT title FROM task WHERE id = ${ids.task1}`)}`) }).click();
+	await todo.getByText(/^已签收：/).waitFor();
+	await page.waitForFunction((n) => Number(document.querySelector('#todo-count').textContent) === n - 2, count);
+	assert.equal(site.query(`SELECT acknowledged_by FROM assignment a JOIN office o ON o.id = a.office_id
+	    WHERE a.task_id = ${ids.task1} AND o.name = '${OFFICE}'`), OFFICE);
+
+	// The task's page says who signed, and its history has both steps.
+	await page.goto(`${site.url}/task.html?id=${ids.task1}`);
+	const p2 = page.getByRole('region', { name: '签收和批示' });
+	await p2.waitFor();
+	assert.match(await p2.innerText(), /财务审计处（牵头）：财务审计处 于 \d{4}-\d\d-\d\d 签收/);
+	assert.match(await p2.innerText(), /财务审计处已阅/);
+	const hist = await page.getByRole('table', { name: /进展记录/ }).innerText();
+	assert.match(hist, /财务审计处签收/);
+	assert.match(hist, /批示：请抓紧落实资助资金/);
+});
+
 test('signing out ends the session', async () => {
 	const page = users.office;
 	await page.goto(`${site.url}/mine.html`);

@@ -220,10 +220,27 @@ export async function boot() {
 	}
 	for (const li of document.querySelectorAll('[data-for]'))
 		li.hidden = !li.dataset.for.split(' ').includes(s.role);
+	refreshTodo();
 	const out = $('#signout');
 	if (out)
 		out.addEventListener('click', signOut);
 	return s;
+}
+
+// The 待办 count in the header; quietly nothing if it cannot be had.
+export async function refreshTodo() {
+	const link = $('#todo-link');
+	if (!link)
+		return null;
+	try {
+		const t = await api('/api/v1/todo');
+		$('#todo-count').textContent = t.count;
+		link.setAttribute('aria-label', `待办 ${t.count} 项`);
+		link.hidden = false;
+		return t;
+	} catch {
+		return null;
+	}
 }
 
 export async function signOut() {

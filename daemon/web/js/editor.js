@@ -404,6 +404,10 @@ function histWhat(x, task) {
 		item = m ? `节点“${m.title}”` : `节点 #${x.milestone_id}`;
 	}
 	const field = word('field', x.field);
+	if (x.field === 'acknowledged')
+		return h('span', { class: 'chg' }, `${x.new}${field}`);
+	if (x.field === 'instruction')
+		return h('span', { class: 'chg' }, `${field}：${x.new}`);
 	if (x.field === 'note' && x.source !== 'load')
 		return h('span', { class: 'chg' }, `${item}：更新完成情况和成效`);
 	if (x.field === 'created')
@@ -426,6 +430,6 @@ export function historyTable(task) {
 	    td('谁', [x.office || x.actor || '—', x.source === 'load' ? h('div', { class: 'small muted' }, '计划文件导入') :
 		x.office && x.actor && x.actor !== x.office ? h('div', { class: 'small muted' }, x.actor) : null]),
 	    td('改了什么', histWhat(x, task), 'what'),
-	    td(note, text(x.note) || ''),
+	    td(note, x.source === 'workflow' ? '' : text(x.note) || ''),
 	    td(outcome, text(x.outcome) || ''))), { className: 'stack hist', caption: '进展记录，最新的在前' });
 }

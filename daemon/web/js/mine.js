@@ -3,6 +3,7 @@
 // read-only) picks the office.
 import {
 	api, boot, h, append, clear, $, query, statusBadge, badge, showFatal, dayNum, addDays, newId, word,
+	problemText, refreshTodo,
 } from './common.js';
 import { targetList, milestoneList } from './editor.js';
 
@@ -45,6 +46,60 @@ function upcoming(details, today) {
 			    d < 0 ? h('span', { class: 'od' }, `已逾期 ${-d} 天`) :
 				h('span', { class: 'small muted' }, d === 0 ? '今天到期' : `还有 ${d} 天`)));
 		})));
+}
+
+// The office's 待办: rounds to report in, tasks to 签收, 批示 to read; each
+// done in place.
+function todoPanel(todo, today) {
+	const status = h('p', { class: 'form-msg', role: 'status' });
+	const act = async (btn, path, done) => {
+		btn.disabled = true;
+		status.textContent = '正在提交…';
+		try {
+			await api(path, { method: 'POST' });
+			done();
+			status.textContent = '已办理。';
+			refreshTodo();
+		} catch (e) {
+			status.textContent = problemText(e);
+			btn.disabled = false;
+		}
+	};
+	const item = (it) => {
+		if (it.kind === 'dispatch') {
+			const late = dayNum(it.due_on) < dayNum(today);
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    h('span', { class: 'ms-date' }, it.due_on),
+			    h('span', {}, `进展调度“${it.title}”：请于 ${it.due_on} 前更新下列任务的进展并报送`),
+			    late ? h('span', { class: 'od' }, '逾期未报') : null));
+		}
+		if (it.kind === 'acknowledge') {
+			const btn = h('button', { type: 'button', class: 'btn small' }, '签收');
+			const li = h('li', {}, h('div', { class: 'sv-head' },
+			    h('a', { href: `task.html?id=${it.task_id}` }, `${it.number} ${it.title}`),
+			    h('span', { class: 'small muted' }, `${it.plan} · 交办于 ${it.assigned_at.slice(0, 10)}`),
+			    btn));
+			btn.setAttribute('aria-label', `签收 ${it.number} ${it.title}`);
+			btn.addEventListener('click', () => act(btn, `/api/v1/tasks/${it.task_id}/acknowledge`,
+			    () => li.replaceChildren(h('span', {}, `已签收：${it.number} ${it.title}`))));
+			return li;
+		}
+		const btn = h('button', { type: 'button', class: 'btn small secondary' }, '已阅');
+		const li = h('li', {}, h('div', { class: 'sv-head' },
+		    h('span', { class: 'ms-date' }, it.at.slice(0, 10)),
+		    h('a', { href: `task.html?id=${it.task_id}#instructions` }, `${it.number} ${it.title}`),
+		    btn),
+		    h('blockquote', { class: 'instruction' }, `${it.author}批示：${it.text}`));
+		btn.setAttribute('aria-label', `已阅 ${it.author}对 ${it.number} 的批示`);
+		btn.addEventListener('click', () => act(btn, `/api/v1/instructions/${it.instruction_id}/read`,
+		    () => btn.replaceWith(h('span', { class: 'small muted' }, '已阅'))));
+		return li;
+	};
+	return h('section', { class: 'panel', id: 'todo', 'aria-labelledby': 'todo-h', tabindex: '-1' },
+	    h('h2', { id: 'todo-h' }, `待办（${todo.count}）`),
+	    todo.count === 0 ? h('p', { class: 'empty' }, '没有待办事项。') :
+		h('ul', { class: 'sv-list' }, todo.items.map(item)),
+	    status);
 }
 
 function taskCard(t, office) {
@@ -113,7 +168,11 @@ async function main() {
 		box.append(h('p', { class: 'empty panel' }, `${office}没有牵头或负责的任务。`));
 		return;
 	}
-	append(box, [h('p', { class: 'hint' }, `共 ${details.length} 项任务。点击“更新节点”或“更新进展”填写，保存后即记入进展记录；`,
+	let todo = null;
+	if (session.role === 'office')
+		todo = await api('/api/v1/todo').catch(() => null);
+	append(box, [todo ? todoPanel(todo, session.today) : null,
+	h('p', { class: 'hint' }, `共 ${details.length} 项任务。点击“更新节点”或“更新进展”填写，保存后即记入进展记录；`,
 	    '完成情况写做了什么，取得成效写带来的变化。'),
 	upcoming(details, session.today),
 	details.map((t) => taskCard(t, office))]);

@@ -1,7 +1,8 @@
 // 任务详情: the task as the plan wrote it, its targets and milestones (with
 // editors for those who may edit it), who does what, and the history.
 import {
-	api, boot, h, clear, $, statusBadge, pct, showFatal, setTitle, word, words,
+	api, boot, h, clear, $, statusBadge, pct, showFatal, setTitle, word, words, newId, problemText,
+	refreshTodo,
 } from './common.js';
 import { targetList, milestoneList, historyTable } from './editor.js';
 
@@ -42,6 +43,70 @@ function rolesPanel(t) {
 		h('li', {}, h('a', { href: `task.html?id=${c.id}` }, `${c.number} ${c.title}`))))] : null);
 }
 
+// 签收 by the offices, and the 批示 on the task; the general office and
+// the task's 责任领导 write one here (the server decides who may).
+function instructionsPanel(t, session, reload) {
+	const signed = (t.assignments || []).map((a) => h('li', {},
+	    `${a.office}${a.lead ? '（牵头）' : ''}：`,
+	    a.acknowledged_at ? `${a.acknowledged_by} 于 ${a.acknowledged_at.slice(0, 10)} 签收` :
+		h('span', { class: 'od' }, '未签收')));
+	const list = (t.instructions || []).map((i) => h('li', {},
+	    h('blockquote', { class: 'instruction' }, i.text),
+	    h('p', { class: 'small muted' }, `${i.author}（${i.author_role === 'general' ? '局办公室' :
+		word('person_role', 'leader')}）${i.at.slice(0, 10)} 批示` +
+		(i.read_by.length ? `；${i.read_by.map((r) => r.office).join('、')}已阅` : '；承办处室未阅'))));
+	let form = null;
+	if (session.role === 'general' || session.person_role === 'leader') {
+		const id = newId('instruction');
+		const area = h('textarea', { id, name: 'text', rows: '3', maxlength: '2000', required: '' });
+		const msg = h('p', { class: 'form-msg', role: 'status' });
+		const btn = h('button', { type: 'submit', class: 'btn' }, '作出批示');
+		form = h('form', { class: 'instruct', novalidate: '' },
+		    h('div', { class: 'field' }, h('label', { for: id }, '批示内容'), area), btn, msg);
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			if (!area.value.trim()) {
+				msg.textContent = '请填写批示内容';
+				area.focus();
+				return;
+			}
+			btn.disabled = true;
+			msg.textContent = '正在提交…';
+			try {
+				await api(`/api/v1/tasks/${t.id}/instructions`, { method: 'POST', body: { text: area.value } });
+				area.value = '';
+				msg.textContent = '批示已送达牵头处室。';
+				reload();
+			} catch (e) {
+				msg.textContent = problemText(e);
+			}
+			btn.disabled = false;
+		});
+	}
+	const mine = (t.assignments || []).find((a) => a.office_id === session.office_id && !a.acknowledged_at);
+	let sign = null;
+	if (mine && session.role === 'office') {
+		sign = h('button', { type: 'button', class: 'btn' }, '签收这项任务');
+		sign.addEventListener('click', async () => {
+			sign.disabled = true;
+			try {
+				await api(`/api/v1/tasks/${t.id}/acknowledge`, { method: 'POST' });
+				refreshTodo();
+				reload();
+			} catch (e) {
+				sign.replaceWith(h('p', { class: 'alert', role: 'alert' }, problemText(e)));
+			}
+		});
+	}
+	return h('section', { class: 'panel', id: 'instructions', 'aria-labelledby': 'ins-h' },
+	    h('h2', { id: 'ins-h' }, '签收和批示'),
+	    signed.length ? h('ul', { class: 'plain' }, signed) : h('p', { class: 'muted' }, '这项任务没有交办处室。'),
+	    sign,
+	    h('h3', {}, '领导批示'),
+	    list.length ? h('ul', { class: 'plain' }, list) : h('p', { class: 'empty' }, '还没有批示。'),
+	    form);
+}
+
 async function main() {
 	const session = await boot();
 	const app = $('#app');
@@ -63,6 +128,17 @@ async function main() {
 	$('#page-title').textContent = `${t.number} ${t.title}`;
 
 	const histBox = h('div', {}, historyTable(t));
+	const insBox = h('div', {});
+	const showInstructions = (x) => clear(insBox).append(instructionsPanel(x, session, async () => {
+		try {
+			const fresh = await api(`/api/v1/tasks/${id}`);
+			showInstructions(fresh);
+			clear(histBox).append(historyTable(fresh));
+		} catch {
+			// Shown on reload.
+		}
+	}));
+	showInstructions(t);
 	let meta = metaList(t);
 	const level = 'h3';
 	const onSaved = async () => {
@@ -103,6 +179,7 @@ async function main() {
 		h('h2', { id: 'tg-h' }, '指标'),
 		h('p', { class: 'hint' }, '进度条为完成比例，黑色竖线为时间进度（从当年1月1日到完成时限已过去的比例），完成比例低于时间进度即为滞后；尚未填报的指标为未填报，不判为滞后。'),
 		targetList(t, { canEdit, level, onSaved })),
+	    insBox,
 	    h('section', { class: 'panel', 'aria-labelledby': 'hist-h' },
 		h('h2', { id: 'hist-h' }, '进展记录'),
 		histBox));
