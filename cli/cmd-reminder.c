@@ -263,7 +263,7 @@ const struct cmd_entry cmd_reminder_retry_entry = {
 static int
 cmd_reminder_config(struct cmd_ctx *ctx, struct args *args)
 {
-	const char		*params[3];
+	const char		*params[5];
 	PGconn			*conn;
 	PGresult		*res;
 	int			 rc;
@@ -271,21 +271,27 @@ cmd_reminder_config(struct cmd_ctx *ctx, struct args *args)
 	params[0] = args_get(args, "digest-days");
 	params[1] = args_get(args, "due-soon-days");
 	params[2] = args_get(args, "escalate-after");
+	params[3] = args_get(args, "acknowledge-days");
+	params[4] = args_get(args, "acknowledge-escalate");
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 	res = query(conn, "config",
 	    "UPDATE reminder_config SET digest_days = coalesce($1::int, digest_days),"
 	    " due_soon_days = coalesce($2::int, due_soon_days),"
-	    " escalate_after = coalesce($3::int, escalate_after) WHERE id = 1"
-	    " RETURNING digest_days, due_soon_days, escalate_after, last_swept", 3, params);
+	    " escalate_after = coalesce($3::int, escalate_after),"
+	    " acknowledge_days = coalesce($4::int, acknowledge_days),"
+	    " acknowledge_escalate_days = coalesce($5::int, acknowledge_escalate_days) WHERE id = 1"
+	    " RETURNING digest_days, due_soon_days, escalate_after, last_swept,"
+	    " acknowledge_days, acknowledge_escalate_days", 5, params);
 	PQfinish(conn);
 	if (res == NULL)
 		return (EXIT_DATAERR);
 	printf("季度督查：季度结束前 %s 个工作日\n临期提醒：节点到期前 %s 个工作日\n"
 	    "逾期提醒：到期后第一个工作日\n督办：逾期超过 %s 个工作日\n季度汇总：季度结束后第一个工作日\n"
+	    "签收提醒：交办后 %s 个工作日未签收\n未签收告知局办公室：再过 %s 个工作日\n"
 	    "已处理到：%s\n", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-	    PQgetvalue(res, 0, 2), PQgetisnull(res, 0, 3) ? "（尚未运行）" :
-	    PQgetvalue(res, 0, 3));
+	    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5),
+	    PQgetisnull(res, 0, 3) ? "（尚未运行）" : PQgetvalue(res, 0, 3));
 	PQclear(res);
 	return (0);
 }
@@ -302,6 +308,10 @@ const struct cmd_entry cmd_reminder_config_entry = {
 			  .help = "节点到期前 K 个工作日发到期提醒（1–30，默认 3）" },
 			{ "escalate-after", 'm', "M",
 			  .help = "逾期满 M 个工作日仍未完成，次日向责任领导和局办公室督办（1–60，默认 5）" },
+			{ "acknowledge-days", 'a', "A",
+			  .help = "交办满 A 个工作日仍未签收，提醒承办处室（1–30，默认 3）" },
+			{ "acknowledge-escalate", 'e', "E",
+			  .help = "签收提醒后再过 E 个工作日仍未签收，告知局办公室（1–30，默认 2）" },
 			{ NULL } },
 	},
 	.exec = cmd_reminder_config,
