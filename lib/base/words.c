@@ -83,7 +83,12 @@ static const struct word field[] = {
 	{ "evidence_url", "佐证材料" }, { "value", "目标值" },
 	{ "deadline", "完成时限" }, { "due_on", "节点日期" },
 	{ "lead_office", "牵头处室" }, { "created", "新增" }, { "withdrawn", "撤销" },
-	{ "title", "名称" }, { NULL, NULL }
+	{ "title", "名称" }, { "extension_requested", "申请延期" },
+	{ "extension_rejected", "延期未批准" }, { NULL, NULL }
+};
+static const struct word extension_state[] = {
+	{ "pending", "待审批" }, { "approved", "已批准" }, { "rejected", "未批准" },
+	{ NULL, NULL }
 };
 
 static const struct {
@@ -106,6 +111,7 @@ static const struct {
 	[VOCAB_OFFICE_KIND] = { "office_kind", office_kind },
 	[VOCAB_FIELD] = { "field", field },
 	[VOCAB_PERSON_ROLE] = { "person_role", person_role },
+	[VOCAB_EXTENSION_STATE] = { "extension_state", extension_state },
 };
 
 const char *

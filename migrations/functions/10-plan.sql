@@ -358,6 +358,12 @@ BEGIN
 	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 	 CROSS JOIN LATERAL jsonb_to_recordset(x.milestones) AS y(key text, kind text,
 	       title text, due date, due_form text, "text" text, position int);
+	-- A milestone whose date an approved extension moved keeps it while
+	-- the file still gives its original date (37-extensions.sql).
+	UPDATE duban_load_milestone y SET due_on = m.due_on
+	  FROM milestone m
+	 WHERE m.task_id = y.task_id AND m.key = y.key
+	   AND m.original_due_on IS NOT NULL AND y.due_on = m.original_due_on;
 
 	INSERT INTO progress (actor, source, plan_id, task_id, milestone_id, field, old_value, new_value, note)
 	SELECT p_actor, 'load', v_plan, m.task_id, m.id, 'due_on', m.due_on::text, y.due_on::text,
