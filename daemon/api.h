@@ -37,5 +37,6 @@ extern const struct route api_dispatch_routes[];	/* dispatch rounds */
 extern const struct route api_feed_routes[];		/* calendar feeds */
 extern const struct route api_session_routes[];		/* the pages' sign-in */
 extern const struct route api_user_routes[];		/* accounts */
+extern const struct route api_extension_routes[];	/* 延期申请 */
 
 #endif

@@ -39,6 +39,7 @@ static const struct route *const server_routes[] = {
 	api_feed_routes,
 	api_session_routes,
 	api_user_routes,
+	api_extension_routes,
 	NULL
 };
 
