@@ -16,7 +16,8 @@
 	  .help = "duband 地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080" }, \
 	{ "token-file", 'T', "文件", .help = "令牌文件；默认取环境变量 DUBAN_TOKEN" }
 
-static const char *const states[] = { "pending", "approved", "rejected", "all", NULL };
+static const char *const states[] = { "pending", "reviewed", "approved", "rejected", "all",
+    NULL };
 
 /* The value of a string member, or "—". */
 static const char *
@@ -142,7 +143,8 @@ const struct cmd_entry cmd_extension_list_entry = {
 	.args = {
 		.options = (const struct args_option[]){
 			{ "state", 's', "状态", .kind = ARGS_CHOICE, .choices = states,
-			  .help = "pending 待审批（默认）、approved 已批准、rejected 未批准、all 全部" },
+			  .help = "pending 待审批（默认）、reviewed 待分管领导审批、approved 已批准、\n"
+			  "rejected 未批准、all 全部" },
 			SERVER_OPTIONS,
 			{ NULL } },
 	},
@@ -198,14 +200,14 @@ cmd_extension_reject(struct cmd_ctx *ctx, struct args *args)
 
 const struct cmd_entry cmd_extension_approve_entry = {
 	.name = "extension approve",
-	.summary = "批准延期申请（局办公室）：节点日期改为申请的日期，原定日期保留",
+	.summary = "批准延期申请（局办公室；计划要求时，再由分管领导）：节点日期改为申请的日期",
 	.args = DECIDE_ARGS("批准"),
 	.exec = cmd_extension_approve,
 };
 
 const struct cmd_entry cmd_extension_reject_entry = {
 	.name = "extension reject",
-	.summary = "不批准延期申请（局办公室），节点日期不变",
+	.summary = "不批准延期申请（局办公室或分管领导），节点日期不变",
 	.args = DECIDE_ARGS("不批准"),
 	.exec = cmd_extension_reject,
 };

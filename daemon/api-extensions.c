@@ -2,7 +2,9 @@
  * 延期申请: requests to move a milestone's date, and their decisions.
  *   POST /api/v1/milestones/{id}/extensions   {new_date, reason}: 201, pending
  *   GET  /api/v1/extensions?state=            the requests an office may see
- *   POST /api/v1/extensions/{id}/approve      {reason}: the date moves
+ *   POST /api/v1/extensions/{id}/approve      {reason}: the date moves (or,
+ *                                             where the plan asks, the task's
+ *                                             分管领导 decides next)
  *   POST /api/v1/extensions/{id}/reject       {reason}
  *
  * Each is one SQL function (37-extensions.sql), which checks the token
@@ -107,9 +109,11 @@ const struct route api_extension_routes[] = {
 	{ EVHTTP_REQ_POST, "/api/v1/milestones/{id}/extensions", ROLE_OFFICE,
 	  extension_request, 0 },
 	{ EVHTTP_REQ_GET, "/api/v1/extensions", ROLE_INSPECTOR, extension_list, 0 },
-	{ EVHTTP_REQ_POST, "/api/v1/extensions/{id}/approve", ROLE_GENERAL,
+	/* A leader's token is of the inspector class: the SQL says whose
+	 * step it is (the general office's, or the task's 分管领导's). */
+	{ EVHTTP_REQ_POST, "/api/v1/extensions/{id}/approve", ROLE_INSPECTOR,
 	  extension_approve, 0 },
-	{ EVHTTP_REQ_POST, "/api/v1/extensions/{id}/reject", ROLE_GENERAL,
+	{ EVHTTP_REQ_POST, "/api/v1/extensions/{id}/reject", ROLE_INSPECTOR,
 	  extension_reject, 0 },
 	{ 0, NULL, ROLE_NONE, NULL, 0 }
 };

@@ -37,7 +37,8 @@ RETURNS json LANGUAGE sql STABLE AS $$
 $$;
 
 -- A request to move a milestone's date (延期申请, 37-extensions.sql), with
--- each step's person, office, part, moment and reason.
+-- each step's person, office, part, moment and reason; leader_review says
+-- that the plan asks its 分管领导 to decide after the general office.
 CREATE OR REPLACE FUNCTION duban_extension_json(e milestone_extension) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object(
@@ -48,11 +49,16 @@ LANGUAGE sql STABLE AS $$
 		'requested_at', e.requested_at, 'requested_by', e.requested_by,
 		'requested_role', e.requested_role,
 		'requested_office', (SELECT name FROM office WHERE id = e.requested_office_id),
+		'reviewed_at', e.reviewed_at, 'reviewed_by', e.reviewed_by,
+		'reviewed_role', e.reviewed_role,
+		'reviewed_office', (SELECT name FROM office WHERE id = e.reviewed_office_id),
+		'review_reason', e.review_reason,
 		'decided_at', e.decided_at, 'decided_by', e.decided_by,
 		'decided_role', e.decided_role,
 		'decided_office', (SELECT name FROM office WHERE id = e.decided_office_id),
-		'decision_reason', e.decision_reason)
-	  FROM milestone m JOIN task t ON t.id = m.task_id
+		'decision_reason', e.decision_reason,
+		'leader_review', p.extension_review = 'leader')
+	  FROM milestone m JOIN task t ON t.id = m.task_id JOIN plan p ON p.id = t.plan_id
 	 WHERE m.id = e.milestone_id
 $$;
 

@@ -119,11 +119,11 @@ BEGIN
 		RETURN;
 	END IF;
 	IF EXISTS (SELECT 1 FROM milestone_extension x
-		    WHERE x.milestone_id = m.id AND x.state = 'pending') THEN
+		    WHERE x.milestone_id = m.id AND x.state IN ('pending', 'reviewed')) THEN
 		body := duban_api_problem(409, '已有待审批的延期申请',
 		    '这个节点已有一份待审批的延期申请，审批后才能再次申请', NULL,
 		    (SELECT duban_extension_json(x) FROM milestone_extension x
-		      WHERE x.milestone_id = m.id AND x.state = 'pending'));
+		      WHERE x.milestone_id = m.id AND x.state IN ('pending', 'reviewed')));
 		RETURN;
 	END IF;
 
@@ -141,9 +141,27 @@ BEGIN
 	body := duban_extension_json(e);
 END $$;
 
+-- May the holder of tok decide, as the task's 分管领导, a request of task
+-- p_task?  A person whose account is a leader's, named (by name) among
+-- the task's or its parent's leaders, or any leader where none is named.
+CREATE OR REPLACE FUNCTION duban_extension_leader(tok api_token, p_task bigint)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+	WITH named AS (
+		SELECT pe.name FROM task_role r JOIN person pe ON pe.id = r.person_id
+		  JOIN task t ON r.task_id IN (t.id, t.parent_id)
+		 WHERE t.id = p_task AND r.role = 'leader'
+	)
+	SELECT EXISTS (SELECT 1 FROM account a
+			WHERE a.id = tok.account_id AND a.role = 'leader' AND a.disabled_at IS NULL
+			  AND (NOT EXISTS (SELECT 1 FROM named)
+			       OR a.name IN (SELECT name FROM named)))
+$$;
+
 -- POST /api/v1/extensions/{id}/approve|reject {reason}: 200 with the
--- request decided.  Only the general office decides.  An approval moves
--- the milestone's due date, keeps its first date in original_due_on and
+-- request.  The general office decides; where the plan says
+-- extension_review: leader, its approval is a review (state reviewed) and
+-- the task's 分管领导 then approves or rejects.  An approval moves the
+-- milestone's due date, keeps its first date in original_due_on and
 -- counts the extension; the history's 'due_on' row carries the reason.
 CREATE OR REPLACE FUNCTION duban_extension_decide(p_token text, p_id bigint,
     p_approve boolean, p_body jsonb, p_now timestamptz, OUT status int, OUT body json)
@@ -153,6 +171,8 @@ DECLARE
 	e		milestone_extension;
 	m		milestone;
 	t		task;
+	v_leader	boolean;
+	v_review	boolean;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
 	IF tok.id IS NULL THEN
@@ -160,7 +180,8 @@ BEGIN
 		status := 401;
 		RETURN;
 	END IF;
-	IF tok.role <> 'general' THEN
+	IF tok.role <> 'general' AND NOT EXISTS (SELECT 1 FROM account a
+	    WHERE a.id = tok.account_id AND a.role = 'leader') THEN
 		status := 403;
 		body := duban_api_problem(403, '无权审批', '延期申请由局办公室审批');
 		RETURN;
@@ -173,8 +194,22 @@ BEGIN
 	END IF;
 	SELECT * INTO m FROM milestone WHERE id = e.milestone_id FOR UPDATE;
 	SELECT * INTO t FROM task WHERE id = m.task_id;
+	v_leader := (SELECT extension_review = 'leader' FROM plan WHERE id = t.plan_id);
+	-- Whose step it is.
+	IF e.state = 'pending' AND tok.role <> 'general' THEN
+		status := 403;
+		body := duban_api_problem(403, '无权审批', '延期申请由局办公室审批');
+		RETURN;
+	END IF;
+	IF e.state = 'reviewed' AND NOT duban_extension_leader(tok, t.id) THEN
+		status := 403;
+		body := duban_api_problem(403, '无权审批',
+		    '局办公室已同意这份延期申请，须由这项任务的分管领导审批', NULL,
+		    duban_extension_json(e));
+		RETURN;
+	END IF;
 	status := 409;
-	IF e.state <> 'pending' THEN
+	IF e.state NOT IN ('pending', 'reviewed') THEN
 		body := duban_api_problem(409, '延期申请已审批',
 		    '这份延期申请已于 ' || to_char(e.decided_at AT TIME ZONE 'Asia/Shanghai',
 		    'YYYY-MM-DD HH24:MI') || ' 审批', NULL, duban_extension_json(e));
@@ -197,19 +232,33 @@ BEGIN
 		RETURN;
 	END IF;
 
-	UPDATE milestone_extension
-	   SET state = CASE WHEN p_approve THEN 'approved' ELSE 'rejected' END,
-	       decided_at = p_now, decided_by = tok.label, decided_role = duban_token_part(tok),
-	       decided_office_id = tok.office_id, decided_token_id = tok.id,
-	       decided_account_id = tok.account_id, decision_reason = btrim(p_body->>'reason')
-	 WHERE id = e.id
-	RETURNING * INTO e;
+	-- The general office's yes, where the leader decides next.
+	v_review := p_approve AND v_leader AND e.state = 'pending';
+	IF v_review THEN
+		UPDATE milestone_extension
+		   SET state = 'reviewed', reviewed_at = p_now, reviewed_by = tok.label,
+		       reviewed_role = duban_token_part(tok), reviewed_office_id = tok.office_id,
+		       reviewed_token_id = tok.id, reviewed_account_id = tok.account_id,
+		       review_reason = btrim(p_body->>'reason')
+		 WHERE id = e.id
+		RETURNING * INTO e;
+	ELSE
+		UPDATE milestone_extension
+		   SET state = CASE WHEN p_approve THEN 'approved' ELSE 'rejected' END,
+		       decided_at = p_now, decided_by = tok.label,
+		       decided_role = duban_token_part(tok), decided_office_id = tok.office_id,
+		       decided_token_id = tok.id, decided_account_id = tok.account_id,
+		       decision_reason = btrim(p_body->>'reason')
+		 WHERE id = e.id
+		RETURNING * INTO e;
+	END IF;
 	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
 	    milestone_id, field, old_value, new_value, note)
 	VALUES (p_now, tok.label, tok.office_id, tok.id, 'extension', t.plan_id, t.id, m.id,
-	    CASE WHEN p_approve THEN 'due_on' ELSE 'extension_rejected' END,
-	    m.due_on::text, e.new_due_on::text, e.decision_reason);
-	IF p_approve THEN
+	    CASE WHEN v_review THEN 'extension_reviewed'
+		 WHEN p_approve THEN 'due_on' ELSE 'extension_rejected' END,
+	    m.due_on::text, e.new_due_on::text, btrim(p_body->>'reason'));
+	IF p_approve AND NOT v_review THEN
 		UPDATE milestone
 		   SET original_due_on = coalesce(original_due_on, due_on), due_on = e.new_due_on,
 		       extensions = extensions + 1, version = version + 1, updated_at = p_now
@@ -234,10 +283,11 @@ BEGIN
 		body := duban_api_check(tok, NULL);
 		RETURN;
 	END IF;
-	IF p_state IS NOT NULL AND p_state NOT IN ('pending', 'approved', 'rejected') THEN
+	IF p_state IS NOT NULL AND p_state NOT IN ('pending', 'reviewed', 'approved', 'rejected') THEN
 		status := 422;
 		body := duban_api_problem(422, '状态有误',
-		    'state 应为 pending（待审批）、approved（已批准）或 rejected（未批准）', 'state');
+		    'state 应为 pending（待审批）、reviewed（待分管领导审批）、approved（已批准）'
+		    '或 rejected（未批准）', 'state');
 		RETURN;
 	END IF;
 	status := 200;

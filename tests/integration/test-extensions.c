@@ -57,9 +57,9 @@ person_token(struct site *s, const char *login, const char *name, const char *of
 }
 
 static void
-site_start(struct site *s, const char *now)
+site_start_plan(struct site *s, const char *now, const char *plan)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
+	const char	*load[] = { "plan", "load", plan, NULL };
 	char		*env_now = xprintf("DUBAN_NOW=%s", now);
 	const char	*env[] = { env_now, NULL };
 	struct t_run	 r;
@@ -88,6 +88,12 @@ site_start(struct site *s, const char *now)
 	s->gperson = person_token(s, "wangli", "王丽", "局办公室", "general");
 	t_daemon_start(&s->d, s->db, NULL, env);
 	free(env_now);
+}
+
+static void
+site_start(struct site *s, const char *now)
+{
+	site_start_plan(s, now, JILIN);
 }
 
 static void
@@ -668,5 +674,104 @@ Test(extensions, the_cli_lists_approves_and_rejects, .timeout = 180)
 		t_run_free(&r);
 	}
 	free(tokfile);
+	site_stop(&s);
+}
+
+/*
+ * extension_review: leader: the general office's yes is a review, and the
+ * task's 分管领导 (5①'s is 杨凤琴) decides; no one else may take that step.
+ */
+Test(extensions, where_the_plan_says_the_leader_decides_after_the_general_office,
+    .timeout = 180)
+{
+	struct site	 s;
+	json_t		*j, *h;
+	char		*yaml, *plan, *fp, *other, *path, *text;
+	size_t		 len, i;
+	long		 id;
+	int		 reviewed = 0, moved = 0;
+
+	yaml = t_read_file(JILIN, &len);
+	cr_assert_not_null(strstr(yaml, "\nplan:\n"));
+	text = xprintf("%.*s  extension_review: leader\n%s",
+	    (int)(strstr(yaml, "\nplan:\n") + 7 - yaml), yaml, strstr(yaml, "\nplan:\n") + 7);
+	plan = xprintf("%s/jilin-2012.yaml", t_tmpdir());
+	t_write_file(plan, text, strlen(text));
+	free(text);
+	free(yaml);
+	site_start_plan(&s, "2012-09-03T09:00+08:00", plan);
+	other = person_token(&s, "hanfei", "韩非", NULL, "leader");
+
+	id = ask(&s, s.office, s.ms, "2012-10-31", 201);
+	/* The leader may not go first. */
+	fp = t_fingerprint(s.c);
+	cr_expect_eq(decide(&s, s.leader, id, "approve", "{\"reason\":\"同意\"}", NULL), 403);
+	EXPECT_STR(t_fingerprint(s.c), fp);
+	free(fp);
+
+	cr_assert_eq(decide(&s, s.gperson, id, "approve", "{\"reason\":\"拟同意，报分管领导\"}",
+	    &j), 200);
+	cr_expect_str_eq(S(j, "state"), "reviewed");
+	cr_expect_str_eq(S(j, "reviewed_by"), "王丽");
+	cr_expect_str_eq(S(j, "review_reason"), "拟同意，报分管领导");
+	cr_expect(json_is_true(json_object_get(j, "leader_review")));
+	cr_expect(json_is_null(json_object_get(j, "decided_at")));
+	json_decref(j);
+	j = milestone(&s, s.ms);
+	cr_expect_str_eq(S(j, "due_on"), "2012-09-30", "not moved until the leader decides");
+	cr_expect_eq(N(j, "extensions"), 0);
+	json_decref(j);
+	cr_expect_eq(call(&s, "GET", "/api/v1/extensions?state=reviewed", s.leader, NULL, &j),
+	    200);
+	cr_expect_eq(json_array_size(j), 1);
+	json_decref(j);
+
+	/* Still open: no second request; not the general office again, not
+	 * an office, not another leader. */
+	fp = t_fingerprint(s.c);
+	ask(&s, s.office, s.ms, "2012-11-30", 409);
+	cr_expect_eq(decide(&s, s.general, id, "approve", "{\"reason\":\"同意\"}", &j), 403);
+	cr_expect(strstr(S(j, "detail"), "分管领导") != NULL, "%s", S(j, "detail"));
+	json_decref(j);
+	cr_expect_eq(decide(&s, s.office, id, "approve", "{\"reason\":\"同意\"}", NULL), 403);
+	cr_expect_eq(decide(&s, other, id, "approve", "{\"reason\":\"同意\"}", NULL), 403);
+	cr_expect_eq(decide(&s, s.leader, id, "approve", "{}", &j), 422);
+	cr_expect_str_eq(S(j, "field"), "reason");
+	json_decref(j);
+	EXPECT_STR(t_fingerprint(s.c), fp);
+	free(fp);
+
+	cr_assert_eq(decide(&s, s.leader, id, "approve", "{\"reason\":\"同意延期\"}", &j), 200);
+	cr_expect_str_eq(S(j, "state"), "approved");
+	cr_expect_str_eq(S(j, "decided_by"), "杨凤琴");
+	cr_expect_str_eq(S(j, "decided_role"), "leader");
+	json_decref(j);
+	j = milestone(&s, s.ms);
+	cr_expect_str_eq(S(j, "due_on"), "2012-10-31");
+	cr_expect_str_eq(S(j, "original_due_on"), "2012-09-30");
+	cr_expect_eq(N(j, "extensions"), 1);
+	json_decref(j);
+
+	path = xprintf("/api/v1/tasks/%ld", s.task);
+	cr_assert_eq(call(&s, "GET", path, s.inspector, NULL, &j), 200);
+	free(path);
+	json_array_foreach(json_object_get(j, "history"), i, h) {
+		if (N(h, "milestone_id") != s.ms)
+			continue;
+		if (strcmp(S(h, "field"), "extension_reviewed") == 0) {
+			reviewed++;
+			cr_expect_str_eq(S(h, "actor"), "王丽");
+			cr_expect_str_eq(S(h, "note"), "拟同意，报分管领导");
+		} else if (strcmp(S(h, "field"), "due_on") == 0) {
+			moved++;
+			cr_expect_str_eq(S(h, "actor"), "杨凤琴");
+			cr_expect_str_eq(S(h, "note"), "同意延期");
+		}
+	}
+	cr_expect_eq(reviewed, 1);
+	cr_expect_eq(moved, 1);
+	json_decref(j);
+	free(other);
+	free(plan);
 	site_stop(&s);
 }

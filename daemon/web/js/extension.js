@@ -68,16 +68,19 @@ function postForm(inputs, buttons, onDone) {
 export function extensionBox(m, opts) {
 	const box = h('div', { class: 'ext' });
 	const reqs = m.extension_requests || [];
-	const pending = reqs.find((x) => x.state === 'pending');
+	const pending = reqs.find((x) => x.state === 'pending' || x.state === 'reviewed');
 	if (m.original_due_on)
 		box.append(h('p', { class: 'ext-done' },
 		    `已延期${m.extensions > 1 ? ` ${m.extensions} 次` : ''}（原定 ${cnDate(m.original_due_on)}）`));
 	if (pending) {
 		box.append(h('p', { class: 'ext-pending' },
-		    `延期申请${word('extension_state', 'pending')}：申请延至 ${cnDate(pending.new_due_on)}，` +
+		    `延期申请${word('extension_state', pending.state)}：申请延至 ${cnDate(pending.new_due_on)}，` +
 		    `${pending.requested_office || pending.requested_by} ${pending.requested_by !== pending.requested_office ? pending.requested_by : ''}` +
-		    `于 ${fmtTime(pending.requested_at)} 提出。理由：${pending.reason}`));
-		if (opts.session.role === 'general') {
+		    `于 ${fmtTime(pending.requested_at)} 提出。理由：${pending.reason}` +
+		    (pending.reviewed_by ? `；${pending.reviewed_by} 于 ${fmtTime(pending.reviewed_at)} 同意：${pending.review_reason}` : '')));
+		// The general office's step, then (where the plan says) the 分管领导's.
+		if ((pending.state === 'pending' && opts.session.role === 'general') ||
+		    (pending.state === 'reviewed' && opts.session.person_role === 'leader')) {
 			const reason = h('textarea', { rows: 2, maxlength: 2000 });
 			box.append(h('details', { class: 'edit' },
 			    h('summary', {}, '审批延期申请', h('span', { class: 'sr-only' }, `：${m.title}`)),
