@@ -40,6 +40,7 @@ static const struct route *const server_routes[] = {
 	api_session_routes,
 	api_user_routes,
 	api_workflow_routes,
+	api_extension_routes,
 	NULL
 };
 

@@ -89,7 +89,13 @@ static const struct word field[] = {
 	{ "deadline", "完成时限" }, { "due_on", "节点日期" },
 	{ "lead_office", "牵头处室" }, { "created", "新增" }, { "withdrawn", "撤销" },
 	{ "title", "名称" }, { "acknowledged", "签收" }, { "instruction", "批示" },
+	{ "extension_requested", "申请延期" },
+	{ "extension_reviewed", "局办公室同意延期" }, { "extension_rejected", "延期未批准" },
 	{ NULL, NULL }
+};
+static const struct word extension_state[] = {
+	{ "pending", "待审批" }, { "reviewed", "待分管领导审批" }, { "approved", "已批准" },
+	{ "rejected", "未批准" }, { NULL, NULL }
 };
 
 static const struct {
@@ -112,6 +118,7 @@ static const struct {
 	[VOCAB_OFFICE_KIND] = { "office_kind", office_kind },
 	[VOCAB_FIELD] = { "field", field },
 	[VOCAB_PERSON_ROLE] = { "person_role", person_role },
+	[VOCAB_EXTENSION_STATE] = { "extension_state", extension_state },
 };
 
 const char *

@@ -30,6 +30,7 @@ enum vocab {
 	VOCAB_OFFICE_KIND,	/* office, unit, department, group */
 	VOCAB_FIELD,		/* the fields of the progress history */
 	VOCAB_PERSON_ROLE,	/* clerk, head, general, leader, inspector, admin */
+	VOCAB_EXTENSION_STATE,	/* a 延期申请: pending, reviewed, approved, rejected */
 	VOCAB_COUNT
 };
 

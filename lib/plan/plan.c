@@ -681,7 +681,8 @@ parse_header(struct pctx *c, const struct ynode *m)
 	static const char *const keys[] = { "key", "title", "year",
 	    "year_basis", "issuer", "issuer_kind", "parent_org",
 	    "document_number", "issued_on", "kind", "source",
-	    "default_deadline", "preamble", NULL };
+	    "default_deadline", "preamble", "extension_review", NULL };
+	static const char *const reviews[] = { "general", "leader", NULL };
 	static const char *const skeys[] = { "file", "sha256", "note", NULL };
 	static const char *const orgkinds[] = { "city_bureau", "county_bureau",
 	    "government", "other", NULL };
@@ -730,6 +731,10 @@ parse_header(struct pctx *c, const struct ynode *m)
 			set_date(p, "issued_on", &d);
 	}
 	set_str(p, "kind", yfield_text(&c->y, m, "kind", 0, "plan 部分"));
+	/* Who decides a request for more time (延期申请): the general office
+	 * alone, or then the task's 分管领导 too. */
+	if (yfield_one_of(&c->y, m, "extension_review", reviews, "plan 部分", &kind) == 0)
+		set_str(p, "extension_review", kind ? kind : xstrdup("general"));
 	set_str(p, "preamble", yfield_text(&c->y, m, "preamble", 0, "plan 部分"));
 	json_object_set_new(p, "source_file", json_null());
 	json_object_set_new(p, "source_sha256", json_null());

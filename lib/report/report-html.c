@@ -458,6 +458,20 @@ milestones_cell(FILE *f, const json_t *t)
 		}
 		fputs("</ul>", f);
 	}
+	if (json_array_size(G(ms, "extended_items")) > 0) {
+		char	 phrase[128];
+
+		fputs("<ul class=\"ext\">", f);
+		json_array_foreach(G(ms, "extended_items"), i, x) {
+			report_extended_phrase(x, phrase, sizeof phrase);
+			fputs("<li>", f);
+			html_esc_or(f, S(x, "title"), "节点");
+			fputs("：", f);
+			html_esc_or(f, phrase, "—");
+			fputs("</li>", f);
+		}
+		fputs("</ul>", f);
+	}
 	fputs("</td>", f);
 }
 

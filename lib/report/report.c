@@ -296,12 +296,50 @@ csv_row(FILE *f, const char *const *v, size_t n)
 		csv_field(f, v[i], i + 1 == n);
 }
 
-/* The milestones of a task row: "应完成 3，已完成 2，逾期 1". */
-static void
-milestone_phrase(const json_t *m, char *buf, size_t len)
+void
+report_date_cn(const char *iso, char *buf, size_t len)
 {
-	snprintf(buf, len, "应完成 %lld，已完成 %lld，逾期 %lld",
+	int	 y, m, d, n = 0;
+
+	if (iso != NULL && strlen(iso) == 10 &&
+	    sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10)
+		snprintf(buf, len, "%d年%d月%d日", y, m, d);
+	else
+		snprintf(buf, len, "%s", iso != NULL ? iso : "—");
+}
+
+void
+report_extended_phrase(const json_t *x, char *buf, size_t len)
+{
+	char	 now[32], was[32], times[32] = "";
+
+	report_date_cn(S(x, "due_on"), now, sizeof now);
+	report_date_cn(S(x, "original_due_on"), was, sizeof was);
+	if (N(x, "extensions") > 1)
+		snprintf(times, sizeof times, " %lld 次", (long long)N(x, "extensions"));
+	snprintf(buf, len, "%s，已延期%s（原定 %s）", now, times, was);
+}
+
+/* The milestones of a task row: "应完成 3，已完成 2，逾期 1", then each
+ * extended one: "；名称：2012年12月31日，已延期（原定 2012年9月30日）". */
+static char *
+milestone_phrase(const json_t *m)
+{
+	char	*buf = NULL, phrase[128];
+	size_t	 len = 0, i;
+	FILE	*f = open_memstream(&buf, &len);
+	json_t	*x;
+
+	if (f == NULL)
+		fatal("open_memstream");
+	fprintf(f, "应完成 %lld，已完成 %lld，逾期 %lld",
 	    (long long)N(m, "due"), (long long)N(m, "done"), (long long)N(m, "overdue"));
+	json_array_foreach(json_object_get(m, "extended_items"), i, x) {
+		report_extended_phrase(x, phrase, sizeof phrase);
+		fprintf(f, "；%s：%s", S(x, "title") ? S(x, "title") : "节点", phrase);
+	}
+	fclose(f);
+	return (buf);
 }
 
 /* All of a task's targets in one cell: "名称：phrase；名称：phrase". */
@@ -368,7 +406,7 @@ static const char *const task_head[TASK_NCOLS] = { "序号", "民生事项名称
 
 struct task_cells {
 	const char	*v[TASK_NCOLS];
-	char		 ms[128], *tg, *un, *ld;
+	char		*ms, *tg, *un, *ld;
 };
 
 static void
@@ -377,7 +415,7 @@ task_cells(const json_t *t, struct task_cells *c)
 	const char	*on, *note, *outcome;
 
 	last_update(t, &on, &note, &outcome);
-	milestone_phrase(json_object_get(t, "milestones"), c->ms, sizeof c->ms);
+	c->ms = milestone_phrase(json_object_get(t, "milestones"));
 	c->tg = targets_phrase(t);
 	c->un = report_units(t);
 	c->ld = report_join(json_object_get(t, "leaders"), "、");
@@ -399,6 +437,7 @@ task_cells(const json_t *t, struct task_cells *c)
 static void
 task_cells_free(struct task_cells *c)
 {
+	free(c->ms);
 	free(c->tg);
 	free(c->un);
 	free(c->ld);

@@ -86,6 +86,12 @@ char		*report_plans_title(const json_t *report);
 /* The plans' document numbers joined with "、" ("吉市教通字〔2012〕12号、…"),
  * leaving out plans without one; "" when none has one. */
 char		*report_document_numbers(const json_t *report);
+/* "2012-09-30" as documents write it, "2012年9月30日"; anything else
+ * (or NULL, as "—") as given. */
+void		 report_date_cn(const char *iso, char *buf, size_t len);
+/* A milestone whose date was extended (an item of extended_items):
+ * "2012年12月31日，已延期（原定 2012年9月30日）". */
+void		 report_extended_phrase(const json_t *item, char *buf, size_t len);
 /* A JSON array of strings joined with sep; "" when empty. */
 char		*report_join(const json_t *array, const char *sep);
 

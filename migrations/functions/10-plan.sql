@@ -98,12 +98,12 @@ BEGIN
 	IF v_plan IS NULL THEN
 		INSERT INTO plan (key, org_id, year, year_basis, title, kind,
 		    document_number, issued_on, preamble, source_file, source_sha256,
-		    source_note, plan_file, file_sha256)
+		    source_note, plan_file, file_sha256, extension_review)
 		VALUES (doc->>'key', v_org, (doc->>'year')::int, doc->>'year_basis',
 		    doc->>'title', doc->>'kind', doc->>'document_number',
 		    (doc->>'issued_on')::date, doc->>'preamble', doc->>'source_file',
 		    doc->>'source_sha256', doc->>'source_note', doc->>'plan_file',
-		    doc->>'file_sha256')
+		    doc->>'file_sha256', coalesce(doc->>'extension_review', 'general'))
 		RETURNING id INTO v_plan;
 		v_created := true;
 		v_changes := v_changes + 1;
@@ -116,16 +116,18 @@ BEGIN
 		    kind = doc->>'kind', document_number = doc->>'document_number',
 		    issued_on = (doc->>'issued_on')::date, preamble = doc->>'preamble',
 		    source_file = doc->>'source_file', source_sha256 = doc->>'source_sha256',
-		    source_note = doc->>'source_note', loaded_at = v_now
+		    source_note = doc->>'source_note',
+		    extension_review = coalesce(doc->>'extension_review', 'general'),
+		    loaded_at = v_now
 		 WHERE p.id = v_plan
 		   AND (p.org_id, p.year, p.year_basis, p.title, p.kind, p.document_number,
 			p.issued_on, p.preamble, p.source_file, p.source_sha256,
-			p.source_note)
+			p.source_note, p.extension_review)
 		       IS DISTINCT FROM
 		       (v_org, (doc->>'year')::int, doc->>'year_basis', doc->>'title',
 			doc->>'kind', doc->>'document_number', (doc->>'issued_on')::date,
 			doc->>'preamble', doc->>'source_file', doc->>'source_sha256',
-			doc->>'source_note');
+			doc->>'source_note', coalesce(doc->>'extension_review', 'general'));
 		GET DIAGNOSTICS n = ROW_COUNT; v_changes := v_changes + n;
 		-- Which file it came from is bookkeeping, not a change of the
 		-- plan: a comment edited in the file is not reported.
@@ -358,6 +360,12 @@ BEGIN
 	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 	 CROSS JOIN LATERAL jsonb_to_recordset(x.milestones) AS y(key text, kind text,
 	       title text, due date, due_form text, "text" text, position int);
+	-- A milestone whose date an approved extension moved keeps it while
+	-- the file still gives its original date (37-extensions.sql).
+	UPDATE duban_load_milestone y SET due_on = m.due_on
+	  FROM milestone m
+	 WHERE m.task_id = y.task_id AND m.key = y.key
+	   AND m.original_due_on IS NOT NULL AND y.due_on = m.original_due_on;
 
 	INSERT INTO progress (actor, source, plan_id, task_id, milestone_id, field, old_value, new_value, note)
 	SELECT p_actor, 'load', v_plan, m.task_id, m.id, 'due_on', m.due_on::text, y.due_on::text,

@@ -36,11 +36,44 @@ RETURNS json LANGUAGE sql STABLE AS $$
 	 LIMIT 1
 $$;
 
+-- A request to move a milestone's date (延期申请, 37-extensions.sql), with
+-- each step's person, office, part, moment and reason; leader_review says
+-- that the plan asks its 分管领导 to decide after the general office.
+CREATE OR REPLACE FUNCTION duban_extension_json(e milestone_extension) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', e.id, 'milestone_id', e.milestone_id, 'task_id', e.task_id,
+		'milestone', m.title, 'task', t.label, 'task_title', t.title,
+		'due_on', e.due_on, 'new_due_on', e.new_due_on, 'reason', e.reason,
+		'state', e.state,
+		'requested_at', e.requested_at, 'requested_by', e.requested_by,
+		'requested_role', e.requested_role,
+		'requested_office', (SELECT name FROM office WHERE id = e.requested_office_id),
+		'reviewed_at', e.reviewed_at, 'reviewed_by', e.reviewed_by,
+		'reviewed_role', e.reviewed_role,
+		'reviewed_office', (SELECT name FROM office WHERE id = e.reviewed_office_id),
+		'review_reason', e.review_reason,
+		'decided_at', e.decided_at, 'decided_by', e.decided_by,
+		'decided_role', e.decided_role,
+		'decided_office', (SELECT name FROM office WHERE id = e.decided_office_id),
+		'decision_reason', e.decision_reason,
+		'leader_review', p.extension_review = 'leader')
+	  FROM milestone m JOIN task t ON t.id = m.task_id JOIN plan p ON p.id = t.plan_id
+	 WHERE m.id = e.milestone_id
+$$;
+
+-- A milestone; original_due_on is its date before its first approved
+-- extension (null if never extended), extensions how many were approved,
+-- extension_requests every request, oldest first.
 CREATE OR REPLACE FUNCTION duban_milestone_json(m milestone) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object(
 		'id', m.id, 'task_id', m.task_id, 'key', m.key, 'kind', m.kind,
 		'title', m.title, 'due_on', m.due_on, 'due_form', m.due_form,
+		'original_due_on', m.original_due_on, 'extensions', m.extensions,
+		'extension_requests', (SELECT coalesce(json_agg(duban_extension_json(e)
+						ORDER BY e.id), '[]')
+					 FROM milestone_extension e WHERE e.milestone_id = m.id),
 		'status', m.status, 'completed_on', m.completed_on, 'note', m.note,
 		'outcome', m.outcome, 'evidence_url', m.evidence_url,
 		'version', m.version, 'updated_at', m.updated_at,

@@ -93,7 +93,10 @@ ms AS MATERIALIZED (
 	       CASE WHEN hk.milestone_id IS NOT NULL THEN hk.value::date ELSE m.completed_on END
 		   AS completed_on,
 	       -- Its own, or a parent's 完成时限 that its subtasks make up.
-	       NOT (m.kind = 'deadline' AND t.has_subtasks) AS own
+	       NOT (m.kind = 'deadline' AND t.has_subtasks) AS own,
+	       -- Extensions approved before p_cut (37-extensions.sql): the
+	       -- date before the first, and how many.
+	       xe.original_due_on, coalesce(xe.extensions, 0) AS extensions
 	  FROM milestone m
 	  JOIN tasks t ON t.id = m.task_id
 	  JOIN plans p ON p.id = t.plan_id
@@ -101,6 +104,11 @@ ms AS MATERIALIZED (
 	  LEFT JOIN hist hd ON hd.milestone_id = m.id AND hd.field = 'due_on'
 	  LEFT JOIN hist hs ON hs.milestone_id = m.id AND hs.field = 'status'
 	  LEFT JOIN hist hk ON hk.milestone_id = m.id AND hk.field = 'completed_on'
+	  LEFT JOIN LATERAL (SELECT (array_agg(x.due_on ORDER BY x.decided_at, x.id))[1]
+				    AS original_due_on, count(*) AS extensions
+			       FROM milestone_extension x
+			      WHERE x.milestone_id = m.id AND x.state = 'approved'
+				AND x.decided_at < p_cut) xe ON xe.extensions > 0
 	 WHERE (m.created_at < p_cut OR m.created_at <= p.created_at)
 	   AND CASE WHEN hw.milestone_id IS NOT NULL THEN hw.value <> 'true'
 		    ELSE m.withdrawn_at IS NULL END
@@ -252,6 +260,15 @@ overdue_agg AS (
 	 WHERE m.status <> 'done' AND m.due_on < p_on
 	 GROUP BY m.row_id
 ),
+extended_agg AS (
+	SELECT m.row_id, json_agg(json_build_object('id', m.id, 'title', m.title,
+		'due_on', m.due_on, 'original_due_on', m.original_due_on,
+		'extensions', m.extensions)
+		ORDER BY m.due_on, m.position) AS items
+	  FROM judged_ms m
+	 WHERE m.extensions > 0
+	 GROUP BY m.row_id
+),
 behind_agg AS (
 	SELECT g.row_id, string_agg(g.name, '、' ORDER BY g.position) AS names
 	  FROM judged_tg g WHERE g.state = 'behind'
@@ -296,7 +313,8 @@ task_json AS (
 		'milestones', json_build_object('total', r.ms_total, 'due', r.ms_due,
 			'done', r.ms_done, 'overdue', r.ms_overdue,
 			'due_this_quarter', r.ms_due_this_quarter, 'on_time', r.ms_on_time,
-			'overdue_items', coalesce(oa.items, '[]')),
+			'overdue_items', coalesce(oa.items, '[]'),
+			'extended_items', coalesce(ea.items, '[]')),
 		'updates_this_quarter', coalesce(qu.n, 0),
 		'last_update', CASE WHEN ln.task_id IS NOT NULL THEN json_build_object(
 			'at', ln.at, 'on', (ln.at AT TIME ZONE 'Asia/Shanghai')::date,
@@ -308,6 +326,7 @@ task_json AS (
 	  LEFT JOIN quarter_updates qu ON qu.task_id = r.id
 	  LEFT JOIN targets_agg ta ON ta.task_id = r.id
 	  LEFT JOIN overdue_agg oa ON oa.row_id = r.id
+	  LEFT JOIN extended_agg ea ON ea.row_id = r.id
 ),
 -- Offices: each task row counts for its lead office, with its own
 -- milestones (not a parent's sum of its subtasks').
@@ -404,7 +423,8 @@ SELECT json_build_object(
 			'overdue', count(*) FILTER (WHERE status <> 'done' AND due_on < p_on),
 			'on_time', count(*) FILTER (WHERE status = 'done' AND due_on < p_on
 						      AND completed_on <= due_on),
-			'due_this_quarter', count(*) FILTER (WHERE due_on BETWEEN p_from AND p_to))
+			'due_this_quarter', count(*) FILTER (WHERE due_on BETWEEN p_from AND p_to),
+			'extended', count(*) FILTER (WHERE extensions > 0))
 			FROM own_ms),
 		'targets', (SELECT json_build_object('total', count(*),
 			'reported', count(*) FILTER (WHERE reported),

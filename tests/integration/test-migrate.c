@@ -34,6 +34,19 @@ code_files(void)
 	return (n);
 }
 
+/* How many numbered migrations it has (numbers may have a gap: one
+ * reserved for a branch not merged yet). */
+static int
+version_files(void)
+{
+	const struct migration	*m;
+	int			 n = 0;
+
+	for (m = migrations_builtin; m->sql != NULL; m++)
+		n += !m->code;
+	return (n);
+}
+
 Test(migrate, applies_each_once)
 {
 	PGconn			*c = fresh_empty();
@@ -45,18 +58,18 @@ Test(migrate, applies_each_once)
 	cr_assert_eq(migrate_check(c, migrations_builtin, &cur, &pending,
 	    &cause), MIGRATE_OK);
 	cr_expect_eq(cur, 0);
-	cr_expect_eq(pending.versions, migrate_latest(migrations_builtin));
+	cr_expect_eq(pending.versions, version_files());
 	cr_expect_eq(pending.code, code_files());
 	cr_assert_eq(migrate_apply(c, migrations_builtin, &applied, &cause),
 	    MIGRATE_OK, "%s", cause ? cause : "");
-	cr_expect_eq(applied.versions, migrate_latest(migrations_builtin));
+	cr_expect_eq(applied.versions, version_files());
 	cr_expect_eq(applied.code, code_files());
 	cr_assert_eq(migrate_apply(c, migrations_builtin, &applied, &cause),
 	    MIGRATE_OK);
 	cr_expect_eq(applied.versions, 0);
 	cr_expect_eq(applied.code, 0, "unchanged functions are not applied again");
 	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM schema_migration",
-	    0, NULL), migrate_latest(migrations_builtin));
+	    0, NULL), version_files());
 	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM schema_code",
 	    0, NULL), code_files());
 	cr_assert_eq(migrate_check(c, migrations_builtin, &cur, &pending,

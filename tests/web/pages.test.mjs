@@ -583,6 +583,41 @@ test('signing out ends the session', async () => {
 	await users.general.context().close();
 });
 
+test('a lead office asks for more time on its task page; the general office approves it', async () => {
+	const page = await newPage(OFFICE);
+	await page.goto(`${site.url}/task.html?id=${ids.task6}`);
+	const ms = page.locator('li.ms', { hasText: '完成时限' });
+	await ms.getByText('申请延期').click();
+	// Nothing filled in: the server's words, at the field they name.
+	await ms.getByRole('button', { name: '提交延期申请' }).click();
+	await ms.locator('.field-error').filter({ hasText: '缺少延期后的日期' }).waitFor();
+	assert.equal(await ms.getByLabel('延期至').getAttribute('aria-invalid'), 'true');
+	await ms.getByLabel('延期至').fill('2013-01-31');
+	await ms.getByLabel('理由（必填）').fill('年底资金拨付未到位');
+	await assertAccessible(page, '申请延期');
+	await ms.getByRole('button', { name: '提交延期申请' }).click();
+	await page.locator('li.ms .ext-pending').waitFor();
+	assert.match(await page.locator('li.ms .ext-pending').innerText(), /待审批[\s\S]*2013年1月31日[\s\S]*年底资金拨付未到位/);
+	assert.equal(await page.getByText('审批延期申请').count(), 0, 'an office does not decide');
+	await page.context().close();
+
+	const gen = await newPage('general');
+	await gen.goto(`${site.url}/task.html?id=${ids.task6}`);
+	const gms = gen.locator('li.ms', { hasText: '完成时限' });
+	await gms.getByText('审批延期申请').click();
+	await gms.getByRole('button', { name: '批准延期' }).click();
+	await gms.locator('.field-error').filter({ hasText: '缺少理由' }).waitFor();
+	await gms.getByLabel('审批意见（必填）').fill('同意延期至2013年1月');
+	await assertAccessible(gen, '审批延期申请');
+	await gms.getByRole('button', { name: '批准延期' }).click();
+	await gen.locator('li.ms .ext-done').waitFor();
+	assert.match(await gen.locator('li.ms .ext-done').innerText(), /已延期（原定 2012年12月31日）/);
+	assert.match(await gen.locator('li.ms .ms-date').first().innerText(), /2013-01-31/);
+	assert.equal(site.query(`SELECT due_on || '|' || original_due_on || '|' || extensions
+	    FROM milestone WHERE id = ${ids.deadline6}`), '2013-01-31|2012-12-31|1');
+	await gen.context().close();
+});
+
 test('no script errors on any page', () => {
 	assert.deepEqual(pageErrors, []);
 });

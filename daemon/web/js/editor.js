@@ -7,6 +7,7 @@ import {
 	api, h, clear, td, table, badge, problemText, word, words, fmtNum, pct, fmtTime,
 	fmtRequired, withUnit, progressBar, dayNum,
 } from './common.js';
+import { extensionBox } from './extension.js';
 
 const text = (v) => (v === null || v === undefined || String(v).trim() === '' ? null : String(v));
 const orNull = (v) => (v === undefined ? null : v);
@@ -363,6 +364,10 @@ export function milestoneList(task, opts) {
 		const li = h('li', { class: cls(), id: `milestone-${m.id}`, 'data-milestone-id': m.id });
 		const view = h('div', {}, milestoneDisplay(m, task, opts.level));
 		li.append(view);
+		const ext = opts.session && extensionBox(m, { canEdit: opts.canEdit,
+		    session: opts.session, today: task.today, onChanged: () => location.reload() });
+		if (ext)
+			li.append(ext);
 		if (opts.canEdit) {
 			const form = editorForm('milestone', m, task, (saved, how) => {
 				Object.assign(m, saved);

@@ -174,7 +174,7 @@ async function main() {
 	    h('div', { class: 'grid2' }, contentPanel(t), rolesPanel(t)),
 	    h('section', { class: 'panel', 'aria-labelledby': 'ms-h' },
 		h('h2', { id: 'ms-h' }, '节点'),
-		milestoneList(t, { canEdit, level, onSaved })),
+		milestoneList(t, { canEdit, level, onSaved, session })),
 	    h('section', { class: 'panel', 'aria-labelledby': 'tg-h' },
 		h('h2', { id: 'tg-h' }, '指标'),
 		h('p', { class: 'hint' }, '进度条为完成比例，黑色竖线为时间进度（从当年1月1日到完成时限已过去的比例），完成比例低于时间进度即为滞后；尚未填报的指标为未填报，不判为滞后。'),
