@@ -120,6 +120,14 @@ curl -s "${auth[@]}" "$url/api/v1/todo" | grep -q '"instruction"' ||
 	die "valgrind: the 批示 is not in the office's 待办"
 curl -s "${auth[@]}" -X POST "$url/api/v1/instructions/1/read" >/dev/null
 curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/todo" >/dev/null
+# 延期申请 (at the real clock every shipped milestone is past due: the
+# request is refused, through the same code), the list, a decision on none.
+curl -s "${auth[@]}" -d '{"new_date":"2099-12-31","reason":"valgrind"}' \
+	"$url/api/v1/milestones/$M/extensions" | grep -q '"status"' ||
+	die "valgrind: POST extensions did not answer"
+curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/extensions" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"同意"}' \
+	"$url/api/v1/extensions/999/approve" >/dev/null
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"
