@@ -16,8 +16,9 @@
 #include "clock.h"
 #include "xmalloc.h"
 
+/* A step with no body: sql($1 token, $2 the {id}, $3 now). */
 static void
-acknowledge(struct req *r)
+step(struct req *r, const char *sql)
 {
 	const char	*params[3];
 
@@ -27,8 +28,14 @@ acknowledge(struct req *r)
 	params[0] = r->token_hash;
 	params[1] = r->param;
 	params[2] = r->now;
-	(void)http_query(r, "SELECT status, body::text FROM duban_api_acknowledge($1,"
-	    " $2::bigint, $3::timestamptz)", 3, params, http_status_json);
+	(void)http_query(r, sql, 3, params, http_status_json);
+}
+
+static void
+acknowledge(struct req *r)
+{
+	step(r, "SELECT status, body::text FROM duban_api_acknowledge($1, $2::bigint,"
+	    " $3::timestamptz)");
 }
 
 static void
@@ -59,16 +66,8 @@ instruct(struct req *r)
 static void
 instruction_read(struct req *r)
 {
-	const char	*params[3];
-
-	if (http_no_body(r) != 0)
-		return;
-	clock_now_iso(r->now);
-	params[0] = r->token_hash;
-	params[1] = r->param;
-	params[2] = r->now;
-	(void)http_query(r, "SELECT status, body::text FROM duban_api_instruction_read($1,"
-	    " $2::bigint, $3::timestamptz)", 3, params, http_status_json);
+	step(r, "SELECT status, body::text FROM duban_api_instruction_read($1, $2::bigint,"
+	    " $3::timestamptz)");
 }
 
 static void

@@ -95,12 +95,10 @@ id_of(const char *sql)
 static long
 target1(const char *key)
 {
-	char	*sql = xprintf("SELECT g.id FROM target g JOIN task t ON t.id = g.task_id"
-	    " WHERE t.key = '1' AND g.key = '%s'", key);
-	long	 id = id_of(sql);
+	const char	*params[1] = { key };
 
-	free(sql);
-	return (id);
+	return (t_query_long(conn, "SELECT g.id FROM target g JOIN task t ON t.id = g.task_id"
+	    " WHERE t.key = '1' AND g.key = $1", 1, params));
 }
 
 /* The rule the pages show, as the header of 20-status.sql states it:
@@ -204,27 +202,29 @@ Test(pages_api, a_target_carries_the_share_of_its_time_gone_and_its_state)
 
 Test(pages_api, the_states_in_sql)
 {
+	/* completion (NULL: none), share of time gone, reported. */
 	static const struct {
-		const char	*args, *want;
+		const char	*completion, *elapsed, *reported, *want;
 	} cases[] = {
-		{ "NULL, 0.5, true", "unmeasured" },
-		{ "1, 0.5, true", "done" },
-		{ "1.2, 1, true", "done" },
-		{ "0.2, 0.5, true", "behind" },
-		{ "0, 0.5, true", "behind" },
+		{ NULL, "0.5", "true", "unmeasured" },
+		{ "1", "0.5", "true", "done" },
+		{ "1.2", "1", "true", "done" },
+		{ "0.2", "0.5", "true", "behind" },
+		{ "0", "0.5", "true", "behind" },
 		/* Not reported: 未填报, never 滞后 (this was behind). */
-		{ "0, 0.5, false", "unreported" },
-		{ "NULL, 0.5, false", "unreported" },
-		{ "0, 0, false", "unreported" },
-		{ "0.5, 0.5, true", "on_track" },
+		{ "0", "0.5", "false", "unreported" },
+		{ NULL, "0.5", "false", "unreported" },
+		{ "0", "0", "false", "unreported" },
+		{ "0.5", "0.5", "true", "on_track" },
 	};
 	size_t	 i;
-	char	*sql;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		sql = xprintf("SELECT duban_pace_state(%s)", cases[i].args);
-		EXPECT_STR(t_query(conn, sql, 0, NULL), cases[i].want);
-		free(sql);
+		const char	*params[3] = { cases[i].completion, cases[i].elapsed,
+		    cases[i].reported };
+
+		EXPECT_STR(t_query(conn, "SELECT duban_pace_state($1::numeric, $2::numeric,"
+		    " $3::boolean)", 3, params), cases[i].want);
 	}
 	/* A figure not yet reported is just that, whatever the date; it
 	 * has no completion (not 0%). */
@@ -306,14 +306,12 @@ Test(pages_api, a_task_in_a_list_carries_its_pace_and_the_overview_the_same)
 		const json_t	*p = by_id(json_object_get(plan, "tasks"), id);
 		const json_t	*g;
 		size_t		 k;
-		char		*sql;
 		double		 elapsed;
 		long long	 nmeasured = 0, nreported = 0;
 		const char	*want;
 
-		sql = xprintf("SELECT duban_time_elapsed(2012, '%s', '" TODAY "')", S(t, "deadline"));
-		elapsed = sql_number(sql, NULL);
-		free(sql);
+		elapsed = sql_number("SELECT duban_time_elapsed(2012, $1::date, '" TODAY "')",
+		    S(t, "deadline"));
 		expect_number(json_object_get(t, "time_elapsed"), elapsed, S(t, "number"));
 		avg = average_of(json_object_get(t, "targets"));
 		if (json_is_null(avg))
