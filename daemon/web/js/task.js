@@ -45,7 +45,7 @@ function rolesPanel(t) {
 
 // 签收 by the offices, and the 批示 on the task; the general office and
 // the task's 责任领导 write one here (the server decides who may).
-function instructionsPanel(t, session, reload) {
+function instructionsPanel(t, session, reload, notice) {
 	const signed = (t.assignments || []).map((a) => h('li', {},
 	    `${a.office}${a.lead ? '（牵头）' : ''}：`,
 	    a.acknowledged_at ? `${a.acknowledged_by} 于 ${a.acknowledged_at.slice(0, 10)} 签收` :
@@ -59,7 +59,7 @@ function instructionsPanel(t, session, reload) {
 	if (session.role === 'general' || session.person_role === 'leader') {
 		const id = newId('instruction');
 		const area = h('textarea', { id, name: 'text', rows: '3', maxlength: '2000', required: '' });
-		const msg = h('p', { class: 'form-msg', role: 'status' });
+		const msg = h('p', { class: 'form-msg', role: 'status' }, notice || '');
 		const btn = h('button', { type: 'submit', class: 'btn' }, '作出批示');
 		form = h('form', { class: 'instruct', novalidate: '' },
 		    h('div', { class: 'field' }, h('label', { for: id }, '批示内容'), area), btn, msg);
@@ -76,7 +76,7 @@ function instructionsPanel(t, session, reload) {
 				await api(`/api/v1/tasks/${t.id}/instructions`, { method: 'POST', body: { text: area.value } });
 				area.value = '';
 				msg.textContent = '批示已送达牵头处室。';
-				reload();
+				reload('批示已送达牵头处室。');	// the panel is drawn anew: say it there
 			} catch (e) {
 				msg.textContent = problemText(e);
 			}
@@ -129,15 +129,15 @@ async function main() {
 
 	const histBox = h('div', {}, historyTable(t));
 	const insBox = h('div', {});
-	const showInstructions = (x) => clear(insBox).append(instructionsPanel(x, session, async () => {
+	const showInstructions = (x, notice) => clear(insBox).append(instructionsPanel(x, session, async (said) => {
 		try {
 			const fresh = await api(`/api/v1/tasks/${id}`);
-			showInstructions(fresh);
+			showInstructions(fresh, said);
 			clear(histBox).append(historyTable(fresh));
 		} catch {
 			// Shown on reload.
 		}
-	}));
+	}, notice));
 	showInstructions(t);
 	let meta = metaList(t);
 	const level = 'h3';
