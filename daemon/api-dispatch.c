@@ -4,6 +4,16 @@
  *   POST   /api/v1/dispatches                    open one (general office)
  *   GET    /api/v1/dispatches/{id}               who has reported
  *   POST   /api/v1/dispatches/{id}/close         the 调度汇总 (general office)
+ *   POST   /api/v1/dispatches/{id}/offices/{office}/submit   {confirm?}
+ *   POST   /api/v1/dispatches/{id}/offices/{office}/return   {reason}
+ *   POST   /api/v1/dispatches/{id}/offices/{office}/accept
+ *          an office's report in the round: a clerk submits it to the
+ *          head, the head returns it or 报送s it, the general office
+ *          accepts (采纳) or returns it (duban_api_office_report)
+ *   GET    /api/v1/offices/{office}/report       the office's drafts and
+ *                                                reports in hand
+ *   POST   /api/v1/offices/{office}/report/submit|return|accept
+ *          the same, outside rounds (日常报送)
  * The database decides what each round is; these check the request's
  * shape, so that a problem names the field.
  */
@@ -107,10 +117,101 @@ dispatch_close(struct req *r)
 	(void)http_query(r, QUERY_DISPATCH_CLOSE, 3, params, http_status_json);
 }
 
+/*
+ * A step of an office's report: the body is {confirm?: bool} for submit,
+ * {reason: string} for return, {} for accept (or no body at all).
+ */
+static void
+report_step(struct req *r, const char *round, const char *office, const char *action)
+{
+	static const char *const fields[] = { "confirm", "reason", NULL };
+	const char	*params[6];
+	json_t		*body;
+	char		*text;
+
+	if ((body = http_json_object(r, fields, 1)) == NULL)
+		return;
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	clock_now_iso(r->now);
+	params[0] = r->token_hash;
+	params[1] = round;
+	params[2] = office;
+	params[3] = action;
+	params[4] = text;
+	params[5] = r->now;
+	(void)http_query(r, QUERY_OFFICE_REPORT_STEP, 6, params, http_status_json);
+	free(text);
+}
+
+static void
+round_submit(struct req *r)
+{
+	report_step(r, r->param, r->param2, "submit");
+}
+
+static void
+round_return(struct req *r)
+{
+	report_step(r, r->param, r->param2, "return");
+}
+
+static void
+round_accept(struct req *r)
+{
+	report_step(r, r->param, r->param2, "accept");
+}
+
+static void
+standing_submit(struct req *r)
+{
+	report_step(r, NULL, r->param, "submit");
+}
+
+static void
+standing_return(struct req *r)
+{
+	report_step(r, NULL, r->param, "return");
+}
+
+static void
+standing_accept(struct req *r)
+{
+	report_step(r, NULL, r->param, "accept");
+}
+
+static void
+office_reports(struct req *r)
+{
+	static const char *const none[] = { NULL };
+	const char	*params[3];
+
+	if (http_query_only(r, none) != 0)
+		return;
+	clock_now_iso(r->now);
+	params[0] = r->token_hash;
+	params[1] = r->param;
+	params[2] = r->now;
+	(void)http_query(r, QUERY_OFFICE_REPORTS, 3, params, http_status_json);
+}
+
 const struct route api_dispatch_routes[] = {
 	{ EVHTTP_REQ_GET, "/api/v1/dispatches", ROLE_INSPECTOR, dispatches_list, 0 },
 	{ EVHTTP_REQ_POST, "/api/v1/dispatches", ROLE_GENERAL, dispatch_open, 0 },
 	{ EVHTTP_REQ_GET, "/api/v1/dispatches/{id}", ROLE_INSPECTOR, dispatch_get, 0 },
 	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/close", ROLE_GENERAL, dispatch_close, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/offices/{office}/submit", ROLE_OFFICE,
+	    round_submit, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/offices/{office}/return", ROLE_OFFICE,
+	    round_return, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/offices/{office}/accept", ROLE_GENERAL,
+	    round_accept, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/offices/{office}/report", ROLE_INSPECTOR, office_reports, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/offices/{office}/report/submit", ROLE_OFFICE,
+	    standing_submit, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/offices/{office}/report/return", ROLE_OFFICE,
+	    standing_return, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/offices/{office}/report/accept", ROLE_GENERAL,
+	    standing_accept, 0 },
 	{ 0, NULL, 0, NULL, 0 }
 };

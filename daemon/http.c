@@ -235,6 +235,7 @@ req_free(struct req *r)
 		evhttp_clear_headers(&r->query);
 	free(r->path);
 	free(r->param);
+	free(r->param2);
 	free(r->office);
 	free(r->token_hash);
 	free(r->label);

@@ -52,6 +52,7 @@ struct req {
 	const char		*name;		/* its pattern, for metrics */
 	char			*path;
 	char			*param;		/* the {id} of the pattern */
+	char			*param2;	/* its second parameter ({office}) */
 	struct evkeyvalq	 query;
 	int			 have_query;
 	struct timespec		 t0;

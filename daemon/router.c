@@ -62,30 +62,38 @@ router_set_fallback(struct router *rt, router_fallback fn, void *arg)
 	rt->fallback_arg = arg;
 }
 
-/* Matches path against pattern; "{id}" takes digits, "{key}" a key. */
+/*
+ * Matches path (already percent-decoded) against pattern; "{id}" takes
+ * digits, "{office}" a name (an office's name is Chinese: any byte of
+ * UTF-8 beyond ASCII too), any other "{key}" a key.  The first
+ * parameter goes to param, a second to param2.
+ */
 static int
-match(const char *pattern, const char *path, char **param)
+match(const char *pattern, const char *path, char **param, char **param2)
 {
 	const char	*p = pattern, *q = path, *start;
+	char		**slot = param;
 
-	*param = NULL;
+	*param = *param2 = NULL;
 	while (*p != '\0') {
 		if (*p == '{') {
 			int	 digits = strncmp(p, "{id}", 4) == 0;
+			int	 name = strncmp(p, "{office}", 8) == 0;
 
 			p = strchr(p, '}') + 1;
 			start = q;
 			while (*q != '\0' && *q != '/') {
 				if (digits ? !isdigit((unsigned char)*q) :
 				    !(isalnum((unsigned char)*q) || *q == '-' ||
-				    *q == '_' || *q == '.'))
+				    *q == '_' || *q == '.' || (name && (unsigned char)*q >= 0x80)))
 					goto no;
 				q++;
 			}
-			if (q == start || q - start > (digits ? 18 : 64))
+			if (q == start || q - start > (digits ? 18 : name ? 256 : 64) ||
+			    slot == NULL)
 				goto no;
-			free(*param);
-			*param = xstrndup(start, (size_t)(q - start));
+			*slot = xstrndup(start, (size_t)(q - start));
+			slot = slot == param ? param2 : NULL;
 			continue;
 		}
 		if (*p++ != *q++)
@@ -95,7 +103,8 @@ match(const char *pattern, const char *path, char **param)
 		return (1);
 no:
 	free(*param);
-	*param = NULL;
+	free(*param2);
+	*param = *param2 = NULL;
 	return (0);
 }
 
@@ -105,7 +114,7 @@ router_dispatch(struct req *r, void *arg)
 	struct router		*rt = arg;
 	enum evhttp_cmd_type	 m = evhttp_request_get_command(r->ev);
 	const struct route	*e;
-	char			*param, allow[64] = "";
+	char			*param, *param2, allow[64] = "";
 	size_t			 t;
 	int			 path_known = 0;
 
@@ -114,7 +123,7 @@ router_dispatch(struct req *r, void *arg)
 		m = EVHTTP_REQ_GET;
 	for (t = 0; t < rt->ntables; t++)
 		for (e = rt->tables[t]; e->pattern != NULL; e++) {
-			if (!match(e->pattern, r->path, &param))
+			if (!match(e->pattern, r->path, &param, &param2))
 				continue;
 			if (e->method != m) {
 				path_known = 1;
@@ -123,11 +132,13 @@ router_dispatch(struct req *r, void *arg)
 					    sizeof allow - strlen(allow), "%s%s",
 					    *allow ? ", " : "", http_method_name(e->method));
 				free(param);
+				free(param2);
 				continue;
 			}
 			r->route = e;
 			r->name = e->pattern;
 			r->param = param;
+			r->param2 = param2;
 			rt->gate(r, rt->gate_arg);
 			return;
 		}

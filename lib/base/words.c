@@ -42,8 +42,9 @@ static const struct word channel[] = {
 };
 static const struct word dispatch_state[] = {
 	{ "reported", "已报送" }, { "reported_late", "逾期报送" },
-	{ "pending", "待报送" }, { "late", "逾期未报" },
-	{ "missing", "未报送" }, { NULL, NULL }
+	{ "pending", "未报送" }, { "late", "逾期未报" },
+	{ "draft", "草稿" }, { "submitted", "待审核" }, { "returned", "退回" },
+	{ "accepted", "已采纳" }, { "missing", "未报送" }, { NULL, NULL }
 };
 static const struct word round_state[] = {
 	{ "open", "进行中" }, { "closed", "已结束" }, { NULL, NULL }

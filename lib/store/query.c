@@ -95,6 +95,8 @@ const char QUERY_TASK_GET[] =
 "  'assignments', duban_task_assignments_json(t.id),"
 "  'instructions', duban_task_instructions_json(t.id,"
 "                  CASE WHEN $3::text = 'office' THEN $4::bigint END),"
+"  'drafts', duban_task_drafts_json(t.id,"
+"                  CASE WHEN $3::text = 'office' THEN $4::bigint END),"
 "  'history', (SELECT coalesce(json_agg(json_build_object('id', h.id, 'at', h.at,"
 "                 'actor', h.actor, 'office', ho.name, 'source', h.source,"
 "                 'field', h.field, 'old', h.old_value, 'new', h.new_value,"
@@ -188,6 +190,15 @@ const char QUERY_DISPATCH_OPEN[] =
 const char QUERY_DISPATCH_CLOSE[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
 "  FROM duban_api_dispatch_close($1, $2::bigint, $3::timestamptz) AS r";
+/* An office's report: submit, return or accept ($1 token, $2 round or
+ * NULL outside rounds, $3 office, $4 action, $5 body, $6 now). */
+const char QUERY_OFFICE_REPORT_STEP[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_office_report($1, $2::bigint, $3, $4, $5::jsonb, $6::timestamptz) AS r";
+/* What an office has in hand ($1 token, $2 office, $3 now). */
+const char QUERY_OFFICE_REPORTS[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_office_reports($1, $2, $3::timestamptz) AS r";
 /* One round ($1 id, $2 now), or no row. */
 const char QUERY_DISPATCH_GET[] =
 "SELECT duban_dispatch_json($1::bigint, $2::timestamptz)::text WHERE EXISTS"

@@ -65,6 +65,8 @@ extern const char QUERY_FEED[];
 extern const char QUERY_DISPATCH_OPEN[];
 extern const char QUERY_DISPATCH_CLOSE[];
 extern const char QUERY_DISPATCH_GET[];
+extern const char QUERY_OFFICE_REPORT_STEP[];
+extern const char QUERY_OFFICE_REPORTS[];
 extern const char QUERY_DISPATCH_LIST[];
 
 /*

@@ -123,6 +123,112 @@ BEGIN
 	RETURN NULL;
 END $$;
 
+-- What a milestone would be after p_patch, and whether that is valid:
+-- problem is NULL, or the problem naming the field.  One check for a
+-- direct write, a draft and a draft's 报送.
+CREATE OR REPLACE FUNCTION duban_milestone_merge(m milestone, p_patch jsonb, p_today date,
+    OUT problem json, OUT status text, OUT completed_on date, OUT note text,
+    OUT outcome text, OUT evidence_url text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	status := CASE WHEN p_patch ? 'status' THEN p_patch->>'status' ELSE m.status END;
+	completed_on := CASE WHEN p_patch ? 'completed_on' THEN (p_patch->>'completed_on')::date
+			     WHEN p_patch ? 'status' AND status <> 'done' THEN NULL
+			     ELSE m.completed_on END;
+	IF status = 'done' AND completed_on IS NULL THEN
+		completed_on := p_today;
+	END IF;
+	IF status <> 'done' AND completed_on IS NOT NULL THEN
+		problem := duban_api_problem(400, '完成日期与状态不符',
+		    '只有状态为“已完成”（done）时才能填写完成日期', 'completed_on');
+	ELSIF completed_on > p_today THEN
+		problem := duban_api_problem(400, '完成日期不能晚于今天',
+		    '完成日期 ' || completed_on || ' 晚于今天 ' || p_today, 'completed_on');
+	END IF;
+	note := CASE WHEN p_patch ? 'note' THEN p_patch->>'note' ELSE m.note END;
+	outcome := CASE WHEN p_patch ? 'outcome' THEN p_patch->>'outcome' ELSE m.outcome END;
+	evidence_url := CASE WHEN p_patch ? 'evidence_url' THEN p_patch->>'evidence_url'
+			     ELSE m.evidence_url END;
+END $$;
+
+-- Writes a milestone's new fields (from duban_milestone_merge) and their
+-- history, as p_actor of p_office; p_report is the report they came with.
+CREATE OR REPLACE FUNCTION duban_milestone_write(m milestone, v record, p_actor text,
+    p_office bigint, p_token bigint, p_report bigint, p_now timestamptz)
+RETURNS milestone LANGUAGE plpgsql AS $$
+DECLARE
+	v_plan	bigint := (SELECT plan_id FROM task WHERE id = m.task_id);
+BEGIN
+	IF (m.status, m.completed_on, m.note, m.outcome, m.evidence_url) IS NOT DISTINCT FROM
+	   (v.status, v.completed_on, v.note, v.outcome, v.evidence_url) THEN
+		RETURN m;
+	END IF;
+	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
+	    milestone_id, field, old_value, new_value, note, outcome, report_id)
+	SELECT p_now, p_actor, p_office, p_token, 'api', v_plan, m.task_id, m.id,
+	       c.field, c.old, c.new, v.note, v.outcome, p_report
+	  FROM (VALUES ('status', m.status, v.status),
+		       ('completed_on', m.completed_on::text, v.completed_on::text),
+		       ('evidence_url', m.evidence_url, v.evidence_url)) AS c(field, old, new)
+	 WHERE c.old IS DISTINCT FROM c.new;
+	IF NOT FOUND THEN
+		-- Only the texts changed: they are the entry.
+		INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
+		    milestone_id, field, old_value, new_value, note, outcome, report_id)
+		VALUES (p_now, p_actor, p_office, p_token, 'api', v_plan, m.task_id, m.id,
+		    'note', m.note, v.note, v.note, v.outcome, p_report);
+	END IF;
+	UPDATE milestone SET status = v.status, completed_on = v.completed_on, note = v.note,
+	       outcome = v.outcome, evidence_url = v.evidence_url, version = version + 1,
+	       updated_at = p_now
+	 WHERE id = m.id
+	RETURNING * INTO m;
+	RETURN m;
+END $$;
+
+-- A target's counterpart of duban_milestone_merge.
+CREATE OR REPLACE FUNCTION duban_target_merge(g target, p_patch jsonb,
+    OUT problem json, OUT current numeric, OUT note text, OUT outcome text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	current := CASE WHEN p_patch ? 'current' THEN (p_patch->>'current')::numeric
+			ELSE g.current END;
+	note := CASE WHEN p_patch ? 'note' THEN p_patch->>'note' ELSE g.note END;
+	outcome := CASE WHEN p_patch ? 'outcome' THEN p_patch->>'outcome' ELSE g.outcome END;
+END $$;
+
+CREATE OR REPLACE FUNCTION duban_target_write(g target, v record, p_actor text,
+    p_office bigint, p_token bigint, p_report bigint, p_now timestamptz)
+RETURNS target LANGUAGE plpgsql AS $$
+BEGIN
+	IF (g.current, g.note, g.outcome) IS NOT DISTINCT FROM (v.current, v.note, v.outcome) THEN
+		RETURN g;
+	END IF;
+	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
+	    target_id, field, old_value, new_value, note, outcome, report_id)
+	VALUES (p_now, p_actor, p_office, p_token, 'api',
+	    (SELECT plan_id FROM task WHERE id = g.task_id), g.task_id, g.id,
+	    CASE WHEN g.current IS DISTINCT FROM v.current THEN 'current' ELSE 'note' END,
+	    CASE WHEN g.current IS DISTINCT FROM v.current THEN g.current::text ELSE g.note END,
+	    CASE WHEN g.current IS DISTINCT FROM v.current THEN v.current::text ELSE v.note END,
+	    v.note, v.outcome, p_report);
+	UPDATE target SET current = v.current,
+	       current_at = CASE WHEN current IS DISTINCT FROM v.current THEN p_now ELSE current_at END,
+	       note = v.note, outcome = v.outcome, version = version + 1, updated_at = p_now
+	 WHERE id = g.id
+	RETURNING * INTO g;
+	RETURN g;
+END $$;
+
+-- Does what this token saves wait for its office's 报送?  A person of an
+-- office (clerk or head, or a script token acting for one) drafts; an
+-- office's own script token, the general office and the CLI write
+-- directly.
+CREATE OR REPLACE FUNCTION duban_token_drafts(tok api_token) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT tok.role = 'office' AND tok.account_id IS NOT NULL
+$$;
+
 CREATE OR REPLACE FUNCTION duban_api_patch_milestone(p_token text, p_id bigint,
     p_version int, p_patch jsonb, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql AS $$
@@ -132,11 +238,7 @@ DECLARE
 	m		milestone;
 	t		task;
 	problem		json;
-	v_status	text;
-	v_completed	date;
-	v_note		text;
-	v_outcome	text;
-	v_evidence	text;
+	v		record;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
 	SELECT * INTO m FROM milestone WHERE id = p_id FOR UPDATE;
@@ -160,53 +262,14 @@ BEGIN
 		    '提交所依据的版本是 ' || p_version || '，当前版本是 ' || m.version ||
 		    '：请查看最新内容后重新提交', 'version', duban_milestone_json(m));
 	END IF;
-
-	v_status := CASE WHEN p_patch ? 'status' THEN p_patch->>'status' ELSE m.status END;
-	v_completed := CASE WHEN p_patch ? 'completed_on' THEN (p_patch->>'completed_on')::date
-			    WHEN p_patch ? 'status' AND v_status <> 'done' THEN NULL
-			    ELSE m.completed_on END;
-	IF v_status = 'done' AND v_completed IS NULL THEN
-		v_completed := p_today;
+	IF duban_token_drafts(tok) THEN
+		RETURN duban_draft_save(tok, t, NULL, m.id, p_patch, p_now);
 	END IF;
-	IF v_status <> 'done' AND v_completed IS NOT NULL THEN
-		RETURN duban_api_problem(400, '完成日期与状态不符',
-		    '只有状态为“已完成”（done）时才能填写完成日期', 'completed_on');
+	SELECT * INTO v FROM duban_milestone_merge(m, p_patch, p_today);
+	IF v.problem IS NOT NULL THEN
+		RETURN v.problem;
 	END IF;
-	IF v_completed > p_today THEN
-		RETURN duban_api_problem(400, '完成日期不能晚于今天',
-		    '完成日期 ' || v_completed || ' 晚于今天 ' || p_today, 'completed_on');
-	END IF;
-	v_note := CASE WHEN p_patch ? 'note' THEN p_patch->>'note' ELSE m.note END;
-	v_outcome := CASE WHEN p_patch ? 'outcome' THEN p_patch->>'outcome' ELSE m.outcome END;
-	v_evidence := CASE WHEN p_patch ? 'evidence_url' THEN p_patch->>'evidence_url'
-			   ELSE m.evidence_url END;
-
-	IF (m.status, m.completed_on, m.note, m.outcome, m.evidence_url) IS NOT DISTINCT FROM
-	   (v_status, v_completed, v_note, v_outcome, v_evidence) THEN
-		RETURN json_build_object('status', 200, 'body', duban_milestone_json(m));
-	END IF;
-
-	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
-	    milestone_id, field, old_value, new_value, note, outcome)
-	SELECT p_now, tok.label, tok.office_id, tok.id, 'api', t.plan_id, t.id, m.id,
-	       c.field, c.old, c.new, v_note, v_outcome
-	  FROM (VALUES ('status', m.status, v_status),
-		       ('completed_on', m.completed_on::text, v_completed::text),
-		       ('evidence_url', m.evidence_url, v_evidence)) AS c(field, old, new)
-	 WHERE c.old IS DISTINCT FROM c.new;
-	IF NOT FOUND THEN
-		-- Only the texts changed: they are the entry.
-		INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
-		    milestone_id, field, old_value, new_value, note, outcome)
-		VALUES (p_now, tok.label, tok.office_id, tok.id, 'api', t.plan_id, t.id, m.id,
-		    'note', m.note, v_note, v_note, v_outcome);
-	END IF;
-
-	UPDATE milestone SET status = v_status, completed_on = v_completed, note = v_note,
-	       outcome = v_outcome, evidence_url = v_evidence, version = version + 1,
-	       updated_at = p_now
-	 WHERE id = m.id
-	RETURNING * INTO m;
+	m := duban_milestone_write(m, v, tok.label, tok.office_id, tok.id, NULL, p_now);
 	RETURN json_build_object('status', 200, 'body', duban_milestone_json(m));
 END $$;
 
@@ -219,9 +282,7 @@ DECLARE
 	g		target;
 	t		task;
 	problem		json;
-	v_current	numeric;
-	v_note		text;
-	v_outcome	text;
+	v		record;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
 	SELECT * INTO g FROM target WHERE id = p_id FOR UPDATE;
@@ -245,26 +306,13 @@ BEGIN
 		    '提交所依据的版本是 ' || p_version || '，当前版本是 ' || g.version ||
 		    '：请查看最新内容后重新提交', 'version', duban_target_json(g, p_today));
 	END IF;
-	v_current := CASE WHEN p_patch ? 'current' THEN (p_patch->>'current')::numeric
-			  ELSE g.current END;
-	v_note := CASE WHEN p_patch ? 'note' THEN p_patch->>'note' ELSE g.note END;
-	v_outcome := CASE WHEN p_patch ? 'outcome' THEN p_patch->>'outcome' ELSE g.outcome END;
-	IF (g.current, g.note, g.outcome) IS NOT DISTINCT FROM (v_current, v_note, v_outcome) THEN
-		RETURN json_build_object('status', 200, 'body', duban_target_json(g, p_today));
+	IF duban_token_drafts(tok) THEN
+		RETURN duban_draft_save(tok, t, g.id, NULL, p_patch, p_now);
 	END IF;
-
-	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
-	    target_id, field, old_value, new_value, note, outcome)
-	VALUES (p_now, tok.label, tok.office_id, tok.id, 'api', t.plan_id, t.id, g.id,
-	    CASE WHEN g.current IS DISTINCT FROM v_current THEN 'current' ELSE 'note' END,
-	    CASE WHEN g.current IS DISTINCT FROM v_current THEN g.current::text ELSE g.note END,
-	    CASE WHEN g.current IS DISTINCT FROM v_current THEN v_current::text ELSE v_note END,
-	    v_note, v_outcome);
-
-	UPDATE target SET current = v_current,
-	       current_at = CASE WHEN current IS DISTINCT FROM v_current THEN p_now ELSE current_at END,
-	       note = v_note, outcome = v_outcome, version = version + 1, updated_at = p_now
-	 WHERE id = g.id
-	RETURNING * INTO g;
+	SELECT * INTO v FROM duban_target_merge(g, p_patch);
+	IF v.problem IS NOT NULL THEN
+		RETURN v.problem;
+	END IF;
+	g := duban_target_write(g, v, tok.label, tok.office_id, tok.id, NULL, p_now);
 	RETURN json_build_object('status', 200, 'body', duban_target_json(g, p_today));
 END $$;

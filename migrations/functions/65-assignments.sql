@@ -301,8 +301,14 @@ $$ SET jit = off;
 -- What the 待办 of the asking token holds: GET /api/v1/todo.
 --   acknowledge     tasks of the office not yet 签收ed (office)
 --   instruction     批示 on the office's tasks not yet read (office)
---   dispatch        open rounds the office has not reported in, with
---                   their due dates (office)
+--   dispatch        open rounds the office has not reported in (未报送,
+--                   草稿, 退回 with the reason, 逾期未报), with their due
+--                   dates (office)
+--   review          reports awaiting the head (head; a round's or a
+--                   standing one)
+--   report_returned a standing report returned (office)
+--   drafts          the office's drafts not yet sent (office)
+--   decide          reports that went out, awaiting 采纳 or 退回 (general)
 --   unacknowledged  offices that have not 签收ed for longer than the
 --                   reminder allows (general)
 -- Each item: {kind, title, task_id, due_on, ...}; count is their number.
@@ -313,8 +319,10 @@ DECLARE
 	tok	api_token;
 	v_items	json;
 	v_today	date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	v_head	boolean;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+	v_head := duban_token_part(tok) IN ('head', 'office');
 	IF tok.id IS NULL THEN
 		status := 401;
 		body := duban_api_problem(401, '令牌无效或已吊销', '请重新登录');
@@ -342,17 +350,54 @@ BEGIN
 					    WHERE r.instruction_id = i.id AND r.office_id = tok.office_id)
 			UNION ALL
 			SELECT 0, d.due_on::text, 0,
-			       json_build_object('kind', 'dispatch', 'dispatch_id', d.id,
+			       json_build_object('kind', CASE WHEN s.state = 'submitted'
+					THEN 'review' ELSE 'dispatch' END,
+				'dispatch_id', d.id, 'office', s.name,
 				'title', d.title, 'due_on', d.due_on, 'state', s.state,
-				'tasks', s.tasks)
+				'state_label', duban_dispatch_state_label(s.state),
+				'reason', s.reason, 'tasks', s.tasks)
 			  FROM dispatch d
 			 CROSS JOIN LATERAL duban_dispatch_offices(d.id, p_now) s
 			 WHERE d.closed_at IS NULL AND s.office_id = tok.office_id
-			   AND s.state IN ('pending', 'late')) x;
+			   AND (s.state IN ('pending', 'late', 'draft', 'returned')
+				OR (s.state = 'submitted' AND v_head))
+			UNION ALL
+			-- Outside rounds: a standing report returned, or awaiting
+			-- the head.
+			SELECT 0, r.updated_at::text, 1,
+			       json_build_object('kind', CASE WHEN r.state = 'submitted'
+					THEN 'review' ELSE 'report_returned' END,
+				'report_id', r.id, 'office', o.name, 'title', '日常报送',
+				'state', r.state, 'state_label', duban_report_state_label(r.state),
+				'reason', (SELECT s.reason FROM office_report_step s
+					    WHERE s.report_id = r.id AND s.action = 'return'
+					    ORDER BY s.at DESC, s.id DESC LIMIT 1))
+			  FROM office_report r JOIN office o ON o.id = r.office_id
+			 WHERE r.dispatch_id IS NULL AND r.office_id = tok.office_id
+			   AND (r.state = 'returned' OR (r.state = 'submitted' AND v_head))
+			UNION ALL
+			-- Drafts not yet sent.
+			SELECT 3, '', 0,
+			       json_build_object('kind', 'drafts', 'count', count(*),
+				'title', '草稿 ' || count(*) || ' 项尚未报送')
+			  FROM draft x
+			 WHERE x.office_id = tok.office_id AND x.report_id IS NULL
+			HAVING count(*) > 0) x;
 	ELSIF tok.role = 'general' THEN
-		SELECT coalesce(json_agg(json_build_object('kind', 'unacknowledged',
+		SELECT coalesce(json_agg(x.item ORDER BY x.o1, x.o2), '[]') INTO v_items FROM (
+		SELECT 0 AS o1, r.updated_at::text AS o2,
+		       json_build_object('kind', 'decide', 'report_id', r.id,
+			'dispatch_id', r.dispatch_id, 'office_id', r.office_id, 'office', o.name,
+			'title', coalesce(d.title, '日常报送'), 'due_on', d.due_on,
+			'reported_at', r.reported_at, 'state', r.state,
+			'state_label', duban_report_state_label(r.state)) AS item
+		  FROM office_report r JOIN office o ON o.id = r.office_id
+		  LEFT JOIN dispatch d ON d.id = r.dispatch_id
+		 WHERE r.state = 'reported' AND d.closed_at IS NULL
+		UNION ALL
+		SELECT 1, u.since::text, json_build_object('kind', 'unacknowledged',
 			'office_id', u.office_id, 'office', o.name, 'tasks', u.n,
-			'since', u.since) ORDER BY u.since, o.name), '[]') INTO v_items
+			'since', u.since)
 		  FROM (SELECT a.office_id, count(*) AS n, min(a.assigned_at) AS since
 			  FROM assignment a
 			  JOIN duban_duty_offices() d ON d.task_id = a.task_id
@@ -363,7 +408,7 @@ BEGIN
 			 WHERE a.acknowledged_at IS NULL AND a.remind
 			   AND wt.seq - w.seq >= c.acknowledge_days
 			 GROUP BY a.office_id) u
-		  JOIN office o ON o.id = u.office_id;
+		  JOIN office o ON o.id = u.office_id) x;
 	ELSE
 		-- Leaders and inspectors: the 批示 they may write have no queue yet.
 		v_items := '[]';

@@ -3,21 +3,31 @@
 -- any file here changes (see docs/schema.md). CREATE OR REPLACE only.
 
 -- A round's offices and where each stands at p_now: the writes it made
--- in the round's window, and
---   reported       reported by the date
---   reported_late  reported, after the date
---   pending        not yet, and the date has not passed
---   late           not yet, and the date has passed (逾期未报)
+-- in the round's window, its report's state as of p_now, and
+--   pending        未报送: nothing yet, and the date has not passed
+--   draft          草稿: the office has saved drafts, not yet submitted
+--   submitted      待审核: a clerk submitted it, the head has not decided
+--   reported       已报送 by the date (a head's 报送, or, for an office
+--                  reporting by its script token, a direct write)
+--   reported_late  逾期报送: reported, after the date
+--   returned       退回: by the head or the general office, not yet
+--                  submitted again
+--   accepted       已采纳 by the general office
+--   late           逾期未报: not reported, and the date has passed
+-- report_id is the office's report in the round, reason the reason of
+-- its last 退回.
 CREATE OR REPLACE FUNCTION duban_dispatch_offices(p_id bigint, p_now timestamptz)
 RETURNS TABLE (office_id bigint, name text, tasks bigint, open_tasks bigint,
-    writes bigint, first_at timestamptz, last_at timestamptz, state text)
+    writes bigint, first_at timestamptz, last_at timestamptz, state text,
+    report_id bigint, reason text)
 LANGUAGE sql STABLE AS $$
 	WITH d AS (
 		SELECT d.*, coalesce(d.closed_at, p_now) AS upto,
 		       (d.due_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AS due_end
 		  FROM dispatch d WHERE d.id = p_id
 	), w AS (
-		SELECT h.office_id, count(*) AS writes, min(h.at) AS first_at, max(h.at) AS last_at
+		SELECT h.office_id, count(*) AS writes, min(h.at) AS first_at, max(h.at) AS last_at,
+		       min(h.at) FILTER (WHERE h.report_id IS NULL) AS direct_at
 		  FROM progress h CROSS JOIN d
 		 WHERE h.plan_id IN (SELECT plan_id FROM dispatch_plan WHERE dispatch_id = p_id)
 		   AND h.office_id IN (SELECT office_id FROM dispatch_office WHERE dispatch_id = p_id)
@@ -31,20 +41,63 @@ LANGUAGE sql STABLE AS $$
 		 WHERE t.plan_id IN (SELECT plan_id FROM dispatch_plan WHERE dispatch_id = p_id)
 		   AND t.withdrawn_at IS NULL
 		 GROUP BY t.lead_office_id
+	), rp AS (
+		SELECT r.office_id, r.id,
+		       (SELECT s.state FROM office_report_step s
+			 WHERE s.report_id = r.id AND s.at <= d.upto
+			 ORDER BY s.at DESC, s.id DESC LIMIT 1) AS state,
+		       (SELECT min(s.at) FROM office_report_step s
+			 WHERE s.report_id = r.id AND s.action = 'report' AND s.at <= d.upto)
+			 AS reported_at,
+		       (SELECT s.reason FROM office_report_step s
+			 WHERE s.report_id = r.id AND s.action = 'return' AND s.at <= d.upto
+			 ORDER BY s.at DESC, s.id DESC LIMIT 1) AS reason,
+		       -- Drafts that have gone out are in the steps' items.
+		       (SELECT min((i->>'first_saved_at')::timestamptz)
+			  FROM office_report_step s
+			 CROSS JOIN LATERAL jsonb_array_elements(s.items) i
+			 WHERE s.report_id = r.id AND s.items IS NOT NULL) AS drafted_at
+		  FROM office_report r CROSS JOIN d WHERE r.dispatch_id = p_id
+	), dr AS (
+		SELECT x.office_id, count(*) AS n FROM draft x CROSS JOIN d
+		 WHERE x.plan_id IN (SELECT plan_id FROM dispatch_plan WHERE dispatch_id = p_id)
+		   AND x.created_at <= d.upto
+		 GROUP BY x.office_id
 	)
 	SELECT o.id, o.name, coalesce(t.tasks, 0), coalesce(t.open_tasks, 0),
 	       coalesce(w.writes, 0), w.first_at, w.last_at,
-	       CASE WHEN w.first_at IS NOT NULL AND w.first_at < d.due_end THEN 'reported'
-		    WHEN w.first_at IS NOT NULL THEN 'reported_late'
-		    WHEN d.upto < d.due_end THEN 'pending'
-		    ELSE 'late' END
+	       CASE WHEN rp.state IN ('accepted', 'returned', 'submitted') THEN rp.state
+		    WHEN rp.state = 'reported' AND rp.reported_at < d.due_end THEN 'reported'
+		    WHEN rp.state = 'reported' THEN 'reported_late'
+		    WHEN w.direct_at IS NOT NULL AND w.direct_at < d.due_end THEN 'reported'
+		    WHEN w.direct_at IS NOT NULL THEN 'reported_late'
+		    WHEN d.upto >= d.due_end THEN 'late'
+		    WHEN dr.n > 0 OR rp.drafted_at <= d.upto THEN 'draft'
+		    ELSE 'pending' END,
+	       rp.id, CASE WHEN rp.state = 'returned' THEN rp.reason END
 	  FROM dispatch_office x
 	  JOIN office o ON o.id = x.office_id
 	 CROSS JOIN d
 	  LEFT JOIN w ON w.office_id = o.id
 	  LEFT JOIN t ON t.office_id = o.id
+	  LEFT JOIN rp ON rp.office_id = o.id
+	  LEFT JOIN dr ON dr.office_id = o.id
 	 WHERE x.dispatch_id = p_id
 	 ORDER BY o.name
+$$;
+
+-- Whether a round's office state counts as having reported.
+CREATE OR REPLACE FUNCTION duban_dispatch_state_reported(s text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT s IN ('reported', 'reported_late', 'accepted')
+$$;
+
+CREATE OR REPLACE FUNCTION duban_dispatch_state_label(s text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE s WHEN 'reported' THEN '已报送' WHEN 'reported_late' THEN '逾期报送'
+		      WHEN 'pending' THEN '未报送' WHEN 'late' THEN '逾期未报'
+		      WHEN 'draft' THEN '草稿' WHEN 'submitted' THEN '待审核'
+		      WHEN 'returned' THEN '退回' WHEN 'accepted' THEN '已采纳' ELSE s END
 $$;
 
 -- A round as the API shows it.
@@ -61,12 +114,16 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		'offices', coalesce((SELECT json_agg(json_build_object('id', o.office_id,
 				'name', o.name, 'tasks', o.tasks, 'open_tasks', o.open_tasks,
 				'writes', o.writes, 'first_at', o.first_at, 'last_at', o.last_at,
-				'state', o.state))
+				'state', o.state, 'state_label', duban_dispatch_state_label(o.state),
+				'report_id', o.report_id, 'reason', o.reason))
 			FROM duban_dispatch_offices(d.id, p_now) o), '[]'),
 		'counts', (SELECT json_build_object('offices', count(*),
-				'reported', count(*) FILTER (WHERE o.state IN ('reported', 'reported_late')),
+				'reported', count(*) FILTER (WHERE duban_dispatch_state_reported(o.state)),
 				'reported_late', count(*) FILTER (WHERE o.state = 'reported_late'),
-				'missing', count(*) FILTER (WHERE o.state IN ('pending', 'late')),
+				'accepted', count(*) FILTER (WHERE o.state = 'accepted'),
+				'submitted', count(*) FILTER (WHERE o.state = 'submitted'),
+				'returned', count(*) FILTER (WHERE o.state = 'returned'),
+				'missing', count(*) FILTER (WHERE NOT duban_dispatch_state_reported(o.state)),
 				'late', count(*) FILTER (WHERE o.state = 'late'))
 			FROM duban_dispatch_offices(d.id, p_now) o),
 		'summary', d.summary)
@@ -318,12 +375,15 @@ BEGIN
 	SELECT json_build_object(
 		'closed_at', p_now, 'since', v_since,
 		'offices', (SELECT json_agg(json_build_object('name', o.name, 'state', o.state,
-				'writes', o.writes, 'first_at', o.first_at) ORDER BY o.name)
+				'state_label', duban_dispatch_state_label(o.state),
+				'writes', o.writes, 'first_at', o.first_at, 'reason', o.reason)
+				ORDER BY o.name)
 			    FROM offices o),
 		'counts', (SELECT json_build_object('offices', count(*),
-				'reported', count(*) FILTER (WHERE o.state IN ('reported', 'reported_late')),
+				'reported', count(*) FILTER (WHERE duban_dispatch_state_reported(o.state)),
 				'reported_late', count(*) FILTER (WHERE o.state = 'reported_late'),
-				'missing', count(*) FILTER (WHERE o.state IN ('pending', 'late')),
+				'accepted', count(*) FILTER (WHERE o.state = 'accepted'),
+				'missing', count(*) FILTER (WHERE NOT duban_dispatch_state_reported(o.state)),
 				'late', count(*) FILTER (WHERE o.state = 'late'),
 				'tasks', (SELECT count(*) FROM tasks),
 				'changed', (SELECT count(*) FROM changes))
@@ -336,7 +396,9 @@ BEGIN
 				'changes', coalesce(c.items, '[]'),
 				'missing', array_to_json(array_remove(ARRAY[
 				    CASE WHEN t.lead_office_id IS NULL THEN '未明确牵头处室' END,
-				    CASE WHEN o.state IN ('pending', 'late') THEN '牵头处室本轮未报送' END,
+				    CASE WHEN o.state IN ('pending', 'late') THEN '牵头处室本轮未报送'
+					 WHEN NOT duban_dispatch_state_reported(o.state)
+					 THEN '牵头处室本轮报告' || duban_dispatch_state_label(o.state) END,
 				    CASE WHEN c.n IS NULL AND t.status <> 'done' THEN '本轮无进展更新' END,
 				    CASE WHEN od.n > 0 THEN '逾期节点 ' || od.n || ' 个' END,
 				    CASE WHEN b.names IS NOT NULL THEN '指标滞后：' || b.names END],

@@ -164,7 +164,7 @@ Test(dispatch, a_round_from_request_to_summary, .timeout = 180)
 	cr_expect(strstr(r.out, "已发起调度") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "报送截止：2012-09-14") != NULL, "%s", r.out);
 	line = line_of(r.out, "职业与成人教育处");
-	cr_expect(strstr(line, "待报送") != NULL, "%s", line);
+	cr_expect(strstr(line, "未报送") != NULL, "%s", line);
 	free(line);
 	t_run_free(&r);
 	mail = mail_titled(&smtp, "【进展调度】2012年9月进展调度：请于 9月14日前报送进展");
@@ -185,7 +185,7 @@ Test(dispatch, a_round_from_request_to_summary, .timeout = 180)
 	cr_expect(strstr(line, "已报送") != NULL, "%s", line);
 	free(line);
 	line = line_of(r.out, "职业与成人教育处");
-	cr_expect(strstr(line, "待报送") != NULL, "%s", line);
+	cr_expect(strstr(line, "未报送") != NULL, "%s", line);
 	free(line);
 	t_run_free(&r);
 	/* An office cannot open or close rounds. */

@@ -168,7 +168,7 @@ test('the general office opens a dispatch round', async () => {
 	ids.round = Number(new URL(page.url()).searchParams.get('id'));
 	const rows = page.locator('table tbody tr');
 	assert.equal(await rows.count(), 3);
-	assert.match(await rows.filter({ hasText: OFFICE }).innerText(), /待报送/);
+	assert.match(await rows.filter({ hasText: OFFICE }).innerText(), /未报送/);
 	assert.match(await mainText(page), /请更新节点状态/);
 	await assertAccessible(page, 'dispatch round');
 	await shoot(page, 'dispatch');
@@ -391,7 +391,7 @@ test('the round shows who reported; closing it gives the 调度汇总', async ()
 	const rows = page.locator('table tbody tr');
 	await rows.first().waitFor();
 	assert.match(await rows.filter({ hasText: OFFICE }).innerText(), /已报送/);
-	assert.match(await rows.filter({ hasText: '职业与成人教育处' }).innerText(), /待报送/);
+	assert.match(await rows.filter({ hasText: '职业与成人教育处' }).innerText(), /未报送/);
 	await page.getByRole('button', { name: '结束调度' }).click();
 	await Promise.all([
 		page.waitForURL(/closed=1/),
