@@ -1,11 +1,17 @@
 /*
  * duban dispatch open | show | close | list: dispatch rounds (进展调度),
  * through duband's API: the general office asks lead offices for their
- * progress by a date; their writes in the round are their reports; late
- * offices are chased by the outbox; closing gives the 调度汇总.
+ * progress by a date; each office's report goes out (submit: a clerk to
+ * the head, the head 报送s), the general office accepts or returns it
+ * (accept, return); late offices are chased by the outbox; closing gives
+ * the 调度汇总.  duban dispatch review: whether a bureau's reports go
+ * through the office's head.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <curl/curl.h>
 
 #include "duban.h"
 #include "render.h"
@@ -262,6 +268,92 @@ cmd_dispatch_list(struct cmd_ctx *ctx, struct args *args)
 	return (0);
 }
 
+/* submit, return, accept: a round, an office, the API options. */
+static int
+report_cmd(struct args *args, const char *action)
+{
+	const char	*id = args_value(args, 0), *office = args_value(args, 1);
+	char		*path, *enc;
+	json_t		*out, *b = json_object(), *st;
+	size_t		 i;
+	int		 rc;
+
+	if (strcmp(action, "submit") == 0 && args_has(args, "confirm"))
+		json_object_set_new(b, "confirm", json_true());
+	if (strcmp(action, "return") == 0)
+		json_object_set_new(b, "reason", json_string(args_get(args, "reason")));
+	enc = curl_easy_escape(NULL, office, 0);
+	path = xprintf("/api/v1/dispatches/%s/offices/%s/%s", id, enc, action);
+	rc = api_call("POST", args_get(args, "server"), args_get(args, "token-file"), path,
+	    b, 200, &out);
+	free(path);
+	curl_free(enc);
+	json_decref(b);
+	if (rc != 0)
+		return (rc);
+	if (args_has(args, "json"))
+		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	else {
+		printf("%s：%s（%s）\n", S(out, "office"), S(out, "state_label"),
+		    S(out, "dispatch"));
+		if (S(out, "note") != NULL)
+			printf("%s\n", S(out, "note"));
+		json_array_foreach(json_object_get(out, "steps"), i, st)
+			printf("  %.16s %s（%s）%s%s%s\n", S(st, "at"), S(st, "actor"),
+			    S(st, "role"), S(st, "state_label"),
+			    S(st, "reason") ? "：" : "", S(st, "reason") ? S(st, "reason") : "");
+	}
+	json_decref(out);
+	return (0);
+}
+
+static int
+cmd_dispatch_submit(struct cmd_ctx *ctx, struct args *args)
+{
+	(void)ctx;
+	return (report_cmd(args, "submit"));
+}
+
+static int
+cmd_dispatch_return(struct cmd_ctx *ctx, struct args *args)
+{
+	(void)ctx;
+	return (report_cmd(args, "return"));
+}
+
+static int
+cmd_dispatch_accept(struct cmd_ctx *ctx, struct args *args)
+{
+	(void)ctx;
+	return (report_cmd(args, "accept"));
+}
+
+/* Runs on the database host, as the other settings do. */
+static int
+cmd_dispatch_review(struct cmd_ctx *ctx, struct args *args)
+{
+	const char	*params[2];
+	json_t		*body;
+	int		 rc, on = strcmp(args_value(args, 0), "on") == 0;
+
+	if (!on && strcmp(args_value(args, 0), "off") != 0) {
+		fprintf(stderr, "duban dispatch review: 请给出 on 或 off，而不是“%s”\n",
+		    args_value(args, 0));
+		return (64);
+	}
+	params[0] = args_get(args, "org");
+	params[1] = on ? "true" : "false";
+	rc = cmd_call(ctx, "SELECT 200, json_build_object('changed',"
+	    " duban_review_by_head_set($1, $2::boolean))::text", 2, params, &body);
+	if (rc != 0)
+		return (rc);
+	printf(on ? "已开启处室负责人审核：经办人提交的报告须经处室负责人审核后报送（%lld 个单位有变化）\n" :
+	    "已关闭处室负责人审核：经办人提交的报告直接报送（%lld 个单位有变化）\n",
+	    N(body, "changed"));
+	json_decref(body);
+	return (0);
+}
+
 const struct cmd_entry cmd_dispatch_open_entry = {
 	.name = "dispatch open",
 	.summary = "发起进展调度：请各牵头处室在某日前报送进展，并立即通知它们",
@@ -315,4 +407,64 @@ const struct cmd_entry cmd_dispatch_list_entry = {
 	.summary = "列出各轮调度",
 	.args = { .options = api_options },
 	.exec = cmd_dispatch_list,
+};
+
+/* The round and the office that submit, return and accept take. */
+#define ROUND_OFFICE \
+	(const struct args_operand[]){ { .name = "编号", .kind = ARGS_ID }, \
+	    { .name = "处室" }, { NULL } }
+#define ROUND_OFFICE_WRONG	"请给出调度编号和处室名称，如 duban dispatch submit 1 财务审计处"
+
+const struct cmd_entry cmd_dispatch_submit_entry = {
+	.name = "dispatch submit",
+	.summary = "提交本处室的报告：经办人提交处室负责人审核，处室负责人审核后报送",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "confirm", 'y', NULL,
+			  .help = "确认报送：有牵头任务本次既未填报也无更新时仍然报送" },
+			API_OPTIONS,
+			{ NULL } },
+		.operands = ROUND_OFFICE,
+		.wrong = ROUND_OFFICE_WRONG,
+	},
+	.exec = cmd_dispatch_submit,
+};
+
+const struct cmd_entry cmd_dispatch_return_entry = {
+	.name = "dispatch return",
+	.summary = "退回处室的报告并说明理由：处室负责人退回经办人，局办公室退回处室",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "reason", 'r', "理由", .flags = ARGS_REQUIRED,
+			  .help = "退回理由（处室在待办中看到）" },
+			API_OPTIONS,
+			{ NULL } },
+		.operands = ROUND_OFFICE,
+		.wrong = ROUND_OFFICE_WRONG,
+	},
+	.exec = cmd_dispatch_return,
+};
+
+const struct cmd_entry cmd_dispatch_accept_entry = {
+	.name = "dispatch accept",
+	.summary = "采纳处室已报送的报告（局办公室）",
+	.args = {
+		.options = api_options,
+		.operands = ROUND_OFFICE,
+		.wrong = ROUND_OFFICE_WRONG,
+	},
+	.exec = cmd_dispatch_accept,
+};
+
+const struct cmd_entry cmd_dispatch_review_entry = {
+	.name = "dispatch review",
+	.summary = "开启或关闭处室负责人审核（默认开启）",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "org", 'g', "单位", .help = "只设置这个单位；默认全部单位" },
+			{ NULL } },
+		.operands = (const struct args_operand[]){ { .name = "on|off" }, { NULL } },
+		.wrong = "请给出 on 或 off",
+	},
+	.exec = cmd_dispatch_review,
 };

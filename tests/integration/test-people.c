@@ -218,6 +218,22 @@ Test(people, a_clerk_signs_in_changes_the_password_and_history_names_them, .time
 	url = xprintf("%s/api/v1/targets/%ld", s.d.url, id);
 	t_http(&h, "PATCH", url, NULL, "{\"current\":7000}", hdr);
 	cr_expect_eq(h.status, 200, "%s", h.body);
+	/* A person's save is the office's draft, in their name; the office
+	 * has no head, so their submission goes out at once. */
+	j = json_loads(h.body, 0, NULL);
+	cr_expect_str_eq(S(json_object_get(j, "draft"), "saved_by"), "陈伟");
+	json_decref(j);
+	t_http_free(&h);
+	free(url);
+	url = xprintf("%s/api/v1/offices/%%E8%%B4%%A2%%E5%%8A%%A1%%E5%%AE%%A1%%E8%%AE%%A1%%E5%%A4%%84"
+	    "/report/submit", s.d.url);
+	t_http(&h, "POST", url, NULL, NULL, hdr);
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	cr_expect(strstr(h.body, "没有处室负责人账号") != NULL, "%s", h.body);
+	t_http_free(&h);
+	free(url);
+	url = xprintf("%s/api/v1/targets/%ld", s.d.url, id);
+	t_http(&h, "GET", url, NULL, NULL, hdr);
 	j = json_loads(h.body, 0, NULL);
 	cr_expect_str_eq(S(json_object_get(j, "updated_by"), "actor"), "陈伟");
 	cr_expect_str_eq(S(json_object_get(j, "updated_by"), "office"), "财务审计处");

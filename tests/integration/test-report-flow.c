@@ -482,3 +482,70 @@ Test(report_flow, without_the_heads_review_and_outside_rounds, .timeout = 180)
 	free(mpath);
 	site_stop(&s);
 }
+
+static void
+cli_as(struct t_run *r, struct site *s, const char *token, const char *const *args)
+{
+	setenv("DUBAN_SERVER", s->d.url, 1);
+	setenv("DUBAN_TOKEN", token, 1);
+	t_cli(r, s->db, args);
+	unsetenv("DUBAN_SERVER");
+	unsetenv("DUBAN_TOKEN");
+}
+
+/* `duban dispatch submit|return|accept` and `duban dispatch review`. */
+Test(report_flow, from_the_command_line, .timeout = 180)
+{
+	struct site	 s;
+	struct t_run	 r;
+	char		*tpath, round[24];
+
+	site_start(&s, "2012-09-05T10:00+08:00");
+	snprintf(round, sizeof round, "%ld", s.round);
+	tpath = xprintf("/api/v1/targets/%ld", s.target);
+	cr_assert_eq(call(&s, "PATCH", tpath, s.clerk, "{\"current\":7000}", NULL), 200);
+
+	/* Without --confirm, the uncovered task is named; nothing changes. */
+	cli_as(&r, &s, s.clerk, (const char *[]){ "dispatch", "submit", round, "财务审计处",
+	    NULL });
+	cr_expect_neq(r.status, 0);
+	cr_expect(strstr(r.err, "实施低保家庭中小学生午餐免费补贴政策") != NULL, "%s", r.err);
+	t_run_free(&r);
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM office_report", 0, NULL), 0);
+
+	cli_as(&r, &s, s.clerk, (const char *[]){ "dispatch", "submit", round, "财务审计处",
+	    "--confirm", NULL });
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "财务审计处：待审核") != NULL, "%s", r.out);
+	t_run_free(&r);
+
+	/* 退回 needs a reason. */
+	cli_as(&r, &s, s.head, (const char *[]){ "dispatch", "return", round, "财务审计处",
+	    NULL });
+	cr_expect_eq(r.status, 64, "%s", r.err);
+	t_run_free(&r);
+	cli_as(&r, &s, s.head, (const char *[]){ "dispatch", "submit", round, "财务审计处",
+	    "--confirm", NULL });
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "财务审计处：已报送") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "王丽（clerk）待审核") != NULL, "%s", r.out);
+	t_run_free(&r);
+	cli_as(&r, &s, s.gperson, (const char *[]){ "dispatch", "accept", round, "财务审计处",
+	    NULL });
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "财务审计处：已采纳") != NULL, "%s", r.out);
+	t_run_free(&r);
+
+	/* The bureau's setting, on the database host. */
+	t_cli(&r, s.db, (const char *[]){ "dispatch", "review", "off", NULL });
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "已关闭处室负责人审核") != NULL, "%s", r.out);
+	t_run_free(&r);
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM organisation WHERE review_by_head",
+	    0, NULL), 0);
+	t_cli(&r, s.db, (const char *[]){ "dispatch", "review", "maybe", NULL });
+	cr_expect_eq(r.status, 64, "%s", r.err);
+	t_run_free(&r);
+	free(tpath);
+	site_stop(&s);
+}

@@ -28,10 +28,11 @@ const SERVER = readFileSync(env('DUBAN_TEST_CONNINFO'), 'utf8').trim();
 
 let seq = 0;
 
-function cli(db, args, extraEnv = {}) {
+function cli(db, args, extraEnv = {}, input = undefined) {
 	return execFileSync(CLI, args, {
 		env: { ...process.env, DUBAN_DB: db, ...extraEnv },
 		encoding: 'utf8',
+		input,
 	});
 }
 
@@ -113,6 +114,11 @@ export async function startSite({ now = '2012-09-20T09:00+08:00', plans = ['jili
 		log: () => out,
 		query: (sql) => psql(db, sql).trim(),
 		cli: (args, extraEnv) => cli(db, args, extraEnv),
+		// A person's account with a password they chose (no forced
+		// change): `duban user create --password-stdin`.
+		person: (login, name, office, role, password) => cli(db, ['user', 'create', '--login', login,
+		    '--name', name, '--role', role, '--password-stdin', ...(office ? ['--office', office] : [])],
+		    {}, `${password}\n`),
 		async stop() {
 			if (child.exitCode === null) {
 				const done = new Promise((r) => child.once('exit', r));
@@ -144,6 +150,18 @@ export async function signIn(page, site, token) {
 	await Promise.all([
 		page.waitForURL((u) => !u.pathname.endsWith('/login.html')),
 		page.getByRole('button', { name: '用令牌登录' }).click(),
+	]);
+}
+
+// Signs in on the login page with a login and password, as a person
+// would; resolves when the page has moved on.
+export async function signInPassword(page, site, login, password) {
+	await page.goto(`${site.url}/login.html`);
+	await page.getByLabel('登录名').fill(login);
+	await page.getByLabel('密码', { exact: true }).fill(password);
+	await Promise.all([
+		page.waitForURL((u) => !u.pathname.endsWith('/login.html')),
+		page.getByRole('button', { name: '登录', exact: true }).click(),
 	]);
 }
 

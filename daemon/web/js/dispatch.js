@@ -1,6 +1,7 @@
 // 调度: the general office asks lead offices for their progress by a date,
 // sees who has reported, and closes the round for its 调度汇总.  Everyone
 // else reads.
+import { reportActions } from './report.js';
 import {
 	api, boot, h, append, clear, $, td, table, badge, statusBadge, fmtNum, fmtTime,
 	problemText, showFatal, addDays, newId, setTitle, word, words,
@@ -135,16 +136,19 @@ function fieldError(form, name, text) {
 
 // ---------------------------------------------------------------- one round
 
-function officesTable(r) {
+function officesTable(r, redraw) {
+	const decide = r.state === 'open' && session.role === 'general';
 	const cols = [{ label: '处室' }, { label: '牵头任务', class: 'num' }, { label: '未完成', class: 'num' },
-	    { label: '本轮更新', class: 'num' }, { label: '首次报送' }, { label: '报送状态' }];
+	    { label: '本轮更新', class: 'num' }, { label: '首次报送' }, { label: '报送状态' },
+	    ...(decide ? [{ label: '办理' }] : [])];
 	return table(cols, (r.offices || []).map((o) => h('tr', {},
 	    td('处室', o.name, 'card-title'),
 	    td('牵头任务', fmtNum(o.tasks), 'num'),
 	    td('未完成', fmtNum(o.open_tasks), 'num'),
 	    td('本轮更新', fmtNum(o.writes), 'num'),
 	    td('首次报送', o.first_at ? fmtTime(o.first_at) : '—', 'nowrap'),
-	    td('报送状态', stateBadge(o.state)))),
+	    td('报送状态', [stateBadge(o.state), o.reason ? h('div', { class: 'small muted' }, `退回理由：${o.reason}`) : null]),
+	    decide ? td('办理', reportActions(r, o, redraw) || '—') : null)),
 	{ className: 'stack', caption: '各处室报送情况' });
 }
 
@@ -230,7 +234,7 @@ async function showRound(app, id) {
 		r.request ? h('p', { class: 'request' }, r.request) : null,
 		countsLine(r.counts),
 		late.length ? h('p', { class: 'od' }, `${word('dispatch_state', 'late')}：${late.map((o) => o.name).join('、')}`) : null,
-		officesTable(r),
+		officesTable(r, () => showRound(app, id)),
 		r.state === 'open' && session.role === 'general' ? closeControls(r) : null),
 	    r.summary ? summaryPanel(r) : null]);
 }

@@ -101,7 +101,12 @@ function showValue(key, v, unit) {
 function editorForm(kind, obj, task, onSaved) {
 	const prefix = `${kind[0]}${obj.id}`;
 	const today = task.today;
-	let base = obj;
+	// The office's unsent draft of this item, if any: the form shows it,
+	// and a save adds to it.
+	const withDraft = (o, d) => (d ? { ...o, ...d.fields, version: o.version } : o);
+	let draft = (task.drafts || []).find((x) =>
+	    (kind === 'target' ? x.target_id : x.milestone_id) === obj.id) || null;
+	let base = withDraft(obj, draft);
 	const ctl = {};
 
 	if (kind === 'milestone') {
@@ -163,8 +168,15 @@ function editorForm(kind, obj, task, onSaved) {
 	const formErr = h('p', { class: 'form-error', role: 'alert', hidden: true });
 	const conflictBox = h('div', { class: 'conflict', role: 'alert', hidden: true });
 	const save = h('button', { type: 'submit', class: 'btn' }, '保存');
+	const draftNote = h('p', { class: 'draft-note' });
+	const showDraft = () => {
+		draftNote.hidden = !draft;
+		draftNote.textContent = draft ? `草稿（${draft.saved_by}保存于 ${fmtTime(draft.saved_at)}）：` +
+		    (draft.locked ? '已提交处室负责人审核，暂不能修改。' : '仅本处室可见，报送后生效。') : '';
+	};
+	showDraft();
 	const form = h('form', { class: 'edit-form', novalidate: true, 'data-kind': kind, 'data-id': obj.id },
-	    conflictBox,
+	    draftNote, conflictBox,
 	    kind === 'milestone' ? [h('div', { class: 'row' }, ctl.status.el, ctl.completed_on.el),
 		h('div', { class: 'pair' }, ctl.note.el, ctl.outcome.el), ctl.evidence_url.el] :
 		[ctl.current.el, h('div', { class: 'pair' }, ctl.note.el, ctl.outcome.el)],
@@ -234,12 +246,16 @@ function editorForm(kind, obj, task, onSaved) {
 		try {
 			const saved = await api(`/api/v1/${kind}s/${base.id}`, { method: 'PATCH', body: b,
 			    ifMatch: base.version, allow401: true });
-			base = saved;
-			fill(saved);
+			const what = Object.keys(b).map((k) => word('field', k)).join('、');
+			draft = 'draft' in saved ? saved.draft : null;
+			base = withDraft(saved, draft);
+			fill(base);
+			showDraft();
 			conflictBox.hidden = true;
 			clear(conflictBox);
 			msg.className = 'form-msg ok';
-			msg.textContent = `已保存：${Object.keys(b).map((k) => word('field', k)).join('、')}已记入进展记录`;
+			msg.textContent = 'draft' in saved ? (draft ? `已保存为草稿：${what}；待本处室报送后生效` :
+			    '已保存：与已报送的内容相同，草稿已撤销') : `已保存：${what}已记入进展记录`;
 			onSaved(saved);
 		} catch (e) {
 			msg.textContent = '';
@@ -326,11 +342,22 @@ function editorForm(kind, obj, task, onSaved) {
 				ctl[k].err.hidden = true;
 			}
 		});
-	fill(obj);
+	fill(base);
 	return form;
 }
 
 // ---------------------------------------------------------------- lists
+
+// The office's unsent draft of an item, under its reported values.
+function draftLine(d, unit) {
+	if (!d)
+		return null;
+	const parts = Object.entries(d.fields).map(([k, v]) => `${word('field', k)}：${showValue(k, v, unit)}`);
+	return h('p', { class: 'draft-line' }, badge('draft', '本处室草稿'),
+	    ` ${parts.join('；')}（${d.saved_by}，${d.locked ? '待处室负责人审核' : '尚未报送'}）`);
+}
+const draftFor = (task, key, id) => (task.drafts || []).find((x) => x[key] === id) || null;
+const draftAfter = (saved, before) => ('draft' in saved ? saved.draft : before);
 
 // The targets of a task: display, and an editor for those who may.
 // opts: {canEdit, level ('h3'|'h4'), onSaved()}
@@ -339,11 +366,14 @@ export function targetList(task, opts) {
 		return h('p', { class: 'empty' }, '这项任务没有量化指标。');
 	return h('ul', { class: 'targets' }, task.targets.map((g) => {
 		const li = h('li', { class: 'target', id: `target-${g.id}`, 'data-target-id': g.id });
-		const view = h('div', {}, targetDisplay(g, opts.level));
+		let draft = draftFor(task, 'target_id', g.id);
+		const view = h('div', {}, targetDisplay(g, opts.level), draftLine(draft, g.unit));
 		li.append(view);
 		if (opts.canEdit) {
 			const form = editorForm('target', g, task, (saved, how) => {
-				clear(view).append(...targetDisplay(saved, opts.level).filter(Boolean));
+				draft = draftAfter(saved, draft);
+				clear(view).append(...targetDisplay(saved, opts.level).filter(Boolean),
+				    ...[draftLine(draft, g.unit)].filter(Boolean));
 				if (!how || !how.quiet)
 					opts.onSaved && opts.onSaved('target', saved);
 			});
@@ -362,7 +392,8 @@ export function milestoneList(task, opts) {
 	return h('ol', { class: 'timeline' }, ms.map((m) => {
 		const cls = () => `ms st-${m.status}${overdueDays(m, task.today) > 0 ? ' is-overdue' : ''}`;
 		const li = h('li', { class: cls(), id: `milestone-${m.id}`, 'data-milestone-id': m.id });
-		const view = h('div', {}, milestoneDisplay(m, task, opts.level));
+		let draft = draftFor(task, 'milestone_id', m.id);
+		const view = h('div', {}, milestoneDisplay(m, task, opts.level), draftLine(draft));
 		li.append(view);
 		const ext = opts.session && extensionBox(m, { canEdit: opts.canEdit,
 		    session: opts.session, today: task.today, onChanged: () => location.reload() });
@@ -372,7 +403,9 @@ export function milestoneList(task, opts) {
 			const form = editorForm('milestone', m, task, (saved, how) => {
 				Object.assign(m, saved);
 				li.className = cls();
-				clear(view).append(...milestoneDisplay(saved, task, opts.level).filter(Boolean));
+				draft = draftAfter(saved, draft);
+				clear(view).append(...milestoneDisplay(saved, task, opts.level).filter(Boolean),
+				    ...[draftLine(draft)].filter(Boolean));
 				if (!how || !how.quiet)
 					opts.onSaved && opts.onSaved('milestone', saved);
 			});

@@ -6,6 +6,7 @@ import {
 	problemText, refreshTodo,
 } from './common.js';
 import { targetList, milestoneList } from './editor.js';
+import { reportPanel } from './report.js';
 
 function roleOf(t, office) {
 	const part = t.lead_office !== office &&
@@ -70,8 +71,20 @@ function todoPanel(todo, today) {
 			const late = dayNum(it.due_on) < dayNum(today);
 			return h('li', {}, h('div', { class: 'sv-head' },
 			    h('span', { class: 'ms-date' }, it.due_on),
-			    h('span', {}, `进展调度“${it.title}”：请于 ${it.due_on} 前更新下列任务的进展并报送`),
-			    late ? h('span', { class: 'od' }, '逾期未报') : null));
+			    h('a', { href: '#report' }, it.state === 'returned' ?
+				`进展调度“${it.title}”的报告被退回，请修改后重新提交` :
+				`进展调度“${it.title}”：请于 ${it.due_on} 前填报本处室牵头任务的进展并报送`),
+			    late ? h('span', { class: 'od' }, '逾期未报') :
+				h('span', { class: 'small muted' }, it.state_label)),
+			    it.reason ? h('p', { class: 'alert' }, `退回理由：${it.reason}`) : null);
+		}
+		if (it.kind === 'review' || it.kind === 'report_returned' || it.kind === 'drafts') {
+			const text = it.kind === 'review' ? `${it.title}：经办人已提交，待您审核报送` :
+			    it.kind === 'drafts' ? it.title : `${it.title}的报告被退回，请修改后重新提交`;
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    it.due_on ? h('span', { class: 'ms-date' }, it.due_on) : null,
+			    h('a', { href: '#report' }, text)),
+			    it.reason ? h('p', { class: 'alert' }, `退回理由：${it.reason}`) : null);
 		}
 		if (it.kind === 'acknowledge') {
 			const btn = h('button', { type: 'button', class: 'btn small' }, '签收');
@@ -168,11 +181,14 @@ async function main() {
 		box.append(h('p', { class: 'empty panel' }, `${office}没有牵头或负责的任务。`));
 		return;
 	}
-	let todo = null;
-	if (session.role === 'office')
+	let todo = null, report = null;
+	if (session.role === 'office') {
 		todo = await api('/api/v1/todo').catch(() => null);
-	append(box, [todo ? todoPanel(todo, session.today) : null,
-	h('p', { class: 'hint' }, `共 ${details.length} 项任务。点击“更新节点”或“更新进展”填写，保存后即记入进展记录；`,
+		report = await reportPanel(session, office);
+	}
+	append(box, [todo ? todoPanel(todo, session.today) : null, report,
+	h('p', { class: 'hint' }, `共 ${details.length} 项任务。点击“更新节点”或“更新进展”填写，` +
+	    (session.person_role ? '保存后存为本处室草稿，报送后生效；' : '保存后即记入进展记录；'),
 	    '完成情况写做了什么，取得成效写带来的变化。'),
 	upcoming(details, session.today),
 	details.map((t) => taskCard(t, office))]);
