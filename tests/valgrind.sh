@@ -128,6 +128,21 @@ curl -s "${auth[@]}" -d '{"new_date":"2099-12-31","reason":"valgrind"}' \
 curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/extensions" >/dev/null
 curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"同意"}' \
 	"$url/api/v1/extensions/999/approve" >/dev/null
+# 报送: a clerk's draft, the office's report (no head: it goes out), a
+# round's route (closed: refused), the office's reports by name.
+echo 'Valgrind-2012-ok' | "$BIN/cli/duban" user create --login vg3 --name 测试三 \
+	--office 财务审计处 --role clerk --password-stdin >/dev/null
+CTOKEN=$("$BIN/cli/duban" token create --quiet --user vg3)
+FIN=%E8%B4%A2%E5%8A%A1%E5%AE%A1%E8%AE%A1%E5%A4%84
+curl -s -H "Authorization: Bearer $CTOKEN" -X PATCH -d '{"note":"草稿"}' \
+	"$url/api/v1/milestones/$M" | grep -q '"draft"' || die "valgrind: the clerk's save is no draft"
+curl -s -H "Authorization: Bearer $CTOKEN" -X POST "$url/api/v1/offices/$FIN/report/submit" |
+	grep -q '"reported"' || die "valgrind: the standing report did not go out"
+curl -s -H "Authorization: Bearer $CTOKEN" -d '{"confirm":true}' \
+	"$url/api/v1/dispatches/1/offices/$FIN/submit" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/offices/$FIN/report" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"请补充"}' \
+	"$url/api/v1/offices/$FIN/report/return" >/dev/null
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"

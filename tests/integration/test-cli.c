@@ -261,7 +261,8 @@ Test(cli, every_command_has_help)
 		{ "reminder", "retry" }, { "reminder", "sweep" }, { "reminder", "config" },
 		{ "office", "list" }, { "office", "set" }, { "person", "set" },
 		{ "calendar", "load" }, { "calendar", "show" }, { "calendar", "close" },
-		{ "calendar", "open" },
+		{ "calendar", "open" }, { "dispatch", "submit" }, { "dispatch", "return" },
+		{ "dispatch", "accept" }, { "dispatch", "review" },
 	};
 	const char	*top[] = { "--help", NULL };
 	struct t_run	 r;

@@ -26,6 +26,9 @@ function countsLine(c) {
 	    h('li', {}, h('strong', {}, fmtNum(c.offices)), '个处室'),
 	    h('li', {}, h('strong', {}, fmtNum(c.reported)), word('dispatch_state', 'reported')),
 	    h('li', {}, h('strong', {}, fmtNum(c.reported_late)), word('dispatch_state', 'reported_late')),
+	    // Of those reported, accepted; of the rest, awaiting a head or returned.
+	    ...['accepted', 'submitted', 'returned'].filter((k) => c[k] > 0).map((k) =>
+		h('li', {}, h('strong', {}, fmtNum(c[k])), word('dispatch_state', k))),
 	    h('li', {}, h('strong', {}, fmtNum(c.missing)), word('dispatch_state', 'missing')),
 	    h('li', {}, h('strong', {}, fmtNum(c.late)), word('dispatch_state', 'late')));
 }
