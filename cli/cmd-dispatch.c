@@ -35,6 +35,33 @@ static const struct args_option api_options[] = { API_OPTIONS, { NULL } };
 
 #define OPEN_WRONG	"请给出 --plan（可多次）和 --due"
 
+/* Whom the opening reached: an office with no recipient was not told. */
+static void
+notified(const json_t *d)
+{
+	const json_t	*o;
+	size_t		 i, told = 0, n = 0;
+	char		*none = xstrdup("");
+
+	json_array_foreach(json_object_get(d, "offices"), i, o) {
+		n++;
+		if (json_integer_value(json_object_get(o, "recipients")) > 0)
+			told++;
+		else {
+			char *x = xprintf("%s%s%s", none, *none ? "、" : "", S(o, "name"));
+
+			free(none);
+			none = x;
+		}
+	}
+	if (told == n)
+		printf("已发起调度，已向 %zu 个处室发出报送通知。\n\n", n);
+	else
+		printf("已发起调度，已向 %zu 个处室发出报送通知；%s未设置接收人，未能通知"
+		    "（duban office set … 设置接收人后可用 duban dispatch urge 催办）。\n\n", told, none);
+	free(none);
+}
+
 static void
 print_round(const json_t *d)
 {
@@ -171,7 +198,7 @@ cmd_dispatch_open(struct cmd_ctx *ctx, struct args *args)
 	if (args_has(args, "json"))
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	else {
-		printf("已发起调度，已向各处室发出报送通知。\n\n");
+		notified(out);
 		print_round(out);
 	}
 	json_decref(out);
@@ -328,6 +355,40 @@ cmd_dispatch_accept(struct cmd_ctx *ctx, struct args *args)
 	return (report_cmd(args, "accept"));
 }
 
+static int
+cmd_dispatch_urge(struct cmd_ctx *ctx, struct args *args)
+{
+	const char	*id = args_value(args, 0), *office = args_value(args, 1);
+	char		*path, *enc;
+	json_t		*out, *n, *dl;
+	size_t		 i, k;
+	int		 rc;
+
+	(void)ctx;
+	enc = curl_easy_escape(NULL, office, 0);
+	path = xprintf("/api/v1/dispatches/%s/offices/%s/urge", id, enc);
+	rc = api_call("POST", args_get(args, "server"), args_get(args, "token-file"), path,
+	    NULL, 201, &out);
+	free(path);
+	curl_free(enc);
+	if (rc != 0)
+		return (rc);
+	if (args_has(args, "json"))
+		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	else {
+		printf("已催办%s（%s）：%s\n", S(out, "office"), S(out, "state_label"),
+		    S(out, "note"));
+		json_array_foreach(json_object_get(out, "notices"), i, n) {
+			printf("  %s %s\n", S(n, "send_on"), S(n, "subject"));
+			json_array_foreach(json_object_get(n, "deliveries"), k, dl)
+				printf("    %s %s：%s\n", word(VOCAB_CHANNEL, S(dl, "channel")),
+				    S(dl, "address"), word(VOCAB_DELIVERY_STATUS, S(dl, "status")));
+		}
+	}
+	json_decref(out);
+	return (0);
+}
+
 /* Runs on the database host, as the other settings do. */
 static int
 cmd_dispatch_review(struct cmd_ctx *ctx, struct args *args)
@@ -467,4 +528,15 @@ const struct cmd_entry cmd_dispatch_review_entry = {
 		.wrong = "请给出 on 或 off",
 	},
 	.exec = cmd_dispatch_review,
+};
+
+const struct cmd_entry cmd_dispatch_urge_entry = {
+	.name = "dispatch urge",
+	.summary = "催办：立即通知尚未报送的处室（每个处室每天至多一次）",
+	.args = {
+		.options = api_options,
+		.operands = ROUND_OFFICE,
+		.wrong = ROUND_OFFICE_WRONG,
+	},
+	.exec = cmd_dispatch_urge,
 };

@@ -82,6 +82,7 @@ extern const struct cmd_entry cmd_dispatch_submit_entry;
 extern const struct cmd_entry cmd_dispatch_return_entry;
 extern const struct cmd_entry cmd_dispatch_accept_entry;
 extern const struct cmd_entry cmd_dispatch_review_entry;
+extern const struct cmd_entry cmd_dispatch_urge_entry;
 extern const struct cmd_entry cmd_feed_create_entry;
 extern const struct cmd_entry cmd_feed_list_entry;
 extern const struct cmd_entry cmd_feed_revoke_entry;

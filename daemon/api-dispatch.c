@@ -10,6 +10,8 @@
  *          an office's report in the round: a clerk submits it to the
  *          head, the head returns it or 报送s it, the general office
  *          accepts (采纳) or returns it (duban_api_office_report)
+ *   POST   /api/v1/dispatches/{id}/offices/{office}/urge
+ *          催办: at once, through the outbox, once a day (general office)
  *   GET    /api/v1/offices/{office}/report       the office's drafts and
  *                                                reports in hand
  *   POST   /api/v1/offices/{office}/report/submit|return|accept
@@ -181,6 +183,24 @@ standing_accept(struct req *r)
 }
 
 static void
+round_urge(struct req *r)
+{
+	static const char *const none[] = { NULL };
+	const char	*params[4];
+	json_t		*body;
+
+	if ((body = http_json_object(r, none, 1)) == NULL)
+		return;
+	json_decref(body);
+	clock_now_iso(r->now);
+	params[0] = r->token_hash;
+	params[1] = r->param;
+	params[2] = r->param2;
+	params[3] = r->now;
+	(void)http_query(r, QUERY_DISPATCH_URGE, 4, params, http_status_json);
+}
+
+static void
 office_reports(struct req *r)
 {
 	static const char *const none[] = { NULL };
@@ -206,6 +226,8 @@ const struct route api_dispatch_routes[] = {
 	    round_return, 0 },
 	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/offices/{office}/accept", ROLE_GENERAL,
 	    round_accept, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/offices/{office}/urge", ROLE_GENERAL,
+	    round_urge, 0 },
 	{ EVHTTP_REQ_GET, "/api/v1/offices/{office}/report", ROLE_INSPECTOR, office_reports, 0 },
 	{ EVHTTP_REQ_POST, "/api/v1/offices/{office}/report/submit", ROLE_OFFICE,
 	    standing_submit, 0 },

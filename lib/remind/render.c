@@ -315,7 +315,8 @@ render_summary(struct out *o, json_t *p)
 }
 
 /* A task's status as the reports word it. */
-/* A dispatch round's request (进展调度) or chase (催报) to one office. */
+/* A dispatch round's request (进展调度), chase (催报) or the general
+ * office's 催办 to one office. */
 static void
 render_dispatch(struct out *o, json_t *p)
 {
@@ -331,6 +332,10 @@ render_dispatch(struct out *o, json_t *p)
 		putf(o, "局办公室“%s”要求于 %s 前报送进展，截至目前尚未收到贵处室的报送。"
 		    "请尽快在督办系统中更新下列任务的节点和指标，并填写完成情况和取得成效。",
 		    S(d, "title"), S(d, "due_on"));
+	else if (stage != NULL && strcmp(stage, "urge") == 0)
+		putf(o, "局办公室就“%s”催办：要求于 %s 前报送进展，贵处室尚未报送。"
+		    "请抓紧在督办系统中填报下列任务的进展，经处室负责人审核后报送。",
+		    S(d, "title"), S(d, "due_on"));
 	else {
 		putf(o, "局办公室开展“%s”，请于 %s 前在督办系统中更新贵处室牵头的", S(d, "title"),
 		    S(d, "due_on"));
@@ -338,8 +343,8 @@ render_dispatch(struct out *o, json_t *p)
 			put(o, i ? "、" : "");
 			plan_ref(o, plan);
 		}
-		put(o, "下列任务的进展（节点状态、指标完成值、完成情况和取得成效）。"
-		    "更新即视为报送。");
+		put(o, "下列任务的进展（节点状态、指标完成值、完成情况和取得成效），"
+		    "经处室负责人审核后报送。");
 	}
 	para_end(o);
 	if (req != NULL) {

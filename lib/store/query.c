@@ -195,6 +195,10 @@ const char QUERY_DISPATCH_CLOSE[] =
 const char QUERY_OFFICE_REPORT_STEP[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
 "  FROM duban_api_office_report($1, $2::bigint, $3, $4, $5::jsonb, $6::timestamptz) AS r";
+/* 催办 ($1 token, $2 round, $3 office, $4 now). */
+const char QUERY_DISPATCH_URGE[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_dispatch_urge($1, $2::bigint, $3, $4::timestamptz) AS r";
 /* What an office has in hand ($1 token, $2 office, $3 now). */
 const char QUERY_OFFICE_REPORTS[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"

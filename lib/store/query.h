@@ -67,6 +67,7 @@ extern const char QUERY_DISPATCH_CLOSE[];
 extern const char QUERY_DISPATCH_GET[];
 extern const char QUERY_OFFICE_REPORT_STEP[];
 extern const char QUERY_OFFICE_REPORTS[];
+extern const char QUERY_DISPATCH_URGE[];
 extern const char QUERY_DISPATCH_LIST[];
 
 /*

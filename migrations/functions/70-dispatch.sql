@@ -100,6 +100,24 @@ LANGUAGE sql IMMUTABLE AS $$
 		      WHEN 'returned' THEN '退回' WHEN 'accepted' THEN '已采纳' ELSE s END
 $$;
 
+-- What a round sent one office (the request, chases, 催办), each with
+-- its deliveries: where it went and whether it arrived.
+CREATE OR REPLACE FUNCTION duban_dispatch_notices(p_id bigint, p_office bigint)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT coalesce(json_agg(json_build_object('id', r.id,
+		'stage', r.payload->>'stage', 'subject', r.subject, 'send_on', r.send_on,
+		'by', r.payload->>'urged_by',
+		'deliveries', (SELECT coalesce(json_agg(json_build_object('channel', dl.channel,
+				'address', dl.address, 'status', dl.status, 'attempts', dl.attempts,
+				'sent_at', dl.sent_at, 'last_error', dl.last_error)
+				ORDER BY dl.id), '[]')
+			       FROM delivery dl WHERE dl.reminder_id = r.id))
+		ORDER BY r.send_on, r.id), '[]')
+	  FROM reminder r
+	 WHERE r.kind = 'dispatch' AND r.office_id = p_office
+	   AND r.key LIKE 'dispatch.' || p_id || '.' || p_office || '.%'
+$$;
+
 -- A round as the API shows it.
 CREATE OR REPLACE FUNCTION duban_dispatch_json(p_id bigint, p_now timestamptz)
 RETURNS json LANGUAGE sql STABLE AS $$
@@ -115,7 +133,10 @@ RETURNS json LANGUAGE sql STABLE AS $$
 				'name', o.name, 'tasks', o.tasks, 'open_tasks', o.open_tasks,
 				'writes', o.writes, 'first_at', o.first_at, 'last_at', o.last_at,
 				'state', o.state, 'state_label', duban_dispatch_state_label(o.state),
-				'report_id', o.report_id, 'reason', o.reason))
+				'report_id', o.report_id, 'reason', o.reason,
+				'recipients', (SELECT count(*) FROM recipient rc
+						WHERE rc.office_id = o.office_id),
+				'notices', duban_dispatch_notices(d.id, o.office_id)))
 			FROM duban_dispatch_offices(d.id, p_now) o), '[]'),
 		'counts', (SELECT json_build_object('offices', count(*),
 				'reported', count(*) FILTER (WHERE duban_dispatch_state_reported(o.state)),
@@ -159,7 +180,9 @@ CREATE OR REPLACE FUNCTION duban_dispatch_enqueue(p_id bigint, p_office bigint, 
     p_send_on date)
 RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
-	v_key	text := 'dispatch.' || p_id || '.' || p_office || '.' || p_stage;
+	-- A 催办 is once a day; a request and a chase once a round.
+	v_key	text := 'dispatch.' || p_id || '.' || p_office || '.' || p_stage ||
+		    CASE WHEN p_stage = 'urge' THEN '.' || p_send_on ELSE '' END;
 	v_rem	bigint;
 	n	int;
 	d	dispatch;
@@ -171,9 +194,12 @@ BEGIN
 	       p_office, 'D' || p_id, p_send_on,
 	       CASE p_stage WHEN 'request' THEN '【进展调度】' || d.title || '：请于 '
 			|| to_char(d.due_on, 'FMMM"月"FMDD"日"') || '前报送进展'
+		    WHEN 'urge' THEN '【催办】' || d.title || '：请贵处室抓紧报送进展（要求 '
+			|| to_char(d.due_on, 'FMMM"月"FMDD"日"') || '前）'
 		    ELSE '【催报】' || d.title || '：贵处室尚未报送进展（要求 '
 			|| to_char(d.due_on, 'FMMM"月"FMDD"日"') || '前）' END,
-	       duban_dispatch_payload(p_id, p_office, p_stage, p_send_on)
+	       (duban_dispatch_payload(p_id, p_office, p_stage, p_send_on)::jsonb
+		|| jsonb_build_object('key', v_key))::json
 	ON CONFLICT (key) DO NOTHING
 	RETURNING id INTO v_rem;
 	IF v_rem IS NULL THEN
@@ -432,3 +458,65 @@ LANGUAGE sql STABLE AS $$
 	 WHERE d.closed_at IS NULL AND w.day > p_from AND w.day <= p_to
 	   AND o.state = 'late'
 $$;
+
+-- POST /api/v1/dispatches/{id}/offices/{office}/urge: the general office
+-- 催办s an office that has not reported, at once, through the outbox; at
+-- most once per office and day.  201 with what was sent and to whom; a
+-- note when the office has no recipient to send to.
+CREATE OR REPLACE FUNCTION duban_api_dispatch_urge(p_token text, p_id bigint, p_office text,
+    p_now timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	tok		api_token;
+	d		dispatch;
+	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	v_office	bigint;
+	v_state		text;
+	v_problem	json;
+	v_rem		reminder;
+	v_n		int;
+BEGIN
+	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+	v_problem := duban_api_general_only(tok, '催办');
+	IF v_problem IS NOT NULL THEN
+		RETURN v_problem;
+	END IF;
+	SELECT * INTO d FROM dispatch WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN duban_api_problem(404, '调度不存在', '没有编号为 ' || p_id || ' 的调度');
+	END IF;
+	v_office := duban_report_office(p_id, p_office, NULL);
+	IF v_office IS NULL THEN
+		RETURN duban_api_problem(404, '处室不存在',
+		    '这轮调度不含名为“' || p_office || '”的处室', 'office');
+	END IF;
+	IF d.closed_at IS NOT NULL THEN
+		RETURN duban_api_problem(409, '调度已结束', '这轮调度已结束，不能再催办');
+	END IF;
+	SELECT o.state INTO v_state FROM duban_dispatch_offices(p_id, p_now) o
+	 WHERE o.office_id = v_office;
+	IF duban_dispatch_state_reported(v_state) THEN
+		RETURN duban_api_problem(409, '无需催办', '该处室本轮已报送（' ||
+		    duban_dispatch_state_label(v_state) || '）');
+	END IF;
+	IF duban_dispatch_enqueue(p_id, v_office, 'urge', v_today) = 0 THEN
+		SELECT * INTO v_rem FROM reminder
+		 WHERE key = 'dispatch.' || p_id || '.' || v_office || '.urge.' || v_today;
+		RETURN duban_api_problem(409, '今日已催办', '今天已催办过该处室（' ||
+		    coalesce(v_rem.payload->>'urged_by', '局办公室') || '）；每个处室每天至多催办一次',
+		    NULL, json_build_object('notices', duban_dispatch_notices(p_id, v_office)));
+	END IF;
+	SELECT * INTO v_rem FROM reminder
+	 WHERE key = 'dispatch.' || p_id || '.' || v_office || '.urge.' || v_today;
+	UPDATE reminder SET payload = (payload::jsonb || jsonb_build_object('urged_by', tok.label,
+	    'urged_at', p_now))::json
+	 WHERE id = v_rem.id;
+	SELECT count(*) INTO v_n FROM delivery WHERE reminder_id = v_rem.id;
+	RETURN json_build_object('status', 201, 'body', json_build_object(
+	    'office', (SELECT name FROM office WHERE id = v_office), 'state', v_state,
+	    'state_label', duban_dispatch_state_label(v_state),
+	    'subject', v_rem.subject, 'send_on', v_rem.send_on, 'recipients', v_n,
+	    'note', CASE WHEN v_n = 0 THEN '该处室未设置接收人，催办未能发出；请先为该处室设置接收人'
+		    ELSE '已向该处室的 ' || v_n || ' 个接收人发出催办' END,
+	    'notices', duban_dispatch_notices(p_id, v_office)));
+END $$;

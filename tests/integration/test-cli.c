@@ -262,7 +262,7 @@ Test(cli, every_command_has_help)
 		{ "office", "list" }, { "office", "set" }, { "person", "set" },
 		{ "calendar", "load" }, { "calendar", "show" }, { "calendar", "close" },
 		{ "calendar", "open" }, { "dispatch", "submit" }, { "dispatch", "return" },
-		{ "dispatch", "accept" }, { "dispatch", "review" },
+		{ "dispatch", "accept" }, { "dispatch", "review" }, { "dispatch", "urge" },
 	};
 	const char	*top[] = { "--help", NULL };
 	struct t_run	 r;

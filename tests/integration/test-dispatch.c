@@ -161,7 +161,8 @@ Test(dispatch, a_round_from_request_to_summary, .timeout = 180)
 	start_at(&d, db, "2012-09-03T09:00+08:00", conf);
 	cli_as(&r, db, &d, general, open);
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_expect(strstr(r.out, "已发起调度") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "已发起调度，已向 1 个处室发出报送通知；发展规划处、财务审计处"
+	    "未设置接收人，未能通知") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "报送截止：2012-09-14") != NULL, "%s", r.out);
 	line = line_of(r.out, "职业与成人教育处");
 	cr_expect(strstr(line, "未报送") != NULL, "%s", line);
@@ -196,6 +197,39 @@ Test(dispatch, a_round_from_request_to_summary, .timeout = 180)
 		cr_expect_eq(r.status, 77, "%s", r.err);
 		cr_expect(strstr(r.err, "只有局办公室") != NULL, "%s", r.err);
 		t_run_free(&r);
+	}
+	/* 催办: at once, once a day, only an office that has not reported;
+	 * the round shows what was sent and that it arrived. */
+	{
+		const char *urge[] = { "dispatch", "urge", "1", "职业与成人教育处", NULL };
+		const char *urge_fin[] = { "dispatch", "urge", "1", "财务审计处", NULL };
+
+		cli_as(&r, db, &d, finance, urge);
+		cr_expect_eq(r.status, 77, "%s", r.err);
+		t_run_free(&r);
+		cli_as(&r, db, &d, general, urge);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "已催办职业与成人教育处（未报送）：已向该处室的 1 个接收人发出催办")
+		    != NULL, "%s", r.out);
+		t_run_free(&r);
+		mail = mail_titled(&smtp, "【催办】2012年9月进展调度：请贵处室抓紧报送进展（要求 9月14日前）");
+		cr_expect(strstr(S(mail, "text"), "局办公室就“2012年9月进展调度”催办") != NULL, "%s",
+		    S(mail, "text"));
+		json_decref(mail);
+		cli_as(&r, db, &d, general, urge);
+		cr_expect_eq(r.status, 75, "%s", r.err);
+		cr_expect(strstr(r.err, "今天已催办过该处室") != NULL, "%s", r.err);
+		t_run_free(&r);
+		cli_as(&r, db, &d, general, urge_fin);
+		cr_expect_eq(r.status, 75, "%s", r.err);
+		cr_expect(strstr(r.err, "该处室本轮已报送") != NULL, "%s", r.err);
+		t_run_free(&r);
+		t_wait_for(c, "SELECT n->'deliveries'->0->>'status'"
+		    " FROM json_array_elements(duban_dispatch_json(1, now())->'offices') o,"
+		    " json_array_elements(o->'notices') n"
+		    " WHERE o->>'name' = '职业与成人教育处' AND n->>'stage' = 'urge'", "sent");
+		cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder WHERE key LIKE"
+		    " 'dispatch.1.%.urge.2012-09-03'", 0, NULL), 1);
 	}
 	t_daemon_stop(&d);
 

@@ -86,6 +86,20 @@ after(async () => {
 	assert.deepEqual(pageErrors, []);
 });
 
+test('the general office sees whom the round reached, and 催办s once a day', async () => {
+	const general = await personPage('sunmei');
+	await general.goto(`${site.url}/dispatch.html?id=${round}&opened=1`);
+	await general.getByText(`${OFFICE}未设置接收人，未能通知`).first().waitFor();
+	assert.match(await officeState(general), /未设置接收人，未能通知/);
+	await general.getByRole('button', { name: `催办${OFFICE}` }).click();
+	await general.getByRole('button', { name: `催办${OFFICE}` }).waitFor();
+	await general.getByRole('button', { name: `催办${OFFICE}` }).click();
+	await general.getByText('今天已催办过该处室').waitFor();
+	assert.equal(site.query(`SELECT count(*) FROM reminder WHERE key LIKE 'dispatch.${round}.%.urge.%'`), '1');
+	await assertAccessible(general, '调度 (general) with 催办');
+	await general.context().close();
+});
+
 test('a round from the clerk to the head to the general office and back', async () => {
 	// The clerk: the round and its date in 待办; a draft; to the head.
 	const clerk = await personPage('wangli');

@@ -139,10 +139,50 @@ function fieldError(form, name, text) {
 
 // ---------------------------------------------------------------- one round
 
+// What the round sent an office and whether it arrived: its last notice
+// (报送通知, 催报 or 催办) and its deliveries; or that it has no one to
+// send to.
+const STAGE = { request: '报送通知', late: '催报', urge: '催办' };
+function noticeCell(o) {
+	if (!o.recipients)
+		return h('span', { class: 'od' }, '未设置接收人，未能通知');
+	const ns = o.notices || [];
+	if (ns.length === 0)
+		return '—';
+	return h('ul', { class: 'notices small' }, ns.map((n) => {
+		const ds = n.deliveries || [];
+		const sent = ds.filter((x) => x.status === 'sent').length;
+		const failed = ds.filter((x) => x.status === 'failed').length;
+		return h('li', {}, `${STAGE[n.stage] || n.stage} ${n.send_on}：`,
+		    ds.length === 0 ? '无接收人' : failed ? h('span', { class: 'od' }, `发送失败 ${failed}/${ds.length}`) :
+			sent === ds.length ? `已送达 ${sent}/${ds.length}` : `发送中 ${sent}/${ds.length}`);
+	}));
+}
+
+// 催办 an office that has not reported: once a day.
+function urgeButton(r, o, redraw) {
+	if (['reported', 'reported_late', 'accepted'].includes(o.state))
+		return null;
+	const status = h('span', { class: 'form-msg', role: 'status' });
+	const btn = h('button', { type: 'button', class: 'btn small secondary' }, '催办');
+	btn.setAttribute('aria-label', `催办${o.name}`);
+	btn.addEventListener('click', async () => {
+		btn.disabled = true;
+		try {
+			await api(`/api/v1/dispatches/${r.id}/offices/${encodeURIComponent(o.name)}/urge`, { method: 'POST' });
+			await redraw();
+		} catch (e) {
+			status.textContent = problemText(e);
+			btn.disabled = false;
+		}
+	});
+	return h('div', { class: 'row-actions' }, btn, status);
+}
+
 function officesTable(r, redraw) {
 	const decide = r.state === 'open' && session.role === 'general';
 	const cols = [{ label: '处室' }, { label: '牵头任务', class: 'num' }, { label: '未完成', class: 'num' },
-	    { label: '本轮更新', class: 'num' }, { label: '首次报送' }, { label: '报送状态' },
+	    { label: '本轮更新', class: 'num' }, { label: '首次报送' }, { label: '报送状态' }, { label: '通知' },
 	    ...(decide ? [{ label: '办理' }] : [])];
 	return table(cols, (r.offices || []).map((o) => h('tr', {},
 	    td('处室', o.name, 'card-title'),
@@ -151,7 +191,8 @@ function officesTable(r, redraw) {
 	    td('本轮更新', fmtNum(o.writes), 'num'),
 	    td('首次报送', o.first_at ? fmtTime(o.first_at) : '—', 'nowrap'),
 	    td('报送状态', [stateBadge(o.state), o.reason ? h('div', { class: 'small muted' }, `退回理由：${o.reason}`) : null]),
-	    decide ? td('办理', reportActions(r, o, redraw) || '—') : null)),
+	    td('通知', noticeCell(o)),
+	    decide ? td('办理', reportActions(r, o, redraw) || urgeButton(r, o, redraw) || '—') : null)),
 	{ className: 'stack', caption: '各处室报送情况' });
 }
 
@@ -224,7 +265,10 @@ async function showRound(app, id) {
 	$('#page-title').textContent = r.title;
 	$('#page-sub').textContent = `报送截止 ${r.due_on}`;
 	const q = new URLSearchParams(location.search);
-	const flash = q.has('opened') ? '调度已发起，已通知各处室。' : q.has('closed') ? '调度已结束，汇总如下。' : '';
+	const unreachable = (r.offices || []).filter((o) => !o.recipients).map((o) => o.name);
+	const flash = q.has('opened') ? (unreachable.length === 0 ? '调度已发起，已通知各处室。' :
+	    `调度已发起。${unreachable.join('、')}未设置接收人，未能通知；请设置接收人后在本页催办。`) :
+	    q.has('closed') ? '调度已结束，汇总如下。' : '';
 	const late = (r.offices || []).filter((o) => o.state === 'late');
 	append(clear(app), [
 	    h('p', {}, h('a', { href: 'dispatch.html' }, '‹ 返回调度列表')),
