@@ -20,13 +20,15 @@ main(int argc, char **argv)
 	int		 i, n, null[10] = { 0 };
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: duban-bench-sql task-list|milestone-patch [NULL-param ...]\n");
+		fprintf(stderr, "usage: duban-bench-sql task-list|milestone-patch|todo [NULL-param ...]\n");
 		return (64);
 	}
 	if (strcmp(argv[1], "task-list") == 0)
 		q = QUERY_TASK_LIST;
 	else if (strcmp(argv[1], "milestone-patch") == 0)
 		q = QUERY_MILESTONE_PATCH;
+	else if (strcmp(argv[1], "todo") == 0)
+		q = QUERY_TODO;
 	else
 		return (64);
 	for (i = 2; i < argc; i++)

@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "clock.h"
+#include "query.h"
 #include "xmalloc.h"
 
 /* A step with no body: sql($1 token, $2 the {id}, $3 now). */
@@ -81,8 +82,7 @@ todo(struct req *r)
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
 	params[1] = r->now;
-	(void)http_query(r, "SELECT status, body::text FROM duban_api_todo($1,"
-	    " $2::timestamptz)", 2, params, http_status_json);
+	(void)http_query(r, QUERY_TODO, 2, params, http_status_json);
 }
 
 const struct route api_workflow_routes[] = {

@@ -195,6 +195,9 @@ const char QUERY_DISPATCH_CLOSE[] =
 const char QUERY_OFFICE_REPORT_STEP[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
 "  FROM duban_api_office_report($1, $2::bigint, $3, $4, $5::jsonb, $6::timestamptz) AS r";
+/* Each person's 待办 ($1 token, $2 now). */
+const char QUERY_TODO[] =
+"SELECT status, body::text FROM duban_api_todo($1, $2::timestamptz)";
 /* 催办 ($1 token, $2 round, $3 office, $4 now). */
 const char QUERY_DISPATCH_URGE[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"

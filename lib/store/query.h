@@ -68,6 +68,7 @@ extern const char QUERY_DISPATCH_GET[];
 extern const char QUERY_OFFICE_REPORT_STEP[];
 extern const char QUERY_OFFICE_REPORTS[];
 extern const char QUERY_DISPATCH_URGE[];
+extern const char QUERY_TODO[];
 extern const char QUERY_DISPATCH_LIST[];
 
 /*
