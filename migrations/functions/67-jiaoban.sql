@@ -582,17 +582,17 @@ BEGIN
 
 	SELECT jsonb_object_agg(x.field, x.value) INTO v_before
 	  FROM duban_jiaoban_field_texts(t.id) x;
-	UPDATE task
-	   SET title = coalesce(f.vals->>'title', title),
-	       basis_kind = coalesce(f.vals->>'basis_kind', basis_kind),
-	       basis = coalesce(f.vals->>'basis', basis),
-	       body = CASE WHEN f.vals ? 'text' THEN f.vals->>'text' ELSE body END,
-	       deadline = coalesce((f.vals->>'deadline')::date, deadline),
-	       deadline_form = coalesce(f.vals->>'deadline', deadline_form),
+	UPDATE task x
+	   SET title = coalesce(f.vals->>'title', x.title),
+	       basis_kind = coalesce(f.vals->>'basis_kind', x.basis_kind),
+	       basis = coalesce(f.vals->>'basis', x.basis),
+	       body = CASE WHEN f.vals ? 'text' THEN f.vals->>'text' ELSE x.body END,
+	       deadline = coalesce((f.vals->>'deadline')::date, x.deadline),
+	       deadline_form = coalesce(f.vals->>'deadline', x.deadline_form),
 	       report_every = CASE WHEN f.vals ? 'report_every' THEN f.vals->>'report_every'
-				   ELSE report_every END
-	 WHERE id = t.id
-	RETURNING * INTO t;
+				   ELSE x.report_every END
+	 WHERE x.id = t.id
+	RETURNING x.* INTO t;
 	PERFORM duban_jiaoban_roles(t, v_org, f.vals);
 	IF f.vals ? 'deadline' THEN
 		UPDATE milestone
@@ -619,8 +619,8 @@ BEGIN
 	 WHERE m.task_id = t.id AND m.key = 'deadline'
 	   AND (v_before->>'deadline') IS DISTINCT FROM t.deadline::text;
 	IF n > 0 THEN
-		UPDATE task SET version = version + 1, updated_at = p_now WHERE id = t.id
-		RETURNING * INTO t;
+		UPDATE task x SET version = x.version + 1, updated_at = p_now WHERE x.id = t.id
+		RETURNING x.* INTO t;
 		PERFORM duban_assignments_sync(p_now);
 	END IF;
 	status := 200;
@@ -655,9 +655,9 @@ BEGIN
 		RETURN;
 	END IF;
 	v_reason := btrim(p_body->>'reason');
-	UPDATE task SET withdrawn_at = p_now, version = version + 1, updated_at = p_now
-	 WHERE id = t.id
-	RETURNING * INTO t;
+	UPDATE task x SET withdrawn_at = p_now, version = x.version + 1, updated_at = p_now
+	 WHERE x.id = t.id
+	RETURNING x.* INTO t;
 	INSERT INTO progress (at, actor, office_id, token_id, actor_role, source, plan_id,
 	    task_id, field, old_value, new_value, note)
 	VALUES (p_now, tok.label, tok.office_id, tok.id, duban_token_part(tok), 'workflow',
