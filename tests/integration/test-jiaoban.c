@@ -754,3 +754,66 @@ Test(jiaoban, report_every_reminds_on_the_right_working_days, .timeout = 240)
 	}
 	site_stop(&s);
 }
+
+/* `duban jiaoban create | list` through duband, as the token says. */
+Test(jiaoban, the_cli_creates_and_lists, .timeout = 180)
+{
+	struct site	 s;
+	struct t_run	 r;
+	char		*tokfile, *offfile, *fp;
+
+	site_start(&s, "2012-03-05T09:00+08:00");
+	tokfile = xprintf("%s/general.token", t_tmpdir());
+	t_write_file(tokfile, s.general, strlen(s.general));
+	offfile = xprintf("%s/office.token", t_tmpdir());
+	t_write_file(offfile, s.office, strlen(s.office));
+	{
+		const char *mk[] = { "jiaoban", "create", "--title", "做好春季学期开学工作",
+		    "--basis-kind", "会议", "--basis", "2012年第3次局长办公会议定事项",
+		    "--office", "基础教育处", "--deadline", "2012-04-30", "--every", "周",
+		    "--leader", "于海波", "--cooperate", "人事处、财务审计处",
+		    "--server", s.d.url, "--token-file", tokfile, NULL };
+		const char *bad[] = { "jiaoban", "create", "--title", "x", "--basis-kind", "批示",
+		    "--basis", "y", "--office", "宣传处", "--deadline", "2012-04-30",
+		    "--server", s.d.url, "--token-file", tokfile, NULL };
+		const char *no[] = { "jiaoban", "create", "--title", "x", "--basis-kind", "批示",
+		    "--basis", "y", "--office", "人事处", "--deadline", "2012-04-30",
+		    "--server", s.d.url, "--token-file", offfile, NULL };
+		const char *ls[] = { "jiaoban", "list", "--year", "2012", "--server", s.d.url,
+		    "--token-file", offfile, NULL };
+
+		t_cli(&r, s.db, mk);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "督办〔2012〕1号") != NULL, "%s", r.out);
+		t_run_free(&r);
+		EXPECT_STR(t_query(s.c, "SELECT basis_kind || ' ' || report_every || ' ' ||"
+		    " (SELECT string_agg(o.name, '、' ORDER BY r.position) FROM task_role r"
+		    "  JOIN office o ON o.id = r.office_id WHERE r.task_id = t.id"
+		    "  AND r.role = 'coordinator') FROM task t WHERE t.label = '督办〔2012〕1号'",
+		    0, NULL), "meeting week 人事处、财务审计处");
+
+		fp = t_fingerprint(s.c);
+		t_cli(&r, s.db, bad);
+		cr_expect_neq(r.status, 0);
+		cr_expect(strstr(r.err, "宣传处") != NULL, "%s", r.err);
+		t_run_free(&r);
+		t_cli(&r, s.db, no);
+		cr_expect_neq(r.status, 0);
+		cr_expect(strstr(r.err, "局办公室") != NULL, "%s", r.err);
+		t_run_free(&r);
+		EXPECT_STR(t_fingerprint(s.c), fp);
+		free(fp);
+
+		t_cli(&r, s.db, ls);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "做好春季学期开学工作") != NULL, "%s", r.out);
+		cr_expect(strstr(r.out, "会议议定：2012年第3次局长办公会议定事项") != NULL, "%s",
+		    r.out);
+		cr_expect(strstr(r.out, "每周") != NULL && strstr(r.out, "未签收") != NULL, "%s",
+		    r.out);
+		t_run_free(&r);
+	}
+	free(tokfile);
+	free(offfile);
+	site_stop(&s);
+}
