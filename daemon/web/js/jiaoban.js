@@ -112,7 +112,8 @@ function createForm(offices, leaders) {
 		h('div', { class: 'field' }, h('label', { for: 'lead_person' }, '牵头人（可选）'),
 		    h('input', { type: 'text', id: 'lead_person', name: 'lead_person', maxlength: 64 }),
 		    err('lead_person'))),
-	    checks('cooperate', '配合处室（可选）', offices.filter((o) => o.kind !== 'group').map((o) => [o.name, o.name])),
+	    checks('cooperate', '配合处室（可选）', [...leads, ...offices.filter((o) => o.kind === 'department')]
+		.map((o) => [o.name, o.name]), '本局处室在前，协作部门在后'),
 	    checks('leaders', '责任领导（可选）', leaders.map((n) => [n, n])),
 	    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, '交办')),
 	    msg, done);
