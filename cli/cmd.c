@@ -27,6 +27,8 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_extension_list_entry,
 	&cmd_extension_approve_entry,
 	&cmd_extension_reject_entry,
+	&cmd_jiaoban_create_entry,
+	&cmd_jiaoban_list_entry,
 	&cmd_target_set_entry,
 	&cmd_dispatch_open_entry,
 	&cmd_dispatch_show_entry,

@@ -71,6 +71,8 @@ extern const struct cmd_entry cmd_extension_request_entry;
 extern const struct cmd_entry cmd_extension_list_entry;
 extern const struct cmd_entry cmd_extension_approve_entry;
 extern const struct cmd_entry cmd_extension_reject_entry;
+extern const struct cmd_entry cmd_jiaoban_create_entry;
+extern const struct cmd_entry cmd_jiaoban_list_entry;
 extern const struct cmd_entry cmd_milestone_update_entry;
 extern const struct cmd_entry cmd_target_set_entry;
 extern const struct cmd_entry cmd_report_quarterly_entry;

@@ -30,7 +30,7 @@ static const struct word reminder_kind[] = {
 	{ "digest", "季度督查" }, { "due_soon", "临期提醒" }, { "overdue", "逾期提醒" },
 	{ "escalation", "督办" }, { "summary", "季度汇总" }, { "dispatch", "进展调度" },
 	{ "acknowledge", "签收提醒" }, { "acknowledge_late", "逾期未签收" },
-	{ "instruction", "批示" }, { NULL, NULL }
+	{ "instruction", "批示" }, { "report_due", "汇报提醒" }, { NULL, NULL }
 };
 static const struct word delivery_status[] = {
 	{ "pending", "待发送" }, { "sending", "发送中" }, { "sent", "已发送" },
@@ -92,6 +92,19 @@ static const struct word field[] = {
 	{ "title", "名称" }, { "acknowledged", "签收" }, { "instruction", "批示" },
 	{ "extension_requested", "申请延期" },
 	{ "extension_reviewed", "局办公室同意延期" }, { "extension_rejected", "延期未批准" },
+	{ "basis_kind", "督办依据类别" }, { "basis", "督办依据" }, { "text", "事项内容" },
+	{ "lead_person", "牵头人" }, { "cooperate", "配合处室" }, { "leaders", "责任领导" },
+	{ "report_every", "汇报频次" },
+	{ NULL, NULL }
+};
+/* What a 督办事项 rests on (督办依据). */
+static const struct word basis_kind[] = {
+	{ "instruction", "领导批示" }, { "meeting", "会议议定" }, { "document", "文件要求" },
+	{ "other", "其他" }, { NULL, NULL }
+};
+/* How often a 督办事项's lead office reports (汇报频次). */
+static const struct word report_every[] = {
+	{ "day", "每日" }, { "week", "每周" }, { "month", "每月" }, { "quarter", "每季度" },
 	{ NULL, NULL }
 };
 static const struct word extension_state[] = {
@@ -120,6 +133,8 @@ static const struct {
 	[VOCAB_FIELD] = { "field", field },
 	[VOCAB_PERSON_ROLE] = { "person_role", person_role },
 	[VOCAB_EXTENSION_STATE] = { "extension_state", extension_state },
+	[VOCAB_BASIS_KIND] = { "basis_kind", basis_kind },
+	[VOCAB_REPORT_EVERY] = { "report_every", report_every },
 };
 
 const char *

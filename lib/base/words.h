@@ -31,6 +31,9 @@ enum vocab {
 	VOCAB_FIELD,		/* the fields of the progress history */
 	VOCAB_PERSON_ROLE,	/* clerk, head, general, leader, inspector, admin */
 	VOCAB_EXTENSION_STATE,	/* a 延期申请: pending, reviewed, approved, rejected */
+	VOCAB_BASIS_KIND,	/* a 督办事项's 督办依据: instruction, meeting, document,
+				   other */
+	VOCAB_REPORT_EVERY,	/* its 汇报频次: day, week, month, quarter */
 	VOCAB_COUNT
 };
 

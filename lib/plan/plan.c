@@ -694,7 +694,18 @@ parse_header(struct pctx *c, const struct ynode *m)
 	size_t			 i;
 
 	yfield_check_keys(&c->y, m, keys, "plan 部分");
-	set_str(p, "key", yfield_key(&c->y, m, "plan 部分", 1));
+	s = yfield_key(&c->y, m, "plan 部分", 1);
+	/* The general office's lists of 督办事项 (67-jiaoban.sql) are made in
+	 * the database, never by a file: a file may not load over one. */
+	if (s != NULL && strncmp(s, PLAN_RESERVED_PREFIX,
+	    strlen(PLAN_RESERVED_PREFIX)) == 0) {
+		ERR(c, ytree_get(m, "key"), "计划键“%s”以“%s”开头：这类键留给局办公室在网页上"
+		    "建立的督办交办事项清单，计划文件不能使用，请换一个键", s,
+		    PLAN_RESERVED_PREFIX);
+		free(s);
+		s = NULL;
+	}
+	set_str(p, "key", s);
 	set_str(p, "title", yfield_text(&c->y, m, "title", 1, "plan 部分"));
 	if ((v = yfield_get(&c->y, m, "year", YN_SCALAR, 1, "plan 部分")) != NULL) {
 		char	*end;

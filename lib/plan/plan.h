@@ -15,6 +15,9 @@
 
 #define PLAN_FORMAT_VERSION	1
 #define PLAN_MAX_TASK_DEPTH	3
+/* Plan keys that begin so are the 督办事项 lists (jiaoban-ORG-YEAR) that
+ * the general office makes in the database; no plan file may use one. */
+#define PLAN_RESERVED_PREFIX	"jiaoban-"
 
 /*
  * Validates buf[0..len), the contents of the plan file named file.

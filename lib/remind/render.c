@@ -425,6 +425,34 @@ render_instruction(struct out *o, json_t *p)
 	para_end(o);
 }
 
+/* Reports due by the tasks' 汇报频次, to their lead office. */
+static void
+render_report_due(struct out *o, json_t *p)
+{
+	json_t		*a = json_object_get(p, "tasks"), *it;
+	size_t		 i;
+
+	para_begin(o);
+	putf(o, "%s：", S(p, "office"));
+	para_end(o);
+	para_begin(o);
+	put(o, "按照");
+	plan_ref(o, json_object_get(p, "plan"));
+	putf(o, "的汇报频次要求，贵处室牵头的下列 %zu 项督办事项今日（%s）应汇报进展。"
+	    "请在督办系统中更新节点和指标，并填写完成情况和取得成效。",
+	    json_array_size(a), S(p, "send_on"));
+	para_end(o);
+	heading(o, "应汇报的督办事项");
+	list_begin(o);
+	json_array_foreach(a, i, it) {
+		item_begin(o, i + 1);
+		putf(o, "【%s】%s（%s汇报，完成时限 %s）", S(it, "number"), S(it, "title"),
+		    word_or(VOCAB_REPORT_EVERY, S(it, "every"), "—"), S(it, "deadline"));
+		item_end(o);
+	}
+	list_end(o, json_array_size(a));
+}
+
 static char *
 render(json_t *p, const char *subject, enum fmt fmt)
 {
@@ -457,6 +485,8 @@ render(json_t *p, const char *subject, enum fmt fmt)
 		render_acknowledge(&o, p);
 	else if (strcmp(kind, "instruction") == 0)
 		render_instruction(&o, p);
+	else if (strcmp(kind, "report_due") == 0)
+		render_report_due(&o, p);
 	else
 		render_chase(&o, p);
 	if (S(p, "link") != NULL) {

@@ -94,6 +94,13 @@ BEGIN
 	GET DIAGNOSTICS n = ROW_COUNT; v_changes := v_changes + n;
 
 	-- The plan -------------------------------------------------------
+	-- The general office's lists of 督办事项 (67-jiaoban.sql) are no
+	-- file's: lib/plan/plan.c refuses their keys, and so does this.
+	IF starts_with(doc->>'key', 'jiaoban-')
+	   OR EXISTS (SELECT 1 FROM plan WHERE key = doc->>'key' AND origin <> 'file') THEN
+		RAISE EXCEPTION '计划键“%”留给局办公室交办的督办事项清单，计划文件不能使用',
+		    doc->>'key' USING ERRCODE = 'check_violation';
+	END IF;
 	SELECT id INTO v_plan FROM plan WHERE key = doc->>'key';
 	IF v_plan IS NULL THEN
 		INSERT INTO plan (key, org_id, year, year_basis, title, kind,

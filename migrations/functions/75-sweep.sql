@@ -37,6 +37,16 @@ BEGIN
 	GET DIAGNOSTICS n = ROW_COUNT;
 	n_rem := n_rem + n;
 
+	-- Reports due by a task's 汇报频次 (67-jiaoban.sql): the lead office.
+	INSERT INTO reminder (key, kind, plan_id, office_id, milestone_id, period,
+	    send_on, subject, payload)
+	SELECT d.key, d.kind, d.plan_id, d.office_id, d.milestone_id, d.period,
+	       d.send_on, d.subject, d.payload
+	  FROM duban_report_reminders_due(v_from, p_today) d
+	ON CONFLICT (key) DO NOTHING;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	n_rem := n_rem + n;
+
 	-- A round's chases: one per late office, with its deliveries.
 	FOR c IN SELECT * FROM duban_dispatch_chases_due(v_from, p_today) LOOP
 		n_chase := n_chase + duban_dispatch_enqueue(c.dispatch_id, c.office_id,

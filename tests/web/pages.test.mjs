@@ -290,7 +290,8 @@ test('the general office\'s 总览 shows the update; its filters are in the URL'
 
 test('every page has one header and one navigation, the page itself marked, without script', async () => {
 	const page = users.general;
-	const pages = [['index.html', '总览'], ['mine.html', '我的任务'], ['dispatch.html', '调度'],
+	const pages = [['index.html', '总览'], ['mine.html', '我的任务'], ['jiaoban.html', '督办事项'],
+	    ['dispatch.html', '调度'],
 	    ['reports.html', '报告'], [`task.html?id=${ids.task1}`, null]];
 	for (const [path, current] of pages) {
 		await page.goto(`${site.url}/${path}`);
@@ -616,6 +617,59 @@ test('a lead office asks for more time on its task page; the general office appr
 	assert.equal(site.query(`SELECT due_on || '|' || original_due_on || '|' || extensions
 	    FROM milestone WHERE id = ${ids.deadline6}`), '2013-01-31|2012-12-31|1');
 	await gen.context().close();
+});
+
+test('the general office enters a 督办事项 in the form; it is in the year\'s list and opens its task', async () => {
+	const page = await newPage('general');
+	await page.goto(`${site.url}/jiaoban.html`);
+	await page.getByRole('heading', { name: '交办督办事项' }).waitFor();
+	assert.match(await mainText(page), /2012年还没有交办督办事项/);
+	const form = page.locator('#create-form');
+	await form.getByLabel('事项名称').fill('开展中小学校舍安全隐患排查');
+	await form.getByLabel('督办依据类别').selectOption({ label: '领导批示' });
+	await form.getByLabel('督办依据', { exact: true }).fill('于海波副局长2012年9月18日批示');
+	await form.getByLabel('牵头处室').selectOption({ label: '学校安全处' });
+	await form.getByLabel('牵头人（可选）').fill('张明');
+	await form.getByLabel('汇报频次').selectOption({ label: '每周' });
+	await form.getByRole('checkbox', { name: '教育基建办公室' }).check();
+	await form.getByRole('checkbox', { name: '于海波' }).check();
+	// A date already past: the server's problem, shown at its field.
+	await form.getByLabel('完成时限').fill('2012-09-01');
+	await form.getByRole('button', { name: '交办' }).click();
+	await form.locator('#deadline-err').waitFor();
+	assert.match(await form.locator('#deadline-err').innerText(), /完成时限已过/);
+	assert.equal(await form.getByLabel('完成时限').getAttribute('aria-invalid'), 'true');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'deadline');
+	await assertAccessible(page, '督办事项表单的错误');
+	assert.equal(site.query("SELECT count(*) FROM plan WHERE origin = 'jiaoban'"), '0');
+	// Keyboard: type the date, submit with Enter from a field.
+	await form.getByLabel('完成时限').fill('2012-12-31');
+	await form.getByLabel('事项名称').press('Enter');
+	await page.waitForURL((u) => u.searchParams.has('created'));
+	await page.getByRole('status').filter({ hasText: '已交办' }).waitFor();
+	const row = page.locator('table tbody tr', { hasText: '开展中小学校舍安全隐患排查' });
+	assert.match(await row.innerText(), /督办〔2012〕1号[\s\S]*领导批示[\s\S]*学校安全处[\s\S]*于海波[\s\S]*2012-12-31[\s\S]*每周[\s\S]*未签收/);
+	assert.equal(site.query(`SELECT o.name FROM assignment a JOIN office o ON o.id = a.office_id
+	    JOIN task t ON t.id = a.task_id WHERE t.label = '督办〔2012〕1号'`), '学校安全处');
+	await assertAccessible(page, '督办事项');
+	await page.setViewportSize(PHONE);
+	await assertAccessible(page, '督办事项（手机）');
+	await screenshot(page, 'jiaoban');
+	await page.setViewportSize(DESKTOP);
+	await screenshot(page, 'jiaoban');
+	await row.getByRole('link', { name: '开展中小学校舍安全隐患排查' }).click();
+	await page.waitForURL(/task\.html\?id=\d+/);
+	await page.getByRole('heading', { name: '进展记录' }).waitFor();
+	assert.match(await mainText(page), /开展中小学校舍安全隐患排查/);
+	await page.context().close();
+
+	// An office reads the list; it has no form.
+	const office = await newPage(OFFICE);
+	await office.goto(`${site.url}/jiaoban.html`);
+	await office.locator('table tbody tr').first().waitFor();
+	assert.equal(await office.getByRole('heading', { name: '交办督办事项' }).count(), 0);
+	await assertAccessible(office, '督办事项（处室）');
+	await office.context().close();
 });
 
 test('no script errors on any page', () => {

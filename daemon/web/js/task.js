@@ -16,12 +16,16 @@ function metaList(t) {
 	    item('时间进度', t.time_elapsed === null || t.time_elapsed === undefined ? '—' :
 		`${pct(t.time_elapsed)}${t.time_elapsed >= 0.5 && t.status !== 'done' ? '（时间已过半）' : ''}`),
 	    item('计划', t.plan_title || t.plan),
-	    t.section ? item('所属部分', t.section) : null);
+	    t.section ? item('所属部分', t.section) : null,
+	    t.report_every ? item(word('field', 'report_every'), word('report_every', t.report_every)) : null);
 }
 
 function contentPanel(t) {
-	const parts = [['工作目标', t.goal], ['工作任务', t.work], ['工作措施', t.measures],
-	    ['完成时限', t.deadline_text], ['原文', t.text]].filter(([, v]) => v);
+	// A 督办事项 (交办) has its 督办依据 and its content instead of a document's text.
+	const basis = t.basis ? `${word('basis_kind', t.basis_kind)}：${t.basis}` : null;
+	const parts = [[word('field', 'basis'), basis], ['工作目标', t.goal], ['工作任务', t.work],
+	    ['工作措施', t.measures], ['完成时限', t.deadline_text],
+	    [t.origin === 'jiaoban' ? word('field', 'text') : '原文', t.text]].filter(([, v]) => v);
 	return h('section', { class: 'panel', 'aria-labelledby': 'content-h' },
 	    h('h2', { id: 'content-h' }, '任务内容'),
 	    parts.length ? h('dl', { class: 'prose' }, parts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) :
