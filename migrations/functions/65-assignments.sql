@@ -309,6 +309,10 @@ $$ SET jit = off;
 --   report_returned a standing report returned (office)
 --   drafts          the office's drafts not yet sent (office)
 --   decide          reports that went out, awaiting 采纳 or 退回 (general)
+--   extension       the office's 延期申请, open or decided in the last
+--                   seven days (office)
+--   extension_decide 延期申请 awaiting the general office, or (reviewed)
+--                   the task's 分管领导
 --   unacknowledged  offices that have not 签收ed for longer than the
 --                   reminder allows (general)
 -- Each item: {kind, title, task_id, due_on, ...}; count is their number.
@@ -376,6 +380,21 @@ BEGIN
 			 WHERE r.dispatch_id IS NULL AND r.office_id = tok.office_id
 			   AND (r.state = 'returned' OR (r.state = 'submitted' AND v_head))
 			UNION ALL
+			-- 延期申请 of the office's tasks: awaiting a decision, or
+			-- decided in the last seven days.
+			SELECT 4, coalesce(e.decided_at, e.requested_at)::text, 0,
+			       json_build_object('kind', 'extension', 'extension_id', e.id,
+				'task_id', t.id, 'number', t.label, 'title', t.title,
+				'milestone', m.title, 'due_on', e.due_on, 'new_due_on', e.new_due_on,
+				'state', e.state, 'reason', e.decision_reason,
+				'decided_at', e.decided_at, 'decided_by', e.decided_by)
+			  FROM milestone_extension e
+			  JOIN milestone m ON m.id = e.milestone_id
+			  JOIN task t ON t.id = e.task_id
+			 WHERE duban_office_may_write(tok.office_id, t.id)
+			   AND (e.state IN ('pending', 'reviewed')
+				OR e.decided_at > p_now - interval '7 days')
+			UNION ALL
 			-- Drafts not yet sent.
 			SELECT 3, '', 0,
 			       json_build_object('kind', 'drafts', 'count', count(*),
@@ -395,6 +414,18 @@ BEGIN
 		  LEFT JOIN dispatch d ON d.id = r.dispatch_id
 		 WHERE r.state = 'reported' AND d.closed_at IS NULL
 		UNION ALL
+		-- 延期申请 awaiting the general office.
+		SELECT 0, e.requested_at::text,
+		       json_build_object('kind', 'extension_decide', 'extension_id', e.id,
+			'task_id', t.id, 'number', t.label, 'title', t.title, 'milestone', m.title,
+			'office', o.name, 'due_on', e.due_on, 'new_due_on', e.new_due_on,
+			'reason', e.reason, 'requested_by', e.requested_by)
+		  FROM milestone_extension e
+		  JOIN milestone m ON m.id = e.milestone_id
+		  JOIN task t ON t.id = e.task_id
+		  LEFT JOIN office o ON o.id = e.requested_office_id
+		 WHERE e.state = 'pending'
+		UNION ALL
 		SELECT 1, u.since::text, json_build_object('kind', 'unacknowledged',
 			'office_id', u.office_id, 'office', o.name, 'tasks', u.n,
 			'since', u.since)
@@ -409,8 +440,22 @@ BEGIN
 			   AND wt.seq - w.seq >= c.acknowledge_days
 			 GROUP BY a.office_id) u
 		  JOIN office o ON o.id = u.office_id) x;
+	ELSIF (SELECT a.role FROM account a WHERE a.id = tok.account_id) = 'leader' THEN
+		-- A 分管领导: 延期申请 the general office reviewed, on the tasks
+		-- they lead, awaiting their decision.
+		SELECT coalesce(json_agg(json_build_object('kind', 'extension_decide',
+			'extension_id', e.id, 'task_id', t.id, 'number', t.label, 'title', t.title,
+			'milestone', m.title, 'office', o.name, 'due_on', e.due_on,
+			'new_due_on', e.new_due_on, 'reason', e.reason,
+			'requested_by', e.requested_by) ORDER BY e.reviewed_at), '[]')
+		  INTO v_items
+		  FROM milestone_extension e
+		  JOIN milestone m ON m.id = e.milestone_id
+		  JOIN task t ON t.id = e.task_id
+		  LEFT JOIN office o ON o.id = e.requested_office_id
+		 WHERE e.state = 'reviewed' AND duban_extension_leader(tok, t.id);
 	ELSE
-		-- Leaders and inspectors: the 批示 they may write have no queue yet.
+		-- Inspectors: nothing to do, only to read.
 		v_items := '[]';
 	END IF;
 	status := 200;

@@ -190,6 +190,21 @@ milestone(struct site *s, long ms)
 	return (j);
 }
 
+/* The first item of a kind in a token's 待办, or NULL (the caller frees). */
+static json_t *
+todo_item(struct site *s, const char *token, const char *kind)
+{
+	json_t	*j, *it, *found = NULL;
+	size_t	 i;
+
+	cr_assert_eq(call(s, "GET", "/api/v1/todo", token, NULL, &j), 200);
+	json_array_foreach(json_object_get(j, "items"), i, it)
+		if (found == NULL && strcmp(json_string_value(json_object_get(it, "kind")), kind) == 0)
+			found = json_incref(it);
+	json_decref(j);
+	return (found);
+}
+
 Test(extensions, requested_approved_moves_the_date_and_keeps_the_original, .timeout = 180)
 {
 	struct site	 s;
@@ -240,6 +255,16 @@ Test(extensions, requested_approved_moves_the_date_and_keeps_the_original, .time
 	    422);
 	cr_expect_str_eq(S(j, "field"), "state");
 	json_decref(j);
+	/* In the 待办: the general office's to decide, the office's awaited. */
+	x = todo_item(&s, s.gperson, "extension_decide");
+	cr_assert_not_null(x);
+	cr_expect_eq(N(x, "extension_id"), id);
+	cr_expect_str_eq(S(x, "new_due_on"), "2012-10-31");
+	json_decref(x);
+	x = todo_item(&s, s.clerk, "extension");
+	cr_assert_not_null(x);
+	cr_expect_str_eq(S(x, "state"), "pending");
+	json_decref(x);
 
 	/* The general office approves, two days later. */
 	site_restart(&s, "2012-09-05T10:00+08:00");
@@ -251,6 +276,15 @@ Test(extensions, requested_approved_moves_the_date_and_keeps_the_original, .time
 	cr_expect_str_eq(S(j, "decided_office"), "局办公室");
 	cr_expect_str_eq(S(j, "decision_reason"), "理由充分，同意延期");
 	json_decref(j);
+	/* Decided: gone from the general office's 待办; the office reads it. */
+	x = todo_item(&s, s.gperson, "extension_decide");
+	cr_expect_null(x);
+	json_decref(x);
+	x = todo_item(&s, s.clerk, "extension");
+	cr_assert_not_null(x);
+	cr_expect_str_eq(S(x, "state"), "approved");
+	cr_expect_str_eq(S(x, "reason"), "理由充分，同意延期");
+	json_decref(x);
 
 	j = milestone(&s, s.ms);
 	cr_expect_str_eq(S(j, "due_on"), "2012-10-31");
@@ -724,6 +758,14 @@ Test(extensions, where_the_plan_says_the_leader_decides_after_the_general_office
 	cr_expect_eq(call(&s, "GET", "/api/v1/extensions?state=reviewed", s.leader, NULL, &j),
 	    200);
 	cr_expect_eq(json_array_size(j), 1);
+	json_decref(j);
+	/* The task's 分管领导 has it in the 待办; another leader does not. */
+	j = todo_item(&s, s.leader, "extension_decide");
+	cr_assert_not_null(j);
+	cr_expect_eq(N(j, "extension_id"), id);
+	json_decref(j);
+	j = todo_item(&s, other, "extension_decide");
+	cr_expect_null(j);
 	json_decref(j);
 
 	/* Still open: no second request; not the general office again, not

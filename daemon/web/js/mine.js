@@ -97,6 +97,27 @@ function todoPanel(todo, today) {
 			    () => li.replaceChildren(h('span', {}, `已签收：${it.number} ${it.title}`))));
 			return li;
 		}
+		if (it.kind === 'decide')
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    it.due_on ? h('span', { class: 'ms-date' }, it.due_on) : null,
+			    it.dispatch_id ? h('a', { href: `dispatch.html?id=${it.dispatch_id}` },
+				`${it.office}在“${it.title}”中的报告已报送，待采纳或退回`) :
+				h('span', {}, `${it.office}的日常报送已报送，待采纳或退回`)));
+		if (it.kind === 'unacknowledged')
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    h('span', { class: 'ms-date' }, it.since.slice(0, 10)),
+			    h('span', {}, `${it.office}有 ${it.tasks} 项任务逾期未签收`)));
+		if (it.kind === 'extension_decide' || it.kind === 'extension') {
+			const what = `${it.number} ${it.title} · ${it.milestone}：${it.due_on} → ${it.new_due_on}`;
+			const state = it.kind === 'extension_decide' ? `${it.office || it.requested_by}申请延期，待您审批` :
+			    it.state === 'approved' ? `延期已批准${it.reason ? `：${it.reason}` : ''}` :
+			    it.state === 'rejected' ? `延期未获批准${it.reason ? `：${it.reason}` : ''}` : '延期申请待审批';
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    h('a', { href: `task.html?id=${it.task_id}` }, what),
+			    h('span', { class: 'small muted' }, state)));
+		}
+		if (it.kind !== 'instruction')
+			return h('li', {}, it.title || it.kind);
 		const btn = h('button', { type: 'button', class: 'btn small secondary' }, '已阅');
 		const li = h('li', {}, h('div', { class: 'sv-head' },
 		    h('span', { class: 'ms-date' }, it.at.slice(0, 10)),
@@ -149,6 +170,10 @@ async function main() {
 	let office = session.role === 'office' ? session.office :
 	    new URLSearchParams(location.search).get('office') || '';
 	if (session.role !== 'office') {
+		// The general office's and a leader's 待办 head the page.
+		const todo = await api('/api/v1/todo').catch(() => null);
+		if (todo && (todo.count > 0 || session.role === 'general'))
+			app.append(todoPanel(todo, session.today));
 		let offices = [];
 		try {
 			offices = (await api('/api/v1/offices')).filter((o) => o.tasks_led + o.tasks_responsible > 0);
