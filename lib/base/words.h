@@ -12,8 +12,8 @@
 #include <jansson.h>
 
 enum vocab {
-	VOCAB_TASK_STATUS,	/* done, on_track, behind, overdue, unreported,
-				   unassigned */
+	VOCAB_TASK_STATUS,	/* done, completing, on_track, behind, overdue,
+				   unreported, unassigned */
 	VOCAB_MILESTONE_STATUS,	/* pending, in_progress, done, blocked */
 	VOCAB_TARGET_STATE,	/* done, behind, on_track, unmeasured, unreported,
 				   late (the report's 逾期未报) */
@@ -31,6 +31,7 @@ enum vocab {
 	VOCAB_FIELD,		/* the fields of the progress history */
 	VOCAB_PERSON_ROLE,	/* clerk, head, general, leader, inspector, admin */
 	VOCAB_EXTENSION_STATE,	/* a 延期申请: pending, reviewed, approved, rejected */
+	VOCAB_TASK_COMPLETION,	/* a 办结申请: none, pending, approved, returned */
 	VOCAB_COUNT
 };
 
