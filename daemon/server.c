@@ -41,6 +41,7 @@ static const struct route *const server_routes[] = {
 	api_user_routes,
 	api_workflow_routes,
 	api_extension_routes,
+	api_completion_routes,
 	NULL
 };
 

@@ -95,6 +95,7 @@ const char QUERY_TASK_GET[] =
 "  'assignments', duban_task_assignments_json(t.id),"
 "  'instructions', duban_task_instructions_json(t.id,"
 "                  CASE WHEN $3::text = 'office' THEN $4::bigint END),"
+"  'completion', duban_task_completion_json(t.id, $5::text),"
 "  'history', (SELECT coalesce(json_agg(json_build_object('id', h.id, 'at', h.at,"
 "                 'actor', h.actor, 'office', ho.name, 'source', h.source,"
 "                 'field', h.field, 'old', h.old_value, 'new', h.new_value,"
