@@ -305,6 +305,11 @@ $$ SET jit = off;
 --                   their due dates (office)
 --   unacknowledged  offices that have not 签收ed for longer than the
 --                   reminder allows (general)
+--   completion_ready     tasks of the office whose milestones are all
+--                        done, that its head may ask to close (head, or
+--                        the office's token; plans with 办结审核)
+--   completion_returned  requests to close returned to the office (office)
+--   completion_review    requests to close waiting (general)
 -- Each item: {kind, title, task_id, due_on, ...}; count is their number.
 CREATE OR REPLACE FUNCTION duban_api_todo(p_token text, p_now timestamptz,
     OUT status int, OUT body json)
@@ -348,22 +353,60 @@ BEGIN
 			  FROM dispatch d
 			 CROSS JOIN LATERAL duban_dispatch_offices(d.id, p_now) s
 			 WHERE d.closed_at IS NULL AND s.office_id = tok.office_id
-			   AND s.state IN ('pending', 'late')) x;
+			   AND s.state IN ('pending', 'late')
+			UNION ALL
+			-- 办结审核 (38-completion.sql): requests returned to the lead
+			-- office, and, for its head (or its office token), the tasks
+			-- whose milestones are all done and that may be closed.
+			SELECT 3, c.state, t.position,
+			       json_build_object('kind', CASE c.state WHEN 'returned'
+					THEN 'completion_returned' ELSE 'completion_ready' END,
+				'task_id', t.id, 'number', t.label, 'title', t.title, 'plan', p.title,
+				'reason', c.decision_reason, 'at', c.decided_at)
+			  FROM task t
+			  JOIN task_lead l ON l.task_id = t.id AND l.office_id = tok.office_id
+			  JOIN plan p ON p.id = t.plan_id AND p.completion_review
+			  LEFT JOIN LATERAL (SELECT x.state, x.decision_reason, x.decided_at
+					       FROM task_completion x WHERE x.task_id = t.id
+					      ORDER BY x.requested_at DESC, x.id DESC LIMIT 1) c ON true
+			 WHERE t.withdrawn_at IS NULL
+			   AND (c.state = 'returned'
+				OR (c.state IS NULL
+				    AND (tok.account_id IS NULL OR duban_token_part(tok) = 'head')
+				    AND EXISTS (SELECT 1 FROM milestone m WHERE m.task_id = t.id
+						   AND m.withdrawn_at IS NULL)
+				    AND NOT EXISTS (SELECT 1 FROM milestone m WHERE m.task_id = t.id
+						       AND m.withdrawn_at IS NULL
+						       AND m.status <> 'done')))) x;
 	ELSIF tok.role = 'general' THEN
-		SELECT coalesce(json_agg(json_build_object('kind', 'unacknowledged',
-			'office_id', u.office_id, 'office', o.name, 'tasks', u.n,
-			'since', u.since) ORDER BY u.since, o.name), '[]') INTO v_items
-		  FROM (SELECT a.office_id, count(*) AS n, min(a.assigned_at) AS since
-			  FROM assignment a
-			  JOIN duban_duty_offices() d ON d.task_id = a.task_id
-			   AND d.office_id = a.office_id
-			  JOIN workday_seq w ON w.day = (a.assigned_at AT TIME ZONE 'Asia/Shanghai')::date
-			  JOIN workday_seq wt ON wt.day = v_today
-			 CROSS JOIN reminder_config c
-			 WHERE a.acknowledged_at IS NULL AND a.remind
-			   AND wt.seq - w.seq >= c.acknowledge_days
-			 GROUP BY a.office_id) u
-		  JOIN office o ON o.id = u.office_id;
+		SELECT coalesce(json_agg(x.item ORDER BY x.o1, x.o2, x.o3), '[]') INTO v_items FROM (
+			SELECT 1 AS o1, u.since::text AS o2, o.name AS o3,
+			       json_build_object('kind', 'unacknowledged',
+				'office_id', u.office_id, 'office', o.name, 'tasks', u.n,
+				'since', u.since) AS item
+			  FROM (SELECT a.office_id, count(*) AS n, min(a.assigned_at) AS since
+				  FROM assignment a
+				  JOIN duban_duty_offices() d ON d.task_id = a.task_id
+				   AND d.office_id = a.office_id
+				  JOIN workday_seq w
+				    ON w.day = (a.assigned_at AT TIME ZONE 'Asia/Shanghai')::date
+				  JOIN workday_seq wt ON wt.day = v_today
+				 CROSS JOIN reminder_config c
+				 WHERE a.acknowledged_at IS NULL AND a.remind
+				   AND wt.seq - w.seq >= c.acknowledge_days
+				 GROUP BY a.office_id) u
+			  JOIN office o ON o.id = u.office_id
+			UNION ALL
+			-- 办结申请 waiting for the general office (38-completion.sql).
+			SELECT 2, c.requested_at::text, '',
+			       json_build_object('kind', 'completion_review', 'task_id', t.id,
+				'number', t.label, 'title', t.title, 'plan', p.title,
+				'office', o.name, 'by', c.requested_by, 'at', c.requested_at,
+				'note', c.note)
+			  FROM task_completion c JOIN task t ON t.id = c.task_id
+			  JOIN plan p ON p.id = t.plan_id
+			  LEFT JOIN office o ON o.id = c.requested_office_id
+			 WHERE c.state = 'pending') x;
 	ELSE
 		-- Leaders and inspectors: the 批示 they may write have no queue yet.
 		v_items := '[]';
