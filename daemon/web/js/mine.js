@@ -84,6 +84,19 @@ function todoPanel(todo, today) {
 			    () => li.replaceChildren(h('span', {}, `已签收：${it.number} ${it.title}`))));
 			return li;
 		}
+		if (it.kind === 'unacknowledged')
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    h('a', { href: `mine.html?office=${encodeURIComponent(it.office)}` }, it.office),
+			    h('span', { class: 'small muted' }, `${it.tasks} 项任务逾期未签收（最早交办于 ${String(it.since).slice(0, 10)}）`)));
+		if (it.kind.startsWith('completion_')) {
+			// 办结审核: done on the task's page (a 办结说明 or a decision to write).
+			const what = it.kind === 'completion_ready' ? '节点已全部完成，可申请办结' :
+			    it.kind === 'completion_returned' ? `办结申请已退回：${it.reason || ''}` :
+			    `${it.office || ''} ${it.by || ''} 申请办结，待审核`;
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    h('a', { href: `task.html?id=${it.task_id}#completion` }, `${it.number} ${it.title}`),
+			    h('span', { class: 'small muted' }, `${it.plan} · ${what}`)));
+		}
 		const btn = h('button', { type: 'button', class: 'btn small secondary' }, '已阅');
 		const li = h('li', {}, h('div', { class: 'sv-head' },
 		    h('span', { class: 'ms-date' }, it.at.slice(0, 10)),
@@ -135,6 +148,13 @@ async function main() {
 	const app = clear($('#app'));
 	let office = session.role === 'office' ? session.office :
 	    new URLSearchParams(location.search).get('office') || '';
+	if (session.role === 'general') {
+		// The general office's 待办 (办结申请 to review, offices late to 签收)
+		// comes before the choice of an office.
+		const todo = await api('/api/v1/todo').catch(() => null);
+		if (todo && todo.count > 0)
+			app.append(todoPanel(todo, session.today));
+	}
 	if (session.role !== 'office') {
 		let offices = [];
 		try {
