@@ -128,6 +128,25 @@ curl -s "${auth[@]}" -d '{"new_date":"2099-12-31","reason":"valgrind"}' \
 curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/extensions" >/dev/null
 curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"同意"}' \
 	"$url/api/v1/extensions/999/approve" >/dev/null
+# 办结审核: refused where the plan does not ask for it; then, with the
+# review on, asked, returned, asked again and approved, each through its
+# route, and the task read with its completion.
+curl -s "${auth[@]}" -d '{"note":"valgrind"}' "$url/api/v1/tasks/$T1/completion" |
+	grep -q '不需要办结审核' || die "valgrind: POST completion was not refused"
+psql "$DB" -Xq -c "UPDATE plan SET completion_review = true WHERE key = 'jilin-2012'"
+curl -s "${auth[@]}" -d '{"note":"valgrind"}' "$url/api/v1/tasks/$T1/completion" |
+	grep -q '"pending"' || die "valgrind: POST completion failed"
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{}' \
+	"$url/api/v1/tasks/$T1/completion/return" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"请补充"}' \
+	"$url/api/v1/tasks/$T1/completion/return" | grep -q '"returned"' ||
+	die "valgrind: POST completion/return failed"
+curl -s "${auth[@]}" -d '{"note":"已补充"}' "$url/api/v1/tasks/$T1/completion" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"同意"}' \
+	"$url/api/v1/tasks/$T1/completion/approve" | grep -q '"approved"' ||
+	die "valgrind: POST completion/approve failed"
+curl -s "${auth[@]}" "$url/api/v1/tasks/$T1" | grep -q '"completion"' ||
+	die "valgrind: the task has no completion"
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"
