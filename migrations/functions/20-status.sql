@@ -162,7 +162,10 @@ RETURNS text LANGUAGE sql STABLE AS $$
 	WITH tasks AS (
 		SELECT t.id, t.deadline, (t.id = p_task) AS self,
 		       EXISTS (SELECT 1 FROM task c WHERE c.parent_id = t.id
-				  AND c.withdrawn_at IS NULL) AS has_subtasks
+				  AND c.withdrawn_at IS NULL) AS has_subtasks,
+		       -- 办结审核: whether the task's plan asks for it.
+		       CASE WHEN t.id = p_task THEN (SELECT p.completion_review FROM plan p
+						      WHERE p.id = t.plan_id) END AS review
 		  FROM task t
 		 WHERE (t.id = p_task OR t.parent_id = p_task) AND t.withdrawn_at IS NULL
 	), ms AS (
@@ -177,24 +180,22 @@ RETURNS text LANGUAGE sql STABLE AS $$
 		  JOIN task tt ON tt.id = g.task_id JOIN plan p ON p.id = tt.plan_id
 		 WHERE g.withdrawn_at IS NULL
 	), rv AS (
-		-- 办结审核: whether the plan asks for it; whether a request of the
-		-- task was approved, or pending, at the end of p_on.
-		SELECT p.completion_review AS review,
-		       EXISTS (SELECT 1 FROM task_completion c
-				WHERE c.task_id = p_task AND c.state = 'approved'
-				  AND c.decided_at < e.at) AS approved,
-		       EXISTS (SELECT 1 FROM task_completion c
-				WHERE c.task_id = p_task AND c.requested_at < e.at
-				  AND (c.decided_at IS NULL OR c.decided_at >= e.at)) AS pending
-		  FROM task t JOIN plan p ON p.id = t.plan_id
-		 CROSS JOIN (SELECT (p_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AS at) e
-		 WHERE t.id = p_task
+		SELECT coalesce((SELECT review FROM tasks WHERE self), false) AS review,
+		       (p_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AS day_end
 	)
+	-- The requests are read only where the plan asks for the review (a
+	-- CASE evaluates its branches in order): a plan without it pays one
+	-- lookup of its plan row, not two of task_completion.
 	SELECT CASE
-		WHEN rv.review AND rv.approved THEN 'done'
-		WHEN rv.review AND rv.pending THEN 'completing'
-		WHEN NOT coalesce(rv.review, false)
-		     AND NOT EXISTS (SELECT 1 FROM ms WHERE ms.status <> 'done') THEN 'done'
+		WHEN CASE WHEN rv.review THEN EXISTS (SELECT 1 FROM task_completion c
+			WHERE c.task_id = p_task AND c.state = 'approved'
+			  AND c.decided_at < rv.day_end) END THEN 'done'
+		WHEN CASE WHEN rv.review THEN EXISTS (SELECT 1 FROM task_completion c
+			WHERE c.task_id = p_task AND c.requested_at < rv.day_end
+			  AND (c.decided_at IS NULL OR c.decided_at >= rv.day_end)) END
+			THEN 'completing'
+		WHEN NOT rv.review AND NOT EXISTS (SELECT 1 FROM ms WHERE ms.status <> 'done')
+			THEN 'done'
 		WHEN EXISTS (SELECT 1 FROM ms WHERE ms.status <> 'done' AND ms.due_on < p_on)
 			THEN 'overdue'
 		WHEN EXISTS (SELECT 1 FROM tg WHERE tg.behind) THEN 'behind'
@@ -202,7 +203,7 @@ RETURNS text LANGUAGE sql STABLE AS $$
 			THEN 'unreported'
 		ELSE 'on_track'
 	END
-	  FROM (SELECT 1) one LEFT JOIN rv ON true
+	  FROM rv
 $$;
 
 -- The quarterly inspection report (季度督查), computed as of a moment
