@@ -36,7 +36,7 @@ targets_cell(json_t *targets)
 }
 
 /* A task's status as --status takes it. */
-static const char *const task_statuses[] = { "done", "on_track", "behind",
+static const char *const task_statuses[] = { "done", "completing", "on_track", "behind",
     "overdue", "unreported", NULL };
 
 static int
@@ -123,7 +123,8 @@ const struct cmd_entry cmd_task_list_entry = {
 			{ "unassigned", 'u', NULL,
 			  .help = "只列未明确牵头处室的任务" },
 			{ "status", 's', "状态", ARGS_CHOICE, task_statuses,
-			  .help = "只列该状态的任务：done（已完成）、on_track（按期推进）、\n"
+			  .help = "只列该状态的任务：done（已完成）、completing（待办结审核）、\n"
+			  "on_track（按期推进）、"
 			  "behind（滞后）、overdue（逾期）、unreported（未填报）；\n"
 			  "以今天（或 DUBAN_NOW）为准" },
 			{ "json", 'j', NULL,
@@ -178,7 +179,7 @@ cmd_task_show(struct cmd_ctx *ctx, struct args *args)
 	static const int tw[] = { 0, 30, 0, 0, 0 };
 	static const int mw[] = { 0, 20, 0, 0, 30 };
 	static const int hw[] = { 0, 16, 0, 16, 16, 30 };
-	const char		*task_id = args_value(args, 0), *params[4] = { NULL };
+	const char		*task_id = args_value(args, 0), *params[5] = { NULL };
 	char			 today[11], *cause, *s;
 	json_t			*t, *x;
 	struct table		*tb;
@@ -197,7 +198,7 @@ cmd_task_show(struct cmd_ctx *ctx, struct args *args)
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 	{
-		PGresult *res = db_exec(conn, QUERY_TASK_GET, 4, params, &cause);
+		PGresult *res = db_exec(conn, QUERY_TASK_GET, 5, params, &cause);
 
 		PQfinish(conn);
 		if (res == NULL) {
@@ -235,6 +236,14 @@ cmd_task_show(struct cmd_ctx *ctx, struct args *args)
 	printf("完成时限：%s%s%s%s　状态：%s\n", S(t, "deadline"),
 	    S(t, "deadline_form") ? "（" : "", S(t, "deadline_form") ? S(t, "deadline_form") : "",
 	    S(t, "deadline_form") ? "）" : "", word_or(VOCAB_TASK_STATUS, S(t, "status"), "—"));
+	{
+		json_t	*cp = json_object_get(t, "completion"), *c = json_object_get(cp, "request");
+
+		if (json_is_true(json_object_get(cp, "review")))
+			printf("办结审核：%s%s%s\n", word_or(VOCAB_TASK_COMPLETION, S(cp, "state"), "—"),
+			    S(c, "decision_reason") ? "　意见：" : "",
+			    S(c, "decision_reason") ? S(c, "decision_reason") : "");
+	}
 	if (S(t, "goal") != NULL)
 		printf("工作目标：%s\n", S(t, "goal"));
 

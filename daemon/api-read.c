@@ -49,7 +49,7 @@ tasks_list(struct req *r)
 {
 	static const char *const allowed[] = { "plan", "office", "status",
 	    "due_before", "unassigned", NULL };
-	static const char *const statuses[] = { "done", "on_track", "behind",
+	static const char *const statuses[] = { "done", "completing", "on_track", "behind",
 	    "overdue", "unreported", NULL };
 	const char	*params[QUERY_TASK_LIST_NPARAMS] = { NULL };
 	const char	*v;
@@ -85,8 +85,9 @@ tasks_list(struct req *r)
 			params[3] = "true";
 		else if (statuses[i] == NULL) {
 			http_problem(r, 400, "请求参数有误",
-			    "status 应为 done（已完成）、on_track（按期推进）、behind（滞后）、"
-			    "overdue（逾期）、unreported（未填报）或 unassigned（未明确牵头处室）",
+			    "status 应为 done（已完成）、completing（待办结审核）、on_track（按期推进）、"
+			    "behind（滞后）、overdue（逾期）、unreported（未填报）或 unassigned"
+			    "（未明确牵头处室）",
 			    "status", NULL);
 			return;
 		} else
@@ -102,7 +103,7 @@ static void
 task_get(struct req *r)
 {
 	static const char *const none[] = { NULL };
-	const char	*params[4];
+	const char	*params[5];
 	char		 office[24];
 
 	if (http_query_only(r, none) != 0)
@@ -115,8 +116,10 @@ task_get(struct req *r)
 	params[2] = r->role == ROLE_GENERAL ? "general" : r->role == ROLE_OFFICE ?
 	    "office" : "inspector";
 	params[3] = office;
+	/* Whether the caller may ask to close it, or decide (办结审核). */
+	params[4] = r->token_hash;
 	r->notfound = "任务不存在";
-	(void)http_query(r, QUERY_TASK_GET, 4, params, http_json_row);
+	(void)http_query(r, QUERY_TASK_GET, 5, params, http_json_row);
 }
 
 static void

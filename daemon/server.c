@@ -42,6 +42,7 @@ static const struct route *const server_routes[] = {
 	api_workflow_routes,
 	api_extension_routes,
 	api_jiaoban_routes,
+	api_completion_routes,
 	NULL
 };
 

@@ -258,6 +258,7 @@ t_fingerprint(PGconn *c)
 	    " SELECT 'task_role' || x::text FROM task_role x UNION ALL"
 	    " SELECT 'target' || x::text FROM target x UNION ALL"
 	    " SELECT 'milestone' || x::text FROM milestone x UNION ALL"
+	    " SELECT 'task_completion' || x::text FROM task_completion x UNION ALL"
 	    " SELECT 'progress' || x::text FROM progress x UNION ALL"
 	    " SELECT 'draft' || x::text FROM draft x UNION ALL"
 	    " SELECT 'office_report' || x::text FROM office_report x UNION ALL"

@@ -161,6 +161,25 @@ curl -s "${auth[@]}" -H 'Content-Type: application/json' -d '{"title":"x"}' \
 curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"valgrind"}' \
 	"$url/api/v1/jiaoban/$J/withdraw" | grep -q '"withdrawn" *: *true' ||
 	die "valgrind: withdrawing a 督办事项 failed"
+# 办结审核: refused where the plan does not ask for it; then, with the
+# review on, asked, returned, asked again and approved, each through its
+# route, and the task read with its completion.
+curl -s "${auth[@]}" -d '{"note":"valgrind"}' "$url/api/v1/tasks/$T1/completion" |
+	grep -q '不需要办结审核' || die "valgrind: POST completion was not refused"
+psql "$DB" -Xq -c "UPDATE plan SET completion_review = true WHERE key = 'jilin-2012'"
+curl -s "${auth[@]}" -d '{"note":"valgrind"}' "$url/api/v1/tasks/$T1/completion" |
+	grep -q '"pending"' || die "valgrind: POST completion failed"
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{}' \
+	"$url/api/v1/tasks/$T1/completion/return" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"请补充"}' \
+	"$url/api/v1/tasks/$T1/completion/return" | grep -q '"returned"' ||
+	die "valgrind: POST completion/return failed"
+curl -s "${auth[@]}" -d '{"note":"已补充"}' "$url/api/v1/tasks/$T1/completion" >/dev/null
+curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"同意"}' \
+	"$url/api/v1/tasks/$T1/completion/approve" | grep -q '"approved"' ||
+	die "valgrind: POST completion/approve failed"
+curl -s "${auth[@]}" "$url/api/v1/tasks/$T1" | grep -q '"completion"' ||
+	die "valgrind: the task has no completion"
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"

@@ -9,8 +9,8 @@ struct word {
 };
 
 static const struct word task_status[] = {
-	{ "done", "已完成" }, { "on_track", "按期推进" }, { "behind", "滞后" },
-	{ "overdue", "逾期" }, { "unreported", "未填报" },
+	{ "done", "已完成" }, { "completing", "待办结审核" }, { "on_track", "按期推进" },
+	{ "behind", "滞后" }, { "overdue", "逾期" }, { "unreported", "未填报" },
 	{ "unassigned", "未明确牵头处室" }, { NULL, NULL }
 };
 static const struct word milestone_status[] = {
@@ -30,7 +30,8 @@ static const struct word reminder_kind[] = {
 	{ "digest", "季度督查" }, { "due_soon", "临期提醒" }, { "overdue", "逾期提醒" },
 	{ "escalation", "督办" }, { "summary", "季度汇总" }, { "dispatch", "进展调度" },
 	{ "acknowledge", "签收提醒" }, { "acknowledge_late", "逾期未签收" },
-	{ "instruction", "批示" }, { "report_due", "汇报提醒" }, { NULL, NULL }
+	{ "instruction", "批示" }, { "report_due", "汇报提醒" }, { "completion", "办结审核" },
+	{ NULL, NULL }
 };
 static const struct word delivery_status[] = {
 	{ "pending", "待发送" }, { "sending", "发送中" }, { "sent", "已发送" },
@@ -92,6 +93,8 @@ static const struct word field[] = {
 	{ "title", "名称" }, { "acknowledged", "签收" }, { "instruction", "批示" },
 	{ "extension_requested", "申请延期" },
 	{ "extension_reviewed", "局办公室同意延期" }, { "extension_rejected", "延期未批准" },
+	{ "completion_requested", "申请办结" }, { "completion_approved", "同意办结" },
+	{ "completion_returned", "退回办结申请" },
 	{ "basis_kind", "督办依据类别" }, { "basis", "督办依据" }, { "text", "事项内容" },
 	{ "lead_person", "牵头人" }, { "cooperate", "配合处室" }, { "leaders", "责任领导" },
 	{ "report_every", "汇报频次" },
@@ -110,6 +113,11 @@ static const struct word report_every[] = {
 static const struct word extension_state[] = {
 	{ "pending", "待审批" }, { "reviewed", "待分管领导审批" }, { "approved", "已批准" },
 	{ "rejected", "未批准" }, { NULL, NULL }
+};
+/* A 办结申请, and a task's 办结 as a whole (none: nobody has asked). */
+static const struct word task_completion[] = {
+	{ "none", "未申请办结" }, { "pending", "待办结审核" }, { "approved", "已办结" },
+	{ "returned", "已退回" }, { NULL, NULL }
 };
 
 static const struct {
@@ -135,6 +143,7 @@ static const struct {
 	[VOCAB_EXTENSION_STATE] = { "extension_state", extension_state },
 	[VOCAB_BASIS_KIND] = { "basis_kind", basis_kind },
 	[VOCAB_REPORT_EVERY] = { "report_every", report_every },
+	[VOCAB_TASK_COMPLETION] = { "task_completion", task_completion },
 };
 
 const char *

@@ -12,8 +12,8 @@
 #include <jansson.h>
 
 enum vocab {
-	VOCAB_TASK_STATUS,	/* done, on_track, behind, overdue, unreported,
-				   unassigned */
+	VOCAB_TASK_STATUS,	/* done, completing, on_track, behind, overdue,
+				   unreported, unassigned */
 	VOCAB_MILESTONE_STATUS,	/* pending, in_progress, done, blocked */
 	VOCAB_TARGET_STATE,	/* done, behind, on_track, unmeasured, unreported,
 				   late (the report's 逾期未报) */
@@ -34,6 +34,7 @@ enum vocab {
 	VOCAB_BASIS_KIND,	/* a 督办事项's 督办依据: instruction, meeting, document,
 				   other */
 	VOCAB_REPORT_EVERY,	/* its 汇报频次: day, week, month, quarter */
+	VOCAB_TASK_COMPLETION,	/* a 办结申请: none, pending, approved, returned */
 	VOCAB_COUNT
 };
 

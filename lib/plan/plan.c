@@ -681,8 +681,9 @@ parse_header(struct pctx *c, const struct ynode *m)
 	static const char *const keys[] = { "key", "title", "year",
 	    "year_basis", "issuer", "issuer_kind", "parent_org",
 	    "document_number", "issued_on", "kind", "source",
-	    "default_deadline", "preamble", "extension_review", NULL };
+	    "default_deadline", "preamble", "extension_review", "completion_review", NULL };
 	static const char *const reviews[] = { "general", "leader", NULL };
+	static const char *const yesno[] = { "yes", "no", NULL };
 	static const char *const skeys[] = { "file", "sha256", "note", NULL };
 	static const char *const orgkinds[] = { "city_bureau", "county_bureau",
 	    "government", "other", NULL };
@@ -746,6 +747,15 @@ parse_header(struct pctx *c, const struct ynode *m)
 	 * alone, or then the task's 分管领导 too. */
 	if (yfield_one_of(&c->y, m, "extension_review", reviews, "plan 部分", &kind) == 0)
 		set_str(p, "extension_review", kind ? kind : xstrdup("general"));
+	/* Whether closing a task needs the general office's approval (办结审核):
+	 * null when the file does not say, which the loader reads as yes for
+	 * a new plan and as no change for one already loaded. */
+	if (yfield_one_of(&c->y, m, "completion_review", yesno, "plan 部分", &kind) == 0 &&
+	    kind != NULL)
+		json_object_set_new(p, "completion_review", json_boolean(strcmp(kind, "yes") == 0));
+	else
+		json_object_set_new(p, "completion_review", json_null());
+	free(kind);
 	set_str(p, "preamble", yfield_text(&c->y, m, "preamble", 0, "plan 部分"));
 	json_object_set_new(p, "source_file", json_null());
 	json_object_set_new(p, "source_sha256", json_null());

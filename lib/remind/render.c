@@ -13,6 +13,8 @@
 #include "xmalloc.h"
 
 #define S(o, k)		json_string_value(json_object_get((o), (k)))
+/* The same, or "" for none. */
+#define SN(o, k)	(S((o), (k)) != NULL ? S((o), (k)) : "")
 
 enum fmt {
 	F_TEXT,
@@ -453,6 +455,41 @@ render_report_due(struct out *o, json_t *p)
 	list_end(o, json_array_size(a));
 }
 
+/* 办结审核: a request, to the general office; a decision, to the lead office. */
+static void
+render_completion(struct out *o, json_t *p)
+{
+	json_t		*task = json_object_get(p, "task");
+	json_t		*c = json_object_get(p, "completion");
+	const char	*step = S(p, "step");
+
+	para_begin(o);
+	putf(o, "%s：", SN(p, "office"));
+	para_end(o);
+	para_begin(o);
+	if (step != NULL && strcmp(step, "requested") == 0) {
+		putf(o, "%s（%s）于 %.10s 申请办结", SN(c, "requested_office"),
+		    SN(c, "requested_by"), SN(c, "requested_at"));
+		plan_ref(o, json_object_get(p, "plan"));
+		putf(o, "第 %s 项“%s”。办结说明：“%s”。请在督办系统中审核。", SN(task, "number"),
+		    SN(task, "title"), SN(c, "note"));
+	} else if (step != NULL && strcmp(step, "approved") == 0) {
+		put(o, "贵处室牵头的");
+		plan_ref(o, json_object_get(p, "plan"));
+		putf(o, "第 %s 项“%s”，局办公室已于 %.10s 同意办结。", SN(task, "number"),
+		    SN(task, "title"), SN(c, "decided_at"));
+		if (S(c, "decision_reason") != NULL)
+			putf(o, "审核意见：“%s”。", SN(c, "decision_reason"));
+	} else {
+		put(o, "贵处室牵头的");
+		plan_ref(o, json_object_get(p, "plan"));
+		putf(o, "第 %s 项“%s”的办结申请，局办公室已于 %.10s 退回。退回理由：“%s”。"
+		    "请按意见继续落实，完成后重新申请办结。", SN(task, "number"), SN(task, "title"),
+		    SN(c, "decided_at"), SN(c, "decision_reason"));
+	}
+	para_end(o);
+}
+
 static char *
 render(json_t *p, const char *subject, enum fmt fmt)
 {
@@ -487,6 +524,8 @@ render(json_t *p, const char *subject, enum fmt fmt)
 		render_instruction(&o, p);
 	else if (strcmp(kind, "report_due") == 0)
 		render_report_due(&o, p);
+	else if (strcmp(kind, "completion") == 0)
+		render_completion(&o, p);
 	else
 		render_chase(&o, p);
 	if (S(p, "link") != NULL) {

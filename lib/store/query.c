@@ -98,6 +98,7 @@ const char QUERY_TASK_GET[] =
 "                  CASE WHEN $3::text = 'office' THEN $4::bigint END),"
 "  'drafts', duban_task_drafts_json(t.id,"
 "                  CASE WHEN $3::text = 'office' THEN $4::bigint END),"
+"  'completion', duban_task_completion_json(t.id, $5::text),"
 "  'history', (SELECT coalesce(json_agg(json_build_object('id', h.id, 'at', h.at,"
 "                 'actor', h.actor, 'actor_role', h.actor_role, 'office', ho.name,"
 "                 'source', h.source,"

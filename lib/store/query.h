@@ -28,8 +28,9 @@ extern const char QUERY_TASK_LIST[];
 /*
  * One task with targets, milestones, roles, subtasks, history: $1 id, $2 today,
  * $3 the reader's role and $4 its office id (both may be NULL; they only
- * decide may_edit).  Its time_elapsed, and each target's time_elapsed and
- * state, are as on $2.  No row if none.
+ * decide may_edit), $5 its token's hash (may be NULL; it only decides the
+ * 办结 panel's may_request and may_decide).  Its time_elapsed, and each
+ * target's time_elapsed and state, are as on $2.  No row if none.
  */
 extern const char QUERY_TASK_GET[];
 /*

@@ -105,12 +105,14 @@ BEGIN
 	IF v_plan IS NULL THEN
 		INSERT INTO plan (key, org_id, year, year_basis, title, kind,
 		    document_number, issued_on, preamble, source_file, source_sha256,
-		    source_note, plan_file, file_sha256, extension_review)
+		    source_note, plan_file, file_sha256, extension_review, completion_review)
 		VALUES (doc->>'key', v_org, (doc->>'year')::int, doc->>'year_basis',
 		    doc->>'title', doc->>'kind', doc->>'document_number',
 		    (doc->>'issued_on')::date, doc->>'preamble', doc->>'source_file',
 		    doc->>'source_sha256', doc->>'source_note', doc->>'plan_file',
-		    doc->>'file_sha256', coalesce(doc->>'extension_review', 'general'))
+		    doc->>'file_sha256', coalesce(doc->>'extension_review', 'general'),
+		    -- 办结审核: a new plan has it unless its file says no.
+		    coalesce((doc->>'completion_review')::boolean, true))
 		RETURNING id INTO v_plan;
 		v_created := true;
 		v_changes := v_changes + 1;
@@ -125,16 +127,20 @@ BEGIN
 		    source_file = doc->>'source_file', source_sha256 = doc->>'source_sha256',
 		    source_note = doc->>'source_note',
 		    extension_review = coalesce(doc->>'extension_review', 'general'),
+		    -- A plan in the database keeps its 办结审核 unless the file says.
+		    completion_review = coalesce((doc->>'completion_review')::boolean,
+			p.completion_review),
 		    loaded_at = v_now
 		 WHERE p.id = v_plan
 		   AND (p.org_id, p.year, p.year_basis, p.title, p.kind, p.document_number,
 			p.issued_on, p.preamble, p.source_file, p.source_sha256,
-			p.source_note, p.extension_review)
+			p.source_note, p.extension_review, p.completion_review)
 		       IS DISTINCT FROM
 		       (v_org, (doc->>'year')::int, doc->>'year_basis', doc->>'title',
 			doc->>'kind', doc->>'document_number', (doc->>'issued_on')::date,
 			doc->>'preamble', doc->>'source_file', doc->>'source_sha256',
-			doc->>'source_note', coalesce(doc->>'extension_review', 'general'));
+			doc->>'source_note', coalesce(doc->>'extension_review', 'general'),
+			coalesce((doc->>'completion_review')::boolean, p.completion_review));
 		GET DIAGNOSTICS n = ROW_COUNT; v_changes := v_changes + n;
 		-- Which file it came from is bookkeeping, not a change of the
 		-- plan: a comment edited in the file is not reported.

@@ -14,7 +14,11 @@ $$;
 
 -- ------------------------------------------------------------------
 -- Status of a task on a date.
---   done        every milestone is done
+--   done        every milestone is done; where the plan asks for 办结审核
+--               (plan.completion_review), instead: a request to close it
+--               was approved by the end of that day (Beijing time)
+--   completing  the plan asks for 办结审核 and a request to close it was
+--               pending at the end of that day (待办结审核)
 --   overdue     a milestone is past its due date and not done (逾期)
 --   behind      a reported target's completion is behind the share of
 --               its time that has passed: 时间过半、任务过半, generalised
@@ -24,6 +28,9 @@ $$;
 --   on_track    otherwise (按期推进)
 -- A task with subtasks is judged by its subtasks' milestones and targets
 -- and its own phases; its own 完成时限 milestone is theirs, summed up.
+-- Under 办结审核 a task whose milestones are all done but which is not
+-- approved is judged by the rest (on_track, or behind/unreported by its
+-- targets): never done.  The requests of a task with subtasks are its own.
 -- Whether it has a lead office (未明确牵头处室) is a separate fact; whether
 -- an unreported value is overdue (逾期未报) is the report's, which knows
 -- the report dates (duban_report_quarterly).
@@ -155,7 +162,10 @@ RETURNS text LANGUAGE sql STABLE AS $$
 	WITH tasks AS (
 		SELECT t.id, t.deadline, (t.id = p_task) AS self,
 		       EXISTS (SELECT 1 FROM task c WHERE c.parent_id = t.id
-				  AND c.withdrawn_at IS NULL) AS has_subtasks
+				  AND c.withdrawn_at IS NULL) AS has_subtasks,
+		       -- 办结审核: whether the task's plan asks for it.
+		       CASE WHEN t.id = p_task THEN (SELECT p.completion_review FROM plan p
+						      WHERE p.id = t.plan_id) END AS review
 		  FROM task t
 		 WHERE (t.id = p_task OR t.parent_id = p_task) AND t.withdrawn_at IS NULL
 	), ms AS (
@@ -169,9 +179,23 @@ RETURNS text LANGUAGE sql STABLE AS $$
 		  FROM target g JOIN tasks t ON t.id = g.task_id
 		  JOIN task tt ON tt.id = g.task_id JOIN plan p ON p.id = tt.plan_id
 		 WHERE g.withdrawn_at IS NULL
+	), rv AS (
+		SELECT coalesce((SELECT review FROM tasks WHERE self), false) AS review,
+		       (p_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AS day_end
 	)
+	-- The requests are read only where the plan asks for the review (a
+	-- CASE evaluates its branches in order): a plan without it pays one
+	-- lookup of its plan row, not two of task_completion.
 	SELECT CASE
-		WHEN NOT EXISTS (SELECT 1 FROM ms WHERE ms.status <> 'done') THEN 'done'
+		WHEN CASE WHEN rv.review THEN EXISTS (SELECT 1 FROM task_completion c
+			WHERE c.task_id = p_task AND c.state = 'approved'
+			  AND c.decided_at < rv.day_end) END THEN 'done'
+		WHEN CASE WHEN rv.review THEN EXISTS (SELECT 1 FROM task_completion c
+			WHERE c.task_id = p_task AND c.requested_at < rv.day_end
+			  AND (c.decided_at IS NULL OR c.decided_at >= rv.day_end)) END
+			THEN 'completing'
+		WHEN NOT rv.review AND NOT EXISTS (SELECT 1 FROM ms WHERE ms.status <> 'done')
+			THEN 'done'
 		WHEN EXISTS (SELECT 1 FROM ms WHERE ms.status <> 'done' AND ms.due_on < p_on)
 			THEN 'overdue'
 		WHEN EXISTS (SELECT 1 FROM tg WHERE tg.behind) THEN 'behind'
@@ -179,6 +203,7 @@ RETURNS text LANGUAGE sql STABLE AS $$
 			THEN 'unreported'
 		ELSE 'on_track'
 	END
+	  FROM rv
 $$;
 
 -- The quarterly inspection report (季度督查), computed as of a moment

@@ -218,6 +218,18 @@ roles AS (
 	  LEFT JOIN person pe ON pe.id = r.person_id
 	 GROUP BY r.task_id
 ),
+-- 办结审核 (38-completion.sql): a request approved before p_cut, or one
+-- pending at p_cut, for the tasks of plans that ask for the review.
+closing AS MATERIALIZED (
+	SELECT c.task_id,
+	       bool_or(c.state = 'approved' AND c.decided_at < p_cut) AS approved,
+	       bool_or(c.decided_at IS NULL OR c.decided_at >= p_cut) AS pending
+	  FROM task_completion c
+	  JOIN tasks t ON t.id = c.task_id
+	  JOIN plans p ON p.id = t.plan_id AND p.completion_review
+	 WHERE c.requested_at < p_cut
+	 GROUP BY c.task_id
+),
 trow AS MATERIALIZED (
 	SELECT t.*, o.name AS lead_office,
 	       coalesce(s.total, 0) AS ms_total, coalesce(s.due, 0) AS ms_due,
@@ -225,7 +237,11 @@ trow AS MATERIALIZED (
 	       coalesce(s.due_this_quarter, 0) AS ms_due_this_quarter,
 	       coalesce(s.on_time, 0) AS ms_on_time,
 	       g.avg_completion,
-	       CASE WHEN coalesce(s.total, 0) = coalesce(s.done, 0) THEN 'done'
+	       CASE WHEN cl.approved THEN 'done'
+		    WHEN cl.pending THEN 'completing'
+		    WHEN coalesce(s.total, 0) = coalesce(s.done, 0)
+			 AND NOT (SELECT p.completion_review FROM plans p WHERE p.id = t.plan_id)
+			THEN 'done'
 		    WHEN s.overdue > 0 THEN 'overdue'
 		    WHEN g.behind THEN 'behind'
 		    WHEN NOT g.reported THEN 'unreported'
@@ -234,6 +250,7 @@ trow AS MATERIALIZED (
 	  LEFT JOIN office o ON o.id = t.lead_office_id
 	  LEFT JOIN ms_stats s ON s.row_id = t.id
 	  LEFT JOIN tg_stats g ON g.row_id = t.id
+	  LEFT JOIN closing cl ON cl.task_id = t.id
 ),
 judged AS MATERIALIZED (
 	SELECT r.*,
@@ -410,6 +427,7 @@ SELECT json_build_object(
 	'summary', (SELECT json_build_object(
 		'tasks', count(*),
 		'done', count(*) FILTER (WHERE status = 'done'),
+		'completing', count(*) FILTER (WHERE status = 'completing'),
 		'on_track', count(*) FILTER (WHERE status = 'on_track'),
 		'behind', count(*) FILTER (WHERE status = 'behind'),
 		'overdue', count(*) FILTER (WHERE status = 'overdue'),

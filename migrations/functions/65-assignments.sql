@@ -315,6 +315,11 @@ $$ SET jit = off;
 --                   the task's 分管领导
 --   unacknowledged  offices that have not 签收ed for longer than the
 --                   reminder allows (general)
+--   completion_ready     tasks of the office whose milestones are all
+--                        done, that its head may ask to close (head, or
+--                        the office's token; plans with 办结审核)
+--   completion_returned  requests to close returned to the office (office)
+--   completion_review    requests to close waiting (general)
 -- Each item: {kind, title, task_id, due_on, ...}; count is their number.
 CREATE OR REPLACE FUNCTION duban_api_todo(p_token text, p_now timestamptz,
     OUT status int, OUT body json)
@@ -395,6 +400,30 @@ BEGIN
 			   AND (e.state IN ('pending', 'reviewed')
 				OR e.decided_at > p_now - interval '7 days')
 			UNION ALL
+			-- 办结审核 (38-completion.sql): requests returned to the lead
+			-- office, and, for its head (or its office token), the tasks
+			-- whose milestones are all done and that may be closed.
+			SELECT 3, c.state, t.position,
+			       json_build_object('kind', CASE c.state WHEN 'returned'
+					THEN 'completion_returned' ELSE 'completion_ready' END,
+				'task_id', t.id, 'number', t.label, 'title', t.title, 'plan', p.title,
+				'reason', c.decision_reason, 'at', c.decided_at)
+			  FROM task t
+			  JOIN task_lead l ON l.task_id = t.id AND l.office_id = tok.office_id
+			  JOIN plan p ON p.id = t.plan_id AND p.completion_review
+			  LEFT JOIN LATERAL (SELECT x.state, x.decision_reason, x.decided_at
+					       FROM task_completion x WHERE x.task_id = t.id
+					      ORDER BY x.requested_at DESC, x.id DESC LIMIT 1) c ON true
+			 WHERE t.withdrawn_at IS NULL
+			   AND (c.state = 'returned'
+				OR (c.state IS NULL
+				    AND (tok.account_id IS NULL OR duban_token_part(tok) = 'head')
+				    AND EXISTS (SELECT 1 FROM milestone m WHERE m.task_id = t.id
+						   AND m.withdrawn_at IS NULL)
+				    AND NOT EXISTS (SELECT 1 FROM milestone m WHERE m.task_id = t.id
+						       AND m.withdrawn_at IS NULL
+						       AND m.status <> 'done')))
+			UNION ALL
 			-- Drafts not yet sent.
 			SELECT 3, '', 0,
 			       json_build_object('kind', 'drafts', 'count', count(*),
@@ -425,6 +454,17 @@ BEGIN
 		  JOIN task t ON t.id = e.task_id
 		  LEFT JOIN office o ON o.id = e.requested_office_id
 		 WHERE e.state = 'pending'
+		UNION ALL
+		-- 办结申请 waiting for the general office (38-completion.sql).
+		SELECT 2, c.requested_at::text,
+		       json_build_object('kind', 'completion_review', 'task_id', t.id,
+			'number', t.label, 'title', t.title, 'plan', p.title,
+			'office', o.name, 'by', c.requested_by, 'at', c.requested_at,
+			'note', c.note)
+		  FROM task_completion c JOIN task t ON t.id = c.task_id
+		  JOIN plan p ON p.id = t.plan_id
+		  LEFT JOIN office o ON o.id = c.requested_office_id
+		 WHERE c.state = 'pending'
 		UNION ALL
 		SELECT 1, u.since::text, json_build_object('kind', 'unacknowledged',
 			'office_id', u.office_id, 'office', o.name, 'tasks', u.n,

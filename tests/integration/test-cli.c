@@ -427,7 +427,7 @@ Test(cli, usage_errors_name_what_is_wrong)
 		{ { "task", "list", "--plan", NULL }, "选项“--plan”需要一个值" },
 		{ { "task", "list", "--json=yes", NULL }, "选项“--json”不接受值" },
 		{ { "task", "list", "--status", "late", NULL },
-		  "--status 的值“late”无效（done、on_track、behind、overdue、unreported）" },
+		  "--status 的值“late”无效（done、completing、on_track、behind、overdue、unreported）" },
 		{ { "task", "list", "stray", NULL }, "多余的参数“stray”" },
 		{ { "task", "show", "x1", NULL },
 		  "请给出一个任务编号（duban task list 的 ID 列）" },

@@ -307,8 +307,9 @@ test('every page has one header and one navigation, the page itself marked, with
 		} else {
 			// 任务详情 is none of the navigation's pages: its crumbs say where it is.
 			assert.equal(await marked.count(), 0, path);
-			assert.match(await page.getByRole('navigation', { name: '位置' })
-			    .locator('[aria-current="page"]').innerText(), /^任务 /);
+			// Set once the task has loaded: waited for, not raced.
+			await page.getByRole('navigation', { name: '位置' })
+			    .locator('[aria-current="page"]', { hasText: /^任务 / }).waitFor();
 		}
 		assert.equal(await page.getByRole('contentinfo').count(), 1, path);
 		assert.equal(await page.locator('a.skip').count(), 1, path);

@@ -446,6 +446,9 @@ function histWhat(x, task) {
 		return h('span', { class: 'chg' }, `${x.new}${field}`);
 	if (x.field === 'instruction')
 		return h('span', { class: 'chg' }, `${field}：${x.new}`);
+	// 办结审核: the step; its 办结说明 or reason is the row's note.
+	if (x.source === 'completion')
+		return h('span', { class: 'chg' }, `${item}：${field}`);
 	if (x.field === 'note' && x.source !== 'load')
 		return h('span', { class: 'chg' }, `${item}：更新完成情况和成效`);
 	if (x.field === 'created')

@@ -16,8 +16,11 @@ function field(label, input, err) {
 	return h('div', { class: 'field' }, h('label', { for: id }, label), input, err);
 }
 
-// A form of labelled inputs that posts body() to path; onDone(answer).
-function postForm(inputs, buttons, onDone) {
+// A form of labelled inputs, {name: [label, input]}, and buttons, [[text,
+// path, class]], each posting the inputs (empty ones as null) to its
+// path; onDone(answer).  The server's problem shows at the field it names.
+// The 办结 panel (completion.js) uses it too.
+export function postForm(inputs, buttons, onDone) {
 	const errs = {};
 	const msg = h('p', { class: 'form-msg', role: 'status' });
 	const formErr = h('p', { class: 'alert', role: 'alert', hidden: true });

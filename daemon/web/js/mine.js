@@ -105,8 +105,8 @@ function todoPanel(todo, today) {
 				h('span', {}, `${it.office}的日常报送已报送，待采纳或退回`)));
 		if (it.kind === 'unacknowledged')
 			return h('li', {}, h('div', { class: 'sv-head' },
-			    h('span', { class: 'ms-date' }, it.since.slice(0, 10)),
-			    h('span', {}, `${it.office}有 ${it.tasks} 项任务逾期未签收`)));
+			    h('a', { href: `mine.html?office=${encodeURIComponent(it.office)}` }, it.office),
+			    h('span', { class: 'small muted' }, `${it.tasks} 项任务逾期未签收（最早交办于 ${String(it.since).slice(0, 10)}）`)));
 		if (it.kind === 'extension_decide' || it.kind === 'extension') {
 			const what = `${it.number} ${it.title} · ${it.milestone}：${it.due_on} → ${it.new_due_on}`;
 			const state = it.kind === 'extension_decide' ? `${it.office || it.requested_by}申请延期，待您审批` :
@@ -115,6 +115,15 @@ function todoPanel(todo, today) {
 			return h('li', {}, h('div', { class: 'sv-head' },
 			    h('a', { href: `task.html?id=${it.task_id}` }, what),
 			    h('span', { class: 'small muted' }, state)));
+		}
+		if (it.kind.startsWith('completion_')) {
+			// 办结审核: done on the task's page (a 办结说明 or a decision to write).
+			const what = it.kind === 'completion_ready' ? '节点已全部完成，可申请办结' :
+			    it.kind === 'completion_returned' ? `办结申请已退回：${it.reason || ''}` :
+			    `${it.office || ''} ${it.by || ''} 申请办结，待审核`;
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    h('a', { href: `task.html?id=${it.task_id}#completion` }, `${it.number} ${it.title}`),
+			    h('span', { class: 'small muted' }, `${it.plan} · ${what}`)));
 		}
 		if (it.kind !== 'instruction')
 			return h('li', {}, it.title || it.kind);
@@ -170,7 +179,8 @@ async function main() {
 	let office = session.role === 'office' ? session.office :
 	    new URLSearchParams(location.search).get('office') || '';
 	if (session.role !== 'office') {
-		// The general office's and a leader's 待办 head the page.
+		// The general office's and a leader's 待办 (报告 to accept, 延期 and
+		// 办结 to decide, offices late to 签收) head the page.
 		const todo = await api('/api/v1/todo').catch(() => null);
 		if (todo && (todo.count > 0 || session.role === 'general'))
 			app.append(todoPanel(todo, session.today));

@@ -5,6 +5,7 @@ import {
 	refreshTodo,
 } from './common.js';
 import { targetList, milestoneList, historyTable } from './editor.js';
+import { completionPanel } from './completion.js';
 
 function metaList(t) {
 	const item = (k, v) => h('div', {}, h('dt', {}, k), h('dd', {}, v));
@@ -144,6 +145,23 @@ async function main() {
 	}, notice));
 	showInstructions(t);
 	let meta = metaList(t);
+	// 办结审核: drawn anew, with the status and the history, after each step.
+	const cmpBox = h('div', {});
+	const showCompletion = (x) => clear(cmpBox).append(completionPanel(x, async () => {
+		try {
+			const fresh = await api(`/api/v1/tasks/${id}`);
+			showCompletion(fresh);
+			clear(histBox).append(historyTable(fresh));
+			const m2 = metaList(fresh);
+			meta.replaceWith(m2);
+			meta = m2;
+			refreshTodo();
+			$('#cmp-h')?.focus();
+		} catch {
+			// Shown on reload.
+		}
+	}) || '');
+	showCompletion(t);
 	const level = 'h3';
 	const onSaved = async () => {
 		try {
@@ -183,6 +201,7 @@ async function main() {
 		h('h2', { id: 'tg-h' }, '指标'),
 		h('p', { class: 'hint' }, '进度条为完成比例，黑色竖线为时间进度（从当年1月1日到完成时限已过去的比例），完成比例低于时间进度即为滞后；尚未填报的指标为未填报，不判为滞后。'),
 		targetList(t, { canEdit, level, onSaved })),
+	    cmpBox,
 	    insBox,
 	    h('section', { class: 'panel', 'aria-labelledby': 'hist-h' },
 		h('h2', { id: 'hist-h' }, '进展记录'),

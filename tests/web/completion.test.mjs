@@ -1,0 +1,109 @@
+// 办结审核 in a real browser against a real duband and database: the head
+// of a lead office asks to close a task from its page (keyboard only), the
+// general office approves it, and the task shows 已办结 and 已完成; axe
+// finds nothing serious at either size.  Its own site: Jilin 2012 loaded
+// again with completion_review: yes (the shipped file says no).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+	startSite, startBrowser, signIn, axeSerious, screenshot, DESKTOP, PHONE,
+} from './harness.mjs';
+
+const SOURCE = process.env.DUBAN_SOURCE_DIR || new URL('../..', import.meta.url).pathname;
+const OFFICE = '财务审计处';
+let site, browser, dir, task6;
+const pageErrors = [];
+
+async function newPage(token) {
+	const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+	const page = await ctx.newPage();
+	page.on('pageerror', (e) => pageErrors.push(e.message));
+	await signIn(page, site, token);
+	return page;
+}
+
+// axe at both sizes, back to the desktop after.
+async function assertAccessible(page, what) {
+	for (const size of [DESKTOP, PHONE]) {
+		await page.setViewportSize(size);
+		const v = await axeSerious(page);
+		assert.deepEqual(v, [], `${what} at ${size.width}×${size.height}: ${JSON.stringify(v, null, 1)}`);
+		await screenshot(page, `completion-${what}`);
+	}
+	await page.setViewportSize(DESKTOP);
+}
+
+before(async () => {
+	site = await startSite({ now: '2012-09-20T09:00+08:00' });
+	browser = await startBrowser();
+	dir = mkdtempSync(join(tmpdir(), 'duban-completion-'));
+	const yaml = readFileSync(join(SOURCE, 'plans/jilin-2012.yaml'), 'utf8');
+	assert.match(yaml, /\n {2}completion_review: no\n/);
+	const plan = join(dir, 'jilin-2012.yaml');
+	writeFileSync(plan, yaml.replace('\n  completion_review: no\n', '\n  completion_review: yes\n'));
+	site.cli(['plan', 'load', plan]);
+	assert.equal(site.query("SELECT completion_review FROM plan WHERE key = 'jilin-2012'"), 't');
+	task6 = Number(site.query(`SELECT t.id FROM task t JOIN plan p ON p.id = t.plan_id
+	    WHERE p.key = 'jilin-2012' AND t.key = '6'`));
+});
+
+after(async () => {
+	await browser?.close();
+	await site?.stop();
+	if (dir)
+		rmSync(dir, { recursive: true, force: true });
+});
+
+test('the head of the lead office asks to close a task; the general office approves it', async () => {
+	site.cli(['user', 'create', '--login', 'zhaomin', '--name', '赵敏', '--office', OFFICE, '--role', 'head']);
+	const head = site.cli(['token', 'create', '--user', 'zhaomin', '--quiet']).trim();
+
+	const page = await newPage(head);
+	await page.goto(`${site.url}/task.html?id=${task6}`);
+	const panel = page.getByRole('region', { name: '办结审核' });
+	await panel.waitFor();
+	assert.match(await panel.innerText(), /未申请办结/);
+	// Nothing written: the server's words, at the field.
+	await panel.getByRole('button', { name: '申请办结' }).click();
+	await panel.locator('.field-error').filter({ hasText: '缺少办结说明' }).waitFor();
+	const note = panel.getByLabel('办结说明（必填）');
+	assert.equal(await note.getAttribute('aria-invalid'), 'true');
+	await assertAccessible(page, 'request');
+	// By keyboard: the field, then Tab to the button, Enter.
+	await note.focus();
+	await page.keyboard.type('资助资金已全部拨付到位，学生名单已公示');
+	await page.keyboard.press('Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.textContent), '申请办结');
+	await page.keyboard.press('Enter');
+	await panel.getByText('待办结审核').first().waitFor();
+	assert.match(await page.locator('#task-meta').innerText(), /待办结审核/);
+	assert.match(await panel.innerText(), /赵敏 申请办结[\s\S]*资助资金已全部拨付到位/);
+	assert.equal(await panel.getByRole('button', { name: '同意办结' }).count(), 0, 'an office does not decide');
+	assert.equal(await panel.getByRole('button', { name: '申请办结' }).count(), 0, 'one request at a time');
+	await page.context().close();
+
+	const gen = await newPage(site.tokens.general);
+	await gen.goto(`${site.url}/task.html?id=${task6}`);
+	const gp = gen.getByRole('region', { name: '办结审核' });
+	await gp.getByRole('button', { name: '同意办结' }).waitFor();
+	await gp.getByLabel('审核意见（退回时必填）').fill('材料齐全，同意办结');
+	await assertAccessible(gen, 'decide');
+	await gp.getByRole('button', { name: '同意办结' }).click();
+	await gp.getByText('已办结').first().waitFor();
+	assert.match(await gen.locator('#task-meta').innerText(), /已完成/);
+	assert.match(await gp.innerText(), /同意办结[\s\S]*材料齐全，同意办结/);
+	const hist = await gen.getByRole('table', { name: /进展记录/ }).innerText();
+	assert.match(hist, /申请办结/);
+	assert.match(hist, /同意办结/);
+	await assertAccessible(gen, 'done');
+	assert.equal(site.query(`SELECT state FROM task_completion WHERE task_id = ${task6}`), 'approved');
+	await gen.context().close();
+});
+
+test('no script errors on the task page', () => {
+	assert.deepEqual(pageErrors, []);
+});
