@@ -53,8 +53,10 @@ SELECT r.id, :'now', CASE r.state WHEN 'reported' THEN 'report' WHEN 'returned' 
   FROM office_report r;
 SQL
 
-printf 'pool_size = 4\npipeline_depth = 4\nlog_level = notice\nmax_connections = 1024\n' \
-	>"$WORK/duband.conf"
+POOL=${POOL:-4}
+DEPTH=${DEPTH:-4}
+printf 'pool_size = %s\npipeline_depth = %s\nlog_level = notice\nmax_connections = 1024\n' \
+	"$POOL" "$DEPTH" >"$WORK/duband.conf"
 PORT=18091
 DUBAN_NOW=$NOW "$BIN/daemon/duband" --config "$WORK/duband.conf" --listen 127.0.0.1:$PORT \
 	2>"$WORK/duband.log" &
@@ -97,6 +99,7 @@ for who in general office; do
 			"$(echo "$d / $p" | bc -l)"
 	done
 done
-printf '\n%s plans, %s tasks; %s s per run, %s cores\n' \
+printf '\npool_size %s, pipeline_depth %s; %s plans, %s tasks; %s s per run, %s cores\n' \
+	"$POOL" "$DEPTH" \
 	"$(psql "$DUBAN_DB" -XAt -c 'SELECT count(*) FROM plan')" \
 	"$(psql "$DUBAN_DB" -XAt -c 'SELECT count(*) FROM task')" "$SECS" "$(nproc)"

@@ -25,7 +25,7 @@ ALTER TABLE progress ADD CONSTRAINT progress_source_check
 ALTER TABLE reminder DROP CONSTRAINT reminder_kind_check;
 ALTER TABLE reminder ADD CONSTRAINT reminder_kind_check CHECK (kind IN ('digest', 'due_soon',
 	'overdue', 'escalation', 'summary', 'dispatch', 'acknowledge', 'acknowledge_late',
-	'instruction', 'completion'));
+	'instruction', 'report_due', 'completion'));
 
 -- One request and its decision.  Each step names the person (or the
 -- token's label), their office, their part (a person's role, or the

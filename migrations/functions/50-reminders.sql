@@ -262,7 +262,7 @@ CREATE OR REPLACE FUNCTION duban_reminder_recipients(r reminder)
 RETURNS SETOF recipient LANGUAGE sql STABLE AS $$
 	SELECT rc.* FROM recipient rc
 	 WHERE r.kind IN ('digest', 'due_soon', 'overdue', 'dispatch', 'acknowledge',
-			  'acknowledge_late', 'instruction', 'completion')
+			  'acknowledge_late', 'instruction', 'completion', 'report_due')
 	   AND rc.office_id = r.office_id
 	UNION
 	SELECT rc.* FROM recipient rc

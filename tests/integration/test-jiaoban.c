@@ -708,6 +708,13 @@ Test(jiaoban, report_every_reminds_on_the_right_working_days, .timeout = 240)
 		    "\"report_every\":\"week\"}", &x), 201);
 		json_decref(x);
 	}
+	{
+		/* The monthly one's office can be reached by mail. */
+		const char *set[] = { "office", "set", "基础教育处", "--email",
+		    "jijiao@example.gov.cn", NULL };
+
+		cli_ok(s.db, set);
+	}
 	sweep(&s, "2012-03-05");
 	sweep(&s, "2012-03-06");
 	sweep(&s, "2012-04-05");
@@ -740,6 +747,10 @@ Test(jiaoban, report_every_reminds_on_the_right_working_days, .timeout = 240)
 	    " AND send_on = '2012-04-01' AND office_id = (SELECT id FROM office"
 	    " WHERE name = '基础教育处')", 0, NULL),
 	    "【汇报提醒】基础教育处 · 2012年督办交办事项（1 项）");
+	/* And it goes to the office's recipients. */
+	EXPECT_STR(t_query(s.c, "SELECT string_agg(d.address, ' ') FROM delivery d"
+	    " JOIN reminder r ON r.id = d.reminder_id WHERE r.kind = 'report_due'"
+	    " AND r.send_on = '2012-04-01'", 0, NULL), "jijiao@example.gov.cn");
 	/* Its text, as the outbox renders it. */
 	{
 		long	rid = t_query_long(s.c, "SELECT id FROM reminder WHERE kind = 'report_due'"
