@@ -115,6 +115,7 @@ test('the general office makes, disables, enables and resets a clerk\'s account'
 	if ((await box.getByRole('status').innerText()).includes('已复制'))
 		assert.equal(await general.evaluate(() => navigator.clipboard.readText()), first);
 	assert.match(await rowText(general, 'chenwei'), /chenwei 陈伟 财务审计处 经办人 待首次修改密码 从未登录/);
+	assert.equal(await general.locator('#f-office option', { hasText: '财务审计处' }).count(), 1);
 	assert.equal(await form.getByLabel('登录名').inputValue(), '');
 	assert.equal(site.query("SELECT must_change FROM account WHERE login = 'chenwei'"), 't');
 	await assertAccessible(general, '账号管理 with a one-time password');
@@ -172,8 +173,14 @@ test('the general office makes, disables, enables and resets a clerk\'s account'
 
 	// Reset: a new one-time password, the session ends, the next
 	// sign-in changes it.
-	await row(general, 'chenwei').getByRole('button', { name: '重置密码陈伟（chenwei）' }).click();
+	// Esc takes the question back.
+	const resetButton = row(general, 'chenwei').getByRole('button', { name: '重置密码陈伟（chenwei）' });
+	await resetButton.click();
 	await row(general, 'chenwei').getByRole('group').getByText('登录会话立即失效').waitFor();
+	await general.keyboard.press('Escape');
+	assert.equal(await row(general, 'chenwei').getByRole('group').count(), 0);
+	assert.equal(await resetButton.evaluate((b) => b === document.activeElement), true);
+	await resetButton.click();
 	await row(general, 'chenwei').getByRole('button', { name: '确认重置' }).click();
 	const again = general.getByRole('alert').filter({ hasText: '新的一次性密码' });
 	await again.waitFor();

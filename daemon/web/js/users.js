@@ -91,13 +91,19 @@ function confirmed(a, label, question, confirmLabel, run, danger) {
 	const ok = h('button', { type: 'button', class: `btn small ${danger ? 'danger' : ''}` }, confirmLabel);
 	const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
 	const box = h('div', { class: 'confirm', hidden: true, role: 'group', 'aria-labelledby': qId },
-	    h('p', { id: qId }, question),
+	    h('p', { id: qId }, question, h('span', { class: 'sr-only' }, '（按 Esc 取消）')),
 	    h('div', { class: 'actions' }, ok,
 		h('button', { type: 'button', class: 'btn small secondary', onclick: () => {
 			box.hidden = true;
 			start.focus();
 		} }, '取消')),
 	    error);
+	box.addEventListener('keydown', (ev) => {
+		if (ev.key === 'Escape') {
+			box.hidden = true;
+			start.focus();
+		}
+	});
 	start.addEventListener('click', () => {
 		for (const other of document.querySelectorAll('#users .confirm'))
 			other.hidden = true;
@@ -165,7 +171,21 @@ function shown() {
 	    (text === '' || a.login.includes(text) || a.name.toLowerCase().includes(text)));
 }
 
+// The 处室 filter's options: the offices accounts are in, kept chosen.
+function officeOptions() {
+	const select = $('#f-office');
+	const names = [...new Set(accounts.map((a) => a.office).filter(Boolean))]
+	    .sort((x, y) => x.localeCompare(y, 'zh-CN'));
+	if (filter.office !== '' && filter.office !== NO_OFFICE && !names.includes(filter.office))
+		filter.office = '';
+	append(clear(select), [h('option', { value: '' }, '全部处室'),
+	    names.map((n) => h('option', { value: n }, n)),
+	    accounts.some((a) => !a.office) ? h('option', { value: NO_OFFICE }, '（未指定处室）') : null]);
+	select.value = filter.office;
+}
+
 function drawTable() {
+	officeOptions();
 	const box = $('#users-table');
 	const list = shown();
 	$('#users-count').textContent = list.length === accounts.length ? `共 ${accounts.length} 个账号` :
@@ -198,16 +218,11 @@ async function reload(said, focusLogin) {
 }
 
 function filterPanel() {
-	const names = [...new Set(accounts.map((a) => a.office).filter(Boolean))]
-	    .sort((x, y) => x.localeCompare(y, 'zh-CN'));
-	const oid = newId('f-office'), rid = newId('f-role'), tid = newId('f-text');
+	const oid = 'f-office', rid = newId('f-role'), tid = newId('f-text');
 	const redraw = () => drawTable();
 	return h('form', { class: 'filters', role: 'search', 'aria-label': '筛选账号', onsubmit: (ev) => ev.preventDefault() },
 	    h('div', { class: 'field' }, h('label', { for: oid }, '处室'),
-		h('select', { id: oid, onchange: (ev) => { filter.office = ev.target.value; redraw(); } },
-		    h('option', { value: '' }, '全部处室'),
-		    names.map((n) => h('option', { value: n }, n)),
-		    accounts.some((a) => !a.office) ? h('option', { value: NO_OFFICE }, '（未指定处室）') : null)),
+		h('select', { id: oid, onchange: (ev) => { filter.office = ev.target.value; redraw(); } })),
 	    h('div', { class: 'field' }, h('label', { for: rid }, '角色'),
 		h('select', { id: rid, onchange: (ev) => { filter.role = ev.target.value; redraw(); } },
 		    h('option', { value: '' }, '全部角色'),
