@@ -77,6 +77,7 @@ feed=$(curl -s -H "Authorization: Bearer $GTOKEN" -X POST "$url/api/v1/offices/1
 # The pages: a page, a sign-in, a read and a write with the cookie, sign-out.
 JAR=$(mktemp)
 curl -s "$url/" >/dev/null
+curl -s "$url/users.html" >/dev/null
 curl -s --compressed "$url/js/common.js" >/dev/null
 curl -s -c "$JAR" -H 'Content-Type: application/json' -d "{\"token\":\"$TOKEN\"}" \
 	"$url/api/v1/session" >/dev/null

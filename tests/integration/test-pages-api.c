@@ -395,6 +395,7 @@ Test(pages_api, every_page_is_served_with_the_frame_and_itself_marked)
 		{ "/mine.html", "<a href=\"mine.html\" aria-current=\"page\">我的任务</a>" },
 		{ "/dispatch.html", "<a href=\"dispatch.html\" aria-current=\"page\">调度</a>" },
 		{ "/reports.html", "<a href=\"reports.html\" aria-current=\"page\">报告</a>" },
+		{ "/users.html", "<a href=\"users.html\" aria-current=\"page\">账号管理</a>" },
 		{ "/task.html", NULL },
 	};
 	size_t	 i;

@@ -292,7 +292,7 @@ test('every page has one header and one navigation, the page itself marked, with
 	const page = users.general;
 	const pages = [['index.html', '总览'], ['mine.html', '我的任务'], ['jiaoban.html', '督办事项'],
 	    ['dispatch.html', '调度'],
-	    ['reports.html', '报告'], [`task.html?id=${ids.task1}`, null]];
+	    ['reports.html', '报告'], ['users.html', '账号管理'], [`task.html?id=${ids.task1}`, null]];
 	for (const [path, current] of pages) {
 		await page.goto(`${site.url}/${path}`);
 		await page.locator('#who .who-name').waitFor();

@@ -122,7 +122,7 @@ export function problemText(e) {
 
 export function toLogin() {
 	const here = location.pathname.replace(/^.*\//, '') + location.search;
-	const next = /^(index|task|mine|jiaoban|dispatch|reports)\.html/.test(here) ? `?next=${encodeURIComponent(here)}` : '';
+	const next = /^(index|task|mine|jiaoban|dispatch|reports|users)\.html/.test(here) ? `?next=${encodeURIComponent(here)}` : '';
 	location.replace(`login.html${next}`);
 }
 
@@ -218,8 +218,11 @@ export async function boot() {
 		append(who, [h('span', { class: 'who-name' }, name),
 		    tag ? h('span', { class: 'role-tag' }, tag) : null]);
 	}
+	// data-for names token roles (office, general, inspector) and a
+	// person's roles (admin, ...): an item shows to either.
+	const mine = [s.role, s.person_role].filter(Boolean);
 	for (const li of document.querySelectorAll('[data-for]'))
-		li.hidden = !li.dataset.for.split(' ').includes(s.role);
+		li.hidden = !li.dataset.for.split(' ').some((r) => mine.includes(r));
 	refreshTodo();
 	const out = $('#signout');
 	if (out)
@@ -261,9 +264,11 @@ export function showFatal(e) {
 	if (!app)
 		return;
 	clear(app);
+	// Refused (403): reloading will not help.
 	app.append(h('div', { class: 'alert', role: 'alert' },
-	    h('strong', {}, '无法加载：'), problemText(e), ' ',
-	    h('a', { href: location.href }, '重新加载')));
+	    h('strong', {}, e.status === 403 ? '无权查看：' : '无法加载：'),
+	    e.status === 403 && e.problem.detail ? e.problem.detail : problemText(e),
+	    e.status === 403 ? null : [' ', h('a', { href: location.href }, '重新加载')]));
 }
 
 // ---------------------------------------------------------------- formatting

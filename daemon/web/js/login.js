@@ -35,7 +35,7 @@ function clearErrors(root) {
 // Where to go: back to the page that sent us here, or the role's home.
 function destination(role) {
 	const next = new URLSearchParams(location.search).get('next') || '';
-	if (/^(index|task|mine|dispatch|reports)\.html(\?[^#]*)?$/.test(next))
+	if (/^(index|task|mine|jiaoban|dispatch|reports|users)\.html(\?[^#]*)?$/.test(next))
 		return next;
 	return role === 'office' ? 'mine.html' : 'index.html';
 }
