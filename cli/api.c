@@ -184,6 +184,9 @@ problem_exit(long status, json_t *problem, int http)
 	if (field != NULL)
 		fprintf(stderr, "［字段 %s］", field);
 	fputc('\n', stderr);
+	/* A value the server asks about (duban target set --confirm). */
+	if (json_is_true(json_object_get(problem, "confirmable")))
+		fputs("duban：如确认填报值无误，请加 --confirm 重新执行\n", stderr);
 	switch (status) {
 	case 400:
 	case 422:

@@ -124,6 +124,12 @@ print_change(const json_t *c)
 		printf("；完成情况：%s", S(c, "note"));
 	if (S(c, "outcome") != NULL)
 		printf("；取得成效：%s", S(c, "outcome"));
+	if (S(c, "problems") != NULL)
+		printf("；存在问题：%s", S(c, "problems"));
+	if (S(c, "next_steps") != NULL)
+		printf("；下步措施：%s", S(c, "next_steps"));
+	if (S(c, "coordination") != NULL)
+		printf("；需协调事项：%s", S(c, "coordination"));
 	printf("\n");
 }
 

@@ -14,6 +14,10 @@
 #define COMMON_OPTIONS \
 	{ "note", 'n', "完成情况", .help = "完成情况" }, \
 	{ "outcome", 'O', "取得成效", .help = "取得成效" }, \
+	{ "problems", 'P', "存在问题", .help = "存在问题" }, \
+	{ "next-steps", 'N', "下步措施", .help = "下步措施" }, \
+	{ "coordination", 'C', "需协调事项", \
+	  .help = "需协调事项；节点标为受阻（blocked）时必填" }, \
 	{ "if-match", 'm', "版本", \
 	  .help = "读取时的版本；若他人已修改，拒绝写入（退出码 75）" }, \
 	{ "server", 'S', "URL", \
@@ -24,11 +28,15 @@
 static void
 common_fields(struct args *args, json_t *body)
 {
-	if (args_has(args, "note"))
-		json_object_set_new(body, "note", json_string(args_get(args, "note")));
-	if (args_has(args, "outcome"))
-		json_object_set_new(body, "outcome",
-		    json_string(args_get(args, "outcome")));
+	static const char *const texts[][2] = { { "note", "note" },
+	    { "outcome", "outcome" }, { "problems", "problems" },
+	    { "next-steps", "next_steps" }, { "coordination", "coordination" } };
+	size_t	 i;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (args_has(args, texts[i][0]))
+			json_object_set_new(body, texts[i][1],
+			    json_string(args_get(args, texts[i][0])));
 	if (args_has(args, "if-match"))
 		json_object_set_new(body, "version",
 		    json_integer(strtoll(args_get(args, "if-match"), NULL, 10)));
@@ -125,6 +133,8 @@ cmd_target_set(struct cmd_ctx *ctx, struct args *args)
 		return (cmd_usage_error(e, "当前完成值“%s”应为数字", value));
 	}
 	json_object_set_new(body, "current", num);
+	if (args_has(args, "confirm"))
+		json_object_set_new(body, "confirm", json_true());
 	if ((rc = patch(args, "targets", id, body, &out)) != 0)
 		return (rc);
 	shown = json_dumps(json_object_get(out, "current"), JSON_ENCODE_ANY);
@@ -144,6 +154,8 @@ const struct cmd_entry cmd_target_set_entry = {
 	.summary = "通过 duband 设置指标的当前完成值（写入进度历史）",
 	.args = {
 		.options = (const struct args_option[]){
+			{ "confirm", 'y', NULL,
+			  .help = "确认填报值无误：超过目标值三倍或累计值下降时仍然写入" },
 			COMMON_OPTIONS,
 			{ NULL } },
 		.operands = (const struct args_operand[]){

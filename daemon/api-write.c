@@ -3,9 +3,11 @@
  *
  * The body is checked here (JSON, known fields, types, sizes), so that a
  * bad request names its field without touching the database.  The write
- * itself is one statement, duban_api_patch_*() (migrations 0002, 0005), which
- * checks the token and the office's right to the task, refuses a stale
- * version with 409 and appends to the progress history.
+ * itself is one statement, duban_api_patch_*() (migrations/functions/30-api.sql),
+ * which checks the token and the office's right to the task, refuses a
+ * stale version with 409, asks for confirmation of a doubtful value (422
+ * naming current, unless "confirm": true, which goes to SQL with the
+ * patch and is not stored) and appends to the progress history.
  */
 #include <ctype.h>
 #include <math.h>
@@ -30,7 +32,8 @@ enum ftype {
 	F_TEXT,		/* string or null, bounded */
 	F_URL,		/* http(s) URL or null */
 	F_NUMBER,	/* non-negative number or null */
-	F_VERSION	/* positive integer */
+	F_VERSION,	/* positive integer */
+	F_CONFIRM	/* boolean: the writer confirms a value asked about */
 };
 
 struct field {
@@ -44,8 +47,12 @@ static const struct field milestone_fields[] = {
 	{ "completed_on", F_DATE, "完成日期" },
 	{ "note", F_TEXT, "完成情况" },
 	{ "outcome", F_TEXT, "取得成效" },
+	{ "problems", F_TEXT, "存在问题" },
+	{ "next_steps", F_TEXT, "下步措施" },
+	{ "coordination", F_TEXT, "需协调事项" },
 	{ "evidence_url", F_URL, "佐证材料链接" },
 	{ "version", F_VERSION, "版本" },
+	{ "confirm", F_CONFIRM, "确认" },
 	{ NULL, 0, NULL }
 };
 
@@ -53,7 +60,11 @@ static const struct field target_fields[] = {
 	{ "current", F_NUMBER, "当前完成值" },
 	{ "note", F_TEXT, "完成情况" },
 	{ "outcome", F_TEXT, "取得成效" },
+	{ "problems", F_TEXT, "存在问题" },
+	{ "next_steps", F_TEXT, "下步措施" },
+	{ "coordination", F_TEXT, "需协调事项" },
 	{ "version", F_VERSION, "版本" },
+	{ "confirm", F_CONFIRM, "确认" },
 	{ NULL, 0, NULL }
 };
 
@@ -75,7 +86,8 @@ check_value(struct req *r, const struct field *f, json_t *v)
 	double		 x;
 	size_t		 i;
 
-	if (json_is_null(v) && f->type != F_STATUS && f->type != F_VERSION)
+	if (json_is_null(v) && f->type != F_STATUS && f->type != F_VERSION &&
+	    f->type != F_CONFIRM)
 		return (0);
 	switch (f->type) {
 	case F_STATUS:
@@ -119,6 +131,10 @@ check_value(struct req *r, const struct field *f, json_t *v)
 		    json_integer_value(v) > 2147483647)
 			return (bad(r, f->name, "%s应为正整数（读取时返回的 version）",
 			    f->label));
+		return (0);
+	case F_CONFIRM:
+		if (!json_is_boolean(v))
+			return (bad(r, f->name, "%s应为 true 或 false", f->label));
 		return (0);
 	}
 	return (0);
@@ -184,7 +200,7 @@ patch(struct req *r, const struct field *fields, const char *sql)
 			json_decref(body);
 			return;
 		}
-		if (f->type != F_VERSION)
+		if (f->type != F_VERSION && f->type != F_CONFIRM)
 			n++;
 	}
 	if (n == 0) {

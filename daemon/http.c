@@ -381,7 +381,7 @@ http_json_row(PGresult *res, const char *err, void *arg)
 void
 http_problem_text(struct req *r, int status, const char *text)
 {
-	json_t		*out = json_loads(text, 0, NULL), *cur;
+	json_t		*out = json_loads(text, 0, NULL), *cur, *extra;
 	const char	*title, *detail, *field;
 
 	if (out == NULL) {
@@ -395,8 +395,14 @@ http_problem_text(struct req *r, int status, const char *text)
 	if (status == 401)
 		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
 		    "WWW-Authenticate", "Bearer realm=\"duban\"");
-	http_problem(r, status, title ? title : "请求失败", detail, field,
-	    cur ? json_pack("{s:O}", "current", cur) : NULL);
+	extra = cur ? json_pack("{s:O}", "current", cur) : NULL;
+	/* A value the writer may confirm ({"confirm": true}, 30-api.sql). */
+	if (json_is_true(json_object_get(out, "confirmable"))) {
+		if (extra == NULL)
+			extra = json_object();
+		json_object_set_new(extra, "confirmable", json_true());
+	}
+	http_problem(r, status, title ? title : "请求失败", detail, field, extra);
 	json_decref(out);
 }
 

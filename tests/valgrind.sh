@@ -55,6 +55,15 @@ curl -s "${auth[@]}" "$url/api/v1/tasks/1" >/dev/null
 curl -s "${auth[@]}" -X PATCH -d '{"status":"done","note":"valgrind"}' "$url/api/v1/milestones/$M" >/dev/null
 curl -s "${auth[@]}" -X PATCH -H 'If-Match: "1"' -d '{"note":"stale"}' "$url/api/v1/milestones/$M" >/dev/null
 curl -s "${auth[@]}" -X PATCH -d '{"status":' "$url/api/v1/milestones/$M" >/dev/null
+# The texts beside 完成情况, and a value asked about (422, confirmable).
+curl -s "${auth[@]}" -X PATCH -d '{"problems":"资金未到位","next_steps":"督促拨付","coordination":"需财政局协调"}' \
+	"$url/api/v1/milestones/$M" >/dev/null
+G=$(psql "$DB" -XAt -c "SELECT g.id FROM target g JOIN task t ON t.id = g.task_id
+	JOIN plan p ON p.id = t.plan_id WHERE p.key = 'jilin-2012' AND g.key = 'hs-students'")
+curl -s "${auth[@]}" -X PATCH -d '{"current":30000}' "$url/api/v1/targets/$G" | grep -q confirmable ||
+	die "valgrind: a value over three times the target is not asked about"
+curl -s "${auth[@]}" -X PATCH -d '{"current":30000,"confirm":true,"problems":"含结转"}' \
+	"$url/api/v1/targets/$G" >/dev/null
 curl -s "$url/api/v1/tasks" >/dev/null
 curl -s "$url/metrics" >/dev/null
 GTOKEN=$("$BIN/cli/duban" token create --quiet --role general)

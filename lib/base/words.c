@@ -86,7 +86,8 @@ static const struct word office_kind[] = {
 };
 static const struct word field[] = {
 	{ "current", "完成值" }, { "status", "状态" }, { "completed_on", "完成日期" },
-	{ "note", "完成情况" }, { "outcome", "取得成效" },
+	{ "note", "完成情况" }, { "outcome", "取得成效" }, { "problems", "存在问题" },
+	{ "next_steps", "下步措施" }, { "coordination", "需协调事项" },
 	{ "evidence_url", "佐证材料" }, { "value", "目标值" },
 	{ "deadline", "完成时限" }, { "due_on", "节点日期" },
 	{ "lead_office", "牵头处室" }, { "created", "新增" }, { "withdrawn", "撤销" },

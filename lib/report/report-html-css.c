@@ -108,6 +108,7 @@ static const char style[] =
 "ul.tg li.unreported .tp{color:var(--unrep)}ul.tg li.late .tp{color:var(--over)}\n"
 "ul.od li{color:var(--over);margin-top:.6mm;font-size:.95em}\n"
 "td.note{white-space:pre-line}\n"
+"td.note p.more{margin:.3em 0 0}\n"
 "svg{display:block;overflow:visible}\n"
 "svg.progress{width:100%;height:9px;margin:.6mm 0 .4mm}\n"
 ".pl b{font-family:" SANS ";font-variant-numeric:tabular-nums}\n"

@@ -483,6 +483,31 @@ text_cell(FILE *f, const char *cls, const char *s)
 	fputs("</td>", f);
 }
 
+/* 截至本期完成情况: the note, then 存在问题, 下步措施 and 需协调事项 where
+ * the last update has them, each a paragraph with its label. */
+static void
+note_cell(FILE *f, const json_t *u)
+{
+	const struct report_text *x;
+	const char	*note = S(u, "note"), *s;
+	int		 any = note != NULL && *note != '\0';
+
+	fputs("<td class=\"note\">", f);
+	if (any)
+		html_esc(f, note);
+	for (x = report_texts; x->key != NULL; x++) {
+		if ((s = S(u, x->key)) == NULL || *s == '\0')
+			continue;
+		fprintf(f, "<p class=\"more %s\"><b>%s：</b>", x->key, x->label);
+		html_esc(f, s);
+		fputs("</p>", f);
+		any = 1;
+	}
+	if (!any)
+		html_esc_or(f, NULL, "—");
+	fputs("</td>", f);
+}
+
 static void
 task_row(const struct html *h, const json_t *t, size_t n)
 {
@@ -515,7 +540,7 @@ task_row(const struct html *h, const json_t *t, size_t n)
 	fputs("</td>", f);
 	if (!json_is_object(u))
 		u = NULL;
-	text_cell(f, "note", S(u, "note"));
+	note_cell(f, u);
 	text_cell(f, "note", S(u, "outcome"));
 	fputs("<td class=\"c\"><span class=\"date\">", f);
 	html_esc_or(f, S(u, "on"), "—");

@@ -385,13 +385,39 @@ report_units(const json_t *t)
 	return (out);
 }
 
+const struct report_text report_texts[] = {
+	{ "problems", "存在问题" }, { "next_steps", "下步措施" },
+	{ "coordination", "需协调事项" }, { NULL, NULL }
+};
+
+char *
+report_note_text(const json_t *u)
+{
+	const struct report_text *x;
+	const char	*note, *s;
+	char		*out = NULL, *next;
+
+	if (!json_is_object(u))
+		return (NULL);
+	if ((note = S(u, "note")) != NULL && *note != '\0')
+		out = xstrdup(note);
+	for (x = report_texts; x->key != NULL; x++) {
+		if ((s = S(u, x->key)) == NULL || *s == '\0')
+			continue;
+		next = xprintf("%s%s%s：%s", out ? out : "", out ? "\n" : "",
+		    x->label, s);
+		free(out);
+		out = next;
+	}
+	return (out);
+}
+
 static void
-last_update(const json_t *t, const char **on, const char **note, const char **outcome)
+last_update(const json_t *t, const char **on, const char **outcome)
 {
 	const json_t	*u = json_object_get(t, "last_update");
 
 	*on = json_is_object(u) ? S(u, "on") : NULL;
-	*note = json_is_object(u) ? S(u, "note") : NULL;
 	*outcome = json_is_object(u) ? S(u, "outcome") : NULL;
 }
 
@@ -406,15 +432,16 @@ static const char *const task_head[TASK_NCOLS] = { "序号", "民生事项名称
 
 struct task_cells {
 	const char	*v[TASK_NCOLS];
-	char		*ms, *tg, *un, *ld;
+	char		*ms, *tg, *un, *ld, *note;
 };
 
 static void
 task_cells(const json_t *t, struct task_cells *c)
 {
-	const char	*on, *note, *outcome;
+	const char	*on, *outcome;
 
-	last_update(t, &on, &note, &outcome);
+	last_update(t, &on, &outcome);
+	c->note = report_note_text(json_object_get(t, "last_update"));
 	c->ms = milestone_phrase(json_object_get(t, "milestones"));
 	c->tg = targets_phrase(t);
 	c->un = report_units(t);
@@ -429,7 +456,7 @@ task_cells(const json_t *t, struct task_cells *c)
 	c->v[7] = c->tg;
 	c->v[8] = c->ms;
 	c->v[9] = report_status_label(S(t, "status"));
-	c->v[10] = note;
+	c->v[10] = c->note;
 	c->v[11] = outcome;
 	c->v[12] = on;
 }
@@ -441,6 +468,7 @@ task_cells_free(struct task_cells *c)
 	free(c->tg);
 	free(c->un);
 	free(c->ld);
+	free(c->note);
 }
 
 #define OFFICE_NCOLS	11

@@ -95,4 +95,18 @@ void		 report_extended_phrase(const json_t *item, char *buf, size_t len);
 /* A JSON array of strings joined with sep; "" when empty. */
 char		*report_join(const json_t *array, const char *sep);
 
+/* The texts a task's last update may hold beside 完成情况 and 取得成效,
+ * in the order a report shows them: the key in last_update, the label.
+ * Ends with { NULL, NULL }. */
+struct report_text {
+	const char	*key;
+	const char	*label;
+};
+extern const struct report_text report_texts[];
+/* 截至本期完成情况 as the text formats and the spreadsheet show it: the
+ * last update's note, then each of report_texts that is present, on a
+ * line of its own ("存在问题：…"); NULL when there is none of them.
+ * Allocated. */
+char		*report_note_text(const json_t *last_update);
+
 #endif

@@ -75,7 +75,8 @@ LANGUAGE sql STABLE AS $$
 						ORDER BY e.id), '[]')
 					 FROM milestone_extension e WHERE e.milestone_id = m.id),
 		'status', m.status, 'completed_on', m.completed_on, 'note', m.note,
-		'outcome', m.outcome, 'evidence_url', m.evidence_url,
+		'outcome', m.outcome, 'problems', m.problems, 'next_steps', m.next_steps,
+		'coordination', m.coordination, 'evidence_url', m.evidence_url,
 		'version', m.version, 'updated_at', m.updated_at,
 		'updated_by', duban_updated_by(m.task_id, NULL, m.id),
 		'withdrawn', m.withdrawn_at IS NOT NULL)
@@ -93,7 +94,9 @@ LANGUAGE sql STABLE AS $$
 		'completion', duban_target_completion(g),
 		'time_elapsed', CASE WHEN p_on IS NOT NULL THEN duban_target_elapsed(g, p_on) END,
 		'state', CASE WHEN p_on IS NOT NULL THEN duban_target_state(g, p_on) END,
-		'note', g.note, 'outcome', g.outcome, 'current_at', g.current_at,
+		'note', g.note, 'outcome', g.outcome, 'problems', g.problems,
+		'next_steps', g.next_steps, 'coordination', g.coordination,
+		'current_at', g.current_at,
 		'version', g.version, 'updated_at', g.updated_at,
 		'updated_by', duban_updated_by(g.task_id, g.id, NULL),
 		'withdrawn', g.withdrawn_at IS NOT NULL)
@@ -125,10 +128,13 @@ END $$;
 
 -- What a milestone would be after p_patch, and whether that is valid:
 -- problem is NULL, or the problem naming the field.  One check for a
--- direct write, a draft and a draft's 报送.
+-- direct write, a draft and a draft's 报送.  A milestone that the patch
+-- marks 受阻 (or whose 需协调事项 it clears while 受阻) must say what
+-- needs coordinating: that is what sends it to 需督办.
 CREATE OR REPLACE FUNCTION duban_milestone_merge(m milestone, p_patch jsonb, p_today date,
     OUT problem json, OUT status text, OUT completed_on date, OUT note text,
-    OUT outcome text, OUT evidence_url text)
+    OUT outcome text, OUT evidence_url text, OUT problems text, OUT next_steps text,
+    OUT coordination text)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
 	status := CASE WHEN p_patch ? 'status' THEN p_patch->>'status' ELSE m.status END;
@@ -138,17 +144,26 @@ BEGIN
 	IF status = 'done' AND completed_on IS NULL THEN
 		completed_on := p_today;
 	END IF;
+	note := CASE WHEN p_patch ? 'note' THEN p_patch->>'note' ELSE m.note END;
+	outcome := CASE WHEN p_patch ? 'outcome' THEN p_patch->>'outcome' ELSE m.outcome END;
+	evidence_url := CASE WHEN p_patch ? 'evidence_url' THEN p_patch->>'evidence_url'
+			     ELSE m.evidence_url END;
+	problems := CASE WHEN p_patch ? 'problems' THEN p_patch->>'problems' ELSE m.problems END;
+	next_steps := CASE WHEN p_patch ? 'next_steps' THEN p_patch->>'next_steps'
+			   ELSE m.next_steps END;
+	coordination := CASE WHEN p_patch ? 'coordination' THEN p_patch->>'coordination'
+			     ELSE m.coordination END;
 	IF status <> 'done' AND completed_on IS NOT NULL THEN
 		problem := duban_api_problem(400, '完成日期与状态不符',
 		    '只有状态为“已完成”（done）时才能填写完成日期', 'completed_on');
 	ELSIF completed_on > p_today THEN
 		problem := duban_api_problem(400, '完成日期不能晚于今天',
 		    '完成日期 ' || completed_on || ' 晚于今天 ' || p_today, 'completed_on');
+	ELSIF status = 'blocked' AND (p_patch ? 'status' OR p_patch ? 'coordination')
+	      AND coalesce(btrim(coordination), '') = '' THEN
+		problem := duban_api_problem(422, '请填写需协调事项',
+		    '节点标为受阻时，请填写需协调事项', 'coordination');
 	END IF;
-	note := CASE WHEN p_patch ? 'note' THEN p_patch->>'note' ELSE m.note END;
-	outcome := CASE WHEN p_patch ? 'outcome' THEN p_patch->>'outcome' ELSE m.outcome END;
-	evidence_url := CASE WHEN p_patch ? 'evidence_url' THEN p_patch->>'evidence_url'
-			     ELSE m.evidence_url END;
 END $$;
 
 -- Writes a milestone's new fields (from duban_milestone_merge) and their
@@ -159,14 +174,18 @@ RETURNS milestone LANGUAGE plpgsql AS $$
 DECLARE
 	v_plan	bigint := (SELECT plan_id FROM task WHERE id = m.task_id);
 BEGIN
-	IF (m.status, m.completed_on, m.note, m.outcome, m.evidence_url) IS NOT DISTINCT FROM
-	   (v.status, v.completed_on, v.note, v.outcome, v.evidence_url) THEN
+	IF (m.status, m.completed_on, m.note, m.outcome, m.evidence_url, m.problems,
+	    m.next_steps, m.coordination) IS NOT DISTINCT FROM
+	   (v.status, v.completed_on, v.note, v.outcome, v.evidence_url, v.problems,
+	    v.next_steps, v.coordination) THEN
 		RETURN m;
 	END IF;
 	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
-	    milestone_id, field, old_value, new_value, note, outcome, report_id)
+	    milestone_id, field, old_value, new_value, note, outcome, problems, next_steps,
+	    coordination, report_id)
 	SELECT p_now, p_actor, p_office, p_token, 'api', v_plan, m.task_id, m.id,
-	       c.field, c.old, c.new, v.note, v.outcome, p_report
+	       c.field, c.old, c.new, v.note, v.outcome, v.problems, v.next_steps,
+	       v.coordination, p_report
 	  FROM (VALUES ('status', m.status, v.status),
 		       ('completed_on', m.completed_on::text, v.completed_on::text),
 		       ('evidence_url', m.evidence_url, v.evidence_url)) AS c(field, old, new)
@@ -174,47 +193,82 @@ BEGIN
 	IF NOT FOUND THEN
 		-- Only the texts changed: they are the entry.
 		INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
-		    milestone_id, field, old_value, new_value, note, outcome, report_id)
+		    milestone_id, field, old_value, new_value, note, outcome, problems,
+		    next_steps, coordination, report_id)
 		VALUES (p_now, p_actor, p_office, p_token, 'api', v_plan, m.task_id, m.id,
-		    'note', m.note, v.note, v.note, v.outcome, p_report);
+		    'note', m.note, v.note, v.note, v.outcome, v.problems, v.next_steps,
+		    v.coordination, p_report);
 	END IF;
 	UPDATE milestone SET status = v.status, completed_on = v.completed_on, note = v.note,
-	       outcome = v.outcome, evidence_url = v.evidence_url, version = version + 1,
+	       outcome = v.outcome, evidence_url = v.evidence_url, problems = v.problems,
+	       next_steps = v.next_steps, coordination = v.coordination, version = version + 1,
 	       updated_at = p_now
 	 WHERE id = m.id
 	RETURNING * INTO m;
 	RETURN m;
 END $$;
 
--- A target's counterpart of duban_milestone_merge.
+-- A target's counterpart of duban_milestone_merge.  A new value that
+-- looks like a slip asks for confirmation (422 naming current) unless
+-- the patch says {"confirm": true}: more than three times the target's
+-- value, or, for a target that accumulates, less than the value
+-- reported before.  Only a value that changes is asked about, so a
+-- confirmed value is not asked about again when its texts change.
 CREATE OR REPLACE FUNCTION duban_target_merge(g target, p_patch jsonb,
-    OUT problem json, OUT current numeric, OUT note text, OUT outcome text)
+    OUT problem json, OUT current numeric, OUT note text, OUT outcome text,
+    OUT problems text, OUT next_steps text, OUT coordination text)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
 	current := CASE WHEN p_patch ? 'current' THEN (p_patch->>'current')::numeric
 			ELSE g.current END;
 	note := CASE WHEN p_patch ? 'note' THEN p_patch->>'note' ELSE g.note END;
 	outcome := CASE WHEN p_patch ? 'outcome' THEN p_patch->>'outcome' ELSE g.outcome END;
+	problems := CASE WHEN p_patch ? 'problems' THEN p_patch->>'problems' ELSE g.problems END;
+	next_steps := CASE WHEN p_patch ? 'next_steps' THEN p_patch->>'next_steps'
+			   ELSE g.next_steps END;
+	coordination := CASE WHEN p_patch ? 'coordination' THEN p_patch->>'coordination'
+			     ELSE g.coordination END;
+	IF current IS NULL OR current IS NOT DISTINCT FROM g.current
+	   OR p_patch->'confirm' = 'true'::jsonb THEN
+		RETURN;
+	END IF;
+	IF g.value > 0 AND current > 3 * g.value THEN
+		problem := (duban_api_problem(422, '请核实填报值',
+		    '填报值 ' || trim_scale(current) || ' 超过目标值 ' || trim_scale(g.value) ||
+		    ' 的三倍，请核实；如确认无误，请勾选确认后再保存', 'current')::jsonb
+		    || '{"confirmable": true}')::json;
+	ELSIF g.current IS NOT NULL AND current < g.current
+	      AND duban_accumulates(g.kind, g.qualifier, g.value, g.baseline) THEN
+		problem := (duban_api_problem(422, '请核实填报值',
+		    '累计值由 ' || trim_scale(g.current) || ' 下降为 ' || trim_scale(current) ||
+		    '，请核实；如确认无误，请勾选确认后再保存', 'current')::jsonb
+		    || '{"confirmable": true}')::json;
+	END IF;
 END $$;
 
 CREATE OR REPLACE FUNCTION duban_target_write(g target, v record, p_actor text,
     p_office bigint, p_token bigint, p_report bigint, p_now timestamptz)
 RETURNS target LANGUAGE plpgsql AS $$
 BEGIN
-	IF (g.current, g.note, g.outcome) IS NOT DISTINCT FROM (v.current, v.note, v.outcome) THEN
+	IF (g.current, g.note, g.outcome, g.problems, g.next_steps, g.coordination)
+	   IS NOT DISTINCT FROM
+	   (v.current, v.note, v.outcome, v.problems, v.next_steps, v.coordination) THEN
 		RETURN g;
 	END IF;
 	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
-	    target_id, field, old_value, new_value, note, outcome, report_id)
+	    target_id, field, old_value, new_value, note, outcome, problems, next_steps,
+	    coordination, report_id)
 	VALUES (p_now, p_actor, p_office, p_token, 'api',
 	    (SELECT plan_id FROM task WHERE id = g.task_id), g.task_id, g.id,
 	    CASE WHEN g.current IS DISTINCT FROM v.current THEN 'current' ELSE 'note' END,
 	    CASE WHEN g.current IS DISTINCT FROM v.current THEN g.current::text ELSE g.note END,
 	    CASE WHEN g.current IS DISTINCT FROM v.current THEN v.current::text ELSE v.note END,
-	    v.note, v.outcome, p_report);
+	    v.note, v.outcome, v.problems, v.next_steps, v.coordination, p_report);
 	UPDATE target SET current = v.current,
 	       current_at = CASE WHEN current IS DISTINCT FROM v.current THEN p_now ELSE current_at END,
-	       note = v.note, outcome = v.outcome, version = version + 1, updated_at = p_now
+	       note = v.note, outcome = v.outcome, problems = v.problems,
+	       next_steps = v.next_steps, coordination = v.coordination,
+	       version = version + 1, updated_at = p_now
 	 WHERE id = g.id
 	RETURNING * INTO g;
 	RETURN g;

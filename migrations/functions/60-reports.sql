@@ -44,7 +44,8 @@ hist AS MATERIALIZED (
 -- Each entity's last write by an office before p_cut: its texts.
 notes AS MATERIALIZED (
 	SELECT DISTINCT ON (h.task_id, h.target_id, h.milestone_id)
-	       h.task_id, h.target_id, h.milestone_id, h.at, h.note, h.outcome, h.actor
+	       h.task_id, h.target_id, h.milestone_id, h.at, h.note, h.outcome, h.problems,
+	       h.next_steps, h.coordination, h.actor
 	  FROM progress h
 	 WHERE h.plan_id = ANY (p_plans) AND h.source IN ('api', 'cli') AND h.at < p_cut
 	 ORDER BY h.task_id, h.target_id, h.milestone_id, h.at DESC, h.id DESC
@@ -195,7 +196,13 @@ last_note AS (
 	       (array_agg(n.note ORDER BY n.at DESC)
 		    FILTER (WHERE coalesce(n.note, '') <> ''))[1] AS note,
 	       (array_agg(n.outcome ORDER BY n.at DESC)
-		    FILTER (WHERE coalesce(n.outcome, '') <> ''))[1] AS outcome
+		    FILTER (WHERE coalesce(n.outcome, '') <> ''))[1] AS outcome,
+	       (array_agg(n.problems ORDER BY n.at DESC)
+		    FILTER (WHERE coalesce(n.problems, '') <> ''))[1] AS problems,
+	       (array_agg(n.next_steps ORDER BY n.at DESC)
+		    FILTER (WHERE coalesce(n.next_steps, '') <> ''))[1] AS next_steps,
+	       (array_agg(n.coordination ORDER BY n.at DESC)
+		    FILTER (WHERE coalesce(n.coordination, '') <> ''))[1] AS coordination
 	  FROM notes n GROUP BY n.task_id
 ),
 quarter_updates AS (
@@ -335,7 +342,9 @@ task_json AS (
 		'updates_this_quarter', coalesce(qu.n, 0),
 		'last_update', CASE WHEN ln.task_id IS NOT NULL THEN json_build_object(
 			'at', ln.at, 'on', (ln.at AT TIME ZONE 'Asia/Shanghai')::date,
-			'by', ln.actor, 'note', ln.note, 'outcome', ln.outcome) END
+			'by', ln.actor, 'note', ln.note, 'outcome', ln.outcome,
+			'problems', ln.problems, 'next_steps', ln.next_steps,
+			'coordination', ln.coordination) END
 	       ) AS j
 	  FROM judged r
 	  LEFT JOIN roles ro ON ro.task_id = r.id
@@ -378,24 +387,38 @@ office_ranked AS (
 own_ms AS MATERIALIZED (
 	SELECT m.* FROM ms m WHERE m.own
 ),
+-- 受阻: milestones 受阻 at p_cut whose office named, in its last write
+-- before p_cut, what needs coordinating (需协调事项).
+blocked_agg AS (
+	SELECT m.row_id, array_agg('节点受阻（' || m.title || '），需协调：' || n.coordination
+			ORDER BY m.due_on, m.position) AS reasons
+	  FROM judged_ms m
+	  JOIN notes n ON n.milestone_id = m.id
+	 WHERE m.status = 'blocked' AND coalesce(btrim(n.coordination), '') <> ''
+	 GROUP BY m.row_id
+),
 -- 督办: what is overdue, behind, not reported after its report date
--- (逾期未报), or led by no one.  A value merely not reported yet is not.
+-- (逾期未报), blocked with something to coordinate (受阻), or led by no
+-- one.  A value merely not reported yet is not.
 supervise AS (
 	SELECT j.id, j.label, j.title, j.lead_office, j.status, j.sort,
 	       CASE WHEN j.progress_status = 'overdue' THEN 1
 		    WHEN j.progress_status = 'behind' THEN 2
-		    WHEN l.names IS NOT NULL THEN 3 ELSE 4 END AS severity,
+		    WHEN bl.reasons IS NOT NULL THEN 3
+		    WHEN l.names IS NOT NULL THEN 4 ELSE 5 END AS severity,
 	       array_remove(ARRAY[
 		   CASE WHEN j.ms_overdue > 0 THEN '逾期节点 ' || j.ms_overdue || ' 个' END,
 		   CASE WHEN b.names IS NOT NULL THEN '指标滞后：' || b.names END,
 		   CASE WHEN l.names IS NOT NULL THEN '逾期未报：' || l.names END,
-		   CASE WHEN j.lead_office_id IS NULL THEN '未明确牵头处室' END], NULL) AS reasons
+		   CASE WHEN j.lead_office_id IS NULL THEN '未明确牵头处室' END], NULL)
+		   || coalesce(bl.reasons, '{}') AS reasons
 	  FROM judged j
 	  LEFT JOIN behind_agg b ON b.row_id = j.id
 	  LEFT JOIN late_agg l ON l.row_id = j.id
+	  LEFT JOIN blocked_agg bl ON bl.row_id = j.id
 	 WHERE j.status <> 'done'
 	   AND (j.progress_status IN ('overdue', 'behind') OR j.lead_office_id IS NULL
-		OR l.names IS NOT NULL)
+		OR l.names IS NOT NULL OR bl.reasons IS NOT NULL)
 ),
 months AS (
 	SELECT (make_date(y.min_year, 1, 1) + (k || ' months')::interval

@@ -377,7 +377,8 @@ BEGIN
 		SELECT h.task_id, json_agg(json_build_object('at', h.at, 'by', h.actor,
 			'what', coalesce(g.name, m.title), 'field', h.field, 'unit', g.unit,
 			'old', h.old_value, 'new', h.new_value, 'note', h.note,
-			'outcome', h.outcome) ORDER BY h.at, h.id) AS items,
+			'outcome', h.outcome, 'problems', h.problems, 'next_steps', h.next_steps,
+			'coordination', h.coordination) ORDER BY h.at, h.id) AS items,
 		       count(*) AS n
 		  FROM progress h
 		  LEFT JOIN target g ON g.id = h.target_id
@@ -397,6 +398,14 @@ BEGIN
 		   AND duban_target_completion(g) <
 		       duban_time_elapsed(t.year, coalesce(g.deadline, t.deadline), v_today)
 		 GROUP BY g.task_id
+	), blocked AS (
+		-- 受阻 with something to coordinate (需协调事项).
+		SELECT m.task_id, array_agg('节点受阻（' || m.title || '），需协调：' ||
+			m.coordination ORDER BY m.due_on, m.position) AS reasons
+		  FROM milestone m
+		 WHERE m.task_id IN (SELECT id FROM tasks) AND m.withdrawn_at IS NULL
+		   AND m.status = 'blocked' AND coalesce(btrim(m.coordination), '') <> ''
+		 GROUP BY m.task_id
 	)
 	SELECT json_build_object(
 		'closed_at', p_now, 'since', v_since,
@@ -428,13 +437,14 @@ BEGIN
 				    CASE WHEN c.n IS NULL AND t.status <> 'done' THEN '本轮无进展更新' END,
 				    CASE WHEN od.n > 0 THEN '逾期节点 ' || od.n || ' 个' END,
 				    CASE WHEN b.names IS NOT NULL THEN '指标滞后：' || b.names END],
-				    NULL)))
+				    NULL) || coalesce(bk.reasons, '{}')))
 				ORDER BY t.year, t.plan_key, t.position)
 			  FROM tasks t
 			  LEFT JOIN changes c ON c.task_id = t.id
 			  LEFT JOIN offices o ON o.office_id = t.lead_office_id
 			  LEFT JOIN overdue od ON od.task_id = t.id
-			  LEFT JOIN behind b ON b.task_id = t.id), '[]'))
+			  LEFT JOIN behind b ON b.task_id = t.id
+			  LEFT JOIN blocked bk ON bk.task_id = t.id), '[]'))
 	  INTO v_summary;
 
 	UPDATE dispatch SET closed_at = p_now, closed_by = tok.label, summary = v_summary

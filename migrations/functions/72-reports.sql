@@ -23,6 +23,11 @@ $$;
 -- already there.  The merged fields are checked as a direct write would
 -- be.  A draft that comes back to the reported values is dropped.  A
 -- draft in a report awaiting the head is locked (409).
+--
+-- A confirmed value ({"confirm": true}, duban_target_merge) keeps its
+-- confirmation in the draft, so that the 报送 does not ask again: the
+-- draft's confirm stays while its value does, and goes when a new value
+-- comes without one.
 CREATE OR REPLACE FUNCTION duban_draft_save(tok api_token, t task, p_target bigint,
     p_milestone bigint, p_patch jsonb, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql AS $$
@@ -44,15 +49,20 @@ BEGIN
 		RETURN duban_api_problem(409, '报告待审核，暂不能修改',
 		    '本处室的报告已提交处室负责人审核，其中的内容暂不能修改；如需修改，请处室负责人退回后再改');
 	END IF;
-	v_patch := coalesce(d.patch, '{}'::jsonb) || p_patch;
+	v_patch := (coalesce(d.patch, '{}'::jsonb) - 'confirm') || (p_patch - 'confirm');
+	IF p_target IS NOT NULL AND (p_patch->'confirm' = 'true'::jsonb
+	    OR (d.patch->'confirm' = 'true'::jsonb AND NOT p_patch ? 'current')) THEN
+		v_patch := v_patch || '{"confirm": true}';
+	END IF;
 	IF p_target IS NOT NULL THEN
 		SELECT * INTO g FROM target WHERE id = p_target;
 		SELECT * INTO v FROM duban_target_merge(g, v_patch);
 		IF v.problem IS NOT NULL THEN
 			RETURN v.problem;
 		END IF;
-		v_same := (g.current, g.note, g.outcome) IS NOT DISTINCT FROM
-			  (v.current, v.note, v.outcome);
+		v_same := (g.current, g.note, g.outcome, g.problems, g.next_steps, g.coordination)
+			  IS NOT DISTINCT FROM
+			  (v.current, v.note, v.outcome, v.problems, v.next_steps, v.coordination);
 		v_version := g.version;
 		v_body := duban_target_json(g, v_today)::jsonb;
 	ELSE
@@ -66,9 +76,11 @@ BEGIN
 		IF v.status = 'done' AND NOT v_patch ? 'completed_on' THEN
 			v_patch := v_patch || jsonb_build_object('completed_on', v.completed_on);
 		END IF;
-		v_same := (m.status, m.completed_on, m.note, m.outcome, m.evidence_url)
+		v_same := (m.status, m.completed_on, m.note, m.outcome, m.evidence_url,
+			   m.problems, m.next_steps, m.coordination)
 			  IS NOT DISTINCT FROM
-			  (v.status, v.completed_on, v.note, v.outcome, v.evidence_url);
+			  (v.status, v.completed_on, v.note, v.outcome, v.evidence_url,
+			   v.problems, v.next_steps, v.coordination);
 		v_version := m.version;
 		v_body := duban_milestone_json(m)::jsonb;
 	END IF;

@@ -420,6 +420,29 @@ Test(report_html, escapes_everything)
 	json_decref(r);
 }
 
+/* 存在问题, 下步措施 and 需协调事项 follow the note, each a labelled
+ * paragraph, escaped, and only where the last update has them. */
+Test(report_html, texts_beside_the_note)
+{
+	json_t		*r = load("jilin-2012Q3.json"), *u;
+	char		*html;
+
+	u = json_object_get(json_array_get(G(r, "tasks"), 0), "last_update");
+	cr_assert(json_is_object(u));
+	json_object_set_new(u, "problems", json_string("部分县区审核滞后 <b>"));
+	json_object_set_new(u, "next_steps", json_string(""));
+	json_object_set_new(u, "coordination", json_string("请财政局加快拨付"));
+	html = render(r, NULL);
+	expect_has(html, "<p class=\"more problems\"><b>存在问题：</b>部分县区审核滞后 &lt;b&gt;</p>",
+	    "problems");
+	expect_has(html, "<p class=\"more coordination\"><b>需协调事项：</b>请财政局加快拨付</p>",
+	    "coordination");
+	cr_expect(strstr(html, "下步措施：") == NULL, "an empty 下步措施 is shown");
+	cr_expect_eq(occurrences(html, "<p class=\"more "), 2);
+	free(html);
+	json_decref(r);
+}
+
 Test(report_html, same_json_same_bytes)
 {
 	json_t	*r = load("jilin-2012Q3.json"), *copy;

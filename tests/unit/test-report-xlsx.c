@@ -206,7 +206,7 @@ check_tasks(const json_t *r, const struct book *b, const char *ctx)
 	const json_t	*tasks = G(r, "tasks"), *t, *m, *u, *g;
 	size_t		 i, j, row, label, title, goal, lead, deadline, status;
 	size_t		 due, done, overdue, on_time, total, updated, level, note;
-	char		 phrase[512], where[128];
+	char		 phrase[512], where[128], *s;
 
 	cr_expect_eq(c->n, 2 + json_array_size(tasks), "%s: 任务 has %zu rows, want %zu",
 	    ctx, c->n, 2 + json_array_size(tasks));
@@ -250,8 +250,9 @@ check_tasks(const json_t *r, const struct book *b, const char *ctx)
 		expect_count(cell(c, row, done), N(m, "done"), where, "已完成节点");
 		expect_count(cell(c, row, on_time), N(m, "on_time"), where, "按时完成节点");
 		expect_count(cell(c, row, overdue), N(m, "overdue"), where, "逾期节点");
-		expect_cell(cell(c, row, note), u && S(u, "note") ? S(u, "note") : "", where,
-		    "截至本期完成情况");
+		s = report_note_text(u);
+		expect_cell(cell(c, row, note), s ? s : "", where, "截至本期完成情况");
+		free(s);
 		expect_cell(cell(c, row, updated), u ? S(u, "on") : "", where, "最近更新");
 		expect_cell(cell(c, row, level), N(t, "depth") > 0 ? "子项" : "事项", where,
 		    "层级");
@@ -550,6 +551,16 @@ Test(report_xlsx, degenerate_and_hostile, .timeout = 120)
 	note[40000 * 3] = '\0';
 	json_object_set_new(json_object_get(t, "last_update"), "note",
 	    json_string(note));
+	/* A second task whose update says what stands in the way. */
+	t = json_deep_copy(t);
+	json_array_append_new(tasks, t);
+	json_object_set_new(t, "label", json_string("2"));
+	json_object_set_new(json_object_get(t, "last_update"), "note",
+	    json_string("已资助7000名"));
+	json_object_set_new(json_object_get(t, "last_update"), "problems",
+	    json_string("部分县区审核滞后"));
+	json_object_set_new(json_object_get(t, "last_update"), "coordination",
+	    json_string("=请财政局加快拨付"));
 	json_object_set_new(r, "organisation", json_string("A&B \"教育局\""));
 	json_object_set_new(r, "quarter_label", json_string("2012年第三季度&"));
 
@@ -568,7 +579,7 @@ Test(report_xlsx, degenerate_and_hostile, .timeout = 120)
 	expect_cell(cell(&b->shown[0], 0, 0), "A&B \"教育局\"", "hostile", "总体 A1");
 	expect_cell(cell(&b->shown[0], 1, 0), "2012年第三季度&民生实事督查报告",
 	    "hostile", "总体 A2");
-	expect_count(figure(&b->shown[0], "任务总数", "hostile"), 1, "hostile",
+	expect_count(figure(&b->shown[0], "任务总数", "hostile"), 2, "hostile",
 	    "任务总数");
 	col = col_of(&b->shown[1], "民生事项名称", "hostile");
 	title = xstrdup(cell(&b->shown[1], 2, col));
@@ -584,6 +595,9 @@ Test(report_xlsx, degenerate_and_hostile, .timeout = 120)
 	    "hostile: the note is not cut to 32000 characters (%zu bytes)",
 	    strlen(cell(&b->shown[1], 2, col)));
 	free(want);
+	expect_cell(cell(&b->shown[1], 3, col),
+	    "已资助7000名\n存在问题：部分县区审核滞后\n需协调事项：=请财政局加快拨付",
+	    "hostile", "截至本期完成情况 with 存在问题 and 需协调事项");
 	free(note);
 	book_free(b);
 	json_decref(r);

@@ -202,7 +202,9 @@ function change(c) {
 	const what = c.field === 'note' ? `更新${word('field', 'note')}` : `${word('field', c.field)} ${v(c.old)} → ${v(c.new)}`;
 	return h('li', {}, `${fmtTime(c.at)} ${c.by || ''}：${c.what ? `“${c.what}” ` : ''}${what}`,
 	    c.note ? h('div', { class: 'muted' }, `完成情况：${c.note}`) : null,
-	    c.outcome ? h('div', { class: 'muted' }, `取得成效：${c.outcome}`) : null);
+	    c.outcome ? h('div', { class: 'muted' }, `取得成效：${c.outcome}`) : null,
+	    ['problems', 'next_steps', 'coordination'].map((k) =>
+		(c[k] ? h('div', { class: 'muted' }, `${word('field', k)}：${c[k]}`) : null)));
 }
 
 function summaryPanel(r) {

@@ -2,7 +2,12 @@
 // those who may edit the task, an editor in place.  Shared by 任务详情 and
 // 我的任务.  A save is a PATCH with If-Match; a stale one (409) shows the
 // newer value and who changed it, and keeps what the clerk typed so that
-// the edit can be applied again on top of it.
+// the edit can be applied again on top of it.  存在问题, 下步措施 and
+// 需协调事项 sit in a collapsed 问题与协调 below 完成情况 and 取得成效 (open
+// when they hold something, or when the milestone is 受阻, which needs
+// 需协调事项).  A value the server asks about (422 naming current,
+// confirmable) shows its message and a 确认填报值无误 box; ticked, the
+// next save sends {"confirm": true}.
 import {
 	api, h, clear, td, table, badge, problemText, word, words, fmtNum, pct, fmtTime,
 	fmtRequired, withUnit, progressBar, dayNum,
@@ -14,8 +19,11 @@ const orNull = (v) => (v === undefined ? null : v);
 
 // ---------------------------------------------------------------- display
 
+// The texts beside 完成情况 and 取得成效, in the order they are shown.
+const MORE = ['problems', 'next_steps', 'coordination'];
+
 function texts(obj) {
-	const rows = [[word('field', 'note'), obj.note], [word('field', 'outcome'), obj.outcome]]
+	const rows = ['note', 'outcome', ...MORE].map((k) => [word('field', k), obj[k]])
 	    .filter(([, v]) => text(v));
 	if (obj.evidence_url)
 		rows.push([word('field', 'evidence_url'), h('a', { href: obj.evidence_url, rel: 'noopener noreferrer', target: '_blank' },
@@ -119,7 +127,10 @@ function editorForm(kind, obj, task, onSaved) {
 		ctl.outcome = control(prefix, 'outcome', word('field', 'outcome'), h('textarea', { rows: 3 }));
 		ctl.evidence_url = control(prefix, 'evidence_url', `${word('field', 'evidence_url')}链接（可选）`,
 		    h('input', { type: 'url', inputmode: 'url', placeholder: 'https://' }));
-		status.addEventListener('change', () => syncDate(true));
+		status.addEventListener('change', () => {
+			syncDate(true);
+			syncBlocked();
+		});
 	} else {
 		const num = h('input', { type: 'number', min: 0, step: 'any', inputmode: 'decimal' });
 		num.wrap = h('div', { class: 'unit-input' }, num, obj.unit ? h('span', { 'aria-hidden': 'true' }, obj.unit) : null);
@@ -128,7 +139,39 @@ function editorForm(kind, obj, task, onSaved) {
 		ctl.note = control(prefix, 'note', word('field', 'note'), h('textarea', { rows: 3 }));
 		ctl.outcome = control(prefix, 'outcome', word('field', 'outcome'), h('textarea', { rows: 3 }));
 	}
+	for (const k of MORE)
+		ctl[k] = control(prefix, k, word('field', k), h('textarea', { rows: 2 }),
+		    k === 'coordination' && kind === 'milestone' ?
+			`状态为“${word('milestone_status', 'blocked')}”时必填，将列入需督办事项` : null);
+	const more = h('details', { class: 'more-texts' },
+	    h('summary', {}, '问题与协调', h('span', { class: 'muted small' },
+		`（${MORE.map((k) => word('field', k)).join('、')}）`)),
+	    h('div', { class: 'pair' }, ctl.problems.el, ctl.next_steps.el), ctl.coordination.el);
 	const keys = Object.keys(ctl);
+	const needed = h('span', { class: 'req', hidden: true }, '（必填）');
+	ctl.coordination.el.querySelector('label').append(needed);
+
+	// 受阻 needs 需协调事项: marked required, and the group opened.
+	function syncBlocked() {
+		if (!ctl.status)
+			return;
+		const blocked = ctl.status.input.value === 'blocked';
+		ctl.coordination.input.required = blocked;
+		needed.hidden = !blocked;
+		if (blocked)
+			more.open = true;
+	}
+
+	// A value the server asked about: its message and a box to confirm.
+	const confirmBox = h('input', { type: 'checkbox', id: `${prefix}-confirm`, name: 'confirm' });
+	const confirmMsg = h('p', { id: `${prefix}-confirm-msg` });
+	const confirmEl = h('div', { class: 'confirm', role: 'alert', hidden: true }, confirmMsg,
+	    h('div', { class: 'checks' }, h('label', {}, confirmBox, '确认填报值无误')));
+	confirmBox.setAttribute('aria-describedby', confirmMsg.id);
+	const unconfirm = () => {
+		confirmEl.hidden = true;
+		confirmBox.checked = false;
+	};
 
 	// Completed-on belongs to 已完成 only: today by default, else empty.
 	function syncDate(fromUser) {
@@ -178,8 +221,8 @@ function editorForm(kind, obj, task, onSaved) {
 	const form = h('form', { class: 'edit-form', novalidate: true, 'data-kind': kind, 'data-id': obj.id },
 	    draftNote, conflictBox,
 	    kind === 'milestone' ? [h('div', { class: 'row' }, ctl.status.el, ctl.completed_on.el),
-		h('div', { class: 'pair' }, ctl.note.el, ctl.outcome.el), ctl.evidence_url.el] :
-		[ctl.current.el, h('div', { class: 'pair' }, ctl.note.el, ctl.outcome.el)],
+		h('div', { class: 'pair' }, ctl.note.el, ctl.outcome.el), more, ctl.evidence_url.el] :
+		[ctl.current.el, confirmEl, h('div', { class: 'pair' }, ctl.note.el, ctl.outcome.el), more],
 	    h('div', { class: 'actions' }, save, msg),
 	    formErr);
 
@@ -187,6 +230,9 @@ function editorForm(kind, obj, task, onSaved) {
 		for (const k of keys)
 			set(k, o[k]);
 		syncDate(false);
+		if (MORE.some((k) => text(o[k])))
+			more.open = true;
+		syncBlocked();
 	}
 
 	function clearErrors() {
@@ -212,6 +258,8 @@ function editorForm(kind, obj, task, onSaved) {
 		c.input.setAttribute('aria-describedby', [c.err.id, c.hintEl && c.hintEl.id].filter(Boolean).join(' '));
 		msg.textContent = '';
 		msg.className = 'form-msg';
+		if (MORE.includes(key))
+			more.open = true;
 		c.input.focus();
 	}
 
@@ -223,6 +271,8 @@ function editorForm(kind, obj, task, onSaved) {
 			delete b.completed_on;
 		if (kind === 'milestone' && get('status') === 'done' && 'status' in b && !('completed_on' in b))
 			b.completed_on = get('completed_on');
+		if (Object.keys(b).length && !confirmEl.hidden && confirmBox.checked)
+			b.confirm = true;
 		return b;
 	}
 
@@ -234,6 +284,13 @@ function editorForm(kind, obj, task, onSaved) {
 		if (ctl.completed_on && get('status') === 'done' && !get('completed_on'))
 			return fieldError('completed_on', `状态为“${word('milestone_status', 'done')}”时请填写完成日期`);
 		const b = body();
+		if (ctl.status && get('status') === 'blocked' && !get('coordination') &&
+		    ('status' in b || 'coordination' in b))
+			return fieldError('coordination', `节点标为${word('milestone_status', 'blocked')}时，请填写需协调事项`);
+		if (!confirmEl.hidden && !confirmBox.checked && 'current' in b) {
+			confirmBox.focus();
+			return;
+		}
 		if (Object.keys(b).length === 0) {
 			msg.className = 'form-msg';
 			msg.textContent = '没有需要保存的修改';
@@ -246,7 +303,8 @@ function editorForm(kind, obj, task, onSaved) {
 		try {
 			const saved = await api(`/api/v1/${kind}s/${base.id}`, { method: 'PATCH', body: b,
 			    ifMatch: base.version, allow401: true });
-			const what = Object.keys(b).map((k) => word('field', k)).join('、');
+			const what = Object.keys(b).filter((k) => k !== 'confirm').map((k) => word('field', k)).join('、');
+			unconfirm();
 			draft = 'draft' in saved ? saved.draft : null;
 			base = withDraft(saved, draft);
 			fill(base);
@@ -262,7 +320,12 @@ function editorForm(kind, obj, task, onSaved) {
 			const p = e.problem || {};
 			if (e.status === 409 && p.current && p.field === 'version')
 				await conflict(p.current);
-			else if (e.status === 400 && p.field && ctl[p.field])
+			else if (e.status === 422 && p.field === 'current' && p.confirmable) {
+				confirmMsg.textContent = p.detail || problemText(e);
+				confirmBox.checked = false;
+				confirmEl.hidden = false;
+				confirmBox.focus();
+			} else if ((e.status === 400 || e.status === 422) && p.field && ctl[p.field])
 				fieldError(p.field, problemText(e));
 			else if (e.status === 401) {
 				// Signed out meanwhile: keep what was typed, sign in elsewhere.
@@ -335,6 +398,9 @@ function editorForm(kind, obj, task, onSaved) {
 		ev.preventDefault();
 		submit();
 	});
+	// A new value is a new question.
+	if (ctl.current)
+		ctl.current.input.addEventListener('input', unconfirm);
 	for (const k of keys)
 		ctl[k].input.addEventListener('input', () => {
 			if (ctl[k].input.hasAttribute('aria-invalid')) {
@@ -352,7 +418,8 @@ function editorForm(kind, obj, task, onSaved) {
 function draftLine(d, unit) {
 	if (!d)
 		return null;
-	const parts = Object.entries(d.fields).map(([k, v]) => `${word('field', k)}：${showValue(k, v, unit)}`);
+	const parts = Object.entries(d.fields).filter(([k]) => k !== 'confirm')
+	    .map(([k, v]) => `${word('field', k)}：${showValue(k, v, unit)}`);
 	return h('p', { class: 'draft-line' }, badge('draft', '本处室草稿'),
 	    ` ${parts.join('；')}（${d.saved_by}，${d.locked ? '待处室负责人审核' : '尚未报送'}）`);
 }
@@ -450,7 +517,7 @@ function histWhat(x, task) {
 	if (x.source === 'completion')
 		return h('span', { class: 'chg' }, `${item}：${field}`);
 	if (x.field === 'note' && x.source !== 'load')
-		return h('span', { class: 'chg' }, `${item}：更新完成情况和成效`);
+		return h('span', { class: 'chg' }, `${item}：更新进展情况`);
 	if (x.field === 'created')
 		return h('span', { class: 'chg' }, `${item}：计划文件${field}`);
 	return h('span', { class: 'chg' }, `${item}：${field} `,
@@ -465,12 +532,19 @@ export function historyTable(task) {
 	if (hist.length === 0)
 		return h('p', { class: 'empty' }, '还没有进展记录。');
 	const note = word('field', 'note'), outcome = word('field', 'outcome');
-	const cols = ['时间', '谁', '改了什么', note, outcome].map((label) => ({ label }));
+	const cols = ['时间', '谁', '改了什么', note, outcome, '问题与协调'].map((label) => ({ label }));
+	const more = (x) => {
+		const rows = MORE.filter((k) => text(x[k]));
+		return rows.length ? h('dl', { class: 'texts' }, rows.map((k) => h('div', {},
+		    h('dt', {}, `${word('field', k)}：`), h('dd', {}, x[k])))) : '';
+	};
 	return table(cols, hist.map((x) => h('tr', {},
 	    td('时间', fmtTime(x.at), 'nowrap'),
 	    td('谁', [x.office || x.actor || '—', x.source === 'load' ? h('div', { class: 'small muted' }, '计划文件导入') :
 		x.office && x.actor && x.actor !== x.office ? h('div', { class: 'small muted' }, x.actor) : null]),
 	    td('改了什么', histWhat(x, task), 'what'),
 	    td(note, x.source === 'workflow' ? '' : text(x.note) || ''),
-	    td(outcome, text(x.outcome) || ''))), { className: 'stack hist', caption: '进展记录，最新的在前' });
+	    td(outcome, text(x.outcome) || ''),
+	    td('问题与协调', x.source === 'workflow' ? '' : more(x)))),
+	    { className: 'stack hist', caption: '进展记录，最新的在前' });
 }
