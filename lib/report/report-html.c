@@ -486,10 +486,12 @@ text_cell(FILE *f, const char *cls, const char *s)
 /* 截至本期完成情况: the note, then 存在问题, 下步措施 and 需协调事项 where
  * the last update has them, each a paragraph with its label. */
 static void
-note_cell(FILE *f, const json_t *u)
+note_cell(FILE *f, const json_t *u, const json_t *t)
 {
 	const struct report_text *x;
 	const char	*note = S(u, "note"), *s;
+	const json_t	*i;
+	size_t		 k;
 	int		 any = note != NULL && *note != '\0';
 
 	fputs("<td class=\"note\">", f);
@@ -500,6 +502,17 @@ note_cell(FILE *f, const json_t *u)
 			continue;
 		fprintf(f, "<p class=\"more %s\"><b>%s：</b>", x->key, x->label);
 		html_esc(f, s);
+		fputs("</p>", f);
+		any = 1;
+	}
+	/* The 批示 on the task before the cut. */
+	json_array_foreach(G(t, "instructions"), k, i) {
+		fputs("<p class=\"more instruction\"><b>领导批示：</b>", f);
+		html_esc(f, S(i, "author"));
+		fputs("（", f);
+		html_esc(f, S(i, "on"));
+		fputs("）：", f);
+		html_esc(f, S(i, "text"));
 		fputs("</p>", f);
 		any = 1;
 	}
@@ -540,7 +553,7 @@ task_row(const struct html *h, const json_t *t, size_t n)
 	fputs("</td>", f);
 	if (!json_is_object(u))
 		u = NULL;
-	note_cell(f, u);
+	note_cell(f, u, t);
 	text_cell(f, "note", S(u, "outcome"));
 	fputs("<td class=\"c\"><span class=\"date\">", f);
 	html_esc_or(f, S(u, "on"), "—");

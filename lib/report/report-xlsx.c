@@ -195,7 +195,7 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 		xlsx_put_num(x, sh, row, T_MS_OVERDUE, (double)N(m, "overdue"), x->count);
 		xlsx_put_num(x, sh, row, T_MS_QUARTER, (double)N(m, "due_this_quarter"),
 		    x->count);
-		s = report_note_text(u);
+		s = report_task_note(t);
 		xlsx_put_str(x, sh, row, T_NOTE, s, x->text);
 		free(s);
 		xlsx_put_str(x, sh, row, T_OUTCOME, u ? S(u, "outcome") : NULL, x->text);

@@ -412,6 +412,24 @@ report_note_text(const json_t *u)
 	return (out);
 }
 
+/* The task's cell of 截至本期完成情况: the last update's texts, then each
+ * 批示 on the task before the cut (领导批示：author（date）：text). */
+char *
+report_task_note(const json_t *t)
+{
+	const json_t	*i;
+	char		*out = report_note_text(json_object_get(t, "last_update")), *next;
+	size_t		 k;
+
+	json_array_foreach(json_object_get(t, "instructions"), k, i) {
+		next = xprintf("%s%s领导批示：%s（%s）：%s", out ? out : "", out ? "\n" : "",
+		    S(i, "author"), S(i, "on"), S(i, "text"));
+		free(out);
+		out = next;
+	}
+	return (out);
+}
+
 static void
 last_update(const json_t *t, const char **on, const char **outcome)
 {
@@ -441,7 +459,7 @@ task_cells(const json_t *t, struct task_cells *c)
 	const char	*on, *outcome;
 
 	last_update(t, &on, &outcome);
-	c->note = report_note_text(json_object_get(t, "last_update"));
+	c->note = report_task_note(t);
 	c->ms = milestone_phrase(json_object_get(t, "milestones"));
 	c->tg = targets_phrase(t);
 	c->un = report_units(t);

@@ -108,5 +108,7 @@ extern const struct report_text report_texts[];
  * line of its own ("存在问题：…"); NULL when there is none of them.
  * Allocated. */
 char		*report_note_text(const json_t *last_update);
+/* That, then the task's 批示 before the cut, each on a line. */
+char		*report_task_note(const json_t *task);
 
 #endif

@@ -344,7 +344,12 @@ task_json AS (
 			'at', ln.at, 'on', (ln.at AT TIME ZONE 'Asia/Shanghai')::date,
 			'by', ln.actor, 'note', ln.note, 'outcome', ln.outcome,
 			'problems', ln.problems, 'next_steps', ln.next_steps,
-			'coordination', ln.coordination) END
+			'coordination', ln.coordination) END,
+		-- 批示 on the task before the cut (65-assignments.sql).
+		'instructions', (SELECT coalesce(json_agg(json_build_object('at', i.at,
+				'on', (i.at AT TIME ZONE 'Asia/Shanghai')::date,
+				'author', i.author, 'text', i.body) ORDER BY i.at, i.id), '[]')
+			   FROM instruction i WHERE i.task_id = r.id AND i.at < p_cut)
 	       ) AS j
 	  FROM judged r
 	  LEFT JOIN roles ro ON ro.task_id = r.id

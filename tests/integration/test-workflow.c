@@ -356,6 +356,25 @@ Test(workflow, instructions_from_leaders_reach_the_lead_office, .timeout = 120)
 		json_decref(j);
 		free(tp);
 	}
+	/* The quarterly report carries it under the task, as of its day. */
+	{
+		struct t_http	 h;
+		char		*u1 = xprintf("%s/api/v1/reports/quarterly?plan=jilin-2012"
+		    "&quarter=2012Q1&format=md", s.d.url);
+		char		*u2 = xprintf("%s&as_of=2012-03-04", u1);
+
+		t_http(&h, "GET", u1, s.general, NULL, NULL);
+		cr_expect_eq(h.status, 200, "%s", h.body);
+		cr_expect(strstr(h.body, "领导批示：于海波（2012-03-05）：请抓紧落实资助资金，"
+		    "确保按时足额发放。") != NULL, "%s", h.body);
+		t_http_free(&h);
+		t_http(&h, "GET", u2, s.general, NULL, NULL);
+		cr_expect_eq(h.status, 200, "%s", h.body);
+		cr_expect(strstr(h.body, "领导批示") == NULL, "before it was written: %s", h.body);
+		t_http_free(&h);
+		free(u1);
+		free(u2);
+	}
 	free(read);
 	free(other);
 	free(path);

@@ -250,7 +250,7 @@ check_tasks(const json_t *r, const struct book *b, const char *ctx)
 		expect_count(cell(c, row, done), N(m, "done"), where, "已完成节点");
 		expect_count(cell(c, row, on_time), N(m, "on_time"), where, "按时完成节点");
 		expect_count(cell(c, row, overdue), N(m, "overdue"), where, "逾期节点");
-		s = report_note_text(u);
+		s = report_task_note(t);
 		expect_cell(cell(c, row, note), s ? s : "", where, "截至本期完成情况");
 		free(s);
 		expect_cell(cell(c, row, updated), u ? S(u, "on") : "", where, "最近更新");
