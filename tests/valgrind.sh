@@ -154,13 +154,14 @@ curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/offices/$FIN/report" >/d
 curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"请补充"}' \
 	"$url/api/v1/offices/$FIN/report/return" >/dev/null
 # 督办事项: entered, listed, changed, withdrawn; an office is refused.
-J=$(curl -s -H "Authorization: Bearer $GTOKEN" -H 'Content-Type: application/json' \
+JOUT=$(curl -s -H "Authorization: Bearer $GTOKEN" -H 'Content-Type: application/json' \
 	-d '{"title":"校舍安全排查","basis_kind":"instruction","basis":"领导批示",
-	"lead_office":"人事处","deadline":"2099-12-31","report_every":"month",
+	"lead_office":"人事处","deadline":"'"$(date -d "+1 year" +%Y)"'-12-31","report_every":"month",
 	"leaders":["于海波"],"cooperate":["财务审计处"],
 	"targets":[{"name":"排查学校","value":10,"unit":"所"}]}' \
-	"$url/api/v1/jiaoban" | sed -n 's/^{"id" *: *\([0-9]*\),.*/\1/p')
-[ -n "$J" ] || die "valgrind: POST /api/v1/jiaoban failed"
+	"$url/api/v1/jiaoban")
+J=$(sed -n 's/^{"id" *: *\([0-9]*\),.*/\1/p' <<<"$JOUT")
+[ -n "$J" ] || die "valgrind: POST /api/v1/jiaoban failed: $JOUT"
 curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/jiaoban?year=$(date +%Y)" |
 	grep -q '"items"' || die "valgrind: GET /api/v1/jiaoban failed"
 curl -s -H "Authorization: Bearer $GTOKEN" -X PATCH -H 'Content-Type: application/json' \
