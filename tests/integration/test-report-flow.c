@@ -415,6 +415,19 @@ Test(report_flow, who_may_take_which_step, .timeout = 180)
 	}
 	EXPECT_STR(t_fingerprint(s.c), fp);
 	free(fp);
+	/* 催办 is the general office's alone; a refusal sends nothing. */
+	path = xprintf("/api/v1/dispatches/%ld/offices/%s/urge", s.round, FINANCE);
+	for (i = 0; i < 6; i++) {
+		want = i == 0 ? 401 : 403;
+		got = call(&s, "POST", path, rows[i].token, NULL, NULL);
+		cr_expect_eq(got, want, "urge as %s: %ld", rows[i].who, got);
+	}
+	cr_expect_eq(call(&s, "POST", path, s.office, NULL, NULL), 403, "the office's own token");
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM reminder WHERE key LIKE '%.urge.%'",
+	    0, NULL), 0);
+	cr_expect_eq(call(&s, "POST", path, s.gperson, NULL, NULL), 201);
+	cr_expect_eq(call(&s, "POST", path, s.general, NULL, NULL), 409, "once a day");
+	free(path);
 	/* A round that does not exist, an office not in it. */
 	cr_expect_eq(call(&s, "POST", "/api/v1/dispatches/99999/offices/" FINANCE "/submit",
 	    s.clerk, NULL, NULL), 404);
