@@ -73,7 +73,7 @@ cmd_reminder_preview(struct cmd_ctx *ctx, struct args *args)
 	    "          FROM duban_reminder_recipients(ROW(0, d.key, d.kind, d.plan_id,"
 	    "               d.office_id, d.milestone_id, d.period, d.send_on, d.subject,"
 	    "               d.payload, now())::reminder) rc)"
-	    "  FROM duban_reminders_due($1::date - 1, $1::date) d"
+	    "  FROM duban_reminders_due_all($1::date - 1, $1::date) d"
 	    " WHERE $2::text IS NULL"
 	    "    OR d.office_id IN (SELECT id FROM duban_office_match($2, NULL))"
 	    " ORDER BY d.kind, d.key", 2, params);

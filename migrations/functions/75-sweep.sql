@@ -2,6 +2,22 @@
 -- Repeatable: re-applied whole after the numbered migrations whenever
 -- any file here changes (see docs/schema.md). CREATE OR REPLACE only.
 
+-- Every reminder due in (p_from, p_to]: a plan's (50-reminders.sql),
+-- 签收 not made (65-assignments.sql) and reports due by a 督办事项's
+-- 汇报频次 (67-jiaoban.sql).  What the sweep writes and `duban reminder
+-- preview` shows.
+CREATE OR REPLACE FUNCTION duban_reminders_due_all(p_from date, p_to date)
+RETURNS TABLE (key text, kind text, plan_id bigint, office_id bigint,
+    milestone_id bigint, period text, send_on date, subject text, payload json)
+LANGUAGE sql STABLE AS $$
+	SELECT * FROM duban_reminders_due(p_from, p_to)
+	UNION ALL
+	SELECT * FROM duban_acknowledge_reminders_due(p_from, p_to) d
+	 WHERE d.office_id IS NOT NULL
+	UNION ALL
+	SELECT * FROM duban_report_reminders_due(p_from, p_to)
+$$;
+
 -- The sweep, as in 0004, with the chases.
 CREATE OR REPLACE FUNCTION duban_sweep(p_today date) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
@@ -22,30 +38,9 @@ BEGIN
 	    send_on, subject, payload)
 	SELECT d.key, d.kind, d.plan_id, d.office_id, d.milestone_id, d.period,
 	       d.send_on, d.subject, d.payload
-	  FROM duban_reminders_due(v_from, p_today) d
+	  FROM duban_reminders_due_all(v_from, p_today) d
 	ON CONFLICT (key) DO NOTHING;
 	GET DIAGNOSTICS n_rem = ROW_COUNT;
-
-	-- 签收 not made in time: the office, then the general office.
-	INSERT INTO reminder (key, kind, plan_id, office_id, milestone_id, period,
-	    send_on, subject, payload)
-	SELECT d.key, d.kind, d.plan_id, d.office_id, d.milestone_id, d.period,
-	       d.send_on, d.subject, d.payload
-	  FROM duban_acknowledge_reminders_due(v_from, p_today) d
-	 WHERE d.office_id IS NOT NULL
-	ON CONFLICT (key) DO NOTHING;
-	GET DIAGNOSTICS n = ROW_COUNT;
-	n_rem := n_rem + n;
-
-	-- Reports due by a task's 汇报频次 (67-jiaoban.sql): the lead office.
-	INSERT INTO reminder (key, kind, plan_id, office_id, milestone_id, period,
-	    send_on, subject, payload)
-	SELECT d.key, d.kind, d.plan_id, d.office_id, d.milestone_id, d.period,
-	       d.send_on, d.subject, d.payload
-	  FROM duban_report_reminders_due(v_from, p_today) d
-	ON CONFLICT (key) DO NOTHING;
-	GET DIAGNOSTICS n = ROW_COUNT;
-	n_rem := n_rem + n;
 
 	-- A round's chases: one per late office, with its deliveries.
 	FOR c IN SELECT * FROM duban_dispatch_chases_due(v_from, p_today) LOOP

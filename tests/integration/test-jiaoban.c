@@ -751,6 +751,19 @@ Test(jiaoban, report_every_reminds_on_the_right_working_days, .timeout = 240)
 	EXPECT_STR(t_query(s.c, "SELECT string_agg(d.address, ' ') FROM delivery d"
 	    " JOIN reminder r ON r.id = d.reminder_id WHERE r.kind = 'report_due'"
 	    " AND r.send_on = '2012-04-01'", 0, NULL), "jijiao@example.gov.cn");
+	/* `duban reminder preview` shows it too (the sweep's own list). */
+	{
+		const char	*pv[] = { "reminder", "preview", "--date", "2012-04-01",
+		    "--office", "基础教育处", "--brief", NULL };
+		struct t_run	 r;
+
+		t_cli(&r, s.db, pv);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "[汇报提醒] 【汇报提醒】基础教育处 · 2012年督办交办事项（1 项）")
+		    != NULL, "%s", r.out);
+		cr_expect(strstr(r.out, "接收：email jijiao@example.gov.cn") != NULL, "%s", r.out);
+		t_run_free(&r);
+	}
 	/* Its text, as the outbox renders it. */
 	{
 		long	rid = t_query_long(s.c, "SELECT id FROM reminder WHERE kind = 'report_due'"
