@@ -27,20 +27,6 @@ static const char QUERY_COMPLETION_DECIDE[] =
     "SELECT status, body::text FROM duban_completion_decide($1, $2::bigint, $3::boolean,"
     " $4::jsonb, $5::timestamptz)";
 
-/* The body as compact JSON text (the caller frees it); NULL if answered. */
-static char *
-body_text(struct req *r, const char *const *fields)
-{
-	json_t	*body;
-	char	*doc;
-
-	if ((body = http_json_object(r, fields, 1)) == NULL)
-		return (NULL);
-	doc = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	return (doc);
-}
-
 static void
 completion_request(struct req *r)
 {
@@ -48,7 +34,7 @@ completion_request(struct req *r)
 	const char	*params[4];
 	char		*doc;
 
-	if ((doc = body_text(r, fields)) == NULL)
+	if ((doc = http_json_text(r, fields, 1)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
@@ -66,7 +52,7 @@ completion_decide(struct req *r, int approve)
 	const char	*params[5];
 	char		*doc;
 
-	if ((doc = body_text(r, fields)) == NULL)
+	if ((doc = http_json_text(r, fields, 1)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;

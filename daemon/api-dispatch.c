@@ -128,13 +128,10 @@ report_step(struct req *r, const char *round, const char *office, const char *ac
 {
 	static const char *const fields[] = { "confirm", "reason", NULL };
 	const char	*params[6];
-	json_t		*body;
 	char		*text;
 
-	if ((body = http_json_object(r, fields, 1)) == NULL)
+	if ((text = http_json_text(r, fields, 1)) == NULL)
 		return;
-	text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
 	params[1] = round;

@@ -29,20 +29,6 @@ static const char QUERY_EXTENSION_DECIDE[] =
 static const char QUERY_EXTENSION_LIST[] =
     "SELECT status, body::text FROM duban_extension_list($1, $2)";
 
-/* The body as compact JSON text (the caller frees it); NULL if answered. */
-static char *
-body_text(struct req *r, const char *const *fields)
-{
-	json_t	*body;
-	char	*doc;
-
-	if ((body = http_json_object(r, fields, 1)) == NULL)
-		return (NULL);
-	doc = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	return (doc);
-}
-
 static void
 extension_request(struct req *r)
 {
@@ -50,7 +36,7 @@ extension_request(struct req *r)
 	const char	*params[4];
 	char		*doc;
 
-	if ((doc = body_text(r, fields)) == NULL)
+	if ((doc = http_json_text(r, fields, 1)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
@@ -68,7 +54,7 @@ extension_decide(struct req *r, int approve)
 	const char	*params[5];
 	char		*doc;
 
-	if ((doc = body_text(r, fields)) == NULL)
+	if ((doc = http_json_text(r, fields, 1)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;

@@ -34,20 +34,6 @@ static const char QUERY_JIAOBAN_WITHDRAW[] =
 static const char QUERY_JIAOBAN_LIST[] =
     "SELECT status, body::text FROM duban_jiaoban_list($1, $2::int, $3::timestamptz)";
 
-/* The body as compact JSON text (the caller frees it); NULL if answered. */
-static char *
-body_text(struct req *r, const char *const *fields)
-{
-	json_t	*body;
-	char	*doc;
-
-	if ((body = http_json_object(r, fields, 0)) == NULL)
-		return (NULL);
-	doc = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	return (doc);
-}
-
 static void
 jiaoban_create(struct req *r)
 {
@@ -57,7 +43,7 @@ jiaoban_create(struct req *r)
 	const char	*params[3];
 	char		*doc;
 
-	if ((doc = body_text(r, fields)) == NULL)
+	if ((doc = http_json_text(r, fields, 0)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
@@ -76,7 +62,7 @@ jiaoban_patch(struct req *r)
 	const char	*params[4];
 	char		*doc;
 
-	if ((doc = body_text(r, fields)) == NULL)
+	if ((doc = http_json_text(r, fields, 0)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
@@ -94,7 +80,7 @@ jiaoban_withdraw(struct req *r)
 	const char	*params[4];
 	char		*doc;
 
-	if ((doc = body_text(r, fields)) == NULL)
+	if ((doc = http_json_text(r, fields, 0)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;

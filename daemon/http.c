@@ -555,6 +555,19 @@ http_json_object(struct req *r, const char *const *allowed, int empty_ok)
 	return (body);
 }
 
+char *
+http_json_text(struct req *r, const char *const *allowed, int empty_ok)
+{
+	json_t	*body;
+	char	*doc;
+
+	if ((body = http_json_object(r, allowed, empty_ok)) == NULL)
+		return (NULL);
+	doc = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	return (doc);
+}
+
 /* ---------------------------------------------------------------- */
 /* Requests and the listener */
 

@@ -139,6 +139,9 @@ char		*http_body(struct req *, size_t *len);
  */
 json_t		*http_json_object(struct req *, const char *const *allowed,
 		    int empty_ok);
+/* The same object as compact JSON text, for a SQL function (the caller
+ * frees it); NULL when already answered. */
+char		*http_json_text(struct req *, const char *const *allowed, int empty_ok);
 /* A body that must be empty or {}: 0, or -1 after answering 400 or 413. */
 int		 http_no_body(struct req *);
 

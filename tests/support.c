@@ -914,3 +914,25 @@ t_wait_for(PGconn *c, const char *sql, const char *want)
 	}
 	t_fatal("%s: still %s, want %s", sql, v ? v : "NULL", want);
 }
+
+/* A person's account (password Jilin-Edu-2012-pw, no forced change) and
+ * a script token acting for them: `duban user create --password-stdin`
+ * and `duban token create --user`. */
+char *t_person_token(const char *db, const char *login, const char *name, const char *office,
+    const char *role)
+{
+	const char	*create[] = { "user", "create", "--login", login, "--name", name,
+	    "--role", role, "--password-stdin", office ? "--office" : NULL, office, NULL };
+	const char	*token[] = { "token", "create", "--user", login, "--quiet", NULL };
+	struct t_run	 r;
+	char		*tok;
+
+	t_cli_input(&r, db, create, "Jilin-Edu-2012-pw\n");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	t_run_free(&r);
+	t_cli(&r, db, token);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	tok = xstrndup(r.out, strcspn(r.out, "\n"));
+	t_run_free(&r);
+	return (tok);
+}

@@ -147,6 +147,9 @@ char	*t_http_header(const struct t_http *, const char *name);
 
 /* Creates a token with the CLI; returns it. */
 char	*t_token(const char *db, const char *role, const char *office);
+/* A person's account and a script token acting for them (office may be NULL). */
+char	*t_person_token(const char *db, const char *login, const char *name,
+	    const char *office, const char *role);
 
 /* ---------------------------------------------------------------- */
 /* Receivers (tests/receivers): one JSON line per message. */

@@ -35,27 +35,6 @@ struct site {
 	char		*general, *office, *other, *inspector, *clerk, *leader, *gperson;
 };
 
-/* `duban user create --password-stdin` and `duban token create --user`. */
-static char *
-person_token(struct site *s, const char *login, const char *name, const char *office,
-    const char *role)
-{
-	const char	*create[] = { "user", "create", "--login", login, "--name", name,
-	    "--role", role, "--password-stdin", office ? "--office" : NULL, office, NULL };
-	const char	*token[] = { "token", "create", "--user", login, "--quiet", NULL };
-	struct t_run	 r;
-	char		*tok;
-
-	t_cli_input(&r, s->db, create, "Jilin-Edu-2012-pw\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	t_cli(&r, s->db, token);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	tok = xstrndup(r.out, strcspn(r.out, "\n"));
-	t_run_free(&r);
-	return (tok);
-}
-
 static void
 site_start_plan(struct site *s, const char *now, const char *plan)
 {
@@ -83,9 +62,9 @@ site_start_plan(struct site *s, const char *now, const char *plan)
 	s->office = t_token(s->db, "office", "人事处");
 	s->other = t_token(s->db, "office", "财务审计处");
 	s->inspector = t_token(s->db, "inspector", NULL);
-	s->clerk = person_token(s, "liuyang", "刘洋", "人事处", "clerk");
-	s->leader = person_token(s, "yangfq", "杨凤琴", NULL, "leader");
-	s->gperson = person_token(s, "wangli", "王丽", "局办公室", "general");
+	s->clerk = t_person_token(s->db, "liuyang", "刘洋", "人事处", "clerk");
+	s->leader = t_person_token(s->db, "yangfq", "杨凤琴", NULL, "leader");
+	s->gperson = t_person_token(s->db, "wangli", "王丽", "局办公室", "general");
 	t_daemon_start(&s->d, s->db, NULL, env);
 	free(env_now);
 }
@@ -734,7 +713,7 @@ Test(extensions, where_the_plan_says_the_leader_decides_after_the_general_office
 	free(text);
 	free(yaml);
 	site_start_plan(&s, "2012-09-03T09:00+08:00", plan);
-	other = person_token(&s, "hanfei", "韩非", NULL, "leader");
+	other = t_person_token(s.db, "hanfei", "韩非", NULL, "leader");
 
 	id = ask(&s, s.office, s.ms, "2012-10-31", 201);
 	/* The leader may not go first. */

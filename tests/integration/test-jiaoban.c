@@ -56,27 +56,6 @@ cli_ok(const char *db, const char *const *args)
 	t_run_free(&r);
 }
 
-/* `duban user create --password-stdin` and `duban token create --user`. */
-static char *
-person_token(struct site *s, const char *login, const char *name, const char *office,
-    const char *role)
-{
-	const char	*create[] = { "user", "create", "--login", login, "--name", name,
-	    "--role", role, "--password-stdin", office ? "--office" : NULL, office, NULL };
-	const char	*token[] = { "token", "create", "--user", login, "--quiet", NULL };
-	struct t_run	 r;
-	char		*tok;
-
-	t_cli_input(&r, s->db, create, "Jilin-Edu-2012-pw\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	t_cli(&r, s->db, token);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	tok = xstrndup(r.out, strcspn(r.out, "\n"));
-	t_run_free(&r);
-	return (tok);
-}
-
 static void
 site_start(struct site *s, const char *now)
 {
@@ -93,12 +72,12 @@ site_start(struct site *s, const char *now)
 	s->general = t_token(s->db, "general", NULL);
 	s->office = t_token(s->db, "office", "财务审计处");
 	s->inspector = t_token(s->db, "inspector", NULL);
-	s->clerk = person_token(s, "liuyang", "刘洋", "人事处", "clerk");
-	s->head = person_token(s, "zhaogang", "赵刚", "财务审计处", "head");
-	s->gperson = person_token(s, "wangli", "王丽", "局办公室", "general");
-	s->leader = person_token(s, "yuhaibo", "于海波", NULL, "leader");
-	s->iperson = person_token(s, "sunjie", "孙杰", NULL, "inspector");
-	s->admin = person_token(s, "admin", "系统管理员", NULL, "admin");
+	s->clerk = t_person_token(s->db, "liuyang", "刘洋", "人事处", "clerk");
+	s->head = t_person_token(s->db, "zhaogang", "赵刚", "财务审计处", "head");
+	s->gperson = t_person_token(s->db, "wangli", "王丽", "局办公室", "general");
+	s->leader = t_person_token(s->db, "yuhaibo", "于海波", NULL, "leader");
+	s->iperson = t_person_token(s->db, "sunjie", "孙杰", NULL, "inspector");
+	s->admin = t_person_token(s->db, "admin", "系统管理员", NULL, "admin");
 	t_daemon_start(&s->d, s->db, NULL, env);
 	free(env_now);
 }

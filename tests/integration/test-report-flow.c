@@ -33,26 +33,6 @@ struct site {
 	long		 round;
 };
 
-static char *
-person_token(struct site *s, const char *login, const char *name, const char *office,
-    const char *role)
-{
-	const char	*create[] = { "user", "create", "--login", login, "--name", name,
-	    "--role", role, "--password-stdin", office ? "--office" : NULL, office, NULL };
-	const char	*token[] = { "token", "create", "--user", login, "--quiet", NULL };
-	struct t_run	 r;
-	char		*tok;
-
-	t_cli_input(&r, s->db, create, "Jilin-Edu-2012-pw\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	t_cli(&r, s->db, token);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	tok = xstrndup(r.out, strcspn(r.out, "\n"));
-	t_run_free(&r);
-	return (tok);
-}
-
 static long
 call(struct site *s, const char *method, const char *path, const char *token,
     const char *body, json_t **out)
@@ -88,11 +68,11 @@ site_start(struct site *s, const char *now)
 	t_cli(&r, s->db, load);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	t_run_free(&r);
-	s->clerk = person_token(s, "wangli", "王丽", "财务审计处", "clerk");
-	s->head = person_token(s, "zhaogang", "赵刚", "财务审计处", "head");
-	s->gperson = person_token(s, "sunmei", "孙梅", NULL, "general");
-	s->leader = person_token(s, "lijun", "李军", NULL, "leader");
-	s->other = person_token(s, "zhoujie", "周杰", "发展规划处", "clerk");
+	s->clerk = t_person_token(s->db, "wangli", "王丽", "财务审计处", "clerk");
+	s->head = t_person_token(s->db, "zhaogang", "赵刚", "财务审计处", "head");
+	s->gperson = t_person_token(s->db, "sunmei", "孙梅", NULL, "general");
+	s->leader = t_person_token(s->db, "lijun", "李军", NULL, "leader");
+	s->other = t_person_token(s->db, "zhoujie", "周杰", "发展规划处", "clerk");
 	s->inspector = t_token(s->db, "inspector", NULL);
 	s->office = t_token(s->db, "office", "财务审计处");
 	s->general = t_token(s->db, "general", NULL);

@@ -35,26 +35,6 @@ struct site {
 	char		*tpath, *mpath;
 };
 
-static char *
-person_token(struct site *s, const char *login, const char *name, const char *office,
-    const char *role)
-{
-	const char	*create[] = { "user", "create", "--login", login, "--name", name,
-	    "--role", role, "--password-stdin", office ? "--office" : NULL, office, NULL };
-	const char	*token[] = { "token", "create", "--user", login, "--quiet", NULL };
-	struct t_run	 r;
-	char		*tok;
-
-	t_cli_input(&r, s->db, create, "Jilin-Edu-2012-pw\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	t_cli(&r, s->db, token);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	tok = xstrndup(r.out, strcspn(r.out, "\n"));
-	t_run_free(&r);
-	return (tok);
-}
-
 static long
 call(struct site *s, const char *method, const char *path, const char *token,
     const char *body, json_t **out)
@@ -89,8 +69,8 @@ site_start(struct site *s, const char *now)
 	t_cli(&r, s->db, load);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	t_run_free(&r);
-	s->clerk = person_token(s, "wangli", "王丽", "财务审计处", "clerk");
-	s->head = person_token(s, "zhaogang", "赵刚", "财务审计处", "head");
+	s->clerk = t_person_token(s->db, "wangli", "王丽", "财务审计处", "clerk");
+	s->head = t_person_token(s->db, "zhaogang", "赵刚", "财务审计处", "head");
 	s->general = t_token(s->db, "general", NULL);
 	s->c = t_connect(s->db);
 	s->task1 = t_query_long(s->c, "SELECT id FROM task WHERE key = '1'", 0, NULL);
