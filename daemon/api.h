@@ -21,6 +21,7 @@ struct api {
 	struct pool		*pool;
 	struct work		*work;		/* report rendering */
 	struct work		*crypt;		/* password hashing */
+	struct work		*inspect;	/* evidence files' types */
 	struct auth_cache	*auth;
 	struct metrics		*metrics;
 	struct outbox		*outbox;
@@ -41,5 +42,6 @@ extern const struct route api_workflow_routes[];	/* 签收, 批示, 待办 */
 extern const struct route api_extension_routes[];	/* 延期申请 */
 extern const struct route api_jiaoban_routes[];		/* 督办事项 (交办) */
 extern const struct route api_completion_routes[];	/* 办结审核 */
+extern const struct route api_file_routes[];		/* 佐证材料 */
 
 #endif

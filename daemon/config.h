@@ -42,6 +42,10 @@ struct config {
 	int	 queue_max;
 	int	 max_connections;
 	int	 max_body;
+	int	 upload_max;		/* bytes per evidence file */
+	int	 upload_entry_max;	/* bytes per entry's files */
+	int	 upload_memory;		/* bytes all uploads may hold */
+	int	 upload_timeout;	/* seconds one upload may take */
 	int	 max_headers;
 	int	 http_timeout;
 	int	 query_timeout;

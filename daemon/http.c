@@ -24,6 +24,7 @@
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "upload.h"
 #include "xmalloc.h"
 
 /* libevent's own limit for bodies; ours (max_body) answers in JSON. */
@@ -50,8 +51,13 @@ struct http {
 
 	http_handler		 handler;
 	void			*handler_arg;
+	struct uploads		*uploads;
+	int			(*stream_match)(const char *, const char *, void *);
+	void			*stream_arg;
 	void			(*idle_cb)(void *);
 	void			*idle_arg;
+	struct req		*streams;	/* answers being streamed */
+	struct event_base	*base;
 };
 
 /* ---------------------------------------------------------------- */
@@ -150,6 +156,15 @@ conn_closed(struct evhttp_connection *evcon, void *arg)
 {
 	struct http	*h = arg;
 
+	struct req	*r;
+
+	for (r = h->streams; r != NULL; r = r->stream_next)
+		if (r->stream_conn == evcon) {
+			r->stream_gone = 1;
+			r->stream_conn = NULL;
+			if (r->stream_written != NULL)
+				event_active(r->stream_ev, EV_TIMEOUT, 0);
+		}
 	connset_del(&h->conns, evcon);
 	h->connections--;
 	if (!h->closing && h->connections < h->cfg->max_connections)
@@ -258,6 +273,9 @@ req_free(struct req *r)
 	free(r->login);
 	free(r->session_hash);
 	free(r->csrf);
+	upload_release(r->upload);
+	if (r->stream_ev != NULL)
+		event_free(r->stream_ev);
 	free(r);
 }
 
@@ -279,6 +297,10 @@ http_reply(struct req *r, int status, const char *ctype, const char *body,
 	if (hp->closing)
 		evhttp_add_header(h, "Connection", "close");
 	evbuffer_add(buf, body, len);
+	if (evhttp_request_get_connection(r->ev) != NULL &&
+	    uploads_answering(hp->uploads, evhttp_connection_get_bufferevent(
+	    evhttp_request_get_connection(r->ev)), r->upload))
+		evhttp_add_header(h, "Connection", "close");
 	if (evhttp_request_get_connection(r->ev) != NULL) {
 		hp->unflushed++;
 		evhttp_request_set_on_complete_cb(r->ev, flushed, hp);
@@ -301,6 +323,127 @@ http_reply(struct req *r, int status, const char *ctype, const char *body,
 	req_free(r);
 	hp->inflight--;
 	idle_check(hp);
+}
+
+static void
+stream_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct req	*r = arg;
+	void		(*fn)(struct req *, int, void *) = r->stream_written;
+
+	(void)fd;
+	(void)what;
+	if (fn == NULL)
+		return;
+	r->stream_written = NULL;
+	fn(r, !r->stream_gone, r->stream_arg);
+}
+
+static void
+stream_chunk_written(struct evhttp_connection *evcon, void *arg)
+{
+	struct req	*r = arg;
+
+	(void)evcon;
+	if (r->stream_written != NULL)
+		event_active(r->stream_ev, EV_TIMEOUT, 0);
+}
+
+void
+http_stream_begin(struct req *r, int status, const char *ctype, long long length)
+{
+	struct http		*hp = r->http;
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->ev);
+	char			 len[24];
+
+	snprintf(len, sizeof len, "%lld", length);
+	evhttp_add_header(h, "Content-Type", ctype);
+	evhttp_add_header(h, "Content-Length", len);
+	if (evhttp_find_header(h, "Cache-Control") == NULL)
+		evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	if (hp->closing)
+		evhttp_add_header(h, "Connection", "close");
+	r->stream_conn = evhttp_request_get_connection(r->ev);
+	r->stream_ev = event_new(hp->base, -1, 0, stream_fire, r);
+	r->stream_next = hp->streams;
+	hp->streams = r;
+	if (r->stream_conn != NULL) {
+		hp->unflushed++;
+		r->stream_counted = 1;
+		evhttp_request_set_on_complete_cb(r->ev, flushed, hp);
+	} else
+		r->stream_gone = 1;
+	evhttp_send_reply_start(r->ev, status, reason(status));
+	r->stream_status = status;
+}
+
+void
+http_stream_write(struct req *r, const void *data, size_t len,
+    void (*written)(struct req *, int, void *), void *arg)
+{
+	struct evbuffer	*buf;
+
+	r->stream_written = written;
+	r->stream_arg = arg;
+	if (r->stream_gone || evhttp_request_get_connection(r->ev) == NULL) {
+		r->stream_gone = 1;
+		event_active(r->stream_ev, EV_TIMEOUT, 0);
+		return;
+	}
+	buf = evbuffer_new();
+	evbuffer_add(buf, data, len);
+	evhttp_send_reply_chunk_with_cb(r->ev, buf, stream_chunk_written, r);
+	evbuffer_free(buf);
+}
+
+void
+http_stream_end(struct req *r)
+{
+	struct http	*hp = r->http;
+	struct req	**pp;
+	struct timespec	 t1;
+	double		 secs;
+
+	for (pp = &hp->streams; *pp != NULL; pp = &(*pp)->stream_next)
+		if (*pp == r) {
+			*pp = r->stream_next;
+			break;
+		}
+	/* Gone: no on-complete callback will come for what was counted. */
+	if (evhttp_request_get_connection(r->ev) == NULL && r->stream_counted)
+		hp->unflushed--;
+	evhttp_send_reply_end(r->ev);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - r->t0.tv_sec) +
+	    (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e9;
+	metrics_record(hp->metrics, r->name ? r->name : "(other)",
+	    http_method_name(evhttp_request_get_command(r->ev)), r->stream_status, secs);
+	req_free(r);
+	hp->inflight--;
+	idle_check(hp);
+}
+
+char *
+http_disposition(const char *kind, const char *name, const char *fallback)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char	*buf = NULL, *out;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&buf, &len);
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_')
+			fputc(*p, f);
+		else
+			fprintf(f, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+	fclose(f);
+	out = xprintf("%s; filename=\"%s\"; filename*=UTF-8''%s", kind, fallback, buf);
+	free(buf);
+	return (out);
 }
 
 void
@@ -571,6 +714,15 @@ http_json_text(struct req *r, const char *const *allowed, int empty_ok)
 /* ---------------------------------------------------------------- */
 /* Requests and the listener */
 
+static int
+stream_match(const char *method, const char *path, void *arg)
+{
+	struct http	*h = arg;
+
+	return (h->stream_match != NULL && !h->closing &&
+	    h->stream_match(method, path, h->stream_arg));
+}
+
 static void
 gencb(struct evhttp_request *ev, void *arg)
 {
@@ -591,6 +743,10 @@ gencb(struct evhttp_request *ev, void *arg)
 		http_unavailable(r, "连接数已达上限");
 		return;
 	}
+	if (evhttp_request_get_connection(ev) != NULL)
+		r->upload = uploads_take(h->uploads, evhttp_connection_get_bufferevent(
+		    evhttp_request_get_connection(ev)), evhttp_find_header(
+		    evhttp_request_get_input_headers(ev), "X-Duban-Upload"));
 	if (h->closing) {
 		http_unavailable(r, "服务正在关闭");
 		return;
@@ -620,6 +776,7 @@ http_new(struct event_base *base, const struct config *cfg, struct pool *pool,
 {
 	struct http	*h = xcalloc(1, sizeof *h);
 
+	h->base = base;
 	h->cfg = cfg;
 	h->pool = pool;
 	h->metrics = metrics;
@@ -628,7 +785,23 @@ http_new(struct event_base *base, const struct config *cfg, struct pool *pool,
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_PUT |
 	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
 	evhttp_set_gencb(h->evhttp, gencb, h);
+	h->uploads = uploads_new(base, stream_match, h);
+	evhttp_set_bevcb(h->evhttp, uploads_bev, h->uploads);
 	return (h);
+}
+
+void
+http_set_stream_match(struct http *h, int (*fn)(const char *, const char *, void *),
+    void *arg)
+{
+	h->stream_match = fn;
+	h->stream_arg = arg;
+}
+
+void
+http_upload_counts(struct http *h, size_t *held, int *active)
+{
+	uploads_counts(h->uploads, held, active);
 }
 
 void
@@ -652,6 +825,8 @@ http_apply_limits(struct http *h)
 	    (ev_ssize_t)h->cfg->max_body * HARD_BODY_FACTOR);
 	evhttp_set_max_headers_size(h->evhttp, h->cfg->max_headers);
 	evhttp_set_timeout(h->evhttp, h->cfg->http_timeout);
+	uploads_limits(h->uploads, (size_t)h->cfg->upload_memory, h->cfg->upload_timeout,
+	    (size_t)h->cfg->max_headers);
 	if (!h->closing && h->connections < h->cfg->max_connections)
 		set_listening(h, 1);
 	else if (h->connections >= h->cfg->max_connections)
@@ -748,6 +923,7 @@ http_free(struct http *h)
 		return;
 	stop_listening(h);
 	evhttp_free(h->evhttp);
+	uploads_free(h->uploads);
 	free(h->conns.v);
 	free(h);
 }

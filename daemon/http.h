@@ -72,6 +72,19 @@ struct req {
 	char			 today[11];
 	char			 now[CLOCK_ISO_LEN];
 	const char		*notfound;	/* 404 title for an empty result */
+	/* The body, streamed (upload.h), for a ROUTE_STREAM route; NULL if
+	 * it came whole (pipelined, or another path spelling): then it is
+	 * in the evhttp request, within max_body. */
+	struct upload		*upload;
+	/* An answer streamed piece by piece (http_stream_*). */
+	struct evhttp_connection *stream_conn;
+	struct event		*stream_ev;
+	void			(*stream_written)(struct req *, int, void *);
+	void			*stream_arg;
+	int			 stream_gone;
+	int			 stream_status;
+	int			 stream_counted;	/* in unflushed */
+	struct req		*stream_next;
 };
 
 /* Takes a request that arrived whole; must see that it is answered. */
@@ -85,6 +98,11 @@ typedef void	(*http_handler)(struct req *, void *arg);
 struct http	*http_new(struct event_base *, const struct config *cfg,
 		    struct pool *, struct metrics *);
 void		 http_set_handler(struct http *, http_handler, void *arg);
+/* Which requests' bodies stream (router_streams). */
+void		 http_set_stream_match(struct http *,
+		    int (*)(const char *method, const char *path, void *), void *arg);
+/* Bytes uploads hold and uploads receiving (metrics). */
+void		 http_upload_counts(struct http *, size_t *held, int *active);
 /* Called after each answer is sent and after it is written out. */
 void		 http_set_idle_cb(struct http *, void (*)(void *), void *arg);
 /* Binds cfg->listen.  Returns 0, or -1 (logged) if it cannot. */
@@ -122,6 +140,23 @@ void		 http_problem_text(struct req *, int status, const char *json);
 void		 http_unavailable(struct req *, const char *why);
 /* Answers a failed query: 503 if the database went away, else 500. */
 void		 http_db_error(struct req *, PGresult *, const char *err);
+
+/*
+ * An answer of a known length sent piece by piece (a file): begin, then
+ * write each piece once the one before is written out — written(r, ok,
+ * arg) is called from the loop when it is (ok 1) or when the client went
+ * away (ok 0) — and end (also after the client went away), which records
+ * the metrics and frees r.
+ */
+void		 http_stream_begin(struct req *, int status, const char *ctype,
+		    long long length);
+void		 http_stream_write(struct req *, const void *, size_t,
+		    void (*written)(struct req *, int ok, void *), void *arg);
+void		 http_stream_end(struct req *);
+/* "attachment; filename=\"fallback\"; filename*=UTF-8''..." (RFC 6266,
+ * 5987) for a file called name (UTF-8). */
+char		*http_disposition(const char *kind, const char *name,
+		    const char *fallback);
 
 /* A query parameter, or NULL. */
 const char	*http_query_arg(struct req *, const char *);

@@ -23,6 +23,9 @@ struct pq_query {
 	char			*sql;
 	int			 n;
 	char			**params;
+	int			*lengths;	/* NULL: all text */
+	int			*formats;
+	int			 binres;	/* results in binary */
 	pool_cb			 cb;
 	void			*arg;
 };
@@ -94,6 +97,8 @@ query_free(struct pq_query *q)
 	for (i = 0; i < q->n; i++)
 		free(q->params[i]);
 	free(q->params);
+	free(q->lengths);
+	free(q->formats);
 	free(q->sql);
 	free(q);
 }
@@ -231,7 +236,7 @@ static int
 send_query(struct pconn *c, struct pq_query *q)
 {
 	if (!PQsendQueryParams(c->pg, q->sql, q->n, NULL,
-	    (const char *const *)q->params, NULL, NULL, 0) ||
+	    (const char *const *)q->params, q->lengths, q->formats, q->binres) ||
 	    !PQpipelineSync(c->pg))
 		return (-1);
 	TAILQ_INSERT_TAIL(&c->inflight, q, entry);
@@ -644,6 +649,13 @@ int
 pool_query(struct pool *p, const char *sql, int n, const char *const *params,
     pool_cb cb, void *arg)
 {
+	return (pool_query_bin(p, sql, n, params, NULL, NULL, 0, cb, arg));
+}
+
+int
+pool_query_bin(struct pool *p, const char *sql, int n, const char *const *params,
+    const int *lengths, const int *formats, int binres, pool_cb cb, void *arg)
+{
 	struct pq_query	*q;
 	int		 i;
 
@@ -653,9 +665,23 @@ pool_query(struct pool *p, const char *sql, int n, const char *const *params,
 	q = xcalloc(1, sizeof *q);
 	q->sql = xstrdup(sql);
 	q->n = n;
+	q->binres = binres;
 	q->params = xcalloc((size_t)(n > 0 ? n : 1), sizeof *q->params);
-	for (i = 0; i < n; i++)
-		q->params[i] = params[i] ? xstrdup(params[i]) : NULL;
+	if (formats != NULL) {
+		q->lengths = xcalloc((size_t)(n > 0 ? n : 1), sizeof *q->lengths);
+		q->formats = xcalloc((size_t)(n > 0 ? n : 1), sizeof *q->formats);
+	}
+	for (i = 0; i < n; i++) {
+		if (params[i] == NULL)
+			continue;
+		if (formats != NULL && formats[i] == 1) {
+			q->params[i] = xmalloc(lengths[i] > 0 ? (size_t)lengths[i] : 1);
+			memcpy(q->params[i], params[i], (size_t)lengths[i]);
+			q->lengths[i] = lengths[i];
+			q->formats[i] = 1;
+		} else
+			q->params[i] = xstrdup(params[i]);
+	}
 	q->cb = cb;
 	q->arg = arg;
 	TAILQ_INSERT_TAIL(&p->queue, q, entry);

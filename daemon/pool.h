@@ -77,6 +77,15 @@ struct pool	*pool_new(struct event_base *, const struct pool_opts *);
 int		 pool_query(struct pool *, const char *sql, int nparams,
 		    const char *const *params, pool_cb cb, void *arg);
 
+/*
+ * The same, with binary parameters where formats[i] is 1 (lengths[i]
+ * bytes; both arrays may be NULL for all text) and, when binres, the
+ * results in binary (a bytea as its bytes).
+ */
+int		 pool_query_bin(struct pool *, const char *sql, int nparams,
+		    const char *const *params, const int *lengths, const int *formats,
+		    int binres, pool_cb cb, void *arg);
+
 /* New limits and connection string; live connections are kept. */
 void		 pool_reconfigure(struct pool *, const char *conninfo,
 		    int queue_max, int query_timeout_ms);

@@ -108,6 +108,27 @@ no:
 	return (0);
 }
 
+int
+router_streams(const char *method, const char *path, void *arg)
+{
+	struct router		*rt = arg;
+	const struct route	*e;
+	char			*param, *param2;
+	size_t			 t;
+
+	for (t = 0; t < rt->ntables; t++)
+		for (e = rt->tables[t]; e->pattern != NULL; e++) {
+			if (!(e->flags & ROUTE_STREAM) ||
+			    strcmp(http_method_name(e->method), method) != 0 ||
+			    !match(e->pattern, path, &param, &param2))
+				continue;
+			free(param);
+			free(param2);
+			return (1);
+		}
+	return (0);
+}
+
 void
 router_dispatch(struct req *r, void *arg)
 {

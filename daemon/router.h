@@ -26,6 +26,9 @@ struct route {
 /* The route may be called by a person who must first change their
  * password (the sign-in's own routes); all others answer 403 to them. */
 #define ROUTE_BEFORE_CHANGE	0x1
+/* The route takes a file: its body is streamed to the handler in pieces
+ * (upload.h), never read whole. */
+#define ROUTE_STREAM		0x2
 
 /* Takes a request whose r->route is set; must see that it is answered. */
 typedef void	(*router_gate)(struct req *, void *arg);
@@ -39,6 +42,9 @@ void		 router_free(struct router *);
 void		 router_add(struct router *, const struct route *table);
 void		 router_set_gate(struct router *, router_gate, void *arg);
 void		 router_set_fallback(struct router *, router_fallback, void *arg);
+
+/* Whether METHOD path (raw, without its query) is a ROUTE_STREAM route. */
+int		 router_streams(const char *method, const char *path, void *router);
 
 /* The http_handler (http_set_handler): routes r, or answers 404/405. */
 void		 router_dispatch(struct req *, void *router);

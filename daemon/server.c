@@ -25,6 +25,7 @@
 #include "server.h"
 #include "site.h"
 #include "web.h"
+#include "filetype.h"
 #include "work.h"
 #include "xmalloc.h"
 
@@ -43,6 +44,7 @@ static const struct route *const server_routes[] = {
 	api_extension_routes,
 	api_jiaoban_routes,
 	api_completion_routes,
+	api_file_routes,
 	NULL
 };
 
@@ -57,6 +59,7 @@ struct server {
 	struct metrics			*metrics;
 	struct work			*work;
 	struct work			*crypt;
+	struct work			*inspect;
 	struct web			*web;	/* the pages, or NULL */
 	struct auth_cache		*auth;
 	struct site			*site;
@@ -255,6 +258,7 @@ server_free(struct server *s)
 	/* First: a finished job would still answer its request. */
 	work_free(s->work);
 	work_free(s->crypt);
+	work_free(s->inspect);
 	web_free(s->web);
 	s->web = NULL;
 	if (s->outbox != NULL)
@@ -283,6 +287,7 @@ server_free(struct server *s)
 	if (s->metrics != NULL)
 		metrics_free(s->metrics);
 	site_free(s->site);
+	filetype_end();
 	config_free(&s->cfg);
 	if (s->base != NULL)
 		event_base_free(s->base);
@@ -325,6 +330,14 @@ server_run(struct config *cfg, const struct config_source *src, int verbose)
 	 * room for a burst of sign-ins, answered 503 beyond it. */
 	s->work = work_new(s->base, 2, 16);
 	s->crypt = work_new(s->base, 2, 64);
+	/* Evidence files' types: quick, but never on the loop. */
+	s->inspect = work_new(s->base, 2, 512);
+	if (filetype_init(&cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		rc = EX_CONFIG;
+		goto out;
+	}
 	if (*s->cfg.web_root != '\0') {
 		/* Pages that cannot be read are no reason not to serve the API. */
 		if ((s->web = web_load(s->cfg.web_root, &cause)) == NULL) {
@@ -354,6 +367,7 @@ server_run(struct config *cfg, const struct config_source *src, int verbose)
 	s->api.pool = s->pool;
 	s->api.work = s->work;
 	s->api.crypt = s->crypt;
+	s->api.inspect = s->inspect;
 	s->api.auth = s->auth;
 	s->api.metrics = s->metrics;
 	s->api.outbox = s->outbox;
@@ -365,6 +379,7 @@ server_run(struct config *cfg, const struct config_source *src, int verbose)
 	router_set_fallback(s->router, server_page, s);
 	s->http = http_new(s->base, &s->cfg, s->pool, s->metrics);
 	http_set_handler(s->http, router_dispatch, s->router);
+	http_set_stream_match(s->http, router_streams, s->router);
 	http_set_idle_cb(s->http, server_check_stopped, s);
 	if (http_listen(s->http) != 0) {
 		rc = EX_UNAVAILABLE;

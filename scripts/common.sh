@@ -19,7 +19,7 @@ DUBAN_PACKAGES=(
 	cmake gcc make pkg-config
 	libyaml-dev libpq-dev libevent-dev libjansson-dev libssl-dev
 	libcriterion-dev libsystemd-dev libcurl4-openssl-dev libxlsxwriter-dev zlib1g-dev
-	libargon2-dev
+	libargon2-dev libmagic-dev
 	postgresql-15 postgresql-client-15
 	curl systemd bc valgrind
 )

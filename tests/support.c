@@ -700,6 +700,13 @@ void
 t_http(struct t_http *h, const char *method, const char *url,
     const char *token, const char *body, const char *extra)
 {
+	t_http_bytes(h, method, url, token, body, body ? strlen(body) : 0, extra);
+}
+
+void
+t_http_bytes(struct t_http *h, const char *method, const char *url,
+    const char *token, const void *body, size_t bodylen, const char *extra)
+{
 	CURL			*c = curl_easy_init();
 	struct curl_slist	*hdr = NULL;
 	const char		*p;
@@ -730,8 +737,10 @@ t_http(struct t_http *h, const char *method, const char *url,
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hh);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (body != NULL)
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)bodylen);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	}
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	rc = curl_easy_perform(c);
@@ -739,6 +748,7 @@ t_http(struct t_http *h, const char *method, const char *url,
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h->status);
 	h->body = b.buf;
+	h->len = b.len;
 	h->headers = hh.buf;
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(c);

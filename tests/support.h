@@ -132,6 +132,7 @@ char	*t_daemon_log(struct t_daemon *);
 struct t_http {
 	long	 status;
 	char	*body;
+	size_t	 len;		/* of body, which may hold NULs */
 	char	*headers;	/* raw response headers */
 };
 
@@ -142,6 +143,9 @@ struct t_http {
 void	 t_http(struct t_http *, const char *method, const char *url,
 	    const char *token, const char *body, const char *extra);
 void	 t_http_free(struct t_http *);
+/* The same with a body of bodylen bytes (a file). */
+void	 t_http_bytes(struct t_http *, const char *method, const char *url,
+	    const char *token, const void *body, size_t bodylen, const char *extra);
 /* A response header's value (allocated), or NULL. */
 char	*t_http_header(const struct t_http *, const char *name);
 

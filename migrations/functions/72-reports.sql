@@ -224,6 +224,7 @@ BEGIN
 		END IF;
 	END LOOP;
 	DELETE FROM draft WHERE report_id = r.id;
+	PERFORM duban_file_submit(r.id, p_now);
 	RETURN NULL;
 END $$;
 
@@ -342,6 +343,7 @@ BEGIN
 		v_state := CASE p_action WHEN 'accept' THEN 'accepted' ELSE 'returned' END;
 		IF p_action = 'return' AND tok.role <> 'general' THEN
 			UPDATE draft SET report_id = NULL WHERE report_id = r.id;
+			PERFORM duban_file_unlock(r.id);
 		END IF;
 		UPDATE office_report SET state = v_state, updated_at = p_now WHERE id = r.id
 		RETURNING * INTO r;
@@ -374,7 +376,8 @@ BEGIN
 	 WHERE x.office_id = v_office AND (x.report_id IS NULL OR x.report_id = r.id)
 	   AND (p_dispatch IS NULL OR x.plan_id IN (SELECT plan_id FROM dispatch_plan
 						     WHERE dispatch_id = p_dispatch));
-	IF r.state = 'reported' AND jsonb_array_length(v_items) = 0 THEN
+	IF r.state = 'reported' AND jsonb_array_length(v_items) = 0
+	    AND NOT duban_file_pending(v_office, p_dispatch, r.id) THEN
 		RETURN duban_api_problem(409, '报告已报送', '“' || v_office_name ||
 		    '”的报告已报送，没有新的草稿可再报送', NULL, duban_report_json(r));
 	END IF;
@@ -391,7 +394,8 @@ BEGIN
 		IF jsonb_array_length(v_uncovered) = 0 THEN
 			v_uncovered := NULL;
 		END IF;
-	ELSIF jsonb_array_length(v_items) = 0 THEN
+	ELSIF jsonb_array_length(v_items) = 0
+	    AND NOT duban_file_pending(v_office, p_dispatch, r.id) THEN
 		RETURN duban_api_problem(422, '没有可报送的内容', '本处室没有尚未报送的草稿');
 	END IF;
 
@@ -404,6 +408,7 @@ BEGIN
 	 WHERE x.office_id = v_office AND x.report_id IS NULL
 	   AND (p_dispatch IS NULL OR x.plan_id IN (SELECT plan_id FROM dispatch_plan
 						     WHERE dispatch_id = p_dispatch));
+	PERFORM duban_file_lock(v_office, p_dispatch, r.id);
 
 	-- A clerk's report waits for the head, where the bureau asks for it
 	-- and the office has a head to ask.

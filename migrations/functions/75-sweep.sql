@@ -59,6 +59,8 @@ BEGIN
 	UPDATE reminder_config
 	   SET last_swept = greatest(coalesce(last_swept, p_today), p_today)
 	 WHERE id = 1;
+	-- Uploads a stopped duband left half-way (77-evidence.sql).
+	PERFORM duban_file_sweep((p_today - 2)::timestamptz);
 	IF n_del > 0 THEN
 		PERFORM pg_notify('duban_outbox', n_del::text);
 	END IF;

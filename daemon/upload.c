@@ -1,0 +1,738 @@
+/*
+ * Request bodies that are never whole in memory (see upload.h): a filter
+ * bufferevent in front of each connection that takes an upload's body
+ * away from evhttp and hands it over in pieces, as asked.
+ */
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "upload.h"
+#include "xmalloc.h"
+
+/* What the socket's buffer may hold before reading pauses. */
+#define SOCKET_HIGH	(64 * 1024)
+/* A head larger than this is evhttp's to refuse. */
+#define LINE_MAX_BYTES	8192
+/* Past this, a body answered before it was read is not worth reading. */
+#define DISCARD_MAX	((int64_t)32 * 1024 * 1024)
+
+enum ustate {
+	U_HEAD,		/* at a request boundary: waiting for its first line */
+	U_PASS,		/* not an upload: everything goes to evhttp */
+	U_WAIT,		/* an upload's head went on; its body waits */
+	U_BODY,		/* the body goes to the upload, piece by piece */
+	U_AFTER,	/* the body was read; the answer is awaited */
+	U_DISCARD,	/* the rest of a body answered early is dropped */
+	U_DROP		/* a body that cannot be framed: dropped until close */
+};
+
+struct uconn {
+	struct uploads		*ups;
+	struct bufferevent	*bev;		/* the filter evhttp uses */
+	struct bufferevent	*sock;		/* the socket's, under it */
+	struct event		*flush;		/* output added before it was enabled */
+	struct event		*writable;	/* the socket can take more */
+	enum ustate		 state;
+	int64_t			 remaining;	/* body bytes not read yet */
+	struct upload		*up;		/* the body's upload, if any */
+	struct uconn		*next;		/* hash chain */
+};
+
+struct upload {
+	struct uploads		*ups;
+	struct uconn		*conn;		/* NULL once the connection is gone */
+	uint64_t		 nonce;
+	int64_t			 length;
+	const char		*problem;
+	int			 expect;	/* the client waits for 100 Continue */
+	int			 continued;	/* ... and was told to go on */
+	int			 taken;		/* a request claimed it */
+	int			 gone;
+	struct evbuffer		*buf;
+	size_t			 want;		/* the piece asked for; 0: none */
+	size_t			 reserved;	/* counted in ups->held */
+	upload_cb		 cb;
+	void			*arg;
+	struct event		*deliver;
+	struct event		*deadline;
+};
+
+struct uploads {
+	struct event_base	*base;
+	upload_match_fn		 match;
+	void			*arg;
+	size_t			 memory;	/* cap on bytes held */
+	size_t			 held;
+	int			 active;
+	int			 timeout;
+	size_t			 max_headers;
+	struct uconn		**tab;		/* connections by bev */
+	size_t			 cap, n;
+	int			 freed;		/* freed when its last connection is */
+};
+
+static void
+uploads_destroy(struct uploads *ups)
+{
+	free(ups->tab);
+	free(ups);
+}
+
+/* ---------------------------------------------------------------- */
+/* Connections by their bufferevent */
+
+static size_t
+bucket(const void *p, size_t cap)
+{
+	uintptr_t	 h = (uintptr_t)p;
+
+	h ^= h >> 17;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return ((size_t)(h >> 7) & (cap - 1));
+}
+
+static void
+conn_add(struct uploads *ups, struct uconn *c)
+{
+	struct uconn	**old = ups->tab, *x, *nx;
+	size_t		  i, oldcap = ups->cap;
+
+	if (ups->n + 1 > ups->cap) {
+		ups->cap = ups->cap ? ups->cap * 2 : 64;
+		ups->tab = xcalloc(ups->cap, sizeof *ups->tab);
+		for (i = 0; i < oldcap; i++)
+			for (x = old[i]; x != NULL; x = nx) {
+				nx = x->next;
+				x->next = ups->tab[bucket(x->bev, ups->cap)];
+				ups->tab[bucket(x->bev, ups->cap)] = x;
+			}
+		free(old);
+	}
+	i = bucket(c->bev, ups->cap);
+	c->next = ups->tab[i];
+	ups->tab[i] = c;
+	ups->n++;
+}
+
+static struct uconn *
+conn_find(struct uploads *ups, const struct bufferevent *bev)
+{
+	struct uconn	*c;
+
+	if (ups->cap == 0 || bev == NULL)
+		return (NULL);
+	for (c = ups->tab[bucket(bev, ups->cap)]; c != NULL; c = c->next)
+		if (c->bev == bev)
+			return (c);
+	return (NULL);
+}
+
+static void
+conn_del(struct uploads *ups, struct uconn *c)
+{
+	struct uconn	**pp;
+
+	for (pp = &ups->tab[bucket(c->bev, ups->cap)]; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			ups->n--;
+			return;
+		}
+}
+
+/* ---------------------------------------------------------------- */
+/* Uploads */
+
+static void
+unreserve(struct upload *u)
+{
+	if (u->reserved > 0) {
+		u->ups->held -= u->reserved;
+		u->ups->active--;
+		u->reserved = 0;
+	}
+}
+
+/* Calls the waiting callback, if any, from the loop. */
+static void
+schedule(struct upload *u)
+{
+	if (u->cb != NULL && !event_pending(u->deliver, EV_TIMEOUT, NULL))
+		event_active(u->deliver, EV_TIMEOUT, 0);
+}
+
+static void
+set_gone(struct upload *u)
+{
+	if (u->gone)
+		return;
+	u->gone = 1;
+	if (u->conn != NULL) {
+		u->conn->up = NULL;
+		/* The connection is not to be trusted with another request. */
+		u->conn->state = U_DROP;
+		u->conn = NULL;
+	}
+	schedule(u);
+}
+
+static void
+deliver(evutil_socket_t fd, short what, void *arg)
+{
+	struct upload		*u = arg;
+	upload_cb		 cb = u->cb;
+	size_t			 len = evbuffer_get_length(u->buf), n;
+	int			 end;
+	unsigned char		*data;
+
+	(void)fd;
+	(void)what;
+	if (cb == NULL)
+		return;
+	end = u->conn == NULL || (u->conn->state != U_BODY);
+	if (u->gone) {
+		u->cb = NULL;
+		cb(u, UPLOAD_GONE, NULL, 0, u->arg);
+		return;
+	}
+	if (len < u->want && !end)
+		return;		/* woken early: wait for the piece */
+	n = len < u->want ? len : u->want;
+	u->cb = NULL;
+	/* Taken out first: cb may ask for the next piece, or release u. */
+	data = xmalloc(n > 0 ? n : 1);
+	evbuffer_remove(u->buf, data, n);
+	cb(u, end && n == len ? UPLOAD_END : UPLOAD_MORE, data, n, u->arg);
+	free(data);
+}
+
+static void
+deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	set_gone(arg);
+}
+
+int64_t
+upload_length(const struct upload *u)
+{
+	return (u->length);
+}
+
+const char *
+upload_problem(const struct upload *u)
+{
+	return (u->problem);
+}
+
+int
+upload_next(struct upload *u, size_t want, upload_cb cb, void *arg)
+{
+	struct uploads	*ups = u->ups;
+	struct uconn	*c = u->conn;
+	struct timeval	 tv;
+	size_t		 need = 2 * want + SOCKET_HIGH;	/* buffer, piece */
+
+	if (u->reserved == 0) {
+		if (ups->held + need > ups->memory)
+			return (-1);
+		ups->held += need;
+		ups->active++;
+		u->reserved = need;
+		tv.tv_sec = ups->timeout;
+		tv.tv_usec = 0;
+		evtimer_add(u->deadline, &tv);
+	}
+	u->want = want;
+	u->cb = cb;
+	u->arg = arg;
+	if (c != NULL && c->state == U_WAIT) {
+		c->state = c->remaining > 0 ? U_BODY : U_AFTER;
+		if (u->expect && !u->continued && c->remaining > 0) {
+			/*
+			 * Straight to the socket: nothing else is being written
+			 * (the answer before was written out, the next is not
+			 * begun), and evhttp must not take it for an answer.
+			 */
+			static const char go[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+			if (send(bufferevent_getfd(c->sock), go, sizeof go - 1,
+			    MSG_NOSIGNAL) == (ssize_t)sizeof go - 1)
+				u->continued = 1;
+		}
+	}
+	if (c != NULL && c->state == U_BODY) {
+		/* evhttp stopped reading while it waits for the answer. */
+		bufferevent_enable(c->bev, EV_READ);
+		bufferevent_flush(c->bev, EV_READ, BEV_NORMAL);
+	}
+	schedule(u);
+	return (0);
+}
+
+void
+upload_release(struct upload *u)
+{
+	if (u == NULL)
+		return;
+	if (u->conn != NULL && u->conn->up == u)
+		u->conn->up = NULL;
+	unreserve(u);
+	event_free(u->deliver);
+	event_free(u->deadline);
+	evbuffer_free(u->buf);
+	free(u);
+}
+
+static struct upload *
+upload_new(struct uconn *c, int64_t length, int expect, const char *problem)
+{
+	struct upload	*u = xcalloc(1, sizeof *u);
+
+	u->ups = c->ups;
+	u->conn = c;
+	u->length = length;
+	u->expect = expect;
+	u->problem = problem;
+	arc4random_buf(&u->nonce, sizeof u->nonce);
+	u->buf = evbuffer_new();
+	u->deliver = event_new(c->ups->base, -1, 0, deliver, u);
+	u->deadline = evtimer_new(c->ups->base, deadline, u);
+	return (u);
+}
+
+/* ---------------------------------------------------------------- */
+/* The filter */
+
+/* "Name" (len bytes) is header name h, case aside. */
+static int
+is_header(const char *name, size_t len, const char *h)
+{
+	return (strlen(h) == len && strncasecmp(name, h, len) == 0);
+}
+
+static char *
+trim(char *s, char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	*end = '\0';
+	return (s);
+}
+
+/*
+ * The head (len bytes at p, its lines ending in LF or CRLF, the last
+ * empty) of an upload request: passed to dst rewritten, the upload made.
+ */
+static void
+take_head(struct uconn *c, char *p, size_t len, struct evbuffer *dst)
+{
+	char		*line, *eol, *end = p + len, *colon, *v;
+	int64_t		 length = 0;
+	int		 have_length = 0, chunked = 0, expect = 0;
+	const char	*problem = NULL;
+	struct upload	*u;
+
+	for (line = p; line < end; line = eol + 1) {
+		eol = memchr(line, '\n', (size_t)(end - line));
+		if (eol == NULL)
+			break;
+		*eol = '\0';
+		if (eol > line && eol[-1] == '\r')
+			eol[-1] = '\0';
+		if (line == p) {		/* the request line */
+			evbuffer_add_printf(dst, "%s\r\n", line);
+			continue;
+		}
+		if (*line == '\0')
+			break;
+		if (*line == ' ' || *line == '\t' ||
+		    (colon = strchr(line, ':')) == NULL || colon == line) {
+			problem = "请求头格式有误";
+			continue;
+		}
+		v = trim(colon + 1, line + strlen(line));
+		if (is_header(line, (size_t)(colon - line), "Content-Length")) {
+			char		*e;
+			long long	 n;
+
+			n = strtoll(v, &e, 10);
+			if (!isdigit((unsigned char)*v) || *e != '\0' || n < 0 ||
+			    strlen(v) > 15 || (have_length && n != length))
+				problem = "Content-Length 有误";
+			length = n;
+			have_length = 1;
+		} else if (is_header(line, (size_t)(colon - line), "Transfer-Encoding"))
+			chunked = 1;
+		else if (is_header(line, (size_t)(colon - line), "Expect"))
+			expect = strcasecmp(v, "100-continue") == 0;
+		else if (!is_header(line, (size_t)(colon - line), "X-Duban-Upload"))
+			evbuffer_add_printf(dst, "%.*s: %s\r\n", (int)(colon - line),
+			    line, v);
+	}
+	if (chunked)
+		problem = "上传文件须注明 Content-Length，不支持分块传输";
+	u = upload_new(c, problem ? -1 : length, expect, problem);
+	evbuffer_add_printf(dst, "Content-Length: 0\r\nX-Duban-Upload: %016" PRIx64
+	    "\r\n\r\n", u->nonce);
+	c->up = u;
+	c->remaining = problem ? 0 : length;
+	c->state = problem ? U_DROP : U_WAIT;
+}
+
+static enum bufferevent_filter_result
+at_boundary(struct uconn *c, struct evbuffer *src, struct evbuffer *dst)
+{
+	struct evbuffer_ptr	 p;
+	size_t			 eol_len, len = evbuffer_get_length(src), at, n;
+	char			*line, *sp, *sp2, *q, *head;
+
+	p = evbuffer_search_eol(src, NULL, &eol_len, EVBUFFER_EOL_CRLF);
+	if (p.pos < 0) {
+		if (len > LINE_MAX_BYTES)
+			goto pass;
+		return (BEV_NEED_MORE);
+	}
+	if ((size_t)p.pos > LINE_MAX_BYTES)
+		goto pass;
+	line = xmalloc((size_t)p.pos + 1);
+	evbuffer_copyout(src, line, (size_t)p.pos);
+	line[p.pos] = '\0';
+	if ((sp = strchr(line, ' ')) == NULL ||
+	    (sp2 = strchr(sp + 1, ' ')) == NULL) {
+		free(line);
+		goto pass;
+	}
+	*sp = *sp2 = '\0';
+	if ((q = strchr(sp + 1, '?')) != NULL)
+		*q = '\0';
+	if (!c->ups->match(line, sp + 1, c->ups->arg)) {
+		free(line);
+		goto pass;
+	}
+	free(line);
+
+	/* An upload: its whole head, up to the empty line. */
+	at = (size_t)p.pos + eol_len;
+	for (;;) {
+		struct evbuffer_ptr	 start;
+
+		if (evbuffer_ptr_set(src, &start, at, EVBUFFER_PTR_SET) != 0)
+			return (BEV_NEED_MORE);
+		p = evbuffer_search_eol(src, &start, &eol_len, EVBUFFER_EOL_CRLF);
+		if (p.pos < 0) {
+			if (len > c->ups->max_headers)
+				goto pass;
+			return (BEV_NEED_MORE);
+		}
+		n = (size_t)p.pos - at;
+		at = (size_t)p.pos + eol_len;
+		if (at > c->ups->max_headers)
+			goto pass;
+		if (n == 0)
+			break;
+	}
+	head = xmalloc(at + 1);
+	evbuffer_remove(src, head, at);
+	head[at] = '\0';
+	take_head(c, head, at, dst);
+	free(head);
+	return (BEV_OK);
+
+pass:
+	c->state = U_PASS;
+	evbuffer_add_buffer(dst, src);
+	return (BEV_OK);
+}
+
+static enum bufferevent_filter_result
+filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
+    enum bufferevent_flush_mode mode, void *arg)
+{
+	struct uconn	*c = arg;
+	struct upload	*u = c->up;
+	size_t		 len = evbuffer_get_length(src), n, have;
+
+	(void)limit;
+	(void)mode;
+	switch (c->state) {
+	case U_HEAD:
+		return (at_boundary(c, src, dst));
+	case U_PASS:
+		evbuffer_add_buffer(dst, src);
+		return (BEV_OK);
+	case U_WAIT:
+	case U_AFTER:
+		return (BEV_NEED_MORE);
+	case U_BODY:
+		if (u == NULL || len == 0)
+			return (BEV_NEED_MORE);
+		have = evbuffer_get_length(u->buf);
+		if (have >= u->want)
+			return (BEV_NEED_MORE);
+		n = u->want - have;
+		if ((int64_t)n > c->remaining)
+			n = (size_t)c->remaining;
+		if (n > len)
+			n = len;
+		evbuffer_remove_buffer(src, u->buf, n);
+		c->remaining -= (int64_t)n;
+		if (c->remaining == 0)
+			c->state = U_AFTER;
+		if (evbuffer_get_length(u->buf) >= u->want || c->remaining == 0)
+			schedule(u);
+		return (n > 0 ? BEV_OK : BEV_NEED_MORE);
+	case U_DISCARD:
+		n = (int64_t)len > c->remaining ? (size_t)c->remaining : len;
+		evbuffer_drain(src, n);
+		c->remaining -= (int64_t)n;
+		if (c->remaining == 0)
+			c->state = U_HEAD;
+		return (n > 0 ? BEV_OK : BEV_NEED_MORE);
+	case U_DROP:
+		evbuffer_drain(src, len);
+		return (BEV_NEED_MORE);
+	}
+	return (BEV_ERROR);
+}
+
+/*
+ * Output: written to the socket here, not through the socket's buffer.
+ * A filter tells evhttp its answer is written as soon as the filter has
+ * passed it on; had it gone to the socket's buffer, evhttp would then
+ * close a Connection: close connection with the answer still in it.
+ * So the filter passes nothing on: it writes what the socket takes, and
+ * what stays waits for the socket to be writable (c->writable).
+ */
+static void	flush_out(evutil_socket_t, short, void *);
+
+static enum bufferevent_filter_result
+filter_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
+    enum bufferevent_flush_mode mode, void *arg)
+{
+	struct uconn		*c = arg;
+	struct evbuffer_iovec	 v[16];
+	struct msghdr		 msg;
+	evutil_socket_t		 fd = bufferevent_getfd(c->sock);
+	ssize_t			 w;
+	int			 n, wrote = 0;
+
+	(void)dst;
+	(void)limit;
+	(void)mode;
+	while (evbuffer_get_length(src) > 0) {
+		n = evbuffer_peek(src, 1024 * 1024, NULL, v, 16);
+		if (n > 16)
+			n = 16;
+		memset(&msg, 0, sizeof msg);
+		msg.msg_iov = (struct iovec *)v;
+		msg.msg_iovlen = (size_t)n;
+		w = sendmsg(fd, &msg, MSG_NOSIGNAL);
+		if (w > 0) {
+			evbuffer_drain(src, (size_t)w);
+			wrote = 1;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (event_get_fd(c->writable) != fd) {
+				event_del(c->writable);
+				event_assign(c->writable, c->ups->base, fd, EV_WRITE,
+				    flush_out, c);
+			}
+			event_add(c->writable, NULL);
+			break;
+		}
+		/* The client is gone: evhttp hears of it as a write error. */
+		evbuffer_drain(src, evbuffer_get_length(src));
+		bufferevent_trigger_event(c->bev, BEV_EVENT_ERROR | BEV_EVENT_WRITING,
+		    BEV_TRIG_DEFER_CALLBACKS);
+		return (BEV_ERROR);
+	}
+	return (wrote ? BEV_OK : BEV_NEED_MORE);
+}
+
+static void
+flush_out(evutil_socket_t fd, short what, void *arg)
+{
+	struct uconn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	bufferevent_flush(c->bev, EV_WRITE, BEV_NORMAL);
+}
+
+/* evhttp adds its answer, then enables writing: write it out after. */
+static void
+out_added(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct uconn	*c = arg;
+
+	(void)buf;
+	if (info->n_added > 0 && !event_pending(c->flush, EV_TIMEOUT, NULL))
+		event_active(c->flush, EV_TIMEOUT, 0);
+}
+
+static void
+conn_free(void *arg)
+{
+	struct uconn	*c = arg;
+
+	event_free(c->flush);
+	event_free(c->writable);
+
+	if (c->up != NULL) {
+		if (c->up->taken)
+			set_gone(c->up);
+		else
+			upload_release(c->up);
+	}
+	conn_del(c->ups, c);
+	/* A connection's bufferevent may be finalized after evhttp is gone. */
+	if (c->ups->freed && c->ups->n == 0)
+		uploads_destroy(c->ups);
+	free(c);
+}
+
+struct bufferevent *
+uploads_bev(struct event_base *base, void *arg)
+{
+	struct uploads		*ups = arg;
+	struct bufferevent	*sock, *bev;
+	struct uconn		*c;
+
+	if ((sock = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		return (NULL);
+	c = xcalloc(1, sizeof *c);
+	c->ups = ups;
+	c->state = U_HEAD;
+	c->sock = sock;
+	bev = bufferevent_filter_new(sock, filter_in, filter_out, BEV_OPT_CLOSE_ON_FREE,
+	    conn_free, c);
+	if (bev == NULL) {
+		bufferevent_free(sock);
+		free(c);
+		return (NULL);
+	}
+	c->bev = bev;
+	c->flush = event_new(base, -1, 0, flush_out, c);
+	/* Its descriptor is set later (evhttp sets it): assigned on use. */
+	c->writable = event_new(base, -1, 0, flush_out, c);
+	evbuffer_add_cb(bufferevent_get_output(bev), out_added, c);
+	conn_add(ups, c);
+	/* evhttp is called only with bytes to read, never for an upload's. */
+	bufferevent_setwatermark(bev, EV_READ, 1, 0);
+	bufferevent_setwatermark(sock, EV_READ, 0, SOCKET_HIGH);
+	return (bev);
+}
+
+struct upload *
+uploads_take(struct uploads *ups, struct bufferevent *bev, const char *nonce)
+{
+	struct uconn	*c = conn_find(ups, bev);
+	char		 want[17];
+
+	if (c == NULL || c->up == NULL || c->up->taken || nonce == NULL)
+		return (NULL);
+	snprintf(want, sizeof want, "%016" PRIx64, c->up->nonce);
+	if (strcmp(want, nonce) != 0)
+		return (NULL);
+	c->up->taken = 1;
+	return (c->up);
+}
+
+int
+uploads_answering(struct uploads *ups, struct bufferevent *bev, struct upload *u)
+{
+	struct uconn	*c = conn_find(ups, bev);
+
+	if (c == NULL)
+		return (0);
+	if (u != NULL && c->up == u) {
+		c->up = NULL;
+		u->conn = NULL;
+		switch (c->state) {
+		case U_WAIT:
+		case U_BODY:
+			/* Answered before the body was read. */
+			if (u->expect && !u->continued) {
+				c->state = U_DROP;
+				return (1);
+			}
+			if (c->remaining > DISCARD_MAX) {
+				c->state = U_DROP;
+				return (1);
+			}
+			c->state = c->remaining > 0 ? U_DISCARD : U_HEAD;
+			if (c->remaining > 0)
+				bufferevent_enable(c->bev, EV_READ);
+			return (0);
+		case U_AFTER:
+			c->state = U_HEAD;
+			return (0);
+		default:
+			return (c->state == U_DROP);
+		}
+	}
+	if (c->state == U_DROP)
+		return (1);
+	/* Back at a boundary only where evhttp has consumed all it was given. */
+	if (c->state == U_PASS &&
+	    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0)
+		c->state = U_HEAD;
+	return (0);
+}
+
+struct uploads *
+uploads_new(struct event_base *base, upload_match_fn match, void *arg)
+{
+	struct uploads	*ups = xcalloc(1, sizeof *ups);
+
+	ups->base = base;
+	ups->match = match;
+	ups->arg = arg;
+	ups->memory = 64 * 1024 * 1024;
+	ups->timeout = 600;
+	ups->max_headers = 16384;
+	return (ups);
+}
+
+void
+uploads_limits(struct uploads *ups, size_t memory, int timeout, size_t max_headers)
+{
+	ups->memory = memory;
+	ups->timeout = timeout;
+	ups->max_headers = max_headers;
+}
+
+void
+uploads_counts(struct uploads *ups, size_t *held, int *active)
+{
+	*held = ups->held;
+	*active = ups->active;
+}
+
+void
+uploads_free(struct uploads *ups)
+{
+	if (ups == NULL)
+		return;
+	ups->freed = 1;
+	if (ups->n == 0)
+		uploads_destroy(ups);
+}
