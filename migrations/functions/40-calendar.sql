@@ -73,8 +73,8 @@ LANGUAGE sql STABLE AS $$
 	       format('%1$s 年节假日安排尚未导入：在导入《国务院办公厅关于%1$s年部分节假日安排的通知》之前，'
 		   '%1$s 年的提醒只按周末计算（周一至周五一律作为工作日：法定节假日照常发送提醒，'
 		   '调休上班的周末不发送），工作日天数和时限也按此推算。'
-		   '通知发布后，请将其所列放假和调休上班日期按 plans/calendar/cn-workdays.yaml '
-		   '的格式写入日历文件，运行 duban calendar load 该文件导入。', y.y)
+		   '通知发布后，请按 plans/calendar/cn-workdays.yaml 的格式录入通知所列的放假和'
+		   '调休上班日期，再运行“duban calendar load 日历文件”导入。', y.y)
 	  FROM (SELECT extract(year FROM p_on)::int AS y
 		UNION
 		SELECT extract(year FROM p_on)::int + 1 WHERE extract(month FROM p_on) = 12
