@@ -1,6 +1,8 @@
 /*
  * duban calendar load | show | close | open: China's working-day calendar
- * (the State Council's notices) and the bureau's own closures.
+ * (the State Council's notices) and the bureau's own closures; and the
+ * warning that it lacks a year (duban_calendar_missing), which `duban
+ * reminder preview` prints too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +71,29 @@ const struct cmd_entry cmd_calendar_load_entry = {
 	.exec = cmd_calendar_load,
 };
 
+int
+cmd_calendar_warnings(PGconn *conn, const char *day, const char *year, FILE *f)
+{
+	const char	*params[2] = { day, year };
+	PGresult	*res;
+	char		*cause;
+	int		 i, n;
+
+	res = db_exec(conn, "SELECT warning FROM duban_calendar_missing($1::date,"
+	    " CASE WHEN $2::int IS NOT NULL THEN ARRAY[$2::int] END)", 2, params,
+	    &cause);
+	if (res == NULL) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	for (i = 0; i < PQntuples(res); i++)
+		fprintf(f, "【注意】%s\n", PQgetvalue(res, i, 0));
+	n = PQntuples(res);
+	PQclear(res);
+	return (n);
+}
+
 static int
 cmd_calendar_show(struct cmd_ctx *ctx, struct args *args)
 {
@@ -76,13 +101,15 @@ cmd_calendar_show(struct cmd_ctx *ctx, struct args *args)
 	static const int widths[] = { 0, 0, 0, 0, 50 };
 	static const char *const wd[] = { "一", "二", "三", "四", "五", "六", "日" };
 	const char		*params[1];
-	char			*cause, year[8];
+	char			*cause, year[8], today[11];
 	struct table		*t;
 	PGconn			*conn;
 	PGresult		*res;
-	int			 rc, i;
+	int			 rc, i, warned;
 
 	snprintf(year, sizeof year, "%s", args_value(args, 0));
+	if ((rc = cmd_today(NULL, today)) != 0)
+		return (rc);
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
 	params[0] = year;
@@ -91,17 +118,27 @@ cmd_calendar_show(struct cmd_ctx *ctx, struct args *args)
 	    "   AND extract(year FROM w.day) = $1::int)"
 	    " FROM calendar_day WHERE extract(year FROM day) = $1::int ORDER BY day",
 	    1, params, &cause);
-	PQfinish(conn);
 	if (res == NULL) {
+		PQfinish(conn);
 		fprintf(stderr, "duban calendar show：%s\n", cause);
 		free(cause);
 		return (EXIT_SOFTWARE);
 	}
+	/* What the calendar lacks, today and for this year, first. */
+	warned = cmd_calendar_warnings(conn, today, year, stdout);
+	PQfinish(conn);
+	if (warned < 0) {
+		PQclear(res);
+		return (EXIT_SOFTWARE);
+	}
 	if (PQntuples(res) == 0) {
-		printf("%s 年没有节假日安排（尚未导入该年的通知）：按周一至周五工作计算\n", year);
+		if (warned == 0)
+			printf("%s 年没有节假日安排：按周一至周五工作计算\n", year);
 		PQclear(res);
 		return (0);
 	}
+	if (warned > 0)
+		putchar('\n');
 	t = table_new(5, headers, widths);
 	for (i = 0; i < PQntuples(res); i++) {
 		const char *kind = PQgetvalue(res, i, 2);

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
 #include "db.h"
 #include "duban.h"
 #include "query.h"
@@ -27,25 +26,6 @@ query(PGconn *conn, const char *what, const char *sql, int n,
 	return (res);
 }
 
-/* --date (checked as a date by the table), or today. */
-static int
-date_or_today(struct args *args, char buf[11])
-{
-	char	*cause;
-
-	if (args_get(args, "date") != NULL) {
-		snprintf(buf, 11, "%s", args_get(args, "date"));
-		return (0);
-	}
-	if (clock_init(&cause) != 0) {
-		fprintf(stderr, "duban：%s\n", cause);
-		free(cause);
-		return (EXIT_USAGE);
-	}
-	clock_today(buf);
-	return (0);
-}
-
 static int
 cmd_reminder_preview(struct cmd_ctx *ctx, struct args *args)
 {
@@ -56,7 +36,7 @@ cmd_reminder_preview(struct cmd_ctx *ctx, struct args *args)
 	PGresult		*res, *cal;
 	int			 rc, i, brief = args_has(args, "brief");
 
-	if ((rc = date_or_today(args, date)) != 0)
+	if ((rc = cmd_today(args_get(args, "date"), date)) != 0)
 		return (rc);
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
@@ -77,6 +57,12 @@ cmd_reminder_preview(struct cmd_ctx *ctx, struct args *args)
 	    " WHERE $2::text IS NULL"
 	    "    OR d.office_id IN (SELECT id FROM duban_office_match($2, NULL))"
 	    " ORDER BY d.kind, d.key", 2, params);
+	/* What the calendar lacks on that day, before what it sends. */
+	if (res != NULL && cal != NULL &&
+	    cmd_calendar_warnings(conn, date, NULL, stdout) < 0) {
+		PQclear(res);
+		res = NULL;
+	}
 	PQfinish(conn);
 	if (res == NULL || cal == NULL) {
 		PQclear(res);
@@ -136,7 +122,7 @@ cmd_reminder_sweep(struct cmd_ctx *ctx, struct args *args)
 	PGresult		*res;
 	int			 rc;
 
-	if ((rc = date_or_today(args, date)) != 0)
+	if ((rc = cmd_today(args_get(args, "date"), date)) != 0)
 		return (rc);
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);

@@ -315,6 +315,24 @@ cmd_now(char buf[CLOCK_ISO_LEN])
 	return (0);
 }
 
+int
+cmd_today(const char *date, char buf[11])
+{
+	char	*cause;
+
+	if (date != NULL) {
+		snprintf(buf, 11, "%s", date);
+		return (0);
+	}
+	if (clock_init(&cause) != 0) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	clock_today(buf);
+	return (0);
+}
+
 char *
 cmd_actor(void)
 {

@@ -150,6 +150,17 @@ char	*cmd_actor(void);
 /* Now (DUBAN_NOW if set), as the writes record it; 0, or EXIT_USAGE after
  * saying that DUBAN_NOW is not a time. */
 int	 cmd_now(char buf[48]);
+/* date (a checked YYYY-MM-DD) if given, else today (DUBAN_NOW's day if
+ * set), in buf; 0, or EXIT_USAGE after saying that DUBAN_NOW is not a
+ * time. */
+int	 cmd_today(const char *date, char buf[11]);
+/*
+ * Prints to f each year the working-day calendar lacks as of day (and
+ * year, if not NULL): duban_calendar_missing()'s warnings.  The number
+ * printed, or -1 after saying why.
+ */
+int	 cmd_calendar_warnings(PGconn *, const char *day, const char *year,
+	    FILE *f);
 
 /* api.c: the client of duband's API. */
 char		*api_token(const char *file, char **cause);

@@ -1,6 +1,7 @@
 /*
  * GET /healthz (the process and the database) and GET /metrics
- * (Prometheus).  Neither needs a token: they say nothing about plans.
+ * (Prometheus, with whether the working-day calendar lacks a year).
+ * Neither needs a token: they say nothing about plans.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <event2/http.h>
 
 #include "api.h"
+#include "clock.h"
 #include "config.h"
 #include "http.h"
 #include "metrics.h"
@@ -61,13 +63,18 @@ healthz(struct req *r)
 }
 
 static void
-metrics(struct req *r)
+metrics_reply(struct req *r, PGresult *cal)
 {
 	const struct api	*api = r->app;
 	struct metrics_gauges	 g;
 	char			*text;
 
 	memset(&g, 0, sizeof g);
+	g.calendar_next_loaded = g.calendar_missing = -1;
+	if (cal != NULL && PQresultStatus(cal) == PGRES_TUPLES_OK && PQntuples(cal) == 1) {
+		g.calendar_next_loaded = strcmp(PQgetvalue(cal, 0, 0), "t") == 0;
+		g.calendar_missing = atoi(PQgetvalue(cal, 0, 1));
+	}
 	pool_stats(api->pool, &g.pool);
 	if (api->outbox != NULL)
 		outbox_stats(api->outbox, &g.sent, &g.failed, &g.delivering);
@@ -78,6 +85,28 @@ metrics(struct req *r)
 	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", text,
 	    strlen(text));
 	free(text);
+}
+
+static void
+metrics_calendar(PGresult *res, const char *err, void *arg)
+{
+	(void)err;
+	metrics_reply(arg, res);
+}
+
+/* The metrics, with the calendar's when the database answers. */
+static void
+metrics(struct req *r)
+{
+	const struct api	*api = r->app;
+	const char		*params[1] = { r->now };
+
+	clock_now_iso(r->now);
+	if (pool_query(api->pool, "SELECT duban_calendar_has(extract(year FROM d)::int + 1),"
+	    " (SELECT count(*) FROM duban_calendar_missing(d))"
+	    " FROM (SELECT ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date AS d) x",
+	    1, params, metrics_calendar, r) != 0)
+		metrics_reply(r, NULL);
 }
 
 const struct route api_health_routes[] = {

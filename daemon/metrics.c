@@ -1,7 +1,8 @@
 /*
  * Prometheus metrics in the text exposition format: requests by route,
  * method and status; a latency histogram per route; the pool; open
- * connections; resident memory.
+ * connections; resident memory; whether the working-day calendar lacks a
+ * year.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +168,12 @@ metrics_render(struct metrics *m, const struct metrics_gauges *g)
 	    ps->size, ps->alive, ps->busy, ps->queued, ps->queries, ps->failures,
 	    ps->reconnects, g->connections, g->inflight, resident_bytes(),
 	    (long long)g->started);
+	if (g->calendar_next_loaded >= 0)
+		fprintf(f, "# HELP duban_calendar_next_year_loaded Whether next year's State Council holiday notice is loaded.\n"
+		    "# TYPE duban_calendar_next_year_loaded gauge\nduban_calendar_next_year_loaded %d\n"
+		    "# HELP duban_calendar_years_missing Years the working-day calendar lacks today (this year; from 1 December the next): their reminders count weekends only.\n"
+		    "# TYPE duban_calendar_years_missing gauge\nduban_calendar_years_missing %d\n",
+		    g->calendar_next_loaded, g->calendar_missing);
 	fclose(f);
 	return (buf);
 }

@@ -23,6 +23,11 @@ struct metrics_gauges {
 	int			 connections;	/* open HTTP connections */
 	int			 inflight;	/* requests not yet answered */
 	time_t			 started;
+	/* The working-day calendar, or -1 when the database did not say:
+	 * next year's notice loaded (0, 1); the years it lacks today
+	 * (duban_calendar_missing). */
+	int			 calendar_next_loaded;
+	int			 calendar_missing;
 };
 
 struct metrics	*metrics_new(void);

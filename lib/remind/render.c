@@ -490,6 +490,29 @@ render_completion(struct out *o, json_t *p)
 	para_end(o);
 }
 
+/*
+ * The calendar lacks a year it needs (duban_calendar_reminders_due), to
+ * the general office, once a week until the notice is loaded.
+ */
+static void
+render_calendar(struct out *o, json_t *p)
+{
+	json_t		*a = json_object_get(p, "warnings"), *it;
+	size_t		 i;
+
+	para_begin(o);
+	putf(o, "%s：", SN(p, "office"));
+	para_end(o);
+	json_array_foreach(a, i, it) {
+		para_begin(o);
+		put(o, json_string_value(it));
+		para_end(o);
+	}
+	para_begin(o);
+	put(o, "导入后本提醒不再发送；导入前每周提醒一次。");
+	para_end(o);
+}
+
 static char *
 render(json_t *p, const char *subject, enum fmt fmt)
 {
@@ -526,6 +549,8 @@ render(json_t *p, const char *subject, enum fmt fmt)
 		render_report_due(&o, p);
 	else if (strcmp(kind, "completion") == 0)
 		render_completion(&o, p);
+	else if (strcmp(kind, "calendar") == 0)
+		render_calendar(&o, p);
 	else
 		render_chase(&o, p);
 	if (S(p, "link") != NULL) {

@@ -255,14 +255,15 @@ SELECT concat_ws('.', 'summary', 'p' || s.plan_id,
 $$ SET jit = off;
 
 -- Who gets a reminder: the office it concerns (r.office_id: the lead
--- office; for a late 签收 or a 办结申请 the general office); for escalations the task's
--- responsible leaders and the plan's general office; for summaries the
--- general office.
+-- office; for a late 签收, a 办结申请 or a calendar lacking a year the general
+-- office); for escalations the task's responsible leaders and the plan's
+-- general office; for summaries the general office.
 CREATE OR REPLACE FUNCTION duban_reminder_recipients(r reminder)
 RETURNS SETOF recipient LANGUAGE sql STABLE AS $$
 	SELECT rc.* FROM recipient rc
 	 WHERE r.kind IN ('digest', 'due_soon', 'overdue', 'dispatch', 'acknowledge',
-			  'acknowledge_late', 'instruction', 'completion', 'report_due')
+			  'acknowledge_late', 'instruction', 'completion', 'report_due',
+			  'calendar')
 	   AND rc.office_id = r.office_id
 	UNION
 	SELECT rc.* FROM recipient rc

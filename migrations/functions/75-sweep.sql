@@ -4,8 +4,9 @@
 
 -- Every reminder due in (p_from, p_to]: a plan's (50-reminders.sql),
 -- 签收 not made (65-assignments.sql) and reports due by a 督办事项's
--- 汇报频次 (67-jiaoban.sql).  What the sweep writes and `duban reminder
--- preview` shows.
+-- 汇报频次 (67-jiaoban.sql), and the general office's weekly word that
+-- the calendar lacks a year (40-calendar.sql).  What the sweep writes and
+-- `duban reminder preview` shows.
 CREATE OR REPLACE FUNCTION duban_reminders_due_all(p_from date, p_to date)
 RETURNS TABLE (key text, kind text, plan_id bigint, office_id bigint,
     milestone_id bigint, period text, send_on date, subject text, payload json)
@@ -16,6 +17,8 @@ LANGUAGE sql STABLE AS $$
 	 WHERE d.office_id IS NOT NULL
 	UNION ALL
 	SELECT * FROM duban_report_reminders_due(p_from, p_to)
+	UNION ALL
+	SELECT * FROM duban_calendar_reminders_due(p_from, p_to)
 $$;
 
 -- The sweep, as in 0004, with the chases.

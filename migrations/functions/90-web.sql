@@ -50,7 +50,9 @@ $$;
 -- given plans, or every plan; each task with its pace for its progress
 -- bar (duban_task_progress: avg_completion, time_elapsed,
 -- completion_state, and targets_reported of targets_measured, which the
--- average is over: 已填报 x/y).
+-- average is over: 已填报 x/y); and calendar_missing, the years the
+-- working-day calendar lacks today or for those plans (duban_calendar_missing:
+-- [{year, next_year, warning}]), which the page shows first.
 CREATE OR REPLACE FUNCTION duban_api_overview(p_plans text[], p_now timestamptz,
     OUT status int, OUT body json)
 LANGUAGE plpgsql STABLE AS $$
@@ -58,14 +60,21 @@ DECLARE
 	v_today	date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
 	v_plans	text[] := p_plans;
 	v_body	jsonb;
+	v_cal	jsonb;
 BEGIN
 	IF cardinality(v_plans) IS NULL OR cardinality(v_plans) = 0 THEN
 		SELECT array_agg(key ORDER BY year, key) INTO v_plans FROM plan;
 	END IF;
+	SELECT coalesce(jsonb_agg(jsonb_build_object('year', m.year,
+		    'next_year', m.next_year, 'warning', m.warning) ORDER BY m.year), '[]')
+	  INTO v_cal
+	  FROM duban_calendar_missing(v_today,
+		ARRAY(SELECT p.year FROM plan p WHERE p.key = ANY (v_plans))) m;
 	IF v_plans IS NULL THEN
 		status := 200;
 		body := json_build_object('plans', '[]'::json, 'tasks', '[]'::json,
-		    'offices', '[]'::json, 'supervise', '[]'::json, 'as_of', v_today);
+		    'offices', '[]'::json, 'supervise', '[]'::json, 'as_of', v_today,
+		    'calendar_missing', v_cal);
 		RETURN;
 	END IF;
 	SELECT r.status, r.body INTO status, body
@@ -75,8 +84,9 @@ BEGIN
 	IF status <> 200 THEN
 		RETURN;
 	END IF;
-	v_body := body::jsonb;
+	v_body := body::jsonb || jsonb_build_object('calendar_missing', v_cal);
 	IF jsonb_typeof(v_body->'tasks') IS DISTINCT FROM 'array' THEN
+		body := v_body::json;
 		RETURN;
 	END IF;
 	body := jsonb_set(v_body, '{tasks}', (

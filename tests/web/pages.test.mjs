@@ -674,6 +674,28 @@ test('the general office enters a 督办事项 in the form; it is in the year\'s
 	await office.context().close();
 });
 
+test('on 1 December without next year\'s notice the 总览 says so, until it is loaded', async () => {
+	const dec = await startSite({ now: '2026-12-01T09:00+08:00' });
+	try {
+		const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+		const page = await ctx.newPage();
+		page.on('pageerror', (e) => pageErrors.push(`calendar: ${e.message}`));
+		await signIn(page, dec, dec.tokens.general);
+		await page.goto(`${dec.url}/index.html`);
+		const warning = page.getByRole('region', { name: '工作日历缺少节假日安排' });
+		await warning.waitFor();
+		assert.match(await warning.innerText(), /2027 年节假日安排尚未导入.*2027 年的提醒只按周末计算.*duban calendar load/s);
+		await assertAccessible(page, '总览 with the calendar warning');
+		dec.cli(['calendar', 'load', `${process.env.DUBAN_SOURCE_DIR}/tests/fixtures/calendar/test-2027.yaml`]);
+		await page.reload();
+		await page.locator('#ov-body .tiles').waitFor();
+		assert.equal(await page.locator('#calendar-missing').count(), 0);
+		await ctx.close();
+	} finally {
+		await dec.stop();
+	}
+});
+
 test('no script errors on any page', () => {
 	assert.deepEqual(pageErrors, []);
 });

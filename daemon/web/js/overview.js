@@ -1,6 +1,7 @@
 // 总览: the current quarter over the chosen plans — counts by status per
 // plan, the items needing 督办, the tasks (filtered by office, status and
-// due window, all in the URL) and the lead offices' ranking.
+// due window, all in the URL) and the lead offices' ranking; first, when
+// the working-day calendar lacks a year, how to load its notice.
 import {
 	api, boot, h, svg, clear, $, query, td, table, scrollRegion, badge, statusBadge, word, words,
 	fmtNum, pct, fmtTime, addDays, progressBar, showFatal, quarterOf, newId,
@@ -305,6 +306,17 @@ function tasksPanel(ov) {
 	    table(cols, h('tbody', { id: 'tasks-body' }), { className: 'stack tasks', caption: '任务列表' }));
 }
 
+// The years the working-day calendar lacks (today's, from 1 December
+// next year's, the shown plans'): their reminders count weekends only.
+function calendarPanel(ov) {
+	const missing = ov.calendar_missing || [];
+	if (missing.length === 0)
+		return null;
+	return h('section', { class: 'alert', id: 'calendar-missing', 'aria-labelledby': 'cal-h' },
+	    h('h2', { id: 'cal-h' }, '工作日历缺少节假日安排'),
+	    missing.map((m) => h('p', {}, m.warning)));
+}
+
 // ---------------------------------------------------------------- page
 
 async function load() {
@@ -323,6 +335,9 @@ async function load() {
 	$('#page-sub').textContent = overview.quarter_label ?
 	    `${overview.quarter_label} · 数据截至 ${overview.as_of}` : `数据截至 ${overview.as_of || session.today}`;
 	clear(body);
+	const calendar = calendarPanel(overview);
+	if (calendar)
+		body.append(calendar);
 	if (overview.tasks.length === 0 && overview.plans.length === 0) {
 		body.append(h('p', { class: 'empty' }, '还没有导入任何计划。'));
 		return;
