@@ -68,6 +68,11 @@ extern const char QUERY_DISPATCH_CLOSE[];
 extern const char QUERY_DISPATCH_GET[];
 extern const char QUERY_OFFICE_REPORT_STEP[];
 extern const char QUERY_OFFICE_REPORTS[];
+/* 批量填报 (73-batch.sql): an office's 填报表 ($1 token, $2 office, $3 round
+ * or NULL, $4 now) and the batch ($1 token, $2 office, $3 body, $4 now);
+ * each returns status and body (or problem). */
+extern const char QUERY_OFFICE_ROWS[];
+extern const char QUERY_OFFICE_BATCH[];
 extern const char QUERY_DISPATCH_URGE[];
 extern const char QUERY_TODO[];
 extern const char QUERY_DISPATCH_LIST[];
