@@ -214,6 +214,8 @@ const char QUERY_OFFICE_REPORTS[] =
 const char QUERY_OFFICE_ROWS[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
 "  FROM duban_api_office_rows($1, $2, $3::bigint, $4::timestamptz) AS r";
+const char QUERY_OFFICE_ROWS_LOCAL[] =
+"SELECT duban_office_rows($1::bigint, $2::bigint, NULL::api_token, $3::timestamptz)::text";
 const char QUERY_OFFICE_BATCH[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
 "  FROM duban_api_office_batch($1, $2, $3::jsonb, $4::timestamptz) AS r";

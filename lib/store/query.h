@@ -73,6 +73,9 @@ extern const char QUERY_OFFICE_REPORTS[];
  * each returns status and body (or problem). */
 extern const char QUERY_OFFICE_ROWS[];
 extern const char QUERY_OFFICE_BATCH[];
+/* The same table for the CLI, as the operator (no drafts): $1 office id,
+ * $2 round or NULL, $3 now; one JSON text. */
+extern const char QUERY_OFFICE_ROWS_LOCAL[];
 extern const char QUERY_DISPATCH_URGE[];
 extern const char QUERY_TODO[];
 extern const char QUERY_DISPATCH_LIST[];

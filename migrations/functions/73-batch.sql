@@ -76,7 +76,7 @@ CREATE OR REPLACE FUNCTION duban_office_rows(p_office bigint, p_dispatch bigint,
 RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v_cut		timestamptz := duban_quarter_start(p_now);
-	v_own		boolean := p_tok.role = 'office' AND p_tok.office_id = p_office;
+	v_own		boolean := coalesce(p_tok.role = 'office' AND p_tok.office_id = p_office, false);
 	v_waiting	boolean;
 	v_report	office_report;
 	v_rows		jsonb;
@@ -145,7 +145,7 @@ BEGIN
 			   FROM dispatch d WHERE d.id = p_dispatch),
 	    'previous_at', v_cut,
 	    'own', v_own,
-	    'may_edit', p_tok.role = 'general' OR v_own,
+	    'may_edit', coalesce(p_tok.role = 'general', false) OR v_own,
 	    'report', CASE WHEN v_report.id IS NOT NULL THEN jsonb_build_object('id', v_report.id,
 			'state', v_report.state,
 			'state_label', duban_report_state_label(v_report.state)) END,
