@@ -420,3 +420,161 @@ Test(files, submitted_is_superseded_never_deleted)
 	free(pdf);
 	site_stop(&s);
 }
+
+/*
+ * 50 uploads of 10 MB at once.  Each body is made as curl asks for it
+ * (a PDF's head, then bytes of its own), its SHA-256 computed on the
+ * way: every file is stored whole, and duband's peak resident memory
+ * (VmHWM, read from /proc) stays under 100 MB.  duband runs with a small
+ * AddressSanitizer quarantine, which otherwise holds freed memory.
+ */
+#define NUP	50
+#define UPSIZE	(10 * 1024 * 1024)
+
+struct gen {
+	const char	*head;		/* the PDF fixture */
+	size_t		 headlen;
+	size_t		 off;
+	int		 seed;
+	EVP_MD_CTX	*sha;
+	struct curl_slist *hdr;
+	char		*auth;
+	char		 answer[4096];
+	size_t		 alen;
+};
+
+static size_t
+gen_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct gen	*g = arg;
+	size_t		 want = size * n, i;
+
+	if (want > UPSIZE - g->off)
+		want = UPSIZE - g->off;
+	for (i = 0; i < want; i++) {
+		size_t	 at = g->off + i;
+
+		buf[i] = at < g->headlen ? g->head[at] :
+		    (char)((at * 2654435761u) >> 13 ^ (size_t)g->seed);
+	}
+	EVP_DigestUpdate(g->sha, buf, want);
+	g->off += want;
+	return (want);
+}
+
+static size_t
+gen_answer(char *p, size_t size, size_t n, void *arg)
+{
+	struct gen	*g = arg;
+	size_t		 len = size * n;
+
+	if (g->alen + len < sizeof g->answer) {
+		memcpy(g->answer + g->alen, p, len);
+		g->alen += len;
+		g->answer[g->alen] = '\0';
+	}
+	return (len);
+}
+
+static long
+peak_kb(pid_t pid)
+{
+	char	*path = xprintf("/proc/%d/status", (int)pid), *s, *p;
+	long	 kb = -1;
+
+	s = t_read_file(path, NULL);
+	if ((p = strstr(s, "VmHWM:")) != NULL)
+		kb = strtol(p + 6, NULL, 10);
+	free(s);
+	free(path);
+	return (kb);
+}
+
+Test(files, fifty_at_once_bounded_memory, .timeout = 600)
+{
+	const char	*env[] = { "ASAN_OPTIONS=quarantine_size_mb=4:"
+	    "thread_local_quarantine_size_kb=64:malloc_context_size=4", NULL };
+	struct site	 s;
+	struct gen	 g[NUP];
+	CURLM		*m;
+	CURL		*c[NUP];
+	CURLMsg		*msg;
+	char		*pdf, *url, hex[65];
+	unsigned char	 md[32];
+	unsigned int	 mdlen;
+	size_t		 pdflen;
+	int		 i, running, left;
+	long		 status, before, after;
+
+	site_start(&s, env);
+	pdf = t_read_file(DUBAN_SOURCE_DIR "/tests/fixtures/evidence/验收报告.pdf", &pdflen);
+	before = peak_kb(s.d.pid);
+	url = xprintf("%s/api/v1/targets/%ld/files?name=%%E8%%B5%%84%%E9%%87%%91.pdf",
+	    s.d.url, s.target);
+	m = curl_multi_init();
+	for (i = 0; i < NUP; i++) {
+		memset(&g[i], 0, sizeof g[i]);
+		g[i].head = pdf;
+		g[i].headlen = pdflen;
+		g[i].seed = i;
+		g[i].sha = EVP_MD_CTX_new();
+		EVP_DigestInit_ex(g[i].sha, EVP_sha256(), NULL);
+		/* The general office's token: its files are submitted at once. */
+		g[i].auth = xprintf("Authorization: Bearer %s", s.general);
+		g[i].hdr = curl_slist_append(NULL, g[i].auth);
+		g[i].hdr = curl_slist_append(g[i].hdr, "Content-Type: application/pdf");
+		c[i] = curl_easy_init();
+		curl_easy_setopt(c[i], CURLOPT_URL, url);
+		curl_easy_setopt(c[i], CURLOPT_POST, 1L);
+		curl_easy_setopt(c[i], CURLOPT_HTTPHEADER, g[i].hdr);
+		curl_easy_setopt(c[i], CURLOPT_READFUNCTION, gen_read);
+		curl_easy_setopt(c[i], CURLOPT_READDATA, &g[i]);
+		curl_easy_setopt(c[i], CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)UPSIZE);
+		curl_easy_setopt(c[i], CURLOPT_WRITEFUNCTION, gen_answer);
+		curl_easy_setopt(c[i], CURLOPT_WRITEDATA, &g[i]);
+		curl_easy_setopt(c[i], CURLOPT_TIMEOUT, 500L);
+		curl_easy_setopt(c[i], CURLOPT_NOSIGNAL, 1L);
+		curl_multi_add_handle(m, c[i]);
+	}
+	do {
+		curl_multi_perform(m, &running);
+		if (running)
+			curl_multi_poll(m, NULL, 0, 1000, NULL);
+	} while (running);
+	while ((msg = curl_multi_info_read(m, &left)) != NULL)
+		cr_expect_eq(msg->data.result, CURLE_OK, "an upload failed: %s",
+		    curl_easy_strerror(msg->data.result));
+	after = peak_kb(s.d.pid);
+	for (i = 0; i < NUP; i++) {
+		json_t	*f;
+
+		curl_easy_getinfo(c[i], CURLINFO_RESPONSE_CODE, &status);
+		cr_expect_eq(status, 201, "upload %d: %ld %s", i, status, g[i].answer);
+		EVP_DigestFinal_ex(g[i].sha, md, &mdlen);
+		for (unsigned int k = 0; k < mdlen; k++)
+			snprintf(hex + 2 * k, 3, "%02x", md[k]);
+		f = json_loads(g[i].answer, 0, NULL);
+		cr_expect(f != NULL && S(f, "sha256") != NULL &&
+		    strcmp(S(f, "sha256"), hex) == 0, "upload %d stored another hash", i);
+		cr_expect_eq(I(f, "size"), UPSIZE);
+		json_decref(f);
+		curl_multi_remove_handle(m, c[i]);
+		curl_easy_cleanup(c[i]);
+		curl_slist_free_all(g[i].hdr);
+		free(g[i].auth);
+		EVP_MD_CTX_free(g[i].sha);
+	}
+	curl_multi_cleanup(m);
+	/* What PostgreSQL holds adds up, byte for byte, to what was sent. */
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM evidence_file WHERE state = 'submitted'"
+	    " AND size = 10485760", 0, NULL), NUP);
+	cr_expect_eq(t_query_long(s.c, "SELECT sum(length(data)) FROM evidence_chunk", 0, NULL),
+	    (long)NUP * UPSIZE);
+	cr_log_info("duband peak resident memory: %ld KB before, %ld KB after 50 × 10 MB",
+	    before, after);
+	cr_expect(after > 0 && after < 100 * 1024,
+	    "duband's peak resident memory reached %ld KB (limit 100 MB)", after);
+	free(url);
+	free(pdf);
+	site_stop(&s);
+}
