@@ -391,6 +391,7 @@ Test(xlsx, huge_shared_string_tables_refused)
 	}
 	sprintf(p, "</sst>");
 	buf = pkg(sheet, sst, &len);
+	lim.ratio = 100000;
 	lim.text = 2u << 20;
 	refused(buf, len, &lim, "共享字符串总长超过 33554432 字节上限");
 	/* One string beyond the text limit. */
