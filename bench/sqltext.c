@@ -20,7 +20,7 @@ main(int argc, char **argv)
 	int		 i, n, null[10] = { 0 };
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: duban-bench-sql task-list|milestone-patch|todo [NULL-param ...]\n");
+		fprintf(stderr, "usage: duban-bench-sql task-list|milestone-patch|todo|office-batch [NULL-param ...]\n");
 		return (64);
 	}
 	if (strcmp(argv[1], "task-list") == 0)
@@ -29,6 +29,8 @@ main(int argc, char **argv)
 		q = QUERY_MILESTONE_PATCH;
 	else if (strcmp(argv[1], "todo") == 0)
 		q = QUERY_TODO;
+	else if (strcmp(argv[1], "office-batch") == 0)
+		q = QUERY_OFFICE_BATCH;
 	else
 		return (64);
 	for (i = 2; i < argc; i++)

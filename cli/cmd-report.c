@@ -16,7 +16,10 @@
 #include "log.h"
 #include "query.h"
 #include "report.h"
+#include "words.h"
 #include "xmalloc.h"
+
+#define S(o, k)	json_string_value(json_object_get((o), (k)))
 
 /* The format a file name asks for: "x.xlsx" -> xlsx; -1 if none. */
 static int
@@ -186,4 +189,132 @@ const struct cmd_entry cmd_report_quarterly_entry = {
 		.wrong = QUARTERLY_WRONG,
 	},
 	.exec = cmd_report_quarterly,
+};
+
+/*
+ * duban report rows: an office's 填报表 (批量填报), one line per target
+ * and milestone of its tasks, with 上期 and 截至本期, as GET
+ * /api/v1/offices/{office}/report/rows answers it (duban_office_rows,
+ * 73-batch.sql), read as the operator: the office's drafts are its own
+ * and not shown.
+ */
+static void
+rows_value(const json_t *row, const char *key, char *buf, size_t len)
+{
+	const json_t	*v = json_object_get(row, key);
+	const char	*unit = S(row, "unit");
+	char		 num[64];
+
+	if (strcmp(S(row, "kind"), "milestone") == 0) {
+		snprintf(buf, len, "%s", word_or(VOCAB_MILESTONE_STATUS,
+		    json_string_value(strcmp(key, "current") == 0 ?
+		    json_object_get(row, "status") : v), "—"));
+		return;
+	}
+	if (!json_is_number(v)) {
+		snprintf(buf, len, "未填报");
+		return;
+	}
+	report_number(v, num, sizeof num);
+	snprintf(buf, len, "%s%s", num, unit ? unit : "");
+}
+
+static int
+cmd_report_rows(struct cmd_ctx *ctx, struct args *args)
+{
+	static const char *const head[] = { "行", "任务", "指标（节点）", "目标", "上期",
+	    "截至本期", "完成情况", "存在问题" };
+	static const int width[] = { 0, 16, 24, 16, 14, 14, 24, 24 };
+	const json_t	*row, *goal, *d;
+	const char	*params[3], *cells[8];
+	json_t		*body;
+	struct table	*t;
+	PGconn		*conn;
+	long long	 office;
+	char		 now[CLOCK_ISO_LEN], id[24], n[24], task[512], req[160], prev[96];
+	char		 cur[96], *cause;
+	size_t		 i;
+	int		 rc;
+
+	if (clock_init(&cause) != 0) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	clock_now_iso(now);
+	if ((conn = cmd_connect(ctx, &rc)) == NULL)
+		return (rc);
+	if ((rc = cmd_lookup(conn, "office", args_get(args, "office"), NULL, &office)) != 0) {
+		PQfinish(conn);
+		return (rc);
+	}
+	snprintf(id, sizeof id, "%lld", office);
+	params[0] = id;
+	params[1] = args_get(args, "dispatch");
+	params[2] = now;
+	body = cmd_query_json(conn, QUERY_OFFICE_ROWS_LOCAL, 3, params);
+	PQfinish(conn);
+	if (body == NULL)
+		return (EXIT_SOFTWARE);
+	d = json_object_get(body, "dispatch");
+	if (params[1] != NULL && json_is_null(d)) {
+		fprintf(stderr, "duban：没有编号为 %s 的调度\n", params[1]);
+		json_decref(body);
+		return (EXIT_NOINPUT);
+	}
+	if (args_has(args, "json")) {
+		json_dumpf(body, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+		json_decref(body);
+		return (0);
+	}
+	printf("%s填报表", S(json_object_get(body, "office"), "name"));
+	if (json_is_object(d))
+		printf("（调度 %lld：%s，%s 前报送）",
+		    (long long)json_integer_value(json_object_get(d, "id")), S(d, "title"),
+		    S(d, "due_on"));
+	printf("：%zu 行；上期为 %.10s 零时的数值\n\n", json_array_size(json_object_get(body,
+	    "rows")), S(body, "previous_at"));
+	t = table_new(8, head, width);
+	json_array_foreach(json_object_get(body, "rows"), i, row) {
+		goal = json_object_get(row, "goal");
+		snprintf(n, sizeof n, "%lld", (long long)json_integer_value(json_object_get(row,
+		    "row")));
+		snprintf(task, sizeof task, "%s %s", S(json_object_get(row, "task"), "number"),
+		    S(json_object_get(row, "task"), "title"));
+		if (strcmp(S(row, "kind"), "target") == 0)
+			report_required(goal, req, sizeof req);
+		else
+			snprintf(req, sizeof req, "%s 前", S(goal, "due_on"));
+		rows_value(row, "previous", prev, sizeof prev);
+		rows_value(row, "current", cur, sizeof cur);
+		cells[0] = n;
+		cells[1] = task;
+		cells[2] = S(row, "name");
+		cells[3] = req;
+		cells[4] = prev;
+		cells[5] = cur;
+		cells[6] = S(row, "note") ? S(row, "note") : "";
+		cells[7] = S(row, "problems") ? S(row, "problems") : "";
+		table_add(t, cells);
+	}
+	table_print(t, stdout);
+	table_free(t);
+	json_decref(body);
+	return (0);
+}
+
+const struct cmd_entry cmd_report_rows_entry = {
+	.name = "report rows",
+	.summary = "查看处室的填报表（批量填报：每个指标、节点一行，含上期和截至本期）",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "office", 'o', "处室", .flags = ARGS_REQUIRED,
+			  .help = "处室名称、简称或编号" },
+			{ "dispatch", 'd', "编号", ARGS_ID,
+			  .help = "只列这轮调度所含计划的任务（默认全部计划）" },
+			{ "json", 'j', NULL, .help = "以 JSON 输出（与 GET /api/v1/offices/{处室}/report/rows 相同）" },
+			{ NULL } },
+	},
+	.exec = cmd_report_rows,
 };

@@ -79,6 +79,7 @@ extern const struct cmd_entry cmd_completion_return_entry;
 extern const struct cmd_entry cmd_milestone_update_entry;
 extern const struct cmd_entry cmd_target_set_entry;
 extern const struct cmd_entry cmd_report_quarterly_entry;
+extern const struct cmd_entry cmd_report_rows_entry;
 extern const struct cmd_entry cmd_dispatch_open_entry;
 extern const struct cmd_entry cmd_dispatch_show_entry;
 extern const struct cmd_entry cmd_dispatch_close_entry;

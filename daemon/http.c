@@ -417,6 +417,12 @@ http_problem_text(struct req *r, int status, const char *text)
 			extra = json_object();
 		json_object_set_new(extra, "confirmable", json_true());
 	}
+	/* Each problem of a batch (73-batch.sql), naming its row and field. */
+	if (json_is_array(json_object_get(out, "errors"))) {
+		if (extra == NULL)
+			extra = json_object();
+		json_object_set(extra, "errors", json_object_get(out, "errors"));
+	}
 	http_problem(r, status, title ? title : "请求失败", detail, field, extra);
 	json_decref(out);
 }

@@ -116,7 +116,8 @@ void		 http_reply_json(struct req *, int status, const char *json,
 /* An RFC 7807 answer; extra (may be NULL) is merged in and released. */
 void		 http_problem(struct req *, int status, const char *title,
 		    const char *detail, const char *field, json_t *extra);
-/* A problem built by the database ({title, detail, field, current}). */
+/* A problem built by the database ({title, detail, field, current,
+ * confirmable, errors}). */
 void		 http_problem_text(struct req *, int status, const char *json);
 /* 503 with Retry-After: the database is not answering. */
 void		 http_unavailable(struct req *, const char *why);

@@ -43,6 +43,7 @@ static const struct route *const server_routes[] = {
 	api_extension_routes,
 	api_jiaoban_routes,
 	api_completion_routes,
+	api_batch_routes,
 	NULL
 };
 

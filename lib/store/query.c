@@ -211,6 +211,14 @@ const char QUERY_DISPATCH_URGE[] =
 const char QUERY_OFFICE_REPORTS[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
 "  FROM duban_api_office_reports($1, $2, $3::timestamptz) AS r";
+const char QUERY_OFFICE_ROWS[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_office_rows($1, $2, $3::bigint, $4::timestamptz) AS r";
+const char QUERY_OFFICE_ROWS_LOCAL[] =
+"SELECT duban_office_rows($1::bigint, $2::bigint, NULL::api_token, $3::timestamptz)::text";
+const char QUERY_OFFICE_BATCH[] =
+"SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
+"  FROM duban_api_office_batch($1, $2, $3::jsonb, $4::timestamptz) AS r";
 /* One round ($1 id, $2 now), or no row. */
 const char QUERY_DISPATCH_GET[] =
 "SELECT duban_dispatch_json($1::bigint, $2::timestamptz)::text WHERE EXISTS"

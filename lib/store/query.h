@@ -68,6 +68,14 @@ extern const char QUERY_DISPATCH_CLOSE[];
 extern const char QUERY_DISPATCH_GET[];
 extern const char QUERY_OFFICE_REPORT_STEP[];
 extern const char QUERY_OFFICE_REPORTS[];
+/* 批量填报 (73-batch.sql): an office's 填报表 ($1 token, $2 office, $3 round
+ * or NULL, $4 now) and the batch ($1 token, $2 office, $3 body, $4 now);
+ * each returns status and body (or problem). */
+extern const char QUERY_OFFICE_ROWS[];
+extern const char QUERY_OFFICE_BATCH[];
+/* The same table for the CLI, as the operator (no drafts): $1 office id,
+ * $2 round or NULL, $3 now; one JSON text. */
+extern const char QUERY_OFFICE_ROWS_LOCAL[];
 extern const char QUERY_DISPATCH_URGE[];
 extern const char QUERY_TODO[];
 extern const char QUERY_DISPATCH_LIST[];

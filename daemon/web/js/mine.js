@@ -7,6 +7,42 @@ import {
 } from './common.js';
 import { targetList, milestoneList } from './editor.js';
 import { reportPanel } from './report.js';
+import { batchView } from './batch.js';
+
+// The view this browser last chose: cards (卡片) or the table (表格填报).
+const VIEW_KEY = 'duban.mine.view';
+
+function viewToggle(cards, office, session) {
+	let tableView = null;
+	const btn = (view, text) => h('button', { type: 'button', class: 'btn small secondary', 'data-view': view }, text);
+	const bCards = btn('cards', '卡片填报'), bTable = btn('table', '表格填报');
+	const holder = h('div', { class: 'batch-holder' });
+	const show = (view) => {
+		try {
+			localStorage.setItem(VIEW_KEY, view);
+		} catch {
+			// A browser that keeps nothing shows the cards next time.
+		}
+		bCards.setAttribute('aria-pressed', String(view === 'cards'));
+		bTable.setAttribute('aria-pressed', String(view === 'table'));
+		cards.hidden = view === 'table';
+		holder.hidden = view !== 'table';
+		if (view === 'table' && !tableView) {
+			tableView = batchView(session, office);
+			holder.append(tableView);
+		}
+	};
+	bCards.addEventListener('click', () => show('cards'));
+	bTable.addEventListener('click', () => show('table'));
+	let saved = 'cards';
+	try {
+		saved = localStorage.getItem(VIEW_KEY) === 'table' ? 'table' : 'cards';
+	} catch {
+		// as above
+	}
+	show(saved);
+	return [h('div', { class: 'view-toggle', role: 'group', 'aria-label': '填报方式' }, bCards, bTable), holder];
+}
 
 function roleOf(t, office) {
 	const part = t.lead_office !== office &&
@@ -225,8 +261,9 @@ async function main() {
 	h('p', { class: 'hint' }, `共 ${details.length} 项任务。点击“更新节点”或“更新进展”填写，` +
 	    (session.person_role ? '保存后存为本处室草稿，报送后生效；' : '保存后即记入进展记录；'),
 	    '完成情况写做了什么，取得成效写带来的变化。'),
-	upcoming(details, session.today),
-	details.map((t) => taskCard(t, office))]);
+	upcoming(details, session.today)]);
+	const cards = h('div', { class: 'task-cards' }, details.map((t) => taskCard(t, office)));
+	append(box, [viewToggle(cards, office, session), cards]);
 	if (location.hash) {
 		const el = document.getElementById(location.hash.slice(1));
 		if (el)
