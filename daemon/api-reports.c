@@ -58,43 +58,22 @@ render_run(void *arg)
 	json_decref(report);
 }
 
-/* attachment; filename="report.xlsx"; filename*=UTF-8''%E5%90%89... */
-static char *
-disposition(const char *kind, const char *name, const char *ext)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char	*buf = NULL, *out;
-	size_t	 len = 0;
-	FILE	*f = open_memstream(&buf, &len);
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)name; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_')
-			fputc(*p, f);
-		else
-			fprintf(f, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-	}
-	fclose(f);
-	out = xprintf("%s; filename=\"duban-report.%s\"; filename*=UTF-8''%s", kind, ext, buf);
-	free(buf);
-	return (out);
-}
-
 /* Back on the loop: answer. */
 static void
 render_done(void *arg)
 {
 	struct render_job	*j = arg;
 	struct req		*r = j->r;
-	char			*cd;
+	char			*cd, *fallback;
 
 	if (j->body == NULL) {
 		log_warnx("无法生成报告：%s", j->cause ? j->cause : "?");
 		http_problem(r, 500, "无法生成报告", j->cause, NULL, NULL);
 	} else {
-		cd = disposition(j->fmt == REPORT_XLSX || j->fmt == REPORT_CSV ?
-		    "attachment" : "inline", j->filename, report_extension(j->fmt));
+		fallback = xprintf("duban-report.%s", report_extension(j->fmt));
+		cd = http_disposition(j->fmt == REPORT_XLSX || j->fmt == REPORT_CSV ?
+		    "attachment" : "inline", fallback, j->filename);
+		free(fallback);
 		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
 		    "Content-Disposition", cd);
 		free(cd);

@@ -82,6 +82,8 @@ static const struct config_entry {
 	  "512", 1, 100000, "同时打开的 HTTP 连接上限；达到后暂停接受新连接" },
 	{ "max_body", CT_INT, offsetof(struct config, max_body), 0,
 	  "65536", 1024, 16777216, "请求体上限（字节）；超出答 413" },
+	{ "max_fill_body", CT_INT, offsetof(struct config, max_fill_body), 0,
+	  "4194304", 65536, 33554432, "上传的填报表（XLSX）大小上限（字节）；超出答 413" },
 	{ "max_headers", CT_INT, offsetof(struct config, max_headers), 0,
 	  "16384", 1024, 1048576, "请求头总长上限（字节）" },
 	{ "http_timeout", CT_INT, offsetof(struct config, http_timeout), 0,

@@ -42,6 +42,7 @@ struct config {
 	int	 queue_max;
 	int	 max_connections;
 	int	 max_body;
+	int	 max_fill_body;	/* an uploaded 填报表 (api-fill.c) */
 	int	 max_headers;
 	int	 http_timeout;
 	int	 query_timeout;

@@ -26,7 +26,8 @@
 #include "metrics.h"
 #include "xmalloc.h"
 
-/* libevent's own limit for bodies; ours (max_body) answers in JSON. */
+/* libevent's own limit for bodies; ours (max_body, and max_fill_body for
+ * the XLSX 填报表) answer in JSON. */
 #define HARD_BODY_FACTOR	4
 
 /* Open connections: a set of evhttp_connection pointers. */
@@ -501,6 +502,28 @@ http_query_only(struct req *r, const char *const *allowed)
 }
 
 char *
+http_disposition(const char *kind, const char *fallback, const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char		*buf = NULL, *out;
+	size_t		 len = 0;
+	FILE		*f = open_memstream(&buf, &len);
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_')
+			fputc(*p, f);
+		else
+			fprintf(f, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+	fclose(f);
+	out = xprintf("%s; filename=\"%s\"; filename*=UTF-8''%s", kind, fallback, buf);
+	free(buf);
+	return (out);
+}
+
+char *
 http_body(struct req *r, size_t *lenp)
 {
 	struct evbuffer	*in = evhttp_request_get_input_buffer(r->ev);
@@ -654,8 +677,11 @@ http_set_idle_cb(struct http *h, void (*fn)(void *), void *arg)
 void
 http_apply_limits(struct http *h)
 {
-	evhttp_set_max_body_size(h->evhttp,
-	    (ev_ssize_t)h->cfg->max_body * HARD_BODY_FACTOR);
+	ev_ssize_t	hard = (ev_ssize_t)h->cfg->max_body * HARD_BODY_FACTOR;
+
+	if (hard < (ev_ssize_t)h->cfg->max_fill_body + 4096)
+		hard = (ev_ssize_t)h->cfg->max_fill_body + 4096;
+	evhttp_set_max_body_size(h->evhttp, hard);
 	evhttp_set_max_headers_size(h->evhttp, h->cfg->max_headers);
 	evhttp_set_timeout(h->evhttp, h->cfg->http_timeout);
 	if (!h->closing && h->connections < h->cfg->max_connections)

@@ -129,6 +129,12 @@ const char	*http_query_arg(struct req *, const char *);
 /* Checks that every query parameter is one of allowed (NULL-terminated);
  * -1 after answering 400. */
 int		 http_query_only(struct req *, const char *const *allowed);
+/*
+ * A Content-Disposition value: kind ("attachment" or "inline"), an ASCII
+ * fallback name and the real one (UTF-8, RFC 5987 encoded); allocated.
+ */
+char		*http_disposition(const char *kind, const char *fallback,
+		    const char *name);
 /* The request body as a string, NUL-terminated; NULL after answering 413. */
 char		*http_body(struct req *, size_t *len);
 /*
