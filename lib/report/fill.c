@@ -665,7 +665,7 @@ fill_problem_cells(const json_t *problem, const json_t *cells)
 {
 	json_t		*p = json_deep_copy(problem), *e, *errs;
 	const char	*cell, *detail, *what;
-	char		*s;
+	char		*s, *top;
 	size_t		 i, n;
 
 	errs = json_object_get(p, "errors");
@@ -683,16 +683,16 @@ fill_problem_cells(const json_t *problem, const json_t *cells)
 		what = S(e, "what");
 		s = xprintf("%s：%s%s%s", cell, what ? what : "", what ? "，" : "",
 		    detail ? detail : "");
+		if (i == 0) {
+			top = xprintf("%s%s。整张表均未保存", s,
+			    n > 1 ? "；另有其他单元格有问题" : "");
+			json_object_set_new(p, "detail", json_string(top));
+			json_object_set_new(p, "field", json_string(cell));
+			free(top);
+		}
+		/* detail and what point into e: replaced last. */
 		json_object_set_new(e, "cell", json_string(cell));
 		json_object_set_new(e, "detail", json_string(s));
-		if (i == 0) {
-			free(s);
-			s = xprintf("%s：%s%s%s%s。整张表均未保存", cell,
-			    what ? what : "", what ? "，" : "", detail ? detail : "",
-			    n > 1 ? "；另有其他单元格有问题" : "");
-			json_object_set_new(p, "detail", json_string(s));
-			json_object_set_new(p, "field", json_string(cell));
-		}
 		free(s);
 	}
 	return (p);
