@@ -77,26 +77,30 @@ api_server(const char *arg)
 }
 
 int
-api_request(const char *method, const char *url, const char *token,
-    const char *body, long *status, json_t **out, char **cause)
+api_transfer(const char *method, const char *url, const char *token,
+    const char *ctype, const char *body, size_t len, const char *accept,
+    long *status, char **out, size_t *outlen, char **cause)
 {
 	CURL			*c;
 	CURLcode		 rc;
 	struct curl_slist	*h = NULL;
 	struct sink		 s = { NULL, 0, 0 };
-	char			*auth;
-	json_error_t		 jerr;
+	char			*auth, *ct = NULL, *acc;
 
 	*out = NULL;
+	*outlen = 0;
 	if ((c = curl_easy_init()) == NULL) {
 		*cause = xstrdup("libcurl 初始化失败");
 		return (-1);
 	}
 	auth = xprintf("Authorization: Bearer %s", token);
+	acc = xprintf("Accept: %s", accept);
 	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, "Accept: application/json");
-	if (body != NULL)
-		h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, acc);
+	if (body != NULL) {
+		ct = xprintf("Content-Type: %s", ctype);
+		h = curl_slist_append(h, ct);
+	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -106,11 +110,15 @@ api_request(const char *method, const char *url, const char *token,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	if (body != NULL)
+	if (body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	}
 	rc = curl_easy_perform(c);
 	curl_slist_free_all(h);
 	free(auth);
+	free(acc);
+	free(ct);
 	if (rc != CURLE_OK) {
 		xasprintf(cause, "无法访问 %s：%s", url, curl_easy_strerror(rc));
 		curl_easy_cleanup(c);
@@ -119,12 +127,30 @@ api_request(const char *method, const char *url, const char *token,
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	curl_easy_cleanup(c);
-	if (s.len > 0 && (*out = json_loadb(s.buf, s.len, 0, &jerr)) == NULL) {
+	*out = s.buf;
+	*outlen = s.len;
+	return (0);
+}
+
+int
+api_request(const char *method, const char *url, const char *token,
+    const char *body, long *status, json_t **out, char **cause)
+{
+	json_error_t	 jerr;
+	char		*buf;
+	size_t		 len;
+
+	*out = NULL;
+	if (api_transfer(method, url, token, "application/json", body,
+	    body != NULL ? strlen(body) : 0, "application/json", status, &buf,
+	    &len, cause) != 0)
+		return (-1);
+	if (len > 0 && (*out = json_loadb(buf, len, 0, &jerr)) == NULL) {
 		xasprintf(cause, "服务器的应答不是 JSON（HTTP %ld）", *status);
-		free(s.buf);
+		free(buf);
 		return (-1);
 	}
-	free(s.buf);
+	free(buf);
 	return (0);
 }
 

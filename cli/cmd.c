@@ -44,6 +44,8 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_dispatch_urge_entry,
 	&cmd_report_quarterly_entry,
 	&cmd_report_rows_entry,
+	&cmd_report_fill_entry,
+	&cmd_report_upload_entry,
 	&cmd_reminder_preview_entry,
 	&cmd_reminder_list_entry,
 	&cmd_reminder_retry_entry,

@@ -80,6 +80,8 @@ extern const struct cmd_entry cmd_milestone_update_entry;
 extern const struct cmd_entry cmd_target_set_entry;
 extern const struct cmd_entry cmd_report_quarterly_entry;
 extern const struct cmd_entry cmd_report_rows_entry;
+extern const struct cmd_entry cmd_report_fill_entry;
+extern const struct cmd_entry cmd_report_upload_entry;
 extern const struct cmd_entry cmd_dispatch_open_entry;
 extern const struct cmd_entry cmd_dispatch_show_entry;
 extern const struct cmd_entry cmd_dispatch_close_entry;
@@ -166,6 +168,15 @@ int	 cmd_calendar_warnings(PGconn *, const char *day, const char *year,
 /* api.c: the client of duband's API. */
 char		*api_token(const char *file, char **cause);
 const char	*api_server(const char *arg);
+/*
+ * Any request: a body of len bytes of type ctype (or NULL), what to
+ * accept; 0 with *status and the answer's bytes (*out allocated, or NULL
+ * when empty), or -1 with *cause.
+ */
+int		 api_transfer(const char *method, const char *url,
+		    const char *token, const char *ctype, const char *body,
+		    size_t len, const char *accept, long *status, char **out,
+		    size_t *outlen, char **cause);
 /* 0 with *status and the parsed body (or NULL), or -1 with *cause. */
 int		 api_request(const char *method, const char *url,
 		    const char *token, const char *body, long *status,
@@ -178,6 +189,11 @@ int		 api_request(const char *method, const char *url,
 int		 api_call(const char *method, const char *server,
 		    const char *token_file, const char *path, const json_t *body,
 		    long want, json_t **out);
+/* The options of a command that goes through duband. */
+#define CLI_SERVER_OPTIONS \
+	{ "server", 'S', "URL", \
+	  .help = "duband 地址，默认 $DUBAN_SERVER 或 http://127.0.0.1:8080" }, \
+	{ "token-file", 'T', "文件", .help = "令牌文件；默认取环境变量 DUBAN_TOKEN" }
 /* Prints a problem+json answer; returns the matching exit code. */
 int		 api_problem_exit(long status, json_t *problem);
 /* The same for a problem from the database itself (no HTTP status shown). */

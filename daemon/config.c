@@ -91,6 +91,8 @@ static const struct config_entry {
 	  "所有正在上传的文件在内存中合计占用的上限（字节）；超出则答 503 并请稍后重试" },
 	{ "upload_timeout", CT_INT, offsetof(struct config, upload_timeout), 0,
 	  "600", 10, 86400, "一次上传最长用时（秒）；超时则中断并丢弃" },
+	{ "max_fill_body", CT_INT, offsetof(struct config, max_fill_body), 0,
+	  "4194304", 65536, 33554432, "上传的填报表（XLSX）大小上限（字节）；超出答 413" },
 	{ "max_headers", CT_INT, offsetof(struct config, max_headers), 0,
 	  "16384", 1024, 1048576, "请求头总长上限（字节）" },
 	{ "http_timeout", CT_INT, offsetof(struct config, http_timeout), 0,

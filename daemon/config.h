@@ -46,6 +46,7 @@ struct config {
 	int	 upload_entry_max;	/* bytes per entry's files */
 	int	 upload_memory;		/* bytes all uploads may hold */
 	int	 upload_timeout;	/* seconds one upload may take */
+	int	 max_fill_body;	/* an uploaded 填报表 (api-fill.c) */
 	int	 max_headers;
 	int	 http_timeout;
 	int	 query_timeout;

@@ -27,7 +27,8 @@
 #include "upload.h"
 #include "xmalloc.h"
 
-/* libevent's own limit for bodies; ours (max_body) answers in JSON. */
+/* libevent's own limit for bodies; ours (max_body, and max_fill_body for
+ * the XLSX 填报表) answer in JSON. */
 #define HARD_BODY_FACTOR	4
 
 /* Open connections: a set of evhttp_connection pointers. */
@@ -827,8 +828,11 @@ http_set_idle_cb(struct http *h, void (*fn)(void *), void *arg)
 void
 http_apply_limits(struct http *h)
 {
-	evhttp_set_max_body_size(h->evhttp,
-	    (ev_ssize_t)h->cfg->max_body * HARD_BODY_FACTOR);
+	ev_ssize_t	hard = (ev_ssize_t)h->cfg->max_body * HARD_BODY_FACTOR;
+
+	if (hard < (ev_ssize_t)h->cfg->max_fill_body + 4096)
+		hard = (ev_ssize_t)h->cfg->max_fill_body + 4096;
+	evhttp_set_max_body_size(h->evhttp, hard);
 	evhttp_set_max_headers_size(h->evhttp, h->cfg->max_headers);
 	evhttp_set_timeout(h->evhttp, h->cfg->http_timeout);
 	uploads_limits(h->uploads, (size_t)h->cfg->upload_memory, h->cfg->upload_timeout,

@@ -46,6 +46,7 @@ static const struct route *const server_routes[] = {
 	api_completion_routes,
 	api_file_routes,
 	api_batch_routes,
+	api_fill_routes,
 	NULL
 };
 

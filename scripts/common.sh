@@ -20,6 +20,7 @@ DUBAN_PACKAGES=(
 	libyaml-dev libpq-dev libevent-dev libjansson-dev libssl-dev
 	libcriterion-dev libsystemd-dev libcurl4-openssl-dev libxlsxwriter-dev zlib1g-dev
 	libargon2-dev libmagic-dev
+	libzip-dev libexpat1-dev
 	postgresql-15 postgresql-client-15
 	curl systemd bc valgrind
 )
@@ -29,6 +30,7 @@ DUBAN_PACKAGES=(
 DUBAN_TEST_PACKAGES=(
 	python3 python3-aiosmtpd python3-icalendar
 	libreoffice-calc-nogui chromium fonts-noto-cjk
+	clang python3-uno
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.

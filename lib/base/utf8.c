@@ -45,23 +45,35 @@ size_t
 utf8_decode(const char *str, uint32_t *cp)
 {
 	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 n, i;
+	uint32_t		 v;
 
 	if (s[0] < 0x80) {
 		*cp = s[0];
 		return (1);
 	}
 	if ((s[0] & 0xe0) == 0xc0) {
-		*cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-		return (2);
+		n = 2;
+		v = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		v = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		v = s[0] & 0x07;
+	} else
+		goto bad;
+	/* A continuation byte is never NUL: this stops at the end. */
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			goto bad;
+		v = (v << 6) | (s[i] & 0x3f);
 	}
-	if ((s[0] & 0xf0) == 0xe0) {
-		*cp = ((uint32_t)(s[0] & 0x0f) << 12) |
-		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-		return (3);
-	}
-	*cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
-	    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-	return (4);
+	*cp = v;
+	return (n);
+bad:
+	*cp = 0xfffd;
+	return (1);
 }
 
 /* Unicode East Asian Width W and F ranges (Unicode 15), merged. */

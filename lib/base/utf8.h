@@ -18,8 +18,10 @@
 int	utf8_valid(const char *buf, size_t len, size_t *bad);
 
 /*
- * Decodes one code point at s (which must hold valid UTF-8) and returns
- * its length in bytes; *cp receives the code point.
+ * Decodes one code point at the NUL-terminated s and returns its length
+ * in bytes; *cp receives the code point.  A byte that does not start a
+ * complete sequence (invalid or cut short, as by the NUL) is one byte
+ * long and decodes as U+FFFD: nothing past the NUL is read.
  */
 size_t	utf8_decode(const char *s, uint32_t *cp);
 

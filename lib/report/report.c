@@ -766,8 +766,9 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 
 /* ------------------------------------------------------------------ */
 
-static int
-xlsx_to(const json_t *r, FILE *f, char **cause)
+int
+report_via_file(int (*write)(const json_t *, const char *, char **),
+    const json_t *r, FILE *f, char **cause)
 {
 	const char	*dir = getenv("TMPDIR");
 	char		*path, buf[65536];
@@ -782,7 +783,7 @@ xlsx_to(const json_t *r, FILE *f, char **cause)
 		return (-1);
 	}
 	close(fd);
-	if (report_xlsx(r, path, cause) != 0)
+	if (write(r, path, cause) != 0)
 		goto out;
 	if ((in = fopen(path, "rb")) == NULL) {
 		*cause = xprintf("无法读取 %s：%s", path, strerror(errno));
@@ -822,7 +823,7 @@ report_render(const json_t *r, enum report_format fmt, enum report_view view,
 		rc = report_html(r, f, cause);
 		break;
 	case REPORT_XLSX:
-		rc = xlsx_to(r, f, cause);
+		rc = report_via_file(report_xlsx, r, f, cause);
 		break;
 	}
 	if (rc == 0 && ferror(f)) {

@@ -49,6 +49,13 @@ int	 report_csv(const json_t *, enum report_view, FILE *, char **cause);
 int	 report_markdown(const json_t *, FILE *, char **cause);
 int	 report_html(const json_t *, FILE *, char **cause);
 int	 report_xlsx(const json_t *, const char *path, char **cause);
+/*
+ * Runs write(r, path, cause) on a temporary file in $TMPDIR, copies the
+ * file to f and removes it (libxlsxwriter writes files only): for
+ * report_xlsx and fill_xlsx.  0, or -1 with *cause.
+ */
+int	 report_via_file(int (*write)(const json_t *, const char *, char **),
+	    const json_t *r, FILE *f, char **cause);
 
 /*
  * Shared wording, so that every format says the same thing.

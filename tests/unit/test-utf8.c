@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,4 +41,23 @@ Test(utf8, validation_finds_the_first_bad_byte)
 	cr_expect_eq(bad, 0);
 	cr_expect_not(utf8_valid("\xed\xa0\x80", 3, &bad));	/* surrogate */
 	cr_expect_not(utf8_valid("\xe8\xb4", 2, &bad));	/* truncated */
+}
+
+/* Found by fuzz-deadline: a cut or stray sequence is one byte, U+FFFD,
+ * and nothing past the NUL is read. */
+Test(utf8, decode_stops_at_invalid_and_cut_sequences)
+{
+	uint32_t	 cp;
+	char		*cut = strdup("\xe6");	/* a three-byte lead, alone */
+
+	cr_expect_eq(utf8_decode(cut, &cp), 1);
+	cr_expect_eq(cp, 0xfffd);
+	free(cut);
+	cr_expect_eq(utf8_decode("\xb9\xb4", &cp), 1);	/* 70 b9 b4 */
+	cr_expect_eq(cp, 0xfffd);
+	cr_expect_eq(utf8_decode("\xe8\xb4x", &cp), 1);
+	cr_expect_eq(utf8_decode("财", &cp), 3);
+	cr_expect_eq(cp, 0x8d22);
+	cr_expect_eq(utf8_decode("\xf0\x9f\x98\x80", &cp), 4);
+	cr_expect_eq(cp, 0x1f600);
 }
