@@ -25,6 +25,9 @@ export function fmtSize(n) {
 	return `${n} 字节`;
 }
 
+// Told on document when a box's files change: {kind, id, list, from}.
+const EVENT = 'duban-files';
+
 const stateWord = (f) => (f.state === 'submitted' ? '已报送' : '待报送');
 
 // What a refusal says: the detail alone when it names the matter (the
@@ -73,12 +76,30 @@ export function filesBox({ kind, id, what, files, canEdit, full = false, compact
 	const box = h('div', { class: 'files-box', 'data-kind': kind, 'data-id': id, role: 'group',
 	    'aria-label': `佐证材料：${what}` });
 	const live = h('ul', { class: 'uploads plain', 'aria-live': 'polite' });
-	const changed = () => {
+	const settle = () => {
 		draw();
 		box.files = list;
 		if (onChange)
 			onChange(list);
 	};
+	// The same item may show twice (the cards and the table on 我的任务):
+	// what one box did, the other shows.
+	const changed = () => {
+		settle();
+		document.dispatchEvent(new CustomEvent(EVENT, { detail: { kind, id, list, from: box } }));
+	};
+	const heard = (ev) => {
+		const d = ev.detail;
+		if (!box.isConnected && box.dataset.drawn) {
+			document.removeEventListener(EVENT, heard);	// drawn anew elsewhere
+			return;
+		}
+		if (d.from === box || d.kind !== kind || d.id !== id)
+			return;
+		list = [...d.list, ...list.filter((f) => f.superseded_by && !d.list.some((x) => x.id === f.id))];
+		settle();
+	};
+	document.addEventListener(EVENT, heard);
 
 	// One file on its way: its line, updated as it goes.
 	const send = async (file, supersedes) => {
@@ -175,6 +196,7 @@ export function filesBox({ kind, id, what, files, canEdit, full = false, compact
 	}
 	draw();
 	box.files = list;
+	box.dataset.drawn = '1';
 	append(box, [compact ? null : h('p', { class: 'files-h' }, '佐证材料'), listEl, picker, live, status]);
 	return box;
 }
