@@ -463,7 +463,8 @@ export function targetList(task, opts) {
 					opts.onSaved && opts.onSaved('target', saved);
 			});
 			li.append(h('details', { class: 'edit' },
-			    h('summary', {}, '更新进展', h('span', { class: 'sr-only' }, `：${g.name}`)), form));
+			    h('summary', {}, '更新进展', h('span', { class: 'sr-only' }, `：${g.name}`)), form,
+			    files && files.picker));
 		}
 		return li;
 	}));
@@ -498,7 +499,8 @@ export function milestoneList(task, opts) {
 					opts.onSaved && opts.onSaved('milestone', saved);
 			});
 			li.append(h('details', { class: 'edit' },
-			    h('summary', {}, '更新节点', h('span', { class: 'sr-only' }, `：${m.title}`)), form));
+			    h('summary', {}, '更新节点', h('span', { class: 'sr-only' }, `：${m.title}`)), form,
+			    files && files.picker));
 		}
 		return li;
 	}));

@@ -60,8 +60,9 @@ function fileLine(f, all, { full, actions }) {
 		badge(f.state, stateWord(f)),
 	    f.state === 'pending' && f.locked ? h('span', { class: 'small muted' }, '（待处室负责人审核）') : null,
 	    full ? h('span', { class: 'small muted file-who' },
-		` ${[f.office, f.uploaded_by].filter((x, i, a) => x && a.indexOf(x) === i).join(' ')} ` +
-		`${fmtTime(f.submitted_at || f.uploaded_at)}${f.state === 'submitted' ? ' 报送' : ' 上传'}`) : null,
+		` ${[f.office, f.uploaded_by].filter((x, i, a) => x && a.indexOf(x) === i).join(' ')}` +
+		`${fmtTime(f.uploaded_at)} 上传` +
+		(f.state === 'submitted' && f.submitted_at !== f.uploaded_at ? `，${fmtTime(f.submitted_at)} 报送` : '')) : null,
 	    actions || null);
 }
 
@@ -192,11 +193,12 @@ export function filesBox({ kind, id, what, files, canEdit, full = false, compact
 		    h('label', { for: inputId }, '上传佐证材料', h('span', { class: 'sr-only' }, `：${what}`)),
 		    input,
 		    compact ? null : h('p', { class: 'hint', id: `${inputId}-hint` },
-			'可上传 PDF、OFD、Word、WPS、Excel 文件和 JPG、PNG 图片，可多选。经办人上传的材料待本处室报送后生效，报送前可以删除；已报送的只能替换。'));
+			'PDF、OFD、Word、WPS、Excel 或 JPG、PNG 图片，可多选；报送前可删除，报送后只能替换。'));
 	}
 	draw();
 	box.files = list;
 	box.dataset.drawn = '1';
+	box.picker = picker;	// the card editor moves it into its form's place
 	append(box, [compact ? null : h('p', { class: 'files-h' }, '佐证材料'), listEl, picker, live, status]);
 	return box;
 }
