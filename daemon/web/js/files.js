@@ -60,7 +60,7 @@ function fileLine(f, all, { full, actions }) {
 		badge(f.state, stateWord(f)),
 	    f.state === 'pending' && f.locked ? h('span', { class: 'small muted' }, '（待处室负责人审核）') : null,
 	    full ? h('span', { class: 'small muted file-who' },
-		` ${[f.office, f.uploaded_by].filter((x, i, a) => x && a.indexOf(x) === i).join(' ')}` +
+		` ${[f.office, f.uploaded_by].filter((x, i, a) => x && a.indexOf(x) === i).join(' ')} ` +
 		`${fmtTime(f.uploaded_at)} 上传` +
 		(f.state === 'submitted' && f.submitted_at !== f.uploaded_at ? `，${fmtTime(f.submitted_at)} 报送` : '')) : null,
 	    actions || null);
