@@ -3,6 +3,8 @@
 // it again; an HTML page renamed .pdf is refused with the server's
 // Chinese message next to it.  The head 报送s; the general office opens
 // the task page and downloads both, byte for byte the files uploaded.
+// The clerk replaces the PDF; after the next 报送 the task page shows it
+// struck through, replaced.
 // axe at 1366×768 and 390×844; screenshots.
 
 import { test, before, after } from 'node:test';
@@ -19,6 +21,7 @@ const TASK = '1 实施“困难家庭学生爱心助学工程”';
 const FIXTURES = join(SOURCE, 'tests/fixtures/evidence');
 const PDF = join(FIXTURES, '验收报告.pdf');
 const PNG = join(FIXTURES, '现场照片.png');
+const JPG = join(FIXTURES, '新园照片.jpg');
 let site, browser;
 const pageErrors = [];
 
@@ -108,14 +111,14 @@ test('a clerk attaches files, the head 报送s, the general office downloads the
 	// The head 报送s the office's report: the files go with it.
 	const head = await newPage();
 	await signInPassword(head, site, 'zhaogang', PW);
-	const status = await head.evaluate(async (office) => {
+	const report = () => head.evaluate(async (office) => {
 		const s = await (await fetch('/api/v1/session')).json();
 		const r = await fetch(`/api/v1/offices/${encodeURIComponent(office)}/report/submit`, {
 			method: 'POST', body: '{"confirm": true}',
 			headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf } });
 		return `${r.status} ${await r.text()}`;
 	}, OFFICE);
-	assert.match(status, /^200 /);
+	assert.match(await report(), /^200 /);
 	assert.equal(site.query(`SELECT string_agg(DISTINCT state, ',') FROM evidence_file
 	    WHERE target_id = ${targetId}`), 'submitted');
 
@@ -144,6 +147,22 @@ test('a clerk attaches files, the head 报送s, the general office downloads the
 	}
 	// The history entry the report wrote carries them.
 	await general.locator('table.hist .entry-files', { hasText: '验收报告.pdf' }).first().waitFor();
+
+	// The clerk replaces the PDF: the new file waits for the next 报送,
+	// the old one stands until then.
+	const [chooser] = await Promise.all([clerk.waitForEvent('filechooser'),
+	    cell.getByRole('button', { name: '替换“验收报告.pdf”' }).click()]);
+	await chooser.setFiles(JPG);
+	await listed('新园照片.jpg').filter({ hasText: '待报送' }).waitFor();
+	await listed('验收报告.pdf').filter({ hasText: '已报送' }).waitFor();
+	assert.match(await report(), /^200 /);
+
+	// On the task page the PDF is struck through, named as replaced.
+	await general.reload();
+	const old = box.locator('li.superseded', { hasText: '验收报告.pdf' });
+	await old.filter({ hasText: '已被“新园照片.jpg”替换' }).waitFor();
+	assert.equal(await old.locator('del a').innerText(), '验收报告.pdf');
+	await box.locator('li:not(.superseded)', { hasText: '新园照片.jpg' }).filter({ hasText: '已报送' }).waitFor();
 	await box.scrollIntoViewIfNeeded();
 	await assertAccessible(general, 'task');
 });
