@@ -70,7 +70,12 @@ $$;
 --   "draft": the office's unsent patch for the item (the PATCH fields,
 --           as they would be written) or null,
 --   "locked": the office's report awaits its head (待审核), or this
---           item's draft is in it: a person of the office cannot change it}]}
+--           item's draft is in it: a person of the office cannot change it,
+--   "files": the item's 佐证材料 in force (not superseded), oldest first,
+--           each as duban_file_json gives it: the submitted ones, and the
+--           office's pending ones (its unsent report's) for those who may
+--           see them (duban_file_visible: its own people, the general
+--           office)}]}
 CREATE OR REPLACE FUNCTION duban_office_rows(p_office bigint, p_dispatch bigint, p_tok api_token,
     p_now timestamptz)
 RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
@@ -95,6 +100,16 @@ BEGIN
 		   AND duban_office_may_write(p_office, t.id)
 		   AND (p_dispatch IS NULL OR t.plan_id IN (SELECT x.plan_id FROM dispatch_plan x
 							     WHERE x.dispatch_id = p_dispatch))
+	), files AS (
+		-- Every file of the table at once, grouped by item.
+		SELECT f.target_id, f.milestone_id,
+		       jsonb_agg(duban_file_json(f)::jsonb ORDER BY f.uploaded_at, f.id) AS list
+		  FROM evidence_file f
+		 WHERE f.task_id IN (SELECT id FROM tasks)
+		   AND f.superseded_at IS NULL
+		   AND (f.state = 'submitted' OR (f.state = 'pending' AND f.office_id = p_office
+			AND coalesce(duban_file_visible(p_tok, f), false)))
+		 GROUP BY f.target_id, f.milestone_id
 	), items AS (
 		SELECT tk.year, tk.plan_key, tk.position AS task_pos, 0 AS grp, g.position AS pos,
 		       NULL::date AS due, jsonb_build_object('kind', 'target', 'id', g.id,
@@ -110,9 +125,11 @@ BEGIN
 			'note', g.note, 'outcome', g.outcome, 'problems', g.problems,
 			'next_steps', g.next_steps, 'coordination', g.coordination,
 			'draft', CASE WHEN v_own THEN d.patch END,
-			'locked', v_waiting OR d.report_id IS NOT NULL) AS j
+			'locked', v_waiting OR d.report_id IS NOT NULL)
+		       || jsonb_build_object('files', coalesce(fl.list, '[]')) AS j
 		  FROM tasks tk JOIN target g ON g.task_id = tk.id AND g.withdrawn_at IS NULL
 		  LEFT JOIN draft d ON d.office_id = p_office AND d.target_id = g.id
+		  LEFT JOIN files fl ON fl.target_id = g.id
 		UNION ALL
 		SELECT tk.year, tk.plan_key, tk.position, 1, m.position, m.due_on,
 		       jsonb_build_object('kind', 'milestone', 'id', m.id,
@@ -129,8 +146,10 @@ BEGIN
 			'evidence_url', m.evidence_url,
 			'draft', CASE WHEN v_own THEN d.patch END,
 			'locked', v_waiting OR d.report_id IS NOT NULL)
+		       || jsonb_build_object('files', coalesce(fl.list, '[]'))
 		  FROM tasks tk JOIN milestone m ON m.task_id = tk.id AND m.withdrawn_at IS NULL
 		  LEFT JOIN draft d ON d.office_id = p_office AND d.milestone_id = m.id
+		  LEFT JOIN files fl ON fl.milestone_id = m.id
 	)
 	SELECT coalesce(jsonb_agg(jsonb_build_object('row', n) || j ORDER BY n), '[]')
 	  INTO v_rows

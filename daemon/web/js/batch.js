@@ -3,8 +3,10 @@
 // edited in place like a spreadsheet (Enter moves down, Shift+Enter
 // starts a new line in a text), saved as a whole with one PUT
 // /api/v1/offices/{office}/report: all rows or none, each problem shown on
-// its row and cell.  报送 is the same PUT with submit: true.
+// its row and cell.  报送 is the same PUT with submit: true.  The 佐证 cell
+// uploads and deletes each file at once (files.js), apart from the table's save.
 import { api, h, clear, fmtNum, fmtRequired, word, words, problemText, refreshTodo } from './common.js';
+import { filesBox } from './files.js';
 
 const TEXTS = [['note', '完成情况'], ['outcome', '取得成效'], ['problems', '存在问题'],
 	['next_steps', '下步措施']];
@@ -122,8 +124,9 @@ export function batchView(session, office, { onChange } = {}) {
 			original[k] = v;
 			return h('td', { 'data-field': k }, t);
 		});
-		const files = row.files === undefined ? '' :
-		    Array.isArray(row.files) ? (row.files.length ? row.files.map((f) => f.name || f).join('、') : '—') : String(row.files);
+		// 佐证材料: uploaded at once, each file on its own (not with 保存草稿).
+		const files = filesBox({ kind: row.kind, id: row.id, what, files: row.files || [],
+		    canEdit: table.may_edit, compact: true, onChange: (list) => { row.files = list; } });
 		const tr = h('tr', { 'data-kind': row.kind, 'data-id': row.id, class: row.draft ? 'drafted' : null },
 		    h('td', { class: 'task' }, `${row.task.number} ${row.task.title}`),
 		    h('th', { scope: 'row', class: 'name' }, row.name),

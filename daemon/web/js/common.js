@@ -127,16 +127,19 @@ export function toLogin() {
 }
 
 // fetch() with the session cookie; the CSRF secret on every write.
+// raw (a Blob, e.g. a File) is sent as the body itself, as contentType.
 // Resolves with the JSON (or null for 204); rejects with ApiError.  A 401
 // sends the browser to the login page, unless allow401 (a form whose
 // text must not be lost says so instead).  A write refused for its CSRF
 // secret (signed in again in another tab) fetches the new one and is
 // sent once more.
 export async function api(path, opts = {}) {
-	const { method = 'GET', body, ifMatch, allow401 = false, retried = false } = opts;
+	const { method = 'GET', body, raw, contentType, ifMatch, allow401 = false, retried = false } = opts;
 	const secret = opts.csrf || csrf;	// the login page has no boot()
 	const headers = { Accept: 'application/json' };
-	if (body !== undefined)
+	if (raw !== undefined)
+		headers['Content-Type'] = contentType || 'application/octet-stream';
+	else if (body !== undefined)
 		headers['Content-Type'] = 'application/json';
 	if (method !== 'GET' && method !== 'HEAD' && secret)
 		headers['X-CSRF-Token'] = secret;
@@ -146,7 +149,7 @@ export async function api(path, opts = {}) {
 	try {
 		res = await fetch(path, {
 			method, headers, credentials: 'same-origin', cache: 'no-store',
-			body: body === undefined ? undefined : JSON.stringify(body),
+			body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
 		});
 	} catch {
 		throw new ApiError(0, { title: '无法连接服务器', detail: '请检查网络连接后重试' });

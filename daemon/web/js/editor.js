@@ -13,6 +13,7 @@ import {
 	fmtRequired, withUnit, progressBar, dayNum,
 } from './common.js';
 import { extensionBox } from './extension.js';
+import { filesBox, entryFiles } from './files.js';
 
 const text = (v) => (v === null || v === undefined || String(v).trim() === '' ? null : String(v));
 const orNull = (v) => (v === undefined ? null : v);
@@ -426,8 +427,22 @@ function draftLine(d, unit) {
 const draftFor = (task, key, id) => (task.drafts || []).find((x) => x[key] === id) || null;
 const draftAfter = (saved, before) => ('draft' in saved ? saved.draft : before);
 
+// An item's 佐证材料, when the page loaded the task's files (task.files,
+// GET /api/v1/tasks/{id}/files): all of them on the task page (opts.full),
+// those in force on 我的任务; an upload box for those who may edit.
+function itemFiles(task, kind, item, what, opts) {
+	if (!task.files)
+		return null;
+	return filesBox({ kind, id: item.id, what,
+	    files: task.files.filter((f) => f[`${kind}_id`] === item.id),
+	    canEdit: opts.canEdit && !task.withdrawn, full: !!opts.fullFiles,
+	    onChange: (list) => {
+		task.files = [...task.files.filter((f) => f[`${kind}_id`] !== item.id), ...list];
+	    } });
+}
+
 // The targets of a task: display, and an editor for those who may.
-// opts: {canEdit, level ('h3'|'h4'), onSaved()}
+// opts: {canEdit, level ('h3'|'h4'), onSaved(), fullFiles}
 export function targetList(task, opts) {
 	if (!task.targets || task.targets.length === 0)
 		return h('p', { class: 'empty' }, '这项任务没有量化指标。');
@@ -436,6 +451,9 @@ export function targetList(task, opts) {
 		let draft = draftFor(task, 'target_id', g.id);
 		const view = h('div', {}, targetDisplay(g, opts.level), draftLine(draft, g.unit));
 		li.append(view);
+		const files = itemFiles(task, 'target', g, g.name, opts);
+		if (files)
+			li.append(files);
 		if (opts.canEdit) {
 			const form = editorForm('target', g, task, (saved, how) => {
 				draft = draftAfter(saved, draft);
@@ -445,7 +463,8 @@ export function targetList(task, opts) {
 					opts.onSaved && opts.onSaved('target', saved);
 			});
 			li.append(h('details', { class: 'edit' },
-			    h('summary', {}, '更新进展', h('span', { class: 'sr-only' }, `：${g.name}`)), form));
+			    h('summary', {}, '更新进展', h('span', { class: 'sr-only' }, `：${g.name}`)), form,
+			    files && files.picker));
 		}
 		return li;
 	}));
@@ -462,6 +481,9 @@ export function milestoneList(task, opts) {
 		let draft = draftFor(task, 'milestone_id', m.id);
 		const view = h('div', {}, milestoneDisplay(m, task, opts.level), draftLine(draft));
 		li.append(view);
+		const files = itemFiles(task, 'milestone', m, m.title, opts);
+		if (files)
+			li.append(files);
 		const ext = opts.session && extensionBox(m, { canEdit: opts.canEdit,
 		    session: opts.session, today: task.today, onChanged: () => location.reload() });
 		if (ext)
@@ -477,7 +499,8 @@ export function milestoneList(task, opts) {
 					opts.onSaved && opts.onSaved('milestone', saved);
 			});
 			li.append(h('details', { class: 'edit' },
-			    h('summary', {}, '更新节点', h('span', { class: 'sr-only' }, `：${m.title}`)), form));
+			    h('summary', {}, '更新节点', h('span', { class: 'sr-only' }, `：${m.title}`)), form,
+			    files && files.picker));
 		}
 		return li;
 	}));
@@ -542,7 +565,7 @@ export function historyTable(task) {
 	    td('时间', fmtTime(x.at), 'nowrap'),
 	    td('谁', [x.office || x.actor || '—', x.source === 'load' ? h('div', { class: 'small muted' }, '计划文件导入') :
 		x.office && x.actor && x.actor !== x.office ? h('div', { class: 'small muted' }, x.actor) : null]),
-	    td('改了什么', histWhat(x, task), 'what'),
+	    td('改了什么', [histWhat(x, task), entryFiles(task.files, x.id)], 'what'),
 	    td(note, x.source === 'workflow' ? '' : text(x.note) || ''),
 	    td(outcome, text(x.outcome) || ''),
 	    td('问题与协调', x.source === 'workflow' ? '' : more(x)))),

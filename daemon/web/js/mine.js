@@ -241,7 +241,12 @@ async function main() {
 	let details;
 	try {
 		const list = await api(`/api/v1/tasks${query({ office })}`);
-		details = await Promise.all(list.map((t) => api(`/api/v1/tasks/${t.id}`)));
+		details = await Promise.all(list.map(async (t) => {
+			const [d, f] = await Promise.all([api(`/api/v1/tasks/${t.id}`),
+			    api(`/api/v1/tasks/${t.id}/files`).catch(() => null)]);
+			d.files = f ? f.files : undefined;	// 佐证材料: shown when they could be read
+			return d;
+		}));
 	} catch (e) {
 		clear(box).append(h('p', { class: 'alert', role: 'alert' }, `无法加载任务：${e.message}`));
 		return;

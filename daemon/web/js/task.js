@@ -127,6 +127,9 @@ async function main() {
 		showFatal(e);
 		return;
 	}
+	// 佐证材料: under each item and in the history; the page stands without them.
+	t.files = await api(`/api/v1/tasks/${id}/files`).then((r) => r.files, () => undefined);
+	const withFiles = (x) => Object.assign(x, { files: t.files });
 	const canEdit = t.may_edit === true;	// the server's word, as on every write
 	setTitle(`${t.number} ${t.title}`);
 	$('#crumb').textContent = `任务 ${t.number}`;
@@ -138,7 +141,7 @@ async function main() {
 		try {
 			const fresh = await api(`/api/v1/tasks/${id}`);
 			showInstructions(fresh, said);
-			clear(histBox).append(historyTable(fresh));
+			clear(histBox).append(historyTable(withFiles(fresh)));
 		} catch {
 			// Shown on reload.
 		}
@@ -151,7 +154,7 @@ async function main() {
 		try {
 			const fresh = await api(`/api/v1/tasks/${id}`);
 			showCompletion(fresh);
-			clear(histBox).append(historyTable(fresh));
+			clear(histBox).append(historyTable(withFiles(fresh)));
 			const m2 = metaList(fresh);
 			meta.replaceWith(m2);
 			meta = m2;
@@ -172,7 +175,7 @@ async function main() {
 				if (old)
 					Object.assign(old, g);
 			}
-			clear(histBox).append(historyTable(fresh));
+			clear(histBox).append(historyTable(withFiles(fresh)));
 			const m2 = metaList(fresh);
 			meta.replaceWith(m2);
 			meta = m2;
@@ -196,11 +199,11 @@ async function main() {
 	    h('div', { class: 'grid2' }, contentPanel(t), rolesPanel(t)),
 	    h('section', { class: 'panel', 'aria-labelledby': 'ms-h' },
 		h('h2', { id: 'ms-h' }, '节点'),
-		milestoneList(t, { canEdit, level, onSaved, session })),
+		milestoneList(t, { canEdit, level, onSaved, session, fullFiles: true })),
 	    h('section', { class: 'panel', 'aria-labelledby': 'tg-h' },
 		h('h2', { id: 'tg-h' }, '指标'),
 		h('p', { class: 'hint' }, '进度条为完成比例，黑色竖线为时间进度（从当年1月1日到完成时限已过去的比例），完成比例低于时间进度即为滞后；尚未填报的指标为未填报，不判为滞后。'),
-		targetList(t, { canEdit, level, onSaved })),
+		targetList(t, { canEdit, level, onSaved, fullFiles: true })),
 	    cmpBox,
 	    insBox,
 	    h('section', { class: 'panel', 'aria-labelledby': 'hist-h' },
