@@ -79,6 +79,16 @@ metrics_reply(struct req *r, PGresult *cal)
 	if (api->outbox != NULL)
 		outbox_stats(api->outbox, &g.sent, &g.failed, &g.delivering);
 	http_counts(r->http, &g.connections, &g.inflight);
+	{
+		struct http_conn_stats	 cs;
+
+		http_conn_stats(r->http, &cs);
+		g.conn_waiting = cs.waiting;
+		g.refused_client = cs.refused_client;
+		g.header_timeouts = cs.header_timeouts;
+		g.paused = cs.paused;
+		g.shed_fd = cs.shed_fd;
+	}
 	g.started = api->started;
 	text = metrics_render(api->metrics, &g);
 

@@ -48,6 +48,8 @@ struct config {
 	int	 upload_timeout;	/* seconds one upload may take */
 	int	 max_fill_body;	/* an uploaded 填报表 (api-fill.c) */
 	int	 max_headers;
+	int	 max_per_client;	/* connections from one address */
+	int	 header_timeout;	/* seconds for a request's head */
 	int	 http_timeout;
 	int	 query_timeout;
 	int	 token_cache_ttl;

@@ -10,9 +10,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -44,7 +47,11 @@ struct http {
 	struct evhttp		*evhttp;
 	struct evhttp_bound_socket *bound;
 	struct connset		 conns;
-	int			 connections;	/* open HTTP connections */
+	int			 connections;	/* open HTTP connections, from accept */
+	unsigned long		 paused;	/* times the cap paused accepting */
+	unsigned long		 shed_fd;	/* accepted and closed: no descriptors */
+	int			 reserve_fd;	/* kept to shed with when none is left */
+	struct event		*resume_ev;	/* accepting again after running out */
 	int			 listening;	/* accepting new ones */
 	int			 inflight;	/* requests not yet answered */
 	int			 unflushed;	/* answers not yet written out */
@@ -152,11 +159,35 @@ set_listening(struct http *h, int on)
 		log_info("HTTP 连接数回落，恢复接受新连接");
 }
 
+/* A connection was accepted (upload.c's filter counts them all). */
+static void
+conn_opened(void *arg)
+{
+	struct http	*h = arg;
+
+	h->connections++;
+	if (h->connections >= h->cfg->max_connections) {
+		if (h->listening)
+			h->paused++;
+		set_listening(h, 0);
+	}
+}
+
+static void
+conn_gone(void *arg)
+{
+	struct http	*h = arg;
+
+	h->connections--;
+	if (!h->closing && h->connections < h->cfg->max_connections &&
+	    (h->resume_ev == NULL || !evtimer_pending(h->resume_ev, NULL)))
+		set_listening(h, 1);
+}
+
 static void
 conn_closed(struct evhttp_connection *evcon, void *arg)
 {
 	struct http	*h = arg;
-
 	struct req	*r;
 
 	for (r = h->streams; r != NULL; r = r->stream_next)
@@ -167,22 +198,20 @@ conn_closed(struct evhttp_connection *evcon, void *arg)
 				event_active(r->stream_ev, EV_TIMEOUT, 0);
 		}
 	connset_del(&h->conns, evcon);
-	h->connections--;
-	if (!h->closing && h->connections < h->cfg->max_connections)
-		set_listening(h, 1);
 }
 
-/* Counts a connection the first time a request arrives on it. */
+/* Knows a connection the first time a request arrives on it. */
 static int
 track_connection(struct http *h, struct evhttp_connection *evcon)
 {
 	evutil_socket_t	 fd;
 	int		 one = 1;
 
-	if (evcon == NULL || connset_has(&h->conns, evcon))
+	if (evcon == NULL)
 		return (0);
-	if (h->connections >= h->cfg->max_connections)
-		return (-1);
+	uploads_request(h->uploads, evhttp_connection_get_bufferevent(evcon));
+	if (connset_has(&h->conns, evcon))
+		return (0);
 	/*
 	 * A reply goes out as soon as it is written.  With Nagle's algorithm
 	 * a reply larger than a segment waited, on a kept-alive connection,
@@ -192,10 +221,7 @@ track_connection(struct http *h, struct evhttp_connection *evcon)
 	if (fd >= 0)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	connset_add(&h->conns, evcon, h->cfg->max_connections);
-	h->connections++;
 	evhttp_connection_set_closecb(evcon, conn_closed, h);
-	if (h->connections >= h->cfg->max_connections)
-		set_listening(h, 0);
 	return (0);
 }
 
@@ -366,6 +392,9 @@ http_stream_begin(struct req *r, int status, const char *ctype, long long length
 	if (hp->closing)
 		evhttp_add_header(h, "Connection", "close");
 	r->stream_conn = evhttp_request_get_connection(r->ev);
+	if (r->stream_conn != NULL)
+		(void)uploads_answering(hp->uploads,
+		    evhttp_connection_get_bufferevent(r->stream_conn), NULL);
 	r->stream_ev = event_new(hp->base, -1, 0, stream_fire, r);
 	r->stream_next = hp->streams;
 	hp->streams = r;
@@ -721,6 +750,8 @@ http_json_text(struct req *r, const char *const *allowed, int empty_ok)
 /* ---------------------------------------------------------------- */
 /* Requests and the listener */
 
+static void	resume_accepting(evutil_socket_t, short, void *);
+
 static int
 stream_match(const char *method, const char *path, void *arg)
 {
@@ -744,12 +775,7 @@ gencb(struct evhttp_request *ev, void *arg)
 	r->ev = ev;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	h->inflight++;
-	if (track_connection(h, evhttp_request_get_connection(ev)) != 0) {
-		evhttp_add_header(evhttp_request_get_output_headers(ev),
-		    "Connection", "close");
-		http_unavailable(r, "连接数已达上限");
-		return;
-	}
+	(void)track_connection(h, evhttp_request_get_connection(ev));
 	if (evhttp_request_get_connection(ev) != NULL)
 		r->upload = uploads_take(h->uploads, evhttp_connection_get_bufferevent(
 		    evhttp_request_get_connection(ev)), evhttp_find_header(
@@ -793,7 +819,10 @@ http_new(struct event_base *base, const struct config *cfg, struct pool *pool,
 	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
 	evhttp_set_gencb(h->evhttp, gencb, h);
 	h->uploads = uploads_new(base, stream_match, h);
+	uploads_set_conn_cbs(h->uploads, conn_opened, conn_gone, h);
 	evhttp_set_bevcb(h->evhttp, uploads_bev, h->uploads);
+	h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	h->resume_ev = evtimer_new(base, resume_accepting, h);
 	return (h);
 }
 
@@ -836,11 +865,58 @@ http_apply_limits(struct http *h)
 	evhttp_set_max_headers_size(h->evhttp, h->cfg->max_headers);
 	evhttp_set_timeout(h->evhttp, h->cfg->http_timeout);
 	uploads_limits(h->uploads, (size_t)h->cfg->upload_memory, h->cfg->upload_timeout,
-	    (size_t)h->cfg->max_headers);
+	    (size_t)h->cfg->max_headers, h->cfg->max_per_client, h->cfg->header_timeout);
 	if (!h->closing && h->connections < h->cfg->max_connections)
 		set_listening(h, 1);
 	else if (h->connections >= h->cfg->max_connections)
 		set_listening(h, 0);
+}
+
+/*
+ * accept() failed for want of descriptors: the pending connection would
+ * make the listener fire again at once, spinning.  Shed it with the
+ * reserve descriptor, and stop accepting for a moment (resume_accepting),
+ * or until a connection closes.
+ */
+static struct http	*listener_owner;
+
+static void
+resume_accepting(evutil_socket_t fd, short what, void *arg)
+{
+	struct http	*h = arg;
+
+	(void)fd;
+	(void)what;
+	if (h->reserve_fd < 0)
+		h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (!h->closing && h->connections < h->cfg->max_connections)
+		set_listening(h, 1);
+}
+
+static void
+accept_failed(struct evconnlistener *l, void *arg)
+{
+	struct http	*h = listener_owner;
+	struct timeval	 tv = { 0, 200 * 1000 };
+	int		 err = EVUTIL_SOCKET_ERROR(), fd;
+
+	(void)arg;
+	if (h == NULL)
+		return;
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		if (h->reserve_fd >= 0) {
+			close(h->reserve_fd);
+			h->reserve_fd = -1;
+			if ((fd = accept(evconnlistener_get_fd(l), NULL, NULL)) >= 0) {
+				close(fd);
+				h->shed_fd++;
+			}
+		}
+		log_warnx("文件描述符用尽（%s），暂停接受新连接", strerror(err));
+	} else
+		log_warnx("接受连接失败：%s", strerror(err));
+	set_listening(h, 0);
+	evtimer_add(h->resume_ev, &tv);
 }
 
 int
@@ -866,6 +942,9 @@ http_listen(struct http *h)
 	}
 	free(host);
 	h->listening = 1;
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(h->bound),
+	    accept_failed);
+	listener_owner = h;
 	http_apply_limits(h);
 	return (0);
 }
@@ -927,6 +1006,20 @@ http_counts(struct http *h, int *connections, int *inflight)
 }
 
 void
+http_conn_stats(struct http *h, struct http_conn_stats *st)
+{
+	struct uploads_stats	 u;
+
+	uploads_stats(h->uploads, &u);
+	st->open = h->connections;
+	st->waiting = u.open - u.asking;
+	st->refused_client = u.refused_client;
+	st->header_timeouts = u.header_timeouts;
+	st->paused = h->paused;
+	st->shed_fd = h->shed_fd;
+}
+
+void
 http_free(struct http *h)
 {
 	if (h == NULL)
@@ -934,6 +1027,10 @@ http_free(struct http *h)
 	stop_listening(h);
 	evhttp_free(h->evhttp);
 	uploads_free(h->uploads);
+	if (h->resume_ev != NULL)
+		event_free(h->resume_ev);
+	if (h->reserve_fd >= 0)
+		close(h->reserve_fd);
 	free(h->conns.v);
 	free(h);
 }

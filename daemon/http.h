@@ -120,6 +120,16 @@ void		 http_close(struct http *);
 int		 http_idle(struct http *);
 /* Open connections and requests not yet answered, for metrics and logs. */
 void		 http_counts(struct http *, int *connections, int *inflight);
+/* What the connection caps did, for metrics. */
+struct http_conn_stats {
+	int		 open;			/* from accept to close */
+	int		 waiting;		/* with no whole request yet */
+	unsigned long	 refused_client;	/* past max_per_client */
+	unsigned long	 header_timeouts;	/* past header_timeout */
+	unsigned long	 paused;		/* max_connections reached */
+	unsigned long	 shed_fd;		/* no descriptor left */
+};
+void		 http_conn_stats(struct http *, struct http_conn_stats *);
 /* Stops listening, and frees evhttp with its connections. */
 void		 http_free(struct http *);
 

@@ -168,6 +168,16 @@ metrics_render(struct metrics *m, const struct metrics_gauges *g)
 	    ps->size, ps->alive, ps->busy, ps->queued, ps->queries, ps->failures,
 	    ps->reconnects, g->connections, g->inflight, resident_bytes(),
 	    (long long)g->started);
+	fprintf(f, "# HELP duban_http_connections_waiting Open HTTP connections with no whole request yet.\n"
+	    "# TYPE duban_http_connections_waiting gauge\nduban_http_connections_waiting %d\n"
+	    "# HELP duban_http_connections_refused_total Connections refused or closed by a cap.\n"
+	    "# TYPE duban_http_connections_refused_total counter\n"
+	    "duban_http_connections_refused_total{cap=\"max_per_client\"} %lu\n"
+	    "duban_http_connections_refused_total{cap=\"header_timeout\"} %lu\n"
+	    "duban_http_connections_refused_total{cap=\"descriptors\"} %lu\n"
+	    "# HELP duban_http_accept_paused_total Times max_connections paused accepting.\n"
+	    "# TYPE duban_http_accept_paused_total counter\nduban_http_accept_paused_total %lu\n",
+	    g->conn_waiting, g->refused_client, g->header_timeouts, g->shed_fd, g->paused);
 	if (g->calendar_next_loaded >= 0)
 		fprintf(f, "# HELP duban_calendar_next_year_loaded Whether next year's State Council holiday notice is loaded.\n"
 		    "# TYPE duban_calendar_next_year_loaded gauge\nduban_calendar_next_year_loaded %d\n"

@@ -20,7 +20,12 @@ struct metrics_gauges {
 	unsigned long long	 sent;		/* deliveries by this process */
 	unsigned long long	 failed;
 	int			 delivering;	/* deliveries being sent */
-	int			 connections;	/* open HTTP connections */
+	int			 connections;	/* open HTTP connections, from accept */
+	int			 conn_waiting;	/* ... with no whole request yet */
+	unsigned long		 refused_client;	/* past max_per_client */
+	unsigned long		 header_timeouts;	/* past header_timeout */
+	unsigned long		 paused;		/* max_connections reached */
+	unsigned long		 shed_fd;		/* closed: no descriptor left */
 	int			 inflight;	/* requests not yet answered */
 	time_t			 started;
 	/* The working-day calendar, or -1 when the database did not say:

@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +20,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "log.h"
 #include "upload.h"
 #include "xmalloc.h"
 
@@ -37,8 +41,20 @@ enum ustate {
 	U_DROP		/* a body that cannot be framed: dropped until close */
 };
 
+/* Connections from one address. */
+struct client {
+	char		 addr[INET6_ADDRSTRLEN];
+	int		 n;
+	struct client	*next;
+};
+
 struct uconn {
 	struct uploads		*ups;
+	struct event		*born;		/* its descriptor is known */
+	struct event		*late;		/* a request's head is late */
+	char			 addr[INET6_ADDRSTRLEN];
+	int			 counted;	/* in its client's count */
+	int			 asked;		/* a request arrived, unanswered */
 	struct bufferevent	*bev;		/* the filter evhttp uses */
 	struct bufferevent	*sock;		/* the socket's, under it */
 	struct event		*flush;		/* output added before it was enabled */
@@ -80,12 +96,71 @@ struct uploads {
 	struct uconn		**tab;		/* connections by bev */
 	size_t			 cap, n;
 	int			 freed;		/* freed when its last connection is */
+	/* Every connection, from its accept. */
+	void			(*opened)(void *);
+	void			(*closed)(void *);
+	void			*cbarg;
+	int			 per_client;	/* connections one address may hold */
+	int			 header_timeout;	/* seconds for a request's head */
+	struct uploads_stats	 stats;
+	struct client		**clients;	/* by address */
+	size_t			 nclients;
 };
+
+#define CLIENT_BUCKETS	1024
+
+static unsigned
+addr_hash(const char *s)
+{
+	unsigned	 h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return (h % CLIENT_BUCKETS);
+}
+
+/* One more connection from addr: its count now. */
+static int
+client_add(struct uploads *ups, const char *addr)
+{
+	struct client	*cl;
+	unsigned	 b = addr_hash(addr);
+
+	if (ups->clients == NULL)
+		ups->clients = xcalloc(CLIENT_BUCKETS, sizeof *ups->clients);
+	for (cl = ups->clients[b]; cl != NULL; cl = cl->next)
+		if (strcmp(cl->addr, addr) == 0)
+			return (++cl->n);
+	cl = xcalloc(1, sizeof *cl);
+	snprintf(cl->addr, sizeof cl->addr, "%s", addr);
+	cl->n = 1;
+	cl->next = ups->clients[b];
+	ups->clients[b] = cl;
+	ups->nclients++;
+	return (1);
+}
+
+static void
+client_del(struct uploads *ups, const char *addr)
+{
+	struct client	**pp, *cl;
+
+	for (pp = &ups->clients[addr_hash(addr)]; (cl = *pp) != NULL; pp = &cl->next)
+		if (strcmp(cl->addr, addr) == 0) {
+			if (--cl->n == 0) {
+				*pp = cl->next;
+				free(cl);
+				ups->nclients--;
+			}
+			return;
+		}
+}
 
 static void
 uploads_destroy(struct uploads *ups)
 {
 	free(ups->tab);
+	free(ups->clients);
 	free(ups);
 }
 
@@ -459,6 +534,8 @@ pass:
 	return (BEV_OK);
 }
 
+static void	arm_late(struct uconn *);
+
 static enum bufferevent_filter_result
 filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
     enum bufferevent_flush_mode mode, void *arg)
@@ -469,6 +546,10 @@ filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
 
 	(void)limit;
 	(void)mode;
+	/* A request's first byte: its head has header_timeout to come in. */
+	if (!c->asked && len > 0 && !evtimer_pending(c->late, NULL) &&
+	    (c->state == U_HEAD || c->state == U_PASS))
+		arm_late(c);
 	switch (c->state) {
 	case U_HEAD:
 		return (at_boundary(c, src, dst));
@@ -588,6 +669,95 @@ out_added(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 		event_active(c->flush, EV_TIMEOUT, 0);
 }
 
+/*
+ * Refuses a connection no request of which is being answered: an
+ * answer straight to the socket, then evhttp is told the connection
+ * failed, and frees it.
+ */
+static void
+shed(struct uconn *c, int status, const char *title, const char *detail)
+{
+	char	*body, *msg;
+
+	body = xprintf("{\"type\":\"urn:duban:problem:%d\",\"title\":\"%s\",\"status\":%d,"
+	    "\"detail\":\"%s\"}", status, title, status, detail);
+	msg = xprintf("HTTP/1.1 %d %s\r\nContent-Type: application/problem+json; charset=utf-8\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n%s\r\n%s", status,
+	    status == 408 ? "Request Timeout" : "Service Unavailable", strlen(body),
+	    status == 503 ? "Retry-After: 5\r\n" : "", body);
+	(void)send(bufferevent_getfd(c->sock), msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
+	free(msg);
+	free(body);
+	c->state = U_DROP;
+	bufferevent_trigger_event(c->bev, BEV_EVENT_ERROR | BEV_EVENT_READING,
+	    BEV_TRIG_DEFER_CALLBACKS);
+}
+
+/* The descriptor is set: whose connection is it? */
+static void
+born(evutil_socket_t unused, short what, void *arg)
+{
+	struct uconn		*c = arg;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	evutil_socket_t		 fd = bufferevent_getfd(c->sock);
+
+	(void)unused;
+	(void)what;
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, c->addr,
+		    sizeof c->addr);
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, c->addr,
+		    sizeof c->addr);
+	else
+		snprintf(c->addr, sizeof c->addr, "local");
+	c->counted = 1;
+	if (client_add(c->ups, c->addr) > c->ups->per_client && !c->asked) {
+		c->ups->stats.refused_client++;
+		log_warnx("来自 %s 的连接超过每个地址 %d 个的上限，已拒绝", c->addr,
+		    c->ups->per_client);
+		shed(c, 503, "连接过多", "来自同一地址的连接过多，请稍后再试");
+	}
+}
+
+/* A request's head did not come in time (slow or silent clients). */
+static void
+late(evutil_socket_t fd, short what, void *arg)
+{
+	struct uconn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->asked)
+		return;
+	c->ups->stats.header_timeouts++;
+	log_notice("%s 的请求头未在 %d 秒内收全，已断开", *c->addr ? c->addr : "客户端",
+	    c->ups->header_timeout);
+	shed(c, 408, "请求超时", "请求头未在规定时间内收全");
+}
+
+static void
+arm_late(struct uconn *c)
+{
+	struct timeval	 tv = { c->ups->header_timeout, 0 };
+
+	evtimer_add(c->late, &tv);
+}
+
+static void
+set_asked(struct uconn *c, int on)
+{
+	if (c->asked == on)
+		return;
+	c->asked = on;
+	c->ups->stats.asking += on ? 1 : -1;
+	if (on)
+		evtimer_del(c->late);
+}
+
 static void
 conn_free(void *arg)
 {
@@ -595,6 +765,14 @@ conn_free(void *arg)
 
 	event_free(c->flush);
 	event_free(c->writable);
+	event_free(c->born);
+	event_free(c->late);
+	set_asked(c, 0);
+	if (c->counted)
+		client_del(c->ups, c->addr);
+	c->ups->stats.open--;
+	if (c->ups->closed != NULL)
+		c->ups->closed(c->ups->cbarg);
 
 	if (c->up != NULL) {
 		if (c->up->taken)
@@ -634,6 +812,13 @@ uploads_bev(struct event_base *base, void *arg)
 	/* Its descriptor is set later (evhttp sets it): assigned on use. */
 	c->writable = event_new(base, -1, 0, flush_out, c);
 	evbuffer_add_cb(bufferevent_get_output(bev), out_added, c);
+	c->born = event_new(base, -1, 0, born, c);
+	c->late = evtimer_new(base, late, c);
+	event_active(c->born, EV_TIMEOUT, 0);
+	arm_late(c);
+	ups->stats.open++;
+	if (ups->opened != NULL)
+		ups->opened(ups->cbarg);
 	conn_add(ups, c);
 	/* evhttp is called only with bytes to read, never for an upload's. */
 	bufferevent_setwatermark(bev, EV_READ, 1, 0);
@@ -663,6 +848,7 @@ uploads_answering(struct uploads *ups, struct bufferevent *bev, struct upload *u
 
 	if (c == NULL)
 		return (0);
+	set_asked(c, 0);
 	if (u != NULL && c->up == u) {
 		c->up = NULL;
 		u->conn = NULL;
@@ -709,15 +895,44 @@ uploads_new(struct event_base *base, upload_match_fn match, void *arg)
 	ups->memory = 64 * 1024 * 1024;
 	ups->timeout = 600;
 	ups->max_headers = 16384;
+	ups->per_client = 64;
+	ups->header_timeout = 10;
 	return (ups);
 }
 
 void
-uploads_limits(struct uploads *ups, size_t memory, int timeout, size_t max_headers)
+uploads_limits(struct uploads *ups, size_t memory, int timeout, size_t max_headers,
+    int per_client, int header_timeout)
 {
 	ups->memory = memory;
 	ups->timeout = timeout;
 	ups->max_headers = max_headers;
+	ups->per_client = per_client;
+	ups->header_timeout = header_timeout;
+}
+
+void
+uploads_set_conn_cbs(struct uploads *ups, void (*opened)(void *),
+    void (*closed)(void *), void *arg)
+{
+	ups->opened = opened;
+	ups->closed = closed;
+	ups->cbarg = arg;
+}
+
+void
+uploads_stats(struct uploads *ups, struct uploads_stats *st)
+{
+	*st = ups->stats;
+}
+
+void
+uploads_request(struct uploads *ups, struct bufferevent *bev)
+{
+	struct uconn	*c = conn_find(ups, bev);
+
+	if (c != NULL)
+		set_asked(c, 1);
 }
 
 void

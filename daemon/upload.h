@@ -32,6 +32,13 @@
  * A client that goes away or stalls (past the connection's read timeout,
  * or the upload's own deadline) ends its upload with UPLOAD_GONE.
  *
+ * The same filter keeps each connection honest from its accept: a
+ * connection counts from then (so that the cap on connections holds for
+ * those that never send a whole request), one address may hold at most
+ * max_per_client, and a request's head must be in within header_timeout
+ * seconds of its first byte (of the accept, for the first): a client
+ * past either is answered 503 or 408 and closed.
+ *
  * Called by http.c (set-up and requests) and the upload handlers
  * (api-files.c); calls nothing of the daemon's.
  */
@@ -47,15 +54,31 @@
 struct uploads;
 struct upload;
 
+/* Connections, for /metrics. */
+struct uploads_stats {
+	int		 open;		/* from accept to close */
+	int		 asking;	/* with a request being answered */
+	unsigned long	 refused_client;	/* past max_per_client */
+	unsigned long	 header_timeouts;	/* a head not in in time */
+};
+
 /* Is "METHOD path" (the path without its query) an upload route? */
 typedef int	(*upload_match_fn)(const char *method, const char *path, void *arg);
 
 struct uploads	*uploads_new(struct event_base *, upload_match_fn, void *arg);
 void		 uploads_free(struct uploads *);
 /* Limits: bytes all uploads may hold; one upload's deadline (seconds);
- * the largest head the filter reads before passing a request on. */
+ * the largest head the filter reads before passing a request on; the
+ * connections one address may hold; the seconds a request's head may
+ * take from its first byte (or from the accept). */
 void		 uploads_limits(struct uploads *, size_t memory, int timeout,
-		    size_t max_headers);
+		    size_t max_headers, int per_client, int header_timeout);
+/* Called as each connection opens (accepted) and closes. */
+void		 uploads_set_conn_cbs(struct uploads *, void (*opened)(void *),
+		    void (*closed)(void *), void *arg);
+void		 uploads_stats(struct uploads *, struct uploads_stats *);
+/* A request arrived whole on bev: its head is in time. */
+void		 uploads_request(struct uploads *, struct bufferevent *bev);
 /* The bufferevent for a new connection (evhttp_set_bevcb's callback). */
 struct bufferevent *uploads_bev(struct event_base *, void *uploads);
 /* Bytes held now, uploads receiving now (metrics). */

@@ -1,0 +1,241 @@
+/*
+ * Connections that hold duband without asking anything: each counts from
+ * its accept, one address may hold only max_per_client of them, a
+ * request's head must be in within header_timeout, and when descriptors
+ * run out duband sheds and pauses instead of spinning.  A second client
+ * (another loopback address) is served throughout, /metrics shows what
+ * the caps did, and the log stays short.  Real duband.
+ */
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "support.h"
+#include "xmalloc.h"
+
+static int
+port_of(const struct t_daemon *d)
+{
+	int	 port = 0;
+
+	cr_assert_eq(sscanf(d->url, "http://127.0.0.1:%d", &port), 1);
+	return (port);
+}
+
+/* A connection to duband from the loopback address from. */
+static int
+dial(int port, const char *from)
+{
+	struct sockaddr_in	 sin, src;
+	int			 fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert(fd >= 0, "socket: %s", strerror(errno));
+	memset(&src, 0, sizeof src);
+	src.sin_family = AF_INET;
+	inet_pton(AF_INET, from, &src.sin_addr);
+	cr_assert(bind(fd, (struct sockaddr *)&src, sizeof src) == 0, "bind %s: %s", from,
+	    strerror(errno));
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+/* Everything fd gives until it closes (or secs pass): allocated. */
+static char *
+read_all(int fd, int secs)
+{
+	struct pollfd	 p = { fd, POLLIN, 0 };
+	char		*buf = xcalloc(1, 65536);
+	size_t		 len = 0;
+	ssize_t		 n;
+
+	while (len < 65535 && poll(&p, 1, secs * 1000) == 1) {
+		if ((n = read(fd, buf + len, 65535 - len)) <= 0)
+			break;
+		len += (size_t)n;
+	}
+	return (buf);
+}
+
+/* GET path from the address from, Connection: close: the answer. */
+static char *
+get_from(int port, const char *from, const char *path)
+{
+	char	*req, *out;
+	int	 fd = dial(port, from);
+
+	cr_assert(fd >= 0, "cannot connect from %s", from);
+	req = xprintf("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
+	cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	out = read_all(fd, 30);
+	close(fd);
+	free(req);
+	return (out);
+}
+
+static char *
+conf(const char *name, const char *text)
+{
+	char	*path = xprintf("%s/%s", t_tmpdir(), name);
+
+	t_write_file(path, text, strlen(text));
+	return (path);
+}
+
+Test(connections, one_address_cannot_lock_out_another)
+{
+	struct t_daemon	 d;
+	char		*db = t_db_create(), *c, *out;
+	const char	*args[3] = { "--config", NULL, NULL };
+	int		 fds[600], i, n = 0, refused = 0, port;
+
+	c = conf("per-client.conf", "max_per_client = 50\nmax_connections = 200\n"
+	    "header_timeout = 600\n");
+	args[1] = c;
+	t_daemon_start(&d, db, args, NULL);
+	port = port_of(&d);
+	/* 600 keep-alive connections from 127.0.0.1 that say nothing. */
+	for (i = 0; i < 600; i++)
+		if ((fds[n] = dial(port, "127.0.0.1")) >= 0)
+			n++;
+	/* Those past the 50th are answered 503 and closed. */
+	for (i = 50; i < n; i++) {
+		out = read_all(fds[i], 20);
+		if (strncmp(out, "HTTP/1.1 503", 12) == 0 && strstr(out, "连接过多"))
+			refused++;
+		free(out);
+	}
+	cr_expect_eq(refused, n - 50, "%d of %d connections past the cap were refused",
+	    refused, n - 50);
+	/* Another address is served at once, and /metrics says what happened. */
+	out = get_from(port, "127.0.0.2", "/healthz");
+	cr_expect(strncmp(out, "HTTP/1.1 200", 12) == 0, "%s", out);
+	free(out);
+	out = get_from(port, "127.0.0.2", "/metrics");
+	{
+		static const char key[] = "{cap=\"max_per_client\"} ";
+		const char	*at = strstr(out, key);
+
+		cr_expect(at != NULL && strtol(at + strlen(key), NULL, 10) >= n - 50, "%s", out);
+	}
+	cr_expect(strstr(out, "duban_http_connections_waiting 50") != NULL,
+	    "the 50 silent connections are not counted as waiting: %s", out);
+	free(out);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	t_daemon_stop(&d);
+	free(c);
+	free(db);
+}
+
+Test(connections, slow_heads_are_cut)
+{
+	struct t_daemon	 d;
+	char		*db = t_db_create(), *c, *out;
+	const char	*args[3] = { "--config", NULL, NULL };
+	int		 slow, silent, port;
+
+	c = conf("slow.conf", "header_timeout = 1\n");
+	args[1] = c;
+	t_daemon_start(&d, db, args, NULL);
+	port = port_of(&d);
+	/* Half a head, then nothing (a byte now and then keeps no one in). */
+	slow = dial(port, "127.0.0.1");
+	cr_assert_eq(write(slow, "GET /healthz HTTP/1.1\r\nHo", 25), 25);
+	silent = dial(port, "127.0.0.1");
+	out = read_all(slow, 20);
+	cr_expect(strncmp(out, "HTTP/1.1 408", 12) == 0 && strstr(out, "problem+json"),
+	    "a head left half-sent: %s", out);
+	free(out);
+	out = read_all(silent, 20);
+	cr_expect(strncmp(out, "HTTP/1.1 408", 12) == 0, "a silent connection: %s", out);
+	free(out);
+	close(slow);
+	close(silent);
+	/* A whole request, sent at once, is not cut. */
+	out = get_from(port, "127.0.0.1", "/healthz");
+	cr_expect(strncmp(out, "HTTP/1.1 200", 12) == 0, "%s", out);
+	free(out);
+	out = get_from(port, "127.0.0.1", "/metrics");
+	cr_expect(strstr(out, "duban_http_connections_refused_total{cap=\"header_timeout\"} 2"),
+	    "%s", out);
+	free(out);
+	t_daemon_stop(&d);
+	free(c);
+	free(db);
+}
+
+/*
+ * Out of descriptors: duband may open 256 files, and 1,500 connections
+ * from 300 addresses (127.0.0.10 to .109, within the per-address cap)
+ * come at once.  It sheds what it cannot take and pauses accepting
+ * instead of spinning; the attackers' heads are cut after a second; a
+ * client that tries again is served; the log stays short.
+ */
+Test(connections, out_of_descriptors, .timeout = 300)
+{
+	struct t_daemon	 d;
+	struct rlimit	 rl, low;
+	char		*db = t_db_create(), *c, *out, *log, from[32];
+	const char	*args[3] = { "--config", NULL, NULL };
+	static int	 fds[1500];
+	int		 i, n = 0, port, tries, ok = 0;
+	size_t		 lines = 0;
+
+	c = conf("fd.conf", "header_timeout = 1\nmax_connections = 5000\n");
+	args[1] = c;
+	cr_assert(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+	cr_assert(rl.rlim_max >= 4096, "this test needs 4,096 descriptors");
+	low = rl;
+	low.rlim_cur = 256;
+	cr_assert(setrlimit(RLIMIT_NOFILE, &low) == 0);
+	t_daemon_start(&d, db, args, NULL);	/* inherits the low limit */
+	rl.rlim_cur = rl.rlim_max < 8192 ? rl.rlim_max : 8192;
+	cr_assert(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+	port = port_of(&d);
+	for (i = 0; i < 1500; i++) {
+		snprintf(from, sizeof from, "127.0.0.%d", 10 + i % 100);
+		if ((fds[n] = dial(port, from)) >= 0) {
+			(void)write(fds[n], "G", 1);
+			n++;
+		}
+	}
+	/* Another client is served, if not at its first try. */
+	for (tries = 0; tries < 20 && !ok; tries++) {
+		out = get_from(port, "127.0.0.2", "/healthz");
+		ok = strncmp(out, "HTTP/1.1 200", 12) == 0;
+		free(out);
+	}
+	cr_expect(ok, "/healthz was not answered in 20 tries");
+	out = get_from(port, "127.0.0.2", "/metrics");
+	cr_expect(strstr(out, "{cap=\"descriptors\"} 0\n") == NULL,
+	    "no connection was shed for want of descriptors: %s", out);
+	free(out);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	/* A few lines, not one per failed accept. */
+	log = t_daemon_log(&d);
+	for (i = 0; log[i] != '\0'; i++)
+		lines += log[i] == '\n';
+	cr_expect(lines < 200, "%zu lines of log", lines);
+	free(log);
+	t_daemon_stop(&d);
+	free(c);
+	free(db);
+}
