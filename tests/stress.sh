@@ -6,7 +6,7 @@
 # the failed tests) and a summary, keeps each failing run's ctest log
 # under var/stress-TIME/, and exits non-zero if any run failed.
 #
-#   tests/stress.sh [N [CTEST-ARGS...]]     e.g. tests/stress.sh 5 -R web
+#   tests/stress.sh [N [CTEST-ARGS...]]     e.g. tests/stress.sh 5 -R web-
 source "$(dirname "$0")/../scripts/common.sh"
 
 N=${1:-20}

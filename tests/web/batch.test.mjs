@@ -6,6 +6,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
 	startSite, startBrowser, signInPassword, axeSerious, screenshot, DESKTOP, PHONE,
 } from './harness.mjs';
@@ -113,4 +115,19 @@ test('the clerk fills a whole task by keyboard, saves, reloads, and 报送s', as
 	    '改过的完成情况');
 	await page.locator('.batch-state', { hasText: '已报送' }).waitFor();
 	await assertAccessible('reported');
+
+	// 离线填报: the 填报表 downloads as a workbook, and goes back up.
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('link', { name: '下载填报表' }).click(),
+	]);
+	const xlsx = await download.path();
+	assert.equal(readFileSync(xlsx).subarray(0, 2).toString(), 'PK');
+	await page.getByLabel('上传填好的填报表：').setInputFiles(xlsx);
+	await page.locator('.excel-fill [role="status"]', { hasText: '0 行有改动' }).waitFor();
+	// Not a workbook: refused, saying why.
+	await page.getByLabel('上传填好的填报表：').setInputFiles(
+	    join(process.env.DUBAN_SOURCE_DIR, 'tests/fixtures/evidence/验收报告.pdf'));
+	await page.locator('.excel-fill [role="status"]', { hasText: /不是|无法|有误/ }).waitFor();
+	assert.equal(Number(site.query("SELECT count(*) FROM draft")), 0);
 });

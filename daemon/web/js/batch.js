@@ -53,7 +53,7 @@ export function batchView(session, office, { onChange } = {}) {
 	    stateLine,
 	    h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, '← 左右滑动查看更多列 →'),
 	    h('div', { class: 'table-wrap', role: 'region', 'aria-label': `${office}填报表`, tabindex: '0' }, tbl),
-	    h('div', { class: 'actions' }, save, submit), status);
+	    h('div', { class: 'actions' }, save, submit), status, excel());
 	let table = null;
 	let lines = [];		// {row, tr, inputs: {key: el}, original: {key: value}}
 
@@ -241,6 +241,42 @@ export function batchView(session, office, { onChange } = {}) {
 			showErrors(e.problem || {});
 		}
 	};
+	// 填报表 in Excel/WPS: download, fill offline, upload (docs/fill-format.md).
+	function excel() {
+		const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+		const msg = h('p', { class: 'form-msg', role: 'status', 'aria-live': 'polite' });
+		const input = h('input', { type: 'file', id: 'fill-upload', accept: '.xlsx,' + xlsx });
+		const fieldset = h('fieldset', { class: 'excel-fill' },
+		    h('legend', {}, '离线填报（Excel/WPS）'),
+		    h('p', { class: 'hint' }, '下载本处室填报表，在 Excel、WPS 或 LibreOffice 中填写后上传；' +
+			'填报内容保存为草稿，仍需“报送”。锁定的列不能修改。'),
+		    h('p', {}, h('a', { class: 'btn secondary', href: `/api/v1/offices/${enc(office)}/report.xlsx`,
+			download: '' }, '下载填报表')),
+		    h('label', { for: 'fill-upload' }, '上传填好的填报表：'), input, msg);
+		input.addEventListener('change', async () => {
+			const file = input.files && input.files[0];
+			if (!file)
+				return;
+			msg.textContent = `正在上传“${file.name}”…`;
+			try {
+				const ans = await api(`/api/v1/offices/${enc(office)}/report.xlsx`, {
+					method: 'POST', raw: file, contentType: xlsx });
+				msg.textContent = `已读取“${file.name}”：${ans.changed} 行有改动，已保存为草稿 ${ans.saved} 项。`;
+				await load();
+				if (onChange)
+					onChange();
+			} catch (e) {
+				const errs = (e.problem && e.problem.errors) || [];
+				msg.textContent = problemText(e) + (errs.length ?
+				    '：' + errs.slice(0, 10).map((x) => {
+					const d = x.detail || x.title || '';
+					return x.cell && !d.includes(x.cell) ? `${x.cell}：${d}` : d;
+				}).join('；') : '');
+			}
+			input.value = '';
+		});
+		return fieldset;
+	}
 	save.addEventListener('click', () => put(false));
 	submit.addEventListener('click', () => put(true));
 	section.ready = load();
