@@ -15,6 +15,9 @@
 static magic_t		 cookie;
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
 
+#define DOCX	"application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#define XLSX	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 /* What each kind of content is called, and the suffixes it may have. */
 struct kind {
 	const char	*mime;		/* as libmagic names it */
@@ -36,12 +39,8 @@ static const struct kind kinds[] = {
 	  "application/vnd.ms-office" },
 	{ "application/x-ole-storage", "Office 文档", ".doc.wps.xls.et.",
 	  "application/vnd.ms-office" },
-	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	  "Word 文档（docx）", ".docx.wps.",
-	  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
-	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	  "Excel 表格（xlsx）", ".xlsx.et.",
-	  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+	{ DOCX, "Word 文档（docx）", ".docx.wps.", DOCX },
+	{ XLSX, "Excel 表格（xlsx）", ".xlsx.et.", XLSX },
 };
 
 static const char accepted[] =
@@ -105,9 +104,10 @@ has_suffix(const char *list, const char *suffix)
 	return (strstr(list, want) != NULL);
 }
 
-/* Whether a zip's first entries (in head) include one named entry. */
+/* Whether a zip's first entries (in head) include one named entry (or,
+ * with prefix, one whose name begins so). */
 static int
-zip_has_entry(const unsigned char *head, size_t len, const char *entry)
+zip_has(const unsigned char *head, size_t len, const char *entry, int prefix)
 {
 	size_t		 i, n = strlen(entry), namelen;
 
@@ -116,7 +116,7 @@ zip_has_entry(const unsigned char *head, size_t len, const char *entry)
 		if (memcmp(head + i, "PK\3\4", 4) != 0)
 			continue;
 		namelen = head[i + 26] | (size_t)head[i + 27] << 8;
-		if (i + 30 + namelen <= len && namelen == n &&
+		if (i + 30 + namelen <= len && (prefix ? namelen >= n : namelen == n) &&
 		    memcmp(head + i + 30, entry, n) == 0)
 			return (1);
 	}
@@ -143,7 +143,20 @@ filetype_check(const unsigned char *head, size_t len, const char *name,
 	suffix_of(name, suffix, sizeof suffix);
 
 	/* OFD (GB/T 33190) is a zip whose root is OFD.xml. */
-	if (strcmp(m, "application/zip") == 0 && zip_has_entry(head, len, "OFD.xml")) {
+	/*
+	 * An Office Open XML file whose first entry is not [Content_Types].xml
+	 * (as WPS may write them) is a zip to libmagic: its parts say what.
+	 */
+	if (strcmp(m, "application/zip") == 0 && zip_has(head, len, "[Content_Types].xml", 0)) {
+		const char	*ooxml = zip_has(head, len, "word/", 1) ? DOCX :
+		    zip_has(head, len, "xl/", 1) ? XLSX : NULL;
+
+		if (ooxml != NULL) {
+			free(m);
+			m = xstrdup(ooxml);
+		}
+	}
+	if (strcmp(m, "application/zip") == 0 && zip_has(head, len, "OFD.xml", 0)) {
 		free(m);
 		if (strcmp(suffix, ".ofd") != 0) {
 			*cause = xprintf("文件内容是 OFD 版式文件，但文件名后缀是“%s”：请核对后重新上传",

@@ -159,6 +159,10 @@ Test(files, each_type_up_and_down)
 		{ "会议纪要.wps", "application/msword" },
 		{ "实施方案.docx",
 		  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+		/* Its parts in another order, as WPS may write them: a zip to
+		 * libmagic, a Word document by its parts. */
+		{ "工作总结.docx",
+		  "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
 		{ "资金明细.xls", "application/vnd.ms-excel" },
 		{ "资金明细.et", "application/vnd.ms-excel" },
 		{ "资金拨付表.xlsx",
