@@ -225,6 +225,23 @@ check_html(const char *html, const struct when *w)
 		    w->base);
 }
 
+/* Markdown's task table and the CSV of targets: the target's row has
+ * its files' phrase at the end of the cell (the row) after start. */
+static void
+check_plain(const char *text, const char *start, const char *end, const struct when *w)
+{
+	const char	*p = strstr(text, start), *e;
+	char		*want = phrase(w->target), *tail = xprintf("%s%s", want, end);
+
+	cr_assert(p != NULL, "%s: no 「%s」", w->base, start);
+	e = strstr(p, end);
+	cr_expect(e != NULL && (size_t)(e - p) >= strlen(want) &&
+	    strncmp(e - strlen(want), want, strlen(want)) == 0,
+	    "%s: 「%s」 lacks 「%s」 at its end: %.300s", w->base, start, tail, p);
+	free(tail);
+	free(want);
+}
+
 static void
 check_xlsx(const char *out, const struct when *w)
 {
@@ -404,6 +421,13 @@ Test(report_files, as_they_stood_at_each_moment, .timeout = 240)
 
 		body = report(&s, "html", whens[i].day, NULL);
 		check_html(body, &whens[i]);
+		free(body);
+
+		body = report(&s, "md", whens[i].day, NULL);
+		check_plain(body, "| 普通高中受助学生：", " |", &whens[i]);
+		free(body);
+		body = report(&s, "csv&view=targets", whens[i].day, NULL);
+		check_plain(body, ",普通高中受助学生,", "\r\n", &whens[i]);
 		free(body);
 
 		body = report(&s, "xlsx", whens[i].day, &len);
