@@ -133,6 +133,27 @@ print_change(const json_t *c)
 	printf("\n");
 }
 
+/* A task's 佐证材料 in the 调度汇总, as they stood at the close: a line
+ * per target or milestone that has any. */
+static void
+print_files(const json_t *items)
+{
+	const json_t	*x;
+	char		*phrase;
+	size_t		 i;
+
+	if (json_array_size(items) == 0) {
+		printf("  佐证材料：无\n");
+		return;
+	}
+	printf("  佐证材料：\n");
+	json_array_foreach(items, i, x) {
+		phrase = report_files_phrase(json_object_get(x, "files"));
+		printf("    %s：%s\n", S(x, "what") ? S(x, "what") : "", phrase);
+		free(phrase);
+	}
+}
+
 static void
 print_summary(const json_t *d)
 {
@@ -145,9 +166,10 @@ print_summary(const json_t *d)
 	c = json_object_get(s, "counts");
 	printf("\n调度汇总（%s 结束；%s以来的变化）\n", cmd_when(S(s, "closed_at"), w),
 	    S(s, "since") ? "上一轮调度结束" : "计划开始");
-	printf("处室 %lld 个，已报送 %lld 个，未报送 %lld 个；任务 %lld 项，本轮有更新 %lld 项\n",
+	printf("处室 %lld 个，已报送 %lld 个，未报送 %lld 个；任务 %lld 项，本轮有更新 %lld 项；"
+	    "佐证材料 %lld 件\n",
 	    N(c, "offices"), N(c, "reported"), N(c, "missing"), N(c, "tasks"),
-	    N(c, "changed"));
+	    N(c, "changed"), N(c, "files"));
 	json_array_foreach(json_object_get(s, "offices"), i, o) {
 		if (strcmp(S(o, "state"), "pending") != 0 && strcmp(S(o, "state"), "late") != 0)
 			continue;
@@ -169,6 +191,7 @@ print_summary(const json_t *d)
 			json_array_foreach(json_object_get(t, "changes"), j, x)
 				print_change(x);
 		}
+		print_files(json_object_get(t, "files"));
 		missing = report_join(json_object_get(t, "missing"), "；");
 		if (*missing != '\0')
 			printf("  仍需督办：%s\n", missing);

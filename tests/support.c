@@ -703,6 +703,30 @@ t_http(struct t_http *h, const char *method, const char *url,
 	t_http_bytes(h, method, url, token, body, body ? strlen(body) : 0, extra);
 }
 
+long
+t_upload(const char *base, const char *path, const char *token, const char *name,
+    const void *data, size_t len, const char *query, json_t **out)
+{
+	struct t_http	 h;
+	CURL		*c = curl_easy_init();
+	char		*n = curl_easy_escape(c, name, 0), *url;
+	long		 status;
+
+	url = xprintf("%s%s?name=%s%s", base, path, n, query ? query : "");
+	curl_free(n);
+	curl_easy_cleanup(c);
+	t_http_bytes(&h, "POST", url, token, data, len,
+	    "Content-Type: application/octet-stream");
+	status = h.status;
+	if (out != NULL) {
+		*out = json_loads(h.body, 0, NULL);
+		cr_assert_not_null(*out, "POST %s: %ld %s", path, status, h.body);
+	}
+	t_http_free(&h);
+	free(url);
+	return (status);
+}
+
 void
 t_http_bytes(struct t_http *h, const char *method, const char *url,
     const char *token, const void *body, size_t bodylen, const char *extra)

@@ -148,6 +148,14 @@ void	 t_http_bytes(struct t_http *, const char *method, const char *url,
 	    const char *token, const void *body, size_t bodylen, const char *extra);
 /* A response header's value (allocated), or NULL. */
 char	*t_http_header(const struct t_http *, const char *name);
+/*
+ * 佐证材料: POSTs data as a file called name to base (duband's address)
+ * followed by path (".../files"), query ("&supersedes=3") appended to
+ * ?name=; the status, and the answer parsed if out is not NULL.
+ */
+long	 t_upload(const char *base, const char *path, const char *token,
+	    const char *name, const void *data, size_t len, const char *query,
+	    json_t **out);
 
 /* Creates a token with the CLI; returns it. */
 char	*t_token(const char *db, const char *role, const char *office);

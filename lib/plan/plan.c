@@ -681,7 +681,8 @@ parse_header(struct pctx *c, const struct ynode *m)
 	static const char *const keys[] = { "key", "title", "year",
 	    "year_basis", "issuer", "issuer_kind", "parent_org",
 	    "document_number", "issued_on", "kind", "source",
-	    "default_deadline", "preamble", "extension_review", "completion_review", NULL };
+	    "default_deadline", "preamble", "extension_review", "completion_review",
+	    "completion_evidence", NULL };
 	static const char *const reviews[] = { "general", "leader", NULL };
 	static const char *const yesno[] = { "yes", "no", NULL };
 	static const char *const skeys[] = { "file", "sha256", "note", NULL };
@@ -755,6 +756,15 @@ parse_header(struct pctx *c, const struct ynode *m)
 		json_object_set_new(p, "completion_review", json_boolean(strcmp(kind, "yes") == 0));
 	else
 		json_object_set_new(p, "completion_review", json_null());
+	free(kind);
+	/* Whether a request to close a task needs 佐证材料 on it: no unless
+	 * the file says yes (a plan reloaded without the key loses it). */
+	kind = NULL;
+	if (yfield_one_of(&c->y, m, "completion_evidence", yesno, "plan 部分", &kind) == 0)
+		json_object_set_new(p, "completion_evidence",
+		    json_boolean(kind != NULL && strcmp(kind, "yes") == 0));
+	else
+		json_object_set_new(p, "completion_evidence", json_false());
 	free(kind);
 	set_str(p, "preamble", yfield_text(&c->y, m, "preamble", 0, "plan 部分"));
 	json_object_set_new(p, "source_file", json_null());

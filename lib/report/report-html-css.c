@@ -107,6 +107,8 @@ static const char style[] =
 "ul.tg li.behind .tp{color:var(--behind)}\n"
 "ul.tg li.unreported .tp{color:var(--unrep)}ul.tg li.late .tp{color:var(--over)}\n"
 "ul.od li{color:var(--over);margin-top:.6mm;font-size:.95em}\n"
+"ul.evm{margin:.6mm 0 0;padding:0;list-style:none;font-size:.95em}\n"
+".ev{font-size:.95em;color:#333;text-indent:0}\n"
 "td.note{white-space:pre-line}\n"
 "td.note p.more{margin:.3em 0 0}\n"
 "svg{display:block;overflow:visible}\n"

@@ -392,6 +392,24 @@ supervise(struct html *h)
  * 4. 各项任务.
  */
 
+/* An item's 佐证材料 as of the report, on a line of its own: "佐证材料：
+ * 2 件：a.pdf；b.jpg"; nothing for an item without (a line of 无 under
+ * each of a task's dozen targets would double the printed pages; the
+ * XLSX and CSV say 无 in their column). */
+static void
+files_line(FILE *f, const json_t *files)
+{
+	char	*phrase;
+
+	if (json_array_size(files) == 0)
+		return;
+	phrase = report_files_phrase(files);
+	fputs("<div class=\"ev\">佐证材料：", f);
+	html_esc(f, phrase);
+	fputs("</div>", f);
+	free(phrase);
+}
+
 static void
 goal_cell(FILE *f, const json_t *t)
 {
@@ -421,7 +439,9 @@ goal_cell(FILE *f, const json_t *t)
 			html_esc(f, phrase);
 			if (json_is_true(G(g, "behind")))
 				fputs("，滞后", f);
-			fputs("</span></li>", f);
+			fputs("</span>", f);
+			files_line(f, G(g, "files"));
+			fputs("</li>", f);
 		}
 		fputs("</ul>", f);
 	} else if (S(t, "goal") == NULL || *S(t, "goal") == '\0')
@@ -468,6 +488,17 @@ milestones_cell(FILE *f, const json_t *t)
 			html_esc_or(f, S(x, "title"), "节点");
 			fputs("：", f);
 			html_esc_or(f, phrase, "—");
+			fputs("</li>", f);
+		}
+		fputs("</ul>", f);
+	}
+	/* The milestones that have 佐证材料. */
+	if (json_array_size(G(ms, "evidence_items")) > 0) {
+		fputs("<ul class=\"evm\">", f);
+		json_array_foreach(G(ms, "evidence_items"), i, x) {
+			fputs("<li>", f);
+			html_esc_or(f, S(x, "title"), "节点");
+			files_line(f, G(x, "files"));
 			fputs("</li>", f);
 		}
 		fputs("</ul>", f);

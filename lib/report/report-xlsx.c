@@ -40,7 +40,7 @@ static const struct column task_cols[T_NCOLS] = {
 	{ "完成时限", 11.5 }, { "状态", 10 }, { "节点总数", 7 },
 	{ "应完成节点", 7 }, { "已完成节点", 7 }, { "按时完成节点", 7 },
 	{ "逾期节点", 7 }, { "本季度到期节点", 8 }, { "截至本期完成情况", 36 },
-	{ "取得成效", 28 }, { "最近更新", 11.5 }, { "层级", 6 },
+	{ "取得成效", 28 }, { "最近更新", 11.5 }, { "佐证材料", 30 }, { "层级", 6 },
 };
 
 /* 指标: one row per target. */
@@ -49,6 +49,7 @@ static const struct column target_cols[G_NCOLS] = {
 	{ "要求表述", 16 }, { "单位", 9 }, { "基数", 9 }, { "要求", 9 },
 	{ "截至本期", 9 }, { "计算方式", 10 }, { "完成比例", 9 },
 	{ "时间进度", 9 }, { "是否滞后", 8 }, { "完成时限", 11.5 },
+	{ "佐证材料", 30 },
 };
 
 /* 处室: one row per lead office, ranked. */
@@ -200,6 +201,9 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 		free(s);
 		xlsx_put_str(x, sh, row, T_OUTCOME, u ? S(u, "outcome") : NULL, x->text);
 		xlsx_put_date(x, sh, row, T_UPDATED, u ? S(u, "on") : NULL);
+		s = report_task_files(t);
+		xlsx_put_str(x, sh, row, T_FILES, s, x->text);
+		free(s);
 		xlsx_put_str(x, sh, row, T_LEVEL, sub ? LEVEL_SUB : LEVEL_TOP, x->center);
 
 		/* As the summary's COUNTIF and SUMIF see them. */
@@ -242,7 +246,7 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 	const struct sheet *sh = &x->targets;
 	const json_t	*tasks = json_object_get(r, "tasks"), *t, *targets, *g;
 	const json_t	*base, *value, *cur, *elapsed;
-	char		 fm[512], req[160], title[256];
+	char		 fm[512], req[160], title[256], *files;
 	lxw_row_t	 row = FIRST_ROW, n = 0;
 	size_t		 i, j;
 	double		 b, v, c, done;
@@ -291,6 +295,9 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 			xlsx_put_json(x, sh, row, G_ELAPSED, elapsed,
 			    x->percent);
 			xlsx_put_date(x, sh, row, G_DEADLINE, S(g, "deadline"));
+			files = report_files_phrase(json_object_get(g, "files"));
+			xlsx_put_str(x, sh, row, G_FILES, files, x->text);
+			free(files);
 			tt->targets++;
 
 			if (!reported) {

@@ -430,6 +430,61 @@ report_task_note(const json_t *t)
 	return (out);
 }
 
+char *
+report_files_phrase(const json_t *files)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, i;
+	FILE	*f;
+	json_t	*x;
+
+	if (json_array_size(files) == 0)
+		return (xstrdup("无"));
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		fatal("open_memstream");
+	fprintf(f, "%zu 件：", json_array_size(files));
+	json_array_foreach(files, i, x)
+		fprintf(f, "%s%s", i > 0 ? "；" : "", S(x, "name") ? S(x, "name") : "");
+	fclose(f);
+	return (buf);
+}
+
+/* One line of a task's 佐证材料: "名称：phrase", after a line break but
+ * the first. */
+static void
+files_line(FILE *f, const char *what, const json_t *files)
+{
+	char	*phrase;
+
+	if (json_array_size(files) == 0)
+		return;
+	phrase = report_files_phrase(files);
+	fprintf(f, "%s%s：%s", ftell(f) > 0 ? "\n" : "", what ? what : "", phrase);
+	free(phrase);
+}
+
+char *
+report_task_files(const json_t *t)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, i;
+	FILE	*f;
+	json_t	*x;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		fatal("open_memstream");
+	json_array_foreach(json_object_get(t, "targets"), i, x)
+		files_line(f, S(x, "name"), json_object_get(x, "files"));
+	json_array_foreach(json_object_get(json_object_get(t, "milestones"),
+	    "evidence_items"), i, x)
+		files_line(f, S(x, "title") ? S(x, "title") : "节点",
+		    json_object_get(x, "files"));
+	if (ftell(f) == 0)
+		fputs("无", f);
+	fclose(f);
+	return (buf);
+}
+
 static void
 last_update(const json_t *t, const char **on, const char **outcome)
 {
@@ -443,14 +498,14 @@ last_update(const json_t *t, const char **on, const char **outcome)
  * The rows CSV and Markdown share: each fills the cells of one row; the
  * strings they point at live in the struct until its _free.
  */
-#define TASK_NCOLS	13
+#define TASK_NCOLS	14
 static const char *const task_head[TASK_NCOLS] = { "序号", "民生事项名称",
     "年度任务目标", "牵头处室", "责任单位", "分管领导", "完成时限", "指标完成情况",
-    "节点", "状态", "截至本期完成情况", "取得成效", "最近更新" };
+    "节点", "状态", "截至本期完成情况", "取得成效", "最近更新", "佐证材料" };
 
 struct task_cells {
 	const char	*v[TASK_NCOLS];
-	char		*ms, *tg, *un, *ld, *note;
+	char		*ms, *tg, *un, *ld, *note, *files;
 };
 
 static void
@@ -464,6 +519,7 @@ task_cells(const json_t *t, struct task_cells *c)
 	c->tg = targets_phrase(t);
 	c->un = report_units(t);
 	c->ld = report_join(json_object_get(t, "leaders"), "、");
+	c->files = report_task_files(t);
 	c->v[0] = S(t, "label");
 	c->v[1] = S(t, "title");
 	c->v[2] = S(t, "goal");
@@ -477,6 +533,7 @@ task_cells(const json_t *t, struct task_cells *c)
 	c->v[10] = c->note;
 	c->v[11] = outcome;
 	c->v[12] = on;
+	c->v[13] = c->files;
 }
 
 static void
@@ -487,6 +544,7 @@ task_cells_free(struct task_cells *c)
 	free(c->un);
 	free(c->ld);
 	free(c->note);
+	free(c->files);
 }
 
 #define OFFICE_NCOLS	11
@@ -558,13 +616,14 @@ static void
 csv_targets(const json_t *r, FILE *f)
 {
 	static const char *const head[] = { "序号", "民生事项名称", "牵头处室", "指标",
-	    "单位", "要求", "基数", "截至本期", "完成比例", "时间进度", "是否滞后" };
-	const char	*v[11];
-	char		 req[160], base[64], cur[64], pct[32], el[32];
+	    "单位", "要求", "基数", "截至本期", "完成比例", "时间进度", "是否滞后",
+	    "佐证材料" };
+	const char	*v[12];
+	char		 req[160], base[64], cur[64], pct[32], el[32], *files;
 	json_t		*t, *g;
 	size_t		 i, j;
 
-	csv_row(f, head, 11);
+	csv_row(f, head, 12);
 	json_array_foreach(json_object_get(r, "tasks"), i, t) {
 		json_array_foreach(json_object_get(t, "targets"), j, g) {
 			report_required(g, req, sizeof req);
@@ -583,7 +642,9 @@ csv_targets(const json_t *r, FILE *f)
 			v[8] = pct;
 			v[9] = el;
 			v[10] = report_target_flag(g);
-			csv_row(f, v, 11);
+			v[11] = files = report_files_phrase(json_object_get(g, "files"));
+			csv_row(f, v, 12);
+			free(files);
 		}
 	}
 }
@@ -688,7 +749,7 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 	const json_t	*s = json_object_get(r, "summary");
 	const json_t	*ms = json_object_get(s, "milestones");
 	const json_t	*tg = json_object_get(s, "targets");
-	static const size_t md_task_cols[] = { 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+	static const size_t md_task_cols[] = { 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13 };
 	const char	*v[TASK_NCOLS];
 	char		*plans = report_plans_title(r), pct[32], avg[64];
 	json_t		*t, *o, *x;

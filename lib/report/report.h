@@ -117,5 +117,11 @@ extern const struct report_text report_texts[];
 char		*report_note_text(const json_t *last_update);
 /* That, then the task's 批示 before the cut, each on a line. */
 char		*report_task_note(const json_t *task);
+/* 佐证材料 of an item (its files array): "2 件：验收报告.pdf；现场照片.jpg",
+ * or "无".  Allocated. */
+char		*report_files_phrase(const json_t *files);
+/* A task's 佐证材料 in one cell: a line per target or milestone that has
+ * any, "名称：2 件：…"; "无" when none has.  Allocated. */
+char		*report_task_files(const json_t *task);
 
 #endif

@@ -105,14 +105,17 @@ BEGIN
 	IF v_plan IS NULL THEN
 		INSERT INTO plan (key, org_id, year, year_basis, title, kind,
 		    document_number, issued_on, preamble, source_file, source_sha256,
-		    source_note, plan_file, file_sha256, extension_review, completion_review)
+		    source_note, plan_file, file_sha256, extension_review, completion_review,
+		    completion_evidence)
 		VALUES (doc->>'key', v_org, (doc->>'year')::int, doc->>'year_basis',
 		    doc->>'title', doc->>'kind', doc->>'document_number',
 		    (doc->>'issued_on')::date, doc->>'preamble', doc->>'source_file',
 		    doc->>'source_sha256', doc->>'source_note', doc->>'plan_file',
 		    doc->>'file_sha256', coalesce(doc->>'extension_review', 'general'),
 		    -- 办结审核: a new plan has it unless its file says no.
-		    coalesce((doc->>'completion_review')::boolean, true))
+		    coalesce((doc->>'completion_review')::boolean, true),
+		    -- 办结 needs 佐证材料 only when the file says so.
+		    coalesce((doc->>'completion_evidence')::boolean, false))
 		RETURNING id INTO v_plan;
 		v_created := true;
 		v_changes := v_changes + 1;
@@ -130,17 +133,20 @@ BEGIN
 		    -- A plan in the database keeps its 办结审核 unless the file says.
 		    completion_review = coalesce((doc->>'completion_review')::boolean,
 			p.completion_review),
+		    completion_evidence = coalesce((doc->>'completion_evidence')::boolean, false),
 		    loaded_at = v_now
 		 WHERE p.id = v_plan
 		   AND (p.org_id, p.year, p.year_basis, p.title, p.kind, p.document_number,
 			p.issued_on, p.preamble, p.source_file, p.source_sha256,
-			p.source_note, p.extension_review, p.completion_review)
+			p.source_note, p.extension_review, p.completion_review,
+			p.completion_evidence)
 		       IS DISTINCT FROM
 		       (v_org, (doc->>'year')::int, doc->>'year_basis', doc->>'title',
 			doc->>'kind', doc->>'document_number', (doc->>'issued_on')::date,
 			doc->>'preamble', doc->>'source_file', doc->>'source_sha256',
 			doc->>'source_note', coalesce(doc->>'extension_review', 'general'),
-			coalesce((doc->>'completion_review')::boolean, p.completion_review));
+			coalesce((doc->>'completion_review')::boolean, p.completion_review),
+			coalesce((doc->>'completion_evidence')::boolean, false));
 		GET DIAGNOSTICS n = ROW_COUNT; v_changes := v_changes + n;
 		-- Which file it came from is bookkeeping, not a change of the
 		-- plan: a comment edited in the file is not reported.

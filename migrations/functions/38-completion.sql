@@ -120,6 +120,49 @@ BEGIN
 	END IF;
 END $$;
 
+-- 佐证材料 for 办结 (plan.completion_evidence): how many files support
+-- task p_task at p_at, submitted and not superseded, on any target or
+-- milestone of the task or of its subtasks that stands.  One is enough:
+-- a task is closed on the strength of one 验收报告 or 完成情况说明 as
+-- often as on one file per figure, and the general office, who reviews
+-- the request, judges whether what is attached suffices.  PL/pgSQL: the
+-- files' functions (77-evidence.sql) are made after this file.
+CREATE OR REPLACE FUNCTION duban_task_evidence_count(p_task bigint, p_at timestamptz)
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT count(*)
+	  FROM (SELECT g.id AS target_id, NULL::bigint AS milestone_id
+		  FROM target g JOIN task x ON x.id = g.task_id
+		 WHERE (x.id = p_task OR x.parent_id = p_task) AND g.withdrawn_at IS NULL
+		UNION ALL
+		SELECT NULL, m.id
+		  FROM milestone m JOIN task x ON x.id = m.task_id
+		 WHERE (x.id = p_task OR x.parent_id = p_task) AND m.withdrawn_at IS NULL) i
+	 CROSS JOIN LATERAL duban_item_files_at(i.target_id, i.milestone_id, p_at) f);
+END $$;
+
+-- The problem of a request to close task t at p_now for want of 佐证材料,
+-- or NULL: the plan does not require them, or the task has one.
+CREATE OR REPLACE FUNCTION duban_completion_evidence_problem(t task, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_pending	bigint;
+BEGIN
+	IF NOT (SELECT completion_evidence FROM plan WHERE id = t.plan_id)
+	    OR duban_task_evidence_count(t.id, p_now) > 0 THEN
+		RETURN NULL;
+	END IF;
+	SELECT count(*) INTO v_pending FROM evidence_file f JOIN task x ON x.id = f.task_id
+	 WHERE (x.id = t.id OR x.parent_id = t.id) AND f.state = 'pending';
+	RETURN duban_api_problem(422, '缺少佐证材料',
+	    '本计划要求办结须附佐证材料：任务' || coalesce(t.label || ' ', '') || '“' ||
+	    t.title || '”的指标和节点尚无已报送的佐证材料' ||
+	    CASE WHEN v_pending > 0 THEN '（已上传 ' || v_pending ||
+		 ' 件，尚未随填报报送）' ELSE '' END ||
+	    '；请先在指标或节点的填报中上传验收报告、完成情况说明等材料并报送，再申请办结',
+	    'files');
+END $$;
+
 -- POST /api/v1/tasks/{id}/completion {note}: 201 with the request,
 -- pending.  Who: duban_completion_request_check.  When: the task's plan
 -- asks for the review, the task stands, and no request of it is pending
@@ -176,6 +219,11 @@ BEGIN
 		body := duban_api_problem(409, '已有待审核的办结申请',
 		    '这项任务已有一份待审核的办结申请，审核后才能再次申请', NULL,
 		    duban_completion_json(c));
+		RETURN;
+	END IF;
+	body := duban_completion_evidence_problem(t, p_now);
+	IF body IS NOT NULL THEN
+		status := 422;
 		RETURN;
 	END IF;
 
@@ -268,7 +316,8 @@ RETURNS json LANGUAGE sql STABLE AS $$
 	WITH tok AS (
 		SELECT tk FROM api_token tk WHERE tk.hash = p_token AND tk.revoked_at IS NULL
 	), t AS (
-		SELECT t, p.completion_review FROM task t JOIN plan p ON p.id = t.plan_id
+		SELECT t, p.completion_review, p.completion_evidence
+		  FROM task t JOIN plan p ON p.id = t.plan_id
 		 WHERE t.id = p_task
 	), reqs AS (
 		SELECT c FROM task_completion c WHERE c.task_id = p_task
@@ -279,6 +328,10 @@ RETURNS json LANGUAGE sql STABLE AS $$
 	)
 	SELECT json_build_object(
 		'review', t.completion_review,
+		-- 佐证材料: whether the plan requires them, and how many the
+		-- task has now.
+		'evidence_required', t.completion_evidence,
+		'evidence_files', duban_task_evidence_count((t.t).id, 'infinity'),
 		'state', st.state,
 		'request', (SELECT duban_completion_json(cur.c) FROM cur),
 		'requests', (SELECT coalesce(json_agg(duban_completion_json(r.c)

@@ -158,6 +158,20 @@ tg AS MATERIALIZED (
 	   AND CASE WHEN hw.target_id IS NOT NULL THEN hw.value <> 'true'
 		    ELSE g.withdrawn_at IS NULL END
 ),
+-- 佐证材料: each target's and milestone's files as they stood at p_cut
+-- (77-evidence.sql): submitted before it and not superseded then.  The
+-- cut is exclusive and duban_item_files_at's moment inclusive: a
+-- microsecond, timestamptz's resolution, before the cut.
+files AS MATERIALIZED (
+	SELECT i.target_id, i.milestone_id,
+	       json_agg(duban_file_json(f) ORDER BY f.submitted_at, f.id) AS files
+	  FROM (SELECT g.id AS target_id, NULL::bigint AS milestone_id FROM tg g
+		UNION ALL
+		SELECT NULL, m.id FROM ms m) i
+	 CROSS JOIN LATERAL duban_item_files_at(i.target_id, i.milestone_id,
+		p_cut - interval '1 microsecond') f
+	 GROUP BY i.target_id, i.milestone_id
+),
 -- What a task row is judged by: its own milestones and targets and, for
 -- a task with subtasks, theirs.
 judged_ms AS MATERIALIZED (
@@ -272,9 +286,18 @@ targets_agg AS (
 		'value', g.value, 'current', g.current, 'accumulates', g.accumulates,
 		'completion', round(g.completion, 4), 'percent', round(g.percent, 4),
 		'elapsed', round(g.elapsed, 4), 'deadline', g.deadline,
-		'state', g.state, 'behind', g.state = 'behind', 'late', g.late)
+		'state', g.state, 'behind', g.state = 'behind', 'late', g.late,
+		'files', coalesce(fl.files, '[]'))
 		ORDER BY g.position) AS targets
-	  FROM tg g GROUP BY g.task_id
+	  FROM tg g LEFT JOIN files fl ON fl.target_id = g.id
+	 GROUP BY g.task_id
+),
+-- A task's milestones that have 佐证材料, with them.
+ms_files_agg AS (
+	SELECT m.task_id, json_agg(json_build_object('id', m.id, 'title', m.title,
+		'due_on', m.due_on, 'files', fl.files) ORDER BY m.due_on, m.position) AS items
+	  FROM ms m JOIN files fl ON fl.milestone_id = m.id
+	 GROUP BY m.task_id
 ),
 overdue_agg AS (
 	SELECT m.row_id, json_agg(json_build_object('id', m.id, 'title', m.title,
@@ -338,7 +361,8 @@ task_json AS (
 			'done', r.ms_done, 'overdue', r.ms_overdue,
 			'due_this_quarter', r.ms_due_this_quarter, 'on_time', r.ms_on_time,
 			'overdue_items', coalesce(oa.items, '[]'),
-			'extended_items', coalesce(ea.items, '[]')),
+			'extended_items', coalesce(ea.items, '[]'),
+			'evidence_items', coalesce(mf.items, '[]')),
 		'updates_this_quarter', coalesce(qu.n, 0),
 		'last_update', CASE WHEN ln.task_id IS NOT NULL THEN json_build_object(
 			'at', ln.at, 'on', (ln.at AT TIME ZONE 'Asia/Shanghai')::date,
@@ -358,6 +382,7 @@ task_json AS (
 	  LEFT JOIN targets_agg ta ON ta.task_id = r.id
 	  LEFT JOIN overdue_agg oa ON oa.row_id = r.id
 	  LEFT JOIN extended_agg ea ON ea.row_id = r.id
+	  LEFT JOIN ms_files_agg mf ON mf.task_id = r.id
 ),
 -- Offices: each task row counts for its lead office, with its own
 -- milestones (not a parent's sum of its subtasks').
@@ -479,7 +504,12 @@ SELECT json_build_object(
 			'measured', count(*) FILTER (WHERE accumulates),
 			'measured_reported', count(*) FILTER (WHERE accumulates AND reported),
 			'behind', count(*) FILTER (WHERE state = 'behind'),
-			'avg_completion', round(avg(completion), 4)) FROM tg))
+			'avg_completion', round(avg(completion), 4)) FROM tg),
+		-- 佐证材料 in the report, and the items that have them.
+		'files', (SELECT json_build_object(
+			'total', coalesce(sum(json_array_length(fl.files)), 0),
+			'targets', count(fl.target_id), 'milestones', count(fl.milestone_id))
+			FROM files fl))
 		FROM judged),
 	'tasks', (SELECT json_agg(j ORDER BY sort) FROM task_json),
 	'offices', coalesce((SELECT json_agg(json_build_object('id', office_id, 'name', name,

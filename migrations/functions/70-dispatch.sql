@@ -330,7 +330,8 @@ END $$;
 
 -- Closes a round and fixes its 调度汇总: who reported and who did not;
 -- per task, what changed since the last closed round of these plans (or
--- since the plan began), and what is still missing.
+-- since the plan began), its 佐证材料 as they stand, and what is still
+-- missing.
 CREATE OR REPLACE FUNCTION duban_api_dispatch_close(p_token text, p_id bigint, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
@@ -398,6 +399,26 @@ BEGIN
 		   AND duban_target_completion(g) <
 		       duban_time_elapsed(t.year, coalesce(g.deadline, t.deadline), v_today)
 		 GROUP BY g.task_id
+	), evidence AS (
+		-- 佐证材料: each task's targets and milestones that have files
+		-- as they stand at the close (77-evidence.sql), with them.
+		SELECT i.task_id, sum(x.n) AS n,
+		       json_agg(json_build_object('what', i.what, 'target_id', i.target_id,
+			   'milestone_id', i.milestone_id, 'count', x.n, 'files', x.files)
+			   ORDER BY i.ord, i.position, i.due_on) AS items
+		  FROM (SELECT g.task_id, g.id AS target_id, NULL::bigint AS milestone_id,
+			       g.name AS what, 0 AS ord, g.position, NULL::date AS due_on
+			  FROM target g
+			 WHERE g.task_id IN (SELECT id FROM tasks) AND g.withdrawn_at IS NULL
+			UNION ALL
+			SELECT m.task_id, NULL, m.id, m.title, 1, m.position, m.due_on
+			  FROM milestone m
+			 WHERE m.task_id IN (SELECT id FROM tasks) AND m.withdrawn_at IS NULL) i
+		 CROSS JOIN LATERAL (SELECT count(*) AS n,
+				json_agg(duban_file_json(f) ORDER BY f.submitted_at, f.id) AS files
+			   FROM duban_item_files_at(i.target_id, i.milestone_id, p_now) f) x
+		 WHERE x.n > 0
+		 GROUP BY i.task_id
 	), blocked AS (
 		-- 受阻 with something to coordinate (需协调事项).
 		SELECT m.task_id, array_agg('节点受阻（' || m.title || '），需协调：' ||
@@ -421,7 +442,8 @@ BEGIN
 				'missing', count(*) FILTER (WHERE NOT duban_dispatch_state_reported(o.state)),
 				'late', count(*) FILTER (WHERE o.state = 'late'),
 				'tasks', (SELECT count(*) FROM tasks),
-				'changed', (SELECT count(*) FROM changes))
+				'changed', (SELECT count(*) FROM changes),
+				'files', (SELECT coalesce(sum(n), 0) FROM evidence))
 			   FROM offices o),
 		'tasks', coalesce((SELECT json_agg(json_build_object(
 				'id', t.id, 'plan', t.plan_key, 'label', t.label, 'title', t.title,
@@ -429,6 +451,7 @@ BEGIN
 				'status', CASE WHEN t.lead_office_id IS NULL AND t.status <> 'done'
 					  THEN 'unassigned' ELSE t.status END,
 				'changes', coalesce(c.items, '[]'),
+				'files', coalesce(ev.items, '[]'),
 				'missing', array_to_json(array_remove(ARRAY[
 				    CASE WHEN t.lead_office_id IS NULL THEN '未明确牵头处室' END,
 				    CASE WHEN o.state IN ('pending', 'late') THEN '牵头处室本轮未报送'
@@ -444,7 +467,8 @@ BEGIN
 			  LEFT JOIN offices o ON o.office_id = t.lead_office_id
 			  LEFT JOIN overdue od ON od.task_id = t.id
 			  LEFT JOIN behind b ON b.task_id = t.id
-			  LEFT JOIN blocked bk ON bk.task_id = t.id), '[]'))
+			  LEFT JOIN blocked bk ON bk.task_id = t.id
+			  LEFT JOIN evidence ev ON ev.task_id = t.id), '[]'))
 	  INTO v_summary;
 
 	UPDATE dispatch SET closed_at = p_now, closed_by = tok.label, summary = v_summary

@@ -23,6 +23,8 @@ static const char JILIN[] = DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml";
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
 #define N(o, k)	json_integer_value(json_object_get((o), (k)))
+#define IS(o, k, v) cr_expect(S(o, k) != NULL && strcmp(S(o, k), (v)) == 0, "%s: %s", \
+	(k), S(o, k) ? S(o, k) : "(null)")
 #define JSON	"Content-Type: application/json"
 #define NOTE	"{\"note\":\"交流教师已全部到岗，名单已报市政府备案\"}"
 
@@ -59,8 +61,10 @@ jilin_with(const char *value, const char *name)
 	return (path);
 }
 
+/* The site with the plan's completion_review: review (a value, or a value
+ * and more lines of the plan header). */
 static void
-site_start(struct site *s, const char *now)
+site_start_with(struct site *s, const char *now, const char *review)
 {
 	char		*env_now = xprintf("DUBAN_NOW=%s", now);
 	const char	*env[] = { env_now, NULL };
@@ -69,7 +73,7 @@ site_start(struct site *s, const char *now)
 
 	memset(s, 0, sizeof *s);
 	s->db = t_db_create();
-	s->plan = jilin_with("yes", "jilin-2012-review.yaml");
+	s->plan = jilin_with(review, "jilin-2012-review.yaml");
 	load[2] = s->plan;
 	t_cli(&r, s->db, load);
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -94,6 +98,12 @@ site_start(struct site *s, const char *now)
 	s->admin = t_person_token(s->db, "admin1", "周强", NULL, "admin");
 	t_daemon_start(&s->d, s->db, NULL, env);
 	free(env_now);
+}
+
+static void
+site_start(struct site *s, const char *now)
+{
+	site_start_with(s, now, "yes");
 }
 
 static void
@@ -378,6 +388,76 @@ Test(completion, milestones_alone_do_not_close_a_reviewed_task, .timeout = 180)
 	json_decref(j);
 	EXPECT_STR(t_fingerprint(s.c), fp);
 	free(fp);
+	site_stop(&s);
+}
+
+/*
+ * completion_evidence: yes.  No request without a submitted 佐证材料 on
+ * the task: a clerk's file still in the office's unsent report does not
+ * count, and the refusal says so; one file the general office attached
+ * (submitted at once) on a milestone of the task is enough.
+ */
+Test(completion, evidence_required_before_the_request, .timeout = 180)
+{
+	struct site	 s;
+	json_t		*j, *f, *c;
+	char		*fp, *path;
+	size_t		 len;
+	void		*pdf = t_read_file(DUBAN_SOURCE_DIR "/tests/fixtures/evidence/验收报告.pdf",
+	    &len);
+	long		 target, milestone;
+
+	site_start_with(&s, "2012-09-03T09:00+08:00", "yes\n  completion_evidence: yes");
+	cr_assert_eq(t_query_long(s.c, "SELECT count(*) FROM plan WHERE completion_evidence",
+	    0, NULL), 1);
+	target = t_query_long(s.c, "SELECT min(g.id) FROM target g JOIN task t"
+	    " ON t.id = g.task_id WHERE t.label = '5①'", 0, NULL);
+	milestone = t_query_long(s.c, "SELECT min(m.id) FROM milestone m JOIN task t"
+	    " ON t.id = m.task_id WHERE t.label = '5①'", 0, NULL);
+	j = task(&s, s.head);
+	c = json_object_get(j, "completion");
+	cr_expect(json_is_true(json_object_get(c, "evidence_required")));
+	cr_expect_eq(N(c, "evidence_files"), 0);
+	json_decref(j);
+
+	/* Nothing attached: refused, naming the task, nothing written. */
+	fp = t_fingerprint(s.c);
+	cr_expect_eq(post(&s, s.head, NULL, NOTE, &j), 422);
+	IS(j, "title", "缺少佐证材料");
+	IS(j, "field", "files");
+	cr_expect(strstr(S(j, "detail"), "5①") != NULL &&
+	    strstr(S(j, "detail"), "开展义务教育阶段教师交流工作") != NULL &&
+	    strstr(S(j, "detail"), "尚无已报送的佐证材料") != NULL, "%s", S(j, "detail"));
+	json_decref(j);
+	EXPECT_STR(t_fingerprint(s.c), fp);
+	free(fp);
+
+	/* A clerk's file waits for the office's 报送: still refused. */
+	path = xprintf("/api/v1/targets/%ld/files", target);
+	cr_assert_eq(t_upload(s.d.url, path, s.clerk, "交流名单.pdf", pdf, len, NULL, &f), 201);
+	IS(f, "state", "pending");
+	json_decref(f);
+	free(path);
+	cr_expect_eq(post(&s, s.head, NULL, NOTE, &j), 422);
+	cr_expect(strstr(S(j, "detail"), "已上传 1 件，尚未随填报报送") != NULL, "%s",
+	    S(j, "detail"));
+	json_decref(j);
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM task_completion", 0, NULL), 0);
+
+	/* The general office's file is submitted at once: the request goes. */
+	path = xprintf("/api/v1/milestones/%ld/files", milestone);
+	cr_assert_eq(t_upload(s.d.url, path, s.general, "验收报告.pdf", pdf, len, NULL, &f), 201);
+	IS(f, "state", "submitted");
+	json_decref(f);
+	free(path);
+	j = task(&s, s.head);
+	cr_expect_eq(N(json_object_get(j, "completion"), "evidence_files"), 1);
+	json_decref(j);
+	cr_expect_eq(post(&s, s.head, NULL, NOTE, &j), 201);
+	IS(j, "state", "pending");
+	json_decref(j);
+
+	free(pdf);
 	site_stop(&s);
 }
 

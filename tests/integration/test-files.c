@@ -97,22 +97,7 @@ static long
 upload(struct site *s, const char *path, const char *token, const char *name,
     const void *data, size_t len, const char *query, json_t **out)
 {
-	struct t_http	 h;
-	char		*n = encode(name), *url;
-	long		 status;
-
-	url = xprintf("%s%s?name=%s%s", s->d.url, path, n, query ? query : "");
-	t_http_bytes(&h, "POST", url, token, data, len,
-	    "Content-Type: application/octet-stream");
-	status = h.status;
-	if (out != NULL) {
-		*out = json_loads(h.body, 0, NULL);
-		cr_assert_not_null(*out, "POST %s: %ld %s", path, status, h.body);
-	}
-	t_http_free(&h);
-	free(url);
-	free(n);
-	return (status);
+	return (t_upload(s->d.url, path, token, name, data, len, query, out));
 }
 
 static char *

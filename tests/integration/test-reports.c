@@ -460,9 +460,11 @@ Test(reports, csv_and_markdown_read_right, .timeout = 240)
 	csv = report(s.db, "2012-10-08T09:00+08:00", "2012Q3", "csv");
 	/* A BOM, so that Excel reads UTF-8; CRLF lines; the published columns. */
 	cr_expect(strncmp(csv, "\xEF\xBB\xBF序号,民生事项名称,年度任务目标,牵头处室,责任单位,"
-	    "分管领导,完成时限,指标完成情况,节点,状态,截至本期完成情况,取得成效,最近更新\r\n",
+	    "分管领导,完成时限,指标完成情况,节点,状态,截至本期完成情况,取得成效,最近更新,"
+	    "佐证材料\r\n",
 	    strlen("\xEF\xBB\xBF序号,民生事项名称,年度任务目标,牵头处室,责任单位,分管领导,"
-	    "完成时限,指标完成情况,节点,状态,截至本期完成情况,取得成效,最近更新\r\n")) == 0,
+	    "完成时限,指标完成情况,节点,状态,截至本期完成情况,取得成效,最近更新,佐证材料\r\n"))
+	    == 0,
 	    "%.300s", csv);
 	line = strstr(csv, "\r\n7,");
 	cr_assert(line != NULL);
@@ -481,9 +483,9 @@ Test(reports, csv_and_markdown_read_right, .timeout = 240)
 
 	/* The targets' table: 滞后 only of a reported figure. */
 	csv = report_of(s.db, NULL, "2012-10-08T09:00+08:00", "2012Q3", "csv", "targets");
-	cr_expect(strstr(csv, ",上岗技能免费培训,人,4000人,—,1200,30%,89.8%,滞后\r\n") != NULL,
+	cr_expect(strstr(csv, ",上岗技能免费培训,人,4000人,—,1200,30%,89.8%,滞后,无\r\n") != NULL,
 	    "%s", csv);
-	cr_expect(strstr(csv, ",普通高中学生资助面,%,25%,20,—,—,74.9%,逾期未报\r\n") != NULL,
+	cr_expect(strstr(csv, ",普通高中学生资助面,%,25%,20,—,—,74.9%,逾期未报,无\r\n") != NULL,
 	    "%s", csv);
 	cr_expect(strstr(csv, "0%,74.9%,滞后") == NULL, "%s", csv);
 	free(csv);

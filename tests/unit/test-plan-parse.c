@@ -101,6 +101,32 @@ Test(plan, default_deadline_and_phases)
 	diags_free(&d);
 }
 
+/* completion_evidence: yes for 办结 with 佐证材料; left out, no. */
+Test(plan, completion_evidence_yes_and_left_out)
+{
+	struct diags	 d;
+	json_t		*p;
+
+	p = parse("  completion_evidence: yes\n"
+	    "  default_deadline: 全年\n"
+	    "tasks:\n"
+	    "  - {key: '1', number: '1', title: 学位}\n", &d);
+	diags_print(&d, stderr);
+	cr_assert_not_null(p);
+	cr_expect(json_is_true(json_object_get(p, "completion_evidence")));
+	json_decref(p);
+	diags_free(&d);
+
+	p = parse("  default_deadline: 全年\n"
+	    "tasks:\n"
+	    "  - {key: '1', number: '1', title: 学位}\n", &d);
+	diags_print(&d, stderr);
+	cr_assert_not_null(p);
+	cr_expect(json_is_false(json_object_get(p, "completion_evidence")));
+	json_decref(p);
+	diags_free(&d);
+}
+
 Test(plan, office_aliases_resolve_to_one_office)
 {
 	struct diags	 d;
