@@ -31,7 +31,7 @@ export DUBAN_DB="$server dbname=bench"
 # plans' longest is 30): ten tasks of nine targets and a milestone each.
 {
 	printf 'duban-plan: 1\nplan:\n  key: bench-batch\n  title: 基准测试工作要点\n'
-	printf '  year: 2025\n  issuer: 基准市教育局\n  issuer_kind: city_bureau\n'
+	printf '  year: 2025\n  issuer: 基准市教育局\n  issuer_kind: city_bureau\n  source: {file: bench-batch.txt}\n'
 	printf '  default_deadline: 全年\noffices:\n  - {name: 基准处, kind: office}\n'
 	printf '  - {name: 局办公室, kind: office}\n'
 	printf 'plan_roles:\n  - {role: general_office, office: 局办公室}\nsections:\n'
