@@ -78,12 +78,12 @@ static const char MARK_SQL[] =
 "    next_attempt_at = CASE WHEN $3::bool THEN d.next_attempt_at"
 "      ELSE now() + make_interval(secs =>"
 "        least($6::float8 * 2 ^ (d.attempts - 1), $7::float8) / 1000) END,"
-"    last_error = CASE WHEN $3::bool THEN NULL ELSE $4 END,"
+"    last_error = CASE WHEN $3::bool THEN NULL ELSE left($4, 500) END,"
 "    claimed_by = NULL, claimed_until = NULL"
 "   WHERE d.id = $1::bigint AND d.claimed_by = $2 AND d.status = 'sending'"
 "  RETURNING d.status),"
 " a AS (INSERT INTO delivery_attempt (delivery_id, instance, ok, detail)"
-"       VALUES ($1::bigint, $2, $3::bool, $4))"
+"       VALUES ($1::bigint, $2, $3::bool, left($4, 500)))"
 " SELECT status FROM u";
 
 static void	kick(struct outbox *);
