@@ -184,6 +184,47 @@ static const char *const HUGE_ID[][2] = {
 	{ "GET", "/api/v1/tasks/999999999999999999/files" },
 };
 
+/*
+ * Odd but not wrong, or wrong in a way with no one field: never 500.
+ * BIG is a string of 20,000 characters.
+ */
+static const char *const ODD[][3] = {
+	{ "GET", "/api/v1/tasks?office=99999999999999999999", NULL },
+	{ "GET", "/api/v1/tasks?plan=99999999999999999999", NULL },
+	{ "GET", "/api/v1/tasks?office=BIG", NULL },
+	{ "GET", "/api/v1/plans/99999999999999999999", NULL },
+	{ "GET", "/api/v1/plans/BIG", NULL },
+	{ "GET", "/api/v1/reports/quarterly?quarter=BIG", NULL },
+	{ "GET", "/api/v1/reports/quarterly?quarter=2012Q3&org=BIG", NULL },
+	{ "GET", "/api/v1/reports/quarterly?quarter=2012Q3&plan=99999999999999999999", NULL },
+	{ "GET", "/api/v1/extensions?state=BIG", NULL },
+	{ "GET", "/api/v1/overview?plan=99999999999999999999", NULL },
+	{ "GET", "/api/v1/offices/99999999999999999999/report/rows", NULL },
+	{ "GET", "/api/v1/offices/BIG/report/rows", NULL },
+	{ "GET", "/api/v1/offices/财务审计处/report.xlsx?dispatch=9999999999999999999", NULL },
+	{ "GET", "/api/v1/offices/财务审计处/report?dispatch=9999999999999999999", NULL },
+	{ "POST", "/api/v1/targets/TARGET/files?name=a.txt&supersedes=9999999999999999999",
+	  "x" },
+	{ "POST", "/api/v1/targets/TARGET/files?name=a.txt&supersedes=999999999999999999",
+	  "x" },
+	{ "POST", "/api/v1/dispatches", "{\"plans\":[\"jilin-2012\"],\"offices\":[\"财务审计处\"],"
+	  "\"title\":\"BIG\",\"due_on\":\"2012-09-30\"}" },
+	{ "POST", "/api/v1/users", "{\"login\":\"BIG\",\"name\":\"x\",\"role\":\"clerk\","
+	  "\"office\":\"财务审计处\"}" },
+	{ "POST", "/api/v1/users", "{\"login\":\"zhang\",\"name\":\"x\",\"role\":\"clerk\","
+	  "\"office\":99999999999999999999}" },
+	{ "POST", "/api/v1/offices/99999999999999999999/recipients",
+	  "{\"channel\":\"email\",\"address\":\"a@b.cn\"}" },
+	{ "POST", "/api/v1/offices/1/recipients", "{\"channel\":\"email\",\"address\":\"BIG\"}" },
+	{ "POST", "/api/v1/offices/1/feeds", "{\"label\":\"BIG\"}" },
+	{ "PATCH", "/api/v1/targets/TARGET", "{\"current\":1,\"note\":\"BIG\"}" },
+	{ "POST", "/api/v1/jiaoban", "{\"title\":\"BIG\"}" },
+	{ "POST", "/api/v1/tasks/TASK/instructions", "{\"text\":\"BIG\"}" },
+	{ "POST", "/api/v1/tasks/TASK/completion", "{\"note\":\"BIG\"}" },
+	{ "POST", "/api/v1/session", "{\"login\":\"BIG\",\"password\":\"BIG\"}" },
+	{ "GET", "/ical/BIG", NULL },
+};
+
 /* s with each placeholder replaced by its id. */
 static char *
 fill(const char *s, const char *const ids[][2], size_t n)
@@ -208,9 +249,9 @@ Test(validation, out_of_range_values_are_400_naming_the_field, .timeout = 120)
 	struct t_daemon	 d;
 	struct t_run	 r;
 	struct t_http	 h;
-	char		*db, *token, *before, *after, *url, *body, *ids[3];
-	const char	*sub[3][2] = { { "TARGET", NULL }, { "MILESTONE", NULL },
-	    { "TASK", NULL } };
+	char		*db, *token, *before, *after, *url, *body, *ids[3], *big;
+	const char	*sub[4][2] = { { "TARGET", NULL }, { "MILESTONE", NULL },
+	    { "TASK", NULL }, { "BIG", NULL } };
 	PGconn		*c;
 	json_t		*j;
 	size_t		 i;
@@ -262,6 +303,25 @@ Test(validation, out_of_range_values_are_400_naming_the_field, .timeout = 120)
 		t_http_free(&h);
 		free(url);
 	}
+
+	big = xmalloc(20001);
+	memset(big, 'x', 20000);
+	big[20000] = '\0';
+	sub[3][1] = big;
+	for (i = 0; i < sizeof ODD / sizeof ODD[0]; i++) {
+		char	*path = fill(ODD[i][1], sub, 4);
+
+		url = xprintf("%s%s", d.url, path);
+		body = ODD[i][2] ? fill(ODD[i][2], sub, 4) : NULL;
+		t_http(&h, ODD[i][0], url, token, body, NULL);
+		cr_expect(h.status > 0 && h.status < 500, "%s %.200s %.200s: %ld %s",
+		    ODD[i][0], ODD[i][1], ODD[i][2] ? ODD[i][2] : "", h.status, h.body);
+		t_http_free(&h);
+		free(body);
+		free(url);
+		free(path);
+	}
+	free(big);
 
 	after = t_fingerprint(c);
 	cr_expect_str_eq(after, before, "something was written");
