@@ -6,8 +6,8 @@
  * revocation or a sign-out takes effect at once; and when the database
  * went down or came back (server.c), because a NOTIFY sent while duband
  * was not listening is lost.  A cached session ends at its expiry
- * instant, checked against the clock on every request.  A session stands for
- * its token: the writes check that token again inside their own
+ * instant, checked against the clock on every request.  A session stands
+ * for its token: the writes check that token again inside their own
  * transaction.  A write made with the cookie must carry the session's
  * CSRF secret (X-CSRF-Token); one made with a bearer token cannot be
  * forged by another site and needs none.
