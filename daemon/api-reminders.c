@@ -6,7 +6,8 @@
  *   GET    /api/v1/offices/{id}/recipients         an office's addresses and robots
  *   POST   /api/v1/offices/{id}/recipients         add one {channel, address}
  *   DELETE /api/v1/recipients/{id}                 remove one
- * Changes are for the general office; reading the outbox for anyone.
+ * Changes are for the general office; reading the outbox for anyone, but
+ * delivery addresses and errors only for the general office.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,9 +70,14 @@ reminder_got(PGresult *res, const char *err, void *arg)
 static void
 reminder_get(struct req *r)
 {
-	const char	*params[1] = { r->param };
+	const char	*params[2] = { r->param, NULL };
 
-	(void)http_query(r, QUERY_REMINDER_GET, 1, params, reminder_got);
+	/*
+	 * Where each delivery went (robot URLs carry their key) and what the
+	 * receiving server answered: the general office's only.
+	 */
+	params[1] = r->role == ROLE_GENERAL ? "true" : "false";
+	(void)http_query(r, QUERY_REMINDER_GET, 2, params, reminder_got);
 }
 
 static void

@@ -10,6 +10,8 @@
  * patch and is not stored) and appends to the progress history.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,8 +156,11 @@ expected_version(struct req *r, json_t *body, long long *out)
 			h += 2;
 		if (*h == '"')
 			h++;
+		errno = 0;
 		hv = strtoll(h, &end, 10);
-		if (end == h || hv < 1 || (*end != '\0' && !(*end == '"' &&
+		/* Versions are int in the database: above 2^31 - 1 is none. */
+		if (end == h || errno != 0 || hv < 1 || hv > INT_MAX ||
+		    (*end != '\0' && !(*end == '"' &&
 		    end[1] == '\0'))) {
 			http_problem(r, 400, "请求内容有误",
 			    "If-Match 应为读取时返回的 ETag（如 \"3\"）", "If-Match", NULL);

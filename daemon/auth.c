@@ -3,8 +3,11 @@
  * api-session.c).  Both are stored as their SHA-256; duband keeps those
  * it has seen for token_cache_ttl seconds, and forgets them all when the
  * database says a token or session changed (NOTIFY duban_tokens), so a
- * revocation or a sign-out takes effect at once.  A session stands for
- * its token: the writes check that token again inside their own
+ * revocation or a sign-out takes effect at once; and when the database
+ * went down or came back (server.c), because a NOTIFY sent while duband
+ * was not listening is lost.  A cached session ends at its expiry
+ * instant, checked against the clock on every request.  A session stands
+ * for its token: the writes check that token again inside their own
  * transaction.  A write made with the cookie must carry the session's
  * CSRF secret (X-CSRF-Token); one made with a bearer token cannot be
  * forged by another site and needs none.
@@ -45,7 +48,9 @@ struct auth_entry {
 	int			 session;
 	char			 token_hash[SHA256_HEX_LEN + 1];
 	char			*csrf;
-	time_t			 expires;
+	/* When a session ends (microseconds since the epoch); 0 for a token. */
+	long long		 session_until;
+	time_t			 expires;	/* when this entry is forgotten */
 };
 
 static void
@@ -116,14 +121,34 @@ bucket(const char *hash)
 	return (h % AUTH_BUCKETS);
 }
 
+/* Real time in microseconds, as PostgreSQL's now() that ends sessions. */
+static long long
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/*
+ * The cached grant for hash, if it is still good: an entry is kept for
+ * token_cache_ttl seconds, but a session's ends at the session's expiry
+ * instant, checked on every request (reads and writes alike).
+ */
 static struct auth_entry *
-lookup(struct auth_cache *a, const char *hash, time_t now)
+lookup(struct auth_cache *a, const char *hash)
 {
 	struct auth_entry	*e;
 
 	for (e = a->b[bucket(hash)]; e != NULL; e = e->next)
-		if (strcmp(e->hash, hash) == 0)
-			return (e->expires > now ? e : NULL);
+		if (strcmp(e->hash, hash) == 0) {
+			if (e->expires <= time(NULL))
+				return (NULL);
+			if (e->session && e->session_until <= now_us())
+				return (NULL);
+			return (e);
+		}
 	return (NULL);
 }
 
@@ -300,10 +325,11 @@ looked_up(PGresult *res, const char *err, void *arg)
 		e.login = PQgetvalue(res, 0, 7);
 	}
 	e.must_change = PQgetvalue(res, 0, 8)[0] == 't';
-	if (PQnfields(res) > 10) {
+	if (PQnfields(res) > 11) {
 		e.session = 1;
 		snprintf(e.token_hash, sizeof e.token_hash, "%s", PQgetvalue(res, 0, 9));
 		e.csrf = PQgetvalue(res, 0, 10);
+		e.session_until = strtoll(PQgetvalue(res, 0, 11), NULL, 10);
 	}
 	remember(a, &e, a->cfg->token_cache_ttl);
 	authorize(r, &e);
@@ -341,12 +367,13 @@ auth_request(struct req *r, void *arg)
 		r->token_hash = xmalloc(SHA256_HEX_LEN + 1);
 		sha256_hex(tok, strlen(tok), r->token_hash);
 		free((char *)tok);
-		if ((e = lookup(a, r->token_hash, time(NULL))) != NULL) {
+		if ((e = lookup(a, r->token_hash)) != NULL) {
 			authorize(r, e);
 			return;
 		}
 		look_up(a, r, "SELECT token_id, role, office_id, office, label, account_id,"
-		    " person_role, login, must_change, token_hash, csrf"
+		    " person_role, login, must_change, token_hash, csrf,"
+		    " (extract(epoch FROM expires_at) * 1000000)::bigint"
 		    " FROM duban_session_auth($1)");
 		return;
 	}
@@ -367,7 +394,7 @@ auth_request(struct req *r, void *arg)
 	}
 	r->token_hash = xmalloc(SHA256_HEX_LEN + 1);
 	sha256_hex(tok, strlen(tok), r->token_hash);
-	if ((e = lookup(a, r->token_hash, time(NULL))) != NULL) {
+	if ((e = lookup(a, r->token_hash)) != NULL) {
 		authorize(r, e);
 		return;
 	}

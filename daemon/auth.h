@@ -3,7 +3,9 @@
  * cookie) and whether they may call the route the router matched.  Both
  * are looked up by their SHA-256 and kept for token_cache_ttl seconds;
  * the cache is flushed when the database says a token or session
- * changed (auth_flush, on NOTIFY duban_tokens).
+ * changed (auth_flush, on NOTIFY duban_tokens) and whenever the
+ * database goes down or comes back, since a NOTIFY sent meanwhile is
+ * lost.  A cached session stops at its own expiry instant.
  *
  * Uses http.c (queries, 401 and 403) and router.h's struct route.
  * Called by the router through the gate server.c registers

@@ -26,6 +26,7 @@
 #include "pool.h"
 #include "render.h"
 #include "site.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define WECOM_MAX	4096	/* bytes of markdown, WeCom's documented limit */
@@ -78,12 +79,12 @@ static const char MARK_SQL[] =
 "    next_attempt_at = CASE WHEN $3::bool THEN d.next_attempt_at"
 "      ELSE now() + make_interval(secs =>"
 "        least($6::float8 * 2 ^ (d.attempts - 1), $7::float8) / 1000) END,"
-"    last_error = CASE WHEN $3::bool THEN NULL ELSE $4 END,"
+"    last_error = CASE WHEN $3::bool THEN NULL ELSE left($4, 500) END,"
 "    claimed_by = NULL, claimed_until = NULL"
 "   WHERE d.id = $1::bigint AND d.claimed_by = $2 AND d.status = 'sending'"
 "  RETURNING d.status),"
 " a AS (INSERT INTO delivery_attempt (delivery_id, instance, ok, detail)"
-"       VALUES ($1::bigint, $2, $3::bool, $4))"
+"       VALUES ($1::bigint, $2, $3::bool, left($4, 500)))"
 " SELECT status FROM u";
 
 static void	kick(struct outbox *);
@@ -204,6 +205,24 @@ finish(struct job *j, int ok, const char *detail)
 		marked(NULL, "数据库不可用", j);
 }
 
+/*
+ * How much of what a server answered goes into last_error: at most max
+ * bytes of well-formed UTF-8, never half a character, so that the
+ * database takes it (a hostile server may answer anything).
+ */
+static int
+answer_len(const char *body, size_t max)
+{
+	size_t	 n = strlen(body), bad;
+
+	if (!utf8_valid(body, n, &bad))
+		n = bad;
+	if (n > max)
+		for (n = max; n > 0 && ((unsigned char)body[n] & 0xc0) == 0x80; n--)
+			;
+	return ((int)n);
+}
+
 static void
 delivered(int ok, long status, const char *body, const char *error, void *arg)
 {
@@ -227,7 +246,8 @@ delivered(int ok, long status, const char *body, const char *error, void *arg)
 		return;
 	}
 	if (status < 200 || status > 299) {
-		snprintf(detail, sizeof detail, "HTTP %ld：%.300s", status, body);
+		snprintf(detail, sizeof detail, "HTTP %ld：%.*s", status,
+		    answer_len(body, 300), body);
 		finish(j, 0, detail);
 		return;
 	}
@@ -235,7 +255,8 @@ delivered(int ok, long status, const char *body, const char *error, void *arg)
 		/* The robots answer 200 with their own error code. */
 		r = json_loads(body, 0, NULL);
 		if (r == NULL || json_integer_value(json_object_get(r, "errcode")) != 0) {
-			snprintf(detail, sizeof detail, "机器人拒绝：%.300s", body);
+			snprintf(detail, sizeof detail, "机器人拒绝：%.*s",
+			    answer_len(body, 300), body);
 			json_decref(r);
 			finish(j, 0, detail);
 			return;

@@ -179,6 +179,12 @@ on_db_state(int alive, void *arg)
 	static int	 ever;
 	struct server	*s = arg;
 
+	/*
+	 * No connection was listening for NOTIFY duban_tokens for a while:
+	 * a revocation may have been missed.  Every token and session is
+	 * asked again.
+	 */
+	auth_flush(s->auth);
 	if (alive) {
 		send_ready(s);
 		if (s->outbox != NULL)

@@ -219,9 +219,9 @@ const char QUERY_OFFICE_ROWS_LOCAL[] =
 const char QUERY_OFFICE_BATCH[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
 "  FROM duban_api_office_batch($1, $2, $3::jsonb, $4::timestamptz) AS r";
-/* One round ($1 id, $2 now), or no row. */
+/* One round ($1 id, $2 now, $3 with delivery addresses and errors), or no row. */
 const char QUERY_DISPATCH_GET[] =
-"SELECT duban_dispatch_json($1::bigint, $2::timestamptz)::text WHERE EXISTS"
+"SELECT duban_dispatch_view($1::bigint, $2::timestamptz, $3::boolean)::text WHERE EXISTS"
 "  (SELECT 1 FROM dispatch WHERE id = $1::bigint)";
 /* The rounds, newest first ($1 now). */
 const char QUERY_DISPATCH_LIST[] =
@@ -260,8 +260,9 @@ const char QUERY_OFFICE_RECIPIENTS[] =
 
 const char QUERY_REMINDER_LIST[] =
 "SELECT duban_reminder_list($1::date, $2::boolean, $3::boolean)::text";
+/* One reminder ($1 id); $2: with addresses and errors (general office). */
 const char QUERY_REMINDER_GET[] =
-"SELECT duban_reminder_get($1::bigint)::text";
+"SELECT duban_reminder_view($1::bigint, $2::boolean)::text";
 const char QUERY_REMINDER_RETRY[] =
 STATUS_BODY("duban_reminder_retry($1::bigint)");
 

@@ -240,13 +240,14 @@ LANGUAGE sql IMMUTABLE AS $$
 		+ interval '3 months - 1 day')::date
 $$;
 
--- Quarter "2012Q3" (or 2012-Q3, 2012q3) -> its first and last day.
+-- Quarter "2012Q3" (or 2012-Q3, 2012q3) -> its first and last day; both
+-- NULL when it is not one (year 0000 included: there is no year 0).
 CREATE OR REPLACE FUNCTION duban_quarter_bounds(p_quarter text, OUT q_from date, OUT q_to date)
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
 	m text[] := regexp_match(p_quarter, '^([0-9]{4})-?[Qq]([1-4])$');
 BEGIN
-	IF m IS NULL THEN
+	IF m IS NULL OR m[1]::int < 1 THEN
 		RETURN;
 	END IF;
 	q_from := make_date(m[1]::int, 3 * m[2]::int - 2, 1);

@@ -16,7 +16,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		       count(d.id) FILTER (WHERE d.status = 'sent') AS sent,
 		       count(d.id) FILTER (WHERE d.status IN ('pending', 'sending')) AS pending,
 		       count(d.id) FILTER (WHERE d.status = 'failed') AS failed,
-		       CASE WHEN p_errors THEN max(d.last_error) END AS last_error
+		       CASE WHEN p_errors THEN left(max(d.last_error), 500) END AS last_error
 		  FROM reminder r
 		  LEFT JOIN office o ON o.id = r.office_id
 		  LEFT JOIN delivery d ON d.reminder_id = r.id
@@ -28,17 +28,43 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		 LIMIT 500) x
 $$;
 
--- One reminder with its deliveries, or NULL.
-CREATE OR REPLACE FUNCTION duban_reminder_get(p_id bigint)
+-- One delivery as people read it: the office (or person) it was for,
+-- the channel kind, its state and times.  With p_secrets also where it
+-- went (a mail address, or a robot or webhook URL with its key) and what
+-- the receiving server last answered, cut to 500 characters: those are
+-- for the general office and the CLI only (docs/man/duband.8).
+CREATE OR REPLACE FUNCTION duban_delivery_json(d delivery, p_secrets boolean)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT (json_build_object('id', d.id, 'channel', d.channel,
+		'office', (SELECT coalesce(o.name, po.name) FROM recipient rc
+			     LEFT JOIN office o ON o.id = rc.office_id
+			     LEFT JOIN person p ON p.id = rc.person_id
+			     LEFT JOIN office po ON po.id = p.office_id
+			    WHERE rc.id = d.recipient_id),
+		'person', (SELECT p.name FROM recipient rc JOIN person p ON p.id = rc.person_id
+			    WHERE rc.id = d.recipient_id),
+		'status', d.status, 'attempts', d.attempts, 'sent_at', d.sent_at,
+		'next_attempt_at', d.next_attempt_at)::jsonb
+	    || CASE WHEN p_secrets THEN jsonb_build_object('address', d.address,
+		'last_error', left(d.last_error, 500)) ELSE '{}' END)::json
+$$;
+
+-- One reminder with its deliveries (duban_delivery_json: addresses and
+-- errors only with p_secrets), or NULL.
+CREATE OR REPLACE FUNCTION duban_reminder_view(p_id bigint, p_secrets boolean)
 RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT json_build_object('id', r.id, 'key', r.key, 'kind', r.kind,
 		'send_on', r.send_on, 'subject', r.subject, 'payload', r.payload,
-		'deliveries', (SELECT coalesce(json_agg(json_build_object('id', d.id,
-			'channel', d.channel, 'address', d.address, 'status', d.status,
-			'attempts', d.attempts, 'last_error', d.last_error, 'sent_at', d.sent_at,
-			'next_attempt_at', d.next_attempt_at) ORDER BY d.id), '[]')
+		'deliveries', (SELECT coalesce(json_agg(duban_delivery_json(d, p_secrets)
+			ORDER BY d.id), '[]')
 			FROM delivery d WHERE d.reminder_id = r.id))
 	  FROM reminder r WHERE r.id = p_id
+$$;
+
+-- The same with everything, as before duban_reminder_view.
+CREATE OR REPLACE FUNCTION duban_reminder_get(p_id bigint)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT duban_reminder_view(p_id, true)
 $$;
 
 -- Queues a reminder's failed deliveries again, now, and wakes every

@@ -381,6 +381,13 @@ BEGIN
 				    '（unit），类别（kind）为 count、amount、ratio 或 rate', 'targets');
 				RETURN;
 			END IF;
+			-- As a progress report's current value (duban_batch_*): 0 to 10^15.
+			IF (x->>'value')::numeric < 0 OR (x->>'value')::numeric > 1e15 THEN
+				problem := duban_api_problem(400, '目标指标有误',
+				    '第 ' || i || ' 项指标的目标值（value）应为 0 至 10^15 之间的数字',
+				    'targets');
+				RETURN;
+			END IF;
 			v_ids := v_ids || jsonb_build_array(jsonb_build_object('name', btrim(x->>'name'),
 			    'value', x->'value', 'unit', x->>'unit', 'kind', v_kind,
 			    'qualifier', x->'qualifier', 'position', i));

@@ -101,15 +101,15 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- What a round sent one office (the request, chases, 催办), each with
--- its deliveries: where it went and whether it arrived.
-CREATE OR REPLACE FUNCTION duban_dispatch_notices(p_id bigint, p_office bigint)
+-- its deliveries: whether they arrived, and with p_secrets where they
+-- went and what the receiving server answered (duban_delivery_json).
+CREATE OR REPLACE FUNCTION duban_dispatch_notices_view(p_id bigint, p_office bigint,
+    p_secrets boolean)
 RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT coalesce(json_agg(json_build_object('id', r.id,
 		'stage', r.payload->>'stage', 'subject', r.subject, 'send_on', r.send_on,
 		'by', r.payload->>'urged_by',
-		'deliveries', (SELECT coalesce(json_agg(json_build_object('channel', dl.channel,
-				'address', dl.address, 'status', dl.status, 'attempts', dl.attempts,
-				'sent_at', dl.sent_at, 'last_error', dl.last_error)
+		'deliveries', (SELECT coalesce(json_agg(duban_delivery_json(dl, p_secrets)
 				ORDER BY dl.id), '[]')
 			       FROM delivery dl WHERE dl.reminder_id = r.id))
 		ORDER BY r.send_on, r.id), '[]')
@@ -118,8 +118,16 @@ RETURNS json LANGUAGE sql STABLE AS $$
 	   AND r.key LIKE 'dispatch.' || p_id || '.' || p_office || '.%'
 $$;
 
--- A round as the API shows it.
-CREATE OR REPLACE FUNCTION duban_dispatch_json(p_id bigint, p_now timestamptz)
+-- The same with everything: for the general office's own answers.
+CREATE OR REPLACE FUNCTION duban_dispatch_notices(p_id bigint, p_office bigint)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT duban_dispatch_notices_view(p_id, p_office, true)
+$$;
+
+-- A round as the API shows it; delivery addresses and errors only with
+-- p_secrets (the general office).
+CREATE OR REPLACE FUNCTION duban_dispatch_view(p_id bigint, p_now timestamptz,
+    p_secrets boolean)
 RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT json_build_object(
 		'id', d.id, 'title', d.title, 'request', d.request, 'due_on', d.due_on,
@@ -136,7 +144,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
 				'report_id', o.report_id, 'reason', o.reason,
 				'recipients', (SELECT count(*) FROM recipient rc
 						WHERE rc.office_id = o.office_id),
-				'notices', duban_dispatch_notices(d.id, o.office_id)))
+				'notices', duban_dispatch_notices_view(d.id, o.office_id, p_secrets)))
 			FROM duban_dispatch_offices(d.id, p_now) o), '[]'),
 		'counts', (SELECT json_build_object('offices', count(*),
 				'reported', count(*) FILTER (WHERE duban_dispatch_state_reported(o.state)),
@@ -149,6 +157,12 @@ RETURNS json LANGUAGE sql STABLE AS $$
 			FROM duban_dispatch_offices(d.id, p_now) o),
 		'summary', d.summary)
 	  FROM dispatch d WHERE d.id = p_id
+$$;
+
+-- A round with everything: what the general office's writes answer.
+CREATE OR REPLACE FUNCTION duban_dispatch_json(p_id bigint, p_now timestamptz)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT duban_dispatch_view(p_id, p_now, true)
 $$;
 
 -- What a chase (催报) or a request says to one office: its tasks in the

@@ -230,6 +230,13 @@ Test(dispatch, a_round_from_request_to_summary, .timeout = 180)
 		    " WHERE o->>'name' = '职业与成人教育处' AND n->>'stage' = 'urge'", "sent");
 		cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder WHERE key LIKE"
 		    " 'dispatch.1.%.urge.2012-09-03'", 0, NULL), 1);
+		/* Where the notices went is the general office's to see only. */
+		cr_expect_eq(t_query_long(c, "SELECT count(*) FROM delivery WHERE reminder_id IN"
+		    " (SELECT id FROM reminder WHERE key LIKE 'dispatch.1.%')", 0, NULL) > 0, 1);
+		cr_expect_eq(t_query_long(c, "SELECT (strpos(duban_dispatch_view(1, now(), true)::text,"
+		    " 'zhicheng@') > 0)::int", 0, NULL), 1);
+		cr_expect_eq(t_query_long(c, "SELECT strpos(duban_dispatch_view(1, now(), false)::text,"
+		    " '@')", 0, NULL), 0);
 	}
 	t_daemon_stop(&d);
 

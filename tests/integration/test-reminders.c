@@ -405,6 +405,53 @@ Test(reminders, long_messages_fit_the_robots_limits, .timeout = 120)
 	free(db);
 }
 
+/*
+ * What a hostile receiver answers (half characters, bytes that are not
+ * UTF-8, far too much) is kept as a short, well-formed last_error: the
+ * delivery is marked failed, not left sending.
+ */
+Test(reminders, a_receivers_garbage_is_cut, .timeout = 120)
+{
+	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
+	char		*db = jilin_db(), *conf, *url, *err;
+	struct t_sink	 hook;
+	struct t_daemon	 d;
+	const char	*args[3];
+	json_t		*m;
+	PGconn		*c;
+
+	t_sink_webhook(&hook);
+	t_sink_mode(&hook, "garbage");
+	url = xprintf("http://127.0.0.1:%d/generic", hook.port);
+	{
+		const char *set[] = { "office", "set", "人事处", "--webhook", url, NULL };
+
+		cli_ok(db, set);
+	}
+	conf = config_file("retry_attempts = 1\n");
+	args[0] = "--config";
+	args[1] = conf;
+	args[2] = NULL;
+	t_daemon_start(&d, db, args, env);
+	m = t_sink_next(&hook, 60);
+	cr_assert_not_null(m, "nothing sent");
+	json_decref(m);
+	c = t_connect(db);
+	t_wait_for(c, "SELECT status FROM delivery", "failed");
+	err = t_query(c, "SELECT last_error FROM delivery", 0, NULL);
+	cr_expect(strncmp(err, "HTTP 500：x错错", strlen("HTTP 500：x错错")) == 0, "%s", err);
+	cr_expect(t_query_long(c, "SELECT length(last_error) FROM delivery", 0, NULL) <= 500);
+	cr_expect(t_query_long(c, "SELECT octet_length(last_error) FROM delivery", 0, NULL)
+	    <= 320, "%s", err);
+	free(err);
+	t_daemon_stop(&d);
+	t_sink_stop(&hook);
+	PQfinish(c);
+	free(url);
+	free(conf);
+	free(db);
+}
+
 Test(reminders, a_receiver_that_is_down_gets_it_later, .timeout = 120)
 {
 	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };

@@ -172,6 +172,98 @@ Test(session, a_revoked_token_ends_its_sessions, .timeout = 60)
 	site_stop(&s);
 }
 
+/*
+ * A session cached by duband ends at its expiry instant, not when the
+ * cache entry would be forgotten (token_cache_ttl, 60 s, later): a
+ * session ending two seconds from now is read (and so cached), the
+ * database's clock passes its end, and the next read and write are
+ * refused, nothing written.  No NOTIFY tells duband anything.
+ */
+Test(session, an_expired_session_stops_at_once, .timeout = 60)
+{
+	struct site	 s;
+	struct t_http	 h;
+	char		*cookie, *csrf, *two, *url, *before, *after;
+	PGconn		*c;
+	long		 id;
+
+	site_start(&s);
+	c = t_connect(s.db);
+	id = t_query_long(c, "SELECT g.id FROM target g JOIN task t ON t.id = g.task_id"
+	    " WHERE t.key = '1' AND g.key = 'hs-students'", 0, NULL);
+	cookie = sign_in(&s, &csrf);
+	/* No trigger fires on an update of web_session. */
+	t_exec(c, "UPDATE web_session SET expires_at = clock_timestamp() + interval '2 seconds'");
+	t_http(&h, "GET", s.url, NULL, NULL, cookie);
+	cr_assert_eq(h.status, 200, "%s", h.body);
+	t_http_free(&h);
+
+	t_wait_for(c, "SELECT bool_and(clock_timestamp() > expires_at)::text FROM web_session",
+	    "true");
+	before = t_fingerprint(c);
+	t_http(&h, "GET", s.url, NULL, NULL, cookie);
+	cr_expect_eq(h.status, 401, "a read after the expiry: %s", h.body);
+	t_http_free(&h);
+	two = xprintf("%s\r\nX-CSRF-Token: %s", cookie, csrf);
+	url = xprintf("%s/api/v1/targets/%ld", s.d.url, id);
+	t_http(&h, "PATCH", url, NULL, "{\"current\":7000}", two);
+	cr_expect_eq(h.status, 401, "a write after the expiry: %s", h.body);
+	t_http_free(&h);
+	after = t_fingerprint(c);
+	cr_expect_str_eq(after, before, "nothing written");
+	free(before);
+	free(after);
+	free(url);
+	free(two);
+	free(cookie);
+	free(csrf);
+	PQfinish(c);
+	site_stop(&s);
+}
+
+/*
+ * A token revoked while duband is reconnecting to PostgreSQL: the
+ * NOTIFY goes out when no connection of duband's is listening, so it is
+ * lost; duband drops every cached grant when its connections come back,
+ * and the next request is refused at once.
+ */
+Test(session, a_token_revoked_during_a_reconnect_stops_at_once, .timeout = 60)
+{
+	struct site	 s;
+	struct t_http	 h;
+	PGconn		*c;
+	char		*url;
+	const char	*tok;
+
+	site_start(&s);
+	tok = s.token;
+	url = xprintf("%s/api/v1/plans", s.d.url);
+	t_http(&h, "GET", url, tok, NULL, NULL);
+	cr_assert_eq(h.status, 200, "%s", h.body);
+	t_http_free(&h);
+
+	/*
+	 * One transaction: duband's backends are ended before the revocation
+	 * commits, so its NOTIFY finds them gone.
+	 */
+	c = t_connect(s.db);
+	t_exec(c, "BEGIN");
+	t_exec(c, "UPDATE api_token SET revoked_at = now() WHERE kind = 'script'"
+	    " AND role = 'office'");
+	t_exec(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	    " WHERE application_name = 'duband' AND datname = current_database()"
+	    " AND pid <> pg_backend_pid()");
+	t_exec(c, "COMMIT");
+	t_daemon_wait_notify(&s.d, "STATUS=database down");
+	t_daemon_wait_notify(&s.d, "STATUS=database up");
+	t_http(&h, "GET", url, tok, NULL, NULL);
+	cr_expect_eq(h.status, 401, "the revoked token after the reconnect: %s", h.body);
+	t_http_free(&h);
+	free(url);
+	PQfinish(c);
+	site_stop(&s);
+}
+
 Test(session, bad_sign_ins_are_refused, .timeout = 60)
 {
 	struct site	 s;

@@ -215,6 +215,57 @@ Test(shared, one_outbox, .timeout = 180)
 	t_run_free(&r);
 	json_decref(a);
 
+	/*
+	 * Who sees what: where a delivery went and what the server answered
+	 * (cut to 500 characters) for the general office; the office and the
+	 * channel kind for an inspector and an office, never the address or
+	 * the error, in the outbox or in one reminder.
+	 */
+	t_exec(c, "UPDATE delivery SET last_error = 'connection refused' || repeat('x', 2000)"
+	    " WHERE status = 'failed'");
+	{
+		const char	*who[] = { token, t_token(db, "inspector", NULL),
+		    t_token(db, "office", "人事处") };
+		int		 k;
+
+		for (k = 0; k < 3; k++) {
+			json_t	*dl;
+
+			url = xprintf("%s/api/v1/reminders/%s", d.url, id);
+			t_http(&h, "GET", url, who[k], NULL, NULL);
+			cr_assert_eq(h.status, 200, "%s", h.body);
+			a = json_loads(h.body, 0, NULL);
+			dl = json_array_get(json_object_get(a, "deliveries"), 0);
+			cr_assert_not_null(dl, "%s", h.body);
+			cr_expect_str_eq(S(dl, "channel"), "email");
+			cr_expect_str_eq(S(dl, "office"), "人事处");
+			cr_expect_str_eq(S(dl, "status"), "failed");
+			if (k == 0) {
+				cr_expect_str_eq(S(dl, "address"), "renshi@jledu.gov.cn");
+				cr_expect_eq(strlen(S(dl, "last_error")), 500);
+			} else {
+				cr_expect(strstr(h.body, "renshi@") == NULL, "%s", h.body);
+				cr_expect(strstr(h.body, "connection refused") == NULL, "%s", h.body);
+				cr_expect_null(json_object_get(dl, "address"));
+				cr_expect_null(json_object_get(dl, "last_error"));
+			}
+			json_decref(a);
+			t_http_free(&h);
+			free(url);
+			url = xprintf("%s/api/v1/reminders?failed=true", d.url);
+			t_http(&h, "GET", url, who[k], NULL, NULL);
+			cr_assert_eq(h.status, 200, "%s", h.body);
+			if (k == 0)
+				cr_expect(strstr(h.body, "connection refused") != NULL, "%s", h.body);
+			else
+				cr_expect(strstr(h.body, "connection refused") == NULL, "%s", h.body);
+			t_http_free(&h);
+			free(url);
+			if (k > 0)
+				free((char *)who[k]);
+		}
+	}
+
 	/* Retried from the API: queued again, and the CLI then finds none failed. */
 	url = xprintf("%s/api/v1/reminders/%s/retry", d.url, id);
 	t_http(&h, "POST", url, token, "", NULL);

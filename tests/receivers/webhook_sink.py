@@ -5,7 +5,9 @@ Every POST is printed as one JSON line on standard output: its path, its
 X-Duban-Key header, its body parsed as JSON, and whether it was accepted.
 While the file CONTROL contains "down" it answers 503; "slow N" makes it
 wait N milliseconds before answering; "refuse" answers 200 with the
-robots' error code 300001.  It listens on a port of 127.0.0.1 that the
+robots' error code 300001; "garbage" answers 500 with 2,000 bytes of
+Chinese cut in the middle of a character and bytes that are not UTF-8.
+It listens on a port of 127.0.0.1 that the
 kernel picks (port 0), so no port is guessed; the first line is
 {"ready": PORT}, the port it got.
 
@@ -53,6 +55,8 @@ class Handler(BaseHTTPRequestHandler):
               "bytes": len(raw), "body": body, "accepted": accepted})
         if m == "down":
             answer, status = b'{"error":"down"}', 503
+        elif m == "garbage":
+            answer, status = b"x" + "错".encode() * 600 + b"\xb9\xb4" * 100, 500
         elif m == "refuse":
             answer, status = b'{"errcode":300001,"errmsg":"refused"}', 200
         else:
