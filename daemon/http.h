@@ -34,6 +34,7 @@ struct config;
 struct metrics;
 struct route;
 struct http;
+struct req;
 
 /* Who is asking, and who may call a route (router.h). */
 enum role {

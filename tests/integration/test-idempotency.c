@@ -88,7 +88,7 @@ target_version(struct site *s)
 
 /* A request with an Idempotency-Key (NULL: none). */
 static void
-send(struct t_http *h, const char *method, const char *url, const char *token,
+keyed(struct t_http *h, const char *method, const char *url, const char *token,
     const char *body, const char *key)
 {
 	char	*extra = key ? xprintf("Idempotency-Key: %s", key) : NULL;
@@ -126,10 +126,10 @@ Test(idempotency, same_key_same_body_writes_once)
 	char		*ea, *eb;
 
 	site_start(&s);
-	send(&a, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-1");
+	keyed(&a, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-1");
 	cr_assert_eq(a.status, 200, "%s", a.body);
 	cr_expect(!replayed(&a));
-	send(&b, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-1");
+	keyed(&b, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-1");
 	cr_assert_eq(b.status, 200, "%s", b.body);
 	cr_expect(replayed(&b), "the retry is not marked Idempotent-Replayed");
 	cr_expect_eq(a.len, b.len);
@@ -153,14 +153,14 @@ Test(idempotency, same_key_other_body_is_422)
 	struct t_http	 a, b, c;
 
 	site_start(&s);
-	send(&a, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-2");
+	keyed(&a, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-2");
 	cr_assert_eq(a.status, 200, "%s", a.body);
-	send(&b, "PATCH", s.target_url, s.office, "{\"current\":6}", "k-2");
+	keyed(&b, "PATCH", s.target_url, s.office, "{\"current\":6}", "k-2");
 	cr_expect_eq(b.status, 422, "%s", b.body);
 	cr_expect_str_eq(field(&b), "Idempotency-Key");
 	cr_expect(strstr(b.headers, "application/problem+json") != NULL);
 	/* Another method or path with the key is another request too. */
-	send(&c, "DELETE", s.target_url, s.office, NULL, "k-2");
+	keyed(&c, "DELETE", s.target_url, s.office, NULL, "k-2");
 	cr_expect(c.status == 422 || c.status == 405, "%ld %s", c.status, c.body);
 	cr_expect_eq(history(&s), 1);
 	cr_expect_eq(target_version(&s), 2);
@@ -176,10 +176,10 @@ Test(idempotency, other_keys_and_other_tokens_are_other_writes)
 	struct t_http	 a, b, c;
 
 	site_start(&s);
-	send(&a, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-3");
-	send(&b, "PATCH", s.target_url, s.office, "{\"current\":6}", "k-4");
+	keyed(&a, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-3");
+	keyed(&b, "PATCH", s.target_url, s.office, "{\"current\":6}", "k-4");
 	/* The same key from another token does not collide with the first. */
-	send(&c, "PATCH", s.target_url, s.office2, "{\"current\":7}", "k-3");
+	keyed(&c, "PATCH", s.target_url, s.office2, "{\"current\":7}", "k-3");
 	cr_expect_eq(a.status, 200, "%s", a.body);
 	cr_expect_eq(b.status, 200, "%s", b.body);
 	cr_expect_eq(c.status, 200, "%s", c.body);
@@ -201,16 +201,16 @@ Test(idempotency, bad_keys_are_400)
 	site_start(&s);
 	memset(longkey, 'k', 256);
 	longkey[256] = '\0';
-	send(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", longkey);
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", longkey);
 	cr_expect_eq(h.status, 400, "%s", h.body);
 	cr_expect_str_eq(field(&h), "Idempotency-Key");
 	t_http_free(&h);
-	send(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "键-1");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "键-1");
 	cr_expect_eq(h.status, 400, "%s", h.body);
 	cr_expect_str_eq(field(&h), "Idempotency-Key");
 	t_http_free(&h);
 	longkey[255] = '\0';
-	send(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", longkey);
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", longkey);
 	cr_expect_eq(h.status, 200, "255 characters are a key: %s", h.body);
 	t_http_free(&h);
 	cr_expect_eq(history(&s), 1);
@@ -228,10 +228,10 @@ Test(idempotency, post_and_delete)
 
 	site_start(&s);
 	url = xprintf("%s/api/v1/offices/%ld/recipients", s.d.url, s.renshi);
-	send(&a, "POST", url, s.general,
+	keyed(&a, "POST", url, s.general,
 	    "{\"channel\":\"email\",\"address\":\"renshi@jledu.gov.cn\"}", "p-1");
 	cr_assert_eq(a.status, 201, "%s", a.body);
-	send(&b, "POST", url, s.general,
+	keyed(&b, "POST", url, s.general,
 	    "{\"channel\":\"email\",\"address\":\"renshi@jledu.gov.cn\"}", "p-1");
 	cr_expect_eq(b.status, 201, "%s", b.body);
 	cr_expect(replayed(&b));
@@ -244,9 +244,9 @@ Test(idempotency, post_and_delete)
 	json_decref(j);
 	cr_assert(id > 0, "%s", a.body);
 	del = xprintf("%s/api/v1/recipients/%ld", s.d.url, id);
-	send(&c, "DELETE", del, s.general, NULL, "d-1");
+	keyed(&c, "DELETE", del, s.general, NULL, "d-1");
 	cr_assert_eq(c.status, 200, "%s", c.body);
-	send(&d, "DELETE", del, s.general, NULL, "d-1");
+	keyed(&d, "DELETE", del, s.general, NULL, "d-1");
 	cr_expect_eq(d.status, 200, "the retried DELETE: %ld %s", d.status, d.body);
 	cr_expect(replayed(&d));
 	cr_expect_str_eq(d.body, c.body);
@@ -293,7 +293,7 @@ Test(idempotency, answer_lost_then_retried)
 	    " WHERE key = 'cut-1' AND status IS NOT NULL", "1");
 	cr_expect_eq(history(&s), 1);
 
-	send(&h, "PATCH", s.target_url, s.office, body, "cut-1");
+	keyed(&h, "PATCH", s.target_url, s.office, body, "cut-1");
 	cr_assert_eq(h.status, 200, "%s", h.body);
 	cr_expect(replayed(&h));
 	j = json_loads(h.body, 0, NULL);
