@@ -5,7 +5,7 @@
  * the cache is flushed when the database says a token or session
  * changed (auth_flush, on NOTIFY duban_tokens).
  *
- * Uses http.c (queries, 401 and 403) and router.h's struct route.
+ * Uses http.c (queries, 401 and 403), router.h's struct route and idem.c.
  * Called by the router through the gate server.c registers
  * (auth_request), by server.c (the cache's life, NOTIFY) and by
  * api-session.c (sign-out).
@@ -29,7 +29,8 @@ void		 auth_forget(struct auth_cache *, const char *hash);
 /*
  * The router's gate (router_set_gate, with the cache as arg):
  * authenticates r and fills in who is asking, then runs r->route's
- * handler, or answers 401 or 403 (503 when the database cannot say).
+ * handler through its Idempotency-Key (idem.h), or answers 401 or 403
+ * (503 when the database cannot say).
  * A route with ROLE_NONE runs at once.
  */
 void		 auth_request(struct req *, void *cache);
