@@ -11,12 +11,14 @@
 --   claimed   the key is this request's now (claim: its fence): run it;
 --   replay    the first answer (status, headers, content_type, body);
 --   mismatch  the key was used for another request (422);
---   busy      the first request is still running (409, Retry-After);
+--   busy      the first request is still running, or its answer is
+--             being stored (409, Retry-After);
 --   unknown   the first request wrote, but its answer was never stored
 --             (duband or the database connection went away in between).
--- A claim not applied for p_stale seconds of real time was abandoned by
--- a duband that stopped: it is taken over with a new fence.  Keys older
--- than 24 hours on p_now are forgotten.
+-- A claim without an answer for p_stale seconds of real time was
+-- abandoned by a duband that stopped: if it wrote nothing it is taken
+-- over with a new fence, else it is 'unknown'.  Keys older than 24 hours
+-- on p_now are forgotten.
 CREATE OR REPLACE FUNCTION duban_idempotency_begin(p_scope text, p_key text,
     p_method text, p_path text, p_hash text, p_now timestamptz, p_stale int)
 RETURNS TABLE (outcome text, claim bigint, status int, headers jsonb,
@@ -54,11 +56,11 @@ BEGIN
 		ELSIF k.status IS NOT NULL THEN
 			RETURN QUERY SELECT 'replay', NULL::bigint, k.status, k.headers,
 			    k.content_type, k.body;
-		ELSIF k.applied THEN
-			RETURN QUERY SELECT 'unknown', NULL::bigint, NULL::int, NULL::jsonb,
-			    NULL::text, NULL::bytea;
 		ELSIF k.claimed_at > clock_timestamp() - make_interval(secs => p_stale) THEN
 			RETURN QUERY SELECT 'busy', NULL::bigint, NULL::int, NULL::jsonb,
+			    NULL::text, NULL::bytea;
+		ELSIF k.applied THEN
+			RETURN QUERY SELECT 'unknown', NULL::bigint, NULL::int, NULL::jsonb,
 			    NULL::text, NULL::bytea;
 		ELSE
 			UPDATE idempotency_key i

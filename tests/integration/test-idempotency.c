@@ -8,9 +8,11 @@
  * office's recipients.
  */
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,5 +308,233 @@ Test(idempotency, answer_lost_then_retried)
 	cr_expect_eq(target_version(&s), 2);
 	t_http_free(&h);
 	free(req);
+	site_stop(&s);
+}
+
+/* ---------------------------------------------------------------- */
+/* A key left behind by a duband that stopped (rows put in by hand). */
+
+/* Puts in the key "left" for the office's PATCH of body, as duband would. */
+static void
+leave_key(struct site *s, const char *body, const char *claimed_ago,
+    const char *applied, const char *created)
+{
+	char		 id[24];
+	const char	*p[] = { s->office, id, body, claimed_ago, applied, created };
+	char		*out;
+
+	snprintf(id, sizeof id, "%ld", s->target);
+	out = t_query(s->c, "INSERT INTO idempotency_key (scope, key, method, path,"
+	    " request_hash, claim, claimed_at, created_at, applied)"
+	    " SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex'), 'left', 'PATCH',"
+	    " '/api/v1/targets/' || $2,"
+	    " encode(sha256(convert_to('PATCH' || chr(10) || '/api/v1/targets/' || $2"
+	    "   || chr(10) || chr(10) || $3, 'UTF8')), 'hex'),"
+	    " nextval('idempotency_claim'), clock_timestamp() - $4::interval,"
+	    " $6::timestamptz, $5::boolean RETURNING 'ok'", 6, p);
+	free(out);
+}
+
+Test(idempotency, a_running_first_request_is_409_with_retry_after)
+{
+	struct site	 s;
+	struct t_http	 h;
+	char		*ra;
+
+	site_start(&s);
+	leave_key(&s, "{\"current\":5}", "0 seconds", "false", "2012-10-15T09:00+08:00");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
+	cr_expect_eq(h.status, 409, "%s", h.body);
+	cr_expect_str_eq(field(&h), "Idempotency-Key");
+	ra = t_http_header(&h, "Retry-After");
+	cr_expect(ra != NULL, "no Retry-After");
+	free(ra);
+	cr_expect_eq(history(&s), 0);
+	t_http_free(&h);
+	site_stop(&s);
+}
+
+Test(idempotency, an_abandoned_key_is_taken_over)
+{
+	struct site	 s;
+	struct t_http	 h, again;
+
+	site_start(&s);
+	leave_key(&s, "{\"current\":5}", "1 hour", "false", "2012-10-15T08:00+08:00");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	cr_expect(!replayed(&h));
+	keyed(&again, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
+	cr_expect_eq(again.status, 200, "%s", again.body);
+	cr_expect(replayed(&again));
+	cr_expect_eq(history(&s), 1);
+	t_http_free(&h);
+	t_http_free(&again);
+	site_stop(&s);
+}
+
+Test(idempotency, a_write_whose_answer_was_lost_is_not_made_again)
+{
+	struct site	 s;
+	struct t_http	 h;
+
+	site_start(&s);
+	leave_key(&s, "{\"current\":5}", "1 hour", "true", "2012-10-15T08:00+08:00");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
+	cr_expect_eq(h.status, 409, "%s", h.body);
+	cr_expect(strstr(h.body, "答复未能保存") != NULL, "%s", h.body);
+	cr_expect_eq(history(&s), 0, "written again");
+	t_http_free(&h);
+	site_stop(&s);
+}
+
+Test(idempotency, keys_are_forgotten_after_a_day)
+{
+	struct site	 s;
+	struct t_http	 h;
+	char		*out;
+
+	site_start(&s);
+	/* Used two days ago for another request: free again. */
+	leave_key(&s, "{\"current\":1}", "1 hour", "true", "2012-10-13T09:00+08:00");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	cr_expect_eq(history(&s), 1);
+	t_http_free(&h);
+	/* The daily sweep forgets those older than a day. */
+	t_exec(s.c, "UPDATE idempotency_key SET created_at = '2012-10-13T09:00+08:00'");
+	out = t_query(s.c, "SELECT duban_sweep('2012-10-15')::text", 0, NULL);
+	free(out);
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM idempotency_key", 0, NULL), 0);
+	site_stop(&s);
+}
+
+/*
+ * The fence, in SQL: a write wrapped as duband wraps it, for a claim that
+ * is no longer held (taken over), fails whole and leaves no history.
+ */
+Test(idempotency, a_write_without_its_claim_writes_nothing)
+{
+	struct site	 s;
+	char		 id[24];
+	const char	*p[] = { NULL, id, "99999" };
+	PGresult	*res;
+
+	site_start(&s);
+	p[0] = s.office;
+	snprintf(id, sizeof id, "%ld", s.target);
+	res = PQexecParams(s.c, "WITH w AS (SELECT * FROM duban_api_patch_target("
+	    "encode(sha256(convert_to($1, 'UTF8')), 'hex'), $2::bigint, NULL,"
+	    " '{\"current\":5}'::jsonb, '2012-10-15T09:00+08:00'))"
+	    " SELECT w.* FROM w WHERE duban_idempotency_applied($3::bigint)",
+	    3, NULL, p, NULL, NULL, 0);
+	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR, "%s", PQresultErrorMessage(res));
+	PQclear(res);
+	cr_expect_eq(history(&s), 0);
+	cr_expect_eq(target_version(&s), 1);
+	site_stop(&s);
+}
+
+/* ---------------------------------------------------------------- */
+/* The CLI: a key on every write, sent again when the answer is lost. */
+
+/* Reads one HTTP message (headers and a Content-Length body) into buf. */
+static size_t
+read_message(int fd, char *buf, size_t cap)
+{
+	size_t	 len = 0, want = 0;
+	ssize_t	 n;
+	char	*end, *cl;
+
+	for (;;) {
+		buf[len] = '\0';
+		if (want == 0 && (end = strstr(buf, "\r\n\r\n")) != NULL) {
+			cl = strstr(buf, "\r\nContent-Length:");
+			want = (size_t)(end + 4 - buf) + (cl != NULL && cl < end ?
+			    strtoul(cl + 17, NULL, 10) : 0);
+		}
+		if (want != 0 && len >= want)
+			return (len);
+		if (len + 1 >= cap || (n = read(fd, buf + len, cap - len - 1)) <= 0)
+			return (len);
+		len += (size_t)n;
+	}
+}
+
+/*
+ * A proxy in front of duband that passes every request on, but hangs up
+ * on the first client once duband has answered it, without the answer.
+ * Returns its pid; *port is where it listens.
+ */
+static pid_t
+lossy_proxy(int upstream, int *port)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 slen = sizeof sin;
+	static char		 buf[1 << 20];
+	int			 ls, c, u, first = 1;
+	size_t			 len;
+	pid_t			 pid;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert(bind(ls, (struct sockaddr *)&sin, sizeof sin) == 0);
+	cr_assert(listen(ls, 4) == 0);
+	cr_assert(getsockname(ls, (struct sockaddr *)&sin, &slen) == 0);
+	*port = ntohs(sin.sin_port);
+	if ((pid = fork()) != 0) {
+		cr_assert(pid > 0);
+		close(ls);
+		return (pid);
+	}
+	for (;; first = 0) {
+		if ((c = accept(ls, NULL, NULL)) < 0)
+			_exit(1);
+		len = read_message(c, buf, sizeof buf);
+		sin.sin_port = htons((uint16_t)upstream);
+		u = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(u, (struct sockaddr *)&sin, sizeof sin) != 0 ||
+		    write(u, buf, len) != (ssize_t)len)
+			_exit(1);
+		len = read_message(u, buf, sizeof buf);
+		if (!first && write(c, buf, len) != (ssize_t)len)
+			_exit(1);
+		close(u);
+		close(c);
+	}
+}
+
+Test(idempotency, the_cli_sends_a_key_and_retries_with_it)
+{
+	struct site	 s;
+	struct t_run	 r;
+	char		*file, *server, id[24];
+	const char	*args[] = { "target", "set", id, "9", "--server", NULL,
+			    "--token-file", NULL, NULL };
+	int		 port, upstream;
+	pid_t		 proxy;
+
+	site_start(&s);
+	cr_assert_eq(sscanf(s.d.url, "http://127.0.0.1:%d", &upstream), 1);
+	proxy = lossy_proxy(upstream, &port);
+	snprintf(id, sizeof id, "%ld", s.target);
+	file = xprintf("%s/idem-token", t_tmpdir());
+	t_write_file(file, s.office, strlen(s.office));
+	server = xprintf("http://127.0.0.1:%d", port);
+	args[5] = server;
+	args[7] = file;
+	t_cli(&r, s.db, args);
+	kill(proxy, SIGKILL);
+	waitpid(proxy, NULL, 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "当前完成值 9") != NULL, "%s", r.out);
+	cr_expect_eq(history(&s), 1, "the CLI's retry wrote twice");
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM idempotency_key"
+	    " WHERE key LIKE 'dbi\\_%' AND status = 200", 0, NULL), 1);
+	t_run_free(&r);
+	free(file);
+	free(server);
 	site_stop(&s);
 }
