@@ -149,73 +149,60 @@ Test(idempotency, same_key_same_body_writes_once)
 	site_stop(&s);
 }
 
-Test(idempotency, same_key_other_body_is_422)
-{
-	struct site	 s;
-	struct t_http	 a, b, c;
-
-	site_start(&s);
-	keyed(&a, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-2");
-	cr_assert_eq(a.status, 200, "%s", a.body);
-	keyed(&b, "PATCH", s.target_url, s.office, "{\"current\":6}", "k-2");
-	cr_expect_eq(b.status, 422, "%s", b.body);
-	cr_expect_str_eq(field(&b), "Idempotency-Key");
-	cr_expect(strstr(b.headers, "application/problem+json") != NULL);
-	/* Another method or path with the key is another request too. */
-	keyed(&c, "DELETE", s.target_url, s.office, NULL, "k-2");
-	cr_expect(c.status == 422 || c.status == 405, "%ld %s", c.status, c.body);
-	cr_expect_eq(history(&s), 1);
-	cr_expect_eq(target_version(&s), 2);
-	t_http_free(&a);
-	t_http_free(&b);
-	t_http_free(&c);
-	site_stop(&s);
-}
-
-Test(idempotency, other_keys_and_other_tokens_are_other_writes)
-{
-	struct site	 s;
-	struct t_http	 a, b, c;
-
-	site_start(&s);
-	keyed(&a, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-3");
-	keyed(&b, "PATCH", s.target_url, s.office, "{\"current\":6}", "k-4");
-	/* The same key from another token does not collide with the first. */
-	keyed(&c, "PATCH", s.target_url, s.office2, "{\"current\":7}", "k-3");
-	cr_expect_eq(a.status, 200, "%s", a.body);
-	cr_expect_eq(b.status, 200, "%s", b.body);
-	cr_expect_eq(c.status, 200, "%s", c.body);
-	cr_expect(!replayed(&b) && !replayed(&c));
-	cr_expect_eq(history(&s), 3);
-	cr_expect_eq(target_version(&s), 4);
-	t_http_free(&a);
-	t_http_free(&b);
-	t_http_free(&c);
-	site_stop(&s);
-}
-
-Test(idempotency, bad_keys_are_400)
+/*
+ * Other requests: the same key with another body, method or path (422),
+ * another key, the same key from another token (other writes), keys
+ * that are not keys (400).
+ */
+Test(idempotency, other_requests)
 {
 	struct site	 s;
 	struct t_http	 h;
 	char		 longkey[300];
 
 	site_start(&s);
-	memset(longkey, 'k', 256);
-	longkey[256] = '\0';
-	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", longkey);
-	cr_expect_eq(h.status, 400, "%s", h.body);
-	cr_expect_str_eq(field(&h), "Idempotency-Key");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "k-2");
+	cr_assert_eq(h.status, 200, "%s", h.body);
 	t_http_free(&h);
-	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "键-1");
-	cr_expect_eq(h.status, 400, "%s", h.body);
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":6}", "k-2");
+	cr_expect_eq(h.status, 422, "%s", h.body);
 	cr_expect_str_eq(field(&h), "Idempotency-Key");
+	cr_expect(strstr(h.headers, "application/problem+json") != NULL);
 	t_http_free(&h);
-	longkey[255] = '\0';
-	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", longkey);
-	cr_expect_eq(h.status, 200, "255 characters are a key: %s", h.body);
+	keyed(&h, "DELETE", s.target_url, s.office, NULL, "k-2");
+	cr_expect(h.status == 422 || h.status == 405, "%ld %s", h.status, h.body);
 	t_http_free(&h);
 	cr_expect_eq(history(&s), 1);
+	cr_expect_eq(target_version(&s), 2);
+
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":6}", "k-3");
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	cr_expect(!replayed(&h));
+	t_http_free(&h);
+	/* The same key from another token does not collide with the first. */
+	keyed(&h, "PATCH", s.target_url, s.office2, "{\"current\":7}", "k-2");
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	cr_expect(!replayed(&h));
+	t_http_free(&h);
+	cr_expect_eq(history(&s), 3);
+	cr_expect_eq(target_version(&s), 4);
+
+	memset(longkey, 'k', 256);
+	longkey[256] = '\0';
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":8}", longkey);
+	cr_expect_eq(h.status, 400, "%s", h.body);
+	cr_expect_str_eq(field(&h), "Idempotency-Key");
+	t_http_free(&h);
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":8}", "键-1");
+	cr_expect_eq(h.status, 400, "%s", h.body);
+	cr_expect_str_eq(field(&h), "Idempotency-Key");
+	t_http_free(&h);
+	cr_expect_eq(history(&s), 3);
+	longkey[255] = '\0';
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":8}", longkey);
+	cr_expect_eq(h.status, 200, "255 characters are a key: %s", h.body);
+	t_http_free(&h);
+	cr_expect_eq(history(&s), 4);
 	site_stop(&s);
 }
 
@@ -314,98 +301,83 @@ Test(idempotency, answer_lost_then_retried)
 /* ---------------------------------------------------------------- */
 /* A key left behind by a duband that stopped (rows put in by hand). */
 
-/* Puts in the key "left" for the office's PATCH of body, as duband would. */
+/* Puts in key for the office's PATCH of body, as duband would have. */
 static void
-leave_key(struct site *s, const char *body, const char *claimed_ago,
-    const char *applied, const char *created)
+leave_key(struct site *s, const char *key, const char *body,
+    const char *claimed_ago, const char *applied, const char *created)
 {
 	char		 id[24];
-	const char	*p[] = { s->office, id, body, claimed_ago, applied, created };
+	const char	*p[] = { s->office, id, body, claimed_ago, applied, created,
+			    key };
 	char		*out;
 
 	snprintf(id, sizeof id, "%ld", s->target);
 	out = t_query(s->c, "INSERT INTO idempotency_key (scope, key, method, path,"
 	    " request_hash, claim, claimed_at, created_at, applied)"
-	    " SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex'), 'left', 'PATCH',"
+	    " SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex'), $7, 'PATCH',"
 	    " '/api/v1/targets/' || $2,"
 	    " encode(sha256(convert_to('PATCH' || chr(10) || '/api/v1/targets/' || $2"
 	    "   || chr(10) || chr(10) || $3, 'UTF8')), 'hex'),"
 	    " nextval('idempotency_claim'), clock_timestamp() - $4::interval,"
-	    " $6::timestamptz, $5::boolean RETURNING 'ok'", 6, p);
+	    " $6::timestamptz, $5::boolean RETURNING 'ok'", 7, p);
 	free(out);
 }
 
-Test(idempotency, a_running_first_request_is_409_with_retry_after)
+Test(idempotency, keys_left_behind)
 {
 	struct site	 s;
 	struct t_http	 h;
-	char		*ra;
+	char		*ra, *out;
 
 	site_start(&s);
-	leave_key(&s, "{\"current\":5}", "0 seconds", "false", "2012-10-15T09:00+08:00");
-	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
+	/* Taken a moment ago: the first request is still running. */
+	leave_key(&s, "busy", "{\"current\":5}", "0 seconds", "false",
+	    "2012-10-15T09:00+08:00");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "busy");
 	cr_expect_eq(h.status, 409, "%s", h.body);
 	cr_expect_str_eq(field(&h), "Idempotency-Key");
 	ra = t_http_header(&h, "Retry-After");
 	cr_expect(ra != NULL, "no Retry-After");
 	free(ra);
+	t_http_free(&h);
 	cr_expect_eq(history(&s), 0);
-	t_http_free(&h);
-	site_stop(&s);
-}
 
-Test(idempotency, an_abandoned_key_is_taken_over)
-{
-	struct site	 s;
-	struct t_http	 h, again;
-
-	site_start(&s);
-	leave_key(&s, "{\"current\":5}", "1 hour", "false", "2012-10-15T08:00+08:00");
-	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
-	cr_expect_eq(h.status, 200, "%s", h.body);
-	cr_expect(!replayed(&h));
-	keyed(&again, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
-	cr_expect_eq(again.status, 200, "%s", again.body);
-	cr_expect(replayed(&again));
-	cr_expect_eq(history(&s), 1);
-	t_http_free(&h);
-	t_http_free(&again);
-	site_stop(&s);
-}
-
-Test(idempotency, a_write_whose_answer_was_lost_is_not_made_again)
-{
-	struct site	 s;
-	struct t_http	 h;
-
-	site_start(&s);
-	leave_key(&s, "{\"current\":5}", "1 hour", "true", "2012-10-15T08:00+08:00");
-	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
+	/* Written, but duband stopped before the answer: not written again. */
+	leave_key(&s, "unknown", "{\"current\":5}", "1 hour", "true",
+	    "2012-10-15T08:00+08:00");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "unknown");
 	cr_expect_eq(h.status, 409, "%s", h.body);
 	cr_expect(strstr(h.body, "答复未能保存") != NULL, "%s", h.body);
+	t_http_free(&h);
 	cr_expect_eq(history(&s), 0, "written again");
-	t_http_free(&h);
-	site_stop(&s);
-}
 
-Test(idempotency, keys_are_forgotten_after_a_day)
-{
-	struct site	 s;
-	struct t_http	 h;
-	char		*out;
-
-	site_start(&s);
-	/* Used two days ago for another request: free again. */
-	leave_key(&s, "{\"current\":1}", "1 hour", "true", "2012-10-13T09:00+08:00");
-	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "left");
+	/* Taken, nothing written, duband stopped: taken over, written once. */
+	leave_key(&s, "abandoned", "{\"current\":5}", "1 hour", "false",
+	    "2012-10-15T08:00+08:00");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "abandoned");
 	cr_expect_eq(h.status, 200, "%s", h.body);
-	cr_expect_eq(history(&s), 1);
+	cr_expect(!replayed(&h));
 	t_http_free(&h);
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":5}", "abandoned");
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	cr_expect(replayed(&h));
+	t_http_free(&h);
+	cr_expect_eq(history(&s), 1);
+
+	/* Used two days ago for another request: forgotten, free again. */
+	leave_key(&s, "old", "{\"current\":1}", "1 hour", "true",
+	    "2012-10-13T09:00+08:00");
+	keyed(&h, "PATCH", s.target_url, s.office, "{\"current\":6}", "old");
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	t_http_free(&h);
+	cr_expect_eq(history(&s), 2);
+
 	/* The daily sweep forgets those older than a day. */
-	t_exec(s.c, "UPDATE idempotency_key SET created_at = '2012-10-13T09:00+08:00'");
+	t_exec(s.c, "UPDATE idempotency_key SET created_at = '2012-10-13T09:00+08:00'"
+	    " WHERE key <> 'busy'");
 	out = t_query(s.c, "SELECT duban_sweep('2012-10-15')::text", 0, NULL);
 	free(out);
-	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM idempotency_key", 0, NULL), 0);
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM idempotency_key", 0, NULL), 1);
 	site_stop(&s);
 }
 
