@@ -132,7 +132,11 @@ begun(PGresult *res, const char *err, void *arg)
 		r->hooks = &idem_hooks;
 		r->hooks_arg = x;
 		r->route->handler(r);
-	} else if (strcmp(outcome, "replay") == 0)
+	} else if (strcmp(outcome, "replay") == 0 && PQgetisnull(res, 0, 5))
+		http_problem(r, 409, "请求已处理", "以同一 Idempotency-Key 发出的请求已经完成；"
+		    "其答复含一次性的机密（如初始密码、订阅地址、登录凭据），不予重发，"
+		    "请重新读取以查看结果", "Idempotency-Key", NULL);
+	else if (strcmp(outcome, "replay") == 0)
 		replay(r, res);
 	else if (strcmp(outcome, "mismatch") == 0)
 		http_problem(r, 422, "Idempotency-Key 已被使用",
@@ -214,6 +218,21 @@ finished(PGresult *res, const char *err, void *arg)
 		    err ? err : "?");
 }
 
+/*
+ * An answer no cache may keep (Cache-Control: no-store set by the route:
+ * a one-time password, a feed's URL) or that opens a session: kept
+ * without its headers and body, and a retry is told so.
+ */
+static int
+secret(struct req *r)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->ev);
+	const char		*cc = evhttp_find_header(h, "Cache-Control");
+
+	return (evhttp_find_header(h, "Set-Cookie") != NULL ||
+	    (cc != NULL && strstr(cc, "no-store") != NULL));
+}
+
 static void
 idem_done(struct req *r, int status, const char *ctype, const char *body,
     size_t len)
@@ -239,6 +258,11 @@ idem_done(struct req *r, int status, const char *ctype, const char *body,
 	params[2] = headers;
 	params[3] = ctype ? ctype : "";
 	params[4] = body ? body : "";
+	if (status != 0 && secret(r)) {
+		/* Only that it was answered is kept. */
+		params[2] = params[3] = params[4] = NULL;
+		lengths[4] = 0;
+	}
 	if (pool_query_bin(x->pool, FINISH_SQL, 5, params, lengths, formats, 0,
 	    finished, NULL) != 0)
 		log_warnx("未能保存 Idempotency-Key 的答复：数据库繁忙或不可用");

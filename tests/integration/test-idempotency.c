@@ -248,6 +248,31 @@ Test(idempotency, post_and_delete)
 	site_stop(&s);
 }
 
+/* A secret shown once (a feed's address) is not kept, nor shown again. */
+Test(idempotency, secrets_are_not_kept)
+{
+	struct site	 s;
+	struct t_http	 a, b;
+	char		*url;
+
+	site_start(&s);
+	url = xprintf("%s/api/v1/offices/%ld/feeds", s.d.url, s.renshi);
+	keyed(&a, "POST", url, s.general, "{\"label\":\"人事处日历\"}", "f-1");
+	cr_assert_eq(a.status, 201, "%s", a.body);
+	cr_expect(strstr(a.body, "/ical/dbf_") != NULL, "%s", a.body);
+	keyed(&b, "POST", url, s.general, "{\"label\":\"人事处日历\"}", "f-1");
+	cr_expect_eq(b.status, 409, "%s", b.body);
+	cr_expect(strstr(b.body, "dbf_") == NULL, "the secret was sent again: %s", b.body);
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM ical_feed", 0, NULL), 1);
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM idempotency_key"
+	    " WHERE key = 'f-1' AND status = 201 AND body IS NULL AND headers IS NULL",
+	    0, NULL), 1, "the answer with its secret was kept");
+	t_http_free(&a);
+	t_http_free(&b);
+	free(url);
+	site_stop(&s);
+}
+
 /*
  * The connection is cut before the answer: the client sends the whole
  * request and hangs up at once.  The retry with the same key gets the
