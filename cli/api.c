@@ -4,10 +4,12 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "duban.h"
+#include "hash.h"
 #include "xmalloc.h"
 
 #define RESPONSE_MAX	(16 * 1024 * 1024)
@@ -76,36 +78,37 @@ api_server(const char *arg)
 	return ("http://127.0.0.1:8080");
 }
 
-int
-api_transfer(const char *method, const char *url, const char *token,
-    const char *ctype, const char *body, size_t len, const char *accept,
-    long *status, char **out, size_t *outlen, char **cause)
+/* Retries of a write whose answer did not come (see api_transfer). */
+#define RETRY_LOST	1
+#define RETRY_BUSY	5
+#define RETRY_WAIT_MAX	5
+
+/* Whether curl's error leaves it open that the request arrived. */
+static int
+answer_lost(CURLcode rc)
+{
+	return (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR ||
+	    rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE ||
+	    rc == CURLE_OPERATION_TIMEDOUT);
+}
+
+/* One attempt; *wait set to a 409's Retry-After (seconds), else 0. */
+static CURLcode
+transfer_once(const char *method, const char *url, struct curl_slist *h,
+    const char *body, size_t len, long *status, struct sink *s, long *wait)
 {
 	CURL			*c;
 	CURLcode		 rc;
-	struct curl_slist	*h = NULL;
-	struct sink		 s = { NULL, 0, 0 };
-	char			*auth, *ct = NULL, *acc;
+	struct curl_header	*ra;
 
-	*out = NULL;
-	*outlen = 0;
-	if ((c = curl_easy_init()) == NULL) {
-		*cause = xstrdup("libcurl 初始化失败");
-		return (-1);
-	}
-	auth = xprintf("Authorization: Bearer %s", token);
-	acc = xprintf("Accept: %s", accept);
-	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, acc);
-	if (body != NULL) {
-		ct = xprintf("Content-Type: %s", ctype);
-		h = curl_slist_append(h, ct);
-	}
+	*wait = 0;
+	if ((c = curl_easy_init()) == NULL)
+		return (CURLE_FAILED_INIT);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -114,19 +117,84 @@ api_transfer(const char *method, const char *url, const char *token,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	}
-	rc = curl_easy_perform(c);
+	if ((rc = curl_easy_perform(c)) == CURLE_OK) {
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		if (*status == 409 && curl_easy_header(c, "Retry-After", 0,
+		    CURLH_HEADER, -1, &ra) == CURLHE_OK) {
+			*wait = strtol(ra->value, NULL, 10);
+			if (*wait < 1)
+				*wait = 1;
+			if (*wait > RETRY_WAIT_MAX)
+				*wait = RETRY_WAIT_MAX;
+		}
+	}
+	curl_easy_cleanup(c);
+	return (rc);
+}
+
+/*
+ * A write (any method but GET and HEAD) carries a fresh Idempotency-Key
+ * and is sent again with the same key when its answer was lost (once) or
+ * when duband says the first is still running (409 with Retry-After): it
+ * is written at most once either way (duband(8), "Idempotent writes").
+ */
+int
+api_transfer(const char *method, const char *url, const char *token,
+    const char *ctype, const char *body, size_t len, const char *accept,
+    long *status, char **out, size_t *outlen, char **cause)
+{
+	CURLcode		 rc;
+	struct curl_slist	*h = NULL;
+	struct sink		 s = { NULL, 0, 0 };
+	char			*auth, *ct = NULL, *acc, *key = NULL, *ik = NULL;
+	int			 lost = 0, busy = 0;
+	long			 wait;
+
+	*out = NULL;
+	*outlen = 0;
+	auth = xprintf("Authorization: Bearer %s", token);
+	acc = xprintf("Accept: %s", accept);
+	h = curl_slist_append(h, auth);
+	h = curl_slist_append(h, acc);
+	if (body != NULL) {
+		ct = xprintf("Content-Type: %s", ctype);
+		h = curl_slist_append(h, ct);
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		if ((key = token_new("dbi_")) == NULL) {
+			*cause = xstrdup("无法生成 Idempotency-Key：系统没有提供随机数");
+			rc = CURLE_FAILED_INIT;
+			goto done;
+		}
+		ik = xprintf("Idempotency-Key: %s", key);
+		h = curl_slist_append(h, ik);
+	}
+	for (;;) {
+		free(s.buf);
+		memset(&s, 0, sizeof s);
+		rc = transfer_once(method, url, h, body, len, status, &s, &wait);
+		if (key != NULL && rc != CURLE_OK && answer_lost(rc) &&
+		    lost++ < RETRY_LOST)
+			continue;
+		if (key != NULL && rc == CURLE_OK && wait > 0 && busy++ < RETRY_BUSY) {
+			sleep((unsigned)wait);
+			continue;
+		}
+		break;
+	}
+	if (rc != CURLE_OK)
+		xasprintf(cause, "无法访问 %s：%s", url, curl_easy_strerror(rc));
+done:
 	curl_slist_free_all(h);
 	free(auth);
 	free(acc);
 	free(ct);
+	free(ik);
+	free(key);
 	if (rc != CURLE_OK) {
-		xasprintf(cause, "无法访问 %s：%s", url, curl_easy_strerror(rc));
-		curl_easy_cleanup(c);
 		free(s.buf);
 		return (-1);
 	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	curl_easy_cleanup(c);
 	*out = s.buf;
 	*outlen = s.len;
 	return (0);

@@ -56,6 +56,9 @@ feed_created(PGresult *res, const char *err, void *arg)
 		url = xprintf("%s/ical/%s.ics", site_base(api->site), fn->token);
 		json_object_set_new(out, "url", json_string(url));
 		text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		/* The URL is the feed's credential: nothing may keep it. */
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
+		    "Cache-Control", "no-store");
 		http_reply_json(r, 201, text, NULL);
 		free(text);
 		free(url);

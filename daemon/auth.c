@@ -23,6 +23,7 @@
 #include "config.h"
 #include "hash.h"
 #include "http.h"
+#include "idem.h"
 #include "log.h"
 #include "query.h"
 #include "router.h"
@@ -261,7 +262,7 @@ authorize(struct req *r, const struct auth_entry *e)
 		    "这项操作只有局办公室（general 角色）可以进行", NULL, NULL);
 		return;
 	}
-	r->route->handler(r);
+	idem_run(r);
 }
 
 static void

@@ -7,7 +7,7 @@
  * database goes down or comes back, since a NOTIFY sent meanwhile is
  * lost.  A cached session stops at its own expiry instant.
  *
- * Uses http.c (queries, 401 and 403) and router.h's struct route.
+ * Uses http.c (queries, 401 and 403), router.h's struct route and idem.c.
  * Called by the router through the gate server.c registers
  * (auth_request), by server.c (the cache's life, NOTIFY) and by
  * api-session.c (sign-out).
@@ -31,7 +31,8 @@ void		 auth_forget(struct auth_cache *, const char *hash);
 /*
  * The router's gate (router_set_gate, with the cache as arg):
  * authenticates r and fills in who is asking, then runs r->route's
- * handler, or answers 401 or 403 (503 when the database cannot say).
+ * handler through its Idempotency-Key (idem.h), or answers 401 or 403
+ * (503 when the database cannot say).
  * A route with ROLE_NONE runs at once.
  */
 void		 auth_request(struct req *, void *cache);

@@ -285,9 +285,22 @@ flushed(struct evhttp_request *ev, void *arg)
 	idle_check(h);
 }
 
+/* The hooks hear of the answer once: before it is sent, or now. */
+static void
+req_hooks_done(struct req *r, int status, const char *ctype, const char *body,
+    size_t len)
+{
+	const struct req_hooks	*hooks = r->hooks;
+
+	r->hooks = NULL;
+	if (hooks != NULL)
+		hooks->done(r, status, ctype, body, len);
+}
+
 static void
 req_free(struct req *r)
 {
+	req_hooks_done(r, 0, NULL, NULL, 0);
 	if (r->have_query)
 		evhttp_clear_headers(&r->query);
 	free(r->path);
@@ -317,6 +330,7 @@ http_reply(struct req *r, int status, const char *ctype, const char *body,
 	double			 secs;
 	const char		*method = http_method_name(evhttp_request_get_command(r->ev));
 
+	req_hooks_done(r, status, ctype, body, len);
 	evhttp_add_header(h, "Content-Type", ctype);
 	if (evhttp_find_header(h, "Cache-Control") == NULL)
 		evhttp_add_header(h, "Cache-Control", "no-store");
@@ -636,7 +650,8 @@ int
 http_query_for(struct req *r, const char *sql, int n, const char *const *params,
     pool_cb cb, void *arg)
 {
-	if (pool_query(r->http->pool, sql, n, params, cb, arg) != 0) {
+	if ((r->hooks != NULL ? r->hooks->query(r, sql, n, params, cb, arg) :
+	    pool_query(r->http->pool, sql, n, params, cb, arg)) != 0) {
 		http_unavailable(r, pool_alive(r->http->pool) ? "数据库繁忙，请稍后再试" :
 		    "数据库不可用");
 		return (-1);

@@ -34,6 +34,7 @@ struct config;
 struct metrics;
 struct route;
 struct http;
+struct req;
 
 /* Who is asking, and who may call a route (router.h). */
 enum role {
@@ -41,6 +42,19 @@ enum role {
 	ROLE_INSPECTOR,		/* reads */
 	ROLE_OFFICE,		/* reads; writes its own tasks */
 	ROLE_GENERAL		/* everything */
+};
+
+/*
+ * Hooks on one request (idem.c sets them): its queries are sent through
+ * query instead of the pool (which returns as pool_query does), and
+ * done hears its answer before it is sent (status 0: r is freed without
+ * one that could be kept, e.g. a streamed answer).  done is called once.
+ */
+struct req_hooks {
+	int	(*query)(struct req *, const char *sql, int n,
+		    const char *const *params, pool_cb, void *arg);
+	void	(*done)(struct req *, int status, const char *ctype,
+		    const char *body, size_t len);
 };
 
 /* An HTTP request in flight, from its arrival to its answer. */
@@ -85,6 +99,9 @@ struct req {
 	int			 stream_status;
 	int			 stream_counted;	/* in unflushed */
 	struct req		*stream_next;
+	/* Its hooks, if any, and their state. */
+	const struct req_hooks	*hooks;
+	void			*hooks_arg;
 };
 
 /* Takes a request that arrived whole; must see that it is answered. */

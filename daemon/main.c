@@ -19,6 +19,8 @@
  *   reload.c     SIGHUP: files read off the loop         -> apply cb
  *   ------------------------------------------------------------------
  *   auth.c       who is asking, and may they: the gate
+ *   idem.c       Idempotency-Key: taken, marked with the
+ *                write, the answer kept                  -> req hooks
  *   ------------------------------------------------------------------
  *   router.c     route tables, 404, 405                  -> gate cb,
  *                                                           pages cb

@@ -64,6 +64,14 @@ curl -s "${auth[@]}" -X PATCH -d '{"current":30000}' "$url/api/v1/targets/$G" | 
 	die "valgrind: a value over three times the target is not asked about"
 curl -s "${auth[@]}" -X PATCH -d '{"current":30000,"confirm":true,"problems":"含结转"}' \
 	"$url/api/v1/targets/$G" >/dev/null
+# The same write twice with its Idempotency-Key: written once, answered twice.
+for i in 1 2; do
+	curl -s "${auth[@]}" -X PATCH -H 'Idempotency-Key: valgrind-1' \
+		-d '{"note":"重试"}' "$url/api/v1/targets/$G" >/dev/null
+done
+curl -s "${auth[@]}" -X PATCH -H 'Idempotency-Key: valgrind-1' \
+	-d '{"note":"另一请求"}' "$url/api/v1/targets/$G" | grep -q Idempotency-Key ||
+	die "valgrind: the same key with another body was not refused"
 curl -s "$url/api/v1/tasks" >/dev/null
 curl -s "$url/metrics" >/dev/null
 GTOKEN=$("$BIN/cli/duban" token create --quiet --role general)

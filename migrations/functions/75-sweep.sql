@@ -64,6 +64,7 @@ BEGIN
 	 WHERE id = 1;
 	-- Uploads a stopped duband left half-way (77-evidence.sql).
 	PERFORM duban_file_sweep((p_today - 2)::timestamptz);
+	PERFORM duban_idempotency_sweep((p_today - 1)::timestamptz);	-- 78-idempotency.sql
 	IF n_del > 0 THEN
 		PERFORM pg_notify('duban_outbox', n_del::text);
 	END IF;
