@@ -20,6 +20,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "httphead.h"
 #include "log.h"
 #include "upload.h"
 #include "xmalloc.h"
@@ -391,82 +392,28 @@ upload_new(struct uconn *c, int64_t length, int expect, const char *problem)
 /* ---------------------------------------------------------------- */
 /* The filter */
 
-/* "Name" (len bytes) is header name h, case aside. */
-static int
-is_header(const char *name, size_t len, const char *h)
-{
-	return (strlen(h) == len && strncasecmp(name, h, len) == 0);
-}
-
-static char *
-trim(char *s, char *end)
-{
-	while (s < end && (*s == ' ' || *s == '\t'))
-		s++;
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-		*--end = '\0';
-	*end = '\0';
-	return (s);
-}
-
 /*
- * The head (len bytes at p, its lines ending in LF or CRLF, the last
- * empty) of an upload request: passed to dst rewritten, the upload made.
+ * The head (len bytes at p) of an upload request: passed to dst rewritten
+ * (httphead.h), the upload made.
  */
 static void
-take_head(struct uconn *c, char *p, size_t len, struct evbuffer *dst)
+take_head(struct uconn *c, const char *p, size_t len, struct evbuffer *dst)
 {
-	char		*line, *eol, *end = p + len, *colon, *v;
-	int64_t		 length = 0;
-	int		 have_length = 0, chunked = 0, expect = 0;
-	const char	*problem = NULL;
+	struct httphead	 hh;
 	struct upload	*u;
+	char		 mark[64];
 
-	for (line = p; line < end; line = eol + 1) {
-		eol = memchr(line, '\n', (size_t)(end - line));
-		if (eol == NULL)
-			break;
-		*eol = '\0';
-		if (eol > line && eol[-1] == '\r')
-			eol[-1] = '\0';
-		if (line == p) {		/* the request line */
-			evbuffer_add_printf(dst, "%s\r\n", line);
-			continue;
-		}
-		if (*line == '\0')
-			break;
-		if (*line == ' ' || *line == '\t' ||
-		    (colon = strchr(line, ':')) == NULL || colon == line) {
-			problem = "请求头格式有误";
-			continue;
-		}
-		v = trim(colon + 1, line + strlen(line));
-		if (is_header(line, (size_t)(colon - line), "Content-Length")) {
-			char		*e;
-			long long	 n;
-
-			n = strtoll(v, &e, 10);
-			if (!isdigit((unsigned char)*v) || *e != '\0' || n < 0 ||
-			    strlen(v) > 15 || (have_length && n != length))
-				problem = "Content-Length 有误";
-			length = n;
-			have_length = 1;
-		} else if (is_header(line, (size_t)(colon - line), "Transfer-Encoding"))
-			chunked = 1;
-		else if (is_header(line, (size_t)(colon - line), "Expect"))
-			expect = strcasecmp(v, "100-continue") == 0;
-		else if (!is_header(line, (size_t)(colon - line), "X-Duban-Upload"))
-			evbuffer_add_printf(dst, "%.*s: %s\r\n", (int)(colon - line),
-			    line, v);
-	}
-	if (chunked)
-		problem = "上传文件须注明 Content-Length，不支持分块传输";
-	u = upload_new(c, problem ? -1 : length, expect, problem);
-	evbuffer_add_printf(dst, "Content-Length: 0\r\nX-Duban-Upload: %016" PRIx64
-	    "\r\n\r\n", u->nonce);
+	u = upload_new(c, 0, 0, NULL);
+	snprintf(mark, sizeof mark, "X-Duban-Upload: %016" PRIx64, u->nonce);
+	httphead_parse(p, len, mark, &hh);
+	u->length = hh.problem ? -1 : hh.length;
+	u->expect = hh.expect;
+	u->problem = hh.problem;
+	evbuffer_add(dst, hh.rewritten, hh.len);
+	httphead_free(&hh);
 	c->up = u;
-	c->remaining = problem ? 0 : length;
-	c->state = problem ? U_DROP : U_WAIT;
+	c->remaining = u->problem ? 0 : u->length;
+	c->state = u->problem ? U_DROP : U_WAIT;
 }
 
 static enum bufferevent_filter_result
