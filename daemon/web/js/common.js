@@ -143,6 +143,17 @@ export async function api(path, opts = {}) {
 		headers['Content-Type'] = 'application/json';
 	if (method !== 'GET' && method !== 'HEAD' && secret)
 		headers['X-CSRF-Token'] = secret;
+	// Each write carries a key of its own (Idempotency-Key): were it sent
+	// again, duband would answer it once.  Uploads stream; they have none.
+	let key = opts.idempotencyKey;
+	if (method !== 'GET' && method !== 'HEAD' && raw === undefined) {
+		if (!key) {
+			const b = new Uint8Array(16);
+			crypto.getRandomValues(b);
+			key = 'web_' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+		}
+		headers['Idempotency-Key'] = key;
+	}
 	if (ifMatch !== undefined && ifMatch !== null)
 		headers['If-Match'] = `"${ifMatch}"`;
 	let res;
@@ -161,7 +172,7 @@ export async function api(path, opts = {}) {
 			    .then((r) => (r.ok ? r.json() : null)).catch(() => null);
 			if (s && s.csrf && s.csrf !== csrf) {
 				csrf = s.csrf;
-				return api(path, { ...opts, retried: true });
+				return api(path, { ...opts, retried: true });	// refused before it ran: a new key
 			}
 		}
 	}
