@@ -264,18 +264,56 @@ report_document_numbers(const json_t *r)
 /* ------------------------------------------------------------------
  * CSV: RFC 4180, CRLF, every field quoted when it needs to be.  The BOM
  * tells Excel the file is UTF-8 (without it, Chinese comes out garbled).
+ *
+ * A text cell that starts with =, +, -, @, a tab or a carriage return is
+ * neutralised as OWASP's "CSV injection" page says: a single quote before
+ * it, and the cell quoted, so that Excel, WPS and LibreOffice show it as
+ * text instead of evaluating it (=IMPORTXML(...) would fetch a URL).  A
+ * cell that is a plain number ("-3", "-12.5", "-40%") is a number, not a
+ * formula, and stays as it is: the numeric columns can hold negative
+ * numbers and must stay numbers.  The check is on the cell, not on the
+ * column, so a note that reads just "-3" stays "-3" too (harmless).
  */
+
+/* 1 when s is a plain decimal number, perhaps negative, perhaps a percentage. */
+static int
+csv_is_number(const char *s)
+{
+	const char	*p = s;
+	int		 digits = 0;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (*p == '%')
+		p++;
+	return (digits > 0 && *p == '\0');
+}
+
+static int
+csv_is_formula(const char *s)
+{
+	return (*s != '\0' && strchr("=+-@\t\r", *s) != NULL && !csv_is_number(s));
+}
 
 static void
 csv_field(FILE *f, const char *s, int last)
 {
 	const char	*p;
+	int		 formula;
 
 	if (s == NULL)
 		s = "";
-	if (strpbrk(s, "\",\r\n") != NULL || *s == ' ' ||
+	formula = csv_is_formula(s);
+	if (formula || strpbrk(s, "\",\r\n") != NULL || *s == ' ' ||
 	    (*s != '\0' && s[strlen(s) - 1] == ' ')) {
 		fputc('"', f);
+		if (formula)
+			fputc('\'', f);
 		for (p = s; *p != '\0'; p++) {
 			if (*p == '"')
 				fputc('"', f);
