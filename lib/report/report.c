@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "markdown.h"
 #include "report.h"
 #include "words.h"
 #include "xmalloc.h"
@@ -742,19 +743,12 @@ report_csv(const json_t *r, enum report_view view, FILE *f, char **cause)
  * Markdown (GitHub tables): for pasting into a wiki or a chat.
  */
 
-/* A table cell: pipes escaped, line breaks as <br>. */
+/* A table cell: Markdown's specials escaped, line breaks as <br>. */
 static void
 md_cell(FILE *f, const char *s)
 {
 	fputs(" ", f);
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s == '\n')
-			fputs("<br>", f);
-		else if (*s != '\r')
-			fputc(*s, f);
-	}
+	markdown_escape(f, s, "<br>");
 	fputs(" |", f);
 }
 
@@ -794,8 +788,12 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 	size_t		 i, k;
 
 	(void)cause;
-	fprintf(f, "# %s %s督查报告\n\n", S(r, "organisation"), S(r, "quarter_label"));
-	fprintf(f, "- 计划：%s\n", plans);
+	fputs("# ", f);
+	markdown_escape(f, S(r, "organisation"), NULL);
+	fprintf(f, " %s督查报告\n\n", S(r, "quarter_label"));
+	fputs("- 计划：", f);
+	markdown_escape(f, plans, NULL);
+	fputs("\n", f);
 	fprintf(f, "- 统计期间：%s 至 %s\n", S(json_object_get(r, "period"), "from"),
 	    S(json_object_get(r, "period"), "to"));
 	fprintf(f, "- 数据截至：%s%s\n\n", S(r, "as_of"),

@@ -3,15 +3,20 @@
  * user text: formulas in CSV cells are neutralised and stay visible as
  * text; Markdown syntax in user text is escaped and shown as written.
  * The stored reports are tests/fixtures/reports; each test puts its own
- * text into one of them.
+ * text into one of them.  Robots' messages (lib/remind/render.c) are
+ * Markdown too and are checked here the same way: GitHub's renderer
+ * (cmark-gfm, with raw HTML allowed, as some chat clients do) reads
+ * both, and nothing of the user's text may become a tag or a link.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
 
+#include "render.h"
 #include "report.h"
 #include "support.h"
 #include "xmalloc.h"
@@ -108,4 +113,123 @@ Test(report_csv, negative_numbers_stay_numbers)
 	    "-12.5%,") != NULL, "%.800s", csv);
 	free(csv);
 	json_decref(r);
+}
+
+/* Hostile user text, and how it must read once rendered (HTML-escaped). */
+#define HOSTILE	"<img src=x onerror=alert(1)> [点此领取](http://evil.example/) " \
+	"![](http://evil.example/t.png) **加粗** _斜_ `代码`\n# 标题\n- 列表\n1. 序号"
+
+/* md rendered by cmark-gfm to HTML (tables on, raw HTML let through). */
+static char *
+cmark(const char *md)
+{
+	char	*in = xprintf("%s/text-%d.md", t_tmpdir(), (int)getpid());
+	char	*cmd = xprintf("cmark-gfm -e table --unsafe '%s'", in), *html;
+	char	 buf[4096];
+	size_t	 n, len = 0;
+	FILE	*p, *f;
+
+	t_write_file(in, md, strlen(md));
+	p = popen(cmd, "r");
+	cr_assert(p != NULL);
+	f = open_memstream(&html, &len);
+	while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+		fwrite(buf, 1, n, f);
+	fclose(f);
+	cr_assert_eq(pclose(p), 0, "%s failed (is cmark-gfm installed?)", cmd);
+	unlink(in);
+	free(in);
+	free(cmd);
+	return (html);
+}
+
+static size_t
+occurrences(const char *hay, const char *needle)
+{
+	size_t	 n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return (n);
+}
+
+/*
+ * Nothing of HOSTILE became markup in html: it has each tag as often as
+ * plain, the same document with a plain text instead; and HOSTILE's
+ * words are all there, as written.
+ */
+static void
+expect_inert(const char *html, const char *plain, const char *what)
+{
+	static const char *const markup[] = { "<img", "<a ", "<strong>", "<em>",
+	    "<code>", "<h1>", "<ul>", "<ol>", "<li>", "<p>" };
+	static const char *const words[] = { "&lt;img src=x onerror=alert(1)&gt;",
+	    "[点此领取](http://evil.example/)", "![](http://evil.example/t.png)",
+	    "**加粗**", "_斜_", "`代码`", "# 标题", "- 列表", "1. 序号" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof markup / sizeof markup[0]; i++)
+		cr_expect_eq(occurrences(html, markup[i]), occurrences(plain, markup[i]),
+		    "%s: %s from user text in\n%s", what, markup[i], html);
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		cr_expect(strstr(html, words[i]) != NULL, "%s: no %s in\n%s", what,
+		    words[i], html);
+}
+
+static char *
+report_md_html(const char *note)
+{
+	json_t	*r = with_note(note);
+	char	*md = render(report_markdown, r), *html = cmark(md);
+
+	free(md);
+	json_decref(r);
+	return (html);
+}
+
+Test(report_markdown, user_text_shows_as_written)
+{
+	char	*html = report_md_html(HOSTILE), *plain = report_md_html("按计划推进");
+
+	/* The task table still is a table; in a cell, line breaks are <br>. */
+	cr_expect_eq(occurrences(html, "<table>"), occurrences(plain, "<table>"), "%s", html);
+	cr_expect(strstr(html, "代码`<br># 标题<br>- 列表<br>1. 序号") != NULL, "%s", html);
+	expect_inert(html, plain, "report");
+	free(html);
+	free(plain);
+}
+
+static char *
+robot_md_html(const char *text)
+{
+	json_t	*p = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:{s:s, s:s},"
+	    " s:{s:s, s:s, s:s, s:s}}",
+	    "kind", "instruction", "office", "财务审计处", "key", "instruction-1",
+	    "link", "http://duban.example/tasks/1",
+	    "plan", "title", "吉林市教育局2012年度为民办实事项目",
+	    "task", "number", "1", "title", "实施“爱心助学工程”",
+	    "instruction", "author", "于海波", "role", "leader", "at", "2012-10-15T09:00",
+	    "text", text);
+	char	*md, *html;
+
+	cr_assert_not_null(p);
+	md = render_markdown(p, "【领导批示】实施“爱心助学工程”");
+	html = cmark(md);
+	free(md);
+	json_decref(p);
+	return (html);
+}
+
+Test(robot_markdown, user_text_shows_as_written)
+{
+	char	*html = robot_md_html(HOSTILE), *plain = robot_md_html("抓紧落实");
+
+	expect_inert(html, plain, "robot");
+	/* duband's own link stays a link. */
+	cr_expect(strstr(html, "<a href=\"http://duban.example/tasks/1\">在督办网页上查看和更新</a>")
+	    != NULL, "%s", html);
+	free(html);
+	free(plain);
 }
