@@ -55,9 +55,9 @@ notified(const json_t *d)
 		}
 	}
 	if (told == n)
-		printf("已发起调度，已向 %zu 个处室发出报送通知。\n\n", n);
+		term_printf(stdout, "已发起调度，已向 %zu 个处室发出报送通知。\n\n", n);
 	else
-		printf("已发起调度，已向 %zu 个处室发出报送通知；%s未设置接收人，未能通知"
+		term_printf(stdout, "已发起调度，已向 %zu 个处室发出报送通知；%s未设置接收人，未能通知"
 		    "（duban office set … 设置接收人后可用 duban dispatch urge 催办）。\n\n", told, none);
 	free(none);
 }
@@ -73,15 +73,15 @@ print_round(const json_t *d)
 	char		 n1[24], n2[24], n3[24], w[17];
 	size_t		 i;
 
-	printf("调度 %lld：%s\n", N(d, "id"), S(d, "title"));
-	printf("计划：");
+	term_printf(stdout, "调度 %lld：%s\n", N(d, "id"), S(d, "title"));
+	term_printf(stdout, "计划：");
 	json_array_foreach(json_object_get(d, "plans"), i, p)
-		printf("%s《%s》", i ? "、" : "", S(p, "title"));
-	printf("\n报送截止：%s；%s\n", S(d, "due_on"),
+		term_printf(stdout, "%s《%s》", i ? "、" : "", S(p, "title"));
+	term_printf(stdout, "\n报送截止：%s；%s\n", S(d, "due_on"),
 	    word(VOCAB_ROUND_STATE, S(d, "state")));
 	if (S(d, "request") != NULL)
-		printf("要求：%s\n", S(d, "request"));
-	printf("处室 %lld 个：已报送 %lld 个（其中逾期报送 %lld 个），未报送 %lld 个"
+		term_printf(stdout, "要求：%s\n", S(d, "request"));
+	term_printf(stdout, "处室 %lld 个：已报送 %lld 个（其中逾期报送 %lld 个），未报送 %lld 个"
 	    "（其中逾期未报 %lld 个）\n\n", N(c, "offices"), N(c, "reported"),
 	    N(c, "reported_late"), N(c, "missing"), N(c, "late"));
 	t = table_new(6, head, NULL);
@@ -109,28 +109,28 @@ print_change(const json_t *c)
 	const char	*unit = S(c, "unit");
 	char		 w[17];
 
-	printf("    %s %s：%s", cmd_when(S(c, "at"), w), S(c, "by") ? S(c, "by") : "",
+	term_printf(stdout, "    %s %s：%s", cmd_when(S(c, "at"), w), S(c, "by") ? S(c, "by") : "",
 	    S(c, "what") ? S(c, "what") : "");
 	if (field != NULL && strcmp(field, "status") == 0)
-		printf("（状态 %s → %s）", render_status(old), render_status(new));
+		term_printf(stdout, "（状态 %s → %s）", render_status(old), render_status(new));
 	else if (field != NULL && strcmp(field, "current") == 0)
-		printf("（完成值 %s%s → %s%s）", old ? old : "—", old && unit ? unit : "",
+		term_printf(stdout, "（完成值 %s%s → %s%s）", old ? old : "—", old && unit ? unit : "",
 		    new ? new : "—", new && unit ? unit : "");
 	else if (field != NULL && strcmp(field, "note") != 0)
-		printf("（%s %s → %s）",
+		term_printf(stdout, "（%s %s → %s）",
 		    strcmp(field, "completed_on") == 0 ? "完成日期" : field,
 		    old ? old : "—", new ? new : "—");
 	if (S(c, "note") != NULL)
-		printf("；完成情况：%s", S(c, "note"));
+		term_printf(stdout, "；完成情况：%s", S(c, "note"));
 	if (S(c, "outcome") != NULL)
-		printf("；取得成效：%s", S(c, "outcome"));
+		term_printf(stdout, "；取得成效：%s", S(c, "outcome"));
 	if (S(c, "problems") != NULL)
-		printf("；存在问题：%s", S(c, "problems"));
+		term_printf(stdout, "；存在问题：%s", S(c, "problems"));
 	if (S(c, "next_steps") != NULL)
-		printf("；下步措施：%s", S(c, "next_steps"));
+		term_printf(stdout, "；下步措施：%s", S(c, "next_steps"));
 	if (S(c, "coordination") != NULL)
-		printf("；需协调事项：%s", S(c, "coordination"));
-	printf("\n");
+		term_printf(stdout, "；需协调事项：%s", S(c, "coordination"));
+	term_printf(stdout, "\n");
 }
 
 /* A task's 佐证材料 in the 调度汇总, as they stood at the close: a line
@@ -143,13 +143,13 @@ print_files(const json_t *items)
 	size_t		 i;
 
 	if (json_array_size(items) == 0) {
-		printf("  佐证材料：无\n");
+		term_printf(stdout, "  佐证材料：无\n");
 		return;
 	}
-	printf("  佐证材料：\n");
+	term_printf(stdout, "  佐证材料：\n");
 	json_array_foreach(items, i, x) {
 		phrase = report_files_phrase(json_object_get(x, "files"));
-		printf("    %s：%s\n", S(x, "what") ? S(x, "what") : "", phrase);
+		term_printf(stdout, "    %s：%s\n", S(x, "what") ? S(x, "what") : "", phrase);
 		free(phrase);
 	}
 }
@@ -164,37 +164,37 @@ print_summary(const json_t *d)
 	if (!json_is_object(s))
 		return;
 	c = json_object_get(s, "counts");
-	printf("\n调度汇总（%s 结束；%s以来的变化）\n", cmd_when(S(s, "closed_at"), w),
+	term_printf(stdout, "\n调度汇总（%s 结束；%s以来的变化）\n", cmd_when(S(s, "closed_at"), w),
 	    S(s, "since") ? "上一轮调度结束" : "计划开始");
-	printf("处室 %lld 个，已报送 %lld 个，未报送 %lld 个；任务 %lld 项，本轮有更新 %lld 项；"
+	term_printf(stdout, "处室 %lld 个，已报送 %lld 个，未报送 %lld 个；任务 %lld 项，本轮有更新 %lld 项；"
 	    "佐证材料 %lld 件\n",
 	    N(c, "offices"), N(c, "reported"), N(c, "missing"), N(c, "tasks"),
 	    N(c, "changed"), N(c, "files"));
 	json_array_foreach(json_object_get(s, "offices"), i, o) {
 		if (strcmp(S(o, "state"), "pending") != 0 && strcmp(S(o, "state"), "late") != 0)
 			continue;
-		printf(k++ ? "、%s" : "未报送：%s", S(o, "name"));
+		term_printf(stdout, k++ ? "、%s" : "未报送：%s", S(o, "name"));
 	}
 	if (k > 0)
-		printf("\n");
+		term_printf(stdout, "\n");
 	json_array_foreach(json_object_get(s, "tasks"), i, t) {
 		if (S(t, "lead_office") == NULL)
-			printf("\n【%s】%s（%s）\n", S(t, "label"), S(t, "title"),
+			term_printf(stdout, "\n【%s】%s（%s）\n", S(t, "label"), S(t, "title"),
 			    report_status_label(S(t, "status")));
 		else
-			printf("\n【%s】%s（%s，%s）\n", S(t, "label"), S(t, "title"),
+			term_printf(stdout, "\n【%s】%s（%s，%s）\n", S(t, "label"), S(t, "title"),
 			    S(t, "lead_office"), report_status_label(S(t, "status")));
 		if (json_array_size(json_object_get(t, "changes")) == 0)
-			printf("  本轮更新：无\n");
+			term_printf(stdout, "  本轮更新：无\n");
 		else {
-			printf("  本轮更新：\n");
+			term_printf(stdout, "  本轮更新：\n");
 			json_array_foreach(json_object_get(t, "changes"), j, x)
 				print_change(x);
 		}
 		print_files(json_object_get(t, "files"));
 		missing = report_join(json_object_get(t, "missing"), "；");
 		if (*missing != '\0')
-			printf("  仍需督办：%s\n", missing);
+			term_printf(stdout, "  仍需督办：%s\n", missing);
 		free(missing);
 	}
 }
@@ -257,7 +257,7 @@ round_cmd(struct args *args, int close)
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	else {
 		if (close)
-			printf("已结束调度。\n\n");
+			term_printf(stdout, "已结束调度。\n\n");
 		print_round(out);
 		print_summary(out);
 	}
@@ -350,12 +350,12 @@ report_cmd(struct args *args, const char *action)
 	if (args_has(args, "json"))
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	else {
-		printf("%s：%s（%s）\n", S(out, "office"), S(out, "state_label"),
+		term_printf(stdout, "%s：%s（%s）\n", S(out, "office"), S(out, "state_label"),
 		    S(out, "dispatch"));
 		if (S(out, "note") != NULL)
-			printf("%s\n", S(out, "note"));
+			term_printf(stdout, "%s\n", S(out, "note"));
 		json_array_foreach(json_object_get(out, "steps"), i, st)
-			printf("  %.16s %s（%s）%s%s%s\n", S(st, "at"), S(st, "actor"),
+			term_printf(stdout, "  %.16s %s（%s）%s%s%s\n", S(st, "at"), S(st, "actor"),
 			    S(st, "role"), S(st, "state_label"),
 			    S(st, "reason") ? "：" : "", S(st, "reason") ? S(st, "reason") : "");
 	}
@@ -405,12 +405,12 @@ cmd_dispatch_urge(struct cmd_ctx *ctx, struct args *args)
 	if (args_has(args, "json"))
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	else {
-		printf("已催办%s（%s）：%s\n", S(out, "office"), S(out, "state_label"),
+		term_printf(stdout, "已催办%s（%s）：%s\n", S(out, "office"), S(out, "state_label"),
 		    S(out, "note"));
 		json_array_foreach(json_object_get(out, "notices"), i, n) {
-			printf("  %s %s\n", S(n, "send_on"), S(n, "subject"));
+			term_printf(stdout, "  %s %s\n", S(n, "send_on"), S(n, "subject"));
 			json_array_foreach(json_object_get(n, "deliveries"), k, dl)
-				printf("    %s %s：%s\n", word(VOCAB_CHANNEL, S(dl, "channel")),
+				term_printf(stdout, "    %s %s：%s\n", word(VOCAB_CHANNEL, S(dl, "channel")),
 				    S(dl, "address"), word(VOCAB_DELIVERY_STATUS, S(dl, "status")));
 		}
 	}
@@ -437,7 +437,7 @@ cmd_dispatch_review(struct cmd_ctx *ctx, struct args *args)
 	    " duban_review_by_head_set($1, $2::boolean))::text", 2, params, &body);
 	if (rc != 0)
 		return (rc);
-	printf(on ? "已开启处室负责人审核：经办人提交的报告须经处室负责人审核后报送（%lld 个单位有变化）\n" :
+	term_printf(stdout, on ? "已开启处室负责人审核：经办人提交的报告须经处室负责人审核后报送（%lld 个单位有变化）\n" :
 	    "已关闭处室负责人审核：经办人提交的报告直接报送（%lld 个单位有变化）\n",
 	    N(body, "changed"));
 	json_decref(body);

@@ -99,10 +99,10 @@ cmd_task_list(struct cmd_ctx *ctx, struct args *args)
 		free(id);
 	}
 	if (json_array_size(tasks) == 0)
-		printf("没有符合条件的任务\n");
+		term_printf(stdout, "没有符合条件的任务\n");
 	else {
 		table_print(t, stdout);
-		printf("共 %zu 项\n", json_array_size(tasks));
+		term_printf(stdout, "共 %zu 项\n", json_array_size(tasks));
 	}
 	table_free(t);
 	json_decref(tasks);
@@ -222,33 +222,33 @@ cmd_task_show(struct cmd_ctx *ctx, struct args *args)
 		json_decref(t);
 		return (0);
 	}
-	printf("任务 %lld · %s · %s %s\n", (long long)json_integer_value(json_object_get(t, "id")),
+	term_printf(stdout, "任务 %lld · %s · %s %s\n", (long long)json_integer_value(json_object_get(t, "id")),
 	    S(t, "plan"), S(t, "number"), S(t, "title"));
 	if (S(t, "section") != NULL)
-		printf("部分：%s\n", S(t, "section"));
+		term_printf(stdout, "部分：%s\n", S(t, "section"));
 	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		s = roles_of(json_object_get(t, "roles"), kinds[k]);
 		if (s != NULL || k == 0)
-			printf("%s：%s\n", word(VOCAB_TASK_ROLE, kinds[k]),
+			term_printf(stdout, "%s：%s\n", word(VOCAB_TASK_ROLE, kinds[k]),
 			    s ? s : "（未明确）");
 		free(s);
 	}
-	printf("完成时限：%s%s%s%s　状态：%s\n", S(t, "deadline"),
+	term_printf(stdout, "完成时限：%s%s%s%s　状态：%s\n", S(t, "deadline"),
 	    S(t, "deadline_form") ? "（" : "", S(t, "deadline_form") ? S(t, "deadline_form") : "",
 	    S(t, "deadline_form") ? "）" : "", word_or(VOCAB_TASK_STATUS, S(t, "status"), "—"));
 	{
 		json_t	*cp = json_object_get(t, "completion"), *c = json_object_get(cp, "request");
 
 		if (json_is_true(json_object_get(cp, "review")))
-			printf("办结审核：%s%s%s\n", word_or(VOCAB_TASK_COMPLETION, S(cp, "state"), "—"),
+			term_printf(stdout, "办结审核：%s%s%s\n", word_or(VOCAB_TASK_COMPLETION, S(cp, "state"), "—"),
 			    S(c, "decision_reason") ? "　意见：" : "",
 			    S(c, "decision_reason") ? S(c, "decision_reason") : "");
 	}
 	if (S(t, "goal") != NULL)
-		printf("工作目标：%s\n", S(t, "goal"));
+		term_printf(stdout, "工作目标：%s\n", S(t, "goal"));
 
 	if (json_array_size(json_object_get(t, "targets")) > 0) {
-		printf("\n指标：\n");
+		term_printf(stdout, "\n指标：\n");
 		tb = table_new(5, th, tw);
 		json_array_foreach(json_object_get(t, "targets"), i, x) {
 			char *id = xprintf("%lld", (long long)json_integer_value(json_object_get(x, "id")));
@@ -268,7 +268,7 @@ cmd_task_show(struct cmd_ctx *ctx, struct args *args)
 		table_print(tb, stdout);
 		table_free(tb);
 	}
-	printf("\n节点：\n");
+	term_printf(stdout, "\n节点：\n");
 	tb = table_new(5, mh, mw);
 	json_array_foreach(json_object_get(t, "milestones"), i, x) {
 		char *id = xprintf("%lld", (long long)json_integer_value(json_object_get(x, "id")));
@@ -282,7 +282,7 @@ cmd_task_show(struct cmd_ctx *ctx, struct args *args)
 	table_print(tb, stdout);
 	table_free(tb);
 	if (json_array_size(json_object_get(t, "history")) > 0) {
-		printf("\n进度历史：\n");
+		term_printf(stdout, "\n进度历史：\n");
 		tb = table_new(6, hh, hw);
 		json_array_foreach(json_object_get(t, "history"), i, x) {
 			char at[17];

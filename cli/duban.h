@@ -206,5 +206,9 @@ struct table	*table_new(int ncols, const char *const *headers,
 void		 table_add(struct table *, const char *const *cells);
 void		 table_print(struct table *, FILE *);
 void		 table_free(struct table *);
+/* User text to a terminal, control characters made visible (^[). */
+void		 term_puts(FILE *, const char *);
+void		 term_printf(FILE *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -1,7 +1,17 @@
+/*
+ * Terminal output of user text: the tables the CLI prints (columns lined
+ * up by display width, cells cut to a column's width) and term_printf,
+ * the one way the show commands print what users wrote.  Both make
+ * control characters visible (^[ for ESC, \u009b for C1) so that a
+ * stored text cannot move the cursor, change colours or hide text.
+ */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "duban.h"
+#include "log.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -29,14 +39,54 @@ table_new(int ncols, const char *const *headers, const int *maxwidth)
 	return (t);
 }
 
-/* Cells lose line breaks and are cut to the column's width. */
+/*
+ * Writes s to f with the control characters other than newline and tab
+ * made visible: C0 and DEL in caret notation (ESC is ^[, DEL ^?), C1
+ * (U+0080..U+009F) as \u0080.
+ */
+void
+term_puts(FILE *f, const char *str)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+
+	for (; *s != '\0'; s++) {
+		if ((*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f)
+			fprintf(f, "^%c", *s ^ 0x40);
+		else if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+			fprintf(f, "\\u%04x", *++s);
+		else
+			fputc(*s, f);
+	}
+}
+
+void
+term_printf(FILE *f, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	term_puts(f, s);
+	free(s);
+}
+
+/* Cells lose line breaks, show their controls and are cut to the
+ * column's width. */
 static char *
 cell(const char *s, int max)
 {
-	char	*flat = xstrdup(s ? s : ""), *p, *out;
+	char	*flat = NULL, *p, *out;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&flat, &len);
 
+	if (f == NULL)
+		fatal("open_memstream");
+	term_puts(f, s ? s : "");
+	fclose(f);
 	for (p = flat; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
+		if (*p == '\n' || *p == '\t')
 			*p = ' ';
 	if (max <= 0)
 		return (flat);

@@ -58,6 +58,9 @@ render_run(void *arg)
 	json_decref(report);
 }
 
+#define REPORT_HTML_CSP	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; " \
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
 /* Back on the loop: answer. */
 static void
 render_done(void *arg)
@@ -77,6 +80,16 @@ render_done(void *arg)
 		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
 		    "Content-Disposition", cd);
 		free(cd);
+		/*
+		 * The HTML report is one self-contained document: its CSS is
+		 * inline (<style> and style=""), its charts inline SVG, and it
+		 * loads nothing; so nothing else may run or load, whatever a
+		 * text in it might say.  (X-Content-Type-Options: nosniff is
+		 * http_reply's, on every answer.)
+		 */
+		if (j->fmt == REPORT_HTML)
+			evhttp_add_header(evhttp_request_get_output_headers(r->ev),
+			    "Content-Security-Policy", REPORT_HTML_CSP);
 		http_reply(r, 200, report_content_type(j->fmt), j->body, j->len);
 	}
 	free(j->text);

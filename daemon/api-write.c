@@ -109,6 +109,9 @@ check_value(struct req *r, const struct field *f, json_t *v)
 			return (bad(r, f->name, "%s应为文本或 null", f->label));
 		if (utf8_chars(s, strlen(s)) > TEXT_MAX_CHARS)
 			return (bad(r, f->name, "%s过长（不超过 4000 字）", f->label));
+		if (utf8_has_controls(s))
+			return (bad(r, f->name, "%s中不能有控制字符（换行和制表符除外）",
+			    f->label));
 		return (0);
 	case F_URL:
 		s = json_string_value(v);

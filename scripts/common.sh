@@ -31,6 +31,7 @@ DUBAN_TEST_PACKAGES=(
 	python3 python3-aiosmtpd python3-icalendar
 	libreoffice-calc-nogui chromium fonts-noto-cjk
 	clang python3-uno
+	cmark-gfm
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.

@@ -41,6 +41,21 @@ fail:
 	return (0);
 }
 
+int
+utf8_has_controls(const char *str)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+
+	for (; *s != '\0'; s++) {
+		if ((*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f)
+			return (1);
+		/* U+0080..U+009F are C2 80..C2 9F. */
+		if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+			return (1);
+	}
+	return (0);
+}
+
 size_t
 utf8_decode(const char *str, uint32_t *cp)
 {

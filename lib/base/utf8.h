@@ -25,6 +25,14 @@ int	utf8_valid(const char *buf, size_t len, size_t *bad);
  */
 size_t	utf8_decode(const char *s, uint32_t *cp);
 
+/*
+ * Returns 1 if the NUL-terminated s holds a control character other than
+ * newline and tab: C0 (carriage return included), DEL or C1 (U+0080 to
+ * U+009F); 0 if not.  Stored texts must not hold them: they would move a
+ * terminal's cursor, change its colours or hide text from a reader.
+ */
+int	utf8_has_controls(const char *s);
+
 /* Display width of one code point: 0, 1 or 2 columns. */
 int	utf8_cpwidth(uint32_t cp);
 

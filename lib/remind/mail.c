@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "log.h"
 #include "mail.h"
 #include "xmalloc.h"
 
@@ -103,17 +104,40 @@ mail_encode_header(const char *text)
 	return (out);
 }
 
+/*
+ * "name <addr>" with the name as one display name whatever it holds: a
+ * name with anything but ASCII (or with controls) as RFC 2047 encoded
+ * words, an ASCII one as an RFC 5322 quoted-string (" and \ escaped), so
+ * that "HR, Evil <evil@example.org>" stays one recipient's name instead
+ * of reading as a second recipient.
+ */
 static char *
 address(const char *name, const char *addr)
 {
-	char	*enc, *out;
+	char		*buf = NULL, *enc;
+	size_t		 len = 0;
+	FILE		*f;
+	const char	*p;
 
-	if (name == NULL)
+	if (name == NULL || *name == '\0')
 		return (xstrdup(addr));
-	enc = mail_encode_header(name);
-	out = xprintf("%s <%s>", enc, addr);
-	free(enc);
-	return (out);
+	if (!is_ascii_printable(name)) {
+		enc = mail_encode_header(name);
+		buf = xprintf("%s <%s>", enc, addr);
+		free(enc);
+		return (buf);
+	}
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		fatal("open_memstream");
+	fputc('"', f);
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			fputc('\\', f);
+		fputc(*p, f);
+	}
+	fprintf(f, "\" <%s>", addr);
+	fclose(f);
+	return (buf);
 }
 
 char *

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "markdown.h"
 #include "render.h"
 #include "words.h"
 #include "xmalloc.h"
@@ -45,12 +46,17 @@ out_close(struct out *o)
 	return (o->buf);
 }
 
-/* Text as the format needs it: HTML escaped, Markdown's specials kept. */
+/* Text as the format needs it: HTML escaped, Markdown's specials escaped
+ * (a note's link, image or HTML shows as written, lib/base/markdown.h). */
 static void
 put(struct out *o, const char *s)
 {
 	if (s == NULL)
 		return;
+	if (o->fmt == F_MD) {
+		markdown_escape(o->f, s, NULL);
+		return;
+	}
 	if (o->fmt != F_HTML) {
 		fputs(s, o->f);
 		return;
@@ -559,7 +565,7 @@ render(json_t *p, const char *subject, enum fmt fmt)
 			put(&o, S(p, "link"));
 			fputs("\">在督办网页上查看和更新</a></p>\n", o.f);
 		} else if (fmt == F_MD)
-			putf(&o, "\n[在督办网页上查看和更新](%s)\n\n", S(p, "link"));
+			fprintf(o.f, "\n[在督办网页上查看和更新](%s)\n\n", S(p, "link"));
 		else
 			putf(&o, "\n在督办网页上查看和更新：%s\n\n", S(p, "link"));
 	}

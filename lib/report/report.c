@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "markdown.h"
 #include "report.h"
 #include "words.h"
 #include "xmalloc.h"
@@ -264,18 +265,56 @@ report_document_numbers(const json_t *r)
 /* ------------------------------------------------------------------
  * CSV: RFC 4180, CRLF, every field quoted when it needs to be.  The BOM
  * tells Excel the file is UTF-8 (without it, Chinese comes out garbled).
+ *
+ * A text cell that starts with =, +, -, @, a tab or a carriage return is
+ * neutralised as OWASP's "CSV injection" page says: a single quote before
+ * it, and the cell quoted, so that Excel, WPS and LibreOffice show it as
+ * text instead of evaluating it (=IMPORTXML(...) would fetch a URL).  A
+ * cell that is a plain number ("-3", "-12.5", "-40%") is a number, not a
+ * formula, and stays as it is: the numeric columns can hold negative
+ * numbers and must stay numbers.  The check is on the cell, not on the
+ * column, so a note that reads just "-3" stays "-3" too (harmless).
  */
+
+/* 1 when s is a plain decimal number, perhaps negative, perhaps a percentage. */
+static int
+csv_is_number(const char *s)
+{
+	const char	*p = s;
+	int		 digits = 0;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (*p == '%')
+		p++;
+	return (digits > 0 && *p == '\0');
+}
+
+static int
+csv_is_formula(const char *s)
+{
+	return (*s != '\0' && strchr("=+-@\t\r", *s) != NULL && !csv_is_number(s));
+}
 
 static void
 csv_field(FILE *f, const char *s, int last)
 {
 	const char	*p;
+	int		 formula;
 
 	if (s == NULL)
 		s = "";
-	if (strpbrk(s, "\",\r\n") != NULL || *s == ' ' ||
+	formula = csv_is_formula(s);
+	if (formula || strpbrk(s, "\",\r\n") != NULL || *s == ' ' ||
 	    (*s != '\0' && s[strlen(s) - 1] == ' ')) {
 		fputc('"', f);
+		if (formula)
+			fputc('\'', f);
 		for (p = s; *p != '\0'; p++) {
 			if (*p == '"')
 				fputc('"', f);
@@ -704,19 +743,12 @@ report_csv(const json_t *r, enum report_view view, FILE *f, char **cause)
  * Markdown (GitHub tables): for pasting into a wiki or a chat.
  */
 
-/* A table cell: pipes escaped, line breaks as <br>. */
+/* A table cell: Markdown's specials escaped, line breaks as <br>. */
 static void
 md_cell(FILE *f, const char *s)
 {
 	fputs(" ", f);
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s == '\n')
-			fputs("<br>", f);
-		else if (*s != '\r')
-			fputc(*s, f);
-	}
+	markdown_escape(f, s, "<br>");
 	fputs(" |", f);
 }
 
@@ -756,8 +788,12 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 	size_t		 i, k;
 
 	(void)cause;
-	fprintf(f, "# %s %s督查报告\n\n", S(r, "organisation"), S(r, "quarter_label"));
-	fprintf(f, "- 计划：%s\n", plans);
+	fputs("# ", f);
+	markdown_escape(f, S(r, "organisation"), NULL);
+	fprintf(f, " %s督查报告\n\n", S(r, "quarter_label"));
+	fputs("- 计划：", f);
+	markdown_escape(f, plans, NULL);
+	fputs("\n", f);
 	fprintf(f, "- 统计期间：%s 至 %s\n", S(json_object_get(r, "period"), "from"),
 	    S(json_object_get(r, "period"), "to"));
 	fprintf(f, "- 数据截至：%s%s\n\n", S(r, "as_of"),

@@ -57,6 +57,11 @@ BEGIN
 		    'name');
 		RETURN;
 	END IF;
+	body := duban_text_problem('name', '姓名', p_name);
+	IF body IS NOT NULL THEN
+		status := 400;
+		RETURN;
+	END IF;
 	IF p_role IS NULL OR p_role NOT IN ('clerk', 'head', 'general', 'leader', 'inspector',
 	    'admin') THEN
 		body := duban_api_problem(422, '角色不符合要求',

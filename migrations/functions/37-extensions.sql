@@ -29,6 +29,7 @@ RETURNS json LANGUAGE sql IMMUTABLE AS $$
 			duban_api_problem(422, '理由应为文字', p_field || ' 应为文字', p_field)
 		WHEN length(p_body->>p_field) > 2000 THEN
 			duban_api_problem(422, '理由过长', '理由不超过 2000 字', p_field)
+		ELSE duban_text_problem(p_field, '理由', p_body->>p_field)
 	END
 $$;
 
@@ -92,6 +93,7 @@ BEGIN
 	END;
 	body := duban_extension_reason_problem(p_body, 'reason');
 	IF body IS NOT NULL THEN
+		status := (body->>'status')::int;
 		RETURN;
 	END IF;
 	IF v_new <= m.due_on THEN
@@ -217,7 +219,7 @@ BEGIN
 	END IF;
 	body := duban_extension_reason_problem(p_body, 'reason');
 	IF body IS NOT NULL THEN
-		status := 422;
+		status := (body->>'status')::int;
 		RETURN;
 	END IF;
 	IF p_approve AND (m.withdrawn_at IS NOT NULL OR t.withdrawn_at IS NOT NULL) THEN

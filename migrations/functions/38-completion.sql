@@ -76,6 +76,7 @@ RETURNS json LANGUAGE sql IMMUTABLE AS $$
 			duban_api_problem(422, p_what || '应为文字', p_field || ' 应为文字', p_field)
 		WHEN length(p_body->>p_field) > 2000 THEN
 			duban_api_problem(422, p_what || '过长', p_what || '不超过 2000 字', p_field)
+		ELSE duban_text_problem(p_field, p_what, p_body->>p_field)
 	END
 $$;
 
@@ -194,7 +195,7 @@ BEGIN
 	END IF;
 	body := duban_completion_text_problem(p_body, 'note', true, '办结说明');
 	IF body IS NOT NULL THEN
-		status := 422;
+		status := (body->>'status')::int;
 		RETURN;
 	END IF;
 	status := 409;
@@ -269,7 +270,7 @@ BEGIN
 	body := duban_completion_text_problem(p_body, 'reason', NOT p_approve,
 	    CASE WHEN p_approve THEN '审核意见' ELSE '退回理由' END);
 	IF body IS NOT NULL THEN
-		status := 422;
+		status := (body->>'status')::int;
 		RETURN;
 	END IF;
 	SELECT * INTO c FROM task_completion x WHERE x.task_id = t.id AND x.state = 'pending'

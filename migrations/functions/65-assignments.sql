@@ -178,6 +178,11 @@ BEGIN
 		    'text');
 		RETURN;
 	END IF;
+	body := duban_text_problem('text', '批示内容', p_text);
+	IF body IS NOT NULL THEN
+		status := 400;
+		RETURN;
+	END IF;
 	v_role := CASE WHEN tok.role = 'general' THEN 'general' ELSE 'leader' END;
 	INSERT INTO instruction (task_id, at, author, author_role, office_id, token_id, body)
 	VALUES (t.id, p_now, tok.label, v_role, tok.office_id, tok.id, btrim(p_text))

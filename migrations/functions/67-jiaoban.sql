@@ -149,6 +149,10 @@ BEGIN
 			    'title');
 			RETURN;
 		END IF;
+		problem := duban_text_problem('title', '事项名称', v #>> '{}');
+		IF problem IS NOT NULL THEN
+			RETURN;
+		END IF;
 		vals := vals || jsonb_build_object('title', btrim(v #>> '{}'));
 	END IF;
 
@@ -178,6 +182,10 @@ BEGIN
 			    'basis');
 			RETURN;
 		END IF;
+		problem := duban_text_problem('basis', '督办依据', v #>> '{}');
+		IF problem IS NOT NULL THEN
+			RETURN;
+		END IF;
 		vals := vals || jsonb_build_object('basis', btrim(v #>> '{}'));
 	END IF;
 
@@ -187,6 +195,10 @@ BEGIN
 		IF jsonb_typeof(v) <> 'string' OR length(v #>> '{}') > 4000 THEN
 			problem := duban_api_problem(400, '事项内容有误',
 			    '事项内容（text）应为不超过 4000 个字的文字', 'text');
+			RETURN;
+		END IF;
+		problem := duban_text_problem('text', '事项内容', v #>> '{}');
+		IF problem IS NOT NULL THEN
 			RETURN;
 		END IF;
 		vals := vals || jsonb_build_object('text', nullif(btrim(v #>> '{}'), ''));
@@ -227,6 +239,10 @@ BEGIN
 		IF jsonb_typeof(v) <> 'string' OR length(btrim(v #>> '{}')) > 64 THEN
 			problem := duban_api_problem(400, '牵头人有误',
 			    '牵头人（lead_person）应为不超过 64 个字的姓名', 'lead_person');
+			RETURN;
+		END IF;
+		problem := duban_text_problem('lead_person', '牵头人', v #>> '{}');
+		IF problem IS NOT NULL THEN
 			RETURN;
 		END IF;
 		vals := vals || jsonb_build_object('lead_person', nullif(btrim(v #>> '{}'), ''));
@@ -371,6 +387,8 @@ BEGIN
 			   OR jsonb_typeof(x->'value') IS DISTINCT FROM 'number'
 			   OR jsonb_typeof(x->'unit') IS DISTINCT FROM 'string'
 			   OR length(x->>'unit') > 20
+			   OR duban_text_has_controls(x->>'name')
+			   OR duban_text_has_controls(x->>'unit')
 			   OR v_kind NOT IN ('count', 'amount', 'ratio', 'rate')
 			   OR (x ? 'qualifier' AND x->'qualifier' <> 'null'::jsonb
 			       AND (x->>'qualifier') NOT IN ('more_than', 'at_least', 'about', 'at_most'))
@@ -659,6 +677,11 @@ BEGIN
 		status := 400;
 		body := duban_api_problem(400, '缺少撤销理由',
 		    '请写明撤销的理由（reason，不超过 2000 个字）', 'reason');
+		RETURN;
+	END IF;
+	body := duban_text_problem('reason', '撤销理由', p_body->>'reason');
+	IF body IS NOT NULL THEN
+		status := 400;
 		RETURN;
 	END IF;
 	v_reason := btrim(p_body->>'reason');

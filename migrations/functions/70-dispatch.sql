@@ -330,6 +330,12 @@ BEGIN
 	IF length(p_body->>'request') > 4000 THEN
 		RETURN duban_api_problem(400, '要求过长', '调度要求不能超过 4000 字', 'request');
 	END IF;
+	IF duban_text_has_controls(v_title) THEN
+		RETURN duban_text_problem('title', '标题', v_title);
+	END IF;
+	IF duban_text_has_controls(p_body->>'request') THEN
+		RETURN duban_text_problem('request', '调度要求', p_body->>'request');
+	END IF;
 
 	INSERT INTO dispatch (title, request, due_on, opened_at, opened_by, token_id)
 	VALUES (v_title, nullif(btrim(p_body->>'request'), ''), v_due, p_now, tok.label, tok.id)

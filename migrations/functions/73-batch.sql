@@ -227,6 +227,8 @@ BEGIN
 			RETURN '应为文本';
 		ELSIF char_length(v->>0) > 4000 THEN
 			RETURN '过长（不超过 4000 字）';
+		ELSIF duban_text_has_controls(v->>0) THEN
+			RETURN '中不能有控制字符（换行和制表符除外）';
 		END IF;
 		RETURN NULL;
 	ELSIF p_key = 'confirm' THEN

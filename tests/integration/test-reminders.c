@@ -330,6 +330,65 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 	free(db);
 }
 
+/* An address's display name holds one recipient, whatever it says. */
+static void
+expect_one_address(const json_t *list, const char *name, const char *addr)
+{
+	const json_t	*a = json_array_get(list, 0);
+	char		*got = json_dumps(list, JSON_ENCODE_ANY);
+
+	cr_expect_eq(json_array_size(list), 1, "%s", got);
+	cr_expect_str_eq(json_string_value(json_array_get(a, 0)), name, "%s", got);
+	cr_expect_str_eq(json_string_value(json_array_get(a, 1)), addr, "%s", got);
+	free(got);
+}
+
+Test(reminders, display_names_are_one_recipient, .timeout = 120)
+{
+	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
+	static const char evil[] = "HR, Evil <evil@attacker.example>";
+	const char	*set[] = { "office", "set", "人事处", "--email",
+	    "renshi@example.gov.cn", NULL };
+	const char	*params[] = { evil };
+	char		*db = jilin_db(), *conf, *cfg;
+	const char	*args[3];
+	struct t_sink	 smtp;
+	struct t_daemon	 d;
+	json_t		*mail;
+	PGconn		*c;
+
+	cli_ok(db, set);
+	c = t_connect(db);
+	/* An ASCII name with a comma and an address in it, as a plan could
+	 * name a unit. */
+	free(t_query(c, "UPDATE office SET name = $1 WHERE name = '人事处' RETURNING id",
+	    1, params));
+	t_sink_smtp(&smtp);
+	cfg = xprintf("smtp_url = smtp://127.0.0.1:%d\nsmtp_tls = no\n"
+	    "smtp_from = duban@jledu.gov.cn\nsmtp_from_name = Duban \"Bot\", ops\\x\n",
+	    smtp.port);
+	conf = config_file(cfg);
+	args[0] = "--config";
+	args[1] = conf;
+	args[2] = NULL;
+	t_daemon_start(&d, db, args, env);
+	mail = t_sink_next(&smtp, 60);
+	cr_assert_not_null(mail, "no mail arrived");
+	expect_one_address(json_object_get(mail, "to_addresses"), evil,
+	    "renshi@example.gov.cn");
+	expect_one_address(json_object_get(mail, "from_addresses"), "Duban \"Bot\", ops\\x",
+	    "duban@jledu.gov.cn");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(mail, "rcpt_tos"), 0)),
+	    "renshi@example.gov.cn");
+	t_daemon_stop(&d);
+	t_sink_stop(&smtp);
+	json_decref(mail);
+	PQfinish(c);
+	free(cfg);
+	free(conf);
+	free(db);
+}
+
 Test(reminders, long_messages_fit_the_robots_limits, .timeout = 120)
 {
 	static const char *const env[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };

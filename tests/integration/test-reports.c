@@ -621,6 +621,26 @@ Test(reports, the_api_serves_every_format_to_inspectors, .timeout = 120)
 			    "%s: %s", f[i].fmt, cd);
 		free(ct);
 		free(cd);
+		/*
+		 * HTML comes with a Content-Security-Policy that lets nothing
+		 * run or load, and needs nothing it forbids: its CSS and SVG are
+		 * inline.  Every answer says nosniff.
+		 */
+		ct = t_http_header(&h, "Content-Security-Policy");
+		if (strcmp(f[i].fmt, "html") == 0) {
+			cr_expect(ct != NULL && strcmp(ct, "default-src 'none'; "
+			    "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+			    "form-action 'none'; frame-ancestors 'self'") == 0, "CSP: %s", ct);
+			cr_expect(strstr(h.body, "<script") == NULL && strstr(h.body, "<link") == NULL &&
+			    strstr(h.body, " src=") == NULL && strstr(h.body, "url(") == NULL &&
+			    strstr(h.body, "@import") == NULL && strstr(h.body, "<svg") != NULL &&
+			    strstr(h.body, "<style>") != NULL,
+			    "the HTML report needs what its CSP forbids");
+		}
+		free(ct);
+		cd = t_http_header(&h, "X-Content-Type-Options");
+		cr_expect(cd != NULL && strcmp(cd, "nosniff") == 0, "%s: %s", f[i].fmt, cd);
+		free(cd);
 		t_http_free(&h);
 		free(url);
 	}

@@ -37,6 +37,12 @@ class Handler:
             "rcpt_tos": envelope.rcpt_tos,
             "from": str(msg["From"]),
             "to": str(msg["To"]),
+            # Each recipient as a reader parses the header (RFC 5322):
+            # [display name, address].
+            "to_addresses": [[a.display_name, a.addr_spec]
+                             for a in msg["To"].addresses],
+            "from_addresses": [[a.display_name, a.addr_spec]
+                               for a in msg["From"].addresses],
             "subject": str(msg["Subject"]),
             "message_id": str(msg["Message-ID"]),
             "key": str(msg["X-Duban-Key"]),

@@ -61,3 +61,15 @@ Test(utf8, decode_stops_at_invalid_and_cut_sequences)
 	cr_expect_eq(utf8_decode("\xf0\x9f\x98\x80", &cp), 4);
 	cr_expect_eq(cp, 0x1f600);
 }
+
+Test(utf8, controls_other_than_newline_and_tab)
+{
+	cr_expect_eq(utf8_has_controls("完成\n第一批\t共 3 项"), 0);
+	cr_expect_eq(utf8_has_controls(""), 0);
+	cr_expect_eq(utf8_has_controls("ÿé¢"), 0);
+	cr_expect_eq(utf8_has_controls("红\x1b[31m字"), 1);
+	cr_expect_eq(utf8_has_controls("回车\r覆盖"), 1);
+	cr_expect_eq(utf8_has_controls("\x07"), 1);
+	cr_expect_eq(utf8_has_controls("删除\x7f"), 1);
+	cr_expect_eq(utf8_has_controls("C1 \xc2\x9b" "31m"), 1);
+}
