@@ -454,15 +454,19 @@ http_stream_end(struct req *r)
 			*pp = r->stream_next;
 			break;
 		}
+	const char	*method = http_method_name(evhttp_request_get_command(r->ev));
+
 	/* Gone: no on-complete callback will come for what was counted. */
 	if (evhttp_request_get_connection(r->ev) == NULL && r->stream_counted)
 		hp->unflushed--;
+	/* May free the evhttp request (the answer written out): not used after. */
 	evhttp_send_reply_end(r->ev);
+	r->ev = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - r->t0.tv_sec) +
 	    (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e9;
-	metrics_record(hp->metrics, r->name ? r->name : "(other)",
-	    http_method_name(evhttp_request_get_command(r->ev)), r->stream_status, secs);
+	metrics_record(hp->metrics, r->name ? r->name : "(other)", method,
+	    r->stream_status, secs);
 	req_free(r);
 	hp->inflight--;
 	idle_check(hp);

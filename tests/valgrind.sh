@@ -199,6 +199,29 @@ curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"同意"}' \
 	die "valgrind: POST completion/approve failed"
 curl -s "${auth[@]}" "$url/api/v1/tasks/$T1" | grep -q '"completion"' ||
 	die "valgrind: the task has no completion"
+# 佐证材料: a file streamed up and down, one refused; 批量填报 and the
+# XLSX 填报表 through duband and through the CLI, both under valgrind.
+VGW=$(mktemp -d)
+FID=$(curl -s -H "Authorization: Bearer $CTOKEN" -H 'Content-Type: application/pdf' \
+	--data-binary @"$DUBAN_ROOT/tests/fixtures/evidence/验收报告.pdf" \
+	"$url/api/v1/milestones/$M/files?name=a.pdf" | sed -n 's/^{"id" *: *\([0-9]*\),.*/\1/p')
+[ -n "$FID" ] || die "valgrind: the evidence upload failed"
+curl -s -H "Authorization: Bearer $CTOKEN" -o "$VGW/back.pdf" "$url/api/v1/files/$FID"
+cmp -s "$VGW/back.pdf" "$DUBAN_ROOT/tests/fixtures/evidence/验收报告.pdf" ||
+	die "valgrind: the evidence file came back changed"
+curl -s -H "Authorization: Bearer $CTOKEN" --data-binary '<html></html>' \
+	"$url/api/v1/milestones/$M/files?name=b.pdf" | grep -q '不接受' ||
+	die "valgrind: an HTML file was not refused"
+curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/tasks/$T1/files" >/dev/null
+curl -s -H "Authorization: Bearer $CTOKEN" -X PUT -H 'Content-Type: application/json' \
+	-d '{"rows":[{"kind":"milestone","id":'"$M"',"note":"批量"}]}' \
+	"$url/api/v1/offices/$FIN/report" | grep -q '"rows"' || die "valgrind: the batch failed"
+"${VG[@]}" "$BIN/cli/duban" report rows --office 财务审计处 >/dev/null
+DUBAN_SERVER=$url DUBAN_TOKEN=$CTOKEN "${VG[@]}" "$BIN/cli/duban" report fill \
+	--office 财务审计处 -O "$VGW/fill.xlsx" >/dev/null || die "valgrind: duban report fill"
+DUBAN_SERVER=$url DUBAN_TOKEN=$CTOKEN "${VG[@]}" "$BIN/cli/duban" report upload \
+	"$VGW/fill.xlsx" >/dev/null || die "valgrind: duban report upload"
+rm -rf "$VGW"
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"
