@@ -56,6 +56,7 @@ struct uconn {
 	char			 addr[INET6_ADDRSTRLEN];
 	int			 counted;	/* in its client's count */
 	int			 asked;		/* a request arrived, unanswered */
+	int			 begun;		/* a request's first bytes arrived */
 	struct bufferevent	*bev;		/* the filter evhttp uses */
 	struct bufferevent	*sock;		/* the socket's, under it */
 	struct event		*flush;		/* output added before it was enabled */
@@ -494,9 +495,11 @@ filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
 	(void)limit;
 	(void)mode;
 	/* A request's first byte: its head has header_timeout to come in. */
-	if (!c->asked && len > 0 && !evtimer_pending(c->late, NULL) &&
-	    (c->state == U_HEAD || c->state == U_PASS))
+	if (!c->asked && len > 0 && !c->begun &&
+	    (c->state == U_HEAD || c->state == U_PASS)) {
+		c->begun = 1;
 		arm_late(c);
+	}
 	switch (c->state) {
 	case U_HEAD:
 		return (at_boundary(c, src, dst));
@@ -626,6 +629,8 @@ shed(struct uconn *c, int status, const char *title, const char *detail)
 {
 	char	*body, *msg;
 
+	if (status == 0)
+		goto close;
 	body = xprintf("{\"type\":\"urn:duban:problem:%d\",\"title\":\"%s\",\"status\":%d,"
 	    "\"detail\":\"%s\"}", status, title, status, detail);
 	msg = xprintf("HTTP/1.1 %d %s\r\nContent-Type: application/problem+json; charset=utf-8\r\n"
@@ -635,6 +640,7 @@ shed(struct uconn *c, int status, const char *title, const char *detail)
 	(void)send(bufferevent_getfd(c->sock), msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
 	free(msg);
 	free(body);
+close:
 	c->state = U_DROP;
 	bufferevent_trigger_event(c->bev, BEV_EVENT_ERROR | BEV_EVENT_READING,
 	    BEV_TRIG_DEFER_CALLBACKS);
@@ -664,9 +670,11 @@ born(evutil_socket_t unused, short what, void *arg)
 	c->counted = 1;
 	if (client_add(c->ups, c->addr) > c->ups->per_client && !c->asked) {
 		c->ups->stats.refused_client++;
-		log_warnx("来自 %s 的连接超过每个地址 %d 个的上限，已拒绝", c->addr,
+		log_warnx("来自 %s 的连接超过每个地址 %d 个的上限，已关闭", c->addr,
 		    c->ups->per_client);
-		shed(c, 503, "连接过多", "来自同一地址的连接过多，请稍后再试");
+		/* Closed without a word: nothing was asked, and a client that
+		 * sends a request later would take an answer for its own. */
+		shed(c, 0, NULL, NULL);
 	}
 }
 
@@ -683,7 +691,15 @@ late(evutil_socket_t fd, short what, void *arg)
 	c->ups->stats.header_timeouts++;
 	log_notice("%s 的请求头未在 %d 秒内收全，已断开", *c->addr ? c->addr : "客户端",
 	    c->ups->header_timeout);
-	shed(c, 408, "请求超时", "请求头未在规定时间内收全");
+	/*
+	 * A request begun and not finished is answered 408; a connection
+	 * that sent nothing (a browser's spare, kept for later) is closed
+	 * without a word, as a browser expects of an idle one.
+	 */
+	if (c->begun)
+		shed(c, 408, "请求超时", "请求头未在规定时间内收全");
+	else
+		shed(c, 0, NULL, NULL);
 }
 
 static void
@@ -697,6 +713,7 @@ arm_late(struct uconn *c)
 static void
 set_asked(struct uconn *c, int on)
 {
+	c->begun = 0;
 	if (c->asked == on)
 		return;
 	c->asked = on;

@@ -30,7 +30,7 @@ DUBAN_PACKAGES=(
 DUBAN_TEST_PACKAGES=(
 	python3 python3-aiosmtpd python3-icalendar
 	libreoffice-calc-nogui chromium fonts-noto-cjk
-	clang python3-uno
+	clang libclang-rt-14-dev python3-uno
 	cmark-gfm
 )
 

@@ -114,10 +114,11 @@ Test(connections, one_address_cannot_lock_out_another)
 	for (i = 0; i < 600; i++)
 		if ((fds[n] = dial(port, "127.0.0.1")) >= 0)
 			n++;
-	/* Those past the 50th are answered 503 and closed. */
+	/* Those past the 50th are closed without a word (nothing was asked:
+	 * a client sending a request later would take an answer for its own). */
 	for (i = 50; i < n; i++) {
 		out = read_all(fds[i], 20);
-		if (strncmp(out, "HTTP/1.1 503", 12) == 0 && strstr(out, "连接过多"))
+		if (*out == '\0')
 			refused++;
 		free(out);
 	}
@@ -163,8 +164,9 @@ Test(connections, slow_heads_are_cut)
 	cr_expect(strncmp(out, "HTTP/1.1 408", 12) == 0 && strstr(out, "problem+json"),
 	    "a head left half-sent: %s", out);
 	free(out);
+	/* One that sent nothing (a browser's spare) is closed without a word. */
 	out = read_all(silent, 20);
-	cr_expect(strncmp(out, "HTTP/1.1 408", 12) == 0, "a silent connection: %s", out);
+	cr_expect_str_eq(out, "", "a silent connection was answered: %s", out);
 	free(out);
 	close(slow);
 	close(silent);
