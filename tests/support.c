@@ -779,6 +779,25 @@ t_http_bytes(struct t_http *h, const char *method, const char *url,
 	free(auth);
 }
 
+long
+t_call(const struct t_daemon *d, const char *method, const char *path, const char *token,
+    const char *body, json_t **out)
+{
+	struct t_http	 h;
+	char		*url = xprintf("%s%s", d->url, path);
+	long		 status;
+
+	t_http(&h, method, url, token, body, body ? "Content-Type: application/json" : NULL);
+	status = h.status;
+	if (out != NULL) {
+		*out = json_loads(h.body, JSON_DECODE_ANY, NULL);
+		cr_assert_not_null(*out, "%s %s: %s", method, path, h.body);
+	}
+	t_http_free(&h);
+	free(url);
+	return (status);
+}
+
 void
 t_http_free(struct t_http *h)
 {

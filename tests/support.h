@@ -143,6 +143,13 @@ struct t_http {
 void	 t_http(struct t_http *, const char *method, const char *url,
 	    const char *token, const char *body, const char *extra);
 void	 t_http_free(struct t_http *);
+/*
+ * method path (under d's address) with a JSON body (may be NULL): the
+ * status, and the answer parsed into *out when out is not NULL (the test
+ * fails if it is not JSON).
+ */
+long	 t_call(const struct t_daemon *, const char *method, const char *path,
+	    const char *token, const char *body, json_t **out);
 /* The same with a body of bodylen bytes (a file). */
 void	 t_http_bytes(struct t_http *, const char *method, const char *url,
 	    const char *token, const void *body, size_t bodylen, const char *extra);

@@ -103,25 +103,8 @@ site_stop(struct site *s)
 static char	 last[8192];
 
 /* One call: its status, and its answer parsed (if out). */
-static long
-call(struct site *s, const char *method, const char *path, const char *token,
-    const char *body, json_t **out)
-{
-	struct t_http	 h;
-	char		*url = xprintf("%s%s", s->d.url, path);
-	long		 status;
-
-	t_http(&h, method, url, token, body, body ? JSON : NULL);
-	status = h.status;
-	snprintf(last, sizeof last, "%s", h.body ? h.body : "");
-	if (out != NULL) {
-		*out = json_loads(h.body, JSON_DECODE_ANY, NULL);
-		cr_assert_not_null(*out, "%s %s: %s", method, path, h.body);
-	}
-	t_http_free(&h);
-	free(url);
-	return (status);
-}
+/* A request to the site's duband (t_call). */
+#define call(s, ...)	t_call(&(s)->d, __VA_ARGS__)
 
 /* Creates a 督办事项 as token; its id. */
 static long

@@ -33,24 +33,8 @@ struct site {
 	long		 round;
 };
 
-static long
-call(struct site *s, const char *method, const char *path, const char *token,
-    const char *body, json_t **out)
-{
-	struct t_http	 h;
-	char		*url = xprintf("%s%s", s->d.url, path);
-	long		 status;
-
-	t_http(&h, method, url, token, body, body ? JSON : NULL);
-	status = h.status;
-	if (out != NULL) {
-		*out = json_loads(h.body, 0, NULL);
-		cr_assert_not_null(*out, "%s %s: %s", method, path, h.body);
-	}
-	t_http_free(&h);
-	free(url);
-	return (status);
-}
+/* A request to the site's duband (t_call). */
+#define call(s, ...)	t_call(&(s)->d, __VA_ARGS__)
 
 /* Jilin 2012, its people, and a round for 财务审计处 and 发展规划处
  * opened at 09:00 on Monday 3 September 2012, due on the 14th; duband's

@@ -35,24 +35,8 @@ struct site {
 	char		*tpath, *mpath;
 };
 
-static long
-call(struct site *s, const char *method, const char *path, const char *token,
-    const char *body, json_t **out)
-{
-	struct t_http	 h;
-	char		*url = xprintf("%s%s", s->d.url, path);
-	long		 status;
-
-	t_http(&h, method, url, token, body, body ? JSON : NULL);
-	status = h.status;
-	if (out != NULL) {
-		*out = json_loads(h.body, 0, NULL);
-		cr_assert_not_null(*out, "%s %s: %s", method, path, h.body);
-	}
-	t_http_free(&h);
-	free(url);
-	return (status);
-}
+/* A request to the site's duband (t_call). */
+#define call(s, ...)	t_call(&(s)->d, __VA_ARGS__)
 
 /* Jilin 2012, a clerk and a head of 财务审计处, and a round for it opened
  * on 3 September 2012; duband's clock at now. */

@@ -64,24 +64,8 @@ site_stop(struct site *s)
 	free(s->db);
 }
 
-static long
-call(struct site *s, const char *method, const char *path, const char *token,
-    const char *body, json_t **out)
-{
-	struct t_http	 h;
-	char		*url = xprintf("%s%s", s->d.url, path);
-	long		 status;
-
-	t_http(&h, method, url, token, body, body ? JSON : NULL);
-	status = h.status;
-	if (out != NULL) {
-		*out = json_loads(h.body, 0, NULL);
-		cr_assert_not_null(*out, "%s %s: %s", method, path, h.body);
-	}
-	t_http_free(&h);
-	free(url);
-	return (status);
-}
+/* A request to the site's duband (t_call). */
+#define call(s, ...)	t_call(&(s)->d, __VA_ARGS__)
 
 /* How many items of a kind the 待办 of a token holds. */
 static long
