@@ -107,6 +107,119 @@ require_schema(PGconn *conn)
 	return (0);
 }
 
+/* A value of a plan field as the preview shows it: short, on one line. */
+static char *
+preview_value(const json_t *v)
+{
+	const char	*s;
+	char		*out;
+	size_t		 n, i, chars;
+
+	if (v == NULL || json_is_null(v))
+		return (xstrdup("（空）"));
+	if (!json_is_string(v))
+		return (json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT));
+	s = json_string_value(v);
+	/* At most 40 characters, newlines as spaces. */
+	for (n = 0, chars = 0; s[n] != '\0' && chars < 40; n++)
+		if (((unsigned char)s[n] & 0xc0) != 0x80)
+			chars++;
+	while (((unsigned char)s[n] & 0xc0) == 0x80)
+		n++;
+	out = xprintf("%.*s%s", (int)n, s, s[n] != '\0' ? "…" : "");
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] == '\n' || out[i] == '\r' || out[i] == '\t')
+			out[i] = ' ';
+	return (out);
+}
+
+/* What has been reported against an item: "已有进度 3 条" / "已报 1200 个". */
+static void
+preview_reported(const json_t *r, FILE *f)
+{
+	const json_t	*cur;
+	char		*v;
+
+	if (r == NULL)
+		return;
+	if ((cur = json_object_get(r, "current")) != NULL) {
+		v = preview_value(cur);
+		term_printf(f, "（已报 %s %s）", v,
+		    json_string_value(json_object_get(r, "unit")));
+		free(v);
+	} else if (json_object_get(r, "entries") != NULL)
+		fprintf(f, "（已有进度 %lld 条）", (long long)json_integer_value(
+		    json_object_get(r, "entries")));
+	else if (json_object_get(r, "status") != NULL)
+		fprintf(f, "（节点已填报）");
+}
+
+/*
+ * Prints a preview (migrations/functions/11-plan-preview.sql): per
+ * plan, what comes, goes and changes, then the new offices and totals.
+ */
+static void
+preview_print(const json_t *pv, FILE *f)
+{
+	static const char *const ops[][2] = { { "new", "新增" },
+	    { "withdrawn", "撤销" }, { "restored", "恢复" }, { "changed", "修改" } };
+	static const char *const whats[][2] = { { "plan", "计划" },
+	    { "task", "任务" }, { "target", "指标" }, { "milestone", "节点" } };
+	const json_t	*p, *it, *o, *c = json_object_get(pv, "counts");
+	size_t		 i, j, k;
+	const char	*op, *what, *label;
+	char		*old, *new;
+
+	json_array_foreach(json_object_get(pv, "plans"), i, p) {
+		const char *key = json_string_value(json_object_get(p, "key"));
+
+		term_printf(f, "计划 %s（%s）%s\n", key,
+		    json_string_value(json_object_get(p, "title")),
+		    json_is_true(json_object_get(p, "created")) ? "：新计划" : "：");
+		json_array_foreach(json_object_get(pv, "items"), j, it) {
+			if (strcmp(json_string_value(json_object_get(it, "plan")),
+			    key) != 0)
+				continue;
+			op = json_string_value(json_object_get(it, "op"));
+			what = json_string_value(json_object_get(it, "what"));
+			label = json_string_value(json_object_get(it, "label"));
+			for (k = 0; k < 4 && strcmp(ops[k][0], op) != 0; k++)
+				;
+			fputs(k < 4 ? ops[k][1] : op, f);
+			for (k = 0; k < 4 && strcmp(whats[k][0], what) != 0; k++)
+				;
+			fputs(k < 4 ? whats[k][1] : what, f);
+			if (label != NULL && strcmp(what, "task") == 0)
+				term_printf(f, " %s", label);
+			term_printf(f, " %s", json_string_value(json_object_get(it,
+			    "title")));
+			if (label != NULL && strcmp(what, "task") != 0)
+				term_printf(f, "（任务 %s）", label);
+			if (strcmp(op, "changed") == 0) {
+				old = preview_value(json_object_get(it, "old"));
+				new = preview_value(json_object_get(it, "new"));
+				term_printf(f, "：%s：%s → %s", json_string_value(
+				    json_object_get(it, "field_label")), old, new);
+				free(old);
+				free(new);
+			}
+			preview_reported(json_object_get(it, "reported"), f);
+			fputc('\n', f);
+		}
+	}
+	json_array_foreach(json_object_get(pv, "offices"), i, o)
+		term_printf(f, "新建处室 %s（%s）\n",
+		    json_string_value(json_object_get(o, "name")),
+		    json_string_value(json_object_get(o, "org")));
+	fprintf(f, "合计：新增任务 %lld 项，撤销 %lld 项，恢复 %lld 项，修改 %lld 处，新建处室 %lld 个。"
+	    "以上为预览，数据库未作任何修改。\n",
+	    (long long)json_integer_value(json_object_get(c, "new")),
+	    (long long)json_integer_value(json_object_get(c, "withdrawn")),
+	    (long long)json_integer_value(json_object_get(c, "restored")),
+	    (long long)json_integer_value(json_object_get(c, "changed")),
+	    (long long)json_integer_value(json_object_get(c, "offices")));
+}
+
 static int
 cmd_plan_load(struct cmd_ctx *ctx, struct args *args)
 {
@@ -114,7 +227,7 @@ cmd_plan_load(struct cmd_ctx *ctx, struct args *args)
 	json_t			*plans, *report;
 	PGconn			*conn;
 	char			*actor, *cause, now[48];
-	int			 rc;
+	int			 rc, dry;
 
 	/* Every file is validated before the database is touched. */
 	diags_init(&d);
@@ -143,16 +256,25 @@ cmd_plan_load(struct cmd_ctx *ctx, struct args *args)
 		return (rc);
 	}
 	actor = cmd_actor();
-	report = load_plans(conn, plans, actor, &cause);
+	dry = args_has(args, "dry-run");
+	report = dry ? load_preview(conn, plans, actor, &cause) :
+	    load_plans(conn, plans, actor, &cause);
 	free(actor);
 	PQfinish(conn);
 	json_decref(plans);
 	if (report == NULL) {
-		fprintf(stderr, "duban plan load：导入失败，未导入任何内容：%s\n", cause);
+		fprintf(stderr, "duban plan load：%s，未导入任何内容：%s\n",
+		    dry ? "预览失败" : "导入失败", cause);
 		free(cause);
 		return (EXIT_SOFTWARE);
 	}
-	load_print_report(report, stdout);
+	if (dry && args_has(args, "json")) {
+		json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	} else if (dry)
+		preview_print(report, stdout);
+	else
+		load_print_report(report, stdout);
 	json_decref(report);
 	return (0);
 }
@@ -161,6 +283,10 @@ const struct cmd_entry cmd_plan_load_entry = {
 	.name = "plan load",
 	.summary = "导入计划文件：全部文件在一个事务中导入，任何一处有误则都不导入",
 	.args = {
+		.options = (const struct args_option[]){
+			{ "dry-run", 'n', NULL, .help = "只预览将要发生的变化（新增、修改、撤销的任务、指标、节点及新建的处室），不写入数据库" },
+			{ "json", 'j', NULL, .help = "与 --dry-run 同用：以 JSON 输出预览" },
+			{ NULL } },
 		.operands = (const struct args_operand[]){
 			{ .name = "文件", .flags = ARGS_MULTI }, { NULL } },
 		.wrong = "请给出至少一个计划文件",

@@ -93,6 +93,8 @@ static const struct config_entry {
 	  "600", 10, 86400, "一次上传最长用时（秒）；超时则中断并丢弃" },
 	{ "max_fill_body", CT_INT, offsetof(struct config, max_fill_body), 0,
 	  "4194304", 65536, 33554432, "上传的填报表（XLSX）大小上限（字节）；超出答 413" },
+	{ "max_plan_body", CT_INT, offsetof(struct config, max_plan_body), 0,
+	  "4194304", 65536, 33554432, "上传的计划文件（YAML、任务分解表 XLSX）及起草用的文件大小上限（字节）；超出答 413" },
 	{ "max_per_client", CT_INT, offsetof(struct config, max_per_client), 0,
 	  "64", 1, 100000, "同一地址可同时打开的 HTTP 连接数上限；超出的连接立即关闭（经 NAT 共用一个地址的单位应调大）" },
 	{ "header_timeout", CT_INT, offsetof(struct config, header_timeout), 0,

@@ -47,6 +47,7 @@ struct config {
 	int	 upload_memory;		/* bytes all uploads may hold */
 	int	 upload_timeout;	/* seconds one upload may take */
 	int	 max_fill_body;	/* an uploaded 填报表 (api-fill.c) */
+	int	 max_plan_body;	/* an uploaded plan file (api-plans.c) */
 	int	 max_headers;
 	int	 max_per_client;	/* connections from one address */
 	int	 header_timeout;	/* seconds for a request's head */

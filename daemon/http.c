@@ -30,8 +30,8 @@
 #include "upload.h"
 #include "xmalloc.h"
 
-/* libevent's own limit for bodies; ours (max_body, and max_fill_body for
- * the XLSX 填报表) answer in JSON. */
+/* libevent's own limit for bodies; ours (max_body, max_fill_body for
+ * the XLSX 填报表, max_plan_body for plan files) answer in JSON. */
 #define HARD_BODY_FACTOR	4
 
 /* Open connections: a set of evhttp_connection pointers. */
@@ -880,6 +880,8 @@ http_apply_limits(struct http *h)
 
 	if (hard < (ev_ssize_t)h->cfg->max_fill_body + 4096)
 		hard = (ev_ssize_t)h->cfg->max_fill_body + 4096;
+	if (hard < (ev_ssize_t)h->cfg->max_plan_body + 4096)
+		hard = (ev_ssize_t)h->cfg->max_plan_body + 4096;
 	evhttp_set_max_body_size(h->evhttp, hard);
 	evhttp_set_max_headers_size(h->evhttp, h->cfg->max_headers);
 	evhttp_set_timeout(h->evhttp, h->cfg->http_timeout);

@@ -108,6 +108,21 @@ check_only(const struct config *cfg)
 	return (0);
 }
 
+/* The plans of the directory that the page has loaded anew since. */
+static void
+log_skipped(json_t *report)
+{
+	json_t	*r;
+	size_t	 i;
+
+	json_array_foreach(report, i, r)
+		if (json_is_true(json_object_get(r, "skipped")))
+			log_notice("计划 %s 未按计划目录重新导入：局办公室（%s）已于 %.16s "
+			    "在页面导入了新的版本", json_string_value(json_object_get(r, "plan")),
+			    json_string_value(json_object_get(r, "uploaded_by")),
+			    json_string_value(json_object_get(r, "uploaded_at")));
+}
+
 /*
  * Before the loop runs: connect (waiting for a database that is still
  * starting), apply pending migrations, load the plans directory.
@@ -148,6 +163,7 @@ prepare_database(const struct config *cfg)
 		    migrate_latest(migrations_builtin));
 	if (applied.code > 0)
 		log_notice("已更新数据库中的函数和视图（%d 个文件）", applied.code);
+	db_clock_share(conn);	/* DUBAN_NOW: the CLI's clock too */
 	if (*cfg->plans != '\0') {
 		if (load_list_dir(cfg->plans, &paths, &n, &cause) != 0) {
 			log_crit("%s", cause);
@@ -167,7 +183,7 @@ prepare_database(const struct config *cfg)
 			return (EX_DATAERR);
 		}
 		diags_free(&d);
-		report = load_plans(conn, plans, "duband（启动时导入）", &cause);
+		report = load_directory(conn, plans, "duband（启动时导入）", &cause);
 		json_decref(plans);
 		if (report == NULL) {
 			log_crit("导入计划失败：%s", cause);
@@ -175,6 +191,7 @@ prepare_database(const struct config *cfg)
 			PQfinish(conn);
 			return (EX_SOFTWARE);
 		}
+		log_skipped(report);
 		json_decref(report);
 		log_notice("已导入计划目录 %s（%d 个文件）", cfg->plans, n);
 	}

@@ -173,7 +173,7 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		params[1] = "duband（SIGHUP 重新导入）";
 		clock_now_iso(now);
 		params[2] = now;
-		if (pool_query(rl->pool, LOAD_SQL, 3, params, plans_loaded, rl) == 0)
+		if (pool_query(rl->pool, DIR_LOAD_SQL, 3, params, plans_loaded, rl) == 0)
 			queued = 1;
 		else
 			log_warnx("数据库不可用，本次未重新导入计划");

@@ -360,6 +360,16 @@ t_cli_input(struct t_run *run, const char *db, const char *const *args,
 }
 
 void
+t_cli_ok(const char *db, const char *const *args)
+{
+	struct t_run	 r;
+
+	t_cli(&r, db, args);
+	cr_assert_eq(r.status, 0, "duban %s %s: %s%s", args[0], args[1], r.out, r.err);
+	t_run_free(&r);
+}
+
+void
 t_run_free(struct t_run *run)
 {
 	free(run->out);

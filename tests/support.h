@@ -71,6 +71,8 @@ void		 t_cli(struct t_run *, const char *db, const char *const *args);
 void		 t_cli_input(struct t_run *, const char *db, const char *const *args,
 		    const char *input);
 void		 t_run_free(struct t_run *);
+/* The CLI, which must succeed (the test fails with its output if not). */
+void		 t_cli_ok(const char *db, const char *const *args);
 
 /* Path of a file in the source tree (static buffer per call). */
 char		*t_src(const char *relpath);

@@ -10,7 +10,8 @@
 
 static int	 fixed;		/* DUBAN_NOW is set */
 static time_t	 fixed_at;	/* its value */
-static struct timespec read_at;	/* real time when it was read */
+static struct timespec read_at;	/* the real time it was read at */
+static int	 anchored;	/* read_at is the database's (clock_anchor) */
 
 static int
 digits(const char *s, int n, int *out)
@@ -85,18 +86,43 @@ int
 clock_init(char **cause)
 {
 	const char	*env = getenv("DUBAN_NOW");
+	time_t		 t;
 
-	fixed = 0;
-	if (env == NULL || *env == '\0')
+	if (env == NULL || *env == '\0') {
+		fixed = anchored = 0;
 		return (0);
-	if (clock_parse(env, &fixed_at) != 0) {
+	}
+	if (clock_parse(env, &t) != 0) {
 		xasprintf(cause, "DUBAN_NOW 的值“%s”不是有效的时间（如 2012-09-20T09:00+08:00）",
 		    env);
 		return (-1);
 	}
+	/* Read again with the same value (a reload): the clock runs on. */
+	if (fixed && anchored && t == fixed_at)
+		return (0);
 	fixed = 1;
+	anchored = 0;
+	fixed_at = t;
 	clock_gettime(CLOCK_REALTIME, &read_at);
 	return (0);
+}
+
+int
+clock_fixed(time_t *at)
+{
+	if (fixed && at != NULL)
+		*at = fixed_at;
+	return (fixed);
+}
+
+void
+clock_anchor(time_t secs, long usecs)
+{
+	if (!fixed)
+		return;
+	read_at.tv_sec = secs;
+	read_at.tv_nsec = usecs * 1000;
+	anchored = 1;
 }
 
 /* Now, to the microsecond: DUBAN_NOW's time moving on, or the real one. */

@@ -16,9 +16,19 @@
  * but not a time.  Call once at start (and on reload).
  */
 int	clock_init(char **cause);
+/* Whether DUBAN_NOW is set; its instant in *at (at may be NULL). */
+int	clock_fixed(time_t *at);
+/*
+ * DUBAN_NOW's clock runs from this real time (seconds, microseconds),
+ * not from when this process read it: the time its value was first used
+ * with the database (lib/store/db.h db_clock_share), so that duband and
+ * the CLI read the same time.
+ */
+void	clock_anchor(time_t secs, long usecs);
 /* Parses an ISO 8601 time; 0 or -1. */
 int	clock_parse(const char *, time_t *);
-/* Now: DUBAN_NOW's time, moving on from when it was read, or the real one. */
+/* Now: DUBAN_NOW's time, moving on from its anchor (when it was first
+ * used with the database, or read), or the real one. */
 time_t	clock_now(void);
 /* The date in Asia/Shanghai of a time. */
 void	clock_date(time_t, struct ymd *);

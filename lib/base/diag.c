@@ -90,3 +90,11 @@ diags_print(const struct diags *d, FILE *f)
 	if (d->truncated)
 		fprintf(f, "（问题过多，只列出前 %d 个）\n", DIAG_MAX);
 }
+
+char *
+diag_where(const struct diag *v)
+{
+	if (v->line <= 0)
+		return (xstrdup(v->file));
+	return (xprintf("%s:%d:%d", v->file, v->line, v->col));
+}

@@ -30,5 +30,8 @@ void	diags_free(struct diags *);
 void	diags_add(struct diags *, const char *file, int line, int col,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void	diags_print(const struct diags *, FILE *);
+/* Where a problem is, as printed before its message ("FILE:LINE:COL";
+ * just FILE for one about the whole file); allocated. */
+char	*diag_where(const struct diag *);
 
 #endif

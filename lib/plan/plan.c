@@ -886,27 +886,31 @@ out:
 }
 
 json_t *
+plan_read_buffer(const char *name, const void *buf, size_t len, struct diags *d)
+{
+	json_t		*plan;
+	const char	*base;
+	char		 sum[SHA256_HEX_LEN + 1];
+
+	if ((plan = plan_parse(name, (const char *)buf, len, d)) == NULL)
+		return (NULL);
+	sha256_hex(buf, len, sum);
+	json_object_set_new(plan, "file_sha256", json_string(sum));
+	base = strrchr(name, '/');
+	json_object_set_new(plan, "plan_file", json_string(base ? base + 1 : name));
+	return (plan);
+}
+
+json_t *
 plan_read_file(const char *path, struct diags *d)
 {
 	char		*buf;
 	size_t		 len;
 	json_t		*plan;
-	const char	*base;
 
 	if ((buf = ytree_read_file(path, &len, d)) == NULL)
 		return (NULL);
-	plan = plan_parse(path, buf, len, d);
-	if (plan != NULL) {
-		char	 sum[SHA256_HEX_LEN + 1];
-
-		sha256_hex(buf, len, sum);
-		json_object_set_new(plan, "file_sha256", json_string(sum));
-	}
+	plan = plan_read_buffer(path, buf, len, d);
 	free(buf);
-	if (plan != NULL) {
-		base = strrchr(path, '/');
-		json_object_set_new(plan, "plan_file",
-		    json_string(base ? base + 1 : path));
-	}
 	return (plan);
 }

@@ -32,5 +32,11 @@ json_t	*plan_parse(const char *file, const char *buf, size_t len,
  * reading them) and parses it.  Returns the plan or NULL with diagnostics.
  */
 json_t	*plan_read_file(const char *path, struct diags *);
+/*
+ * Parses the contents buf[0..len) of a plan file named name (only its
+ * last component is kept, as plan_file) and notes its SHA-256.
+ */
+json_t	*plan_read_buffer(const char *name, const void *buf, size_t len,
+	    struct diags *);
 
 #endif

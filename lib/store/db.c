@@ -1,6 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "clock.h"
 #include "db.h"
 #include "xmalloc.h"
 
@@ -90,4 +92,37 @@ db_command(PGconn *conn, const char *sql, char **cause)
 		return (-1);
 	PQclear(res);
 	return (0);
+}
+
+void
+db_clock_share(PGconn *conn)
+{
+	const char	*params[1];
+	char		 at[26];
+	time_t		 t;
+	PGresult	*res;
+	char		*cause;
+
+	if (!clock_fixed(&t))
+		return;
+	/* A database not yet migrated (duban db migrate itself) has no
+	 * anchors: the clock runs from when this process read it. */
+	res = PQexec(conn, "SELECT to_regclass('clock_anchor') IS NOT NULL AND "
+	    "to_regprocedure('duban_clock_anchor(timestamptz)') IS NOT NULL");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 ||
+	    strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		PQclear(res);
+		return;
+	}
+	PQclear(res);
+	clock_format(t, at);
+	params[0] = at;
+	if ((res = db_exec(conn, "SELECT secs, usecs FROM duban_clock_anchor($1::timestamptz)",
+	    1, params, &cause)) == NULL) {
+		free(cause);	/* a read-only standby: this process's clock */
+		return;
+	}
+	clock_anchor((time_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10),
+	    strtol(PQgetvalue(res, 0, 1), NULL, 10));
+	PQclear(res);
 }

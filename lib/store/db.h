@@ -31,6 +31,13 @@ PGresult	*db_exec(PGconn *, const char *sql, int nparams,
 /* Runs a statement without parameters or result.  0 or -1 and *cause. */
 int		 db_command(PGconn *, const char *sql, char **cause);
 
+/*
+ * Under DUBAN_NOW, runs the clock from the real time its value was first
+ * used with this database (migrations/0022-clock-anchor.sql), so that
+ * duband and every CLI run read the same time.  Nothing without it.
+ */
+void		 db_clock_share(PGconn *);
+
 /* Formats a failed result's message, with its detail and hint. */
 char		*db_error(PGconn *, const PGresult *);
 

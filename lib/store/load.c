@@ -10,7 +10,11 @@
 #include "plan.h"
 #include "xmalloc.h"
 
-const char LOAD_SQL[] = "SELECT duban_load_plans($1::jsonb, $2, $3::timestamptz)::text";
+const char LOAD_SQL[] = "SELECT duban_load_files($1::jsonb, $2, $3::timestamptz)::text";
+const char DIR_LOAD_SQL[] =
+    "SELECT duban_load_directory($1::jsonb, $2, $3::timestamptz)::text";
+const char PREVIEW_SQL[] =
+    "SELECT duban_plan_preview($1::jsonb, $2, $3::timestamptz)::text";
 
 json_t *
 load_read_files(char *const *paths, int npaths, struct diags *d)
@@ -41,13 +45,15 @@ load_read_files(char *const *paths, int npaths, struct diags *d)
 	return (plans);
 }
 
-json_t *
-load_plans(PGconn *conn, json_t *plans, const char *actor, char **cause)
+/* Runs sql ($1 the plans, $2 the actor, $3 now) and parses its one value. */
+static json_t *
+load_call(PGconn *conn, const char *sql, json_t *plans, const char *actor,
+    char **cause)
 {
 	const char	*params[3];
 	char		*doc, now[CLOCK_ISO_LEN];
 	PGresult	*res;
-	json_t		*report;
+	json_t		*answer;
 	json_error_t	 jerr;
 
 	doc = json_dumps(plans, JSON_COMPACT);
@@ -55,15 +61,27 @@ load_plans(PGconn *conn, json_t *plans, const char *actor, char **cause)
 	params[1] = actor;
 	clock_now_iso(now);
 	params[2] = now;
-	res = db_exec(conn, LOAD_SQL, 3, params, cause);
+	res = db_exec(conn, sql, 3, params, cause);
 	free(doc);
 	if (res == NULL)
 		return (NULL);
-	report = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
+	answer = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
 	PQclear(res);
-	if (report == NULL)
-		xasprintf(cause, "无法解析数据库返回的导入结果：%s", jerr.text);
-	return (report);
+	if (answer == NULL)
+		xasprintf(cause, "无法解析数据库的答复：%s", jerr.text);
+	return (answer);
+}
+
+json_t *
+load_plans(PGconn *conn, json_t *plans, const char *actor, char **cause)
+{
+	return (load_call(conn, LOAD_SQL, plans, actor, cause));
+}
+
+json_t *
+load_directory(PGconn *conn, json_t *plans, const char *actor, char **cause)
+{
+	return (load_call(conn, DIR_LOAD_SQL, plans, actor, cause));
 }
 
 void
@@ -77,6 +95,13 @@ load_print_report(json_t *report, FILE *f)
 		json_int_t	 changes = json_integer_value(json_object_get(r, "changes"));
 		json_int_t	 withdrawn = json_integer_value(json_object_get(r, "withdrawn"));
 
+		if (json_is_true(json_object_get(r, "skipped"))) {
+			fprintf(f, "%s：未重新导入：局办公室（%s）已于 %.16s 在页面导入了新的版本；"
+			    "要以目录中的文件为准，请用 duban plan load 导入该文件\n", key,
+			    json_string_value(json_object_get(r, "uploaded_by")),
+			    json_string_value(json_object_get(r, "uploaded_at")));
+			continue;
+		}
 		if (json_is_true(json_object_get(r, "created")))
 			fprintf(f, "%s：已导入（新计划）", key);
 		else if (changes == 0)
@@ -139,4 +164,10 @@ load_free_list(char **paths, int npaths)
 	for (i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);
+}
+
+json_t *
+load_preview(PGconn *conn, json_t *plans, const char *actor, char **cause)
+{
+	return (load_call(conn, PREVIEW_SQL, plans, actor, cause));
 }

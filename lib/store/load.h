@@ -11,8 +11,13 @@
 #include "diag.h"
 
 /* The statement ($1 the plans, $2 the actor, $3 now: when the tasks they
- * give offices are assigned); the daemon sends it asynchronously. */
+ * give offices are assigned); the daemon sends it asynchronously.
+ * LOAD_SQL loads files a person names: they become the plans' source
+ * again.  DIR_LOAD_SQL loads duband's plans directory: a plan the general
+ * office has loaded from the page since is skipped (reported with
+ * "skipped": true), not put back to the directory's file. */
 extern const char LOAD_SQL[];
+extern const char DIR_LOAD_SQL[];
 
 /*
  * Reads and validates every file; returns the JSON array of plans, or
@@ -27,6 +32,16 @@ json_t	*load_read_files(char *const *paths, int npaths, struct diags *);
  * and sets *cause; then nothing was changed.
  */
 json_t	*load_plans(PGconn *, json_t *plans, const char *actor, char **cause);
+/* The same, as duband loads its plans directory (DIR_LOAD_SQL). */
+json_t	*load_directory(PGconn *, json_t *plans, const char *actor, char **cause);
+
+/*
+ * What loading the plans would change, changing nothing: the object
+ * duban_plan_preview() returns (plans, items, offices, counts, digest;
+ * see migrations/functions/11-plan-preview.sql), or NULL and *cause.
+ */
+extern const char PREVIEW_SQL[];
+json_t	*load_preview(PGconn *, json_t *plans, const char *actor, char **cause);
 
 /*
  * Lists dir's *.yaml files, sorted.  Returns 0 and an allocated array

@@ -24,16 +24,6 @@ static const char TEST_2027[] = DUBAN_SOURCE_DIR "/tests/fixtures/calendar/test-
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
 
-static void
-cli_ok(const char *db, const char *const *args)
-{
-	struct t_run	 r;
-
-	t_cli(&r, db, args);
-	cr_assert_eq(r.status, 0, "duban %s %s: %s%s", args[0], args[1], r.out, r.err);
-	t_run_free(&r);
-}
-
 /* What a command prints (it must succeed), allocated. */
 static char *
 cli_out(const char *db, const char *const *args)
@@ -124,7 +114,7 @@ Test(calendar, each_added_year_as_its_notice_says, .timeout = 120)
 	PGconn		*c;
 	size_t		 i;
 
-	cli_ok(db, load);
+	t_cli_ok(db, load);
 	c = t_connect(db);
 	for (i = 0; i < sizeof years / sizeof years[0]; i++) {
 		const char	*p[1] = { y };
@@ -199,7 +189,7 @@ sweep(const char *db, const char *day)
 {
 	const char	*args[] = { "reminder", "sweep", "--date", day, NULL };
 
-	cli_ok(db, args);
+	t_cli_ok(db, args);
 }
 
 /* GET a path of the daemon's: the status, and the body in *body. */
@@ -240,9 +230,9 @@ Test(calendar, december_without_next_years_notice, .timeout = 180)
 	json_t		*j, *m;
 	PGconn		*c;
 
-	cli_ok(db, load);
-	cli_ok(db, cal);
-	cli_ok(db, set);
+	t_cli_ok(db, load);
+	t_cli_ok(db, cal);
+	t_cli_ok(db, set);
 	c = t_connect(db);
 
 	/* November: nothing to say yet. */
@@ -313,7 +303,7 @@ Test(calendar, december_without_next_years_notice, .timeout = 180)
 	free(got);
 
 	/* 2027 is loaded: the warning is gone everywhere, and so is the reminder. */
-	cli_ok(db, cal27);
+	t_cli_ok(db, cal27);
 	cr_assert_eq(get(&d, "/metrics", NULL, &out), 200);
 	EXPECT_IN(out, "\nduban_calendar_next_year_loaded 1\n");
 	EXPECT_IN(out, "\nduban_calendar_years_missing 0\n");

@@ -354,8 +354,8 @@ Test(cli, an_action_helps_from_either_side)
 	/* No database: the help must not try to load anything. */
 	t_cli(&r, NULL, word);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect(strncmp(r.out, "用法：duban plan load 文件...\n",
-	    strlen("用法：duban plan load 文件...\n")) == 0, "%s", r.out);
+	cr_expect(strncmp(r.out, "用法：duban plan load 文件... [--dry-run] [--json]\n",
+	    strlen("用法：duban plan load 文件... [--dry-run] [--json]\n")) == 0, "%s", r.out);
 	cr_expect(strstr(r.out, "任何一处有误则都不导入") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "文件中删去的任务、指标、节点标记为撤销") != NULL,
 	    "%s", r.out);

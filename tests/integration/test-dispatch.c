@@ -21,16 +21,6 @@ static const char CALENDAR[] = DUBAN_SOURCE_DIR "/plans/calendar/cn-workdays.yam
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
 
-static void
-cli_ok(const char *db, const char *const *args)
-{
-	struct t_run	 r;
-
-	t_cli(&r, db, args);
-	cr_assert_eq(r.status, 0, "duban %s %s: %s%s", args[0], args[1], r.out, r.err);
-	t_run_free(&r);
-}
-
 static char *
 jilin_db(void)
 {
@@ -38,8 +28,8 @@ jilin_db(void)
 	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
 	char		*db = t_db_create();
 
-	cli_ok(db, load);
-	cli_ok(db, cal);
+	t_cli_ok(db, load);
+	t_cli_ok(db, cal);
 	return (db);
 }
 
@@ -145,7 +135,7 @@ Test(dispatch, a_round_from_request_to_summary, .timeout = 180)
 		const char *set[] = { "office", "set", "职业与成人教育处", "--email",
 		    "zhicheng@example.gov.cn", NULL };
 
-		cli_ok(db, set);
+		t_cli_ok(db, set);
 	}
 	general = t_token(db, "general", NULL);
 	finance = t_token(db, "office", "财务审计处");
@@ -460,7 +450,7 @@ Test(feeds, an_office_calendar_parses_moves_and_revokes, .timeout = 120)
 	{
 		const char *load[] = { "plan", "load", path, NULL };
 
-		cli_ok(db, load);
+		t_cli_ok(db, load);
 	}
 	t_http(&h, "GET", feed_url, NULL, NULL, hdr);
 	cr_expect_eq(h.status, 200, "a changed feed is sent again");
@@ -474,7 +464,7 @@ Test(feeds, an_office_calendar_parses_moves_and_revokes, .timeout = 120)
 	{
 		const char *revoke[] = { "feed", "revoke", "1", NULL };
 
-		cli_ok(db, revoke);
+		t_cli_ok(db, revoke);
 	}
 	t_http(&h, "GET", feed_url, NULL, NULL, NULL);
 	cr_expect_eq(h.status, 404);

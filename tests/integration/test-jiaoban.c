@@ -47,16 +47,6 @@ struct site {
 };
 
 static void
-cli_ok(const char *db, const char *const *args)
-{
-	struct t_run	 r;
-
-	t_cli(&r, db, args);
-	cr_assert_eq(r.status, 0, "duban %s %s: %s%s", args[0], args[1], r.out, r.err);
-	t_run_free(&r);
-}
-
-static void
 site_start(struct site *s, const char *now)
 {
 	const char	*load[] = { "plan", "load", JILIN, NULL };
@@ -66,8 +56,8 @@ site_start(struct site *s, const char *now)
 
 	memset(s, 0, sizeof *s);
 	s->db = t_db_create();
-	cli_ok(s->db, load);
-	cli_ok(s->db, cal);
+	t_cli_ok(s->db, load);
+	t_cli_ok(s->db, cal);
 	s->c = t_connect(s->db);
 	s->general = t_token(s->db, "general", NULL);
 	s->office = t_token(s->db, "office", "财务审计处");
@@ -573,7 +563,7 @@ Test(jiaoban, plan_loads_leave_the_list_alone, .timeout = 240)
 	for (i = 0; t_plan_files[i] != NULL; i++)
 		args[i + 2] = t_plan_files[i];
 	args[i + 2] = NULL;
-	cli_ok(s.db, args);
+	t_cli_ok(s.db, args);
 	EXPECT_STR(list_hash(s.c), before);
 	free(before);
 
@@ -631,7 +621,7 @@ sweep(struct site *s, const char *day)
 {
 	const char	*args[] = { "reminder", "sweep", "--date", day, NULL };
 
-	cli_ok(s->db, args);
+	t_cli_ok(s->db, args);
 }
 
 /* The days report_due reminders went to an office, in order. */
@@ -675,7 +665,7 @@ Test(jiaoban, report_every_reminds_on_the_right_working_days, .timeout = 240)
 		const char *set[] = { "office", "set", "基础教育处", "--email",
 		    "jijiao@example.gov.cn", NULL };
 
-		cli_ok(s.db, set);
+		t_cli_ok(s.db, set);
 	}
 	sweep(&s, "2012-03-05");
 	sweep(&s, "2012-03-06");

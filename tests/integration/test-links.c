@@ -22,16 +22,6 @@ static const char CALENDAR[] = DUBAN_SOURCE_DIR "/plans/calendar/cn-workdays.yam
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
 
-static void
-cli_ok(const char *db, const char *const *args)
-{
-	struct t_run	 r;
-
-	t_cli(&r, db, args);
-	cr_assert_eq(r.status, 0, "duban %s %s: %s%s", args[0], args[1], r.out, r.err);
-	t_run_free(&r);
-}
-
 static char *
 jilin_db(void)
 {
@@ -39,8 +29,8 @@ jilin_db(void)
 	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
 	char		*db = t_db_create();
 
-	cli_ok(db, load);
-	cli_ok(db, cal);
+	t_cli_ok(db, load);
+	t_cli_ok(db, cal);
 	return (db);
 }
 
@@ -120,7 +110,7 @@ Test(links, one_base_address_at_start_and_after_reload, .timeout = 180)
 	{
 		const char *set[] = { "office", "set", "人事处", "--webhook", hook_url, NULL };
 
-		cli_ok(db, set);
+		t_cli_ok(db, set);
 	}
 	conf = xprintf("%s/links.conf", t_tmpdir());
 	write_config(conf, "http://example.test/duban/");

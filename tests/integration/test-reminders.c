@@ -24,16 +24,6 @@ static const char CALENDAR[] = DUBAN_SOURCE_DIR "/plans/calendar/cn-workdays.yam
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
 
-static void
-cli_ok(const char *db, const char *const *args)
-{
-	struct t_run	 r;
-
-	t_cli(&r, db, args);
-	cr_assert_eq(r.status, 0, "duban %s %s: %s%s", args[0], args[1], r.out, r.err);
-	t_run_free(&r);
-}
-
 /* A database with Jilin 2012 and the calendar. */
 static char *
 jilin_db(void)
@@ -42,8 +32,8 @@ jilin_db(void)
 	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
 	char		*db = t_db_create();
 
-	cli_ok(db, load);
-	cli_ok(db, cal);
+	t_cli_ok(db, load);
+	t_cli_ok(db, cal);
 	return (db);
 }
 
@@ -227,7 +217,7 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 		    "renshi@example.gov.cn", "--webhook", u[0], "--wecom", u[1],
 		    "--dingtalk", u[2], NULL };
 
-		cli_ok(db, set);
+		t_cli_ok(db, set);
 	}
 	/* With pages served, each message links to where the office acts on it. */
 	cfg = xprintf("smtp_url = smtp://127.0.0.1:%d\nsmtp_tls = no\n"
@@ -357,7 +347,7 @@ Test(reminders, display_names_are_one_recipient, .timeout = 120)
 	json_t		*mail;
 	PGconn		*c;
 
-	cli_ok(db, set);
+	t_cli_ok(db, set);
 	c = t_connect(db);
 	/* An ASCII name with a comma and an address in it, as a plan could
 	 * name a unit. */
@@ -417,8 +407,8 @@ Test(reminders, long_messages_fit_the_robots_limits, .timeout = 120)
 	{
 		const char *cal[] = { "calendar", "load", CALENDAR, NULL };
 
-		cli_ok(db, load);
-		cli_ok(db, cal);
+		t_cli_ok(db, load);
+		t_cli_ok(db, cal);
 	}
 	t_sink_webhook(&hook);
 	u[0] = xprintf("http://127.0.0.1:%d/wecom", hook.port);
@@ -427,7 +417,7 @@ Test(reminders, long_messages_fit_the_robots_limits, .timeout = 120)
 		const char *set[] = { "office", "set", "财务审计处", "--wecom", u[0],
 		    "--dingtalk", u[1], NULL };
 
-		cli_ok(db, set);
+		t_cli_ok(db, set);
 	}
 	conf = config_file("public_url = https://duban.jledu.gov.cn\n");
 	args[0] = "--config";
@@ -485,7 +475,7 @@ Test(reminders, a_receivers_garbage_is_cut, .timeout = 120)
 	{
 		const char *set[] = { "office", "set", "人事处", "--webhook", url, NULL };
 
-		cli_ok(db, set);
+		t_cli_ok(db, set);
 	}
 	conf = config_file("retry_attempts = 1\n");
 	args[0] = "--config";
@@ -528,7 +518,7 @@ Test(reminders, a_receiver_that_is_down_gets_it_later, .timeout = 120)
 	{
 		const char *set[] = { "office", "set", "人事处", "--webhook", url, NULL };
 
-		cli_ok(db, set);
+		t_cli_ok(db, set);
 	}
 	conf = config_file("retry_attempts = 20\n");
 	args[0] = "--config";
@@ -595,7 +585,7 @@ Test(reminders, permanent_failures_stay_visible_and_can_be_retried, .timeout = 1
 	{
 		const char *set[] = { "office", "set", "人事处", "--wecom", url, NULL };
 
-		cli_ok(db, set);
+		t_cli_ok(db, set);
 	}
 	conf = config_file("retry_attempts = 2\n");
 	args[0] = "--config";
@@ -654,7 +644,7 @@ all_offices_to(const char *db, struct t_sink *hook)
 		{
 			const char *set[] = { "office", "set", offices[i], "--webhook", url, NULL };
 
-			cli_ok(db, set);
+			t_cli_ok(db, set);
 		}
 		free(url);
 	}

@@ -23,16 +23,6 @@ static const char JILIN[] = DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml";
 #define I(o, k)	json_integer_value(json_object_get((o), (k)))
 #define R(o, k)	json_number_value(json_object_get((o), (k)))
 
-static void
-cli_ok(const char *db, const char *const *args)
-{
-	struct t_run	 r;
-
-	t_cli(&r, db, args);
-	cr_assert_eq(r.status, 0, "duban %s %s: %s%s", args[0], args[1], r.out, r.err);
-	t_run_free(&r);
-}
-
 static long
 target_id(PGconn *c, const char *task, const char *key)
 {
@@ -97,7 +87,7 @@ scene_setup(struct scene *s)
 	char		*body;
 
 	s->db = t_db_create();
-	cli_ok(s->db, load);
+	t_cli_ok(s->db, load);
 	s->c = t_connect(s->db);
 	s->finance = t_token(s->db, "office", "财务审计处");
 	s->planning = t_token(s->db, "office", "发展规划处");
@@ -522,7 +512,7 @@ Test(reports, every_plan_in_every_format, .timeout = 300)
 
 	for (i = 0; t_plan_files[i] != NULL; i++)
 		load[2 + i] = t_plan_files[i];
-	cli_ok(db, load);
+	t_cli_ok(db, load);
 	setenv("DUBAN_NOW", "2022-03-01T09:00+08:00", 1);
 	for (i = 0; i < sizeof plans / sizeof plans[0]; i++)
 		for (j = 0; j < sizeof formats / sizeof formats[0]; j++) {
@@ -575,7 +565,7 @@ Test(reports, bad_requests_say_what_is_wrong)
 	struct t_run	 r;
 	size_t		 i;
 
-	cli_ok(db, load);
+	t_cli_ok(db, load);
 	setenv("DUBAN_NOW", "2026-11-22T09:00+08:00", 1);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		t_cli(&r, db, cases[i].args);
@@ -726,7 +716,7 @@ Test(reports, jilin_2012_before_anyone_reports, .timeout = 240)
 	json_t		*rep, *sum, *t, *g, *x;
 	size_t		 i, j;
 
-	cli_ok(db, load);
+	t_cli_ok(db, load);
 
 	/* 20 February: nothing reported, nothing due. */
 	rep = report_json(db, "2012-02-20T09:00+08:00", "2012Q1");
@@ -848,7 +838,7 @@ Test(reports, a_dispatch_round_date_is_a_report_date, .timeout = 240)
 
 	memset(&s, 0, sizeof s);
 	s.db = t_db_create();
-	cli_ok(s.db, load);
+	t_cli_ok(s.db, load);
 	s.c = t_connect(s.db);
 	s.finance = t_token(s.db, "office", "财务审计处");
 	s.general = t_token(s.db, "general", NULL);

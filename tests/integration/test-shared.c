@@ -21,16 +21,6 @@ static const char *const NOW[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
 
-static void
-cli_ok(const char *db, const char *const *args)
-{
-	struct t_run	 r;
-
-	t_cli(&r, db, args);
-	cr_assert_eq(r.status, 0, "duban %s %s: %s%s", args[0], args[1], r.out, r.err);
-	t_run_free(&r);
-}
-
 static char *
 jilin_db(void)
 {
@@ -38,8 +28,8 @@ jilin_db(void)
 	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
 	char		*db = t_db_create();
 
-	cli_ok(db, load);
-	cli_ok(db, cal);
+	t_cli_ok(db, load);
+	t_cli_ok(db, cal);
 	return (db);
 }
 
@@ -178,8 +168,8 @@ Test(shared, one_outbox, .timeout = 180)
 	size_t		 i;
 	PGconn		*c;
 
-	cli_ok(db, set);
-	cli_ok(db, sweep);
+	t_cli_ok(db, set);
+	t_cli_ok(db, sweep);
 	/* A delivery that failed, to retry. */
 	c = t_connect(db);
 	t_exec(c, "UPDATE delivery SET status = 'failed', attempts = 5,"
@@ -326,7 +316,7 @@ Test(shared, one_feed, .timeout = 180)
 	struct t_run	 r;
 	json_t		*a;
 
-	cli_ok(db, create);
+	t_cli_ok(db, create);
 	t_daemon_start(&d, db, NULL, NOW);
 	token = t_token(db, "general", NULL);
 	url = xprintf("%s/api/v1/feeds", d.url);
