@@ -48,7 +48,9 @@ main(int argc, char **argv)
 				    seeds[i][0], score_names[c],
 				    score_recall(&s, c), score_precision(&s, c),
 				    s.hit[c], s.shipped[c], s.drafted[c]);
-			printf("%-26s %-12s %zu%s\n", seeds[i][0], "待核对",
+			printf("%-26s %-12s %s\n", seeds[i][0], "year",
+			    s.year_right ? "right" : "wrong");
+			printf("%-26s %-12s %zu%s\n", seeds[i][0], "checks",
 			    s.checks, s.problems ? "  (plan check FAILS)" : "");
 			if (s.problems)
 				fputs(s.problems, stderr);

@@ -34,6 +34,12 @@ plain_ok(const char *s)
 {
 	int	 ascii = 1;
 
+	static const char *const words[] = { "count", "amount", "ratio",
+	    "rate", "more_than", "at_least", "about", "at_most", "unit", NULL };
+
+	for (int k = 0; words[k] != NULL; k++)
+		if (strcmp(s, words[k]) == 0)
+			return (1);
 	if (*s == '\0' || strchr("-?:,[]{}#&*!|>'\"%@` ", *s) != NULL ||
 	    strchr(s, '\n') != NULL || strchr(s, '\t') != NULL ||
 	    strstr(s, ": ") != NULL || strstr(s, " #") != NULL ||
@@ -356,6 +362,8 @@ task(struct out *o, int ind, struct node *nd)
 	fputc('\n', o->f);
 	ind += 2;
 	kv(o, ind, "number", nd->number);
+	if (nd->head_cut)
+		check(o, ind, "首句较长，标题取其第一个分句", NULL);
 	title = despace(nd->head ? nd->head : "");
 	while (ends(title, "。") || ends(title, "；") || ends(title, "："))
 		title[strlen(title) - 3] = '\0';

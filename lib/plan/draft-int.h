@@ -64,6 +64,7 @@ struct node {
 	int		 marked_fields;	/* has "⑴工作目标：" style fields */
 	enum role	 role;
 	char		*key;		/* for the YAML */
+	int		 head_cut;	/* head is a long sentence's first clause */
 };
 
 struct office {

@@ -267,10 +267,9 @@ scan(const char *s, struct target **v, size_t *n, size_t prev)
 		if (strcmp(u->kind, "count") == 0) {
 			uint32_t c = cp_at(s + after, NULL);
 
-			if (c == 0x53BF || c == 0x533A || c == 0x5E02 ||
-			    c == 0x4E61 || c == 0x9547 || c == 0x7701 ||
-			    starts(s + after, "百分点"))
-				skip = 1;	/* 县 区 市 乡 镇 省 */
+			if (c == 0x53BF || c == 0x533A || c == 0x4E61 ||
+			    c == 0x9547 || starts(s + after, "百分点"))
+				skip = 1;	/* 县 区 乡 镇 */
 		}
 		for (int c = 0; changes[c] != NULL; c++)
 			if (ends_with_n(s, i, changes[c]))
@@ -290,6 +289,11 @@ scan(const char *s, struct target **v, size_t *n, size_t prev)
 				    isdigit((unsigned char)s[p + 3]))
 					skip = 1;
 		clause(s, i, 1, &sb, &se);
+		/* "每个乡镇至少办好1所": a standard for each, not a total. */
+		if (strcmp(kind, "count") == 0)
+			for (size_t p = cb; p < i; p++)
+				if (starts(s + p, "每"))
+					skip = 1;
 		if (!skip && strcmp(u->word, "元") == 0) {
 			char *r;
 

@@ -18,6 +18,7 @@
 #define MAX_LINES	200000
 #define MAX_NODES	5000
 #define HEAD_MAX	40	/* code points of a heading line */
+#define HEAD_LONG	30	/* a first sentence longer is not a heading */
 #define SCALAR_MAX	60000	/* bytes of one text in the YAML */
 
 /* ---------------------------------------------------------------- */
@@ -437,6 +438,22 @@ is_title_line(const char *s)
 	return (0);
 }
 
+/* "领导组成员：…": a few characters, no punctuation, a colon. */
+static int
+short_label(const char *s)
+{
+	const char	*c = strstr(s, "："), *comma = strstr(s, "，");
+	const char	*dot = strstr(s, "。");
+
+	if (c == NULL || c == s || isdigit((unsigned char)*s) ||
+	    (comma != NULL && comma < c) || (dot != NULL && dot < c))
+		return (0);
+	for (const char *p = s; p < c; p++)
+		if (starts(p, "、") || open_paren_len(p) || close_paren_len(p))
+			return (0);
+	return (utf8_chars(s, (size_t)(c - s)) <= 10);
+}
+
 /* Whether a line that ends so ends its paragraph. */
 static int
 line_ends(const char *s, int heading)
@@ -447,7 +464,7 @@ line_ends(const char *s, int heading)
 	const char	*o;
 	int		 head;
 
-	if (heading || is_date_line(s) || is_title_line(s) ||
+	if (heading || is_date_line(s) || is_title_line(s) || ends(s, "的通知") ||
 	    strchr(s, '\t') != NULL)
 		return (1);
 	for (size_t i = 0; stops[i] != NULL; i++)
@@ -478,7 +495,7 @@ line_starts(const char *s)
 	int		 r;
 
 	if (is_date_line(s) || is_title_line(s) || strchr(s, '\t') != NULL ||
-	    label_at(s, &v) != L_NONE)
+	    label_at(s, &v) != L_NONE || short_label(s))
 		return (1);
 	r = mark_at(s, &m);
 	free(m.number);
@@ -725,7 +742,18 @@ outline(struct doc *d, char **para, size_t np)
 			char *t = inline_fields(nd, m.rest);
 			const char *dot = strstr(t, "。");
 
-			if (dot != NULL && nd->head == NULL) {
+			const char *comma = strstr(t, "，");
+
+			/* A heading is short: of a long first sentence, its
+			 * first clause. */
+			if (comma != NULL && (dot == NULL || comma < dot) &&
+			    utf8_chars(t, (size_t)((dot ? dot : t + strlen(t)) -
+			    t)) > HEAD_LONG && utf8_chars(t, (size_t)(comma -
+			    t)) >= 4 && nd->head == NULL) {
+				nd->head = xstrndup(t, (size_t)(comma - t));
+				nd->head_cut = 1;
+				field_add(nd, L_BODY, comma + 3);
+			} else if (dot != NULL && nd->head == NULL) {
 				nd->head = xstrndup(t, (size_t)(dot - t));
 				field_add(nd, L_BODY, dot + 3);
 			} else if (nd->head == NULL)
@@ -837,10 +865,11 @@ choose(struct doc *d)
 				nd->role = R_NONE;
 		}
 	}
-	/* Inside a task, what is not a subtask is its text. */
-	for (i = d->nnodes; i-- > 1;) {
+	/* Inside a task, what is not a subtask is its text, in order. */
+	for (i = 1; i < d->nnodes; i++) {
 		nd = d->nodes[i];
-		if (nd->role == R_NONE && ancestor_is_task(nd))
+		if (nd->role == R_NONE && (nd->parent->role == R_TASK ||
+		    nd->parent->role == R_SUBTASK))
 			fold(nd);
 	}
 	/* Sections: the items that hold tasks. */

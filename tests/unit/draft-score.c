@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "date.h"
+#include "deadline.h"
 #include "diag.h"
 #include "docx.h"
 #include "draft-score.h"
@@ -174,6 +176,47 @@ roles_hit(json_t *a, json_t *b, const char *role)
 	return (hit);
 }
 
+/*
+ * Each task's deadline as a date in the given year ("due"): its form
+ * parsed against that year, or the latest of its subtasks'.  So a draft
+ * whose year is wrong is still judged on the deadlines it read.
+ */
+static void
+deadlines_at(json_t *plan, int year)
+{
+	json_t		*tasks = json_object_get(plan, "tasks"), *t, *latest;
+	const char	*form, *parent, *prev;
+	struct ymd	 due;
+	char		*cause = NULL, iso[11];
+	size_t		 i;
+
+	latest = json_object();
+	for (i = json_array_size(tasks); i-- > 0;) {
+		t = json_array_get(tasks, i);
+		form = json_string_value(json_object_get(t, "deadline_form"));
+		if (form != NULL && deadline_parse(form, year, &due, &cause) == 0) {
+			date_format(&due, iso);
+			json_object_set_new(t, "due", json_string(iso));
+		} else if (json_object_get(latest, json_string_value(
+		    json_object_get(t, "key"))) != NULL)
+			json_object_set(t, "due", json_object_get(latest,
+			    json_string_value(json_object_get(t, "key"))));
+		else
+			json_object_set(t, "due", json_object_get(t,
+			    "deadline"));
+		free(cause);
+		cause = NULL;
+		parent = json_string_value(json_object_get(t, "parent"));
+		if (parent == NULL)
+			continue;
+		prev = json_string_value(json_object_get(latest, parent));
+		if (prev == NULL || strcmp(prev, json_string_value(
+		    json_object_get(t, "due"))) < 0)
+			json_object_set(latest, parent, json_object_get(t, "due"));
+	}
+	json_decref(latest);
+}
+
 static void
 count(json_t *plan, size_t *n)
 {
@@ -243,6 +286,10 @@ score_seed(const char *doc, const char *planpath, int year, struct score *s,
 		    "the shipped plan is not valid");
 		return (dp == NULL ? 0 : -1);
 	}
+	s->year_right = json_integer_value(json_object_get(dp, "year")) ==
+	    json_integer_value(json_object_get(sp, "year"));
+	deadlines_at(dp, (int)json_integer_value(json_object_get(sp, "year")));
+	deadlines_at(sp, (int)json_integer_value(json_object_get(sp, "year")));
 	count(dp, s->drafted);
 	count(sp, s->shipped);
 	size_t nd = json_array_size(json_object_get(dp, "tasks"));
@@ -261,8 +308,8 @@ score_seed(const char *doc, const char *planpath, int year, struct score *s,
 		s->hit[SC_TARGETS] += targets_hit(a, b);
 		s->hit[SC_LEAD] += roles_hit(a, b, "lead");
 		s->hit[SC_RESP] += roles_hit(a, b, "responsible");
-		s->hit[SC_DEADLINE] += json_equal(json_object_get(a, "deadline"),
-		    json_object_get(b, "deadline"));
+		s->hit[SC_DEADLINE] += json_equal(json_object_get(a, "due"),
+		    json_object_get(b, "due"));
 	}
 	free(used);
 	json_decref(dp);

@@ -3,8 +3,10 @@
  * compared with the plan file encoding the same document (a file in plans/),
  * both read by the plan reader (plan.h), for tasks (number and title),
  * targets (value and unit, within matched tasks), lead offices,
- * responsible offices and deadlines (as dates, each against its own plan
- * year).  Used by tests/unit/test-draft.c and bench/draft.c.
+ * responsible offices and deadlines (as dates: each task's deadline
+ * form, or the latest of its subtasks', parsed with deadline.h against
+ * the shipped plan's year, so that the year a draft guesses is judged
+ * once, in year_right, and not again in every deadline).  Used by tests/unit/test-draft.c and bench/draft.c.
  */
 #ifndef DUBAN_TEST_DRAFT_SCORE_H
 #define DUBAN_TEST_DRAFT_SCORE_H
@@ -21,6 +23,7 @@ struct score {
 	size_t	 drafted[SC_COUNT];	/* in the draft */
 	size_t	 shipped[SC_COUNT];	/* in the plan file */
 	size_t	 checks;		/* 待核对 comments */
+	int	 year_right;		/* the draft's year is the plan's */
 	char	*problems;		/* the draft's plan check diagnostics,
 					   or NULL when it is valid */
 };
