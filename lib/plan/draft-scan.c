@@ -785,7 +785,7 @@ subjects_find(const char *s, size_t *n)
 					w = xreallocarray(w, *n + 1, sizeof *w);
 					w[*n].office = xstrdup(v[i]);
 					w[*n].person = NULL;
-					w[*n].unsure = 1;
+					w[*n].unsure = 0;
 					(*n)++;
 				}
 				names_free(v, nv);
@@ -829,7 +829,12 @@ form_before(const char *s, size_t end, int year)
 		cause = NULL;
 		free(t);
 	}
-	return (best < end ? xstrndup(s + best, end - best) : NULL);
+	if (best == end)
+		return (NULL);
+	t = xstrndup(s + best, end - best);
+	if (ends(t, "完成") && strlen(t) > strlen("完成"))
+		t[strlen(t) - strlen("完成")] = '\0';
+	return (t);
 }
 
 /*

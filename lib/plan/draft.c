@@ -653,6 +653,40 @@ inline_fields(struct node *nd, const char *s)
 	return (xstrdup(s));
 }
 
+/*
+ * Adds text to nd's current field, and the labelled fields that follow
+ * a sentence's end in it ("…完成。完成时限：2012年10月").
+ */
+static void
+text_add(struct node *nd, const char *t)
+{
+	const char	*p, *v;
+	size_t		 k;
+	enum lab	 l;
+	char		*before;
+
+	while (*t == ' ')
+		t++;
+	if ((l = label_at(t, &v)) != L_NONE) {
+		fields_add(nd, t, l, v);
+		return;
+	}
+	for (p = t; *p != '\0'; p++) {
+		if (!starts(p, "。") && !starts(p, "；"))
+			continue;
+		for (k = 3; p[k] == ' '; k++)
+			;
+		if ((l = label_at(p + k, &v)) == L_NONE)
+			continue;
+		before = xstrndup(t, (size_t)(p + 3 - t));
+		field_add(nd, nd->cur == L_NONE ? L_BODY : nd->cur, before);
+		free(before);
+		fields_add(nd, p + k, l, v);
+		return;
+	}
+	field_add(nd, nd->cur == L_NONE ? L_BODY : nd->cur, t);
+}
+
 /* Adds a plain paragraph to nd: its title when it has none yet. */
 static void
 plain_add(struct node *nd, const char *s)
@@ -662,7 +696,7 @@ plain_add(struct node *nd, const char *s)
 	if (nd->head == NULL && nd->kind != MK_ROOT)
 		nd->head = xstrdup(t);
 	else if (*t != '\0')
-		field_add(nd, nd->cur == L_NONE ? L_BODY : nd->cur, t);
+		text_add(nd, t);
 	free(t);
 }
 
@@ -752,14 +786,14 @@ outline(struct doc *d, char **para, size_t np)
 			    t)) >= 4 && nd->head == NULL) {
 				nd->head = xstrndup(t, (size_t)(comma - t));
 				nd->head_cut = 1;
-				field_add(nd, L_BODY, comma + 3);
+				text_add(nd, comma + 3);
 			} else if (dot != NULL && nd->head == NULL) {
 				nd->head = xstrndup(t, (size_t)(dot - t));
-				field_add(nd, L_BODY, dot + 3);
+				text_add(nd, dot + 3);
 			} else if (nd->head == NULL)
 				nd->head = xstrdup(t);
 			else
-				field_add(nd, L_BODY, t);
+				text_add(nd, t);
 			free(t);
 		}
 	}
