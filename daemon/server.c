@@ -47,6 +47,7 @@ static const struct route *const server_routes[] = {
 	api_file_routes,
 	api_batch_routes,
 	api_fill_routes,
+	api_draft_routes,
 	NULL
 };
 
