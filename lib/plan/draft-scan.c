@@ -13,7 +13,8 @@
 #include "xmalloc.h"
 
 #define MAX_OFFICES	500
-#define MAX_TARGETS	200	/* per task */
+#define NAME_MAX_BYTES	300	/* the plan reader's limit for a name */
+#define DEADLINE_TEXT	300	/* bytes of a 完成时限 searched for a form */
 
 /* ---------------------------------------------------------------- */
 /* Tables: rows of tab-separated cells (DOCX tables, pasted sheets) */
@@ -420,7 +421,7 @@ piece_add(char ***v, size_t *n, const char *s, size_t len)
 		len--;
 	if (len >= 3 && memcmp(s + len - 3, "等", 3) == 0)
 		len -= 3;
-	if (len == 0)
+	if (len == 0 || len > NAME_MAX_BYTES)
 		return;
 	t = xstrndup(s, len);
 	for (int k = 0; generic[k] != NULL && *n > 0; k++)
@@ -445,7 +446,7 @@ static char **
 pieces(const char *s, size_t *n)
 {
 	static const char *const seps[] = { "、", "，", "；", "。", ",", ";",
-	    "以及", NULL };
+	    "\n", "以及", NULL };
 	char		**v = NULL;
 	const char	*b = s;
 	size_t		 l, k;
@@ -503,6 +504,19 @@ who_free(struct who *w, size_t n)
 	free(w);
 }
 
+/* A name as the plan reader takes it: no spaces at all. */
+static char *
+nospace(const char *s)
+{
+	char	*t = xstrdup(s), *o = t;
+
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n')
+			*o++ = *s;
+	*o = '\0';
+	return (t);
+}
+
 /* Joins the tokens of a person's name padded with spaces ("韩 非"). */
 static char *
 person_of(const char *s)
@@ -550,7 +564,7 @@ who_list(const char *s, size_t *n)
 		if (sp != NULL && (x->person = person_of(sp + 1)) != NULL) {
 			x->office = xstrndup(v[i], (size_t)(sp - v[i]));
 		} else {
-			x->office = despace(v[i]);
+			x->office = nospace(v[i]);
 			/* "财务审计处陈伟": an office's suffix, then a name. */
 			for (int k = 0; suffixes[k] != NULL; k++) {
 				char *at = strstr(x->office, suffixes[k]);
@@ -611,7 +625,10 @@ name_list(const char *s, size_t *n)
 			if (e == NULL)
 				e = p + strlen(p);
 			str_add(&cur, p, (size_t)(e - p));
-			if (utf8_chars(cur.s, cur.n) >= 2) {
+			if (cur.n > NAME_MAX_BYTES) {
+				free(cur.s);
+				memset(&cur, 0, sizeof cur);
+			} else if (utf8_chars(cur.s, cur.n) >= 2) {
 				out = xreallocarray(out, *n + 1, sizeof *out);
 				out[(*n)++] = cur.s;
 				memset(&cur, 0, sizeof cur);
@@ -783,7 +800,7 @@ subjects_find(const char *s, size_t *n)
 					if (dup)
 						continue;
 					w = xreallocarray(w, *n + 1, sizeof *w);
-					w[*n].office = xstrdup(v[i]);
+					w[*n].office = nospace(v[i]);
 					w[*n].person = NULL;
 					w[*n].unsure = 0;
 					(*n)++;
@@ -793,12 +810,10 @@ subjects_find(const char *s, size_t *n)
 			}
 		}
 		/* The next sentence. */
-		e = strstr(p, "。");
-		const char *f = strstr(p, "；");
-
-		if (f != NULL && (e == NULL || f < e))
-			e = f;
-		if (e == NULL)
+		for (e = p; *e != '\0' && !starts(e, "。") && !starts(e, "；");
+		    e++)
+			;
+		if (*e == '\0')
 			break;
 		p = e + 3;
 		while (*p == '\n' || *p == ' ')
@@ -850,6 +865,10 @@ deadline_find(const char *text, int year, int *unsure)
 	size_t		 n = strlen(t);
 
 	*unsure = 0;
+	if (n > DEADLINE_TEXT) {
+		utf8_cut(t, DEADLINE_TEXT);
+		n = strlen(t);
+	}
 	while (n > 0 && (ends(t, "。") || ends(t, "；"))) {
 		n -= 3;
 		t[n] = '\0';
@@ -881,7 +900,10 @@ body_deadline(const char *text, int year)
 	char		*t = despace(text), *f = NULL;
 	const char	*p;
 
-	for (p = t; f == NULL && (p = strstr(p, "前完成")) != NULL; p += 3)
+	int		 k = 0;
+
+	for (p = t; f == NULL && k++ < 10 && (p = strstr(p, "前完成")) != NULL;
+	    p += 3)
 		f = form_before(t, (size_t)(p - t), year);
 	free(t);
 	return (f);

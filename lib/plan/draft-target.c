@@ -15,6 +15,7 @@
 
 #define MAX_TARGETS	200	/* per task */
 #define MAX_SPANS	64
+#define WINDOW		600	/* bytes of a clause looked at */
 
 static const struct unit {
 	const char	*word;
@@ -49,21 +50,28 @@ sep_at(const char *s, int dun)
 	return (0);
 }
 
-/* The clause around pos: [*b, *e).  With dun, 、 also separates. */
+/*
+ * The clause around pos: [*b, *e).  With dun, 、 also separates.  Looks
+ * at most WINDOW bytes either way, so that a text of one endless clause
+ * full of numbers is still read in linear time.
+ */
 static void
 clause(const char *s, size_t pos, int dun, size_t *b, size_t *e)
 {
-	size_t	 i, l;
+	size_t	 i, l, lo = pos > WINDOW ? pos - WINDOW : 0;
 
-	*b = 0;
-	for (i = 0; i < pos; i += l ? l : 1) {
+	while (lo < pos && (s[lo] & 0xC0) == 0x80)
+		lo++;
+	*b = lo;
+	for (i = lo; i < pos; i += l) {
 		l = sep_at(s + i, dun);
 		if (l > 0)
 			*b = i + l;
 		else
 			cp_at(s + i, &l);
 	}
-	for (i = pos; s[i] != '\0' && sep_at(s + i, dun) == 0; i += l)
+	for (i = pos; s[i] != '\0' && i < pos + WINDOW &&
+	    sep_at(s + i, dun) == 0; i += l)
 		cp_at(s + i, &l);
 	*e = i;
 }

@@ -14,6 +14,7 @@
 #include "hash.h"
 #include "utf8.h"
 #include "xmalloc.h"
+#include "ytree.h"
 
 #define MAX_LINES	200000
 #define MAX_NODES	5000
@@ -961,6 +962,12 @@ draft_make(const char *text, size_t len, const struct draft_opts *o,
 	header(&d, text, len);
 	emit(&d, out);
 	doc_free(&d);
+	if (out->len > YTREE_MAX_FILE) {
+		*cause = xprintf("起草的计划文件 %zu 字节，超过计划文件 %u 字节的上限："
+		    "请把文件分成几部分分别起草", out->len, YTREE_MAX_FILE);
+		draft_free(out);
+		return (-1);
+	}
 	return (0);
 }
 
