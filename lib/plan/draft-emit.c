@@ -20,12 +20,23 @@ struct out {
 	size_t		 checks;
 };
 
+/* A "# 待核对：…" line; arg (a quoted text) is shortened to one line. */
 static void
 check(struct out *o, int ind, const char *fmt, const char *arg)
 {
+	char	*a = xstrdup(arg ? arg : "");
+
+	for (char *p = a; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			*p = ' ';
+	if (strlen(a) > 120) {
+		utf8_cut(a, 117);
+		strcat(a, "…");
+	}
 	fprintf(o->f, "%*s# 待核对：", ind, "");
-	fprintf(o->f, fmt, arg ? arg : "");
+	fprintf(o->f, fmt, a);
 	fputc('\n', o->f);
+	free(a);
 	o->checks++;
 }
 
