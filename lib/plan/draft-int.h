@@ -82,6 +82,7 @@ struct doc {
 	size_t		 nnodes;
 	char		*title, *issuer, *docnum, *issued, *kind;
 	int		 year;
+	int		 fallback_year;	/* opts->year within a plan's range */
 	const char	*title_check, *issuer_check, *year_check;
 	struct office	*offices;
 	size_t		 noffices;
@@ -117,6 +118,7 @@ char		*despace(const char *);
 enum lab	 label_at(const char *, const char **);
 const char	*label_name(enum lab);
 int		 is_title_line(const char *);
+int		 is_marked(const char *);
 size_t		 open_paren_len(const char *);
 size_t		 close_paren_len(const char *);
 void		 doc_free(struct doc *);

@@ -13,6 +13,8 @@
 #include "xmalloc.h"
 
 #define MAX_OFFICES	500
+#define YEAR_MIN	2000	/* a plan's years (plan.c) */
+#define YEAR_MAX	2100
 #define NAME_MAX_BYTES	300	/* the plan reader's limit for a name */
 #define DEADLINE_TEXT	300	/* bytes of a 完成时限 searched for a form */
 
@@ -179,7 +181,7 @@ date_of(const char *s)
 {
 	int	 y, m, dd;
 
-	if ((y = numeral(&s, 1)) < 1900 || !starts(s, "年"))
+	if ((y = numeral(&s, 1)) < YEAR_MIN || y > YEAR_MAX || !starts(s, "年"))
 		return (NULL);
 	s += 3;
 	if ((m = numeral(&s, 0)) < 1 || m > 12 || !starts(s, "月"))
@@ -192,7 +194,7 @@ date_of(const char *s)
 	return (xprintf("%04d-%02d-%02d", y, m, dd));
 }
 
-/* The first year (1990-2100) written in s as four digits, or 0. */
+/* The first year a plan may have written in s as four digits, or 0. */
 static int
 year_in(const char *s)
 {
@@ -202,7 +204,7 @@ year_in(const char *s)
 		    !isdigit((unsigned char)s[4])) {
 			int y = atoi(s);
 
-			if (y >= 1990 && y <= 2100)
+			if (y >= YEAR_MIN && y <= YEAR_MAX)
 				return (y);
 			s += 3;
 		}
@@ -213,7 +215,7 @@ year_in(const char *s)
 static int
 year_most(const char *s, size_t len)
 {
-	int	 count[111] = { 0 }, best = 0, y;
+	int	 count[YEAR_MAX - YEAR_MIN + 1] = { 0 }, best = 0, y;
 
 	for (size_t i = 0; i + 6 < len; i++)
 		if (isdigit((unsigned char)s[i]) &&
@@ -224,8 +226,8 @@ year_most(const char *s, size_t len)
 		    (starts(s + i + 4, "年") || (s[i + 4] == ' ' &&
 		    starts(s + i + 5, "年")))) {
 			y = atoi(s + i);
-			if (y >= 1990 && y <= 2100 && ++count[y - 1990] >
-			    (best ? count[best - 1990] : 0))
+			if (y >= YEAR_MIN && y <= YEAR_MAX && ++count[y -
+			    YEAR_MIN] > (best ? count[best - YEAR_MIN] : 0))
 				best = y;
 		}
 	return (best);
@@ -277,7 +279,6 @@ org_line(const char *s)
 void
 header(struct doc *d, const char *text, size_t len)
 {
-	struct draft_opts const *o = d->opts;
 	char		*t, *p;
 	size_t		 i;
 	int		 marks_before = 0, y;
@@ -290,10 +291,7 @@ header(struct doc *d, const char *text, size_t len)
 				d->title_check = "标题取自正文之后的一行，请核对文件标题";
 		} else
 			free(t);
-		const char *v;
-		if (label_at(d->para[i], &v) == L_NONE &&
-		    (isdigit((unsigned char)d->para[i][0]) ||
-		    starts(d->para[i], "一、") || starts(d->para[i], "（一）")))
+		if (is_marked(d->para[i]))
 			marks_before = 1;
 	}
 	if (d->title == NULL) {
@@ -319,7 +317,7 @@ header(struct doc *d, const char *text, size_t len)
 		d->year = y;
 		d->year_check = "年份取自正文中出现最多的年份，请核对";
 	} else {
-		d->year = o->year;
+		d->year = d->fallback_year;
 		d->year_check = "文件未写年份，暂取当前年份：请按印发日期更正，并在 year_basis 中说明";
 	}
 	/* The issuer. */
@@ -340,7 +338,16 @@ header(struct doc *d, const char *text, size_t len)
 
 		if (year_in(b) && starts(b + 4, "年"))
 			b += 4 + 3;
-		if (p > b)
+		/* "吉林市教育局…", not "教育局亮出…": a place first. */
+		int place = 0;
+
+		for (const char *const *w = (const char *const[]){ "市", "县",
+		    "区", "省", NULL }; *w != NULL; w++) {
+			const char *q = strstr(b, *w);
+
+			place |= q != NULL && q < p;
+		}
+		if (p > b && place)
 			d->issuer = xstrndup(b, (size_t)(p + 3 - b));
 	}
 	for (i = 0; i < d->npara && d->issuer == NULL; i++) {

@@ -398,6 +398,17 @@ rest:
 	return (1);
 }
 
+/* Whether s begins with an item number. */
+int
+is_marked(const char *s)
+{
+	struct mark	 m;
+	int		 r = mark_at(s, &m);
+
+	free(m.number);
+	return (r);
+}
+
 /* ---------------------------------------------------------------- */
 /* Paragraphs */
 
@@ -942,6 +953,8 @@ draft_make(const char *text, size_t len, const struct draft_opts *o,
 	}
 	memset(&d, 0, sizeof d);
 	d.opts = o;
+	d.fallback_year = o->year < 2000 ? 2000 : o->year > 2100 ? 2100 :
+	    o->year;
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
 		text += 3;
 		len -= 3;
