@@ -265,7 +265,8 @@ score_seed(const char *doc, const char *planpath, int year, struct score *s,
 	s->checks = dr.checks;
 	diags_init(&d);
 	dp = plan_parse("draft.yaml", dr.yaml, dr.len, &d);
-	if (d.n > 0) {
+	/* Refused: errors (warnings alone leave the plan). */
+	if (dp == NULL) {
 		char *p = NULL;
 		size_t n = 0;
 		FILE *f = open_memstream(&p, &n);

@@ -24,7 +24,8 @@ struct score {
 	size_t	 shipped[SC_COUNT];	/* in the plan file */
 	size_t	 checks;		/* 待核对 comments */
 	int	 year_right;		/* the draft's year is the plan's */
-	char	*problems;		/* the draft's plan check diagnostics,
+	char	*problems;		/* the diagnostics when plan check refuses
+					   the draft (errors),
 					   or NULL when it is valid */
 };
 
