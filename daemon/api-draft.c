@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "clock.h"
 #include "config.h"
 #include "docx.h"
 #include "draft.h"
@@ -155,7 +156,8 @@ draft_post(struct req *r)
 	j = xcalloc(1, sizeof *j);
 	j->r = r;
 	j->name = xstrdup(name != NULL ? name : "");
-	j->year = atoi(r->today);
+	clock_today(r->today);
+	j->year = atoi(r->today);	/* for a document that names none */
 	j->len = len;
 	j->doc = xmalloc(len + 1);
 	evbuffer_copyout(in, j->doc, len);

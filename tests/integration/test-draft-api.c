@@ -79,7 +79,9 @@ Test(draft_api, route)
 	t_run_free(&r);
 	general = t_token(db, "general", NULL);
 	office = t_token(db, "office", "财务审计处");
-	t_daemon_start(&d, db, NULL, NULL);
+	const char	*env[] = { "DUBAN_NOW=2031-03-01T09:00:00+08:00", NULL };
+
+	t_daemon_start(&d, db, NULL, env);
 
 	doc = t_read_file(JILIN, &len);
 	st = t_upload(d.url, "/api/v1/plans/draft", general,
@@ -108,6 +110,17 @@ Test(draft_api, route)
 	y = json_string_value(json_object_get(a, "yaml"));
 	cr_expect(strstr(y, "title: 建设智慧校园30所\n") != NULL, "%s", y);
 	valid_plan(y);
+	json_decref(a);
+
+	/* A document that names no year: duband's today's. */
+	static const char noyear[] = "一、重点工作\n1. 建设学校。新建学校3所。\n";
+
+	st = t_upload(d.url, "/api/v1/plans/draft", general, "无年份.txt",
+	    noyear, sizeof noyear - 1, NULL, &a);
+	cr_assert_eq(st, 200, "%s", json_dumps(a, 0));
+	y = json_string_value(json_object_get(a, "yaml"));
+	cr_expect(strstr(y, "当前年份") != NULL && strstr(y, "year: 2031\n") !=
+	    NULL, "%s", y);
 	json_decref(a);
 
 	/* What cannot be read, each with its problem. */
