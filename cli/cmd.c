@@ -18,6 +18,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_db_migrate_entry,
 	&cmd_db_status_entry,
 	&cmd_plan_check_entry,
+	&cmd_plan_draft_entry,
 	&cmd_plan_load_entry,
 	&cmd_plan_list_entry,
 	&cmd_task_list_entry,

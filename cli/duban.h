@@ -42,6 +42,7 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_db_migrate_entry;
 extern const struct cmd_entry cmd_db_status_entry;
 extern const struct cmd_entry cmd_plan_check_entry;
+extern const struct cmd_entry cmd_plan_draft_entry;
 extern const struct cmd_entry cmd_plan_load_entry;
 extern const struct cmd_entry cmd_plan_list_entry;
 extern const struct cmd_entry cmd_task_list_entry;

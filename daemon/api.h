@@ -46,5 +46,6 @@ extern const struct route api_file_routes[];		/* 佐证材料 */
 extern const struct route api_batch_routes[];		/* 批量填报 */
 extern const struct route api_fill_routes[];		/* the XLSX 填报表 */
 extern const struct route api_plan_routes[];		/* plan files: preview, load */
+extern const struct route api_draft_routes[];		/* plan drafts */
 
 #endif

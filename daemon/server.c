@@ -48,6 +48,7 @@ static const struct route *const server_routes[] = {
 	api_batch_routes,
 	api_fill_routes,
 	api_plan_routes,
+	api_draft_routes,
 	NULL
 };
 

@@ -19,6 +19,11 @@ export DUBAN_DB=$DB
 "${VG[@]}" "$BIN/cli/duban" db migrate >/dev/null
 "${VG[@]}" "$BIN/cli/duban" plan check "$DUBAN_ROOT"/plans/*.yaml >/dev/null
 "${VG[@]}" "$BIN/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml >/dev/null
+for f in "$DUBAN_ROOT"/tests/fixtures/seeds/0*.txt \
+	"$DUBAN_ROOT"/tests/fixtures/draft/sample.docx; do
+	"${VG[@]}" "$BIN/cli/duban" plan draft "$f" >/dev/null 2>&1 ||
+		die "valgrind: duban plan draft $f"
+done
 "${VG[@]}" "$BIN/cli/duban" task list --json >/dev/null
 "${VG[@]}" "$BIN/cli/duban" task show 1 >/dev/null
 for f in html xlsx csv md json; do
