@@ -1,7 +1,7 @@
 /*
  * Plan drafts (lib/plan/draft.h, docs/plan-format.md "从文件起草"):
  *   POST /api/v1/plans/draft?name=FILE
- *          the document as the body (at most max_fill_body bytes): a
+ *          the document as the body (at most max_plan_body bytes): a
  *          .docx (lib/sheet/docx.h) or UTF-8 text, by the name's
  *          extension (without one, by its first bytes).  Read and drafted
  *          on a worker; answers {"yaml": the plan draft, "checks": how
@@ -146,9 +146,9 @@ draft_post(struct req *r)
 		    "UTF-8 编码的 TXT 文件", "file", NULL);
 		return;
 	}
-	if (len > (size_t)api->cfg->max_fill_body) {
+	if (len > (size_t)api->cfg->max_plan_body) {
 		msg = xprintf("文件 %zu 字节，上限为 %d 字节", len,
-		    api->cfg->max_fill_body);
+		    api->cfg->max_plan_body);
 		http_problem(r, 413, "文件过大", msg, NULL, NULL);
 		free(msg);
 		return;
