@@ -3,7 +3,7 @@
 // office that would be created and the withdrawn task with its reported
 // progress; 取消 leaves every table as it was (a fingerprint of all of
 // them); 确认导入 applies it.  A broken file is shown at its line and
-// column.  An office's account is told the page is the general office's.
+// column.  A document is drafted into a plan and previewed.  An office's account is told the page is the general office's.
 // axe at 1366×768 and 390×844; screenshots.
 
 import { test, before, after } from 'node:test';
@@ -123,11 +123,33 @@ test('a broken file is shown at its line and column, and nothing changes', async
 	assert.equal(site.query(FINGERPRINT), before0);
 });
 
+test('a document is drafted into a plan, edited and previewed as a new plan', async () => {
+	await page.goto(`${site.url}/plans.html`);
+	const doc = readFileSync(join(SOURCE, 'tests/fixtures/seeds/002_1c6724350794c90f.txt'));
+	await page.getByLabel('印发的文件').setInputFiles({ name: '吉林市2012年民生实事工作方案.txt', mimeType: 'text/plain', buffer: doc });
+	await page.getByRole('button', { name: '起草' }).click();
+	const yaml = page.locator('#draft-yaml');
+	await yaml.waitFor();
+	const text = await yaml.inputValue();
+	assert.match(text, /# 待核对：/);
+	assert.match(text, /实施“困难家庭学生爱心助学工程”/);
+	await assertAccessible('draft');
+	const before0 = site.query(FINGERPRINT);
+	await page.getByRole('button', { name: '预览这份草稿' }).click();
+	const preview = page.locator('#preview');
+	await preview.waitFor();
+	assert.match(await preview.innerText(), /新计划/);
+	assert.match(await page.locator('#pv-summary').innerText(), /新增任务 1[0-9] 项/);
+	assert.equal(site.query(FINGERPRINT), before0, 'the preview of a draft changed the database');
+	await page.getByRole('button', { name: '取消' }).click();
+});
+
 test('an office does not see the page and is told whose it is', async () => {
 	const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 	const p = await ctx.newPage();
 	p.on('pageerror', (e) => pageErrors.push(e.message));
 	await signIn(p, site, site.tokens['财务审计处']);
+	await p.locator('#who .who-name').waitFor();	// the header is filled in for this account
 	assert.equal(await p.getByRole('link', { name: '计划导入' }).isVisible(), false);
 	await p.goto(`${site.url}/plans.html`);
 	await p.getByText('计划由局办公室导入。').waitFor();
