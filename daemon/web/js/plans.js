@@ -211,7 +211,7 @@ function draftPanel() {
 
 function draftEditor(d, docName) {
 	const name = docName.replace(/\.[^.]*$/, '') + '.yaml';
-	const ta = h('textarea', { id: 'draft-yaml', class: 'code', rows: 24, spellcheck: 'false' });
+	const ta = h('textarea', { id: 'draft-yaml', class: 'code', rows: 24, spellcheck: 'false', wrap: 'off' });
 	ta.value = d.yaml;
 	const dl = h('button', { type: 'button', class: 'btn secondary' }, '下载草稿');
 	dl.addEventListener('click', () => {
