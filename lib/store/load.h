@@ -29,7 +29,7 @@ json_t	*load_read_files(char *const *paths, int npaths, struct diags *);
 json_t	*load_plans(PGconn *, json_t *plans, const char *actor, char **cause);
 
 /*
- * Lists dir's *.yaml files, sorted.  Returns 0 and an allocated array
+ * Lists dir's *.yaml and *.xlsx (任务分解表) files, sorted.  Returns 0 and an allocated array
  * of allocated paths, or -1 and *cause.
  */
 int	 load_list_dir(const char *dir, char ***paths, int *npaths,
