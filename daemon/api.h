@@ -45,5 +45,6 @@ extern const struct route api_completion_routes[];	/* 办结审核 */
 extern const struct route api_file_routes[];		/* 佐证材料 */
 extern const struct route api_batch_routes[];		/* 批量填报 */
 extern const struct route api_fill_routes[];		/* the XLSX 填报表 */
+extern const struct route api_plan_sheet_routes[];	/* the 任务分解表 */
 
 #endif

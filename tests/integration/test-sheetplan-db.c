@@ -5,7 +5,8 @@
  * `duban task list --json` and the same plan document; a workbook saved
  * again by LibreOffice loads as the same plan; and every workbook of the
  * malformed corpus is refused by `duban plan load`, naming its cell,
- * with the database unchanged.
+ * with the database unchanged; and duband answers the same workbook
+ * and the template.
  */
 #include <sys/stat.h>
 
@@ -16,6 +17,8 @@
 
 #include <criterion/criterion.h>
 
+#include "diag.h"
+#include "sheetplan.h"
 #include "support.h"
 #include "unit/sheetplan-corpus.h"
 #include "unit/xlsx-read.h"
@@ -225,5 +228,102 @@ Test(sheetplan_db, the_malformed_corpus_changes_nothing, .timeout = 240)
 	PQfinish(conn);
 	free(before);
 	free(after);
+	free(db);
+}
+
+/* ---------------------------------------------------------------- */
+/* duband */
+
+/* The plan a workbook in memory reads as, without its file's marks. */
+static json_t *
+read_back(const char *buf, size_t len)
+{
+	struct diags	 d;
+	json_t		*p;
+
+	diags_init(&d);
+	p = sheetplan_parse("x.xlsx", buf, len, &d);
+	cr_assert(p != NULL, "the workbook does not read back (%zu problems)", d.n);
+	diags_free(&d);
+	return (p);
+}
+
+Test(sheetplan_db, duband_exports_the_plan_and_the_template, .timeout = 120)
+{
+	const char *const load[] = { "plan", "load",
+	    DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml", NULL };
+	char		*db, *general, *inspector, *office, *url, *path, *ct, *cd;
+	char		*file;
+	struct t_daemon	 d;
+	struct t_http	 h;
+	json_t		*a, *b;
+	size_t		 len;
+
+	db = t_db_create();
+	free(run_ok(db, load));
+	general = t_token(db, "general", NULL);
+	inspector = t_token(db, "inspector", NULL);
+	office = t_token(db, "office", "财务审计处");
+	path = xprintf("%s/cli.xlsx", t_tmpdir());
+	{
+		const char *const export[] = { "plan", "export", "jilin-2012",
+		    "-o", path, NULL };
+
+		free(run_ok(db, export));
+	}
+	t_daemon_start(&d, db, NULL, NULL);
+
+	/* The same plan as the CLI's export. */
+	url = xprintf("%s/api/v1/plans/jilin-2012/export.xlsx", d.url);
+	t_http(&h, "GET", url, general, NULL, NULL);
+	cr_assert_eq(h.status, 200, "%s", h.body);
+	ct = t_http_header(&h, "Content-Type");
+	cr_expect(ct != NULL && strstr(ct, "spreadsheetml") != NULL, "%s", ct);
+	cd = t_http_header(&h, "Content-Disposition");
+	cr_expect(cd != NULL && strstr(cd, "attachment") != NULL, "%s", cd);
+	a = read_back(h.body, h.len);
+	file = t_read_file(path, &len);
+	b = read_back(file, len);
+	cr_expect(json_equal(a, b), "duband's workbook and the CLI's differ");
+	json_decref(a);
+	json_decref(b);
+	free(file);
+	free(ct);
+	free(cd);
+	t_http_free(&h);
+
+	t_http(&h, "GET", url, inspector, NULL, NULL);
+	cr_expect_eq(h.status, 200, "%s", h.body);
+	t_http_free(&h);
+	t_http(&h, "GET", url, office, NULL, NULL);
+	cr_expect_eq(h.status, 403, "%s", h.body);
+	cr_expect(strstr(h.body, "局办公室和督查人员") != NULL, "%s", h.body);
+	t_http_free(&h);
+	t_http(&h, "GET", url, NULL, NULL, NULL);
+	cr_expect_eq(h.status, 401);
+	t_http_free(&h);
+	free(url);
+	url = xprintf("%s/api/v1/plans/no-such-plan/export.xlsx", d.url);
+	t_http(&h, "GET", url, general, NULL, NULL);
+	cr_expect_eq(h.status, 404, "%s", h.body);
+	cr_expect(strstr(h.body, "no-such-plan") != NULL, "%s", h.body);
+	t_http_free(&h);
+	free(url);
+
+	/* The template: a plan that reads. */
+	url = xprintf("%s/api/v1/plans/template.xlsx", d.url);
+	t_http(&h, "GET", url, general, NULL, NULL);
+	cr_assert_eq(h.status, 200, "%s", h.body);
+	a = read_back(h.body, h.len);
+	cr_expect_str_eq(json_string_value(json_object_get(a, "key")), "example-2026");
+	json_decref(a);
+	t_http_free(&h);
+	free(url);
+
+	t_daemon_stop(&d);
+	free(path);
+	free(general);
+	free(inspector);
+	free(office);
 	free(db);
 }
