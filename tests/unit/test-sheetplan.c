@@ -93,6 +93,21 @@ diag_text(const struct diags *d)
 	return (buf);
 }
 
+/* With SHEETPLAN_SEEDS=DIR, the workbooks are kept there: the fuzz
+ * harness's seeds (tests/fuzz/corpus/sheetplan). */
+static void
+seed(const char *name, const char *buf, size_t len)
+{
+	const char	*dir = getenv("SHEETPLAN_SEEDS");
+	char		*path;
+
+	if (dir == NULL || *dir == '\0')
+		return;
+	path = xprintf("%s/%s.xlsx", dir, name);
+	t_write_file(path, buf, len);
+	free(path);
+}
+
 static void
 roundtrip(const char *name)
 {
@@ -108,6 +123,7 @@ roundtrip(const char *name)
 	want = plan_parse(path, yaml, ylen, &d);
 	cr_assert(want != NULL);
 	xlsx = workbook(doc, &xlen);
+	seed(name, xlsx, xlen);
 	got = sheetplan_parse("x.xlsx", xlsx, xlen, &d);
 	text = diag_text(&d);
 	cr_assert(got != NULL, "%s: %s", name, text);
@@ -152,6 +168,7 @@ Test(sheetplan, the_template_is_a_valid_plan)
 
 	cr_assert(report_via_file(sheetplan_template, NULL, f, &cause) == 0);
 	fclose(f);
+	seed("template", buf, len);
 	diags_init(&d);
 	p = sheetplan_parse("template.xlsx", buf, len, &d);
 	text = diag_text(&d);
@@ -228,6 +245,13 @@ ParameterizedTest(size_t *i, sheetplan, malformed)
 
 	corpus_base(&b);
 	c->mutate(&b);
+	if (c->mutate != NULL && b.raw == 0 && *i % 8 == 0) {
+		size_t	 len;
+		char	*buf = corpus_build(&b, &len);
+
+		seed(c->name, buf, len);
+		free(buf);
+	}
 	p = parse_book(&b, &text);
 	cr_expect(p == NULL, "%s: accepted", c->name);
 	cr_expect(strstr(text, c->where) != NULL, "%s: want 「%s」 in:\n%s",
