@@ -35,11 +35,13 @@ output(const char *path, int (*write)(const json_t *, FILE *, char **),
 		return (EXIT_CANTCREAT);
 	}
 	rc = write(doc, f, &cause);
-	if (f != stdout && fclose(f) != 0 && rc == 0) {
+	if (f == stdout) {
+		if (fflush(f) != 0 && rc == 0) {
+			cause = xprintf("写入失败：%s", strerror(errno));
+			rc = -1;
+		}
+	} else if (fclose(f) != 0 && rc == 0) {
 		cause = xprintf("无法写入 %s：%s", path, strerror(errno));
-		rc = -1;
-	} else if (f == stdout && fflush(f) != 0 && rc == 0) {
-		cause = xprintf("写入失败：%s", strerror(errno));
 		rc = -1;
 	}
 	if (rc != 0) {

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "diag.h"
 #include "ytree.h"
 
@@ -90,11 +92,16 @@ const char	*sp_label(const struct sp_col *, const char *code);
 #define POS(sheet, row)	((int)(((unsigned)(sheet) << ROW_BITS) | (row)))
 
 /* One reading: the file, its problems, the workbook. */
+struct task_row;
 struct sp {
 	const char		*file;
 	struct diags		*d;
 	const struct xlsx_book	*book;
 	int			 failed;
+	/* The 任务分解表's tasks, and their keys (key -> index). */
+	struct task_row		*tasks;
+	size_t			 ntasks;
+	json_t			*keys;
 };
 
 /* A sheet's table: its header row, its columns, its merged ranges. */

@@ -200,16 +200,30 @@ section_tasks(struct sp *s, struct sections *secs, const struct ynode *title)
 	return (sp_subseq(m, "tasks", title->line, title->col));
 }
 
-/* The task whose key is key, or NULL. */
+/* The task keyed key (on an earlier row), or NULL. */
 static struct task_row *
-find_task(struct task_row *tasks, size_t n, const char *key)
+find_task(struct sp *s, const char *key)
 {
-	size_t	 i;
+	json_t	*i = json_object_get(s->keys, key);
 
-	for (i = 0; i < n; i++)
-		if (tasks[i].key != NULL && strcmp(tasks[i].key, key) == 0)
-			return (&tasks[i]);
-	return (NULL);
+	return (i != NULL ? &s->tasks[json_integer_value(i)] : NULL);
+}
+
+/* The index of the task holding row: the first ending at or after it
+ * (ntasks when none does). */
+static size_t
+task_at(const struct task_row *tasks, size_t ntasks, unsigned row)
+{
+	size_t	 lo = 0, hi = ntasks, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (tasks[mid].last < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
 }
 
 /* Checks that a merged range lines up with the tasks' rows. */
@@ -226,20 +240,23 @@ check_merges(struct sp *s, const struct table *t, const struct task_row *tasks,
 
 		if (m->row1 <= t->head || m->row1 == m->row2)
 			continue;
-		for (a = 0; a < ntasks && tasks[a].last < m->row1; a++)
-			;
-		for (b = a; b < ntasks && tasks[b].last < m->row2; b++)
-			;
+		a = task_at(tasks, ntasks, m->row1);
+		b = task_at(tasks, ntasks, m->row2);
 		xlsx_ref(m->row1, m->col1, ref);
 		xlsx_ref(m->row2, m->col2, ref2);
 		if (a == ntasks || m->row1 < tasks[a].first)
 			sp_err(s, SH_TASKS, m->row1, m->col1, "合并单元格 %s:%s 不属于任何任务：请从任务的第一行开始合并",
 			    ref, ref2);
-		else if (b != a)
-			sp_err(s, SH_TASKS, m->row1, m->col1, "合并单元格 %s:%s 跨越了两项任务（第 %u 行和第 %u 行各起一项）："
-			    "合并范围须与任务的行对齐", ref, ref2, tasks[a].first,
-			    b < ntasks ? tasks[b].first : tasks[a].last + 1);
-		else if (is_task_field((size_t)t->map[m->col1]) &&
+		else if (b != a && (m->row1 != tasks[a].first || b == ntasks ||
+		    m->row2 != tasks[b].last))
+			/* Several whole tasks may share a cell (a 类别 over
+			 * its tasks); a merge may not cut through one. */
+			sp_err(s, SH_TASKS, m->row1, m->col1, "合并单元格 %s:%s 与任务的行不对齐：合并几项任务时，"
+			    "须从一项任务的第一行（此处第 %u 行）合并到另一项任务的最后一行（第 %u 行起的任务止于第 %u 行）",
+			    ref, ref2, tasks[a].first, b < ntasks ? tasks[b].first :
+			    tasks[ntasks - 1].first, b < ntasks ? tasks[b].last :
+			    tasks[ntasks - 1].last);
+		else if (b == a && is_task_field((size_t)t->map[m->col1]) &&
 		    m->row1 != tasks[a].first)
 			sp_err(s, SH_TASKS, m->row1, m->col1, "合并单元格 %s:%s 从任务的中间开始：“%s”列的合并须从任务的第一行（第 %u 行）开始",
 			    ref, ref2, sp_task_cols[t->map[m->col1]].head, tasks[a].first);
@@ -326,6 +343,8 @@ read_tasks(struct sp *s, struct ynode *root, struct sections *secs)
 		sp_err(s, SH_TASKS, t.head + 1, 1, "任务分解表在表头（第 %u 行）之下没有任何任务", t.head);
 		goto out;
 	}
+	s->tasks = tasks;	/* find_task()'s, for parents and milestones */
+	s->ntasks = ntasks;
 	check_merges(s, &t, tasks, ntasks);
 	if (s->failed)
 		goto out;
@@ -346,7 +365,7 @@ read_tasks(struct sp *s, struct ynode *root, struct sections *secs)
 		/* Its parent, its key. */
 		parent = NULL;
 		if ((pk = sp_field(s, &t, tr->first, TC_PARENT)) != NULL) {
-			parent = find_task(tasks, i, pk->str);
+			parent = find_task(s, pk->str);
 			if (parent != NULL && parent->map == NULL)
 				parent = NULL;
 			if (parent == NULL)
@@ -386,10 +405,14 @@ read_tasks(struct sp *s, struct ynode *root, struct sections *secs)
 				list = top;
 			}
 		}
-		/* A task in the tree stays reachable as a parent. */
+		/* A task in the tree stays reachable as a parent, and by its
+		 * key from the 节点 sheet. */
 		if (list != NULL) {
 			same_number(s, nums, list, tr->map, tr->first);
 			sp_push(list, tr->map);
+			if (json_object_get(s->keys, tr->key) == NULL)
+				json_object_set_new(s->keys, tr->key,
+				    json_integer((json_int_t)i));
 		} else {
 			ytree_free(tr->map);
 			tr->map = NULL;
@@ -398,41 +421,15 @@ read_tasks(struct sp *s, struct ynode *root, struct sections *secs)
 		ytree_free(pk);
 	}
 out:
-	for (i = 0; i < ntasks; i++)
-		free(tasks[i].key);
-	free(tasks);
+	s->tasks = tasks;
+	s->ntasks = ntasks;
 	json_decref(nums);
 	sp_table_close(&t);
 }
 
-/* The task (a mapping with a number) keyed key in the tree, or NULL. */
-static struct ynode *
-tree_task(struct ynode *n, const char *key, int depth)
-{
-	struct ynode	*k, *found;
-	size_t		 i;
-
-	if (depth > 16)
-		return (NULL);
-	if (n->type == YN_MAP) {
-		if (depth > 0 && ytree_get(n, "number") != NULL &&
-		    (k = ytree_get(n, "key")) != NULL && k->type == YN_SCALAR &&
-		    strcmp(k->str, key) == 0)
-			return (n);
-		for (i = 0; i < n->n; i++)
-			if (YMAP_VAL(n, i)->type != YN_SCALAR &&
-			    (found = tree_task(YMAP_VAL(n, i), key, depth + 1)) != NULL)
-				return (found);
-	} else if (n->type == YN_SEQ)
-		for (i = 0; i < n->n; i++)
-			if ((found = tree_task(n->kids[i], key, depth + 1)) != NULL)
-				return (found);
-	return (NULL);
-}
-
 /* The 节点 sheet: each milestone into its task's milestones. */
 static void
-read_milestones(struct sp *s, struct ynode *root)
+read_milestones(struct sp *s)
 {
 	struct ynode	*rows, *m, *ms, *tk, *task, *list;
 	size_t		 i, j;
@@ -448,7 +445,7 @@ read_milestones(struct sp *s, struct ynode *root)
 			    "节点没有写任务键");
 			continue;
 		}
-		task = tree_task(root, tk->str, 0);
+		task = find_task(s, tk->str) != NULL ? find_task(s, tk->str)->map : NULL;
 		if (task == NULL) {
 			sp_err(s, SH_MILESTONES, (unsigned)(tk->line & ROW_MASK),
 			    (unsigned)tk->col, "任务键“%s”不是任务分解表中任何任务的任务键", tk->str);
@@ -543,6 +540,7 @@ sheetplan_parse(const char *file, const void *buf, size_t len,
 		return (NULL);
 	}
 	memset(&s, 0, sizeof s);
+	s.keys = json_object();
 	s.file = file;
 	s.d = d;
 	s.book = book;
@@ -581,12 +579,16 @@ sheetplan_parse(const char *file, const void *buf, size_t len,
 		secs.seq = sp_node(YN_SEQ, POS(SH_TASKS, 1), 2);
 	sp_put(root, "sections", secs.seq);
 	read_tasks(&s, root, &secs);
-	read_milestones(&s, root);
+	read_milestones(&s);
 
 	if (!s.failed)
 		out = plan_from_tree(file, root, d);
 	ytree_free(root);
 	xlsx_free(book);
+	for (i = 0; i < s.ntasks; i++)
+		free(s.tasks[i].key);
+	free(s.tasks);
+	json_decref(s.keys);
 	fix_diags(d, before);
 	if (d->n != before) {
 		json_decref(out);

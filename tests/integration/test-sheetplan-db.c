@@ -91,6 +91,19 @@ Test(sheetplan_db, every_shipped_plan_round_trips, .timeout = 240)
 	out = run_ok(NULL, check);
 	cr_expect(strstr(out, "有效") != NULL, "%s", out);
 	free(out);
+	/* --format yaml writes plan files that check as the same plans. */
+	for (i = 0; keys[i] != NULL; i++) {
+		char *yaml = xprintf("%s/%s.yaml", t_tmpdir(), keys[i]);
+		const char *const export[] = { "plan", "export", keys[i],
+		    "--format", "yaml", "-o", yaml, NULL };
+		const char *const ycheck[] = { "plan", "check", yaml, NULL };
+
+		free(run_ok(db, export));
+		out = run_ok(NULL, ycheck);
+		cr_expect(strstr(out, "有效") != NULL, "%s", out);
+		free(out);
+		free(yaml);
+	}
 	free(db);
 	db = t_db_create();	/* the first is dropped */
 	free(run_ok(db, load2));

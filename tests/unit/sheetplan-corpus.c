@@ -281,7 +281,13 @@ CASE(bad_deadline) { set(b, T, "G4", "2012年13月"); }
 CASE(deadline_before_year) { set(b, T, "G4", "2011年9月"); }
 CASE(deadline_number) { set(b, T, "G4", "#12"); }
 CASE(deadline_bool) { set(b, T, "G4", "!FALSE"); }
-CASE(merge_across_tasks) { unmerge(b, T, "H2:H3"); merge(b, T, "H2:H4"); }
+CASE(merge_across_tasks)
+{
+	/* Task 2 has two rows: H2:H4 cuts through it. */
+	set(b, T, "D4", "维修学校"); set(b, T, "E4", "#10"); set(b, T, "F4", "所");
+	set(b, T, "D5", "投入"); set(b, T, "E5", "#100"); set(b, T, "F5", "万元");
+	unmerge(b, T, "H2:H3"); merge(b, T, "H2:H4");
+}
 CASE(merge_mid_task)
 {
 	set(b, T, "D4", "维修面积"); set(b, T, "E4", "#3"); set(b, T, "F4", "万平方米");
@@ -363,7 +369,7 @@ const struct corpus_case corpus_cases[] = {
 	{ "deadline_before_year", deadline_before_year, "任务分解表!G4", "2011" },
 	{ "deadline_number", deadline_number, "任务分解表!G4", "不是 2000 到 2100 年间的日期" },
 	{ "deadline_bool", deadline_bool, "任务分解表!G4", "逻辑值" },
-	{ "merge_across_tasks", merge_across_tasks, "任务分解表!H2", "H2:H4 跨越了两项任务" },
+	{ "merge_across_tasks", merge_across_tasks, "任务分解表!H2", "H2:H4 与任务的行不对齐" },
 	{ "merge_mid_task", merge_mid_task, "任务分解表!H5", "从任务的中间开始" },
 	{ "merge_across_columns", merge_across_columns, "任务分解表!D4", "跨越多列" },
 	{ "merge_across_header", merge_across_header, "任务分解表!K1", "跨过了表头行" },

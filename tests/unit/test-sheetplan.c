@@ -223,6 +223,33 @@ Test(sheetplan, merged_task_cells_cover_the_target_rows)
 	free(text);
 }
 
+/* A 类别 merged over whole tasks applies to each. */
+Test(sheetplan, a_category_merged_over_several_tasks)
+{
+	struct corpus_book	 b;
+	struct corpus_sheet	*s;
+	json_t			*p, *secs;
+	char			*text;
+	size_t			 i;
+
+	corpus_base(&b);
+	s = &b.sheets[0];
+	for (i = 0; i < s->nmerges; i++)
+		if (strcmp(s->merges[i], "B2:B3") == 0)
+			s->merges[i] = "B2:B4";
+	for (i = 0; i < s->ncells; i++)
+		if (strcmp(s->cells[i].ref, "B4") == 0)
+			s->cells[i] = s->cells[--s->ncells];
+	p = parse_book(&b, &text);
+	cr_assert(p != NULL, "%s", text);
+	secs = json_object_get(p, "sections");
+	cr_expect_eq(json_array_size(secs), 1);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(p, "tasks"), 1), "section")), "s1");
+	json_decref(p);
+	free(text);
+}
+
 /* The malformed corpus: each refused, naming its cell.  The parameter
  * is an index: a test may run in a fresh process image. */
 ParameterizedTestParameters(sheetplan, malformed)
