@@ -82,12 +82,12 @@ diags_problem(struct req *r, const struct diags *d)
 	size_t		 i;
 
 	for (i = 0; i < d->n; i++) {
-		where = diag_where(&d->v[i]);
+		where = diag_at(&d->v[i]);
 		json_array_append_new(errors, json_pack("{s:s, s:s}", "where",
 		    where, "message", d->v[i].msg));
 		free(where);
 	}
-	where = diag_where(&d->v[0]);
+	where = diag_at(&d->v[0]);
 	msg = xprintf("%s：%s%s。计划未导入，数据库未作任何修改", where, d->v[0].msg,
 	    d->n > 1 ? "；另有其他问题，见 errors" : "");
 	http_problem(r, 400, "计划文件有误", msg, "file",

@@ -32,6 +32,7 @@
 /* The route groups, in the order they are matched. */
 static const struct route *const server_routes[] = {
 	api_health_routes,
+	api_plan_sheet_routes,	/* before /api/v1/plans/{key} */
 	api_read_routes,
 	api_write_routes,
 	api_reminder_routes,

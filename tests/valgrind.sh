@@ -25,6 +25,16 @@ for f in "$DUBAN_ROOT"/tests/fixtures/seeds/0*.txt \
 		die "valgrind: duban plan draft $f"
 done
 "${VG[@]}" "$BIN/cli/duban" task list --json >/dev/null
+# The 任务分解表: exported, read back, the template, a refused workbook.
+"${VG[@]}" "$BIN/cli/duban" plan export jilin-2012 -o "$LOG.xlsx" 2>/dev/null
+"${VG[@]}" "$BIN/cli/duban" plan export jilin-2012 --format yaml >/dev/null
+"${VG[@]}" "$BIN/cli/duban" plan check "$LOG.xlsx" >/dev/null
+"${VG[@]}" "$BIN/cli/duban" plan template -o "$LOG.t.xlsx"
+rc=0
+"${VG[@]}" "$BIN/cli/duban" plan check "$LOG.t.xlsx" "$LOG.xlsx" "$LOG.xlsx" \
+	>/dev/null 2>&1 || rc=$?
+[ "$rc" = 65 ] || die "valgrind: plan check of a workbook twice exited $rc"
+rm -f "$LOG.xlsx" "$LOG.t.xlsx"
 "${VG[@]}" "$BIN/cli/duban" task show 1 >/dev/null
 for f in html xlsx csv md json; do
 	if ! DUBAN_NOW=2012-11-01T09:00+08:00 "${VG[@]}" "$BIN/cli/duban" report quarterly \
@@ -227,6 +237,9 @@ DUBAN_SERVER=$url DUBAN_TOKEN=$CTOKEN "${VG[@]}" "$BIN/cli/duban" report fill \
 DUBAN_SERVER=$url DUBAN_TOKEN=$CTOKEN "${VG[@]}" "$BIN/cli/duban" report upload \
 	"$VGW/fill.xlsx" >/dev/null || die "valgrind: duban report upload"
 rm -rf "$VGW"
+curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/plans/jilin-2012/export.xlsx" \
+	| head -c 2 | grep -q PK || die "valgrind: the 任务分解表 export failed"
+curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/plans/template.xlsx" >/dev/null
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
 kill -TERM "$pid"

@@ -21,6 +21,7 @@ diags_free(struct diags *d)
 	for (i = 0; i < d->n; i++) {
 		free(d->v[i].file);
 		free(d->v[i].msg);
+		free(d->v[i].sheet);
 	}
 	free(d->v);
 	diags_init(d);
@@ -53,11 +54,10 @@ escape(const char *s)
 	return (out);
 }
 
-void
-diags_add(struct diags *d, const char *file, int line, int col,
-    const char *fmt, ...)
+static void
+diags_addv(struct diags *d, const char *file, const char *sheet, int line,
+    int col, const char *fmt, va_list ap)
 {
-	va_list	 ap;
 	char	*msg;
 
 	if (d->n >= DIAG_MAX) {
@@ -71,30 +71,79 @@ diags_add(struct diags *d, const char *file, int line, int col,
 	d->v[d->n].file = xstrdup(file);
 	d->v[d->n].line = line;
 	d->v[d->n].col = col;
-	va_start(ap, fmt);
+	d->v[d->n].sheet = sheet != NULL ? xstrdup(sheet) : NULL;
 	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
 	d->v[d->n].msg = escape(msg);
 	free(msg);
 	d->n++;
 }
 
 void
-diags_print(const struct diags *d, FILE *f)
+diags_add(struct diags *d, const char *file, int line, int col,
+    const char *fmt, ...)
 {
-	size_t	 i;
+	va_list	 ap;
 
-	for (i = 0; i < d->n; i++)
-		fprintf(f, "%s:%d:%d: %s\n", d->v[i].file, d->v[i].line,
-		    d->v[i].col, d->v[i].msg);
-	if (d->truncated)
-		fprintf(f, "（问题过多，只列出前 %d 个）\n", DIAG_MAX);
+	va_start(ap, fmt);
+	diags_addv(d, file, NULL, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+diags_add_cell(struct diags *d, const char *file, const char *sheet,
+    int row, int col, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	if (*sheet == '\0')
+		row = 1, col = 0;
+	diags_addv(d, file, sheet, row, col, fmt, ap);
+	va_end(ap);
 }
 
 char *
-diag_where(const struct diag *v)
+diag_where(const struct diag *g)
 {
-	if (v->line <= 0)
-		return (xstrdup(v->file));
-	return (xprintf("%s:%d:%d", v->file, v->line, v->col));
+	char		 letters[8];
+	unsigned	 c;
+	int		 i = (int)sizeof letters - 1;
+
+	if (g->sheet == NULL)
+		return (xprintf("%d:%d", g->line, g->col));
+	if (*g->sheet == '\0')
+		return (xstrdup(""));
+	/* The column's letters, A to XFD, as xlsx_ref() writes them. */
+	letters[i] = '\0';
+	for (c = g->col > 0 ? (unsigned)g->col : 1; c > 0 && i > 0; c = (c - 1) / 26)
+		letters[--i] = (char)('A' + (c - 1) % 26);
+	return (xprintf("%s!%s%d", g->sheet, letters + i, g->line));
+}
+
+char *
+diag_at(const struct diag *g)
+{
+	char	*where, *at;
+
+	if (g->sheet != NULL && *g->sheet == '\0')
+		return (xstrdup(g->file));
+	where = diag_where(g);
+	at = xprintf("%s:%s", g->file, where);
+	free(where);
+	return (at);
+}
+
+void
+diags_print(const struct diags *d, FILE *f)
+{
+	size_t	 i;
+	char	*where;
+
+	for (i = 0; i < d->n; i++) {
+		where = diag_at(&d->v[i]);
+		fprintf(f, "%s: %s\n", where, d->v[i].msg);
+		free(where);
+	}
+	if (d->truncated)
+		fprintf(f, "（问题过多，只列出前 %d 个）\n", DIAG_MAX);
 }

@@ -6,6 +6,7 @@
 #include "deadline.h"
 #include "hash.h"
 #include "plan.h"
+#include "sheetplan.h"
 #include "xmalloc.h"
 #include "yfield.h"
 #include "ytree.h"
@@ -805,17 +806,27 @@ parse_header(struct pctx *c, const struct ynode *m)
 json_t *
 plan_parse(const char *file, const char *buf, size_t len, struct diags *d)
 {
+	struct ynode	*root;
+	json_t		*plan;
+
+	if ((root = ytree_parse(file, buf, len, d)) == NULL)
+		return (NULL);
+	plan = plan_from_tree(file, root, d);
+	ytree_free(root);
+	return (plan);
+}
+
+json_t *
+plan_from_tree(const char *file, const struct ynode *root, struct diags *d)
+{
 	static const char *const keys[] = { "duban-plan", "plan", "offices",
 	    "people", "plan_roles", "sections", "tasks", NULL };
 	struct pctx		 c;
-	struct ynode		*root;
 	const struct ynode	*v, *hdr;
 	json_t			*plan = NULL, *offices, *people, *o;
 	const char		*k;
 	size_t			 before = d->n;
 
-	if ((root = ytree_parse(file, buf, len, d)) == NULL)
-		return (NULL);
 	memset(&c, 0, sizeof c);
 	c.y.file = file;
 	c.y.d = d;
@@ -877,7 +888,6 @@ out:
 	json_decref(c.people);
 	json_decref(c.tasks);
 	json_decref(c.task_keys);
-	ytree_free(root);
 	if (d->n != before) {
 		json_decref(plan);
 		return (NULL);
@@ -886,18 +896,24 @@ out:
 }
 
 json_t *
-plan_read_buffer(const char *name, const void *buf, size_t len, struct diags *d)
+plan_read_buffer(const char *name, const void *buf, size_t len,
+    struct diags *d)
 {
 	json_t		*plan;
 	const char	*base;
 	char		 sum[SHA256_HEX_LEN + 1];
 
-	if ((plan = plan_parse(name, (const char *)buf, len, d)) == NULL)
+	if (sheetplan_is_xlsx(name))
+		plan = sheetplan_parse(name, buf, len, d);
+	else
+		plan = plan_parse(name, buf, len, d);
+	if (plan == NULL)
 		return (NULL);
 	sha256_hex(buf, len, sum);
 	json_object_set_new(plan, "file_sha256", json_string(sum));
 	base = strrchr(name, '/');
-	json_object_set_new(plan, "plan_file", json_string(base ? base + 1 : name));
+	json_object_set_new(plan, "plan_file", json_string(base ? base + 1 :
+	    name));
 	return (plan);
 }
 

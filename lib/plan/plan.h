@@ -28,8 +28,28 @@ json_t	*plan_parse(const char *file, const char *buf, size_t len,
 	    struct diags *);
 
 /*
+ * Validates a plan already read into a tree (ytree.h): a YAML file's, or
+ * the one lib/plan/sheetplan.c builds from a 任务分解表 workbook, whose
+ * nodes' positions stand for cells.  The tree is not freed.  Returns the
+ * normalised plan, or NULL after adding diagnostics.
+ */
+struct ynode;
+json_t	*plan_from_tree(const char *file, const struct ynode *root,
+	    struct diags *);
+
+/*
+ * Parses the plan file called name held in buf[0..len): a 任务分解表
+ * workbook when name ends in .xlsx (sheetplan.h), else a YAML plan file.
+ * Sets the plan's plan_file (name's last component) and file_sha256 (of
+ * the bytes).  Returns the plan or NULL with diagnostics.
+ */
+json_t	*plan_read_buffer(const char *name, const void *buf, size_t len,
+	    struct diags *);
+
+/*
  * Reads the file at path (refusing files over the size limit without
- * reading them) and parses it.  Returns the plan or NULL with diagnostics.
+ * reading them) and parses it as plan_read_buffer() does.  Returns the
+ * plan or NULL with diagnostics.
  */
 json_t	*plan_read_file(const char *path, struct diags *);
 /*

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "load.h"
 #include "plan.h"
+#include "sheetplan.h"
 #include "xmalloc.h"
 
 const char LOAD_SQL[] = "SELECT duban_load_files($1::jsonb, $2, $3::timestamptz)::text";
@@ -138,9 +139,11 @@ load_list_dir(const char *dir, char ***paths, int *npaths, char **cause)
 		return (-1);
 	}
 	while ((de = readdir(d)) != NULL) {
+		/* Plan files: YAML, or a 任务分解表 workbook (sheetplan.h). */
 		len = strlen(de->d_name);
 		if (len < 6 || de->d_name[0] == '.' ||
-		    strcmp(de->d_name + len - 5, ".yaml") != 0)
+		    (strcmp(de->d_name + len - 5, ".yaml") != 0 &&
+		    !sheetplan_is_xlsx(de->d_name)))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;

@@ -44,7 +44,7 @@ extern const char PREVIEW_SQL[];
 json_t	*load_preview(PGconn *, json_t *plans, const char *actor, char **cause);
 
 /*
- * Lists dir's *.yaml files, sorted.  Returns 0 and an allocated array
+ * Lists dir's *.yaml and *.xlsx (任务分解表) files, sorted.  Returns 0 and an allocated array
  * of allocated paths, or -1 and *cause.
  */
 int	 load_list_dir(const char *dir, char ***paths, int *npaths,
