@@ -221,6 +221,29 @@ Test(plan_preview, the_page_route_shows_what_was_reported_and_changes_nothing)
 		json_decref(body);
 		free(orig);
 	}
+	/* The plan's own 任务分解表, exported: nothing to do either; the same
+	 * workbook with a deadline no one can read: refused at its cell. */
+	{
+		char		*xlsx = xprintf("%s/jilin.xlsx", t_tmpdir()), *data;
+		const char	*exp[] = { "plan", "export", "jilin-2012", "--format", "xlsx",
+		    "--output", xlsx, NULL };
+		size_t		 len;
+
+		t_cli_ok(s.db, exp);
+		data = t_read_file(xlsx, &len);
+		cr_assert_eq(preview(&s, s.general, "任务分解表.xlsx", data, len, &body), 200);
+		cr_expect_eq(json_array_size(json_object_get(body, "items")), 0, "%s",
+		    json_dumps(body, 0));
+		json_decref(body);
+		/* Not a workbook at all, though named one. */
+		cr_assert_eq(preview(&s, s.general, "任务分解表.xlsx", "PK\3\4garbage", 11,
+		    &body), 400);
+		cr_expect(strncmp(S(json_array_get(json_object_get(body, "errors"), 0), "where"),
+		    "任务分解表.xlsx", strlen("任务分解表.xlsx")) == 0, "%s", json_dumps(body, 0));
+		json_decref(body);
+		free(data);
+		free(xlsx);
+	}
 	/* A broken file: every problem at FILE:LINE:COLUMN, nothing changed. */
 	b = xstrdup(s.changed);
 	replace(&b, "deadline: 2012年9月", "deadline: 2012年13月");
