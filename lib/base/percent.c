@@ -21,10 +21,7 @@ put_tenths(unsigned long long t, int negative, char *buf, size_t len)
 {
 	const char	*sign = negative && t > 0 ? "-" : "";
 
-	if (t % 10 == 0)
-		snprintf(buf, len, "%s%llu%%", sign, t / 10);
-	else
-		snprintf(buf, len, "%s%llu.%llu%%", sign, t / 10, t % 10);
+	snprintf(buf, len, "%s%llu.%llu%%", sign, t / 10, t % 10);
 }
 
 int

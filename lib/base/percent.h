@@ -2,8 +2,8 @@
  * Percentages as duban prints them, in one place: a share (0..1) rounded
  * half up (四舍五入, away from zero) on its exact decimal value to a tenth
  * of a percent.  0.6635 is "66.4%", 39810/60000 "66.4%", 2/3 "66.7%",
- * 0.0005 "0.1%"; a whole percentage drops its decimal: "100%", "80%",
- * "0%".  The report's renderers (lib/report), the reminders (lib/remind)
+ * 0.0005 "0.1%", 0 "0.0%", 1 "100.0%": always one decimal, as the
+ * workbook's 0.0% format shows it.  The report's renderers (lib/report), the reminders (lib/remind)
  * and the CLI call it; the database rounds the shares it sends the same
  * way (duban_ratio, migrations/functions/20-status.sql), so a figure
  * rounded there prints unchanged here.

@@ -92,7 +92,7 @@ put_percent(FILE *f, const json_t *v)
 	html_esc(f, buf);
 }
 
-/* o's avg_completion with what it is over: "80%（已填报 4/49）". */
+/* o's avg_completion with what it is over: "80.0%（已填报 4/49）". */
 static void
 put_average(FILE *f, const json_t *o, const char *reported, const char *of)
 {

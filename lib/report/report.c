@@ -967,7 +967,10 @@ report_render(const json_t *r, enum report_format fmt, enum report_view view,
 
 	switch (fmt) {
 	case REPORT_JSON:
-		rc = json_dumpf(r, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
+		/* 15 digits: a share the database rounded (0.836) reads so,
+		 * not as the double's 0.83599999999999997. */
+		rc = json_dumpf(r, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		    JSON_REAL_PRECISION(15)) == 0 ? 0 : -1;
 		if (rc == 0)
 			fputc('\n', f);
 		else

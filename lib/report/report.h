@@ -68,7 +68,7 @@ const char	*report_status_label(const char *status);
 void		 report_number(const json_t *, char *buf, size_t len);
 /* A ratio 0..1 as a percentage, rounded half up on its decimal value to
  * one decimal (percent_json, lib/base/percent.h): 0.6635 → "66.4%",
- * 1 → "100%"; null → "—". */
+ * 1 → "100.0%"; null → "—". */
 void		 report_percent(const json_t *, char *buf, size_t len);
 /* A target's required value with its unit and qualifier, as a document
  * writes it: "8000名以上", "不低于95%", "约1200万元", "不超过45人". */
@@ -80,7 +80,7 @@ void		 report_target_phrase(const json_t *target, char *buf, size_t len);
 /* What a reader is told about a target's pace in a word: 滞后 when it is
  * behind, 未填报 or 逾期未报 when it has no value, else "". */
 const char	*report_target_flag(const json_t *target);
-/* An average completion with what it is over: "80%（已填报 4/49）", from
+/* An average completion with what it is over: "80.0%（已填报 4/49）", from
  * the average and the counts of reported and of all targets it could be
  * over; "—" when there are none; the bare percentage for a report that
  * has no counts. */

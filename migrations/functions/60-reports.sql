@@ -71,8 +71,9 @@ plans AS MATERIALIZED (
 tasks0 AS MATERIALIZED (
 	SELECT t.id, t.plan_id, t.parent_id, t.section_id, t.key, t.number, t.label,
 	       t.title, t.goal, t.position, p.year, p.key AS plan_key, p.position_base,
-	       -- 类别 (its section's title) and 监督电话 (its own, or its plan's).
-	       sec.title AS category, coalesce(t.phone, p.phone) AS phone,
+	       -- 类别 (its section's title) and 监督电话 (its own, a subtask's
+	       -- parent's, or its plan's).
+	       sec.title AS category, coalesce(t.phone, par.phone, p.phone) AS phone,
 	       CASE WHEN hd.task_id IS NOT NULL THEN hd.value::date ELSE t.deadline END AS deadline,
 	       CASE WHEN hl.task_id IS NULL THEN t.lead_office_id
 		    ELSE (SELECT o.id FROM office o WHERE o.org_id = p.org_id AND o.name = hl.value)
@@ -83,6 +84,7 @@ tasks0 AS MATERIALIZED (
 		       row_number() OVER (ORDER BY pl.year, pl.key) * 100000 AS position_base
 		  FROM plans pl) p ON p.id = t.plan_id
 	  LEFT JOIN section sec ON sec.id = t.section_id
+	  LEFT JOIN task par ON par.id = t.parent_id
 	  LEFT JOIN hist hc ON hc.task_id = t.id AND hc.target_id IS NULL
 		AND hc.milestone_id IS NULL AND hc.field = 'created'
 	  LEFT JOIN hist hw ON hw.task_id = t.id AND hw.target_id IS NULL
