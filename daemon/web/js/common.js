@@ -295,9 +295,9 @@ export function fmtNum(x) {
 	return Number.isFinite(n) ? numFmt.format(n) : String(x);
 }
 
-// A share 0..1 as a percentage with up to `digits` decimals, rounded half
-// up (四舍五入) on its decimal value as lib/base/percent.c rounds it:
-// 0.6635 is 66.4%, 1 is 100%.  The number's decimal text (what the server
+// A share 0..1 as a percentage with `digits` decimals, rounded half up
+// (四舍五入) on its decimal value as lib/base/percent.c rounds it, so that
+// a page reads as the report: 0.6635 is 66.4%, 1 is 100.0%.  The number's decimal text (what the server
 // sent) is rounded, not its binary value (0.6635 * 1000 is 663.4999…).
 export function pct(x, digits = 1) {
 	if (x === null || x === undefined || x === '' || !Number.isFinite(Number(x)))
@@ -317,8 +317,8 @@ export function pct(x, digits = 1) {
 		t = BigInt(keep > 0 ? all.slice(0, keep) : '0') + (keep >= 0 && all[keep] >= '5' ? 1n : 0n);
 	}
 	const unit = 10n ** BigInt(digits);
-	const dec = digits > 0 ? String(t % unit).padStart(digits, '0').replace(/0+$/, '') : '';
-	return `${m[1] === '-' && t > 0n ? '-' : ''}${t / unit}${dec ? '.' + dec : ''}%`;
+	const dec = digits > 0 ? '.' + String(t % unit).padStart(digits, '0') : '';
+	return `${m[1] === '-' && t > 0n ? '-' : ''}${t / unit}${dec}%`;
 }
 
 const timeFmt = new Intl.DateTimeFormat('zh-CN', {
