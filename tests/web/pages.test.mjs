@@ -512,6 +512,10 @@ test('an inspector reads the quarterly report in a frame and gets it as files', 
 	assert.equal(await page.getByLabel('季度', { exact: true }).inputValue(), '2012Q3');
 	const frame = page.frameLocator('iframe.report-frame');
 	await frame.getByRole('heading', { name: '2012年第三季度民生实事督查报告' }).waitFor();
+	// 类别 (the task's section) always; 监督电话 only when a task has one.
+	await frame.getByRole('columnheader', { name: '类别', exact: true }).waitFor();
+	assert.equal(await frame.getByRole('cell', { name: '具体实事安排', exact: true }).count(), 12);
+	assert.equal(await frame.getByRole('columnheader', { name: '监督电话' }).count(), 0);
 	await page.getByText('报告已生成').waitFor();
 	const xlsx = await page.getByRole('link', { name: 'Excel 表格（XLSX）' }).getAttribute('href');
 	assert.match(xlsx, /format=xlsx/);
