@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "db.h"
 #include "duban.h"
+#include "percent.h"
 #include "query.h"
 #include "words.h"
 #include "xmalloc.h"
@@ -258,8 +259,9 @@ cmd_task_show(struct cmd_ctx *ctx, struct args *args)
 			    xstrdup(word(VOCAB_TARGET_STATE, "unreported")) :
 			    xprintf("%s%s", c, S(x, "unit"));
 			json_t *cp = json_object_get(x, "completion");
-			char *pct = json_is_number(cp) ? xprintf("%.0f%%", json_number_value(cp) * 100) :
-			    xstrdup("—");
+			char *pct = xmalloc(PERCENT_LEN);
+
+			percent_json(cp, pct, PERCENT_LEN);
 			const char *cells[] = { id, S(x, "name"), goal, cur, pct };
 
 			table_add(tb, cells);

@@ -431,6 +431,45 @@ parse_milestones(struct pctx *c, const struct ynode *list, const char *task_key)
 }
 
 /*
+ * 监督电话: map[key] as a plain text, a number as the document prints it
+ * ("0432-62012345", "12345"): digits with the separators numbers are
+ * written with, at most 64 bytes.  Allocated, or NULL when absent or bad
+ * (reported).
+ */
+static char *
+parse_phone(struct pctx *c, const struct ynode *map, const char *what)
+{
+	const struct ynode	*v;
+	char			*s;
+	const char		*p;
+	int			 digits = 0, bad = 0;
+
+	if ((s = yfield_text(&c->y, map, "phone", 0, what)) == NULL)
+		return (NULL);
+	for (p = s; *p != '\0' && !bad; p++) {
+		if (isdigit((unsigned char)*p))
+			digits++;
+		else if (strchr(" -+()/,;", *p) != NULL)
+			continue;
+		/* （）、，；转 (extension) are multi-byte: accept them whole. */
+		else if (strncmp(p, "（", 3) == 0 || strncmp(p, "）", 3) == 0 ||
+		    strncmp(p, "、", 3) == 0 || strncmp(p, "，", 3) == 0 ||
+		    strncmp(p, "；", 3) == 0 || strncmp(p, "转", 3) == 0)
+			p += 2;
+		else
+			bad = 1;
+	}
+	if (bad || digits < 3 || strlen(s) > 64) {
+		v = ytree_get(map, "phone");
+		ERR(c, v, "%s的监督电话（phone）应为电话号码，如“0432-62012345”，实际为“%s”",
+		    what, s);
+		free(s);
+		return (NULL);
+	}
+	return (s);
+}
+
+/*
  * Parses one task and, recursively, its subtasks.  Returns 1 and fills
  * *due with its effective deadline, or 0 if it has none (reported).
  */
@@ -441,7 +480,7 @@ parse_task(struct pctx *c, const struct ynode *m, const char *section,
 	static const char *const keys[] = { "key", "number", "title", "text",
 	    "goal", "work", "measures", "deadline", "deadline_text", "leaders",
 	    "lead", "responsible", "coordinating", "targets", "milestones",
-	    "subtasks", NULL };
+	    "subtasks", "phone", NULL };
 	const struct ynode	*v, *subs;
 	json_t			*t, *roles, *ms, *dl;
 	char			*key, *what, *form = NULL;
@@ -481,6 +520,7 @@ parse_task(struct pctx *c, const struct ynode *m, const char *section,
 	set_str(t, "work", yfield_text(&c->y, m, "work", 0, what));
 	set_str(t, "measures", yfield_text(&c->y, m, "measures", 0, what));
 	set_str(t, "deadline_text", yfield_text(&c->y, m, "deadline_text", 0, what));
+	set_str(t, "phone", parse_phone(c, m, what));
 	json_object_set_new(t, "position", json_integer(++c->position));
 	keyname = json_string_value(json_object_get(t, "key"));
 	if (keyname == NULL)
@@ -683,7 +723,10 @@ parse_header(struct pctx *c, const struct ynode *m)
 	    "year_basis", "issuer", "issuer_kind", "parent_org",
 	    "document_number", "issued_on", "kind", "source",
 	    "default_deadline", "preamble", "extension_review", "completion_review",
-	    "completion_evidence", NULL };
+	    "completion_evidence", "phone", NULL };
+	/* The document's genre, which names its report (docs/plan-format.md). */
+	static const char *const kinds[] = { "民生实事", "工作要点", "实施意见",
+	    "交办事项", NULL };
 	static const char *const reviews[] = { "general", "leader", NULL };
 	static const char *const yesno[] = { "yes", "no", NULL };
 	static const char *const skeys[] = { "file", "sha256", "note", NULL };
@@ -744,7 +787,9 @@ parse_header(struct pctx *c, const struct ynode *m)
 		else
 			set_date(p, "issued_on", &d);
 	}
-	set_str(p, "kind", yfield_text(&c->y, m, "kind", 0, "plan 部分"));
+	if (yfield_one_of(&c->y, m, "kind", kinds, "plan 部分", &kind) == 0)
+		set_str(p, "kind", kind ? kind : xstrdup(kinds[0]));
+	set_str(p, "phone", parse_phone(c, m, "plan 部分"));
 	/* Who decides a request for more time (延期申请): the general office
 	 * alone, or then the task's 分管领导 too. */
 	if (yfield_one_of(&c->y, m, "extension_review", reviews, "plan 部分", &kind) == 0)

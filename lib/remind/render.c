@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "markdown.h"
+#include "percent.h"
 #include "render.h"
 #include "words.h"
 #include "xmalloc.h"
@@ -246,7 +247,7 @@ render_digest(struct out *o, json_t *p)
 	    S(p, "quarter_label"), S(p, "report_by"));
 	para_end(o);
 	for (k = 0; k < sizeof parts / sizeof parts[0]; k++) {
-		char	*h;
+		char	*h, pc[PERCENT_LEN], pe[PERCENT_LEN];
 
 		/* A digest queued before its payload had this part. */
 		if ((a = json_object_get(p, parts[k][0])) == NULL)
@@ -264,11 +265,11 @@ render_digest(struct out *o, json_t *p)
 			else if (k == 2) {
 				val = number(json_object_get(it, "value"));
 				cur = number(json_object_get(it, "current"));
-				putf(o, "：%s，目标 %s%s，已完成 %s%s（%.0f%%），时间已过 %.0f%%",
+				percent_json(json_object_get(it, "completion"), pc, sizeof pc);
+				percent_json(json_object_get(it, "elapsed"), pe, sizeof pe);
+				putf(o, "：%s，目标 %s%s，已完成 %s%s（%s），时间已过 %s",
 				    S(it, "target"), val, S(it, "unit"), cur ? cur : "未报",
-				    cur ? S(it, "unit") : "",
-				    json_number_value(json_object_get(it, "completion")) * 100,
-				    json_number_value(json_object_get(it, "elapsed")) * 100);
+				    cur ? S(it, "unit") : "", pc, pe);
 				free(val);
 				free(cur);
 			} else if (k == 3) {

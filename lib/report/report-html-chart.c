@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "percent.h"
 #include "report.h"
 #include "report-html.h"
 #include "utf8.h"
@@ -24,10 +25,7 @@ static const char *const status_colours[HTML_NSTATUSES] = {
 static void
 percent_of(double x, char *buf, size_t len)
 {
-	json_t	*v = isfinite(x) ? json_real(x) : NULL;
-
-	report_percent(v, buf, len);
-	json_decref(v);
+	percent_double(x, buf, len);
 }
 
 /* A coordinate that is safe to print: finite and bounded. */

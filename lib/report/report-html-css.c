@@ -133,14 +133,15 @@ static void
 page_boxes(struct html *h)
 {
 	FILE		*f = h->f;
-	char		*numbers = report_document_numbers(h->r);
+	char		*numbers = report_document_numbers(h->r), title[256];
 
 	fputs("@page{@top-left{content:\"", f);
 	css_str(f, S(h->r, "organisation"));
 	fputs("\";font-family:" SANS ";font-size:8pt;color:#555}"
 	    "@top-right{content:\"", f);
-	css_str(f, S(h->r, "quarter_label"));
-	fputs("民生实事督查报告\";font-family:" SANS ";font-size:8pt;color:#555}"
+	report_title(h->r, title, sizeof title);
+	css_str(f, title);
+	fputs("\";font-family:" SANS ";font-size:8pt;color:#555}"
 	    "@bottom-left{content:\"duban 生成\";font-family:" SERIF ";"
 	    "font-size:8pt;color:#555}"
 	    "@bottom-right{content:\"", f);

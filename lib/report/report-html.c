@@ -92,7 +92,7 @@ put_percent(FILE *f, const json_t *v)
 	html_esc(f, buf);
 }
 
-/* o's avg_completion with what it is over: "80%（已填报 4/49）". */
+/* o's avg_completion with what it is over: "80.0%（已填报 4/49）". */
 static void
 put_average(FILE *f, const json_t *o, const char *reported, const char *of)
 {
@@ -151,6 +151,7 @@ static void
 head(struct html *h)
 {
 	FILE	*f = h->f;
+	char	 title[256];
 
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
@@ -159,8 +160,9 @@ head(struct html *h)
 	html_esc(f, S(h->r, "organisation"));
 	if (S(h->r, "organisation") != NULL)
 		fputs(" ", f);
-	html_esc(f, S(h->r, "quarter_label"));
-	fputs("民生实事督查报告</title>\n<style>\n", f);
+	report_title(h->r, title, sizeof title);
+	html_esc(f, title);
+	fputs("</title>\n<style>\n", f);
 	html_css(h);
 	fputs("</style>\n</head>\n<body>\n", f);
 }
@@ -174,6 +176,7 @@ header(struct html *h)
 {
 	FILE		*f = h->f;
 	const json_t	*p, *period = G(h->r, "period");
+	char		 title[256];
 	size_t		 i;
 
 	fputs("<header class=\"doc-head\">\n", f);
@@ -183,8 +186,9 @@ header(struct html *h)
 		fputs("</div>\n", f);
 	}
 	fputs("<h1>", f);
-	html_esc(f, S(h->r, "quarter_label"));
-	fputs("民生实事督查报告</h1>\n", f);
+	report_title(h->r, title, sizeof title);
+	html_esc(f, title);
+	fputs("</h1>\n", f);
 	json_array_foreach(G(h->r, "plans"), i, p) {
 		fputs("<p class=\"plan\">依据：《", f);
 		html_esc_or(f, S(p, "title"), "（未命名计划）");
@@ -238,7 +242,10 @@ summary(struct html *h)
 
 	fputs("<section class=\"summary\">\n<h2>一、总体情况</h2>\n", f);
 
-	fputs("<p class=\"lead\">本季度督查民生实事任务 ", f);
+	report_task_noun(h->r, v, sizeof v);
+	fputs("<p class=\"lead\">本季度督查", f);
+	html_esc(f, v);
+	fputs(" ", f);
 	html_put_number(f, G(s, "tasks"));
 	fputs(" 项，其中", f);
 	for (i = 0; i < HTML_NSTATUSES; i++) {
@@ -567,6 +574,7 @@ task_row(const struct html *h, const json_t *t, size_t n)
 	fprintf(f, "<tr id=\"task-%zu\" class=\"task d%lld\" data-status=\"%s\">",
 	    n, depth, status_class(S(t, "status")));
 	text_cell(f, "c lbl", S(t, "label"));
+	text_cell(f, "cat", S(t, "category"));
 	text_cell(f, "title", S(t, "title"));
 	goal_cell(f, t);
 	office_cell(f, S(t, "lead_office"));
@@ -576,6 +584,8 @@ task_row(const struct html *h, const json_t *t, size_t n)
 	s = report_join(G(t, "leaders"), "、");
 	text_cell(f, "leaders", s);
 	free(s);
+	if (h->phones)
+		text_cell(f, "phone", S(t, "phone"));
 	text_cell(f, "c date", S(t, "deadline"));
 	html_progress_cell(h, t);
 	milestones_cell(f, t);
@@ -608,28 +618,38 @@ tasks(struct html *h)
 	FILE		*f = h->f;
 	const json_t	*a = G(h->r, "tasks"), *t;
 	size_t		 i;
-	/* Column widths in millimetres of a landscape page's 268. */
+	int		 total = 0;
+	/* Column widths in millimetres of a landscape page's 268 (with
+	 * 监督电话, shared out in proportion). */
 	static const struct {
 		const char	*name;
 		int		 mm;
 	} cols[] = {
-		{ "序号", 9 }, { "民生事项名称", 23 }, { "年度任务目标", 66 },
-		{ "牵头处室", 14 }, { "责任单位", 18 }, { "分管领导", 13 },
-		{ "完成时限", 15 }, { "进度", 18 }, { "节点", 19 }, { "状态", 15 },
-		{ "截至本期完成情况", 23 }, { "取得成效", 20 }, { "最近更新", 15 },
+		{ "序号", 9 }, { "类别", 13 }, { "民生事项名称", 23 },
+		{ "年度任务目标", 53 }, { "牵头处室", 14 }, { "责任单位", 18 },
+		{ "分管领导", 13 }, { "监督电话", 16 }, { "完成时限", 15 }, { "进度", 18 },
+		{ "节点", 19 }, { "状态", 15 }, { "截至本期完成情况", 23 },
+		{ "取得成效", 20 }, { "最近更新", 15 },
 	};
+#define PHONE_COL	7
 
 	fputs("<section class=\"wide tasks\">\n<h2>三、各项任务</h2>\n", f);
 	if (json_array_size(a) == 0) {
 		fputs("<p class=\"empty\">无任务。</p>\n</section>\n", f);
 		return;
 	}
+	for (i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		if (i != PHONE_COL || h->phones)
+			total += cols[i].mm;
 	fputs("<table class=\"tasks\">\n<colgroup>", f);
 	for (i = 0; i < sizeof cols / sizeof cols[0]; i++)
-		fprintf(f, "<col style=\"width:%.2f%%\">", cols[i].mm * 100.0 / 268);
+		if (i != PHONE_COL || h->phones)
+			fprintf(f, "<col style=\"width:%.2f%%\">",
+			    cols[i].mm * 100.0 / total);
 	fputs("</colgroup>\n<thead><tr>", f);
 	for (i = 0; i < sizeof cols / sizeof cols[0]; i++)
-		fprintf(f, "<th>%s</th>", cols[i].name);
+		if (i != PHONE_COL || h->phones)
+			fprintf(f, "<th>%s</th>", cols[i].name);
 	fputs("</tr></thead>\n<tbody>\n", f);
 	json_array_foreach(a, i, t)
 		task_row(h, t, i + 1);
@@ -712,7 +732,7 @@ int
 report_html(const json_t *r, FILE *f, char **cause)
 {
 	struct html	 h;
-	struct ymd	 d, jan1;
+	struct ymd	 d;
 
 	if (!json_is_object(r)) {
 		*cause = xstrdup("报告数据格式错误：应为 JSON 对象");
@@ -721,14 +741,14 @@ report_html(const json_t *r, FILE *f, char **cause)
 	memset(&h, 0, sizeof h);
 	h.f = f;
 	h.r = r;
-	h.year_share = -1;
+	h.phones = report_has_phones(r);
+	/* 序时进度 as the database computed it (duban_year_share), so that
+	 * every format shows the same share. */
+	h.year_share = json_is_number(G(r, "year_share")) ?
+	    json_number_value(G(r, "year_share")) : -1;
 	if (date_parse_iso(S(r, "as_of"), &d) == 0) {
-		jan1.y = d.y;
-		jan1.m = jan1.d = 1;
 		h.has_asof = 1;
 		h.asof = date_to_days(&d);
-		h.year_share = (double)(h.asof - date_to_days(&jan1) + 1) /
-		    (date_is_leap(d.y) ? 366 : 365);
 	}
 
 	head(&h);

@@ -31,6 +31,7 @@ struct html {
 	int		 has_asof;
 	long		 asof;		/* days since 1970-01-01 */
 	double		 year_share;	/* of the as-of year passed; < 0: unknown */
+	int		 phones;	/* a task has a 监督电话: the column shows */
 };
 
 /* Text or an attribute value: the five specials escaped, C0 controls

@@ -88,8 +88,7 @@ xlsx_summary_sheet(struct xl *x, const json_t *r, const struct totals *tt)
 {
 	const struct sheet *sh = &x->summary;
 	const json_t	*period = json_object_get(r, "period");
-	const char	*ql = S(r, "quarter_label") ? S(r, "quarter_label") : "";
-	char		*s, *plans, fm[256], col[64], col2[64];
+	char		*s, *plans, fm[256], col[64], col2[64], title[256];
 	double		 width = 0;
 	lxw_row_t	 row = 0, tasks_row, done_row, ms_due_row, ms_on_time_row;
 	lxw_row_t	 reported_row;
@@ -102,7 +101,8 @@ xlsx_summary_sheet(struct xl *x, const json_t *r, const struct totals *tt)
 	}
 
 	xlsx_put_line(x, sh, row++, F_NCOLS - 1, width, S(r, "organisation"), x->org, 20);
-	s = xprintf("%s民生实事督查报告", ql);
+	report_title(r, title, sizeof title);
+	s = xstrdup(title);
 	xlsx_put_line(x, sh, row++, F_NCOLS - 1, width / 1.5, s, x->title, 26);
 	free(s);
 	plans = report_plans_title(r);

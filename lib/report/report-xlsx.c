@@ -35,12 +35,13 @@
 
 /* 任务: one row per task, a subtask after its parent. */
 static const struct column task_cols[T_NCOLS] = {
-	{ "序号", 6 }, { "民生事项名称", 24 }, { "年度任务目标", 48 },
+	{ "序号", 6 }, { "类别", 14 }, { "民生事项名称", 24 }, { "年度任务目标", 48 },
 	{ "牵头处室", 14 }, { "责任单位", 22 }, { "分管领导", 12 },
 	{ "完成时限", 11.5 }, { "状态", 10 }, { "节点总数", 7 },
 	{ "应完成节点", 7 }, { "已完成节点", 7 }, { "按时完成节点", 7 },
 	{ "逾期节点", 7 }, { "本季度到期节点", 8 }, { "截至本期完成情况", 36 },
 	{ "取得成效", 28 }, { "最近更新", 11.5 }, { "佐证材料", 30 }, { "层级", 6 },
+	{ "监督电话", 16 },
 };
 
 /* 指标: one row per target. */
@@ -154,13 +155,13 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 	lxw_format	*name;
 	lxw_row_t	 row;
 	size_t		 i;
-	int		 sub;
+	int		 sub, phones = report_has_phones(r);
 
 	tt->task_last = HEAD_ROW + (lxw_row_t)json_array_size(tasks);
 	snprintf(title, sizeof title, "各项任务完成情况（数据截至 %s）",
 	    S(r, "as_of") ? S(r, "as_of") : "");
-	xlsx_table(x, sh, title, task_cols, T_NCOLS, tt->task_last, T_TITLE + 1,
-	    1);
+	xlsx_table(x, sh, title, task_cols, phones ? T_NCOLS : T_PHONE, tt->task_last,
+	    T_TITLE + 1, 1);
 
 	for (i = 0; i < json_array_size(tasks) && x->error == LXW_NO_ERROR; i++) {
 		t = json_array_get(tasks, i);
@@ -175,6 +176,7 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 		label = report_status_label(status);
 
 		xlsx_put_str(x, sh, row, T_LABEL, S(t, "label"), name);
+		xlsx_put_str(x, sh, row, T_CATEGORY, S(t, "category"), x->text);
 		xlsx_put_str(x, sh, row, T_TITLE, S(t, "title"), name);
 		s = goal_text(t);
 		xlsx_put_str(x, sh, row, T_GOAL, s, x->text);
@@ -205,6 +207,8 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 		xlsx_put_str(x, sh, row, T_FILES, s, x->text);
 		free(s);
 		xlsx_put_str(x, sh, row, T_LEVEL, sub ? LEVEL_SUB : LEVEL_TOP, x->center);
+		if (phones)
+			xlsx_put_str(x, sh, row, T_PHONE, S(t, "phone"), x->text);
 
 		/* As the summary's COUNTIF and SUMIF see them. */
 		tt->tasks++;
@@ -511,20 +515,21 @@ burnup_sheet(struct xl *x, const json_t *r)
 static char *
 page_header(const json_t *r)
 {
-	const char	*ql = S(r, "quarter_label") ? S(r, "quarter_label") : "";
+	char		 title[256], *ql = title;
 	char		*buf = NULL;
 	size_t		 len = 0;
 	FILE		*f;
 
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		fatal("open_memstream");
+	report_title(r, title, sizeof title);
 	fputs("&L", f);
 	for (; *ql != '\0'; ql++) {
 		if (*ql == '&')
 			fputc('&', f);
 		fputc(*ql, f);
 	}
-	fputs("民生实事督查报告&R&A", f);
+	fputs("&R&A", f);
 	fclose(f);
 	return (buf);
 }
@@ -533,13 +538,12 @@ static void
 properties(struct xl *x, const json_t *r)
 {
 	lxw_doc_properties	 p;
-	char			*title, *plans;
+	char			*title, *plans, rt[256];
 
 	if (x->error != LXW_NO_ERROR)
 		return;
-	title = xprintf("%s%s民生实事督查报告",
-	    S(r, "organisation") ? S(r, "organisation") : "",
-	    S(r, "quarter_label") ? S(r, "quarter_label") : "");
+	report_title(r, rt, sizeof rt);
+	title = xprintf("%s%s", S(r, "organisation") ? S(r, "organisation") : "", rt);
 	plans = report_plans_title(r);
 	memset(&p, 0, sizeof p);
 	p.title = title;

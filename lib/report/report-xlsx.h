@@ -48,9 +48,11 @@ struct column {
 /* The columns of each table (report-xlsx.c has their heads and widths). */
 /* 任务: one row per task, a subtask after its parent. */
 enum {
-	T_LABEL, T_TITLE, T_GOAL, T_LEAD, T_UNITS, T_LEADERS, T_DEADLINE,
-	T_STATUS, T_MS_TOTAL, T_MS_DUE, T_MS_DONE, T_MS_ON_TIME, T_MS_OVERDUE,
-	T_MS_QUARTER, T_NOTE, T_OUTCOME, T_UPDATED, T_FILES, T_LEVEL, T_NCOLS
+	T_LABEL, T_CATEGORY, T_TITLE, T_GOAL, T_LEAD, T_UNITS, T_LEADERS,
+	T_DEADLINE, T_STATUS, T_MS_TOTAL, T_MS_DUE, T_MS_DONE, T_MS_ON_TIME,
+	T_MS_OVERDUE, T_MS_QUARTER, T_NOTE, T_OUTCOME, T_UPDATED, T_FILES, T_LEVEL,
+	T_PHONE,	/* 监督电话, last: only when a task of the report has one */
+	T_NCOLS
 };
 /* 指标: one row per target. */
 enum {

@@ -4,7 +4,6 @@
  * are in report-html.c and report-xlsx.c.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include "log.h"
 #include "markdown.h"
+#include "percent.h"
 #include "report.h"
 #include "words.h"
 #include "xmalloc.h"
@@ -128,18 +128,7 @@ report_number(const json_t *v, char *buf, size_t len)
 void
 report_percent(const json_t *v, char *buf, size_t len)
 {
-	double	 x;
-
-	if (!json_is_number(v)) {
-		snprintf(buf, len, "—");
-		return;
-	}
-	x = json_number_value(v) * 100;
-	/* 100% and 0% without a decimal; otherwise one. */
-	if (fabs(x - round(x)) < 0.05)
-		snprintf(buf, len, "%.0f%%", round(x));
-	else
-		snprintf(buf, len, "%.1f%%", x);
+	percent_json(v, buf, len);
 }
 
 void
@@ -219,6 +208,27 @@ report_join(const json_t *a, const char *sep)
 	}
 	fclose(f);
 	return (buf);
+}
+
+void
+report_title(const json_t *r, char *buf, size_t len)
+{
+	const char	*ql = S(r, "quarter_label");
+
+	if (S(r, "title") != NULL)
+		snprintf(buf, len, "%s", S(r, "title"));
+	else
+		snprintf(buf, len, "%s民生实事督查报告", ql ? ql : "");
+}
+
+void
+report_task_noun(const json_t *r, char *buf, size_t len)
+{
+	const char	*kind = S(r, "plan_kind");
+
+	if (json_object_get(r, "plan_kind") == NULL)
+		kind = "民生实事";	/* a document from before kinds */
+	snprintf(buf, len, "%s任务", kind ? kind : "");
 }
 
 char *
@@ -406,6 +416,18 @@ lead_office(const json_t *t)
 	return (S(t, "lead_office") ? S(t, "lead_office") : "未明确牵头处室");
 }
 
+int
+report_has_phones(const json_t *r)
+{
+	const json_t	*t;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(r, "tasks"), i, t)
+		if (S(t, "phone") != NULL && *S(t, "phone") != '\0')
+			return (1);
+	return (0);
+}
+
 char *
 report_units(const json_t *t)
 {
@@ -537,10 +559,12 @@ last_update(const json_t *t, const char **on, const char **outcome)
  * The rows CSV and Markdown share: each fills the cells of one row; the
  * strings they point at live in the struct until its _free.
  */
-#define TASK_NCOLS	14
-static const char *const task_head[TASK_NCOLS] = { "序号", "民生事项名称",
-    "年度任务目标", "牵头处室", "责任单位", "分管领导", "完成时限", "指标完成情况",
-    "节点", "状态", "截至本期完成情况", "取得成效", "最近更新", "佐证材料" };
+#define TASK_NCOLS	16
+#define TASK_PHONE	7	/* 监督电话: only when a task of the report has one */
+static const char *const task_head[TASK_NCOLS] = { "序号", "类别", "民生事项名称",
+    "年度任务目标", "牵头处室", "责任单位", "分管领导", "监督电话", "完成时限",
+    "指标完成情况", "节点", "状态", "截至本期完成情况", "取得成效", "最近更新",
+    "佐证材料" };
 
 struct task_cells {
 	const char	*v[TASK_NCOLS];
@@ -560,19 +584,47 @@ task_cells(const json_t *t, struct task_cells *c)
 	c->ld = report_join(json_object_get(t, "leaders"), "、");
 	c->files = report_task_files(t);
 	c->v[0] = S(t, "label");
-	c->v[1] = S(t, "title");
-	c->v[2] = S(t, "goal");
-	c->v[3] = lead_office(t);
-	c->v[4] = c->un;
-	c->v[5] = c->ld;
-	c->v[6] = S(t, "deadline");
-	c->v[7] = c->tg;
-	c->v[8] = c->ms;
-	c->v[9] = report_status_label(S(t, "status"));
-	c->v[10] = c->note;
-	c->v[11] = outcome;
-	c->v[12] = on;
-	c->v[13] = c->files;
+	c->v[1] = S(t, "category");
+	c->v[2] = S(t, "title");
+	c->v[3] = S(t, "goal");
+	c->v[4] = lead_office(t);
+	c->v[5] = c->un;
+	c->v[6] = c->ld;
+	c->v[TASK_PHONE] = S(t, "phone");
+	c->v[8] = S(t, "deadline");
+	c->v[9] = c->tg;
+	c->v[10] = c->ms;
+	c->v[11] = report_status_label(S(t, "status"));
+	c->v[12] = c->note;
+	c->v[13] = outcome;
+	c->v[14] = on;
+	c->v[15] = c->files;
+}
+
+/*
+ * The task columns a table of r shows, of cols[0..n) (indices into
+ * task_head), into out; their number.  监督电话 only when a task has one.
+ */
+static size_t
+task_columns(const json_t *r, const size_t *cols, size_t n, size_t *out)
+{
+	size_t	 i, k = 0;
+	int	 phones = report_has_phones(r);
+
+	for (i = 0; i < n; i++)
+		if (cols[i] != TASK_PHONE || phones)
+			out[k++] = cols[i];
+	return (k);
+}
+
+/* The cells v[cols[0..n)] into out. */
+static void
+pick(const char *const *v, const size_t *cols, size_t n, const char **out)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		out[i] = v[cols[i]];
 }
 
 static void
@@ -639,14 +691,20 @@ supervise_cells(const json_t *x, struct supervise_cells *c)
 static void
 csv_tasks(const json_t *r, FILE *f)
 {
+	static const size_t all[TASK_NCOLS] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	    11, 12, 13, 14, 15 };
 	struct task_cells	 c;
+	const char		*v[TASK_NCOLS];
+	size_t			 cols[TASK_NCOLS], n, i;
 	json_t			*t;
-	size_t			 i;
 
-	csv_row(f, task_head, TASK_NCOLS);
+	n = task_columns(r, all, TASK_NCOLS, cols);
+	pick(task_head, cols, n, v);
+	csv_row(f, v, n);
 	json_array_foreach(json_object_get(r, "tasks"), i, t) {
 		task_cells(t, &c);
-		csv_row(f, c.v, TASK_NCOLS);
+		pick(c.v, cols, n, v);
+		csv_row(f, v, n);
 		task_cells_free(&c);
 	}
 }
@@ -781,16 +839,21 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 	const json_t	*s = json_object_get(r, "summary");
 	const json_t	*ms = json_object_get(s, "milestones");
 	const json_t	*tg = json_object_get(s, "targets");
-	static const size_t md_task_cols[] = { 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13 };
+	static const size_t md_task_cols[] = { 0, 1, 2, 4, 5, 6, TASK_PHONE, 8, 9,
+	    10, 11, 12, 13, 15 };
 	const char	*v[TASK_NCOLS];
-	char		*plans = report_plans_title(r), pct[32], avg[64];
+	size_t		 cols[TASK_NCOLS], ncols;
+	char		*plans = report_plans_title(r), pct[32], avg[64], title[256];
 	json_t		*t, *o, *x;
-	size_t		 i, k;
+	size_t		 i;
 
 	(void)cause;
+	report_title(r, title, sizeof title);
 	fputs("# ", f);
 	markdown_escape(f, S(r, "organisation"), NULL);
-	fprintf(f, " %s督查报告\n\n", S(r, "quarter_label"));
+	fputs(" ", f);
+	markdown_escape(f, title, NULL);
+	fputs("\n\n", f);
 	fputs("- 计划：", f);
 	markdown_escape(f, plans, NULL);
 	fputs("\n", f);
@@ -836,16 +899,16 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 
 	/* The task table without the long 年度任务目标, and the date. */
 	fprintf(f, "## 各项任务\n\n");
-	for (k = 0; k < sizeof md_task_cols / sizeof md_task_cols[0]; k++)
-		v[k] = task_head[md_task_cols[k]];
-	md_head(f, v, k);
+	ncols = task_columns(r, md_task_cols, sizeof md_task_cols / sizeof md_task_cols[0],
+	    cols);
+	pick(task_head, cols, ncols, v);
+	md_head(f, v, ncols);
 	json_array_foreach(json_object_get(r, "tasks"), i, t) {
 		struct task_cells	 c;
 
 		task_cells(t, &c);
-		for (k = 0; k < sizeof md_task_cols / sizeof md_task_cols[0]; k++)
-			v[k] = c.v[md_task_cols[k]];
-		md_row(f, v, k);
+		pick(c.v, cols, ncols, v);
+		md_row(f, v, ncols);
 		task_cells_free(&c);
 	}
 	fputs("\n", f);
@@ -904,7 +967,10 @@ report_render(const json_t *r, enum report_format fmt, enum report_view view,
 
 	switch (fmt) {
 	case REPORT_JSON:
-		rc = json_dumpf(r, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
+		/* 15 digits: a share the database rounded (0.836) reads so,
+		 * not as the double's 0.83599999999999997. */
+		rc = json_dumpf(r, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		    JSON_REAL_PRECISION(15)) == 0 ? 0 : -1;
 		if (rc == 0)
 			fputc('\n', f);
 		else

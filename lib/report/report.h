@@ -66,8 +66,9 @@ int	 report_via_file(int (*write)(const json_t *, const char *, char **),
 const char	*report_status_label(const char *status);
 /* A JSON number as people write it: 3000, 14.6, 0.5; null → "—". */
 void		 report_number(const json_t *, char *buf, size_t len);
-/* A ratio 0..1 as a percentage with one decimal: 0.7459 → "74.6%";
- * null → "—". */
+/* A ratio 0..1 as a percentage, rounded half up on its decimal value to
+ * one decimal (percent_json, lib/base/percent.h): 0.6635 → "66.4%",
+ * 1 → "100.0%"; null → "—". */
 void		 report_percent(const json_t *, char *buf, size_t len);
 /* A target's required value with its unit and qualifier, as a document
  * writes it: "8000名以上", "不低于95%", "约1200万元", "不超过45人". */
@@ -79,15 +80,26 @@ void		 report_target_phrase(const json_t *target, char *buf, size_t len);
 /* What a reader is told about a target's pace in a word: 滞后 when it is
  * behind, 未填报 or 逾期未报 when it has no value, else "". */
 const char	*report_target_flag(const json_t *target);
-/* An average completion with what it is over: "80%（已填报 4/49）", from
+/* An average completion with what it is over: "80.0%（已填报 4/49）", from
  * the average and the counts of reported and of all targets it could be
  * over; "—" when there are none; the bare percentage for a report that
  * has no counts. */
 void		 report_average(const json_t *avg, const json_t *reported,
 		    const json_t *of, char *buf, size_t len);
+/* Whether a task of the report has a 监督电话 (its own or its plan's):
+ * the tables show that column only then. */
+int		 report_has_phones(const json_t *report);
 /* 责任单位 as bureaus publish it: the lead office ("（牵头）"), then the
  * other responsible offices. */
 char		*report_units(const json_t *task);
+/* The report's title, as the plans' kind names it (the document's
+ * "title", duban_report_title): "2012年第三季度民生实事督查报告",
+ * "…工作要点落实情况督查报告", …; for a document without one, the
+ * quarter's label and "民生实事督查报告". */
+void		 report_title(const json_t *report, char *buf, size_t len);
+/* What the report's tasks are called in its prose: "民生实事任务",
+ * "工作要点任务", …, "任务" for plans of several kinds. */
+void		 report_task_noun(const json_t *report, char *buf, size_t len);
 /* The plans' titles joined with "、". */
 char		*report_plans_title(const json_t *report);
 /* The plans' document numbers joined with "、" ("吉市教通字〔2012〕12号、…"),

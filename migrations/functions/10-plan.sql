@@ -106,16 +106,16 @@ BEGIN
 		INSERT INTO plan (key, org_id, year, year_basis, title, kind,
 		    document_number, issued_on, preamble, source_file, source_sha256,
 		    source_note, plan_file, file_sha256, extension_review, completion_review,
-		    completion_evidence)
+		    completion_evidence, phone)
 		VALUES (doc->>'key', v_org, (doc->>'year')::int, doc->>'year_basis',
-		    doc->>'title', doc->>'kind', doc->>'document_number',
+		    doc->>'title', coalesce(doc->>'kind', '民生实事'), doc->>'document_number',
 		    (doc->>'issued_on')::date, doc->>'preamble', doc->>'source_file',
 		    doc->>'source_sha256', doc->>'source_note', doc->>'plan_file',
 		    doc->>'file_sha256', coalesce(doc->>'extension_review', 'general'),
 		    -- 办结审核: a new plan has it unless its file says no.
 		    coalesce((doc->>'completion_review')::boolean, true),
 		    -- 办结 needs 佐证材料 only when the file says so.
-		    coalesce((doc->>'completion_evidence')::boolean, false))
+		    coalesce((doc->>'completion_evidence')::boolean, false), doc->>'phone')
 		RETURNING id INTO v_plan;
 		v_created := true;
 		v_changes := v_changes + 1;
@@ -125,7 +125,8 @@ BEGIN
 	ELSE
 		UPDATE plan p SET org_id = v_org, year = (doc->>'year')::int,
 		    year_basis = doc->>'year_basis', title = doc->>'title',
-		    kind = doc->>'kind', document_number = doc->>'document_number',
+		    kind = coalesce(doc->>'kind', '民生实事'), phone = doc->>'phone',
+		    document_number = doc->>'document_number',
 		    issued_on = (doc->>'issued_on')::date, preamble = doc->>'preamble',
 		    source_file = doc->>'source_file', source_sha256 = doc->>'source_sha256',
 		    source_note = doc->>'source_note',
@@ -136,13 +137,14 @@ BEGIN
 		    completion_evidence = coalesce((doc->>'completion_evidence')::boolean, false),
 		    loaded_at = v_now
 		 WHERE p.id = v_plan
-		   AND (p.org_id, p.year, p.year_basis, p.title, p.kind, p.document_number,
-			p.issued_on, p.preamble, p.source_file, p.source_sha256,
-			p.source_note, p.extension_review, p.completion_review,
-			p.completion_evidence)
+		   AND (p.org_id, p.year, p.year_basis, p.title, p.kind, p.phone,
+			p.document_number, p.issued_on, p.preamble, p.source_file,
+			p.source_sha256, p.source_note, p.extension_review,
+			p.completion_review, p.completion_evidence)
 		       IS DISTINCT FROM
 		       (v_org, (doc->>'year')::int, doc->>'year_basis', doc->>'title',
-			doc->>'kind', doc->>'document_number', (doc->>'issued_on')::date,
+			coalesce(doc->>'kind', '民生实事'), doc->>'phone',
+			doc->>'document_number', (doc->>'issued_on')::date,
 			doc->>'preamble', doc->>'source_file', doc->>'source_sha256',
 			doc->>'source_note', coalesce(doc->>'extension_review', 'general'),
 			coalesce((doc->>'completion_review')::boolean, p.completion_review),
@@ -228,6 +230,20 @@ BEGIN
 	)
 	SELECT count(*) INTO n FROM up;
 	v_changes := v_changes + n;
+
+	-- 监督电话 of each task (a text of its own, beside duban_doc_tasks'
+	-- columns): a changed one is a change of the task, as its texts are;
+	-- a task this load made or changed already is not counted twice.
+	SELECT count(*) INTO n
+	  FROM jsonb_to_recordset(doc->'tasks') AS x(key text, phone text)
+	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
+	 WHERE t.phone IS DISTINCT FROM x.phone AND t.updated_at <> v_now;
+	v_changes := v_changes + n;
+	UPDATE task t SET phone = x.phone,
+	       version = t.version + CASE WHEN t.updated_at = v_now THEN 0 ELSE 1 END,
+	       updated_at = v_now
+	  FROM jsonb_to_recordset(doc->'tasks') AS x(key text, phone text)
+	 WHERE t.plan_id = v_plan AND t.key = x.key AND t.phone IS DISTINCT FROM x.phone;
 
 	UPDATE task t SET parent_id = p.id, version = t.version + 1, updated_at = v_now
 	  FROM duban_doc_tasks(doc) x

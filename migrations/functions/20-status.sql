@@ -67,13 +67,36 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT duban_completion(g.kind, g.qualifier, g.value, g.baseline, g.current)
 $$;
 
--- Share of the target's time that has passed on p_on, 0..1: from the
--- start of the plan's year to the target's (or its task's) deadline.
-CREATE OR REPLACE FUNCTION duban_time_elapsed(p_year int, p_deadline date, p_on date)
+-- The share of time gone (序时进度), 0..1, as of a day: the whole days
+-- from 1 January of p_year to the end of p_as_of, over the days from
+-- 1 January to p_deadline (for a deadline of 31 December, the days of
+-- the year: as of 2012-06-30, 182/366).  The one rule: a report as of a
+-- day gives the same share whether it is made on that day or after it
+-- (docs/report-format.md).
+CREATE OR REPLACE FUNCTION duban_year_share(p_year int, p_deadline date, p_as_of date)
 RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
 	SELECT greatest(0, least(1,
-		(p_on - make_date(p_year, 1, 1))::numeric
+		(p_as_of - make_date(p_year, 1, 1) + 1)::numeric
 		/ greatest(1, p_deadline - make_date(p_year, 1, 1) + 1)))
+$$;
+
+-- Share of the target's time that has passed when p_on begins, 0..1:
+-- duban_year_share as of the day before p_on (p_on is a judging day,
+-- the first day not over).
+CREATE OR REPLACE FUNCTION duban_time_elapsed(p_year int, p_deadline date, p_on date)
+RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
+	SELECT duban_year_share(p_year, p_deadline, p_on - 1)
+$$;
+
+-- A share (0..1) as reports and pages show it: rounded half up (四舍五入)
+-- on its exact decimal value to a tenth of a percent, 0.6635 -> 0.664
+-- (66.4%).  Every ratio a report gives goes through it, once; the
+-- renderers print it (lib/base/percent.c) without rounding it again.
+-- numeric, never double precision: round() on a double rounds half to
+-- even on its binary value (0.6635 is 0.66349999…).
+CREATE OR REPLACE FUNCTION duban_ratio(p numeric) RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT round(p, 3)
 $$;
 
 -- Where a target stands (the codes of the target_state vocabulary,

@@ -116,7 +116,7 @@ digest_items AS (
 	SELECT a.y, a.q, a.send_on, a.report_by, a.office_id, a.plan_id, 'behind',
 	       a.label, a.title, NULL,
 	       NULL, NULL, g.name, g.value, g.unit, g.current,
-	       round(x.completion, 3), round(x.elapsed, 3), NULL, a.position, g.position
+	       duban_ratio(x.completion), duban_ratio(x.elapsed), NULL, a.position, g.position
 	  FROM active a
 	  JOIN target g ON g.task_id = a.task_id AND g.withdrawn_at IS NULL
 	 CROSS JOIN LATERAL (SELECT duban_target_completion(g) AS completion,

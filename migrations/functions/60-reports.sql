@@ -2,6 +2,20 @@
 -- Repeatable: re-applied whole after the numbered migrations whenever
 -- any file here changes (see docs/schema.md). CREATE OR REPLACE only.
 
+-- The report's title as the plans' kind names it, for quarter p_q of
+-- p_year: 2012年第三季度民生实事督查报告, …工作要点落实情况督查报告,
+-- …实施意见落实情况督查报告, …交办事项办理情况督查报告; plans of
+-- several kinds (p_kind NULL): 2012年第三季度督查报告.
+CREATE OR REPLACE FUNCTION duban_report_title(p_year int, p_q int, p_kind text)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT duban_quarter_label(p_year, p_q) || CASE p_kind
+		WHEN '民生实事' THEN '民生实事'
+		WHEN '工作要点' THEN '工作要点落实情况'
+		WHEN '实施意见' THEN '实施意见落实情况'
+		WHEN '交办事项' THEN '交办事项办理情况'
+		ELSE '' END || '督查报告'
+$$;
+
 -- The report as JSON (see docs/report-format.md): for the plans p_plans,
 -- the quarter [p_from, p_to], as the data stood at p_cut (exclusive),
 -- shown as of p_as_of.  Statuses are judged on p_on, the first day not
@@ -57,15 +71,20 @@ plans AS MATERIALIZED (
 tasks0 AS MATERIALIZED (
 	SELECT t.id, t.plan_id, t.parent_id, t.section_id, t.key, t.number, t.label,
 	       t.title, t.goal, t.position, p.year, p.key AS plan_key, p.position_base,
+	       -- 类别 (its section's title) and 监督电话 (its own, a subtask's
+	       -- parent's, or its plan's).
+	       sec.title AS category, coalesce(t.phone, par.phone, p.phone) AS phone,
 	       CASE WHEN hd.task_id IS NOT NULL THEN hd.value::date ELSE t.deadline END AS deadline,
 	       CASE WHEN hl.task_id IS NULL THEN t.lead_office_id
 		    ELSE (SELECT o.id FROM office o WHERE o.org_id = p.org_id AND o.name = hl.value)
 	       END AS lead_office_id,
 	       t.lead_basis
 	  FROM task t
-	  JOIN (SELECT pl.id, pl.key, pl.year, pl.org_id,
+	  JOIN (SELECT pl.id, pl.key, pl.year, pl.org_id, pl.phone,
 		       row_number() OVER (ORDER BY pl.year, pl.key) * 100000 AS position_base
 		  FROM plans pl) p ON p.id = t.plan_id
+	  LEFT JOIN section sec ON sec.id = t.section_id
+	  LEFT JOIN task par ON par.id = t.parent_id
 	  LEFT JOIN hist hc ON hc.task_id = t.id AND hc.target_id IS NULL
 		AND hc.milestone_id IS NULL AND hc.field = 'created'
 	  LEFT JOIN hist hw ON hw.task_id = t.id AND hw.target_id IS NULL
@@ -146,7 +165,7 @@ tg AS MATERIALIZED (
 				 THEN hc.value::numeric ELSE g.current END AS current) c
 	 CROSS JOIN LATERAL (SELECT
 		duban_completion(g.kind, g.qualifier, v.value, g.baseline, c.current) AS completion,
-		duban_time_elapsed(t.year, coalesce(g.deadline, t.deadline), p_on) AS elapsed,
+		duban_year_share(t.year, coalesce(g.deadline, t.deadline), p_as_of) AS elapsed,
 		CASE WHEN g.created_at <= p.created_at
 		     THEN greatest(p.issued_on, make_date(t.year, 1, 1))
 		     ELSE (g.created_at AT TIME ZONE 'Asia/Shanghai')::date END AS since) x
@@ -284,8 +303,8 @@ targets_agg AS (
 		'name', g.name, 'kind', g.kind, 'unit', g.unit,
 		'qualifier', g.qualifier, 'baseline', g.baseline,
 		'value', g.value, 'current', g.current, 'accumulates', g.accumulates,
-		'completion', round(g.completion, 4), 'percent', round(g.percent, 4),
-		'elapsed', round(g.elapsed, 4), 'deadline', g.deadline,
+		'completion', duban_ratio(g.completion), 'percent', duban_ratio(g.percent),
+		'elapsed', duban_ratio(g.elapsed), 'deadline', g.deadline,
 		'state', g.state, 'behind', g.state = 'behind', 'late', g.late,
 		'files', coalesce(fl.files, '[]'))
 		ORDER BY g.position) AS targets
@@ -348,6 +367,7 @@ task_json AS (
 	       json_build_object(
 		'id', r.id, 'plan', r.plan_key, 'key', r.key, 'label', r.label,
 		'number', r.number, 'title', r.title, 'goal', r.goal,
+		'category', r.category, 'phone', r.phone,
 		'parent_id', r.parent_id, 'depth', CASE WHEN r.parent_id IS NULL THEN 0 ELSE 1 END,
 		'deadline', r.deadline,
 		'lead_office', r.lead_office, 'lead_office_id', r.lead_office_id,
@@ -472,8 +492,18 @@ SELECT json_build_object(
 	'period', json_build_object('from', p_from, 'to', p_to),
 	'as_of', p_as_of,
 	'final', p_on > p_to,
+	-- 序时进度: the share of the as-of year gone by the end of the as-of day.
+	'year_share', duban_ratio(duban_year_share(extract(year FROM p_as_of)::int,
+		make_date(extract(year FROM p_as_of)::int, 12, 31), p_as_of)),
+	-- The plans' kind when they share one (it names the report), and the
+	-- report's title: 2012年第三季度民生实事督查报告.
+	'plan_kind', (SELECT CASE WHEN count(DISTINCT kind) = 1 THEN min(kind) END FROM plans),
+	'title', duban_report_title(extract(year FROM p_from)::int,
+		extract(quarter FROM p_from)::int,
+		(SELECT CASE WHEN count(DISTINCT kind) = 1 THEN min(kind) END FROM plans)),
 	'organisation', (SELECT string_agg(DISTINCT org_name, '、') FROM plans),
 	'plans', (SELECT json_agg(json_build_object('id', p.id, 'key', p.key, 'title', p.title,
+			'kind', p.kind, 'phone', p.phone,
 			'year', p.year, 'document_number', p.document_number,
 			'issued_on', p.issued_on, 'organisation', p.org_name)
 		     ORDER BY p.year, p.key) FROM plans p),
@@ -486,8 +516,8 @@ SELECT json_build_object(
 		'overdue', count(*) FILTER (WHERE status = 'overdue'),
 		'unreported', count(*) FILTER (WHERE status = 'unreported'),
 		'unassigned', count(*) FILTER (WHERE status = 'unassigned'),
-		'completion', round(CASE WHEN count(*) > 0
-			THEN count(*) FILTER (WHERE status = 'done')::numeric / count(*) END, 4),
+		'completion', duban_ratio(CASE WHEN count(*) > 0
+			THEN count(*) FILTER (WHERE status = 'done')::numeric / count(*) END),
 		'milestones', (SELECT json_build_object('total', count(*),
 			'due', count(*) FILTER (WHERE due_on < p_on),
 			'done', count(*) FILTER (WHERE status = 'done'),
@@ -504,7 +534,7 @@ SELECT json_build_object(
 			'measured', count(*) FILTER (WHERE accumulates),
 			'measured_reported', count(*) FILTER (WHERE accumulates AND reported),
 			'behind', count(*) FILTER (WHERE state = 'behind'),
-			'avg_completion', round(avg(completion), 4)) FROM tg),
+			'avg_completion', duban_ratio(avg(completion))) FROM tg),
 		-- 佐证材料 in the report, and the items that have them.
 		'files', (SELECT json_build_object(
 			'total', coalesce(sum(json_array_length(fl.files)), 0),
@@ -517,8 +547,8 @@ SELECT json_build_object(
 			'behind_tasks', behind_tasks, 'unreported_tasks', unreported_tasks,
 			'milestones_due', ms_due,
 			'milestones_on_time', ms_on_time, 'milestones_overdue', ms_overdue,
-			'on_time_rate', round(on_time_rate, 4),
-			'avg_completion', round(avg_completion, 4),
+			'on_time_rate', duban_ratio(on_time_rate),
+			'avg_completion', duban_ratio(avg_completion),
 			'targets_measured', targets_measured, 'targets_reported', targets_reported,
 			'rank', rank)
 		     ORDER BY rank, name COLLATE "C") FROM office_ranked), '[]'),

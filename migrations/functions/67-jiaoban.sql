@@ -92,7 +92,7 @@ BEGIN
 	INSERT INTO plan (key, org_id, year, title, kind, source_file, source_note, plan_file,
 	    origin, created_at, loaded_at)
 	VALUES ('jiaoban-' || p_org || '-' || p_year, p_org, p_year, p_year || '年督办交办事项',
-	    '督办交办', v_what, '局办公室在督办系统中交办的督办事项', v_what, 'jiaoban',
+	    '交办事项', v_what, '局办公室在督办系统中交办的督办事项', v_what, 'jiaoban',
 	    p_now, p_now)
 	ON CONFLICT (org_id, year) WHERE origin = 'jiaoban' DO NOTHING
 	RETURNING id INTO v_plan;

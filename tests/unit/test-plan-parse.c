@@ -127,6 +127,62 @@ Test(plan, completion_evidence_yes_and_left_out)
 	diags_free(&d);
 }
 
+/* kind: one of four, 民生实事 when left out; phone: the plan's and a
+ * task's 监督电话, a number as written. */
+Test(plan, kind_and_phone)
+{
+	struct diags	 d;
+	json_t		*p;
+	char		*out = NULL;
+	size_t		 len = 0;
+	FILE		*f;
+
+	p = parse("  default_deadline: 全年\n"
+	    "tasks:\n"
+	    "  - {key: '1', number: '1', title: 学位}\n", &d);
+	cr_assert_not_null(p);
+	cr_expect_str_eq(S(p, "kind"), "民生实事");
+	cr_expect(json_is_null(json_object_get(p, "phone")));
+	cr_expect(json_is_null(json_object_get(task(p, "1"), "phone")));
+	json_decref(p);
+	diags_free(&d);
+
+	p = parse("  kind: 工作要点\n"
+	    "  phone: 0432-62012345\n"
+	    "  default_deadline: 全年\n"
+	    "tasks:\n"
+	    "  - {key: '1', number: '1', title: 学位, phone: '12345、0432-6201 2345转8'}\n"
+	    "  - {key: '2', number: '2', title: 校车}\n", &d);
+	diags_print(&d, stderr);
+	cr_assert_not_null(p);
+	cr_expect_str_eq(S(p, "kind"), "工作要点");
+	cr_expect_str_eq(S(p, "phone"), "0432-62012345");
+	cr_expect_str_eq(S(task(p, "1"), "phone"), "12345、0432-6201 2345转8");
+	cr_expect(json_is_null(json_object_get(task(p, "2"), "phone")));
+	json_decref(p);
+	diags_free(&d);
+
+	/* A kind not among the four, a phone that is not a number: each
+	 * where it is written, the kinds named. */
+	p = parse("  kind: 民生清单\n"
+	    "  phone: 请致电办公室\n"
+	    "  default_deadline: 全年\n"
+	    "tasks:\n"
+	    "  - {key: '1', number: '1', title: 学位, phone: '12'}\n", &d);
+	cr_expect_null(p);
+	f = open_memstream(&out, &len);
+	diags_print(&d, f);
+	fclose(f);
+	cr_expect(strstr(out, "t.yaml:8:9: ") != NULL, "%s", out);
+	cr_expect(strstr(out, "“民生清单”无效，可用：民生实事、工作要点、实施意见、交办事项") != NULL,
+	    "%s", out);
+	cr_expect(strstr(out, "t.yaml:9:10: ") != NULL, "%s", out);
+	cr_expect(strstr(out, "监督电话（phone）应为电话号码") != NULL, "%s", out);
+	cr_expect(strstr(out, "任务“1”的监督电话") != NULL, "%s", out);
+	free(out);
+	diags_free(&d);
+}
+
 Test(plan, office_aliases_resolve_to_one_office)
 {
 	struct diags	 d;

@@ -177,8 +177,15 @@ ParameterizedTest(struct fixture *fx, report_html, fixture)
 	    strstr(html, "@import") == NULL && strstr(html, "url(") == NULL,
 	    "%s: an external resource", *name);
 
-	/* The header. */
-	snprintf(want, sizeof want, "<h1>%s民生实事督查报告</h1>", S(r, "quarter_label"));
+	/* The header: the title the plans' kind gives (工作要点落实情况 for
+	 * Changchun 2021 and Linyi 2019), with the quarter. */
+	cr_assert_not_null(S(r, "title"), "%s: no title", *name);
+	cr_expect(strncmp(S(r, "title"), S(r, "quarter_label"),
+	    strlen(S(r, "quarter_label"))) == 0, "%s: %s", *name, S(r, "title"));
+	snprintf(want, sizeof want, "<h1>%s</h1>", S(r, "title"));
+	expect_has(html, want, *name);
+	snprintf(want, sizeof want, "<title>%s %s</title>", S(r, "organisation"),
+	    S(r, "title"));
 	expect_has(html, want, *name);
 	expect_has_escaped(html, S(r, "organisation"), *name);
 	json_array_foreach(G(r, "plans"), i, o) {
@@ -195,7 +202,7 @@ ParameterizedTest(struct fixture *fx, report_html, fixture)
 	ms = G(s, "milestones");
 	tg = G(s, "targets");
 	report_number(G(s, "tasks"), num, sizeof num);
-	snprintf(want, sizeof want, "本季度督查民生实事任务 %s 项", num);
+	snprintf(want, sizeof want, "本季度督查%s任务 %s 项", S(r, "plan_kind"), num);
 	expect_has(html, want, *name);
 	{
 		static const char *const st[] = { "done", "on_track", "behind", "overdue",
@@ -335,7 +342,7 @@ Test(report_html, jilin_statuses)
 			seen++;
 		} else if (strcmp(S(t, "label"), "1") == 0) {
 			expect_has(row, "普通高中受助学生</span>：<span class=\"tp\">6400名 / "
-			    "8000名以上（80%）", "1");
+			    "8000名以上（80.0%）", "1");
 			expect_has(row, "财务审计处（牵头）、基础教育处、职业与成人教育处", "1");
 			expect_has(row, "于海波、韩非、张彦明", "1");
 			expect_has(row, "已发放普通高中学生资助面", "1");
@@ -358,7 +365,7 @@ Test(report_html, jilin_statuses)
 	expect_has(html, "66.6%（已填报 10/18）", "offices");
 	/* The office ranking: 职业与成人教育处 last, 50%. */
 	expect_has(html, "<td class=\"n c\">9</td><td>职业与成人教育处</td>", "offices");
-	expect_has(html, "<td class=\"n\">50%</td>", "offices");
+	expect_has(html, "<td class=\"n\">50.0%</td>", "offices");
 	expect_has(html, "吉市教通字〔2012〕12号", "plan");
 	free(html);
 	json_decref(r);

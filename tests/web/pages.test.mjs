@@ -216,7 +216,7 @@ test('a lead office updates a milestone and a target in place, and sees both in 
 	await tg.getByRole('button', { name: '保存' }).click();
 	await tg.getByRole('status').filter({ hasText: '已保存' }).waitFor();
 	assert.match(await tg.locator('.t-now').innerText(), /7,200名/);
-	assert.match(await tg.locator('.t-now').innerText(), /完成 90%/);
+	assert.match(await tg.locator('.t-now').innerText(), /完成 90\.0%/);
 
 	// Both are in the task's history.
 	await card.getByRole('link', { name: /困难家庭学生爱心助学工程/ }).click();
@@ -361,7 +361,9 @@ test('the words and the pace on the pages are the server\'s', async () => {
 	// says what it is over.
 	assert.equal(t.status, 'on_track');
 	assert.deepEqual([t.targets_reported, t.targets_measured], [1, 10]);
-	const pc = (x) => `${Math.round(Number(x) * 100 * 10) / 10}%`;
+	// One decimal, half up (the server's shares are decimals: 0.6635 is
+	// 66.4%, not the 66.3% of its binary value).
+	const pc = (x) => `${(Math.round(Number(x) * 1000 + 1e-7) / 10).toFixed(1)}%`;
 	assert.equal(await row.locator('svg').getAttribute('aria-label'),
 	    `完成 ${pc(t.avg_completion)}，时间进度 ${pc(t.time_elapsed)}`);
 	assert.equal(await row.locator('.tg-filled').innerText(), '已填报 1/10');
@@ -510,6 +512,10 @@ test('an inspector reads the quarterly report in a frame and gets it as files', 
 	assert.equal(await page.getByLabel('季度', { exact: true }).inputValue(), '2012Q3');
 	const frame = page.frameLocator('iframe.report-frame');
 	await frame.getByRole('heading', { name: '2012年第三季度民生实事督查报告' }).waitFor();
+	// 类别 (the task's section) always; 监督电话 only when a task has one.
+	await frame.getByRole('columnheader', { name: '类别', exact: true }).waitFor();
+	assert.equal(await frame.getByRole('cell', { name: '具体实事安排', exact: true }).count(), 12);
+	assert.equal(await frame.getByRole('columnheader', { name: '监督电话' }).count(), 0);
 	await page.getByText('报告已生成').waitFor();
 	const xlsx = await page.getByRole('link', { name: 'Excel 表格（XLSX）' }).getAttribute('href');
 	assert.match(xlsx, /format=xlsx/);

@@ -295,11 +295,30 @@ export function fmtNum(x) {
 	return Number.isFinite(n) ? numFmt.format(n) : String(x);
 }
 
+// A share 0..1 as a percentage with `digits` decimals, rounded half up
+// (四舍五入) on its decimal value as lib/base/percent.c rounds it, so that
+// a page reads as the report: 0.6635 is 66.4%, 1 is 100.0%.  The number's decimal text (what the server
+// sent) is rounded, not its binary value (0.6635 * 1000 is 663.4999…).
 export function pct(x, digits = 1) {
-	if (x === null || x === undefined)
+	if (x === null || x === undefined || x === '' || !Number.isFinite(Number(x)))
 		return '—';
-	const v = Math.round(Number(x) * 100 * 10 ** digits) / 10 ** digits;
-	return `${v}%`;
+	const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(String(Number(x)));
+	if (m === null)
+		return '—';
+	const frac = m[3] || '';
+	const all = (m[2] + frac).replace(/^0+/, '');
+	// The value is all × 10^exp in units of 10^-digits percent.
+	const exp = Number(m[4] || 0) - frac.length + 2 + digits;
+	let t = 0n;
+	if (all !== '' && exp >= 0)
+		t = BigInt(all + '0'.repeat(exp));
+	else if (all !== '') {
+		const keep = all.length + exp;
+		t = BigInt(keep > 0 ? all.slice(0, keep) : '0') + (keep >= 0 && all[keep] >= '5' ? 1n : 0n);
+	}
+	const unit = 10n ** BigInt(digits);
+	const dec = digits > 0 ? '.' + String(t % unit).padStart(digits, '0') : '';
+	return `${m[1] === '-' && t > 0n ? '-' : ''}${t / unit}${dec}%`;
 }
 
 const timeFmt = new Intl.DateTimeFormat('zh-CN', {
