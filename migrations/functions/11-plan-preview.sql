@@ -32,7 +32,7 @@ LANGUAGE sql STABLE AS $$
 	SELECT 'plan/' || p.key, NULL, 'plan', p.key, NULL, p.title, false,
 	       jsonb_build_object('title', p.title, 'year', p.year, 'issuer', og.name,
 		   'kind', p.kind, 'document_number', p.document_number,
-		   'issued_on', p.issued_on),
+		   'issued_on', p.issued_on, 'phone', p.phone),
 	       NULL::jsonb, p.key
 	  FROM plan p JOIN organisation og ON og.id = p.org_id
 	 WHERE p.key = ANY (p_keys)
@@ -42,7 +42,7 @@ LANGUAGE sql STABLE AS $$
 	       jsonb_build_object('title', t.title, 'number', t.number,
 		   'section', s.title, 'parent', pt.label, 'goal', t.goal, 'body', t.body,
 		   'work', t.work, 'measures', t.measures, 'deadline', t.deadline,
-		   'deadline_text', t.deadline_text,
+		   'deadline_text', t.deadline_text, 'phone', t.phone,
 		   'lead', duban_task_role_text(t.id, 'lead'),
 		   'responsible', duban_task_role_text(t.id, 'responsible'),
 		   'leader', duban_task_role_text(t.id, 'leader'),
@@ -87,6 +87,7 @@ RETURNS text LANGUAGE sql IMMUTABLE AS $$
 		WHEN 'plan.title' THEN '计划名称' WHEN 'plan.year' THEN '年度'
 		WHEN 'plan.issuer' THEN '发文单位' WHEN 'plan.kind' THEN '类型'
 		WHEN 'plan.document_number' THEN '文号' WHEN 'plan.issued_on' THEN '印发日期'
+		WHEN 'plan.phone' THEN '监督电话' WHEN 'task.phone' THEN '监督电话'
 		WHEN 'task.title' THEN '任务名称' WHEN 'task.number' THEN '序号'
 		WHEN 'task.section' THEN '所属部分' WHEN 'task.parent' THEN '上级任务'
 		WHEN 'task.goal' THEN '工作目标' WHEN 'task.body' THEN '内容'

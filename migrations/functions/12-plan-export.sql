@@ -21,7 +21,7 @@ LANGUAGE sql STABLE AS $$
 	    'deadline', coalesce(t.deadline_form, CASE WHEN NOT EXISTS (
 		SELECT 1 FROM task s WHERE s.parent_id = t.id AND s.withdrawn_at IS NULL)
 		THEN t.deadline::text END),
-	    'deadline_text', t.deadline_text,
+	    'deadline_text', t.deadline_text, 'phone', t.phone,
 	    'leaders', (SELECT jsonb_agg(pe.name ORDER BY r.position)
 			  FROM task_role r JOIN person pe ON pe.id = r.person_id
 			 WHERE r.task_id = t.id AND r.role = 'leader'),
@@ -116,7 +116,7 @@ LANGUAGE sql STABLE AS $$
 		'key', p.key, 'title', p.title, 'year', p.year, 'year_basis', p.year_basis,
 		'issuer', p.issuer, 'issuer_kind', p.issuer_kind, 'parent_org', p.parent_org,
 		'document_number', p.document_number, 'issued_on', p.issued_on::text,
-		'kind', p.kind,
+		'kind', p.kind, 'phone', p.phone,
 		'source', jsonb_build_object('file', p.source_file, 'sha256', p.source_sha256,
 		    'note', p.source_note),
 		'preamble', p.preamble, 'extension_review', p.extension_review,
