@@ -10,6 +10,7 @@ diags_init(struct diags *d)
 {
 	d->v = NULL;
 	d->n = d->cap = 0;
+	d->errors = 0;
 	d->truncated = 0;
 }
 
@@ -26,7 +27,8 @@ diags_free(struct diags *d)
 	diags_init(d);
 }
 
-/* One problem, one line: control characters in quoted input are escaped. */
+/* One problem, one line: control characters (C0, DEL, C1) in quoted input
+ * are escaped. */
 static char *
 escape(const char *s)
 {
@@ -46,6 +48,9 @@ escape(const char *s)
 			*o++ = 'r';
 		} else if (c < 0x20 || c == 0x7f)
 			o += sprintf(o, "\\x%02x", c);
+		else if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f)	/* C1: U+0080..U+009F */
+			o += sprintf(o, "\\u%04x", (unsigned char)*++s);
 		else
 			*o++ = (char)c;
 	}
@@ -53,13 +58,14 @@ escape(const char *s)
 	return (out);
 }
 
-void
-diags_add(struct diags *d, const char *file, int line, int col,
-    const char *fmt, ...)
+static void
+diags_vadd(struct diags *d, int warning, const char *file, int line, int col,
+    const char *fmt, va_list ap)
 {
-	va_list	 ap;
 	char	*msg;
 
+	if (!warning)
+		d->errors++;
 	if (d->n >= DIAG_MAX) {
 		d->truncated = 1;
 		return;
@@ -71,12 +77,49 @@ diags_add(struct diags *d, const char *file, int line, int col,
 	d->v[d->n].file = xstrdup(file);
 	d->v[d->n].line = line;
 	d->v[d->n].col = col;
-	va_start(ap, fmt);
+	d->v[d->n].warning = warning;
 	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
 	d->v[d->n].msg = escape(msg);
 	free(msg);
 	d->n++;
+}
+
+void
+diags_add(struct diags *d, const char *file, int line, int col,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diags_vadd(d, 0, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+diags_warn(struct diags *d, const char *file, int line, int col,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diags_vadd(d, 1, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+size_t
+diags_errors(const struct diags *d)
+{
+	return (d->errors);
+}
+
+size_t
+diags_warnings(const struct diags *d)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		n += d->v[i].warning;
+	return (n);
 }
 
 void
@@ -85,8 +128,8 @@ diags_print(const struct diags *d, FILE *f)
 	size_t	 i;
 
 	for (i = 0; i < d->n; i++)
-		fprintf(f, "%s:%d:%d: %s\n", d->v[i].file, d->v[i].line,
-		    d->v[i].col, d->v[i].msg);
+		fprintf(f, "%s:%d:%d: %s%s\n", d->v[i].file, d->v[i].line,
+		    d->v[i].col, d->v[i].warning ? "警告：" : "", d->v[i].msg);
 	if (d->truncated)
 		fprintf(f, "（问题过多，只列出前 %d 个）\n", DIAG_MAX);
 }

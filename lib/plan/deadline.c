@@ -480,6 +480,10 @@ deadline_parse(const char *form, int plan_year, struct ymd *out, char **cause)
 		*cause = xstrdup(len == 0 ? "完成时限为空" : "完成时限过长");
 		return (-1);
 	}
+	if (utf8_has_controls(form)) {
+		*cause = xstrdup("完成时限中有控制字符（换行和制表符除外），请删去");
+		return (-1);
+	}
 	/* Drop surrounding space and the words around the form (于…前完成). */
 	while (isspace((unsigned char)*form))
 		form++;
