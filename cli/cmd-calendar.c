@@ -28,7 +28,7 @@ cmd_calendar_load(struct cmd_ctx *ctx, struct args *args)
 	for (i = 0; i < args_count(args); i++)
 		if ((c = calendar_read_file(args_value(args, i), &d)) != NULL)
 			json_array_append_new(all, c);
-	if (d.n > 0) {
+	if (diags_errors(&d) > 0) {
 		diags_print(&d, stderr);
 		diags_free(&d);
 		json_decref(all);

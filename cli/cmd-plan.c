@@ -20,9 +20,9 @@ only_io_errors(const struct diags *d)
 	size_t	 i;
 
 	for (i = 0; i < d->n; i++)
-		if (d->v[i].line != 0)
+		if (d->v[i].line != 0 && !d->v[i].warning)
 			return (0);
-	return (d->n > 0);
+	return (diags_errors(d) > 0);
 }
 
 static int
@@ -31,13 +31,14 @@ cmd_plan_check(struct cmd_ctx *ctx, struct args *args)
 	char *const		*argv = args_values(args);
 	struct diags		 d;
 	json_t			*plan, *t, *keys = json_object();
-	size_t			 i, targets, milestones, before;
-	int			 f, rc = 0;
+	size_t			 i, targets, milestones, before, warned;
+	int			 f, rc = 0, strict = args_has(args, "strict");
 
 	(void)ctx;
 	diags_init(&d);
 	for (f = 0; f < args_count(args); f++) {
-		before = d.n;
+		before = diags_errors(&d);
+		warned = diags_warnings(&d);
 		if ((plan = plan_read_file(argv[f], &d)) == NULL)
 			continue;
 		const char *key = json_string_value(json_object_get(plan, "key"));
@@ -54,17 +55,22 @@ cmd_plan_check(struct cmd_ctx *ctx, struct args *args)
 			milestones += json_array_size(json_object_get(t,
 			    "milestones"));
 		}
-		if (d.n == before)
-			printf("%s：有效（%s，任务 %zu 项，指标 %zu 个，节点 %zu 个）\n",
+		warned = diags_warnings(&d) - warned;
+		if (diags_errors(&d) == before && (warned == 0 || !strict))
+			printf("%s：有效（%s，任务 %zu 项，指标 %zu 个，节点 %zu 个%s）\n",
 			    argv[f], key,
 			    json_array_size(json_object_get(plan, "tasks")),
-			    targets, milestones);
+			    targets, milestones, warned > 0 ? "；有警告" : "");
 		json_decref(plan);
 	}
 	json_decref(keys);
-	if (d.n > 0) {
-		diags_print(&d, stderr);
+	diags_print(&d, stderr);
+	if (diags_errors(&d) > 0)
 		rc = only_io_errors(&d) ? EXIT_NOINPUT : EXIT_DATAERR;
+	else if (strict && diags_warnings(&d) > 0) {
+		fprintf(stderr, "duban plan check：有 %zu 个警告（--strict 视为错误）\n",
+		    diags_warnings(&d));
+		rc = EXIT_DATAERR;
 	}
 	diags_free(&d);
 	return (rc);
@@ -72,8 +78,12 @@ cmd_plan_check(struct cmd_ctx *ctx, struct args *args)
 
 const struct cmd_entry cmd_plan_check_entry = {
 	.name = "plan check",
-	.summary = "检查计划文件（不连接数据库）；有问题时逐条输出 文件:行:列: 说明，退出码 65（文件无法读取为 66）",
+	.summary = "检查计划文件（不连接数据库）；有问题时逐条输出 文件:行:列: 说明，退出码 65（文件无法读取为 66）；"
+	    "警告（如一个处室名称里写了两个处室）也逐条输出，退出码仍为 0",
 	.args = {
+		.options = (const struct args_option[]){
+			{ "strict", 's', NULL, .help = "警告也视为错误：有警告时退出码 65" },
+			{ NULL } },
 		.operands = (const struct args_operand[]){
 			{ .name = "文件", .flags = ARGS_MULTI }, { NULL } },
 		.wrong = "请给出至少一个计划文件",
@@ -239,6 +249,7 @@ cmd_plan_load(struct cmd_ctx *ctx, struct args *args)
 		diags_free(&d);
 		return (rc);
 	}
+	diags_print(&d, stderr);	/* warnings: loaded all the same */
 	diags_free(&d);
 
 	if ((conn = cmd_connect(ctx, &rc)) == NULL) {

@@ -58,6 +58,23 @@ job_free(struct plan_job *j)
 	free(j);
 }
 
+/* Problems as JSON: [{where, message, warning}]. */
+static json_t *
+diags_json(const struct diags *d)
+{
+	json_t	*list = json_array();
+	char	*where;
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++) {
+		where = diag_at(&d->v[i]);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "where",
+		    where, "message", d->v[i].msg, "warning", d->v[i].warning));
+		free(where);
+	}
+	return (list);
+}
+
 /* On a worker: read and check the file. */
 static void
 parse_run(void *arg)
@@ -66,6 +83,10 @@ parse_run(void *arg)
 	json_t		*plan;
 
 	if ((plan = plan_read_buffer(j->name, j->buf, j->len, &j->d)) != NULL) {
+		/* Warnings (an office name that seems to be two) go with
+		 * the plan to the preview, which shows them. */
+		if (j->d.n > 0)
+			json_object_set_new(plan, "warnings", diags_json(&j->d));
 		j->plans = json_array();
 		json_array_append_new(j->plans, plan);
 	}
@@ -73,25 +94,25 @@ parse_run(void *arg)
 	j->buf = NULL;
 }
 
-/* 400 with every problem found, each at its place. */
+/* 400 with every problem found, each at its place; the first error
+ * in the detail. */
 static void
 diags_problem(struct req *r, const struct diags *d)
 {
-	json_t		*errors = json_array();
-	char		*where, *msg;
-	size_t		 i;
+	const struct diag	*first = &d->v[0];
+	char			*where, *msg;
+	size_t			 i;
 
-	for (i = 0; i < d->n; i++) {
-		where = diag_at(&d->v[i]);
-		json_array_append_new(errors, json_pack("{s:s, s:s}", "where",
-		    where, "message", d->v[i].msg));
-		free(where);
-	}
-	where = diag_at(&d->v[0]);
-	msg = xprintf("%s：%s%s。计划未导入，数据库未作任何修改", where, d->v[0].msg,
+	for (i = 0; i < d->n; i++)
+		if (!d->v[i].warning) {
+			first = &d->v[i];
+			break;
+		}
+	where = diag_at(first);
+	msg = xprintf("%s：%s%s。计划未导入，数据库未作任何修改", where, first->msg,
 	    d->n > 1 ? "；另有其他问题，见 errors" : "");
 	http_problem(r, 400, "计划文件有误", msg, "file",
-	    json_pack("{s:o}", "errors", errors));
+	    json_pack("{s:o}", "errors", diags_json(d)));
 	free(msg);
 	free(where);
 }

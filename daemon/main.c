@@ -174,10 +174,15 @@ prepare_database(const struct config *cfg)
 		diags_init(&d);
 		plans = load_read_files(paths, n, &d);
 		load_free_list(paths, n);
+		for (size_t k = 0; k < d.n; k++) {
+			if (d.v[k].warning)
+				log_warnx("%s:%d:%d: 警告：%s", d.v[k].file,
+				    d.v[k].line, d.v[k].col, d.v[k].msg);
+			else
+				log_crit("%s:%d:%d: %s", d.v[k].file,
+				    d.v[k].line, d.v[k].col, d.v[k].msg);
+		}
 		if (plans == NULL) {
-			for (size_t k = 0; k < d.n; k++)
-				log_crit("%s:%d:%d: %s", d.v[k].file, d.v[k].line,
-				    d.v[k].col, d.v[k].msg);
 			diags_free(&d);
 			PQfinish(conn);
 			return (EX_DATAERR);

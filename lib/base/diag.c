@@ -10,6 +10,7 @@ diags_init(struct diags *d)
 {
 	d->v = NULL;
 	d->n = d->cap = 0;
+	d->errors = 0;
 	d->truncated = 0;
 }
 
@@ -27,7 +28,8 @@ diags_free(struct diags *d)
 	diags_init(d);
 }
 
-/* One problem, one line: control characters in quoted input are escaped. */
+/* One problem, one line: control characters (C0, DEL, C1) in quoted input
+ * are escaped. */
 static char *
 escape(const char *s)
 {
@@ -47,6 +49,9 @@ escape(const char *s)
 			*o++ = 'r';
 		} else if (c < 0x20 || c == 0x7f)
 			o += sprintf(o, "\\x%02x", c);
+		else if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f)	/* C1: U+0080..U+009F */
+			o += sprintf(o, "\\u%04x", (unsigned char)*++s);
 		else
 			*o++ = (char)c;
 	}
@@ -55,11 +60,13 @@ escape(const char *s)
 }
 
 static void
-diags_addv(struct diags *d, const char *file, const char *sheet, int line,
-    int col, const char *fmt, va_list ap)
+diags_vadd(struct diags *d, int warning, const char *file, const char *sheet,
+    int line, int col, const char *fmt, va_list ap)
 {
 	char	*msg;
 
+	if (!warning)
+		d->errors++;
 	if (d->n >= DIAG_MAX) {
 		d->truncated = 1;
 		return;
@@ -71,6 +78,7 @@ diags_addv(struct diags *d, const char *file, const char *sheet, int line,
 	d->v[d->n].file = xstrdup(file);
 	d->v[d->n].line = line;
 	d->v[d->n].col = col;
+	d->v[d->n].warning = warning;
 	d->v[d->n].sheet = sheet != NULL ? xstrdup(sheet) : NULL;
 	xvasprintf(&msg, fmt, ap);
 	d->v[d->n].msg = escape(msg);
@@ -85,7 +93,18 @@ diags_add(struct diags *d, const char *file, int line, int col,
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	diags_addv(d, file, NULL, line, col, fmt, ap);
+	diags_vadd(d, 0, file, NULL, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+diags_warn(struct diags *d, const char *file, int line, int col,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diags_vadd(d, 1, file, NULL, line, col, fmt, ap);
 	va_end(ap);
 }
 
@@ -98,7 +117,7 @@ diags_add_cell(struct diags *d, const char *file, const char *sheet,
 	va_start(ap, fmt);
 	if (*sheet == '\0')
 		row = 1, col = 0;
-	diags_addv(d, file, sheet, row, col, fmt, ap);
+	diags_vadd(d, 0, file, sheet, row, col, fmt, ap);
 	va_end(ap);
 }
 
@@ -133,6 +152,22 @@ diag_at(const struct diag *g)
 	return (at);
 }
 
+size_t
+diags_errors(const struct diags *d)
+{
+	return (d->errors);
+}
+
+size_t
+diags_warnings(const struct diags *d)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		n += d->v[i].warning;
+	return (n);
+}
+
 void
 diags_print(const struct diags *d, FILE *f)
 {
@@ -141,7 +176,8 @@ diags_print(const struct diags *d, FILE *f)
 
 	for (i = 0; i < d->n; i++) {
 		where = diag_at(&d->v[i]);
-		fprintf(f, "%s: %s\n", where, d->v[i].msg);
+		fprintf(f, "%s: %s%s\n", where, d->v[i].warning ? "警告：" : "",
+		    d->v[i].msg);
 		free(where);
 	}
 	if (d->truncated)

@@ -42,7 +42,7 @@ read_year(struct diags *d, const char *f, const struct ynode *y)
 	json_t			*out, *days;
 	struct ymd		 from, to, w;
 	const char		*year, *source, *name;
-	size_t			 i, before = d->n;
+	size_t			 i, before = diags_errors(d);
 	long			 k;
 
 	if (y->type != YN_MAP) {
@@ -109,7 +109,7 @@ read_year(struct diags *d, const char *f, const struct ynode *y)
 			    "day", buf, "kind", "workday", "name", name ? name : "调休"));
 		}
 	}
-	if (d->n != before) {
+	if (diags_errors(d) != before) {
 		json_decref(days);
 		return (NULL);
 	}
@@ -125,7 +125,7 @@ calendar_read_file(const char *path, struct diags *d)
 	const struct ynode	*v;
 	json_t			*years, *y;
 	char			*buf;
-	size_t			 i, len, before = d->n;
+	size_t			 i, len, before = diags_errors(d);
 
 	if ((buf = ytree_read_file(path, &len, d)) == NULL)
 		return (NULL);
@@ -144,7 +144,7 @@ calendar_read_file(const char *path, struct diags *d)
 			if ((y = read_year(d, path, v->kids[i])) != NULL)
 				json_array_append_new(years, y);
 	ytree_free(root);
-	if (d->n != before) {
+	if (diags_errors(d) != before) {
 		json_decref(years);
 		return (NULL);
 	}

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "hash.h"
 #include "plan.h"
 #include "sheetplan.h"
+#include "utf8.h"
 #include "xmalloc.h"
 #include "yfield.h"
 #include "ytree.h"
@@ -84,6 +86,112 @@ office_ref(struct pctx *c, const char *name)
 	return (json_string_value(json_object_get(o, "name")));
 }
 
+/*
+ * One name written for two offices (组干科、机关党委): a warning, since a
+ * load would make one invented office of them.  Two parts count as
+ * offices when each ends as office names do; a part's trailing
+ * parenthesis is skipped (办公室（督查室）).  Names that only contain a
+ * joining word (人力资源和社会保障局, 各县（市、区）) are not warned of.
+ */
+static const char *const office_ends[] = { "处", "科", "室", "办", "中心",
+    "委", "部", "局", "站", "院", "所", "队", "会", "馆", "校", "园", "组",
+    "厅", "司", "署", "府", "股", "台", "社", NULL };
+static const char *const office_marks[] = { "、", "，", ",", "；", ";", "／",
+    "/", NULL };
+static const char *const office_words[] = { "和", "及", "与", NULL };
+
+/* The length of one of list at s, or 0. */
+static size_t
+word_at(const char *s, const char *const *list)
+{
+	int	 i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strncmp(s, list[i], strlen(list[i])) == 0)
+			return (strlen(list[i]));
+	return (0);
+}
+
+/* Whether s[0..len) ends as an office's name does. */
+static int
+office_like(const char *s, size_t len)
+{
+	size_t	 n;
+	int	 i;
+
+	if (len >= strlen("）") && memcmp(s + len - strlen("）"), "）",
+	    strlen("）")) == 0) {
+		while (len > 0 && strncmp(s + len - 1, "（", strlen("（")) != 0)
+			len--;
+		len = len > 0 ? len - 1 : 0;
+	} else if (len > 0 && s[len - 1] == ')') {
+		while (len > 0 && s[len - 1] != '(')
+			len--;
+		len = len > 0 ? len - 1 : 0;
+	}
+	for (i = 0; office_ends[i] != NULL; i++) {
+		n = strlen(office_ends[i]);
+		if (len > n && memcmp(s + len - n, office_ends[i], n) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+static void
+check_office_name(struct pctx *c, const struct ynode *v, const char *name)
+{
+	static const char *const count[] = { "", "", "两", "三", "四", "五",
+	    "六", "七", "八", "九" };
+	const char	*start = name, *p = name, *right, *end;
+	char		*parts = xstrdup(""), *tmp, num[16];
+	size_t		 n, m;
+	int		 k = 1;
+	uint32_t	 cp;
+
+	while (*p != '\0') {
+		if ((n = word_at(p, office_marks)) == 0 &&
+		    (n = word_at(p, office_words)) == 0) {
+			p += utf8_decode(p, &cp);
+			continue;
+		}
+		/* The part on the right runs to the next mark. */
+		right = p + n;
+		for (end = right; *end != '\0' &&
+		    word_at(end, office_marks) == 0; end += m)
+			m = utf8_decode(end, &cp);
+		if (office_like(start, (size_t)(p - start)) &&
+		    office_like(right, (size_t)(end - right))) {
+			tmp = xprintf("%s%.*s；", parts, (int)(p - start), start);
+			free(parts);
+			parts = tmp;
+			start = right;
+			k++;
+		}
+		p = right;
+	}
+	if (k > 1) {
+		if (k < 10)
+			snprintf(num, sizeof num, "%s", count[k]);
+		else
+			snprintf(num, sizeof num, " %d ", k);
+		diags_warn(c->y.d, c->y.file, v->line, v->col,
+		    "“%s”像是%s个处室：%s%s，请分开填写", name, num, parts, start);
+	}
+	free(parts);
+}
+
+/* An office's name at v, checked (yfield_name) and warned of if it names
+ * two offices; allocated, or NULL. */
+static char *
+office_name(struct pctx *c, const struct ynode *v, const char *what)
+{
+	char	*name;
+
+	if ((name = yfield_name(&c->y, v, what)) != NULL)
+		check_office_name(c, v, name);
+	return (name);
+}
+
 static const char *
 person_ref(struct pctx *c, const char *name, const char *office)
 {
@@ -119,7 +227,7 @@ parse_offices(struct pctx *c, const struct ynode *list)
 			continue;
 		yfield_check_keys(&c->y, m, keys, "处室声明");
 		if ((nv = yfield_get(&c->y, m, "name", YN_SCALAR, 1, "处室声明")) == NULL ||
-		    (name = yfield_name(&c->y, nv, "处室名称")) == NULL)
+		    (name = office_name(c, nv, "处室名称")) == NULL)
 			continue;
 		if (json_object_get(seen, name) != NULL) {
 			ERR(c, nv, "处室“%s”重复声明（第 %lld 行已声明）", name,
@@ -148,7 +256,7 @@ parse_offices(struct pctx *c, const struct ynode *list)
 			continue;
 		o = json_object_get(c->offices, name);
 		for (j = 0; o != NULL && j < al->n; j++) {
-			if ((alias = yfield_name(&c->y, al->kids[j], "处室别名")) == NULL)
+			if ((alias = office_name(c, al->kids[j], "处室别名")) == NULL)
 				continue;
 			if (json_object_get(seen, alias) != NULL) {
 				ERR(c, al->kids[j], "别名“%s”与已有的处室名称或别名重复（第 %lld 行）",
@@ -194,7 +302,7 @@ parse_people(struct pctx *c, const struct ynode *list)
 			continue;
 		}
 		if ((ov = yfield_get(&c->y, m, "office", YN_SCALAR, 0, "人员声明")) != NULL)
-			office = yfield_name(&c->y, ov, "处室名称");
+			office = office_name(c, ov, "处室名称");
 		p = json_pack("{s:s, s:o, s:o}", "name", name, "office",
 		    office ? json_string(office_ref(c, office)) : json_null(),
 		    "title", json_null());
@@ -226,7 +334,7 @@ parse_plan_roles(struct pctx *c, const struct ynode *list)
 		    yfield_one_of(&c->y, m, "role", roles, "计划角色", &role) != 0)
 			continue;
 		if ((v = yfield_get(&c->y, m, "office", YN_SCALAR, 0, "计划角色")) != NULL)
-			office = yfield_name(&c->y, v, "处室名称");
+			office = office_name(c, v, "处室名称");
 		if ((v = yfield_get(&c->y, m, "person", YN_SCALAR, 0, "计划角色")) != NULL)
 			person = yfield_name(&c->y, v, "人员姓名");
 		if (office == NULL && person == NULL) {
@@ -265,7 +373,7 @@ add_role(struct pctx *c, json_t *roles, const char *role,
 		return;
 	yfield_check_keys(&c->y, m, keys, what);
 	if ((v = yfield_get(&c->y, m, "office", YN_SCALAR, 1, what)) != NULL)
-		office = yfield_name(&c->y, v, "处室名称");
+		office = office_name(c, v, "处室名称");
 	if ((v = yfield_get(&c->y, m, "person", YN_SCALAR, 0, what)) != NULL)
 		person = yfield_name(&c->y, v, "人员姓名");
 	if (office == NULL) {
@@ -289,7 +397,8 @@ add_names(struct pctx *c, json_t *roles, const char *role,
 	char	*name;
 
 	for (i = 0; i < list->n; i++) {
-		if ((name = yfield_name(&c->y, list->kids[i], what)) == NULL)
+		if ((name = offices ? office_name(c, list->kids[i], what) :
+		    yfield_name(&c->y, list->kids[i], what)) == NULL)
 			continue;
 		json_array_append_new(roles, json_pack("{s:s, s:o, s:o, s:i}",
 		    "role", role,
@@ -870,7 +979,7 @@ plan_from_tree(const char *file, const struct ynode *root, struct diags *d)
 	const struct ynode	*v, *hdr;
 	json_t			*plan = NULL, *offices, *people, *o;
 	const char		*k;
-	size_t			 before = d->n;
+	size_t			 before = diags_errors(d);
 
 	memset(&c, 0, sizeof c);
 	c.y.file = file;
@@ -909,7 +1018,7 @@ plan_from_tree(const char *file, const struct ynode *root, struct diags *d)
 		json_object_set_new(plan, "sections", json_array());
 	if ((v = yfield_get(&c.y, root, "tasks", YN_SEQ, 0, "计划文件顶层")) != NULL)
 		parse_tasks(&c, v, NULL);
-	if (json_array_size(c.tasks) == 0 && d->n == before) {
+	if (json_array_size(c.tasks) == 0 && diags_errors(d) == before) {
 		v = ytree_get(root, "tasks");
 		if (v == NULL)
 			v = ytree_get(root, "sections");
@@ -933,7 +1042,7 @@ out:
 	json_decref(c.people);
 	json_decref(c.tasks);
 	json_decref(c.task_keys);
-	if (d->n != before) {
+	if (diags_errors(d) != before) {
 		json_decref(plan);
 		return (NULL);
 	}

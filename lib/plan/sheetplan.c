@@ -524,7 +524,7 @@ sheetplan_parse(const char *file, const void *buf, size_t len,
 	struct ynode		*root, *plan, *v;
 	char			*cause = NULL;
 	json_t			*out = NULL;
-	size_t			 i, before = d->n;
+	size_t			 i, before = d->n, errors = diags_errors(d);
 
 	xlsx_limits_default(&lim);
 	lim.input = 4u << 20;
@@ -590,7 +590,7 @@ sheetplan_parse(const char *file, const void *buf, size_t len,
 	free(s.tasks);
 	json_decref(s.keys);
 	fix_diags(d, before);
-	if (d->n != before) {
+	if (diags_errors(d) != errors) {
 		json_decref(out);
 		return (NULL);
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "utf8.h"
 #include "xmalloc.h"
 #include "yfield.h"
 
@@ -166,6 +167,26 @@ trim(const char **s, const char **e)
 		*e -= n;
 }
 
+/*
+ * Returns s, or NULL (reported, s freed) if it holds a control character
+ * other than newline and tab: stored texts are shown on terminals and
+ * pages, where one would move the cursor, recolour or hide text.
+ */
+static char *
+no_controls(struct yfield_ctx *y, const struct ynode *v, char *s,
+    const char *what, const char *key)
+{
+	if (!utf8_has_controls(s))
+		return (s);
+	if (key != NULL)
+		YFIELD_ERR(y, v, "%s的字段“%s”中有控制字符（换行和制表符除外）：“%s”，请删去",
+		    what, key, s);
+	else
+		YFIELD_ERR(y, v, "%s“%s”中有控制字符，请删去", what, s);
+	free(s);
+	return (NULL);
+}
+
 /* Text with surrounding white space removed; NULL if absent or bad. */
 char *
 yfield_text(struct yfield_ctx *y, const struct ynode *map, const char *key,
@@ -184,7 +205,7 @@ yfield_text(struct yfield_ctx *y, const struct ynode *map, const char *key,
 			YFIELD_ERR(y, v, "%s的字段“%s”不能为空", what, key);
 		return (NULL);
 	}
-	return (xstrndup(s, (size_t)(e - s)));
+	return (no_controls(y, v, xstrndup(s, (size_t)(e - s)), what, key));
 }
 
 /* A short name (office, person, unit): no line breaks, bounded. */
@@ -212,7 +233,7 @@ yfield_name(struct yfield_ctx *y, const struct ynode *v, const char *what)
 			    what, v->str);
 			return (NULL);
 		}
-	return (xstrndup(s, (size_t)(e - s)));
+	return (no_controls(y, v, xstrndup(s, (size_t)(e - s)), what, NULL));
 }
 
 int

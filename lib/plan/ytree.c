@@ -334,8 +334,8 @@ ytree_parse(const char *file, const char *buf, size_t len, struct diags *diags)
 	b.diags = diags;
 
 	if (len > YTREE_MAX_FILE) {
-		diags_add(diags, file, 1, 1, "文件过大：%zu 字节，上限为 %u 字节（4 MiB）",
-		    len, YTREE_MAX_FILE);
+		diags_add(diags, file, 1, 1, "文件过大：%zu 字节，上限为 %u 字节（%u MiB）",
+		    len, YTREE_MAX_FILE, YTREE_MAX_FILE >> 20);
 		return (NULL);
 	}
 	if (!utf8_valid(buf, len, &bad)) {
@@ -450,8 +450,8 @@ ytree_read_file(const char *path, size_t *lenp, struct diags *d)
 		return (NULL);
 	}
 	if (st.st_size > (off_t)YTREE_MAX_FILE) {
-		diags_add(d, path, 1, 1, "文件过大：%lld 字节，上限为 %u 字节（4 MiB）",
-		    (long long)st.st_size, YTREE_MAX_FILE);
+		diags_add(d, path, 1, 1, "文件过大：%lld 字节，上限为 %u 字节（%u MiB）",
+		    (long long)st.st_size, YTREE_MAX_FILE, YTREE_MAX_FILE >> 20);
 		close(fd);
 		return (NULL);
 	}

@@ -13,10 +13,10 @@
 
 #include "diag.h"
 
-#define YTREE_MAX_FILE		(4u * 1024 * 1024)
+#define YTREE_MAX_FILE		(16u * 1024 * 1024)
 #define YTREE_MAX_SCALAR	(64u * 1024)
 #define YTREE_MAX_DEPTH		32
-#define YTREE_MAX_NODES		200000
+#define YTREE_MAX_NODES		1000000
 
 enum ynode_type {
 	YN_SCALAR,

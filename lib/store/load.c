@@ -21,7 +21,7 @@ json_t *
 load_read_files(char *const *paths, int npaths, struct diags *d)
 {
 	json_t		*plans = json_array(), *p, *keys = json_object();
-	size_t		 before = d->n;
+	size_t		 before = diags_errors(d);
 	const char	*key;
 	int		 i;
 
@@ -39,7 +39,7 @@ load_read_files(char *const *paths, int npaths, struct diags *d)
 		json_array_append_new(plans, p);
 	}
 	json_decref(keys);
-	if (d->n != before) {
+	if (diags_errors(d) != before) {
 		json_decref(plans);
 		return (NULL);
 	}

@@ -32,6 +32,20 @@ LANGUAGE sql IMMUTABLE AS $$
 	       milestones jsonb)
 $$;
 
+-- Autovacuum's rule for ANALYZE (50 rows and a tenth of the table),
+-- applied at once after a load wrote n rows into a table: autovacuum
+-- cannot see the rows of a transaction still open, so the statements
+-- after a big load were planned for the table as it had been, empty at
+-- first, and nested loops over 5,000 tasks and 20,000 targets took
+-- minutes (bench/import.sh).
+CREATE OR REPLACE FUNCTION duban_analyze_grown(p_table regclass, n bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF n > 50 + 0.1 * greatest((SELECT c.reltuples FROM pg_class c WHERE c.oid = p_table), 0) THEN
+		EXECUTE format('ANALYZE %s', p_table);
+	END IF;
+END $$;
+
 CREATE OR REPLACE FUNCTION duban_load_plan(doc jsonb, p_actor text) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -191,14 +205,25 @@ BEGIN
 	GET DIAGNOSTICS n = ROW_COUNT; v_changes := v_changes + n;
 
 	-- Tasks ------------------------------------------------------------
+	-- The file's tasks, read out of the document once, with statistics:
+	-- read by each statement below instead, a plan of thousands of tasks
+	-- was parsed out of the jsonb a dozen times, and the planner, which
+	-- knows nothing of a function's rows, rescanned it once per task in
+	-- the NOT EXISTS of the withdrawals (bench/import.sh).
+	CREATE TEMP TABLE IF NOT EXISTS duban_load_task ON COMMIT DROP AS
+		SELECT * FROM duban_doc_tasks(NULL) WITH NO DATA;
+	TRUNCATE duban_load_task;
+	INSERT INTO duban_load_task SELECT * FROM duban_doc_tasks(doc);
+	ANALYZE duban_load_task;
+
 	INSERT INTO progress (actor, source, plan_id, task_id, field, old_value, new_value, note)
 	SELECT p_actor, 'load', v_plan, t.id, 'deadline', t.deadline::text, x.deadline::text,
 	       '计划文件修改了完成时限'
-	  FROM duban_doc_tasks(doc) x JOIN task t ON t.plan_id = v_plan AND t.key = x.key
+	  FROM duban_load_task x JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 	 WHERE t.deadline IS DISTINCT FROM x.deadline;
 	INSERT INTO progress (actor, source, plan_id, task_id, field, old_value, new_value, note)
 	SELECT p_actor, 'load', v_plan, t.id, 'withdrawn', 'true', 'false', '任务重新出现在计划文件中，恢复'
-	  FROM duban_doc_tasks(doc) x JOIN task t ON t.plan_id = v_plan AND t.key = x.key
+	  FROM duban_load_task x JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 	 WHERE t.withdrawn_at IS NOT NULL;
 
 	WITH up AS (
@@ -206,7 +231,7 @@ BEGIN
 		    work, measures, deadline, deadline_form, deadline_text, position)
 		SELECT v_plan, sec.id, x.key, x.number, x.label, x.title, x.body, x.goal, x.work,
 		       x.measures, x.deadline, x.deadline_form, x.deadline_text, x.position
-		  FROM duban_doc_tasks(doc) x
+		  FROM duban_load_task x
 		  LEFT JOIN section sec ON sec.plan_id = v_plan AND sec.key = x.section
 		ON CONFLICT (plan_id, key) DO UPDATE
 		   SET section_id = EXCLUDED.section_id, number = EXCLUDED.number,
@@ -229,6 +254,7 @@ BEGIN
 		  FROM up WHERE up.inserted AND NOT v_created
 	)
 	SELECT count(*) INTO n FROM up;
+	PERFORM duban_analyze_grown('task', n);
 	v_changes := v_changes + n;
 
 	-- 监督电话 of each task (a text of its own, beside duban_doc_tasks'
@@ -246,7 +272,7 @@ BEGIN
 	 WHERE t.plan_id = v_plan AND t.key = x.key AND t.phone IS DISTINCT FROM x.phone;
 
 	UPDATE task t SET parent_id = p.id, version = t.version + 1, updated_at = v_now
-	  FROM duban_doc_tasks(doc) x
+	  FROM duban_load_task x
 	  LEFT JOIN task p ON p.plan_id = v_plan AND p.key = x.parent
 	 WHERE t.plan_id = v_plan AND t.key = x.key AND t.parent_id IS DISTINCT FROM p.id;
 	GET DIAGNOSTICS n = ROW_COUNT; v_changes := v_changes + n;
@@ -254,7 +280,7 @@ BEGIN
 	WITH w AS (
 		UPDATE task t SET withdrawn_at = v_now, version = t.version + 1, updated_at = v_now
 		 WHERE t.plan_id = v_plan AND t.withdrawn_at IS NULL
-		   AND NOT EXISTS (SELECT 1 FROM duban_doc_tasks(doc) x WHERE x.key = t.key)
+		   AND NOT EXISTS (SELECT 1 FROM duban_load_task x WHERE x.key = t.key)
 		RETURNING t.id
 	), h AS (
 		INSERT INTO progress (actor, source, plan_id, task_id, field, old_value, new_value, note)
@@ -277,7 +303,7 @@ BEGIN
 		SELECT t.id AS task_id,
 		       coalesce(jsonb_agg(jsonb_build_array(r.role, o.id, pe.id)
 				ORDER BY r.position) FILTER (WHERE r.role IS NOT NULL), '[]') AS roles
-		  FROM duban_doc_tasks(doc) x
+		  FROM duban_load_task x
 		  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 		  LEFT JOIN LATERAL jsonb_to_recordset(x.roles)
 		       AS r(role text, office text, person text, position int) ON true
@@ -299,7 +325,7 @@ BEGIN
 		DELETE FROM task_role WHERE task_id = ANY (v_changed);
 		INSERT INTO task_role (task_id, role, office_id, person_id, position)
 		SELECT t.id, r.role, o.id, pe.id, r.position
-		  FROM duban_doc_tasks(doc) x
+		  FROM duban_load_task x
 		  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 		 CROSS JOIN LATERAL jsonb_to_recordset(x.roles)
 		       AS r(role text, office text, person text, position int)
@@ -328,11 +354,12 @@ BEGIN
 	INSERT INTO duban_load_target
 	SELECT t.id, y.key, y.name, y.kind, y.value, y.unit, y.qualifier, y.baseline,
 	       y.deadline, y.deadline_form, y."text", y.position
-	  FROM duban_doc_tasks(doc) x
+	  FROM duban_load_task x
 	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 	 CROSS JOIN LATERAL jsonb_to_recordset(x.targets) AS y(key text, name text,
 	       kind text, value numeric, unit text, qualifier text, baseline numeric,
 	       deadline date, deadline_form text, "text" text, position int);
+	ANALYZE duban_load_target;
 
 	INSERT INTO progress (actor, source, plan_id, task_id, target_id, field, old_value, new_value, note)
 	SELECT p_actor, 'load', v_plan, g.task_id, g.id, 'value',
@@ -363,6 +390,7 @@ BEGIN
 		RETURNING 1
 	)
 	SELECT count(*) INTO n FROM up;
+	PERFORM duban_analyze_grown('target', n);
 	v_changes := v_changes + n;
 
 	-- Targets of tasks in the file that the file no longer lists.
@@ -370,7 +398,7 @@ BEGIN
 		UPDATE target g SET withdrawn_at = v_now, version = g.version + 1, updated_at = v_now
 		  FROM task t
 		 WHERE g.task_id = t.id AND t.plan_id = v_plan AND g.withdrawn_at IS NULL
-		   AND EXISTS (SELECT 1 FROM duban_doc_tasks(doc) x WHERE x.key = t.key)
+		   AND EXISTS (SELECT 1 FROM duban_load_task x WHERE x.key = t.key)
 		   AND NOT EXISTS (SELECT 1 FROM duban_load_target y
 				    WHERE y.task_id = g.task_id AND y.key = g.key)
 		RETURNING g.id, g.task_id
@@ -391,10 +419,11 @@ BEGIN
 	TRUNCATE duban_load_milestone;
 	INSERT INTO duban_load_milestone
 	SELECT t.id, y.key, y.kind, y.title, y.due, y.due_form, y."text", y.position
-	  FROM duban_doc_tasks(doc) x
+	  FROM duban_load_task x
 	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 	 CROSS JOIN LATERAL jsonb_to_recordset(x.milestones) AS y(key text, kind text,
 	       title text, due date, due_form text, "text" text, position int);
+	ANALYZE duban_load_milestone;
 	-- A milestone whose date an approved extension moved keeps it while
 	-- the file still gives its original date (37-extensions.sql).
 	UPDATE duban_load_milestone y SET due_on = m.due_on
@@ -424,13 +453,14 @@ BEGIN
 		RETURNING 1
 	)
 	SELECT count(*) INTO n FROM up;
+	PERFORM duban_analyze_grown('milestone', n);
 	v_changes := v_changes + n;
 
 	WITH w AS (
 		UPDATE milestone m SET withdrawn_at = v_now, version = m.version + 1, updated_at = v_now
 		  FROM task t
 		 WHERE m.task_id = t.id AND t.plan_id = v_plan AND m.withdrawn_at IS NULL
-		   AND EXISTS (SELECT 1 FROM duban_doc_tasks(doc) x WHERE x.key = t.key)
+		   AND EXISTS (SELECT 1 FROM duban_load_task x WHERE x.key = t.key)
 		   AND NOT EXISTS (SELECT 1 FROM duban_load_milestone y
 				    WHERE y.task_id = m.task_id AND y.key = m.key)
 		RETURNING m.id, m.task_id
@@ -464,14 +494,16 @@ END $$;
 CREATE OR REPLACE FUNCTION duban_load_plans(docs jsonb, p_actor text, p_now timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-	d	jsonb;
+	i	int;
 	out	jsonb := '[]';
 BEGIN
 	-- One loader at a time: two concurrent loads of one plan would race
 	-- on the same rows; the second waits and then finds nothing to do.
 	PERFORM pg_advisory_xact_lock(hashtext('duban_load_plans'));
-	FOR d IN SELECT value FROM jsonb_array_elements(docs) LOOP
-		out := out || jsonb_build_array(duban_load_plan(d, p_actor));
+	-- By index: jsonb_array_elements would first copy every plan into
+	-- a tuplestore, on disk for a big one.
+	FOR i IN 0 .. jsonb_array_length(docs) - 1 LOOP
+		out := out || jsonb_build_array(duban_load_plan(docs->i, p_actor));
 	END LOOP;
 	PERFORM duban_assignments_sync(p_now);
 	RETURN out;
@@ -507,19 +539,20 @@ $$;
 
 -- A bulk insert (a whole city's plans in one statement) arrives before
 -- autovacuum has seen the new rows: the planner would take task_role for
--- the empty table it last saw and scan it once per task.  ANALYZE counts
--- this transaction's own rows, so refresh with true statistics.
+-- the empty table it last saw and scan it once per task and office.
+-- ANALYZE counts this transaction's own rows, so refresh with true
+-- statistics once the insert is big for the table (autovacuum's rule,
+-- duban_analyze_grown: 5,000 tasks' 17,000 roles took 6 s without).
+-- Tasks are reached by their ids, whatever the statistics of task.
 CREATE OR REPLACE FUNCTION task_role_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	ids bigint[];
 BEGIN
 	IF TG_OP = 'INSERT' THEN
 		ids := ARRAY(SELECT DISTINCT task_id FROM new_rows);
+		PERFORM duban_analyze_grown('task_role', (SELECT count(*) FROM new_rows));
 	ELSE
 		ids := ARRAY(SELECT DISTINCT task_id FROM old_rows);
-	END IF;
-	IF cardinality(ids) > 5000 THEN
-		ANALYZE task, task_role;
 	END IF;
 	PERFORM duban_refresh_leads(ids);
 	RETURN NULL;

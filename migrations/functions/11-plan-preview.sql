@@ -264,8 +264,11 @@ BEGIN
 			 WHERE key IN (SELECT d->>'key' FROM jsonb_array_elements(docs) d);
 			RETURN json_build_object('status', 200, 'body', v);
 		END IF;
+		-- The reader's warnings (lib/base/diag.h) are shown with the preview.
 		RETURN json_build_object('status', 200, 'body',
-		    duban_plan_preview(docs, tok.label, p_now));
+		    duban_plan_preview(docs, tok.label, p_now) || jsonb_build_object('warnings',
+			(SELECT coalesce(jsonb_agg(w), '[]') FROM jsonb_array_elements(docs) d,
+				jsonb_array_elements(coalesce(d->'warnings', '[]')) w)));
 	EXCEPTION
 		WHEN serialization_failure THEN
 			RETURN duban_api_problem(409, '计划已有变化', SQLERRM, 'digest');

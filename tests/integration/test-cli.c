@@ -250,6 +250,66 @@ Test(cli, exit_codes_follow_sysexits)
 	t_run_free(&r);
 }
 
+/* A plan whose lead office names two offices: a warning, not an error. */
+static const char TWO_OFFICES[] =
+    "duban-plan: 1\n"
+    "plan:\n"
+    "  key: liangge-2024\n"
+    "  title: 测试市教育局2024年工作要点\n"
+    "  year: 2024\n"
+    "  issuer: 测试市教育局\n"
+    "  source: {file: yaodian.txt}\n"
+    "tasks:\n"
+    "  - key: '1'\n"
+    "    number: '1'\n"
+    "    title: 加强干部队伍建设\n"
+    "    lead: {office: 组干科、机关党委}\n"
+    "    deadline: 3月中旬\n";
+
+Test(cli, two_offices_in_one_name_warn_and_strict_refuses, .timeout = 120)
+{
+	char		*path = xprintf("%s/liangge.yaml", t_tmpdir());
+	const char	*check[] = { "plan", "check", path, NULL };
+	const char	*strict[] = { "plan", "check", "--strict", path, NULL };
+	const char	*load[] = { "plan", "load", path, NULL };
+	const char	*warning = ":12:20: 警告：“组干科、机关党委”像是两个处室："
+	    "组干科；机关党委，请分开填写";
+	char		*fresh, *n;
+	PGconn		*conn;
+	struct t_run	 r;
+
+	t_write_file(path, TWO_OFFICES, strlen(TWO_OFFICES));
+	t_cli(&r, NULL, check);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, warning) != NULL, "%s", r.err);
+	cr_expect(strstr(r.out, "有效") != NULL, "%s", r.out);
+	t_run_free(&r);
+
+	t_cli(&r, NULL, strict);
+	cr_expect_eq(r.status, 65, "%s", r.err);
+	cr_expect(strstr(r.err, warning) != NULL, "%s", r.err);
+	cr_expect(strstr(r.err, "--strict") != NULL, "%s", r.err);
+	cr_expect(strstr(r.out, "有效") == NULL, "%s", r.out);
+	t_run_free(&r);
+
+	/* plan load says so and loads the file as written. */
+	fresh = t_db_create();
+	t_cli(&r, fresh, load);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, warning) != NULL, "%s", r.err);
+	t_run_free(&r);
+	conn = t_connect(fresh);
+	n = t_query(conn, "SELECT t.deadline::text || ' ' || o.name FROM task t"
+	    " JOIN plan p ON p.id = t.plan_id JOIN task_role r ON r.task_id = t.id"
+	    " AND r.role = 'lead' JOIN office o ON o.id = r.office_id"
+	    " WHERE p.key = 'liangge-2024'", 0, NULL);
+	cr_expect_str_eq(n, "2024-03-20 组干科、机关党委");
+	free(n);
+	PQfinish(conn);
+	free(fresh);
+	free(path);
+}
+
 Test(cli, every_command_has_help)
 {
 	static const char *const cmds[][2] = {

@@ -205,6 +205,18 @@ Test(plan_preview, the_page_route_shows_what_was_reported_and_changes_nothing)
 	cr_expect_str_eq(fp1, fp2, "a preview changed the database");
 	free(fp2);
 
+	/* Two offices written as one: a warning with its place, shown with
+	 * the preview, which still goes ahead. */
+	b = xstrdup(s.changed);
+	replace(&b, "lead: {office: 组干科, person: 陈伟}", "lead: {office: 组干科、机关党委, person: 陈伟}");
+	cr_assert_eq(preview(&s, s.general, "jilin-2012.yaml", b, strlen(b), &body), 200);
+	x = json_array_get(json_object_get(body, "warnings"), 0);
+	cr_assert_not_null(x, "%s", json_dumps(body, 0));
+	cr_expect(strstr(S(x, "message"), "像是两个处室") != NULL, "%s", S(x, "message"));
+	cr_expect(strncmp(S(x, "where"), "jilin-2012.yaml:", 16) == 0, "%s", S(x, "where"));
+	json_decref(body);
+	free(b);
+
 	/* The same file previewed twice: the same digest. */
 	cr_assert_eq(preview(&s, s.gperson, "jilin-2012.yaml", s.changed, s.len, &body), 200);
 	cr_expect_str_eq(S(body, "digest"), S(pv, "digest"));

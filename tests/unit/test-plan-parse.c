@@ -240,6 +240,133 @@ Test(plan, every_problem_is_reported_not_just_the_first)
 }
 
 /* ---------------------------------------------------------------- */
+/* Office names that name two offices: warnings, the plan still read. */
+
+Test(plan, two_offices_in_one_name_are_a_warning_with_the_position)
+{
+	struct diags	 d;
+	json_t		*p;
+
+	p = parse("  default_deadline: 全年\n"
+	    "offices:\n"
+	    "  - {name: 人力资源和社会保障局, kind: department}\n"
+	    "  - {name: 各县（市、区）教育局, kind: group}\n"
+	    "  - {name: 发展和改革委员会, aliases: [发改委]}\n"
+	    "  - {name: 财务处及审计处}\n"
+	    "tasks:\n"
+	    "  - key: '1'\n"
+	    "    number: '1'\n"
+	    "    title: 甲\n"
+	    "    lead: {office: 组干科、机关党委, person: 陈伟}\n"
+	    "    responsible:\n"
+	    "      - {office: 办公室（督查室）和信息中心}\n"
+	    "      - {office: 科学技术和信息化局}\n"
+	    "    coordinating: [市财政局与市发展和改革委员会, 团委，妇委会；工会]\n", &d);
+	cr_assert_not_null(p, "warnings alone must not refuse the plan: %s",
+	    d.n ? d.v[0].msg : "");
+	cr_expect_eq(diags_errors(&d), 0);
+	cr_assert_eq(d.n, 5, "got %zu warnings", d.n);
+	cr_expect(d.v[0].warning);
+	cr_expect_eq(d.v[0].line, 13);
+	cr_expect_eq(d.v[0].col, 12);
+	cr_expect_str_eq(d.v[0].msg, "“财务处及审计处”像是两个处室：财务处；审计处，请分开填写");
+	cr_expect_eq(d.v[1].line, 18);
+	cr_expect_eq(d.v[1].col, 20);
+	cr_expect_str_eq(d.v[1].msg,
+	    "“组干科、机关党委”像是两个处室：组干科；机关党委，请分开填写");
+	cr_expect_eq(d.v[2].line, 20);
+	cr_expect_str_eq(d.v[2].msg, "“办公室（督查室）和信息中心”像是两个处室："
+	    "办公室（督查室）；信息中心，请分开填写");
+	cr_expect_eq(d.v[3].line, 22);
+	cr_expect_str_eq(d.v[3].msg, "“市财政局与市发展和改革委员会”像是两个处室："
+	    "市财政局；市发展和改革委员会，请分开填写");
+	cr_expect_str_eq(d.v[4].msg,
+	    "“团委，妇委会；工会”像是三个处室：团委；妇委会；工会，请分开填写");
+	/* The file is read as written: the warning changes nothing. */
+	cr_expect_str_eq(S(json_array_get(json_object_get(task(p, "1"), "roles"),
+	    0), "office"), "组干科、机关党委");
+	json_decref(p);
+	diags_free(&d);
+}
+
+Test(plan, a_warning_does_not_hide_an_error)
+{
+	struct diags	 d;
+	json_t		*p;
+
+	p = parse("tasks:\n"
+	    "  - {key: '1', number: '1', title: 甲, deadline: 全年,\n"
+	    "     lead: {office: 组干科和机关党委}}\n"
+	    "  - {key: '2', number: '2', title: 乙, deadline: 尽快}\n", &d);
+	cr_expect_null(p);
+	cr_expect_eq(diags_errors(&d), 1);
+	cr_expect_eq(diags_warnings(&d), 1);
+	diags_free(&d);
+}
+
+Test(diag, warnings_print_as_such_and_errors_are_counted_past_the_limit)
+{
+	struct diags	 d;
+	char		*buf = NULL;
+	size_t		 len = 0, i;
+	FILE		*f;
+
+	diags_init(&d);
+	for (i = 0; i < DIAG_MAX; i++)
+		diags_warn(&d, "a.yaml", 3, 7, "名称“%s”可疑", "甲、乙");
+	diags_add(&d, "a.yaml", 9, 1, "出错");
+	cr_expect_eq(d.n, DIAG_MAX);
+	cr_expect_eq(diags_errors(&d), 1, "an error past the limit still counts");
+	cr_expect_eq(diags_warnings(&d), DIAG_MAX);
+	f = open_memstream(&buf, &len);
+	diags_print(&d, f);
+	fclose(f);
+	cr_expect(strncmp(buf, "a.yaml:3:7: 警告：名称“甲、乙”可疑\n",
+	    strlen("a.yaml:3:7: 警告：名称“甲、乙”可疑\n")) == 0, "%.80s", buf);
+	free(buf);
+	diags_free(&d);
+}
+
+/* ---------------------------------------------------------------- */
+/* Control characters in names and texts: refused where they are. */
+
+Test(plan, control_characters_are_refused_at_their_field)
+{
+	struct diags	 d;
+	json_t		*p;
+
+	p = parse("tasks:\n"
+	    "  - key: '1'\n"
+	    "    number: '1'\n"
+	    "    title: \"红\\e[31m字\"\n"
+	    "    text: \"第一行\\n第二行\\t缩进\"\n"
+	    "    deadline: 全年\n"
+	    "    lead: {office: \"办公室\\x9b\", person: \"陈\\r伟\"}\n"
+	    "    leaders: [\"王\\u0085五\"]\n"
+	    "    measures: \"回车\\r覆盖\"\n", &d);
+	cr_expect_null(p);
+	cr_assert_eq(diags_errors(&d), 5, "got %zu", diags_errors(&d));
+	cr_expect_eq(d.v[0].line, 11);
+	cr_expect_eq(d.v[0].col, 12);
+	cr_expect(strstr(d.v[0].msg, "字段“title”中有控制字符") != NULL, "%s",
+	    d.v[0].msg);
+	cr_expect(strstr(d.v[0].msg, "\\x1b") != NULL, "shown escaped: %s",
+	    d.v[0].msg);
+	cr_expect_eq(d.v[1].line, 16);
+	cr_expect(strstr(d.v[1].msg, "字段“measures”中有控制字符") != NULL, "%s",
+	    d.v[1].msg);
+	cr_expect_eq(d.v[2].line, 14);
+	cr_expect(strstr(d.v[2].msg, "处室名称") != NULL &&
+	    strstr(d.v[2].msg, "中有控制字符") != NULL, "%s", d.v[2].msg);
+	cr_expect_eq(d.v[3].line, 14);
+	cr_expect(strstr(d.v[3].msg, "人员姓名") != NULL, "%s", d.v[3].msg);
+	cr_expect_eq(d.v[4].line, 15);
+	cr_expect(strstr(d.v[4].msg, "责任领导") != NULL &&
+	    strstr(d.v[4].msg, "控制字符") != NULL, "%s", d.v[4].msg);
+	diags_free(&d);
+}
+
+/* ---------------------------------------------------------------- */
 /* Hostile input: each refused with a position, in bounded memory. */
 
 static void

@@ -86,6 +86,10 @@ function previewPanel(pv, name) {
 	    h('p', {}, plans),
 	    none ? h('p', { class: 'empty' }, '与已导入的计划完全相同，导入不会有任何变化。') :
 		h('p', { id: 'pv-summary' }, `导入后：${summary(pv)}。以下变化尚未写入，确认后一并导入；取消则不作任何修改。`),
+	    pv.warnings && pv.warnings.length ? h('div', { id: 'pv-warnings' },
+		h('h3', {}, '请注意'),
+		h('p', { class: 'hint' }, '以下提示不妨碍导入，但可能是文件写错了，请核对。'),
+		h('ul', { class: 'errors' }, pv.warnings.map((w) => h('li', {}, h('code', {}, w.where), '：', w.message)))) : null,
 	    pv.items.length ? table(cols, rows, { className: 'stack preview', caption: '导入将发生的变化' }) : null,
 	    pv.offices.length ? h('div', {},
 		h('h3', {}, '将新建的处室'),
