@@ -386,10 +386,10 @@ header(struct doc *d, const char *text, size_t len)
 			d->issuer = xstrdup("（待填写）");
 		d->issuer_check = "未找到发文机关，请核对";
 	}
-	if (strstr(d->title, "民生实事"))
+	/* The plan kinds (docs/plan-format.md): a 民生清单 is a list of
+	 * 民生实事. */
+	if (strstr(d->title, "民生实事") || ends(d->title, "清单"))
 		d->kind = xstrdup("民生实事");
-	else if (ends(d->title, "清单"))
-		d->kind = xstrdup("民生清单");
 	else if (ends(d->title, "要点"))
 		d->kind = xstrdup("工作要点");
 	else if (ends(d->title, "意见"))
