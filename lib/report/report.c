@@ -841,7 +841,7 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 	const json_t	*tg = json_object_get(s, "targets");
 	static const size_t md_task_cols[] = { 0, 1, 2, 4, 5, 6, TASK_PHONE, 8, 9,
 	    10, 11, 12, 13, 15 };
-	const char	*v[TASK_NCOLS];
+	const char	*v[TASK_NCOLS] = { NULL };
 	size_t		 cols[TASK_NCOLS], ncols;
 	char		*plans = report_plans_title(r), pct[32], avg[64], title[256];
 	json_t		*t, *o, *x;
