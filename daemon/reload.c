@@ -43,6 +43,7 @@ struct reload_job {
 	char		*cfg_err;
 	char		*plans_json;	/* plans to load, or NULL */
 	char		*plans_err;	/* why the plans were refused */
+	char		*plans_warn;	/* warnings about plans loaded anyway */
 	int		 nplans;
 	struct web	*web;		/* the pages, read again */
 	char		*web_err;
@@ -55,6 +56,7 @@ job_free(struct reload_job *j)
 		config_free(&j->cfg);
 	free(j->cfg_err);
 	free(j->plans_err);
+	free(j->plans_warn);
 	free(j->plans_json);
 	web_free(j->web);
 	free(j->web_err);
@@ -78,16 +80,19 @@ reload_thread(void *arg)
 	if (j->cfg_ok && *j->cfg.plans != '\0') {
 		if (load_list_dir(j->cfg.plans, &paths, &n, &j->plans_err) == 0) {
 			diags_init(&d);
-			if ((plans = load_read_files(paths, n, &d)) != NULL) {
-				j->plans_json = json_dumps(plans, JSON_COMPACT);
-				j->nplans = n;
-				json_decref(plans);
-			} else {
+			plans = load_read_files(paths, n, &d);
+			if (d.n > 0) {
 				f = open_memstream(&buf, &len);
 				diags_print(&d, f);
 				fclose(f);
-				j->plans_err = buf;
 			}
+			if (plans != NULL) {
+				j->plans_json = json_dumps(plans, JSON_COMPACT);
+				j->nplans = n;
+				j->plans_warn = buf;	/* warnings only */
+				json_decref(plans);
+			} else
+				j->plans_err = buf;
 			diags_free(&d);
 			load_free_list(paths, n);
 		}
@@ -169,6 +174,10 @@ reload_done(evutil_socket_t fd, short what, void *arg)
 		    line = strtok_r(NULL, "\n", &save))
 			log_warnx("计划文件有误，未重新导入，数据库中的计划保持不变：%s", line);
 	} else if (j->plans_json != NULL) {
+		if (j->plans_warn != NULL)
+			for (line = strtok_r(j->plans_warn, "\n", &save); line != NULL;
+			    line = strtok_r(NULL, "\n", &save))
+				log_notice("计划文件：%s", line);
 		params[0] = j->plans_json;
 		params[1] = "duband（SIGHUP 重新导入）";
 		clock_now_iso(now);

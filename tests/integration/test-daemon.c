@@ -205,6 +205,27 @@ Test(daemon, sighup_with_a_broken_plan_keeps_the_old_data, .timeout = 120)
 	cr_expect(strstr(log, "重新导入计划：jilin-2012：已更新（1 处变更）") != NULL, "%s", log);
 	free(log);
 
+	/* Two departments written as one: loaded, and the warning is logged
+	 * with its place. */
+	{
+		char	*at = strstr(bad, "coordinating: [市财政局, 市监察局");
+		char	*warned;
+
+		cr_assert_not_null(at);
+		warned = xprintf("%.*scoordinating: [市财政局、市监察局%s", (int)(at - bad), bad,
+		    at + strlen("coordinating: [市财政局, 市监察局"));
+		t_write_file(path, warned, strlen(warned));
+		free(warned);
+	}
+	t_daemon_kill(&d, SIGHUP);
+	t_daemon_wait_notify(&d, "RELOADING=1");
+	t_daemon_wait_notify(&d, "READY=1");
+	log = t_daemon_log(&d);
+	cr_expect(strstr(log, "计划文件：") != NULL && strstr(log, "jilin-2012.yaml:") != NULL &&
+	    strstr(log, "警告：“市财政局、市监察局”像是两个处室") != NULL, "%s", log);
+	cr_expect(strstr(log, "重新导入计划：jilin-2012：已更新") != NULL, "%s", log);
+	free(log);
+
 	t_daemon_stop(&d);
 	PQfinish(c);
 	free(bad);
