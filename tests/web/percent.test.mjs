@@ -1,11 +1,16 @@
 // The pages' percentages (pct, daemon/web/js/common.js) read as the
 // report's (lib/base/percent.c, tests/unit/test-percent.c): one decimal,
 // rounded half up on the decimal value, not on the binary one.  No
-// browser: common.js is a module node loads as it is.
+// browser: common.js is an ES module with no imports of its own, loaded
+// from its text (Debian's node 18 would take the .js file, which no
+// package.json of its directory marks as a module, for CommonJS).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pct } from '../../daemon/web/js/common.js';
+import { readFileSync } from 'node:fs';
+
+const source = readFileSync(new URL('../../daemon/web/js/common.js', import.meta.url), 'utf8');
+const { pct } = await import(`data:text/javascript;charset=utf-8,${encodeURIComponent(source)}`);
 
 test('shares round half up on their decimal value', () => {
 	const cases = [
