@@ -237,8 +237,12 @@ DUBAN_SERVER=$url DUBAN_TOKEN=$CTOKEN "${VG[@]}" "$BIN/cli/duban" report fill \
 DUBAN_SERVER=$url DUBAN_TOKEN=$CTOKEN "${VG[@]}" "$BIN/cli/duban" report upload \
 	"$VGW/fill.xlsx" >/dev/null || die "valgrind: duban report upload"
 rm -rf "$VGW"
-curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/plans/jilin-2012/export.xlsx" \
-	| head -c 2 | grep -q PK || die "valgrind: the 任务分解表 export failed"
+# Into a file, then read: `curl | head -c 2` under pipefail fails
+# whenever head closes the pipe before curl has written all.
+curl -s -o "$LOG.export.xlsx" -H "Authorization: Bearer $GTOKEN" \
+	"$url/api/v1/plans/jilin-2012/export.xlsx"
+[ "$(head -c 2 "$LOG.export.xlsx")" = PK ] || die "valgrind: the 任务分解表 export failed"
+rm -f "$LOG.export.xlsx"
 curl -s -H "Authorization: Bearer $GTOKEN" "$url/api/v1/plans/template.xlsx" >/dev/null
 kill -HUP "$pid"
 curl -s "${auth[@]}" "$url/api/v1/plans" >/dev/null
