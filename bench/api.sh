@@ -23,7 +23,7 @@ psql "$server dbname=postgres" -Xq -c 'CREATE DATABASE bench' >/dev/null
 export DUBAN_DB="$server dbname=bench"
 "$BIN/cli/duban" db migrate >/dev/null
 "$BIN/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml >/dev/null
-TOKEN=$("$BIN/cli/duban" token create --quiet --role general)
+TOKEN=$("$BIN/cli/duban" token create --quiet --org 吉林市教育局 --role general)
 HASH=$(printf '%s' "$TOKEN" | sha256sum | cut -c1-64)
 read -r MIN MAX < <(psql "$DUBAN_DB" -XAt -F' ' -c 'SELECT min(id), max(id) FROM milestone')
 TODAY=$(TZ=Asia/Shanghai date +%F)

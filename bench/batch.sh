@@ -57,7 +57,7 @@ OFFICE=$(psql "$DUBAN_DB" -XAtq -c "
 				  + (SELECT count(*) FROM milestone m JOIN task t ON t.id = m.task_id
 				      WHERE duban_office_may_write(o.id, t.id)) AS n) c
 	 ORDER BY c.n DESC, o.id LIMIT 1")
-printf 'Bench-Batch-2025\n' | "$BIN/cli/duban" user create --login bench-clerk --name 基准经办人 \
+printf 'Bench-Batch-2025\n' | "$BIN/cli/duban" user create --login bench-clerk --org 吉林市教育局 --name 基准经办人 \
 	--role clerk --office "$OFFICE" --password-stdin >/dev/null
 TOKEN=$("$BIN/cli/duban" token create --user bench-clerk --quiet)
 HASH=$(printf '%s' "$TOKEN" | sha256sum | cut -c1-64)

@@ -29,8 +29,8 @@ export DUBAN_DB="$server dbname=bench"
 "$BIN/cli/duban" db migrate >/dev/null
 "$BIN/cli/duban" calendar load "$DUBAN_ROOT/plans/calendar/cn-workdays.yaml" >/dev/null
 DUBAN_NOW=$LOADED "$BIN/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml >/dev/null
-GENERAL=$("$BIN/cli/duban" token create --quiet --role general)
-OFFICE=$("$BIN/cli/duban" token create --quiet --role office --office 财务审计处)
+GENERAL=$("$BIN/cli/duban" token create --quiet --org 吉林市教育局 --role general)
+OFFICE=$("$BIN/cli/duban" token create --quiet --org 吉林市教育局 --role office --office 财务审计处)
 hash() { printf '%s' "$1" | sha256sum | cut -c1-64; }
 GHASH=$(hash "$GENERAL")
 OHASH=$(hash "$OFFICE")

@@ -125,7 +125,7 @@ cmd_office_list(struct cmd_ctx *ctx, struct args *args)
 	static const char *const headers[] = { "编号", "单位", "处室", "类别", "牵头任务",
 	    "接收方式" };
 	static const int widths[] = { 0, 0, 0, 0, 0, 60 };
-	static const char *const params[1] = { "true" };
+	static const char *const params[2] = { "true", NULL };
 	struct table		*t;
 	PGconn			*conn;
 	json_t			*offices, *o, *rc;
@@ -137,7 +137,7 @@ cmd_office_list(struct cmd_ctx *ctx, struct args *args)
 	(void)args;
 	if ((conn = cmd_connect(ctx, &code)) == NULL)
 		return (code);
-	offices = cmd_query_json(conn, QUERY_OFFICE_LIST, 1, params);
+	offices = cmd_query_json(conn, QUERY_OFFICE_LIST, 2, params);
 	PQfinish(conn);
 	if (offices == NULL)
 		return (EXIT_SOFTWARE);

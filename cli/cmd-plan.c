@@ -325,7 +325,7 @@ cmd_plan_list(struct cmd_ctx *ctx, struct args *args)
 		PQfinish(conn);
 		return (rc);
 	}
-	plans = cmd_query_json(conn, QUERY_PLAN_LIST, 0, NULL);
+	plans = cmd_query_json(conn, QUERY_PLAN_LIST, 1, (const char *[]){ NULL });
 	PQfinish(conn);
 	if (plans == NULL)
 		return (EXIT_SOFTWARE);

@@ -79,7 +79,7 @@ static int
 cmd_report_quarterly(struct cmd_ctx *ctx, struct args *args)
 {
 	const struct cmd_entry	*e = &cmd_report_quarterly_entry;
-	const char		*params[5] = { NULL }, *out = args_get(args, "output");
+	const char		*params[6] = { NULL }, *out = args_get(args, "output");
 	const char		*v;
 	enum report_format	 fmt = REPORT_MD;
 	enum report_view	 view = VIEW_TASKS;
@@ -128,7 +128,7 @@ cmd_report_quarterly(struct cmd_ctx *ctx, struct args *args)
 		free(plans_text);
 		return (rc);
 	}
-	res = db_exec(conn, QUERY_REPORT_QUARTERLY, 5, params, &cause);
+	res = db_exec(conn, QUERY_REPORT_QUARTERLY, 6, params, &cause);
 	PQfinish(conn);
 	free(plans_text);
 	if (res == NULL) {

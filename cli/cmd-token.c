@@ -64,12 +64,12 @@ cmd_token_create(struct cmd_ctx *ctx, struct args *args)
 	const char		*role = args_get(args, "role");
 	const char		*office = args_get(args, "office");
 	const char		*org = args_get(args, "org");
-	const char		*label = args_get(args, "label"), *params[5];
-	char			*token, *actor, *cause, hash[SHA256_HEX_LEN + 1];
+	const char		*label = args_get(args, "label"), *params[6];
+	char			*token, *actor, hash[SHA256_HEX_LEN + 1];
 	char			*deflabel = NULL, idbuf[24];
 	long long		 office_id = 0;
+	json_t			*body;
 	PGconn			*conn;
-	PGresult		*res;
 	int			 rc;
 
 	if (args_has(args, "user"))
@@ -95,6 +95,7 @@ cmd_token_create(struct cmd_ctx *ctx, struct args *args)
 		free(token);
 		return (rc);
 	}
+	PQfinish(conn);
 	sha256_hex(token, strlen(token), hash);
 	actor = cmd_actor();
 	if (label == NULL)
@@ -104,29 +105,27 @@ cmd_token_create(struct cmd_ctx *ctx, struct args *args)
 	params[0] = hash;
 	params[1] = role;
 	params[2] = office != NULL ? idbuf : NULL;
-	params[3] = label;
-	params[4] = actor;
-	res = db_exec(conn, "INSERT INTO api_token (hash, role, office_id, label, created_by)"
-	    " VALUES ($1, $2, $3::bigint, $4, $5) RETURNING id", 5, params, &cause);
+	params[3] = office != NULL ? NULL : org;
+	params[4] = label;
+	params[5] = actor;
+	rc = cmd_call(ctx, "SELECT status, body::text FROM duban_token_create($1, $2,"
+	    " $3::bigint, $4, $5, $6)", 6, params, &body);
 	free(actor);
-	PQfinish(conn);
-	if (res == NULL) {
-		fprintf(stderr, "duban token create：%s\n", cause);
-		free(cause);
-		free(token);
-		free(deflabel);
-		return (EXIT_SOFTWARE);
+	if (rc == 0) {
+		if (args_has(args, "quiet"))
+			printf("%s\n", token);
+		else
+			printf("已创建令牌 %lld（角色 %s，%s%s%s，%s）。令牌只显示这一次，"
+			    "请妥善保存：\n%s\n",
+			    (long long)json_integer_value(json_object_get(body, "id")), role,
+			    json_string_value(json_object_get(body, "org")),
+			    office ? "，处室 " : "", office ? office : "", label, token);
+		json_decref(body);
 	}
-	if (args_has(args, "quiet"))
-		printf("%s\n", token);
-	else
-		printf("已创建令牌 %s（角色 %s%s%s，%s）。令牌只显示这一次，请妥善保存：\n%s\n",
-		    PQgetvalue(res, 0, 0), role, office ? "，处室 " : "",
-		    office ? office : "", label, token);
-	PQclear(res);
+	explicit_bzero(token, strlen(token));
 	free(token);
 	free(deflabel);
-	return (0);
+	return (rc);
 }
 
 const struct cmd_entry cmd_token_create_entry = {
@@ -142,7 +141,7 @@ const struct cmd_entry cmd_token_create_entry = {
 			  "历史记下其姓名；账号停用时令牌即时失效" },
 			{ "office", 'o', "处室",
 			  .help = "令牌所属处室（名称或别名）；office 角色必填" },
-			{ "org", 'g', "单位", .help = "处室同名于多个单位时，指定单位" },
+			{ "org", 'g', "单位", .help = "令牌所属单位（局办公室和督查的令牌；“全部”为本库全部单位）；处室同名于多个单位时，指定单位" },
 			{ "label", 'l', "说明", .help = "说明，记入每条进度历史" },
 			{ "quiet", 'q', NULL, .help = "只输出令牌本身" },
 			{ NULL } },

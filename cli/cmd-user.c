@@ -124,7 +124,7 @@ const struct cmd_entry cmd_user_create_entry = {
 			{ "name", 'n', "姓名", .flags = ARGS_REQUIRED, .help = "本人姓名，记入历史" },
 			{ "office", 'o', "处室",
 			  .help = "所属处室（名称或别名）；经办人和处室负责人必填" },
-			{ "org", 'g', "单位", .help = "处室同名于多个单位时，指定单位" },
+			{ "org", 'g', "单位", .help = "账号所属单位（不属处室的账号；“全部”为本库全部单位）；处室同名于多个单位时，指定单位" },
 			{ "role", 'r', "角色", .kind = ARGS_CHOICE, .choices = roles,
 			  .flags = ARGS_REQUIRED,
 			  .help = "clerk 经办人：填报本处室任务；head 处室负责人：审核、报送；\n"

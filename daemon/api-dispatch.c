@@ -31,13 +31,14 @@ static void
 dispatches_list(struct req *r)
 {
 	static const char *const none[] = { NULL };
-	const char	*params[1];
+	const char	*params[2];
 
 	if (http_query_only(r, none) != 0)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->now;
-	(void)http_query(r, QUERY_DISPATCH_LIST, 1, params, http_json_row);
+	params[1] = r->token_hash;
+	(void)http_query(r, QUERY_DISPATCH_LIST, 2, params, http_json_row);
 }
 
 /*
@@ -93,17 +94,18 @@ static void
 dispatch_get(struct req *r)
 {
 	static const char *const none[] = { NULL };
-	const char	*params[3];
+	const char	*params[4];
 
 	if (http_query_only(r, none) != 0)
 		return;
 	clock_now_iso(r->now);
+	params[3] = r->token_hash;
 	params[0] = r->param;
 	params[1] = r->now;
 	/* Where the notices went, and what servers answered: general only. */
 	params[2] = r->role == ROLE_GENERAL ? "true" : "false";
 	r->notfound = "调度不存在";
-	(void)http_query(r, QUERY_DISPATCH_GET, 3, params, http_json_row);
+	(void)http_query(r, QUERY_DISPATCH_GET, 4, params, http_json_row);
 }
 
 static void

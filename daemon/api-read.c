@@ -13,11 +13,15 @@
 #include "words.h"
 #include "xmalloc.h"
 
+/* Within what the token ($2, $3) reaches: another tenant's is not found. */
 static const char QUERY_MILESTONE_GET[] =
-    "SELECT duban_milestone_json(m)::text, m.version FROM milestone m WHERE m.id = $1::bigint";
+    "SELECT duban_milestone_json(m)::text, m.version FROM milestone m"
+    " JOIN task t ON t.id = m.task_id JOIN plan p ON p.id = t.plan_id"
+    " WHERE m.id = $1::bigint AND p.org_id = ANY ((SELECT duban_token_reach($2::text))::bigint[])";
 static const char QUERY_TARGET_GET[] =
     "SELECT duban_target_json(g, $2::date)::text, g.version FROM target g"
-    " WHERE g.id = $1::bigint";
+    " JOIN task t ON t.id = g.task_id JOIN plan p ON p.id = t.plan_id"
+    " WHERE g.id = $1::bigint AND p.org_id = ANY ((SELECT duban_token_reach($3::text))::bigint[])";
 
 static void
 plans_list(struct req *r)
@@ -26,22 +30,24 @@ plans_list(struct req *r)
 
 	if (http_query_only(r, none) != 0)
 		return;
-	(void)http_query(r, QUERY_PLAN_LIST, 0, NULL, http_json_row);
+	(void)http_query(r, QUERY_PLAN_LIST, 1, (const char *[]){ r->token_hash },
+	    http_json_row);
 }
 
 static void
 plan_get(struct req *r)
 {
 	static const char *const none[] = { NULL };
-	const char	*params[2];
+	const char	*params[3];
 
 	if (http_query_only(r, none) != 0)
 		return;
 	clock_today(r->today);
 	params[0] = r->param;
 	params[1] = r->today;
+	params[2] = r->token_hash;
 	r->notfound = "计划不存在";
-	(void)http_query(r, QUERY_PLAN_GET, 2, params, http_json_row);
+	(void)http_query(r, QUERY_PLAN_GET, 3, params, http_json_row);
 }
 
 static void
@@ -95,6 +101,7 @@ tasks_list(struct req *r)
 	}
 	clock_today(r->today);
 	params[5] = r->today;
+	params[6] = r->token_hash;
 	(void)http_query(r, QUERY_TASK_LIST, QUERY_TASK_LIST_NPARAMS, params,
 	    http_json_row);
 }
@@ -126,32 +133,33 @@ static void
 offices_list(struct req *r)
 {
 	static const char *const none[] = { NULL };
-	const char	*params[1];
+	const char	*params[2];
 
 	if (http_query_only(r, none) != 0)
 		return;
 	/* Robot URLs carry their keys: the general office's to see. */
 	params[0] = r->role == ROLE_GENERAL ? "true" : "false";
-	(void)http_query(r, QUERY_OFFICE_LIST, 1, params, http_json_row);
+	params[1] = r->token_hash;
+	(void)http_query(r, QUERY_OFFICE_LIST, 2, params, http_json_row);
 }
 
 static void
 milestone_get(struct req *r)
 {
-	const char	*params[1] = { r->param };
+	const char	*params[2] = { r->param, r->token_hash };
 
 	r->notfound = "节点不存在";
-	(void)http_query(r, QUERY_MILESTONE_GET, 1, params, http_json_row);
+	(void)http_query(r, QUERY_MILESTONE_GET, 2, params, http_json_row);
 }
 
 static void
 target_get(struct req *r)
 {
-	const char	*params[2] = { r->param, r->today };
+	const char	*params[3] = { r->param, r->today, r->token_hash };
 
 	r->notfound = "指标不存在";
 	clock_today(r->today);
-	(void)http_query(r, QUERY_TARGET_GET, 2, params, http_json_row);
+	(void)http_query(r, QUERY_TARGET_GET, 3, params, http_json_row);
 }
 
 /*

@@ -140,7 +140,7 @@ report_quarterly(struct req *r)
 	struct render_job	*j;
 	struct evkeyval		*kv;
 	struct ymd		 d;
-	const char		*params[5] = { NULL }, *v;
+	const char		*params[6] = { NULL }, *v;
 	json_t			*plans = json_array();
 	char			*list, *save = NULL, *s, *text;
 
@@ -200,8 +200,9 @@ report_quarterly(struct req *r)
 	params[0] = text;
 	clock_now_iso(r->now);
 	params[4] = r->now;
+	params[5] = r->token_hash;
 	/* Queued, report_got owns j; refused, r has had its 503. */
-	if (http_query_for(r, QUERY_REPORT_QUARTERLY, 5, params, report_got, j) != 0)
+	if (http_query_for(r, QUERY_REPORT_QUARTERLY, 6, params, report_got, j) != 0)
 		free(j);
 	free(text);
 	return;

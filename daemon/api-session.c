@@ -604,7 +604,7 @@ overview(struct req *r)
 {
 	static const char *const allowed[] = { "plan", NULL };
 	struct evkeyval	*kv;
-	const char	*params[2];
+	const char	*params[3];
 	json_t		*plans = json_array();
 	char		*text;
 
@@ -621,9 +621,10 @@ overview(struct req *r)
 	clock_now_iso(r->now);
 	params[0] = text;
 	params[1] = r->now;
-	(void)http_query(r, "SELECT r.status, r.body::text FROM duban_api_overview("
+	params[2] = r->token_hash;
+	(void)http_query(r, "SELECT r.status, r.body::text FROM duban_api_overview_for($3,"
 	    "ARRAY(SELECT jsonb_array_elements_text($1::jsonb)), $2::timestamptz) r",
-	    2, params, http_status_json);
+	    3, params, http_status_json);
 	free(text);
 }
 

@@ -204,6 +204,9 @@ setup() {
 	export DUBAN_DB
 	"$DUBAN_ROOT/build/cli/duban" db migrate
 	"$DUBAN_ROOT/build/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml
+	# The demo's county bureaus under 吉林市教育局 (上级督办下级).
+	"$DUBAN_ROOT/build/cli/duban" org add 船营区教育局 --parent 吉林市教育局 >/dev/null
+	"$DUBAN_ROOT/build/cli/duban" org add 昌邑区教育局 --parent 吉林市教育局 >/dev/null
 	"$DUBAN_ROOT/build/cli/duban" calendar load "$DUBAN_ROOT"/plans/calendar/*.yaml
 }
 
@@ -216,8 +219,10 @@ token_file() {
 	mkdir -p "$DUBAN_ROOT/var/tokens"
 	chmod 700 "$DUBAN_ROOT/var/tokens"
 	if [ ! -s "$file" ] || ! "$DUBAN_ROOT/build/cli/duban" token verify <"$file" >/dev/null; then
+		# The demo's tokens are 吉林市教育局's (tenants: a token belongs
+		# to one organisation and reaches those under it).
 		(umask 077 && "$DUBAN_ROOT/build/cli/duban" token create --quiet --role "$role" \
-			${office:+--office "$office"} >"$file")
+			--org 吉林市教育局 ${office:+--office "$office"} >"$file")
 	fi
 	printf '%s\n' "$file"
 }

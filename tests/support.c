@@ -88,23 +88,26 @@ drop_created(void)
 	created_db = NULL;
 }
 
-char *
-t_db_create(void)
+/* A new database copied from template (FILE_COPY: a fifth of WAL_LOG's
+ * time for a database this size), dropped when the next is made or the
+ * process exits. */
+static char *
+db_copy(const char *template)
 {
-	static int	 n;
+	static int	 n, registered;
 	PGconn		*c;
 	PGresult	*r;
 	char		*ci, *sql;
 
-	if (created_db != NULL)
-		drop_created();
-	else
+	drop_created();
+	if (!registered++)
 		atexit(drop_created);
 	created_db = xprintf("t_%ld_%d", (long)getpid(), ++n);
 	ci = xprintf("%s dbname=postgres", t_server());
 	c = t_connect(ci);
-	sql = xprintf("CREATE DATABASE \"%s\" TEMPLATE duban_template",
-	    created_db);
+	/* Names we made ourselves: safe to put in the statement. */
+	sql = xprintf("CREATE DATABASE \"%s\" TEMPLATE \"%s\" STRATEGY FILE_COPY",
+	    created_db, template);
 	r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		t_fatal("%s: %s", sql, PQerrorMessage(c));
@@ -115,6 +118,12 @@ t_db_create(void)
 	return (xprintf("%s dbname=%s", t_server(), created_db));
 }
 
+char *
+t_db_create(void)
+{
+	return (db_copy("duban_template"));
+}
+
 /* The name of the run's shared database tag, the runner being pid. */
 static char *
 shared_name(const char *tag, long pid)
@@ -122,13 +131,42 @@ shared_name(const char *tag, long pid)
 	return (xprintf("t_shared_%ld_%s", pid, tag));
 }
 
+/* Renames the database this process made to name, to keep it past
+ * the process (the runner drops it at the end of the run); false when
+ * another test of the run kept its own under that name first. */
+static int
+keep_created(const char *name)
+{
+	const char	*state;
+	PGconn		*c;
+	PGresult	*res;
+	char		*ci, *sql;
+	int		 ok;
+
+	c = t_connect(ci = xprintf("%s dbname=postgres", t_server()));
+	free(ci);
+	/* Names we made ourselves: safe to put in the statement. */
+	sql = xprintf("ALTER DATABASE \"%s\" RENAME TO \"%s\"", created_db, name);
+	res = PQexec(c, sql);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	cr_assert(ok || (state != NULL && strcmp(state, "42P04") == 0), "%s: %s",
+	    sql, PQerrorMessage(c));
+	PQclear(res);
+	PQfinish(c);
+	free(sql);
+	if (ok) {
+		free(created_db);
+		created_db = NULL;
+	}
+	return (ok);
+}
+
 char *
 t_db_shared(const char *tag, const char *const *load)
 {
-	const char	*state;
-	char		*name = shared_name(tag, (long)getppid()), *ci, *made, *sql;
+	char		*name = shared_name(tag, (long)getppid()), *ci, *made;
 	PGconn		*c;
-	PGresult	*res;
 	struct t_run	 r;
 
 	ci = xprintf("%s dbname=%s", t_server(), name);
@@ -141,31 +179,66 @@ t_db_shared(const char *tag, const char *const *load)
 	PQfinish(c);
 	free(ci);
 
-	/* Dropped when this process exits, unless renamed first. */
+	/* Dropped when this process exits, unless kept first. */
 	made = t_db_create();
 	if (load != NULL) {
 		t_cli(&r, made, load);
 		cr_assert_eq(r.status, 0, "duban %s %s: %s", load[0], load[1], r.err);
 		t_run_free(&r);
 	}
-	c = t_connect(ci = xprintf("%s dbname=postgres", t_server()));
-	free(ci);
-	/* Names we made ourselves: safe to put in the statement. */
-	sql = xprintf("ALTER DATABASE \"%s\" RENAME TO \"%s\"",
-	    strrchr(made, '=') + 1, name);
-	res = PQexec(c, sql);
-	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	/* Another test (under --jobs) may have shared its own first. */
-	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK ||
-	    (state != NULL && strcmp(state, "42P04") == 0), "%s: %s", sql,
-	    PQerrorMessage(c));
-	PQclear(res);
-	PQfinish(c);
-	free(sql);
 	free(made);
+	/* Another test (under --jobs) may have shared its own first. */
+	keep_created(name);
 	ci = xprintf("%s dbname=%s", t_server(), name);
 	free(name);
 	return (ci);
+}
+
+char *
+t_db_snapshot(const char *tag, void (*build)(const char *db, void *arg), void *arg)
+{
+	char	*name = shared_name(tag, (long)getppid()), *ci, *db;
+	PGconn	*c;
+
+	ci = xprintf("%s dbname=%s", t_server(), name);
+	c = PQconnectdb(ci);
+	free(ci);
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		db = t_db_create();
+		t_exec(c = t_connect(db), "CREATE SCHEMA t_support;"
+		    " CREATE TABLE t_support.kept (name text PRIMARY KEY, value text NOT NULL)");
+		PQfinish(c);
+		build(db, arg);
+		free(db);
+		keep_created(name);
+	} else
+		PQfinish(c);
+	db = db_copy(name);
+	free(name);
+	return (db);
+}
+
+void
+t_keep(const char *db, const char *name, const char *value)
+{
+	PGconn	*c = t_connect(db);
+
+	free(t_query(c, "INSERT INTO t_support.kept (name, value) VALUES ($1, $2)"
+	    " RETURNING name", 2, (const char *[]){ name, value }));
+	PQfinish(c);
+}
+
+char *
+t_kept(const char *db, const char *name)
+{
+	PGconn	*c = t_connect(db);
+	char	*v = t_query(c, "SELECT value FROM t_support.kept WHERE name = $1", 1,
+	    (const char *[]){ name });
+
+	PQfinish(c);
+	cr_assert(v != NULL && *v != '\0', "nothing kept as %s", name);
+	return (v);
 }
 
 /* The runner drops the run's shared databases when the run ends. */
@@ -839,8 +912,10 @@ t_http_header(const struct t_http *h, const char *name)
 char *
 t_token(const char *db, const char *role, const char *office)
 {
+	/* Without an office, every organisation's (the tenant rules have
+	 * their own test, test-tenants.c). */
 	const char	*args[] = { "token", "create", "--quiet", "--role", role,
-	    office ? "--office" : NULL, office, NULL };
+	    office ? "--office" : "--org", office ? office : "全部", NULL };
 	struct t_run	 r;
 	char		*tok;
 
@@ -985,7 +1060,8 @@ char *t_person_token(const char *db, const char *login, const char *name, const 
     const char *role)
 {
 	const char	*create[] = { "user", "create", "--login", login, "--name", name,
-	    "--role", role, "--password-stdin", office ? "--office" : NULL, office, NULL };
+	    "--role", role, "--password-stdin", office ? "--office" : "--org",
+	    office ? office : "全部", NULL };
 	const char	*token[] = { "token", "create", "--user", login, "--quiet", NULL };
 	struct t_run	 r;
 	char		*tok;

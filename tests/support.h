@@ -40,6 +40,14 @@ char		*t_db_create(void);
  * conninfo.
  */
 char		*t_db_shared(const char *tag, const char *const *load);
+/* A new database of this process copied from the run's snapshot tag,
+ * which build(db, arg) makes from a fresh database in the first test
+ * that asks (each test binary runs its tests one after another).  What
+ * build keeps with t_keep (tokens, ids) each copy reads with t_kept. */
+char		*t_db_snapshot(const char *tag, void (*build)(const char *db, void *arg),
+		    void *arg);
+void		 t_keep(const char *db, const char *name, const char *value);
+char		*t_kept(const char *db, const char *name);
 
 PGconn		*t_connect(const char *conninfo);
 /* First column of the first row, as an allocated string; NULL for NULL. */

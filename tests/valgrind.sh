@@ -48,7 +48,7 @@ rc=0
 "${VG[@]}" "$BIN/cli/duban" plan check "$DUBAN_ROOT"/tests/fixtures/bad-plans/*.yaml \
 	>/dev/null 2>&1 || rc=$?
 [ "$rc" = 65 ] || die "valgrind: plan check of the bad plans exited $rc"
-TOKEN=$("$BIN/cli/duban" token create --quiet --role office --office 财务审计处)
+TOKEN=$("$BIN/cli/duban" token create --quiet --org 吉林市教育局 --role office --office 财务审计处)
 # A webhook nobody listens on: the dispatch request below is rendered,
 # attempted and scheduled for a retry.
 "$BIN/cli/duban" office set 财务审计处 --webhook http://127.0.0.1:1/hook >/dev/null
@@ -89,7 +89,7 @@ curl -s "${auth[@]}" -X PATCH -H 'Idempotency-Key: valgrind-1' \
 	die "valgrind: the same key with another body was not refused"
 curl -s "$url/api/v1/tasks" >/dev/null
 curl -s "$url/metrics" >/dev/null
-GTOKEN=$("$BIN/cli/duban" token create --quiet --role general)
+GTOKEN=$("$BIN/cli/duban" token create --quiet --org 吉林市教育局 --role general)
 for f in xlsx html json; do
 	curl -s -H "Authorization: Bearer $GTOKEN" \
 		"$url/api/v1/reports/quarterly?plan=jilin-2012&quarter=2012Q3&format=$f" >/dev/null
@@ -122,7 +122,7 @@ curl -s -b "$JAR" -H "X-CSRF-Token: $csrf" -X DELETE "$url/api/v1/session" >/dev
 rm -f "$JAR"
 # A person: made by the CLI, signing in with a password (hashed on a
 # worker), changing it, a wrong one, then an administrator's reset.
-PW=$("${VG[@]}" "$BIN/cli/duban" user create --login vg --name 测试 --office 财务审计处 \
+PW=$("${VG[@]}" "$BIN/cli/duban" user create --login vg --org 吉林市教育局 --name 测试 --office 财务审计处 \
 	--role clerk | tail -1)
 JAR=$(mktemp)
 curl -s -c "$JAR" -H 'Content-Type: application/json' \
@@ -163,7 +163,7 @@ curl -s -H "Authorization: Bearer $GTOKEN" -d '{"reason":"同意"}' \
 	"$url/api/v1/extensions/999/approve" >/dev/null
 # 报送: a clerk's draft, the office's report (no head: it goes out), a
 # round's route (closed: refused), the office's reports by name.
-echo 'Valgrind-2012-ok' | "$BIN/cli/duban" user create --login vg3 --name 测试三 \
+echo 'Valgrind-2012-ok' | "$BIN/cli/duban" user create --login vg3 --org 吉林市教育局 --name 测试三 \
 	--office 财务审计处 --role clerk --password-stdin >/dev/null
 CTOKEN=$("$BIN/cli/duban" token create --quiet --user vg3)
 FIN=%E8%B4%A2%E5%8A%A1%E5%AE%A1%E8%AE%A1%E5%A4%84

@@ -17,6 +17,7 @@ const char QUERY_PLAN_LIST[] =
 "             AND tl.office_id IS NULL) AS unassigned,"
 "         p.loaded_at"
 "    FROM plan p JOIN organisation o ON o.id = p.org_id"
+"   WHERE p.org_id = ANY ((SELECT duban_token_reach($1::text))::bigint[])"
 ") x";
 
 const char QUERY_TASK_LIST[] =
@@ -60,6 +61,7 @@ const char QUERY_TASK_LIST[] =
 "     AND ($3::date IS NULL OR t.deadline < $3::date)"
 "     AND (coalesce($4::bool, false) = false OR tl.office_id IS NULL)"
 "     AND ($5::text IS NULL OR st.status = $5)"
+"     AND p.org_id = ANY ((SELECT duban_token_reach($7::text))::bigint[])"
 ") x";
 
 const char QUERY_TASK_GET[] =
@@ -116,7 +118,8 @@ const char QUERY_TASK_GET[] =
 "  LEFT JOIN section s ON s.id = t.section_id"
 "  LEFT JOIN task_lead tl ON tl.task_id = t.id"
 "  LEFT JOIN office lo ON lo.id = tl.office_id"
-" WHERE t.id = $1::bigint";
+" WHERE t.id = $1::bigint"
+"   AND p.org_id = ANY ((SELECT duban_token_reach($5::text))::bigint[])";
 
 const char QUERY_PLAN_GET[] =
 "SELECT json_build_object("
@@ -150,10 +153,11 @@ const char QUERY_PLAN_GET[] =
 "            WHERE t.plan_id = p.id AND t.withdrawn_at IS NULL)"
 ")::text"
 "  FROM plan p JOIN organisation o ON o.id = p.org_id"
-" WHERE p.key = $1 OR p.id::text = $1";
+" WHERE (p.key = $1 OR p.id::text = $1)"
+"   AND p.org_id = ANY ((SELECT duban_token_reach($3::text))::bigint[])";
 
 const char QUERY_OFFICE_LIST[] =
-"SELECT duban_office_list($1::boolean)::text";
+"SELECT duban_office_list($1::boolean, $2::text)::text";
 
 const char QUERY_TOKEN_AUTH[] =
 "SELECT t.id, t.role, t.office_id, o.name, t.label,"
@@ -175,11 +179,12 @@ const char QUERY_TARGET_PATCH[] =
 /*
  * The quarterly report: $1 plan keys or ids (a JSON array), $2 an
  * organisation instead, $3 the quarter (2012Q3), $4 an earlier as-of day
- * or NULL, $5 now.  Columns: HTTP status, then the report or a problem.
+ * or NULL, $5 now, $6 the token hash (neither plans nor organisation:
+ * every plan it reaches).  Columns: HTTP status, then the report or a problem.
  */
 const char QUERY_REPORT_QUARTERLY[] =
 "SELECT r.status, r.body::text"
-"  FROM duban_api_report_quarterly("
+"  FROM duban_api_report_quarterly_for($6::text,"
 "         ARRAY(SELECT jsonb_array_elements_text(coalesce($1::jsonb, '[]'))),"
 "         $2, $3, $4::date, $5::timestamptz) AS r";
 
@@ -219,11 +224,18 @@ const char QUERY_OFFICE_ROWS_LOCAL[] =
 const char QUERY_OFFICE_BATCH[] =
 "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300 THEN r->'body' ELSE r END::text"
 "  FROM duban_api_office_batch($1, $2, $3::jsonb, $4::timestamptz) AS r";
-/* One round ($1 id, $2 now, $3 with delivery addresses and errors), or no row. */
+/* A round's plans are all within what the token $N reaches (tenants). */
+#define DISPATCH_IN_REACH(id, n)					\
+"  NOT EXISTS (SELECT 1 FROM dispatch_plan x JOIN plan p ON p.id = x.plan_id"	\
+"               WHERE x.dispatch_id = " id " AND NOT p.org_id = ANY"	\
+"                 ((SELECT duban_token_reach(" n "::text))::bigint[]))"
+/* One round ($1 id, $2 now, $3 with delivery addresses and errors, $4
+ * the token hash), or no row. */
 const char QUERY_DISPATCH_GET[] =
 "SELECT duban_dispatch_view($1::bigint, $2::timestamptz, $3::boolean)::text WHERE EXISTS"
-"  (SELECT 1 FROM dispatch WHERE id = $1::bigint)";
-/* The rounds, newest first ($1 now). */
+"  (SELECT 1 FROM dispatch WHERE id = $1::bigint) AND"
+DISPATCH_IN_REACH("$1::bigint", "$4");
+/* The rounds, newest first ($1 now, $2 the token hash). */
 const char QUERY_DISPATCH_LIST[] =
 "SELECT coalesce(json_agg(json_build_object('id', d.id, 'title', d.title,"
 "         'due_on', d.due_on, 'opened_at', d.opened_at, 'closed_at', d.closed_at,"
@@ -232,7 +244,8 @@ const char QUERY_DISPATCH_LIST[] =
 "                    JOIN plan p ON p.id = x.plan_id WHERE x.dispatch_id = d.id),"
 "         'counts', duban_dispatch_json(d.id, $1::timestamptz)->'counts')"
 "       ORDER BY d.id DESC), '[]')::text"
-"  FROM dispatch d";
+"  FROM dispatch d WHERE"
+DISPATCH_IN_REACH("d.id", "$2");
 
 /*
  * The adapter for SQL functions that answer {status, body} or a problem

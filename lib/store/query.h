@@ -6,7 +6,13 @@
 #ifndef DUBAN_QUERY_H
 #define DUBAN_QUERY_H
 
-/* Plans: no parameters.  A JSON array of plan summaries. */
+/*
+ * Tenants: every read here takes the reader's token hash and answers
+ * only within what it reaches (duban_token_reach); NULL (the CLI, which
+ * holds the database itself) reaches everything.
+ */
+
+/* Plans: $1 the token hash.  A JSON array of plan summaries. */
 extern const char QUERY_PLAN_LIST[];
 
 /*
@@ -17,30 +23,32 @@ extern const char QUERY_PLAN_LIST[];
  *   $4 'true' for tasks without a lead office only, else NULL / 'false'
  *   $5 status (done, on_track, behind, overdue, unreported) or NULL
  *   $6 the date statuses are judged on (today)
+ *   $7 the token hash
  * A JSON array of task objects, each with its pace on $6 (avg_completion,
  * time_elapsed, completion_state, targets_measured, targets_reported:
  * duban_task_progress) and its targets' (each with completion,
  * time_elapsed, state).
  */
 extern const char QUERY_TASK_LIST[];
-#define QUERY_TASK_LIST_NPARAMS 6
+#define QUERY_TASK_LIST_NPARAMS 7
 
 /*
  * One task with targets, milestones, roles, subtasks, history: $1 id, $2 today,
  * $3 the reader's role and $4 its office id (both may be NULL; they only
- * decide may_edit), $5 its token's hash (may be NULL; it only decides the
- * 办结 panel's may_request and may_decide).  Its time_elapsed, and each
+ * decide may_edit), $5 its token's hash (it decides the 办结 panel's
+ * may_request and may_decide, and what the reader reaches).  Its time_elapsed, and each
  * target's time_elapsed and state, are as on $2.  No row if none.
  */
 extern const char QUERY_TASK_GET[];
 /*
  * One plan with roles, sections and task summaries (each with its pace,
- * as in QUERY_TASK_LIST): $1 key or id, $2 today.
+ * as in QUERY_TASK_LIST): $1 key or id, $2 today, $3 the token hash.
  */
 extern const char QUERY_PLAN_GET[];
 /*
  * Offices with the number of tasks each leads and is responsible for; $1
- * 'true' to include their recipients (addresses and robot URLs).
+ * 'true' to include their recipients (addresses and robot URLs), $2 the
+ * token hash.
  */
 extern const char QUERY_OFFICE_LIST[];
 

@@ -64,7 +64,7 @@ $$;
 -- organisation, kind and name.  With p_recipients each carries its
 -- recipients of reminders (mail addresses and robot URLs, which hold
 -- their keys: for the general office and the CLI only).
-CREATE OR REPLACE FUNCTION duban_office_list(p_recipients boolean)
+CREATE OR REPLACE FUNCTION duban_office_list(p_recipients boolean, p_hash text)
 RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT coalesce(json_agg(x ORDER BY x.organisation, x.kind, x.name), '[]') FROM (
 		SELECT f.id, f.name, f.kind, f.aliases, g.name AS organisation,
@@ -77,5 +77,12 @@ RETURNS json LANGUAGE sql STABLE AS $$
 			(SELECT coalesce(json_agg(json_build_object('channel', rc.channel,
 				'address', rc.address) ORDER BY rc.id), '[]')
 			   FROM recipient rc WHERE rc.office_id = f.id) END AS recipients
-		  FROM office f JOIN organisation g ON g.id = f.org_id) x
+		  FROM office f JOIN organisation g ON g.id = f.org_id
+		 WHERE f.org_id = ANY (duban_token_reach(p_hash))) x
+$$;
+
+-- Every office (the CLI).
+CREATE OR REPLACE FUNCTION duban_office_list(p_recipients boolean)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT duban_office_list(p_recipients, NULL)
 $$;

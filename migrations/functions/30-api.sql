@@ -115,6 +115,10 @@ BEGIN
 		RETURN duban_api_problem(401, '令牌无效或已吊销',
 		    '请使用有效的访问令牌（Authorization: Bearer …）');
 	END IF;
+	-- Another organisation's task is not there at all (tenants).
+	IF p_task IS NOT NULL AND NOT duban_tok_sees_task(tok, p_task) THEN
+		RETURN duban_api_problem(404, '任务不存在', '没有这项任务');
+	END IF;
 	IF tok.role = 'inspector' THEN
 		RETURN duban_api_problem(403, '无权修改', '督查人员的令牌只能查看，不能修改');
 	END IF;

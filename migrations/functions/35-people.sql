@@ -24,6 +24,7 @@ CREATE OR REPLACE FUNCTION duban_account_json(a account) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object('id', a.id, 'login', a.login, 'name', a.name,
 	    'office_id', a.office_id, 'office', (SELECT name FROM office WHERE id = a.office_id),
+	    'org', coalesce((SELECT name FROM organisation WHERE id = a.org_id), '全部单位'),
 	    'role', a.role, 'must_change', a.must_change, 'disabled', a.disabled_at IS NOT NULL,
 	    'disabled_at', a.disabled_at, 'created_at', a.created_at, 'created_by', a.created_by,
 	    'password_at', a.password_at,
@@ -42,6 +43,7 @@ CREATE OR REPLACE FUNCTION duban_user_create(p_login text, p_name text, p_office
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_office	bigint;
+	v_org		bigint;
 	v_found		json;
 	a		account;
 BEGIN
@@ -81,6 +83,16 @@ BEGIN
 		body := duban_api_problem(422, '缺少所属处室', '经办人和处室负责人须指定所属处室',
 		    'office');
 		RETURN;
+	ELSE
+		-- Without an office, the organisation the account belongs to
+		-- (tenants): --org, or the only one there is.
+		v_found := duban_org_pick(p_org);
+		IF (v_found->>'status')::int <> 200 THEN
+			status := (v_found->>'status')::int;
+			body := v_found;
+			RETURN;
+		END IF;
+		v_org := (v_found->'body'->>'id')::bigint;
 	END IF;
 	IF p_hash IS NULL OR p_hash !~ '^\$argon2id\$' THEN
 		status := 500;
@@ -93,10 +105,10 @@ BEGIN
 		    '已有登录名为“' || p_login || '”的账号', 'login');
 		RETURN;
 	END IF;
-	INSERT INTO account (login, name, office_id, role, password, must_change, password_at,
-	    created_at, created_by, person_id)
-	VALUES (p_login, btrim(p_name), v_office, p_role, p_hash, p_must_change, p_now, p_now,
-	    p_actor,
+	INSERT INTO account (login, name, office_id, org_id, role, password, must_change,
+	    password_at, created_at, created_by, person_id)
+	VALUES (p_login, btrim(p_name), v_office, v_org, p_role, p_hash, p_must_change, p_now,
+	    p_now, p_actor,
 	    -- A leader is the person of that name the plans name (if only one).
 	    CASE WHEN p_role = 'leader' THEN (SELECT min(pe.id) FROM person pe
 		WHERE pe.name = btrim(p_name) HAVING count(*) = 1) END)

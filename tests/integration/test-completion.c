@@ -61,6 +61,49 @@ jilin_with(const char *value, const char *name)
 	return (path);
 }
 
+/* The accounts and tokens the tests act as, made once per run in the
+ * snapshot the sites copy. */
+static const struct {
+	const char	*name, *login, *person, *office, *role;
+} PEOPLE[] = {
+	{ "general", NULL, NULL, NULL, "general" },
+	{ "office", NULL, NULL, "人事处", "office" },
+	{ "other", NULL, NULL, "财务审计处", "office" },
+	{ "inspector", NULL, NULL, NULL, "inspector" },
+	{ "clerk", "liuyang", "刘洋", "人事处", "clerk" },
+	{ "head", "zhaomin", "赵敏", "人事处", "head" },
+	{ "otherhead", "sunli", "孙丽", "财务审计处", "head" },
+	{ "leader", "yangfq", "杨凤琴", NULL, "leader" },
+	{ "gperson", "wangli", "王丽", "局办公室", "general" },
+	{ "admin", "admin1", "周强", NULL, "admin" },
+};
+
+/* The snapshot: the plan with completion_review: review loaded, and the
+ * people's tokens kept. */
+static void
+site_build(const char *db, void *arg)
+{
+	const char	*load[] = { "plan", "load", NULL, NULL };
+	struct t_run	 r;
+	char		*plan, *tok;
+	size_t		 i;
+
+	plan = jilin_with(arg, "jilin-2012-review.yaml");
+	load[2] = plan;
+	t_cli(&r, db, load);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	t_run_free(&r);
+	free(plan);
+	for (i = 0; i < sizeof PEOPLE / sizeof PEOPLE[0]; i++) {
+		tok = PEOPLE[i].login == NULL ?
+		    t_token(db, PEOPLE[i].role, PEOPLE[i].office) :
+		    t_person_token(db, PEOPLE[i].login, PEOPLE[i].person,
+		    PEOPLE[i].office, PEOPLE[i].role);
+		t_keep(db, PEOPLE[i].name, tok);
+		free(tok);
+	}
+}
+
 /* The site with the plan's completion_review: review (a value, or a value
  * and more lines of the plan header). */
 static void
@@ -68,16 +111,16 @@ site_start_with(struct site *s, const char *now, const char *review)
 {
 	char		*env_now = xprintf("DUBAN_NOW=%s", now);
 	const char	*env[] = { env_now, NULL };
-	const char	*load[] = { "plan", "load", NULL, NULL };
-	struct t_run	 r;
+	char		 tag[32];
+	unsigned	 h = 5381;
+	const char	*p;
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_create();
+	for (p = review; *p != '\0'; p++)
+		h = h * 33 + (unsigned char)*p;
+	snprintf(tag, sizeof tag, "completion_%u", h);
+	s->db = t_db_snapshot(tag, site_build, (void *)review);
 	s->plan = jilin_with(review, "jilin-2012-review.yaml");
-	load[2] = s->plan;
-	t_cli(&r, s->db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
 	s->c = t_connect(s->db);
 	cr_assert_eq(t_query_long(s->c, "SELECT count(*) FROM plan WHERE completion_review",
 	    0, NULL), 1);
@@ -86,16 +129,16 @@ site_start_with(struct site *s, const char *now, const char *review)
 	EXPECT_STR(t_query(s->c, "SELECT o.name FROM task_lead l JOIN office o"
 	    " ON o.id = l.office_id WHERE l.task_id = $1::bigint", 1,
 	    (const char *[]){ s->task_s }), "人事处");
-	s->general = t_token(s->db, "general", NULL);
-	s->office = t_token(s->db, "office", "人事处");
-	s->other = t_token(s->db, "office", "财务审计处");
-	s->inspector = t_token(s->db, "inspector", NULL);
-	s->clerk = t_person_token(s->db, "liuyang", "刘洋", "人事处", "clerk");
-	s->head = t_person_token(s->db, "zhaomin", "赵敏", "人事处", "head");
-	s->otherhead = t_person_token(s->db, "sunli", "孙丽", "财务审计处", "head");
-	s->leader = t_person_token(s->db, "yangfq", "杨凤琴", NULL, "leader");
-	s->gperson = t_person_token(s->db, "wangli", "王丽", "局办公室", "general");
-	s->admin = t_person_token(s->db, "admin1", "周强", NULL, "admin");
+	s->general = t_kept(s->db, "general");
+	s->office = t_kept(s->db, "office");
+	s->other = t_kept(s->db, "other");
+	s->inspector = t_kept(s->db, "inspector");
+	s->clerk = t_kept(s->db, "clerk");
+	s->head = t_kept(s->db, "head");
+	s->otherhead = t_kept(s->db, "otherhead");
+	s->leader = t_kept(s->db, "leader");
+	s->gperson = t_kept(s->db, "gperson");
+	s->admin = t_kept(s->db, "admin");
 	t_daemon_start(&s->d, s->db, NULL, env);
 	free(env_now);
 }

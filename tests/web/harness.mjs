@@ -81,12 +81,14 @@ function waitReady(child, log) {
 // query(sql), cli(args), stop() }.
 export async function startSite({ now = '2012-09-20T09:00+08:00', plans = ['jilin-2012'] } = {}) {
 	const name = `duban_web_${process.pid}_${++seq}`;
-	psql(`${SERVER} dbname=postgres`, `CREATE DATABASE ${name} TEMPLATE duban_template`);
+	psql(`${SERVER} dbname=postgres`, `CREATE DATABASE ${name} TEMPLATE duban_template STRATEGY FILE_COPY`);
 	const db = `${SERVER} dbname=${name}`;
 	cli(db, ['plan', 'load', ...plans.map((p) => join(SOURCE, 'plans', `${p}.yaml`))]);
 	cli(db, ['calendar', 'load', join(SOURCE, 'plans/calendar/cn-workdays.yaml')]);
+	// Without an office, every organisation's (tenants have their own
+	// test, tests/integration/test-tenants.c).
 	const token = (role, office) => cli(db, ['token', 'create', '--quiet', '--role', role,
-	    ...(office ? ['--office', office] : [])]).trim();
+	    ...(office ? ['--office', office] : ['--org', '全部'])]).trim();
 	const tokens = {
 		general: token('general'),
 		inspector: token('inspector'),
@@ -117,7 +119,7 @@ export async function startSite({ now = '2012-09-20T09:00+08:00', plans = ['jili
 		// A person's account with a password they chose (no forced
 		// change): `duban user create --password-stdin`.
 		person: (login, name, office, role, password) => cli(db, ['user', 'create', '--login', login,
-		    '--name', name, '--role', role, '--password-stdin', ...(office ? ['--office', office] : [])],
+		    '--name', name, '--role', role, '--password-stdin', ...(office ? ['--office', office] : ['--org', '全部'])],
 		    {}, `${password}\n`),
 		async stop() {
 			if (child.exitCode === null) {

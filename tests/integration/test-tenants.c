@@ -1,0 +1,316 @@
+/*
+ * Organisations as tenants: two cities (吉林市教育局 with its county
+ * 船营区教育局, and 长春市教育局), a token of each as each role, and
+ * every read route that takes a plan, task, milestone or target, and the
+ * lists, asked by each: a token reaches its own organisation and those
+ * under it; another tenant's objects are not found (404), lists leave
+ * them out, and a write to them changes nothing.  Real duband, real
+ * PostgreSQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+
+#include "support.h"
+#include "xmalloc.h"
+
+#define NT	3		/* tenants: the city, its county, the other city */
+enum { JL, CY, CC };
+static const char *const PLAN[NT] = { "jilin-2012", "chuanying-2012", "changchun-2017" };
+static const char *const QUARTER[NT] = { "2012Q3", "2012Q3", "2017Q3" };
+
+/* The callers: each token, and which tenants it reaches. */
+static const struct caller {
+	const char	*name, *role, *office, *org;
+	int		 sees[NT];
+} CALLERS[] = {
+	{ "jl-general", "general", NULL, "吉林市教育局", { 1, 1, 0 } },
+	{ "jl-office", "office", "人事处", "吉林市教育局", { 1, 1, 0 } },
+	{ "jl-inspector", "inspector", NULL, "吉林市教育局", { 1, 1, 0 } },
+	{ "cy-general", "general", NULL, "船营区教育局", { 0, 1, 0 } },
+	{ "cy-office", "office", "基础教育科", "船营区教育局", { 0, 1, 0 } },
+	{ "cc-general", "general", NULL, "长春市教育局", { 0, 0, 1 } },
+	{ "cc-inspector", "inspector", NULL, "长春市教育局", { 0, 0, 1 } },
+	{ "all-inspector", "inspector", NULL, "全部", { 1, 1, 1 } },
+};
+#define NCALLERS	(sizeof CALLERS / sizeof CALLERS[0])
+
+static void
+build(const char *db, void *arg)
+{
+	const char	*load[] = { "plan", "load", DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml",
+	    DUBAN_SOURCE_DIR "/plans/changchun-2017.yaml",
+	    DUBAN_SOURCE_DIR "/tests/fixtures/tenants/chuanying-2012.yaml", NULL };
+	const char	*county[] = { "org", "add", "昌邑区教育局", "--parent", "吉林市教育局", NULL };
+	const char	*args[] = { "token", "create", "--role", NULL, "--org", NULL, "--quiet",
+	    NULL, NULL, NULL };
+	struct t_run	 r;
+	size_t		 i;
+
+	(void)arg;
+	t_cli_ok(db, load);
+	t_cli_ok(db, county);
+	for (i = 0; i < NCALLERS; i++) {
+		args[3] = CALLERS[i].role;
+		args[5] = CALLERS[i].org;
+		args[7] = CALLERS[i].office ? "--office" : NULL;
+		args[8] = CALLERS[i].office;
+		t_cli(&r, db, args);
+		cr_assert_eq(r.status, 0, "%s: %s", CALLERS[i].name, r.err);
+		r.out[strcspn(r.out, "\n")] = '\0';
+		t_keep(db, CALLERS[i].name, r.out);
+		t_run_free(&r);
+	}
+}
+
+struct site {
+	char		*db;
+	PGconn		*c;
+	struct t_daemon	 d;
+	char		*tok[NCALLERS];
+	char		*task[NT], *milestone[NT], *target[NT];
+};
+
+static void
+site_start(struct site *s)
+{
+	const char	*env[] = { "DUBAN_NOW=2018-01-10T09:00+08:00", NULL };
+	size_t		 i;
+
+	memset(s, 0, sizeof *s);
+	s->db = t_db_snapshot("tenants", build, NULL);
+	s->c = t_connect(s->db);
+	for (i = 0; i < NCALLERS; i++)
+		s->tok[i] = t_kept(s->db, CALLERS[i].name);
+	for (i = 0; i < NT; i++) {
+		const char *p[] = { PLAN[i] };
+
+		s->task[i] = t_query(s->c, "SELECT min(t.id) FROM task t JOIN plan p"
+		    " ON p.id = t.plan_id WHERE p.key = $1", 1, p);
+		s->milestone[i] = t_query(s->c, "SELECT min(m.id) FROM milestone m JOIN task t"
+		    " ON t.id = m.task_id JOIN plan p ON p.id = t.plan_id WHERE p.key = $1", 1, p);
+		s->target[i] = t_query(s->c, "SELECT min(g.id) FROM target g JOIN task t"
+		    " ON t.id = g.task_id JOIN plan p ON p.id = t.plan_id WHERE p.key = $1", 1, p);
+		cr_assert(s->task[i] && s->milestone[i] && s->target[i], "%s has objects", PLAN[i]);
+	}
+	t_daemon_start(&s->d, s->db, NULL, env);
+}
+
+static void
+site_stop(struct site *s)
+{
+	size_t	 i;
+
+	t_daemon_stop(&s->d);
+	PQfinish(s->c);
+	for (i = 0; i < NCALLERS; i++)
+		free(s->tok[i]);
+	for (i = 0; i < NT; i++) {
+		free(s->task[i]);
+		free(s->milestone[i]);
+		free(s->target[i]);
+	}
+}
+
+/* Whether the JSON array a holds an object whose key k is v. */
+static int
+has(json_t *a, const char *k, const char *v)
+{
+	size_t	 i;
+	json_t	*o;
+
+	json_array_foreach(a, i, o)
+		if (json_is_string(json_object_get(o, k)) &&
+		    strcmp(json_string_value(json_object_get(o, k)), v) == 0)
+			return (1);
+	return (0);
+}
+
+Test(tenants, every_object_route_answers_within_reach_only, .timeout = 240)
+{
+	struct site	 s;
+	char		*path;
+	size_t		 c, t, k, cells = 0;
+	long		 st;
+
+	site_start(&s);
+	for (c = 0; c < NCALLERS; c++)
+		for (t = 0; t < NT; t++) {
+			char *paths[] = {
+				xprintf("/api/v1/plans/%s", PLAN[t]),
+				xprintf("/api/v1/tasks/%s", s.task[t]),
+				xprintf("/api/v1/milestones/%s", s.milestone[t]),
+				xprintf("/api/v1/targets/%s", s.target[t]),
+				xprintf("/api/v1/tasks?plan=%s", PLAN[t]),
+				xprintf("/api/v1/overview?plan=%s", PLAN[t]),
+				xprintf("/api/v1/reports/quarterly?quarter=%s&plan=%s",
+				    QUARTER[t], PLAN[t]),
+			};
+
+			for (k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+				json_t *out = NULL;
+
+				path = paths[k];
+				st = t_call(&s.d, "GET", path, s.tok[c], NULL, &out);
+				if (k == 4 && st == 200) {
+					/* A list: within reach it has the plan's tasks, else none. */
+					cr_expect_eq(json_array_size(out) > 0, CALLERS[c].sees[t],
+					    "%s GET %s: %zu tasks", CALLERS[c].name, path,
+					    json_array_size(out));
+				} else
+					cr_expect_eq(st, CALLERS[c].sees[t] ? 200 : 404,
+					    "%s GET %s: %ld", CALLERS[c].name, path, st);
+				if (st == 404)
+					cr_expect(json_is_string(json_object_get(out, "title")),
+					    "a 404 is a problem");
+				json_decref(out);
+				free(path);
+				cells++;
+			}
+		}
+	cr_log_info("tenant matrix: %zu cells (%zu callers x %d tenants x 7 routes)", cells,
+	    NCALLERS, NT);
+	site_stop(&s);
+}
+
+Test(tenants, lists_leave_out_other_tenants, .timeout = 120)
+{
+	struct site	 s;
+	json_t		*out;
+	size_t		 c, t, i;
+	json_t		*o;
+
+	site_start(&s);
+	for (c = 0; c < NCALLERS; c++) {
+		cr_assert_eq(t_call(&s.d, "GET", "/api/v1/plans", s.tok[c], NULL, &out), 200);
+		for (t = 0; t < NT; t++)
+			cr_expect_eq(has(out, "key", PLAN[t]), CALLERS[c].sees[t],
+			    "%s: plan %s listed", CALLERS[c].name, PLAN[t]);
+		json_decref(out);
+
+		cr_assert_eq(t_call(&s.d, "GET", "/api/v1/tasks", s.tok[c], NULL, &out), 200);
+		for (t = 0; t < NT; t++)
+			cr_expect_eq(has(out, "plan", PLAN[t]), CALLERS[c].sees[t],
+			    "%s: tasks of %s listed", CALLERS[c].name, PLAN[t]);
+		json_decref(out);
+
+		cr_assert_eq(t_call(&s.d, "GET", "/api/v1/offices", s.tok[c], NULL, &out), 200);
+		json_array_foreach(out, i, o) {
+			const char *org = json_string_value(json_object_get(o, "organisation"));
+			int want = strcmp(org, "吉林市教育局") == 0 ? CALLERS[c].sees[JL] :
+			    strcmp(org, "船营区教育局") == 0 ? CALLERS[c].sees[CY] :
+			    strcmp(org, "长春市教育局") == 0 ? CALLERS[c].sees[CC] : 1;
+
+			cr_expect(want, "%s sees office %s of %s", CALLERS[c].name,
+			    json_string_value(json_object_get(o, "name")), org);
+		}
+		json_decref(out);
+
+		/* The 总览 and the report without plans: the caller's own. */
+		cr_assert_eq(t_call(&s.d, "GET", "/api/v1/overview", s.tok[c], NULL, &out), 200,
+		    "%s overview", CALLERS[c].name);
+		{
+			char *text = json_dumps(out, 0);
+
+			for (t = 0; t < NT; t++)
+				cr_expect_eq(strstr(text, PLAN[t]) != NULL, CALLERS[c].sees[t],
+				    "%s: overview has %s", CALLERS[c].name, PLAN[t]);
+			free(text);
+		}
+		json_decref(out);
+	}
+	site_stop(&s);
+}
+
+Test(tenants, writes_reach_no_other_tenant_and_change_nothing, .timeout = 120)
+{
+	struct site	 s;
+	char		*path, *before, *after;
+	json_t		*out;
+	long		 st;
+
+	site_start(&s);
+	/* 长春 on 吉林's milestone and target, 船营 on its city's: not there. */
+	before = t_fingerprint(s.c);
+	path = xprintf("/api/v1/milestones/%s", s.milestone[JL]);
+	st = t_call(&s.d, "PATCH", path, s.tok[5], "{\"status\":\"done\"}", &out);
+	cr_expect_eq(st, 404, "长春 on 吉林's milestone: %ld", st);
+	json_decref(out);
+	st = t_call(&s.d, "PATCH", path, s.tok[3], "{\"status\":\"done\"}", &out);
+	cr_expect_eq(st, 404, "船营 on 吉林's milestone: %ld", st);
+	json_decref(out);
+	free(path);
+	path = xprintf("/api/v1/targets/%s", s.target[CC]);
+	st = t_call(&s.d, "PATCH", path, s.tok[0], "{\"current\":1}", &out);
+	cr_expect_eq(st, 404, "吉林 on 长春's target: %ld", st);
+	json_decref(out);
+	free(path);
+	after = t_fingerprint(s.c);
+	cr_expect_str_eq(after, before, "refused writes changed nothing");
+	free(before);
+	free(after);
+
+	/* The city supervises its county: its general office may write there. */
+	path = xprintf("/api/v1/milestones/%s", s.milestone[CY]);
+	st = t_call(&s.d, "PATCH", path, s.tok[0], "{\"status\":\"in_progress\"}", &out);
+	cr_expect_eq(st, 200, "吉林 on 船营's milestone: %ld", st);
+	json_decref(out);
+	free(path);
+	site_stop(&s);
+}
+
+Test(tenants, tokens_and_accounts_name_their_organisation, .timeout = 120)
+{
+	char		*db = t_db_create();
+	const char	*load[] = { "plan", "load", DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml",
+	    DUBAN_SOURCE_DIR "/plans/changchun-2017.yaml", NULL };
+	const char	*bare[] = { "token", "create", "--role", "general", NULL };
+	const char	*nowhere[] = { "token", "create", "--role", "general", "--org", "船营区",
+	    NULL };
+	const char	*leader[] = { "user", "create", "--login", "yangfq", "--name", "杨凤琴",
+	    "--role", "leader", "--password-stdin", NULL };
+	const char	*cycle[] = { "org", "add", "吉林市教育局", "--parent", "船营区教育局", NULL };
+	const char	*county[] = { "org", "add", "船营区教育局", "--parent", "吉林市教育局", NULL };
+	const char	*list[] = { "org", "list", NULL };
+	struct t_run	 r;
+	PGconn		*c;
+	char		*before;
+
+	t_cli_ok(db, load);
+	c = t_connect(db);
+	before = t_query(c, "SELECT count(*) || '/' || (SELECT count(*) FROM account)"
+	    " FROM api_token", 0, NULL);
+	/* Two cities: a token or account must say which. */
+	t_cli(&r, db, bare);
+	cr_expect_neq(r.status, 0);
+	cr_expect(strstr(r.err, "请指明单位") != NULL && strstr(r.err, "长春市教育局") != NULL,
+	    "%s", r.err);
+	t_run_free(&r);
+	t_cli(&r, db, nowhere);
+	cr_expect_neq(r.status, 0);
+	cr_expect(strstr(r.err, "没有名为“船营区”的单位") != NULL, "%s", r.err);
+	t_run_free(&r);
+	t_cli_input(&r, db, leader, "Jilin-Edu-2012-pw\n");
+	cr_expect_neq(r.status, 0);
+	cr_expect(strstr(r.err, "请指明单位") != NULL, "%s", r.err);
+	t_run_free(&r);
+	EXPECT_STR(t_query(c, "SELECT count(*) || '/' || (SELECT count(*) FROM account)"
+	    " FROM api_token", 0, NULL), before);
+
+	t_cli_ok(db, county);
+	t_cli(&r, db, cycle);
+	cr_expect_neq(r.status, 0);
+	cr_expect(strstr(r.err, "不能隶属于自己或自己的下级") != NULL, "%s", r.err);
+	t_run_free(&r);
+	t_cli(&r, db, list);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "船营区教育局") != NULL && strstr(r.out, "县（市）区教育局") != NULL,
+	    "%s", r.out);
+	t_run_free(&r);
+	free(before);
+	PQfinish(c);
+	free(db);
+}
