@@ -709,12 +709,17 @@ p.to,p.flush{text-indent:0}
 .rule{border:0;border-top:2px solid #c00;margin:.4em 0 1.2em}
 .rule.black{border-top-color:#000}
 .doc-no{text-align:right;margin:0 0 .8em}
-.sign{margin:2em 4em 0 0;text-align:right;text-indent:0}
-.sign p{text-align:right;text-indent:0}
+.sign{display:flex;justify-content:flex-end;margin:2em 4em 0 0;break-inside:avoid}
+.sign div{text-align:center}
+.sign p{text-align:center;text-indent:0}
+@page notice{margin:25mm 22mm 22mm 24mm}
+main.notice{page:notice}
+.notice .red-head{font-size:30pt}
+.notice .note{margin-top:.6em}
 ol.items{margin:0;padding:0 0 0 4em}
 .draft-mark{border:2px dashed #c00;color:#c00;text-align:center;text-indent:0;margin:0 0 1em;font-family:"SimHei","Noto Sans CJK SC",sans-serif}
 table.form{width:100%;border-collapse:collapse;margin:0 0 1em;table-layout:fixed}
-table.form th,table.form td{border:1px solid #000;padding:.35em .6em;vertical-align:top;text-align:left;font-size:15pt;line-height:1.6}
+table.form th,table.form td{border:1px solid #000;padding:.3em .6em;vertical-align:top;text-align:left;font-size:14pt;line-height:1.55}
 table.form th{width:6.2em;font-family:"SimHei","黑体","Noto Sans CJK SC","Source Han Sans SC",sans-serif;font-weight:400;text-align:center;vertical-align:middle}
 .ladder{display:inline-block;padding:0 .6em;border:2px solid currentColor;font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif}
 .ladder.blue{color:#1d4fa0}
@@ -754,10 +759,10 @@ LANGUAGE sql STABLE AS $$
 	    || duban_cn_date((n->>'issued_on')::date) || '</td></tr>'
 	    || '<tr><th scope="row">签收</th><td>'
 	    || CASE WHEN n->'acknowledged' IS NOT NULL AND n->'acknowledged' <> 'null'::jsonb THEN
-		   '签收人：' || duban_html(n#>>'{acknowledged,by}') || '　签收时间：'
+		   '签收人：' || duban_html(n#>>'{acknowledged,by}') || '<br>签收时间：'
 		   || duban_cn_date(((n#>>'{acknowledged,at}')::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
 		   || ' ' || to_char((n#>>'{acknowledged,at}')::timestamptz AT TIME ZONE 'Asia/Shanghai', 'HH24:MI')
-	       ELSE '签收人：<span class="sig"></span>　签收时间：<span class="sig"></span>' END
+	       ELSE '签收人：<span class="sig"></span><br>签收时间：<span class="sig"></span>' END
 	    || '</td></tr></tbody></table>'
 	    || '<p class="note">注：督办单按蓝、黄、红三级管理，签发后逾期仍未办结的，依规则逐级升级。'
 	    || '请承办处室在督办系统中签收，并按反馈要求报送办理情况。</p>'

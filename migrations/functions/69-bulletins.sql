@@ -20,11 +20,12 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- What a 通报 reports, fixed when it is drafted: the tasks of p_plans
--- judged on p_on (a milestone due before p_on and not done is overdue),
+-- judged on p_on (a milestone due before p_on and not done is overdue,
+-- by its days to p_as_of, the day the figures are 截至),
 -- the reports of the rounds p_rounds, and the 退回 between p_from and
 -- p_to.  Offices: the lead offices of the tasks and the rounds' offices.
 CREATE OR REPLACE FUNCTION duban_bulletin_figures(p_plans bigint[], p_rounds bigint[],
-    p_on date, p_from timestamptz, p_to timestamptz)
+    p_on date, p_as_of date, p_from timestamptz, p_to timestamptz)
 RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v	jsonb;
@@ -91,7 +92,7 @@ BEGIN
 		  FROM offices o
 	)
 	SELECT jsonb_build_object(
-		'as_of', p_on - 1,
+		'as_of', p_as_of,
 		'plans', (SELECT jsonb_agg(jsonb_build_object('key', p.key, 'title', p.title,
 				'document_number', p.document_number) ORDER BY p.year, p.key)
 			    FROM plan p WHERE p.id = ANY (p_plans)),
@@ -134,7 +135,7 @@ BEGIN
 		'overdue_items', coalesce((SELECT jsonb_agg(jsonb_build_object(
 				'office', (SELECT name FROM office WHERE id = ms.office_id),
 				'task', ms.label, 'task_title', ms.task_title, 'milestone', ms.title,
-				'due_on', ms.due_on, 'days', p_on - 1 - ms.due_on)
+				'due_on', ms.due_on, 'days', p_as_of - ms.due_on)
 				ORDER BY ms.due_on, ms.label, ms.id)
 			    FROM ms WHERE ms.overdue), '[]'),
 		'returned', coalesce((SELECT jsonb_agg(x.item ORDER BY x.office, x.ord) FROM (
@@ -166,7 +167,7 @@ LANGUAGE sql IMMUTABLE AS $$
 	    '个，逾期未完成' || (f#>>'{milestones,overdue}') || '个。' ||
 	    coalesce((SELECT string_agg('“' || (r->>'title') || '”请' || (r->>'offices') ||
 		'个处室报送进展，按时报送' || (r->>'on_time') || '个，逾期报送' || (r->>'late') ||
-		'个，逾期未报' || (r->>'missing') || '个', '；' ORDER BY n)
+		'个，未报送' || (r->>'missing') || '个', '；' ORDER BY n)
 		FROM jsonb_array_elements(f->'rounds') WITH ORDINALITY AS x(r, n)) || '。', '')
 $$;
 
@@ -223,11 +224,11 @@ LANGUAGE sql STABLE AS $$
 		   || '到期事项均按时完成，进展均按时报送，予以表扬。</p>'
 	       ELSE '<p>本期没有符合表扬条件的处室。</p>' END
 	    || '<h2>三、通报批评</h2>'
-	    || '<h3>（一）逾期未报</h3>'
+	    || '<h3>（一）未按时报送进展</h3>'
 	    || duban_bulletin_list(ARRAY(SELECT (m->>'office') || '：“' || (m->>'round') || '”' ||
-			CASE WHEN (m->>'late')::boolean THEN '逾期报送' ELSE '逾期未报' END
+			CASE WHEN (m->>'late')::boolean THEN '逾期报送' ELSE '未报送' END
 			FROM jsonb_array_elements(c#>'{figures,missing_reports}') WITH ORDINALITY AS y(m, n)
-			ORDER BY n), '本期没有逾期未报的处室。')
+			ORDER BY n), '本期各处室均按时报送了进展。')
 	    || '<h3>（二）逾期未完成事项</h3>'
 	    || duban_bulletin_list(ARRAY(SELECT (m->>'office') || '：任务' || (m->>'task') || '“' ||
 			(m->>'task_title') || '”的节点“' || (m->>'milestone') || '”，时限' ||
@@ -240,8 +241,8 @@ LANGUAGE sql STABLE AS $$
 			FROM jsonb_array_elements(c#>'{figures,returned}') WITH ORDINALITY AS y(m, n)
 			ORDER BY n), '本期没有被多次退回的事项。')
 	    || '<h2>四、下一步要求</h2>' || duban_html_paras(c->>'requirements')
-	    || '<div class="sign"><p>' || duban_html(c->>'signer') || '</p><p>'
-	    || coalesce(duban_cn_date((c->>'issued_on')::date), '　　年　月　日') || '</p></div>'
+	    || '<div class="sign"><div><p>' || duban_html(c->>'signer') || '</p><p>'
+	    || coalesce(duban_cn_date((c->>'issued_on')::date), '　　年　月　日') || '</p></div></div>'
 	    || '</main></body></html>'
 $$;
 
@@ -376,7 +377,8 @@ BEGIN
 	    signer, created_at, created_by, updated_at, updated_by)
 	VALUES (v_org, d.id, CASE WHEN d.id IS NULL THEN
 		    regexp_replace(upper(p_body->>'quarter'), '-', '') END,
-	    v_title, duban_bulletin_figures(v_plans, coalesce(v_rounds, '{}'), v_on, v_from, v_to),
+	    v_title, duban_bulletin_figures(v_plans, coalesce(v_rounds, '{}'), v_on,
+		CASE WHEN d.id IS NULL THEN v_on - 1 ELSE v_on END, v_from, v_to),
 	    NULL,
 	    '各处室要对照工作方案和本通报指出的问题，逐项分析原因，明确整改措施和完成时限。' || E'\n' ||
 	    '逾期未完成的事项，牵头处室要在5个工作日内提出整改方案，报局办公室备案。' || E'\n' ||
