@@ -99,6 +99,16 @@ extern const struct cmd_entry cmd_dispatch_urge_entry;
 extern const struct cmd_entry cmd_feed_create_entry;
 extern const struct cmd_entry cmd_feed_list_entry;
 extern const struct cmd_entry cmd_feed_revoke_entry;
+extern const struct cmd_entry cmd_notice_list_entry;
+extern const struct cmd_entry cmd_notice_show_entry;
+extern const struct cmd_entry cmd_notice_issue_entry;
+extern const struct cmd_entry cmd_notice_ack_entry;
+extern const struct cmd_entry cmd_notice_rules_entry;
+extern const struct cmd_entry cmd_bulletin_draft_entry;
+extern const struct cmd_entry cmd_bulletin_edit_entry;
+extern const struct cmd_entry cmd_bulletin_issue_entry;
+extern const struct cmd_entry cmd_bulletin_show_entry;
+extern const struct cmd_entry cmd_bulletin_list_entry;
 
 /* cmd.c: the table of commands, their help, and what they share. */
 /* The command "group action", or NULL. */

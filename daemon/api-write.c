@@ -145,9 +145,9 @@ check_value(struct req *r, const struct field *f, json_t *v)
 	return (0);
 }
 
-/* The version the client last read: If-Match or "version".  0 if none. */
-static int
-expected_version(struct req *r, json_t *body, long long *out)
+/* The version the client last read: If-Match or "version" (api.h). */
+int
+api_expected_version(struct req *r, json_t *body, long long *out)
 {
 	const char	*h = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
 	    "If-Match");
@@ -216,7 +216,7 @@ patch(struct req *r, const struct field *fields, const char *sql)
 		json_decref(body);
 		return;
 	}
-	if (expected_version(r, body, &version) != 0) {
+	if (api_expected_version(r, body, &version) != 0) {
 		json_decref(body);
 		return;
 	}

@@ -48,5 +48,13 @@ extern const struct route api_fill_routes[];		/* the XLSX 填报表 */
 extern const struct route api_plan_routes[];		/* plan files: preview, load */
 extern const struct route api_draft_routes[];		/* plan drafts */
 extern const struct route api_plan_sheet_routes[];	/* the 任务分解表 */
+extern const struct route api_notice_routes[];		/* 督办单, 督查通报 */
+
+/*
+ * The version the client last read (api-write.c): If-Match ("3", W/"3")
+ * or the body's "version"; 0 if neither.  0 and *out, or -1 after
+ * answering 400 (a malformed If-Match, or one the body contradicts).
+ */
+int	api_expected_version(struct req *, json_t *body, long long *out);
 
 #endif

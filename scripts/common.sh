@@ -32,6 +32,7 @@ DUBAN_TEST_PACKAGES=(
 	libreoffice-calc-nogui chromium fonts-noto-cjk
 	clang libclang-rt-14-dev python3-uno
 	cmark-gfm
+	poppler-utils
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.

@@ -21,7 +21,7 @@ LANGUAGE sql STABLE AS $$
 	SELECT * FROM duban_calendar_reminders_due(p_from, p_to)
 $$;
 
--- The sweep, as in 0004, with the chases.
+-- The sweep, as in 0004, with the chases and the 督办单.
 CREATE OR REPLACE FUNCTION duban_sweep(p_today date) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	v_from	date;
@@ -30,6 +30,7 @@ DECLARE
 	n_chase	int := 0;
 	n	int;
 	c	record;
+	v_notices jsonb;
 BEGIN
 	PERFORM pg_advisory_xact_lock(hashtext('duban_sweep'));
 	SELECT CASE WHEN last_swept IS NULL THEN p_today - 1
@@ -65,9 +66,11 @@ BEGIN
 	-- Uploads a stopped duband left half-way (77-evidence.sql).
 	PERFORM duban_file_sweep((p_today - 2)::timestamptz);
 	PERFORM duban_idempotency_sweep((p_today - 1)::timestamptz);	-- 78-idempotency.sql
+	-- 督办单: issued as items escalate, their colours stepped (68-notices.sql).
+	v_notices := duban_notice_sweep(p_today, duban_notice_sweep_at(p_today));
 	IF n_del > 0 THEN
 		PERFORM pg_notify('duban_outbox', n_del::text);
 	END IF;
 	RETURN jsonb_build_object('reminders', n_rem + n_chase, 'deliveries', n_del,
-	    'from', v_from, 'to', p_today);
+	    'from', v_from, 'to', p_today, 'notices', v_notices);
 END $$ SET jit = off;

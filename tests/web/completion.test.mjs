@@ -6,11 +6,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-	startSite, startBrowser, signIn, axeSerious, screenshot, DESKTOP, PHONE,
+	startSite, startBrowser, signIn, axeSerious, screenshot, DESKTOP, PHONE, SCREENSHOTS,
 } from './harness.mjs';
 
 const SOURCE = process.env.DUBAN_SOURCE_DIR || new URL('../..', import.meta.url).pathname;
@@ -101,6 +102,55 @@ test('the head of the lead office asks to close a task; the general office appro
 	assert.match(hist, /同意办结/);
 	await assertAccessible(gen, 'done');
 	assert.equal(site.query(`SELECT state FROM task_completion WHERE task_id = ${task6}`), 'approved');
+	await gen.context().close();
+});
+
+// 督办单 and 督查通报 (notice.html): the sweep issues 督〔2012〕1号 to
+// 职业与成人教育处, which signs for it in the page; the general office
+// drafts a 通报 from a closed round, edits it and issues it in the page;
+// both print views go to PDF (page.pdf, A4, as a person prints them) and
+// to PNG (pdftoppm) under DUBAN_SCREENSHOTS, to be looked at.
+test('a 督办单 is signed for and a 通报 issued in the page; both print on A4', async () => {
+	site.query("SELECT duban_sweep('2012-09-20')");
+	const office = await newPage(site.tokens['职业与成人教育处']);
+	await office.goto(`${site.url}/notice.html`);
+	const row = office.locator('tr', { hasText: '督〔2012〕1号' });
+	await row.getByRole('button', { name: '签收督〔2012〕1号' }).click();
+	await row.getByText('已签收').waitFor();
+	await assertAccessible(office, 'notices');
+	await office.context().close();
+
+	const call = (method, path, body) => fetch(`${site.url}${path}`, { method,
+	    headers: { Authorization: `Bearer ${site.tokens.general}`, 'Content-Type': 'application/json' },
+	    body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
+	const round = await call('POST', '/api/v1/dispatches', { plans: ['jilin-2012'], due_on: '2012-09-25' });
+	await call('POST', `/api/v1/dispatches/${round.id}/close`);
+
+	const gen = await newPage(site.tokens.general);
+	await gen.goto(`${site.url}/notice.html`);
+	await gen.getByLabel('已结束的调度').selectOption({ label: round.title });
+	await gen.getByRole('button', { name: '起草' }).click();
+	await gen.getByLabel('下一步要求').waitFor();
+	await gen.getByLabel('下一步要求').fill('一、各处室要在5个工作日内补报本轮进展。\n二、逾期事项要限期整改。');
+	await gen.getByLabel(/使用红头/).check();
+	await assertAccessible(gen, 'bulletin-draft');
+	await gen.getByRole('button', { name: '印发' }).click();
+	await gen.getByText('已印发：督查通报〔2012〕第1期').waitFor();
+	const bulletin = Number(new URL(gen.url()).searchParams.get('bulletin'));
+	const notice = Number(site.query("SELECT id FROM notice WHERE seq = 1"));
+
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	for (const [name, path, pages] of [['notice', `/api/v1/duban-notices/${notice}`, 1],
+	    ['bulletin', `/api/v1/bulletins/${bulletin}`, null]]) {
+		await gen.goto(`${site.url}${path}?format=html`);
+		const pdf = join(SCREENSHOTS, `print-${name}.pdf`);
+		await gen.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+		const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+		assert.match(info, /Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)/, `${name}: A4`);
+		if (pages)
+			assert.match(info, new RegExp(`Pages:\\s+${pages}\\n`), `${name}: ${pages} page`);
+		execFileSync('pdftoppm', ['-r', '60', '-png', pdf, join(SCREENSHOTS, `print-${name}`)]);
+	}
 	await gen.context().close();
 });
 

@@ -122,7 +122,7 @@ export function problemText(e) {
 
 export function toLogin() {
 	const here = location.pathname.replace(/^.*\//, '') + location.search;
-	const next = /^(index|task|mine|jiaoban|dispatch|reports|users|plans)\.html/.test(here) ? `?next=${encodeURIComponent(here)}` : '';
+	const next = /^(index|task|mine|jiaoban|dispatch|notice|reports|users|plans)\.html/.test(here) ? `?next=${encodeURIComponent(here)}` : '';
 	location.replace(`login.html${next}`);
 }
 
