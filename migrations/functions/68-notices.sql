@@ -424,10 +424,13 @@ END $$;
 -- Notices as the API shows them.
 
 -- May the holder of tok see notices of office p_office?  The general
--- office, leaders and inspectors see all; an office its own.
+-- office, leaders and inspectors see all within their reach (tenants);
+-- an office its own.
 CREATE OR REPLACE FUNCTION duban_notice_may_see(tok api_token, p_office bigint)
 RETURNS boolean LANGUAGE sql STABLE AS $$
-	SELECT tok.role IN ('general', 'inspector') OR tok.office_id = p_office
+	SELECT (tok.role IN ('general', 'inspector') AND duban_tok_sees_org(tok,
+		(SELECT org_id FROM office WHERE id = p_office)))
+	    OR tok.office_id = p_office
 $$;
 
 -- May the holder of tok sign for notice n?  The 承办处室's people (a
@@ -533,7 +536,7 @@ BEGIN
 		RETURN duban_api_problem(401, '令牌无效或已吊销', '请重新登录');
 	END IF;
 	SELECT * INTO n FROM notice WHERE id = p_id;
-	IF n.id IS NULL THEN
+	IF n.id IS NULL OR NOT duban_tok_sees_org(tok, n.org_id) THEN
 		RETURN duban_api_problem(404, '督办单不存在', '没有编号为 ' || p_id || ' 的督办单');
 	END IF;
 	IF NOT duban_notice_may_see(tok, n.office_id) THEN

@@ -270,7 +270,8 @@ CREATE OR REPLACE FUNCTION duban_bulletin_read_problem(tok api_token, b bulletin
 RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT CASE
 		WHEN tok.id IS NULL THEN duban_api_problem(401, '令牌无效或已吊销', '请重新登录')
-		WHEN b.id IS NULL OR (b.state = 'draft' AND tok.role <> 'general') THEN
+		WHEN b.id IS NULL OR (b.state = 'draft' AND tok.role <> 'general')
+		    OR NOT duban_tok_sees_org(tok, b.org_id) THEN
 			duban_api_problem(404, '通报不存在', '没有编号为 ' || p_id || ' 的督查通报')
 	END
 $$;
@@ -346,7 +347,8 @@ BEGIN
 				RETURN duban_api_problem(400, '计划有误', 'plans 应为计划键的数组', 'plans');
 			END IF;
 			SELECT s INTO v_bad FROM jsonb_array_elements_text(p_body->'plans') s
-			 WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.key = s) LIMIT 1;
+			 WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.key = s
+				AND duban_tok_sees_plan(tok, p.id)) LIMIT 1;
 			IF v_bad IS NOT NULL THEN
 				RETURN duban_api_problem(404, '计划不存在', '没有键为“' || v_bad || '”的计划',
 				    'plans');
@@ -355,7 +357,7 @@ BEGIN
 			 WHERE p.key IN (SELECT jsonb_array_elements_text(p_body->'plans'));
 		ELSE
 			SELECT array_agg(p.id ORDER BY p.id) INTO v_plans FROM plan p
-			 WHERE p.year = extract(year FROM q.q_from);
+			 WHERE p.year = extract(year FROM q.q_from) AND duban_tok_sees_plan(tok, p.id);
 			IF v_plans IS NULL THEN
 				RETURN duban_api_problem(404, '没有计划', extract(year FROM q.q_from) ||
 				    ' 年没有计划', 'quarter');
@@ -367,6 +369,10 @@ BEGIN
 				AND x.plan_id = ANY (v_plans));
 		v_title := '关于' || duban_quarter_label(extract(year FROM q.q_from)::int,
 		    extract(month FROM q.q_to)::int / 3) || '重点工作落实情况的通报';
+	END IF;
+	-- A round of another organisation is not there (tenants).
+	IF EXISTS (SELECT 1 FROM unnest(v_plans) x WHERE NOT duban_tok_sees_plan(tok, x)) THEN
+		RETURN duban_api_problem(404, '调度不存在', '没有这一轮调度', 'round');
 	END IF;
 	IF (SELECT count(DISTINCT org_id) FROM plan WHERE id = ANY (v_plans)) > 1 THEN
 		RETURN duban_api_problem(400, '计划属于多个单位',
@@ -531,6 +537,7 @@ BEGIN
 				ORDER BY b.state, coalesce(b.issued_at, b.created_at) DESC, b.id DESC)
 			FROM bulletin b
 		       WHERE (b.state = 'issued' OR tok.role = 'general')
+			 AND duban_tok_sees_org(tok, b.org_id)
 			 AND (p_year IS NULL OR coalesce(b.year,
 			      extract(year FROM b.created_at AT TIME ZONE 'Asia/Shanghai')::int)
 			      = p_year::int)), '[]'),

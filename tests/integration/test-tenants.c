@@ -50,9 +50,15 @@ build(const char *db, void *arg)
 	struct t_run	 r;
 	size_t		 i;
 
+	PGconn		*c;
+
 	(void)arg;
 	t_cli_ok(db, load);
 	t_cli_ok(db, county);
+	/* 督办单 for the milestones overdue on 11 October (吉林's and 船营's). */
+	c = t_connect(db);
+	free(t_query(c, "SELECT duban_sweep('2012-10-11')::text", 0, NULL));
+	PQfinish(c);
 	for (i = 0; i < NCALLERS; i++) {
 		args[3] = CALLERS[i].role;
 		args[5] = CALLERS[i].org;
@@ -71,7 +77,7 @@ struct site {
 	PGconn		*c;
 	struct t_daemon	 d;
 	char		*tok[NCALLERS];
-	char		*task[NT], *milestone[NT], *target[NT];
+	char		*task[NT], *milestone[NT], *target[NT], *notice[NT];
 };
 
 static void
@@ -95,6 +101,8 @@ site_start(struct site *s)
 		s->target[i] = t_query(s->c, "SELECT min(g.id) FROM target g JOIN task t"
 		    " ON t.id = g.task_id JOIN plan p ON p.id = t.plan_id WHERE p.key = $1", 1, p);
 		cr_assert(s->task[i] && s->milestone[i] && s->target[i], "%s has objects", PLAN[i]);
+		s->notice[i] = t_query(s->c, "SELECT min(n.id) FROM notice n JOIN plan p"
+		    " ON p.id = n.plan_id WHERE p.key = $1", 1, p);
 	}
 	t_daemon_start(&s->d, s->db, NULL, env);
 }
@@ -112,6 +120,7 @@ site_stop(struct site *s)
 		free(s->task[i]);
 		free(s->milestone[i]);
 		free(s->target[i]);
+		free(s->notice[i]);
 	}
 }
 
@@ -171,8 +180,24 @@ Test(tenants, every_object_route_answers_within_reach_only, .timeout = 240)
 				cells++;
 			}
 		}
-	cr_log_info("tenant matrix: %zu cells (%zu callers x %d tenants x 7 routes)", cells,
-	    NCALLERS, NT);
+	/* 督办单 (2012's: 吉林's and 船营's), as the callers who see all of
+	 * their reach's (not an office, which sees its own only). */
+	for (c = 0; c < NCALLERS; c++)
+		for (t = 0; t < NT; t++) {
+			json_t *out = NULL;
+
+			if (CALLERS[c].office != NULL || s.notice[t] == NULL)
+				continue;
+			path = xprintf("/api/v1/duban-notices/%s", s.notice[t]);
+			st = t_call(&s.d, "GET", path, s.tok[c], NULL, &out);
+			cr_expect_eq(st, CALLERS[c].sees[t] ? 200 : 404, "%s GET %s: %ld",
+			    CALLERS[c].name, path, st);
+			json_decref(out);
+			free(path);
+			cells++;
+		}
+	cr_assert(s.notice[JL] != NULL && s.notice[CY] != NULL, "the sweep issued 督办单");
+	cr_log_info("tenant matrix: %zu cells", cells);
 	site_stop(&s);
 }
 
@@ -208,6 +233,26 @@ Test(tenants, lists_leave_out_other_tenants, .timeout = 120)
 			    json_string_value(json_object_get(o, "name")), org);
 		}
 		json_decref(out);
+
+		/* 督办单: only those of organisations within reach. */
+		if (CALLERS[c].office == NULL) {
+			cr_assert_eq(t_call(&s.d, "GET", "/api/v1/duban-notices", s.tok[c], NULL,
+			    &out), 200);
+			json_array_foreach(json_object_get(out, "notices"), i, o) {
+				json_t *p = json_object_get(o, "plan");
+				const char *key = json_is_string(p) ? json_string_value(p) :
+				    json_string_value(json_object_get(p, "key"));
+
+				for (t = 0; t < NT; t++)
+					if (key != NULL && strcmp(key, PLAN[t]) == 0)
+						cr_expect(CALLERS[c].sees[t], "%s sees 督办单 of %s",
+						    CALLERS[c].name, key);
+			}
+			cr_expect_eq(json_array_size(json_object_get(out, "notices")) > 0,
+			    CALLERS[c].sees[JL] || CALLERS[c].sees[CY], "%s: 督办单 listed",
+			    CALLERS[c].name);
+			json_decref(out);
+		}
 
 		/* The 总览 and the report without plans: the caller's own. */
 		cr_assert_eq(t_call(&s.d, "GET", "/api/v1/overview", s.tok[c], NULL, &out), 200,
