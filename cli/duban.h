@@ -97,6 +97,9 @@ extern const struct cmd_entry cmd_dispatch_urge_entry;
 extern const struct cmd_entry cmd_feed_create_entry;
 extern const struct cmd_entry cmd_feed_list_entry;
 extern const struct cmd_entry cmd_feed_revoke_entry;
+extern const struct cmd_entry cmd_assess_score_entry;
+extern const struct cmd_entry cmd_assess_load_entry;
+extern const struct cmd_entry cmd_assess_grade_entry;
 
 /* cmd.c: the table of commands, their help, and what they share. */
 /* The command "group action", or NULL. */
