@@ -16,7 +16,8 @@ deps_install "${DUBAN_PACKAGES[@]}"
 BIN=$DUBAN_ROOT/build
 WORK=$(mktemp -d)
 DPID=
-trap '[ -n "$DPID" ] && kill $DPID 2>/dev/null; wait 2>/dev/null; "$DUBAN_ROOT/scripts/pg" destroy benchassess; rm -rf "$WORK"' EXIT
+# BENCH_KEEP=1 keeps the cluster, to look at the data afterwards.
+trap '[ -n "$DPID" ] && kill $DPID 2>/dev/null; wait 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || "$DUBAN_ROOT/scripts/pg" destroy benchassess; rm -rf "$WORK"' EXIT
 
 NOW=2027-01-15T09:00+08:00
 server=$(pg_start benchassess test)
@@ -113,7 +114,7 @@ best() {	# best CMD...: the lowest wall time of RUNS runs, in ms
 	local i t0 t b=
 	for ((i = 0; i < RUNS; i++)); do
 		t0=$(now_ms)
-		"$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+		"$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; tail -5 "$WORK/duband.log" >&2; exit 1; }
 		t=$(($(now_ms) - t0))
 		if [ -z "$b" ] || ((t < b)); then b=$t; fi
 	done

@@ -72,7 +72,8 @@ $$;
 --                      least early_workdays working days; shared as base
 --   leader             the newest 领导评价 entered by the cut
 -- points carry their sign; share is the office's part (1 when whole).
--- PL/pgSQL with custom plans, as duban_report_quarterly.
+-- PL/pgSQL with custom plans, as duban_report_quarterly; without JIT,
+-- whose compiling (1.7 s) costs far more than the query it speeds.
 CREATE OR REPLACE FUNCTION duban_assess_lines(p_year int, p_cut timestamptz, r jsonb)
 RETURNS TABLE (office_id bigint, office text, rule text, task_id bigint, task text,
     task_title text, item text, dispatch_id bigint, on_day date, at timestamptz,
@@ -165,17 +166,23 @@ BEGIN
 	-- subtasks' too) was completed, all of them being done.
 	done AS MATERIALIZED (
 		SELECT t.id AS task_id,
-		       CASE WHEN t.completion_review THEN
-				(SELECT (min(c.decided_at) AT TIME ZONE 'Asia/Shanghai')::date
-				   FROM task_completion c
-				  WHERE c.task_id = t.id AND c.state = 'approved'
-				    AND c.decided_at < p_cut)
-			    ELSE (SELECT max(m.completed_on) FROM ms m
-				   WHERE (m.task_id = t.id OR m.parent_id = t.id)
-				  HAVING count(*) > 0
-				     AND bool_and(m.status = 'done' AND m.completed_on IS NOT NULL))
-		       END AS on_day
+		       CASE WHEN t.completion_review THEN a.approved_on
+			    WHEN mg.n > 0 AND mg.all_done THEN mg.last_on END AS on_day
 		  FROM tasks t
+		  LEFT JOIN (SELECT x.tid, count(*) AS n, max(x.completed_on) AS last_on,
+				    bool_and(x.status = 'done' AND x.completed_on IS NOT NULL)
+					AS all_done
+			       FROM (SELECT m.task_id AS tid, m.status, m.completed_on FROM ms m
+				     UNION ALL
+				     SELECT m.parent_id, m.status, m.completed_on FROM ms m
+				      WHERE m.parent_id IS NOT NULL) x
+			      GROUP BY x.tid) mg ON mg.tid = t.id
+		  LEFT JOIN (SELECT c.task_id,
+				    (min(c.decided_at) AT TIME ZONE 'Asia/Shanghai')::date
+					AS approved_on
+			       FROM task_completion c
+			      WHERE c.state = 'approved' AND c.decided_at < p_cut
+			      GROUP BY c.task_id) a ON a.task_id = t.id
 	),
 	-- The rounds of the year's plans opened by the cut, and when each of
 	-- their offices first reported: a head's 报送, or a direct write in
@@ -183,22 +190,34 @@ BEGIN
 	rounds AS MATERIALIZED (
 		SELECT d.id, d.title, d.due_on, d.opened_at, d.closed_at, x.office_id,
 		       (d.due_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AS due_end,
-		       least(
-			(SELECT min(s.at) FROM office_report rp
-			   JOIN office_report_step s ON s.report_id = rp.id
-			  WHERE rp.dispatch_id = d.id AND rp.office_id = x.office_id
-			    AND s.action = 'report' AND s.at < p_cut),
-			(SELECT min(h.at) FROM progress h
-			  WHERE h.office_id = x.office_id AND h.report_id IS NULL
-			    AND h.source IN ('api', 'cli')
-			    AND h.plan_id IN (SELECT dp.plan_id FROM dispatch_plan dp
-					       WHERE dp.dispatch_id = d.id)
-			    AND h.at >= d.opened_at AND h.at < p_cut
-			    AND (d.closed_at IS NULL OR h.at <= d.closed_at))) AS first_at
+		       least(rs.first_at, dw.first_at) AS first_at
 		  FROM dispatch d JOIN dispatch_office x ON x.dispatch_id = d.id
+		  LEFT JOIN (SELECT rp.dispatch_id, rp.office_id, min(st.at) AS first_at
+			       FROM office_report rp
+			       JOIN office_report_step st ON st.report_id = rp.id
+			      WHERE rp.dispatch_id IS NOT NULL AND st.action = 'report'
+				AND st.at < p_cut
+			      GROUP BY rp.dispatch_id, rp.office_id) rs
+			ON rs.dispatch_id = d.id AND rs.office_id = x.office_id
+		  LEFT JOIN (SELECT dp.dispatch_id, h.office_id, min(h.at) AS first_at
+			       FROM progress h
+			       JOIN dispatch_plan dp ON dp.plan_id = h.plan_id
+			       JOIN dispatch d2 ON d2.id = dp.dispatch_id
+			      WHERE h.plan_id = ANY (v_plans) AND h.report_id IS NULL
+				AND h.source IN ('api', 'cli') AND h.office_id IS NOT NULL
+				AND h.at >= d2.opened_at AND h.at < p_cut
+				AND (d2.closed_at IS NULL OR h.at <= d2.closed_at)
+			      GROUP BY dp.dispatch_id, h.office_id) dw
+			ON dw.dispatch_id = d.id AND dw.office_id = x.office_id
 		 WHERE d.opened_at < p_cut
 		   AND EXISTS (SELECT 1 FROM dispatch_plan dp WHERE dp.dispatch_id = d.id
 				  AND dp.plan_id = ANY (v_plans))
+	),
+	-- Each step of the reports, with the state the report was in before.
+	steps AS (
+		SELECT st.*, lag(st.state) OVER (PARTITION BY st.report_id
+			ORDER BY st.at, st.id) AS before
+		  FROM office_report_step st WHERE st.at < p_cut
 	),
 	-- Extensions granted, numbered per task in the order granted.
 	ext AS (
@@ -239,13 +258,10 @@ BEGIN
 		       coalesce(d.title, '日常报送'), rp.dispatch_id,
 		       (s.at AT TIME ZONE 'Asia/Shanghai')::date, s.at, 1, -v_returned,
 		       '报告被局办公室退回：' || s.reason
-		  FROM office_report_step s JOIN office_report rp ON rp.id = s.report_id
+		  FROM steps s JOIN office_report rp ON rp.id = s.report_id
 		  LEFT JOIN dispatch d ON d.id = rp.dispatch_id
-		 WHERE s.action = 'return' AND s.at < p_cut
-		   -- the general office's: of a report that had gone out
-		   AND (SELECT b.state FROM office_report_step b
-			 WHERE b.report_id = s.report_id AND (b.at, b.id) < (s.at, s.id)
-			 ORDER BY b.at DESC, b.id DESC LIMIT 1) = 'reported'
+		 -- the general office's: of a report that had gone out
+		 WHERE s.action = 'return' AND s.before = 'reported'
 		   AND (rp.dispatch_id IS NULL
 			OR EXISTS (SELECT 1 FROM dispatch_plan dp WHERE dp.dispatch_id = rp.dispatch_id
 				      AND dp.plan_id = ANY (v_plans)))
@@ -287,7 +303,7 @@ BEGIN
 	  FROM lines l JOIN office o ON o.id = l.office_id
 	  LEFT JOIN task t ON t.id = l.task_id
 	 WHERE l.office_id IS NOT NULL;
-END $$;
+END $$ SET jit = off;
 
 -- The score of p_year as of the end of day p_as_of (NULL: now) by the
 -- rules in force at p_now: {year, as_of, cut, computed_at, rules,
@@ -360,7 +376,7 @@ BEGIN
 				    l.on_day NULLS FIRST, l.task, l.item, l.at)
 			FROM lines l WHERE p_office IS NULL OR l.office_id = p_office), '[]'))
 	  INTO body;
-END $$;
+END $$ SET jit = off;
 
 -- GET /api/v1/assess: the general office, leaders and inspectors see
 -- every office's lines; an office sees the table of totals and its own
