@@ -705,7 +705,7 @@ test('on 1 December without next year\'s notice the 总览 says so, until it is 
 test('考核: the general office sees each office\'s score and lines, and enters a 领导评价', async () => {
 	site.cli(['assess', 'load', `${process.env.DUBAN_SOURCE_DIR}/plans/assess/default.yaml`],
 	    { DUBAN_NOW: '2012-01-02T09:00+08:00' });
-	const page = users.general;
+	const page = await newPage('general');
 	await page.goto(`${site.url}/assess.html?year=2012`);
 	const totals = page.getByRole('region', { name: '考核汇总表' });
 	await totals.waitFor();
