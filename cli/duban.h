@@ -109,6 +109,9 @@ extern const struct cmd_entry cmd_bulletin_edit_entry;
 extern const struct cmd_entry cmd_bulletin_issue_entry;
 extern const struct cmd_entry cmd_bulletin_show_entry;
 extern const struct cmd_entry cmd_bulletin_list_entry;
+extern const struct cmd_entry cmd_assess_score_entry;
+extern const struct cmd_entry cmd_assess_load_entry;
+extern const struct cmd_entry cmd_assess_grade_entry;
 
 /* cmd.c: the table of commands, their help, and what they share. */
 /* The command "group action", or NULL. */

@@ -51,6 +51,7 @@ static const struct route *const server_routes[] = {
 	api_plan_routes,
 	api_draft_routes,
 	api_notice_routes,
+	api_assess_routes,
 	NULL
 };
 

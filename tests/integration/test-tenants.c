@@ -45,6 +45,8 @@ build(const char *db, void *arg)
 	    DUBAN_SOURCE_DIR "/plans/changchun-2017.yaml",
 	    DUBAN_SOURCE_DIR "/tests/fixtures/tenants/chuanying-2012.yaml", NULL };
 	const char	*county[] = { "org", "add", "昌邑区教育局", "--parent", "吉林市教育局", NULL };
+	const char	*rules[] = { "assess", "load", DUBAN_SOURCE_DIR "/plans/assess/default.yaml",
+	    NULL };
 	const char	*args[] = { "token", "create", "--role", NULL, "--org", NULL, "--quiet",
 	    NULL, NULL, NULL };
 	struct t_run	 r;
@@ -55,6 +57,10 @@ build(const char *db, void *arg)
 	(void)arg;
 	t_cli_ok(db, load);
 	t_cli_ok(db, county);
+	/* In force from the start of the year the sites are read in. */
+	setenv("DUBAN_NOW", "2012-01-04T09:00+08:00", 1);
+	t_cli_ok(db, rules);
+	unsetenv("DUBAN_NOW");
 	/* 督办单 for the milestones overdue on 11 October (吉林's and 船营's). */
 	c = t_connect(db);
 	free(t_query(c, "SELECT duban_sweep('2012-10-11')::text", 0, NULL));
@@ -251,6 +257,29 @@ Test(tenants, lists_leave_out_other_tenants, .timeout = 120)
 			cr_expect_eq(json_array_size(json_object_get(out, "notices")) > 0,
 			    CALLERS[c].sees[JL] || CALLERS[c].sees[CY], "%s: 督办单 listed",
 			    CALLERS[c].name);
+			json_decref(out);
+		}
+
+		/* 考核: an organisation scores its own offices only. */
+		if (CALLERS[c].office == NULL && strcmp(CALLERS[c].org, "全部") != 0) {
+			long st = t_call(&s.d, "GET", "/api/v1/assess?year=2012", s.tok[c], NULL,
+			    &out);
+			char *dump = json_dumps(out, 0);
+
+			cr_assert_eq(st, 200, "%s assess: %ld %s", CALLERS[c].name, st, dump);
+			free(dump);
+			{
+				char *text = json_dumps(json_object_get(out, "offices"), 0);
+
+				/* 吉林's 人事处 and 船营's 基础教育科 are each scored by their own. */
+				cr_expect_eq(strstr(text, "财务审计处") != NULL,
+				    strcmp(CALLERS[c].org, "吉林市教育局") == 0, "%s: %s", CALLERS[c].name,
+				    text);
+				cr_expect_eq(strstr(text, "基础教育科") != NULL,
+				    strcmp(CALLERS[c].org, "船营区教育局") == 0, "%s: %s", CALLERS[c].name,
+				    text);
+				free(text);
+			}
 			json_decref(out);
 		}
 

@@ -702,6 +702,25 @@ test('on 1 December without next year\'s notice the 总览 says so, until it is 
 	}
 });
 
+test('考核: the general office sees each office\'s score and lines, and enters a 领导评价', async () => {
+	site.cli(['assess', 'load', `${process.env.DUBAN_SOURCE_DIR}/plans/assess/default.yaml`],
+	    { DUBAN_NOW: '2012-01-02T09:00+08:00' });
+	const page = await newPage('general');
+	await page.goto(`${site.url}/assess.html?year=2012`);
+	const totals = page.getByRole('region', { name: '考核汇总表' });
+	await totals.waitFor();
+	assert.match(await totals.innerText(), /人事处/);
+	assert.equal(await page.getByRole('navigation', { name: '主导航' })
+	    .locator('[aria-current="page"]').innerText(), '考核');
+	await page.getByLabel('处室').selectOption('人事处');
+	await page.getByLabel(/^分值/).fill('18');
+	await page.getByLabel('评价说明').fill('工作扎实');
+	await page.getByRole('button', { name: '录入' }).click();
+	await page.getByRole('region', { name: '人事处评分明细' }).getByText('领导评价').waitFor();
+	await assertAccessible(page, '考核');
+	await shoot(page, 'assess');
+});
+
 test('no script errors on any page', () => {
 	assert.deepEqual(pageErrors, []);
 });
