@@ -59,6 +59,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_reminder_config_entry,
 	&cmd_org_add_entry,
 	&cmd_org_list_entry,
+	&cmd_county_share_entry,
 	&cmd_office_list_entry,
 	&cmd_office_set_entry,
 	&cmd_person_set_entry,

@@ -60,6 +60,7 @@ extern const struct cmd_entry cmd_reminder_retry_entry;
 extern const struct cmd_entry cmd_reminder_config_entry;
 extern const struct cmd_entry cmd_org_add_entry;
 extern const struct cmd_entry cmd_org_list_entry;
+extern const struct cmd_entry cmd_county_share_entry;
 extern const struct cmd_entry cmd_office_list_entry;
 extern const struct cmd_entry cmd_office_set_entry;
 extern const struct cmd_entry cmd_person_set_entry;

@@ -50,6 +50,7 @@ extern const struct route api_draft_routes[];		/* plan drafts */
 extern const struct route api_plan_sheet_routes[];	/* the 任务分解表 */
 extern const struct route api_notice_routes[];		/* 督办单, 督查通报 */
 extern const struct route api_assess_routes[];		/* 考核 */
+extern const struct route api_county_routes[];		/* 上级督办下级 */
 
 /*
  * The version the client last read (api-write.c): If-Match ("3", W/"3")

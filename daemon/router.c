@@ -64,8 +64,9 @@ router_set_fallback(struct router *rt, router_fallback fn, void *arg)
 
 /*
  * Matches path (already percent-decoded) against pattern; "{id}" takes
- * digits, "{office}" a name (an office's name is Chinese: any byte of
- * UTF-8 beyond ASCII too), any other "{key}" a key.  The first
+ * digits, "{office}" and "{org}" a name (an office's or an organisation's
+ * name is Chinese: any byte of UTF-8 beyond ASCII too), any other "{key}"
+ * a key.  The first
  * parameter goes to param, a second to param2.
  */
 static int
@@ -78,7 +79,8 @@ match(const char *pattern, const char *path, char **param, char **param2)
 	while (*p != '\0') {
 		if (*p == '{') {
 			int	 digits = strncmp(p, "{id}", 4) == 0;
-			int	 name = strncmp(p, "{office}", 8) == 0;
+			int	 name = strncmp(p, "{office}", 8) == 0 ||
+			    strncmp(p, "{org}", 5) == 0;
 
 			p = strchr(p, '}') + 1;
 			start = q;

@@ -52,6 +52,7 @@ static const struct route *const server_routes[] = {
 	api_draft_routes,
 	api_notice_routes,
 	api_assess_routes,
+	api_county_routes,
 	NULL
 };
 

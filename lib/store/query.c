@@ -96,6 +96,8 @@ const char QUERY_TASK_GET[] =
 "                  'number', c.label, 'title', c.title) ORDER BY c.position), '[]')"
 "                 FROM task c WHERE c.parent_id = t.id AND c.withdrawn_at IS NULL),"
 "  'assignments', duban_task_assignments_json(t.id),"
+"  'counties', duban_county_rollup(t.id, $2::date),"
+"  'city_task', duban_county_city_task(t.id),"
 "  'instructions', duban_task_instructions_json(t.id,"
 "                  CASE WHEN $3::text = 'office' THEN $4::bigint END),"
 "  'drafts', duban_task_drafts_json(t.id,"

@@ -506,6 +506,8 @@ BEGIN
 		out := out || jsonb_build_array(duban_load_plan(docs->i, p_actor));
 	END LOOP;
 	PERFORM duban_assignments_sync(p_now);
+	-- 上级督办下级: the county bureaus' copies (33-counties.sql).
+	PERFORM duban_county_sync(p_now);
 	RETURN out;
 END $$;
 

@@ -91,6 +91,9 @@ BEGIN
 		body := duban_api_problem(422, '上级单位不符合要求', SQLERRM, 'parent');
 		RETURN;
 	END;
+	-- A county bureau added under a city takes its share of the city's
+	-- tasks for the counties (33-counties.sql).
+	PERFORM duban_county_sync(now());
 	status := 200;
 	body := (SELECT json_build_object('id', o.id, 'name', o.name, 'kind', o.kind,
 		'parent', (SELECT name FROM organisation WHERE id = o.parent_id))

@@ -289,9 +289,14 @@ Test(tenants, lists_leave_out_other_tenants, .timeout = 120)
 		{
 			char *text = json_dumps(out, 0);
 
-			for (t = 0; t < NT; t++)
-				cr_expect_eq(strstr(text, PLAN[t]) != NULL, CALLERS[c].sees[t],
+			for (t = 0; t < NT; t++) {
+				/* Quoted: a county's copy of jilin-2012 is jilin-2012-N. */
+				char *key = xprintf("\"%s\"", PLAN[t]);
+
+				cr_expect_eq(strstr(text, key) != NULL, CALLERS[c].sees[t],
 				    "%s: overview has %s", CALLERS[c].name, PLAN[t]);
+				free(key);
+			}
 			free(text);
 		}
 		json_decref(out);
@@ -387,4 +392,101 @@ Test(tenants, tokens_and_accounts_name_their_organisation, .timeout = 120)
 	free(before);
 	PQfinish(c);
 	free(db);
+}
+
+/* 上级督办下级: 吉林's tasks for 各县（市）区 are copied into each county
+ * bureau's space; the city sets a county's share; the county reports on
+ * its copy; the city reads each county's value and the sum. */
+Test(tenants, a_county_reports_its_share_and_the_city_sees_the_roll_up, .timeout = 120)
+{
+	struct site	 s;
+	char		*city_task, *city_target, *copy_target, *path, *before, *after;
+	json_t		*out, *c, *sum;
+	size_t		 i;
+	long		 st;
+	int		 seen = 0;
+
+	site_start(&s);
+	/* 二（一）'s count target 普通高中受助学生 (8000 名), and 船营's copy. */
+	city_target = t_query(s.c, "SELECT g.id FROM target g JOIN task t ON t.id = g.task_id"
+	    " JOIN plan p ON p.id = t.plan_id WHERE p.key = 'jilin-2012' AND g.key = 'hs-students'",
+	    0, NULL);
+	city_task = t_query(s.c, "SELECT task_id FROM target WHERE id = $1::bigint", 1,
+	    (const char *[]){ city_target });
+	copy_target = t_query(s.c, "SELECT k.target_id FROM county_target k JOIN organisation o"
+	    " ON o.id = k.org_id WHERE k.city_target_id = $1::bigint AND o.name = '船营区教育局'",
+	    1, (const char *[]){ city_target });
+	cr_assert_not_null(copy_target, "船营 has its copy of the target");
+	EXPECT_STR(t_query(s.c, "SELECT string_agg(o.name || ':' || c.deadline, ',' ORDER BY o.name)"
+	    " FROM county_task k JOIN organisation o ON o.id = k.org_id JOIN task c ON c.id = k.task_id"
+	    " JOIN task t ON t.id = k.city_task_id WHERE k.city_task_id = $1::bigint"
+	    " AND c.deadline = t.deadline", 1, (const char *[]){ city_task }),
+	    "昌邑区教育局:2012-12-31,船营区教育局:2012-12-31");
+
+	/* Refused: a bad share, another city, the county itself; nothing changes. */
+	before = t_fingerprint(s.c);
+	path = xprintf("/api/v1/targets/%s/counties/船营区教育局", city_target);
+	st = t_call(&s.d, "PUT", path, s.tok[0], "{\"share\":-1}", &out);
+	{
+		char *dump = json_dumps(out, 0);
+
+		cr_expect_eq(st, 400, "%ld %s", st, dump);
+		free(dump);
+	}
+	EXPECT_STR(xstrdup(json_string_value(json_object_get(out, "field"))), "share");
+	json_decref(out);
+	cr_expect_eq(t_call(&s.d, "PUT", path, s.tok[5], "{\"share\":3000}", NULL), 404);
+	cr_expect_eq(t_call(&s.d, "PUT", path, s.tok[3], "{\"share\":3000}", NULL), 404);
+	after = t_fingerprint(s.c);
+	cr_expect_str_eq(after, before);
+	free(before);
+	free(after);
+
+	/* The city shares out 3000; 船营 reports 1200 on its copy. */
+	cr_assert_eq(t_call(&s.d, "PUT", path, s.tok[0], "{\"share\":3000}", NULL), 200);
+	free(path);
+	path = xprintf("/api/v1/targets/%s", copy_target);
+	st = t_call(&s.d, "PATCH", path, s.tok[3], "{\"current\":1200}", &out);
+	cr_expect_eq(st, 200, "船营 reports on its copy: %ld", st);
+	json_decref(out);
+	free(path);
+
+	/* The county cannot open the city's task; the city sees the roll-up. */
+	path = xprintf("/api/v1/tasks/%s", city_task);
+	cr_expect_eq(t_call(&s.d, "GET", path, s.tok[3], NULL, NULL), 404);
+	cr_assert_eq(t_call(&s.d, "GET", path, s.tok[0], NULL, &out), 200);
+	json_array_foreach(json_object_get(json_object_get(out, "counties"), "counties"), i, c) {
+		json_t *g, *tg = json_object_get(c, "targets");
+		size_t k;
+
+		json_array_foreach(tg, k, g) {
+			if (strcmp(json_string_value(json_object_get(g, "name")), "普通高中受助学生"))
+				continue;
+			if (strcmp(json_string_value(json_object_get(c, "org")), "船营区教育局") == 0) {
+				cr_expect_eq(json_number_value(json_object_get(g, "value")), 3000);
+				cr_expect_eq(json_number_value(json_object_get(g, "current")), 1200);
+				seen++;
+			} else {
+				/* No share set: the city's whole target. */
+				cr_expect_eq(json_number_value(json_object_get(g, "value")), 8000);
+				cr_expect(json_is_null(json_object_get(g, "current")));
+				seen++;
+			}
+		}
+	}
+	cr_expect_eq(seen, 2, "both counties' parts are shown");
+	json_array_foreach(json_object_get(json_object_get(out, "counties"), "sums"), i, sum)
+		if (strcmp(json_string_value(json_object_get(sum, "name")), "普通高中受助学生") == 0) {
+			cr_expect_eq(json_number_value(json_object_get(sum, "assigned")), 11000);
+			cr_expect_eq(json_number_value(json_object_get(sum, "current")), 1200);
+			cr_expect_eq(json_integer_value(json_object_get(sum, "reported")), 1);
+			seen++;
+		}
+	cr_expect_eq(seen, 3, "the target's sum is shown");
+	json_decref(out);
+	free(path);
+	free(city_task);
+	free(city_target);
+	free(copy_target);
+	site_stop(&s);
 }

@@ -1,0 +1,195 @@
+-- 上级督办下级 (migration 0027): the county bureaus' copies of a city's
+-- tasks assigned to 各县（市）区, their shares, and the city's roll-up.
+-- Repeatable: re-applied whole after the numbered migrations whenever
+-- any file here changes (see docs/schema.md). CREATE OR REPLACE only.
+
+-- Is task p_task assigned to the county bureau p_county?  When one of
+-- its 责任处室 or 协调部门 is the counties as a body (各县（市）区,
+-- 各县区教育局 …: a collective whose name starts with 各县) or that
+-- county bureau by name.
+CREATE OR REPLACE FUNCTION duban_task_for_county(p_task bigint, p_county organisation)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM task_role r JOIN office o ON o.id = r.office_id
+		WHERE r.task_id = p_task AND r.role IN ('lead', 'responsible', 'coordinator')
+		  AND ((o.kind = 'group' AND o.name LIKE '各县%') OR o.name = p_county.name))
+$$;
+
+-- Makes every copy that is missing, and keeps each copy's title and
+-- deadlines those of its city task (the same deadline).  Run after
+-- every plan load and when a county bureau is added.  The number of
+-- tasks made.
+CREATE OR REPLACE FUNCTION duban_county_sync(p_now timestamptz) RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+	x	record;
+	v_plan	bigint;
+	v_task	bigint;
+	n	int := 0;
+BEGIN
+	FOR x IN
+		SELECT t.*, p.key AS plan_key, p.year AS plan_year, p.title AS plan_title,
+		       p.kind AS plan_kind, p.source_file, c.id AS county_id, c.name AS county
+		  FROM task t JOIN plan p ON p.id = t.plan_id
+		  JOIN organisation c ON c.parent_id = p.org_id AND c.kind = 'county_bureau'
+		 WHERE p.origin = 'file' AND t.withdrawn_at IS NULL
+		   AND NOT EXISTS (SELECT 1 FROM county_task k
+				WHERE k.city_task_id = t.id AND k.org_id = c.id)
+		   AND duban_task_for_county(t.id, c)
+		 ORDER BY p.id, c.id, t.position
+	LOOP
+		SELECT id INTO v_plan FROM plan
+		 WHERE origin = 'county' AND city_plan_id = x.plan_id AND org_id = x.county_id;
+		IF v_plan IS NULL THEN
+			INSERT INTO plan (key, org_id, year, title, kind, source_file, source_note,
+			    origin, city_plan_id, created_at, loaded_at)
+			VALUES (x.plan_key || '-' || x.county_id, x.county_id, x.plan_year,
+			    x.plan_title || '（' || x.county || '承担部分）', x.plan_kind,
+			    x.source_file, '由上级计划分解', 'county', x.plan_id, p_now, p_now)
+			RETURNING id INTO v_plan;
+		END IF;
+		INSERT INTO task (plan_id, key, number, label, title, body, goal, work, measures,
+		    deadline, deadline_form, deadline_text, position, updated_at)
+		VALUES (v_plan, x.key, x.number, x.label, x.title, x.body, x.goal, x.work,
+		    x.measures, x.deadline, x.deadline_form, x.deadline_text, x.position, p_now)
+		RETURNING id INTO v_task;
+		INSERT INTO county_task (city_task_id, org_id, task_id, created_at)
+		VALUES (x.id, x.county_id, v_task, p_now);
+		WITH made AS (
+			INSERT INTO target (task_id, key, name, kind, value, unit, qualifier, baseline,
+			    deadline, deadline_form, body, position, created_at, updated_at)
+			SELECT v_task, g.key, g.name, g.kind, g.value, g.unit, g.qualifier, NULL,
+			       g.deadline, g.deadline_form, g.body, g.position, p_now, p_now
+			  FROM target g WHERE g.task_id = x.id AND g.withdrawn_at IS NULL
+			RETURNING id, key)
+		INSERT INTO county_target (city_target_id, org_id, target_id)
+		SELECT g.id, x.county_id, m.id FROM made m JOIN target g
+		    ON g.task_id = x.id AND g.key = m.key;
+		INSERT INTO milestone (task_id, key, kind, title, due_on, due_form, body, position,
+		    created_at, updated_at)
+		SELECT v_task, m.key, m.kind, m.title, m.due_on, m.due_form, m.body, m.position,
+		       p_now, p_now
+		  FROM milestone m WHERE m.task_id = x.id AND m.withdrawn_at IS NULL;
+		n := n + 1;
+	END LOOP;
+	-- The same deadline and title as the city's task.
+	UPDATE task c SET deadline = t.deadline, deadline_form = t.deadline_form,
+	       deadline_text = t.deadline_text, title = t.title, version = c.version + 1,
+	       updated_at = p_now
+	  FROM county_task k JOIN task t ON t.id = k.city_task_id
+	 WHERE c.id = k.task_id
+	   AND (c.deadline, c.title) IS DISTINCT FROM (t.deadline, t.title);
+	RETURN n;
+END $$;
+
+-- The city sets a county's share of a city target: PUT
+-- /api/v1/targets/{id}/counties/{org} and `duban county share` (p_token
+-- NULL: the CLI).  The county's copy takes it as its value; the change
+-- is in the copy's history.
+CREATE OR REPLACE FUNCTION duban_county_share(p_token text, p_target bigint, p_org text,
+    p_body jsonb, p_actor text, p_now timestamptz, OUT status int, OUT body json)
+LANGUAGE plpgsql AS $$
+DECLARE
+	p_share	numeric;
+	tok	api_token;
+	k	county_target;
+	g	target;
+	c	target;
+	t	task;
+BEGIN
+	IF p_token IS NOT NULL THEN
+		SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+		IF tok.id IS NULL OR tok.role <> 'general' THEN
+			body := duban_api_check(tok, NULL);
+			IF body IS NULL THEN
+				body := duban_api_problem(403, '无权分配', '各县（市）区的分解指标由局办公室分配');
+			END IF;
+			status := (body->>'status')::int;
+			RETURN;
+		END IF;
+	END IF;
+	SELECT * INTO g FROM target WHERE id = p_target;
+	IF g.id IS NULL OR (p_token IS NOT NULL AND NOT duban_tok_sees_task(tok, g.task_id)) THEN
+		status := 404;
+		body := duban_api_problem(404, '指标不存在', '没有编号为 ' || p_target || ' 的指标');
+		RETURN;
+	END IF;
+	SELECT k2.* INTO k FROM county_target k2 JOIN organisation o ON o.id = k2.org_id
+	 WHERE k2.city_target_id = p_target AND (o.name = p_org OR o.id::text = p_org);
+	IF k.target_id IS NULL THEN
+		status := 404;
+		body := duban_api_problem(404, '没有分解到该县（市）区',
+		    '指标 ' || p_target || ' 没有分解到“' || coalesce(p_org, '') ||
+		    '”：只有交由各县（市）区承担的任务分解到其下级单位', 'org');
+		RETURN;
+	END IF;
+	IF jsonb_typeof(p_body->'share') = 'number' THEN
+		p_share := (p_body->>'share')::numeric;
+	END IF;
+	IF p_share IS NULL OR p_share < 0 OR p_share > 1e12 THEN
+		status := 400;
+		body := duban_api_problem(400, '分解数值有误', '分解数值应为不小于 0 的数', 'share');
+		RETURN;
+	END IF;
+	SELECT * INTO c FROM target WHERE id = k.target_id FOR UPDATE;
+	SELECT * INTO t FROM task WHERE id = c.task_id;
+	UPDATE county_target SET share = p_share, share_at = p_now, share_by = p_actor
+	 WHERE city_target_id = k.city_target_id AND org_id = k.org_id;
+	IF c.value IS DISTINCT FROM p_share THEN
+		UPDATE target SET value = p_share, version = version + 1, updated_at = p_now
+		 WHERE id = c.id;
+		INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
+		    target_id, field, old_value, new_value, note)
+		VALUES (p_now, coalesce(tok.label, p_actor), tok.office_id, tok.id,
+		    CASE WHEN p_token IS NULL THEN 'cli' ELSE 'api' END, t.plan_id, t.id, c.id,
+		    'value', c.value::text, p_share::text, '上级分解指标');
+	END IF;
+	status := 200;
+	body := duban_county_rollup(g.task_id, (p_now AT TIME ZONE 'Asia/Shanghai')::date);
+END $$;
+
+-- The city's view of a task's copies: each county's copy (its plan,
+-- status on p_today and targets: share and reported value), and for
+-- each additive target (a count or an amount) the sums over the
+-- counties.  NULL when the task has no copies.
+CREATE OR REPLACE FUNCTION duban_county_rollup(p_task bigint, p_today date) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM county_task WHERE city_task_id = p_task) THEN
+	json_build_object(
+	'counties', (SELECT json_agg(json_build_object('org', o.name, 'org_id', o.id,
+			'task_id', k.task_id, 'plan', p.key,
+			'status', duban_task_status(k.task_id, p_today),
+			'targets', (SELECT coalesce(json_agg(json_build_object(
+				'city_target_id', ck.city_target_id, 'target_id', g.id,
+				'name', g.name, 'unit', g.unit, 'value', g.value,
+				'share_set', ck.share IS NOT NULL, 'current', g.current,
+				'completion', duban_target_completion(g)) ORDER BY g.position), '[]')
+				FROM county_target ck JOIN target g ON g.id = ck.target_id
+				WHERE ck.org_id = k.org_id AND g.task_id = k.task_id))
+			ORDER BY o.name)
+		  FROM county_task k JOIN organisation o ON o.id = k.org_id
+		  JOIN task ct ON ct.id = k.task_id JOIN plan p ON p.id = ct.plan_id
+		 WHERE k.city_task_id = p_task),
+	'sums', (SELECT coalesce(json_agg(json_build_object('target_id', g.id, 'name', g.name,
+			'unit', g.unit, 'value', g.value,
+			'assigned', (SELECT sum(c.value) FROM county_target ck
+				JOIN target c ON c.id = ck.target_id WHERE ck.city_target_id = g.id),
+			'current', (SELECT sum(c.current) FROM county_target ck
+				JOIN target c ON c.id = ck.target_id WHERE ck.city_target_id = g.id),
+			'reported', (SELECT count(c.current) FROM county_target ck
+				JOIN target c ON c.id = ck.target_id WHERE ck.city_target_id = g.id),
+			'counties', (SELECT count(*) FROM county_target ck
+				WHERE ck.city_target_id = g.id)) ORDER BY g.position), '[]')
+		  FROM target g WHERE g.task_id = p_task AND g.withdrawn_at IS NULL
+		   AND g.kind IN ('count', 'amount')))
+	END
+$$;
+
+-- A county copy's city task (for the county's task page), or NULL.
+CREATE OR REPLACE FUNCTION duban_county_city_task(p_task bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('task_id', k.city_task_id, 'plan', p.key, 'label', t.label,
+		'org', o.name)
+	  FROM county_task k JOIN task t ON t.id = k.city_task_id
+	  JOIN plan p ON p.id = t.plan_id JOIN organisation o ON o.id = p.org_id
+	 WHERE k.task_id = p_task
+$$;
