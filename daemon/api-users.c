@@ -48,7 +48,8 @@ users_list(struct req *r)
 
 	if (may_manage(r) != 0 || http_query_only(r, none) != 0)
 		return;
-	(void)http_query(r, "SELECT 200, duban_user_list()::text", 0, NULL, http_status_json);
+	(void)http_query(r, "SELECT 200, duban_user_list_for($1)::text", 1,
+	    (const char *[]){ r->token_hash }, http_status_json);
 }
 
 /* A one-time password, made and hashed on a worker, then saved. */

@@ -126,6 +126,17 @@ LANGUAGE sql STABLE AS $$
 	 WHERE p_office IS NULL OR a.office_id = p_office
 $$;
 
+-- The accounts the token whose hash is p_hash reaches (tenants): those of
+-- its organisation and those under it; a token of every organisation's
+-- (全部单位) sees all, those of no organisation too.
+CREATE OR REPLACE FUNCTION duban_user_list_for(p_hash text) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(json_agg(duban_account_json(a) ORDER BY o.name NULLS FIRST, a.login), '[]')
+	  FROM account a LEFT JOIN office o ON o.id = a.office_id
+	 WHERE (SELECT t.org_id IS NULL FROM api_token t WHERE t.hash = p_hash)
+	    OR a.org_id = ANY (duban_token_reach(p_hash))
+$$;
+
 CREATE OR REPLACE FUNCTION duban_user_missing(p_login text) RETURNS json
 LANGUAGE sql IMMUTABLE AS $$
 	SELECT duban_api_problem(404, '账号不存在',

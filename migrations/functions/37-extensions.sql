@@ -298,5 +298,6 @@ BEGIN
 	  INTO body
 	  FROM milestone_extension e
 	 WHERE (p_state IS NULL OR e.state = p_state)
-	   AND (tok.role <> 'office' OR duban_office_may_write(tok.office_id, e.task_id));
+	   AND (tok.role <> 'office' OR duban_office_may_write(tok.office_id, e.task_id))
+	   AND duban_tok_sees_task(tok, e.task_id);
 END $$;

@@ -727,13 +727,15 @@ BEGIN
 	    'plans', (SELECT coalesce(json_agg(json_build_object('key', p.key, 'id', p.id,
 			'title', p.title, 'organisation', o.name) ORDER BY o.name), '[]')
 		       FROM plan p JOIN organisation o ON o.id = p.org_id
-		      WHERE p.origin = 'jiaoban' AND p.year = v_year),
+		      WHERE p.origin = 'jiaoban' AND p.year = v_year
+			AND duban_tok_sees_org(tok, p.org_id)),
 	    'years', (SELECT coalesce(json_agg(DISTINCT p.year ORDER BY p.year), '[]')
-		       FROM plan p WHERE p.origin = 'jiaoban'),
+		       FROM plan p WHERE p.origin = 'jiaoban' AND duban_tok_sees_org(tok, p.org_id)),
 	    'items', (SELECT coalesce(json_agg(duban_jiaoban_json(t, v_today)
 			ORDER BY p.org_id, t.position), '[]')
 		       FROM task t JOIN plan p ON p.id = t.plan_id
-		      WHERE p.origin = 'jiaoban' AND p.year = v_year),
+		      WHERE p.origin = 'jiaoban' AND p.year = v_year
+			AND duban_tok_sees_org(tok, p.org_id)),
 	    'leaders', (SELECT coalesce(json_agg(DISTINCT pe.name), '[]')
 			  FROM person pe
 			 WHERE EXISTS (SELECT 1 FROM task_role r WHERE r.person_id = pe.id

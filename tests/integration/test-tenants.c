@@ -57,6 +57,22 @@ build(const char *db, void *arg)
 	(void)arg;
 	t_cli_ok(db, load);
 	t_cli_ok(db, county);
+	/* A clerk in each of 吉林 and 船营 (user create, Argon2: once, here). */
+	{
+		const char *jl[] = { "user", "create", "--login", "jlclerk", "--name", "吉林经办人",
+		    "--role", "clerk", "--office", "财务审计处", "--org", "吉林市教育局",
+		    "--password-stdin", NULL };
+		const char *cy[] = { "user", "create", "--login", "cyclerk", "--name", "船营经办人",
+		    "--role", "clerk", "--office", "基础教育科", "--org", "船营区教育局",
+		    "--password-stdin", NULL };
+
+		t_cli_input(&r, db, jl, "Tenant-Test-2012\n");
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		t_run_free(&r);
+		t_cli_input(&r, db, cy, "Tenant-Test-2012\n");
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		t_run_free(&r);
+	}
 	/* In force from the start of the year the sites are read in. */
 	setenv("DUBAN_NOW", "2012-01-04T09:00+08:00", 1);
 	t_cli_ok(db, rules);
@@ -256,6 +272,16 @@ Test(tenants, lists_leave_out_other_tenants, .timeout = 120)
 			}
 			cr_expect_eq(json_array_size(json_object_get(out, "notices")) > 0,
 			    CALLERS[c].sees[JL] || CALLERS[c].sees[CY], "%s: 督办单 listed",
+			    CALLERS[c].name);
+			json_decref(out);
+		}
+
+		/* Accounts: the general office manages those within reach. */
+		if (strcmp(CALLERS[c].role, "general") == 0) {
+			cr_assert_eq(t_call(&s.d, "GET", "/api/v1/users", s.tok[c], NULL, &out), 200);
+			cr_expect_eq(has(out, "login", "jlclerk"), CALLERS[c].sees[JL], "%s: jlclerk",
+			    CALLERS[c].name);
+			cr_expect_eq(has(out, "login", "cyclerk"), CALLERS[c].sees[CY], "%s: cyclerk",
 			    CALLERS[c].name);
 			json_decref(out);
 		}
