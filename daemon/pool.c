@@ -247,8 +247,25 @@ send_query(struct pconn *c, struct pq_query *q)
 }
 
 /*
+ * A server in recovery refuses writes (SQLSTATE 25006): after a failover
+ * the connection reached a standby, or its server was demoted under it.
+ * It is dropped and made again, to the primary (docs/deployment.md).
+ */
+static int
+read_only(const PGresult *r)
+{
+	const char	*state;
+
+	if (PQresultStatus(r) != PGRES_FATAL_ERROR)
+		return (0);
+	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	return (state != NULL && strcmp(state, "25006") == 0);
+}
+
+/*
  * Reads the results that arrived, delivering each query's when its sync
- * comes back.  Returns -1 on a broken connection.
+ * comes back.  Returns -1 on a broken connection, -2 on one to a server
+ * that only reads.
  */
 static int
 read_results(struct pconn *c)
@@ -256,6 +273,7 @@ read_results(struct pconn *c)
 	struct pool	*p = c->pool;
 	struct pq_query	*q;
 	PGresult	*r, *res;
+	int		 ro = 0;
 
 	if (!PQconsumeInput(c->pg))
 		return (-1);
@@ -276,13 +294,14 @@ read_results(struct pconn *c)
 		res = c->res;
 		c->res = NULL;
 		restart_timer(c);
+		ro |= res != NULL && read_only(res);
 		/* The callback may queue more: the kick dispatches them. */
 		deliver(p, q, res, res == NULL ? "数据库没有返回结果" : NULL);
 		PQclear(res);
 	}
 	if (PQstatus(c->pg) == CONNECTION_BAD)
 		return (-1);
-	return (0);
+	return (ro ? -2 : 0);
 }
 
 static void
@@ -358,7 +377,9 @@ io_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		/* Results, notifications, or the server closing on us. */
-		if (read_results(c) != 0)
+		if ((r = read_results(c)) == -2)
+			conn_fail(c, "数据库服务器只读（备库），重新连接主库");
+		else if (r != 0)
 			conn_fail(c, PQerrorMessage(c->pg));
 		else if (!TAILQ_EMPTY(&p->queue))
 			dispatch(p);
