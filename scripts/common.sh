@@ -24,6 +24,8 @@ DUBAN_PACKAGES=(
 	postgresql-15 postgresql-client-15
 	curl systemd bc valgrind
 )
+# The high-availability cluster (scripts/ha, the ha-failover test).
+DUBAN_HA_PACKAGES=(patroni etcd-server haproxy jq iproute2)
 # What the tests add: receivers for reminders, and the real readers the
 # reports are checked with (LibreOffice for XLSX, Chromium for HTML with
 # CJK fonts, python3-icalendar for the feeds).
@@ -32,6 +34,7 @@ DUBAN_TEST_PACKAGES=(
 	libreoffice-calc-nogui chromium fonts-noto-cjk
 	clang libclang-rt-14-dev python3-uno
 	cmark-gfm
+	"${DUBAN_HA_PACKAGES[@]}"
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.
@@ -119,6 +122,7 @@ pg_start() {
 		sock=/tmp/duban-$(printf '%s' "$dir" | sha256sum | cut -c1-12)
 	fi
 	log=$dir/postgresql.log
+	# DUBAN_PG_CONF: lines added to a new cluster's postgresql.conf.
 	if [ "$mode" = test ] && [ -d "$data" ]; then
 		as_pg "$PG_BIN/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
 		rm -rf "$data"
@@ -141,6 +145,7 @@ pg_start() {
 				echo "synchronous_commit = off"
 				echo "full_page_writes = off"
 			fi
+			[ -z "${DUBAN_PG_CONF:-}" ] || printf '%s\n' "$DUBAN_PG_CONF"
 		} | as_pg tee -a "$data/postgresql.conf" >/dev/null
 	fi
 	if ! as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
@@ -202,19 +207,25 @@ setup() {
 		say "私有 PostgreSQL 已启动（仅 Unix 套接字）；连接串写在 var/env"
 	fi
 	export DUBAN_DB
-	"$DUBAN_ROOT/build/cli/duban" db migrate
-	"$DUBAN_ROOT/build/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml
-	"$DUBAN_ROOT/build/cli/duban" calendar load "$DUBAN_ROOT"/plans/calendar/*.yaml
+	db_fill "$DUBAN_ROOT/build/cli/duban"
 }
 
-# token_file ROLE [OFFICE]: a token kept in var/tokens, made on first use
-# and remade if it was revoked.  Prints the file's path.
+# db_fill DUBAN: migrates DUBAN_DB and loads the shipped plans and the
+# calendar with that duban binary (scripts/ha, the HA test too).
+db_fill() {
+	"$1" db migrate
+	"$1" plan load "$DUBAN_ROOT"/plans/*.yaml
+	"$1" calendar load "$DUBAN_ROOT"/plans/calendar/*.yaml
+}
+
+# token_file ROLE [OFFICE]: a token kept in var/tokens (or DUBAN_TOKENS),
+# made on first use and remade if it was revoked.  Prints the file's path.
 token_file() {
-	local role=$1 office=${2:-} name="" file
+	local role=$1 office=${2:-} name="" file dir=${DUBAN_TOKENS:-$DUBAN_ROOT/var/tokens}
 	name=${office:-$role}
-	file=$DUBAN_ROOT/var/tokens/$name.token
-	mkdir -p "$DUBAN_ROOT/var/tokens"
-	chmod 700 "$DUBAN_ROOT/var/tokens"
+	file=$dir/$name.token
+	mkdir -p "$dir"
+	chmod 700 "$dir"
 	if [ ! -s "$file" ] || ! "$DUBAN_ROOT/build/cli/duban" token verify <"$file" >/dev/null; then
 		(umask 077 && "$DUBAN_ROOT/build/cli/duban" token create --quiet --role "$role" \
 			${office:+--office "$office"} >"$file")
