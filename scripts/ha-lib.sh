@@ -70,7 +70,18 @@ ha_spawn() {
 	echo $! >"$HA_DIR/$name.pid"
 }
 
-ha_pid() { cat "$HA_DIR/$1.pid" 2>/dev/null; }
+# The pid of NAME's process, if it still runs that program (a pid file
+# left by a machine's restart may name another process by now).
+ha_pid() {
+	local pid comm
+	pid=$(cat "$HA_DIR/$1.pid" 2>/dev/null) || return 1
+	comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+	case $1 in
+	duband*) [ "$comm" = duband ] ;;
+	patroni*) [ "$comm" = patroni ] ;;
+	*) [ "$comm" = "$1" ] ;;
+	esac && printf '%s\n' "$pid"
+}
 ha_running() {
 	local pid
 	pid=$(ha_pid "$1") && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
@@ -316,8 +327,9 @@ ha_stop() {
 	done
 	# A PostgreSQL whose Patroni was killed goes on: stop it too.
 	for n in node1 node2; do
-		[ -f "$HA_DIR/$n/PG_VERSION" ] &&
-			as_pg "$PG_BIN/pg_ctl" -D "$HA_DIR/$n" -m immediate stop >/dev/null 2>&1
+		if [ -f "$HA_DIR/$n/PG_VERSION" ]; then
+			as_pg "$PG_BIN/pg_ctl" -D "$HA_DIR/$n" -m immediate stop >/dev/null 2>&1 || true
+		fi
 	done
 	return 0
 }
