@@ -108,6 +108,16 @@ pg_dir() {
 	printf '%s\n' "$alt"
 }
 
+# The socket directory of the cluster in DIR: DIR/run, or a short path
+# under /tmp, a socket path being limited to 107 bytes.
+pg_sock() {
+	local sock=$1/run
+	if ((${#sock} > 90)); then
+		sock=/tmp/duban-$(printf '%s' "$1" | sha256sum | cut -c1-12)
+	fi
+	printf '%s\n' "$sock"
+}
+
 # pg_start NAME [test]: creates (first time) and starts a private cluster
 # listening on a Unix socket only.  Prints the libpq conninfo of its
 # server (database name left to the caller).
@@ -116,11 +126,7 @@ pg_start() {
 	pg_user_ensure
 	dir=$(pg_dir "$name")
 	data=$dir/data
-	sock=$dir/run
-	# A socket path is limited to 107 bytes.
-	if ((${#sock} > 90)); then
-		sock=/tmp/duban-$(printf '%s' "$dir" | sha256sum | cut -c1-12)
-	fi
+	sock=$(pg_sock "$dir")
 	log=$dir/postgresql.log
 	# DUBAN_PG_CONF: lines added to a new cluster's postgresql.conf.
 	if [ "$mode" = test ] && [ -d "$data" ]; then
