@@ -49,6 +49,25 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))' "${#HA_PORT_VARS[@]}"))
 	done
 }
 
+# ha_private_net COMMAND...: as root, re-runs COMMAND (the calling script
+# and its arguments) in private network, PID and mount namespaces, where
+# the fixed loopback ports cannot meet anything else and whatever it
+# started dies with it; there, brings loopback up.  Without namespaces,
+# takes ports from the kernel.  Returns 0 in a namespace.
+ha_private_net() {
+	if [ "${HA_IN_NETNS:-}" != 1 ] && is_root &&
+	    unshare --net --pid --mount --fork --kill-child --mount-proc true 2>/dev/null; then
+		exec unshare --net --pid --mount --fork --kill-child --mount-proc \
+			env HA_IN_NETNS=1 "$@"
+	fi
+	if [ "${HA_IN_NETNS:-}" = 1 ]; then
+		ip link set lo up
+		return 0
+	fi
+	ha_ports_from_kernel
+	return 1
+}
+
 # Fails, saying so, when something listens on the port already.
 ha_port_free() {
 	if [ -n "$(ss -Hltn "sport = :$1")" ]; then
@@ -310,6 +329,50 @@ ha_kill_primary() {
 	pid=$(head -n 1 "$HA_DIR/$leader/postmaster.pid") || die "读不到 $leader 的 postmaster.pid"
 	kill -KILL "$pid"
 	printf '%s\n' "$leader"
+}
+
+# ha_writer TARGET TOKEN OUT STOP [FROM]: PATCHes TARGET's value with
+# FROM+1, FROM+2 … through HAProxy until the file STOP exists; one line
+# per request in OUT: start, end (epoch seconds), value, HTTP status,
+# Retry-After.
+ha_writer() {
+	local target=$1 token=$2 out=$3 stop=$4 v=${5:-0} t0 res
+	while [ ! -e "$stop" ]; do
+		v=$((v + 1))
+		t0=$EPOCHREALTIME
+		res=$(curl -s -o /dev/null -w '%{http_code} %header{retry-after}' --max-time 30 \
+			-X PATCH -H "Authorization: Bearer $token" \
+			-H 'Content-Type: application/json' \
+			-d "{\"current\": $v, \"confirm\": true, \"note\": \"第 $v 次\"}" \
+			"http://127.0.0.1:$HA_PORT_HTTP/api/v1/targets/$target") || true
+		echo "$t0 $EPOCHREALTIME $v $res" >>"$out"
+	done
+}
+
+# ha_outage KILLED FILE...: from ha_writer's lines and the moment the
+# primary was killed, "SECONDS N503 NOTHER MAX AFTER": seconds from the kill
+# to the end of the first write answered 200 that started after the last
+# one that failed (-1 while none has failed, or none has come through
+# since), the 503s, the other failures, the longest request, and the
+# writes answered 200 since the last failure.  (The killed postmaster's
+# backends may serve a little longer: writes start failing only then.)
+ha_outage() {
+	local killed=$1
+	shift
+	cat "$@" | sort -n | awk -v k="$killed" '
+		{ s[NR] = $1; e[NR] = $2; c[NR] = $4; d = $2 - $1; if (d > max) max = d }
+		$4 == 503 { n503++ } $4 != 200 && $4 != 503 { other++ }
+		$1 > k && $4 != 200 { last = $1 }
+		END {
+			first = -1
+			for (i = 1; i <= NR; i++)
+				if (last != "" && s[i] > last && c[i] == 200) {
+					if (first < 0 || e[i] - k < first)
+						first = e[i] - k
+					after++
+				}
+			printf "%.1f %d %d %.2f %d\n", first, n503, other, max, after
+		}'
 }
 
 # Stops whatever runs, in the reverse order; Patroni stops its PostgreSQL.

@@ -26,26 +26,15 @@ for c in patroni etcd haproxy jq ip python3; do
 	command -v "$c" >/dev/null ||
 		fail "缺少 $c：高可用测试需要软件包 patroni etcd-server haproxy jq iproute2（scripts/test 会安装它们）"
 done
-
-if [ "${HA_IN_NETNS:-}" != 1 ] && [ "$(id -u)" = 0 ] &&
-    unshare --net --pid --mount --fork --kill-child --mount-proc true 2>/dev/null; then
-	exec unshare --net --pid --mount --fork --kill-child --mount-proc \
-		env HA_IN_NETNS=1 "$0" "$@"
-fi
-
 source "$(dirname "$0")/../../scripts/common.sh"
 HA_DUBAN=$1
 HA_DUBAND=$2
 HA_NAME=test-ha-$(basename "$(dirname "$(dirname "$HA_DUBAN")")")
 HA_FAST=1
 source "$DUBAN_ROOT/scripts/ha-lib.sh"
-fail() { printf 'ha-failover: %s\n' "$*" >&2; exit 1; }
-
-if [ "${HA_IN_NETNS:-}" = 1 ]; then
-	ip link set lo up
+if ha_private_net "$0" "$@"; then
 	echo "ha-failover: 在独立的网络命名空间中运行（固定端口）"
 else
-	ha_ports_from_kernel
 	echo "ha-failover: 无法使用网络命名空间，改用内核分配的端口"
 fi
 
@@ -112,25 +101,9 @@ read -r t1 t2 < <(sql "SELECT string_agg(id::text, ' ') FROM (SELECT t.id FROM t
 	JOIN task k ON k.id = t.task_id JOIN plan p ON p.id = k.plan_id
 	WHERE p.key = 'jilin-2012' ORDER BY t.id LIMIT 2) x")
 
-# writer TARGET: PATCHes TARGET's value with 1, 2, 3 … through HAProxy
-# until told to stop; one line per request: start, end, value, status,
-# Retry-After.
-writer() {
-	local target=$1 v=0 t0 res
-	while [ ! -e "$HA_DIR/stop-writers" ]; do
-		v=$((v + 1))
-		t0=$EPOCHREALTIME
-		res=$(curl -s -o /dev/null -w '%{http_code} %header{retry-after}' --max-time 30 \
-			-X PATCH -H "Authorization: Bearer $TOKEN" \
-			-H 'Content-Type: application/json' \
-			-d "{\"current\": $v, \"confirm\": true, \"note\": \"第 $v 次\"}" \
-			"http://127.0.0.1:$HA_PORT_HTTP/api/v1/targets/$target") || true
-		echo "$t0 $EPOCHREALTIME $v $res" >>"$HA_DIR/writes-$target.txt"
-	done
-}
-writer "$t1" &
+ha_writer "$t1" "$TOKEN" "$HA_DIR/writes-$t1.txt" "$HA_DIR/stop-writers" &
 W1=$!
-writer "$t2" &
+ha_writer "$t2" "$TOKEN" "$HA_DIR/writes-$t2.txt" "$HA_DIR/stop-writers" &
 W2=$!
 count200() { cat "$HA_DIR"/writes-*.txt 2>/dev/null | awk '$4 == 200' | wc -l; }
 arrived() { grep -c '"key"' "$HA_DIR/sink.out" || true; }
@@ -153,13 +126,9 @@ for _ in $(seq 600); do
 	sleep 0.1
 done
 [ -n "$new" ] && [ "$new" != "$old" ] || fail "60 秒内没有提升新的主库"
-# The first write that started after the kill, failed, and a 200 after it.
-resumed() {
-	cat "$HA_DIR"/writes-*.txt | sort -n | awk -v k="$t_kill" '
-		$1 > k && $4 != 200 { bad = 1 }
-		bad && $4 == 200 && $1 > k { n++ }
-		END { exit !(n >= 10) }'
-}
+# Writes fail, then go through again: ten answered 200 after the first
+# failure.
+resumed() { (($(ha_outage "$t_kill" "$HA_DIR"/writes-*.txt | cut -d' ' -f5) >= 10)); }
 for _ in $(seq 600); do
 	resumed && break
 	sleep 0.1
@@ -180,14 +149,8 @@ for t in "$t1" "$t2"; do
 done
 total=$(cat "$HA_DIR"/writes-*.txt | wc -l)
 ok200=$(count200)
-n503=$(cat "$HA_DIR"/writes-*.txt | awk '$4 == 503' | wc -l)
+read -r t_resume n503 _ t_max _ < <(ha_outage "$t_kill" "$HA_DIR"/writes-*.txt)
 other=$(cat "$HA_DIR"/writes-*.txt | awk '$4 != 200 && !($4 == 503 && $5 != "")')
-stats=$(cat "$HA_DIR"/writes-*.txt | sort -n | awk -v k="$t_kill" '
-	{ d = $2 - $1; if (d > max) max = d }
-	$1 > k && $4 != 200 { bad = 1 }
-	bad && $4 == 200 && first == "" { first = $2 - k }
-	END { printf "%.1f %.2f", first, max }')
-read -r t_resume t_max <<<"$stats"
 echo "ha-failover: 写入 $total 次，200 共 $ok200 次，503 共 $n503 次；主库死亡后 ${t_resume} 秒首次写入成功；单次请求最长 ${t_max} 秒；丢失 $lost 次"
 [ "$lost" = 0 ] || fail "答 200 的写入有 $lost 次不在历史中"
 [ -z "$other" ] || fail "除 200 和带 Retry-After 的 503 外的应答：$(head -n 5 <<<"$other")"
