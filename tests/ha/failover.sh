@@ -39,6 +39,7 @@ else
 fi
 
 T_START=$EPOCHREALTIME
+note() { printf 'ha-failover: [%5.1f 秒] %s\n' "$(bc <<<"$EPOCHREALTIME - $T_START")" "$*"; }
 ha_remove
 ha_dir
 ok=0
@@ -49,16 +50,17 @@ cleanup() {
 	if [ "$ok" = 1 ] && [ -z "${HA_KEEP:-}" ]; then
 		ha_remove
 	else
-		echo "ha-failover: 失败；日志在 $HA_DIR（duband1.log duband2.log patroni1.log patroni2.log haproxy.log writes-*.txt sink.out）" >&2
+		note "失败；日志在 $HA_DIR（duband1.log duband2.log patroni1.log patroni2.log haproxy.log writes-*.txt sink.out）" >&2
 	fi
 }
 trap cleanup EXIT
 
 ha_cluster_start
-echo "ha-failover: 集群就绪（$(ha_leader) 为主库，另一节点为同步备库）"
+note "集群就绪（$(ha_leader) 为主库，另一节点为同步备库）"
 db_ensure "$(ha_server)" duban
 export DUBAN_DB="$(ha_server) dbname=duban"
 db_fill "$HA_DUBAN" >/dev/null
+note "已迁移并导入计划和工作日历"
 
 # The webhook receiver of the reminder tests, slow enough that deliveries
 # are under way when the primary dies.
@@ -79,6 +81,7 @@ for office in 财务审计处 发展规划处 教育技术装备处 学校安全
 	i=$((i + 1))
 done
 TOKEN=$("$HA_DUBAN" token create --quiet --role general)
+note "webhook 接收端就绪"
 
 # One delivery at a time per instance, results recorded every 200 ms;
 # the lease (60 s) outlasts the failover by far.
@@ -96,6 +99,7 @@ for _ in $(seq 300); do
 	sleep 0.2
 done
 want=$(sql 'SELECT count(*) FROM delivery')
+note "两个 duband 就绪，已生成提醒 $want 份"
 ((want > 5)) || fail "提醒太少（$want 份），无法检验故障切换中的发送"
 read -r t1 t2 < <(sql "SELECT string_agg(id::text, ' ') FROM (SELECT t.id FROM target t
 	JOIN task k ON k.id = t.task_id JOIN plan p ON p.id = k.plan_id
@@ -117,7 +121,7 @@ before=$(arrived)
 # The primary dies.
 t_kill=$EPOCHREALTIME
 old=$(ha_kill_primary)
-echo "ha-failover: 已向主库 $old 的 postmaster 发送 SIGKILL（此前已收到 $before/$want 份提醒）"
+note "已向主库 $old 的 postmaster 发送 SIGKILL（此前已收到 $before/$want 份提醒）"
 # The replica becomes the leader, and writes go through again.
 new=""
 for _ in $(seq 600); do
@@ -151,7 +155,7 @@ total=$(cat "$HA_DIR"/writes-*.txt | wc -l)
 ok200=$(count200)
 read -r t_resume n503 _ t_max _ < <(ha_outage "$t_kill" "$HA_DIR"/writes-*.txt)
 other=$(cat "$HA_DIR"/writes-*.txt | awk '$4 != 200 && !($4 == 503 && $5 != "")')
-echo "ha-failover: 写入 $total 次，200 共 $ok200 次，503 共 $n503 次；主库死亡后 ${t_resume} 秒首次写入成功；单次请求最长 ${t_max} 秒；丢失 $lost 次"
+note "写入 $total 次，200 共 $ok200 次，503 共 $n503 次；主库死亡后 ${t_resume} 秒首次写入成功；单次请求最长 ${t_max} 秒；丢失 $lost 次"
 [ "$lost" = 0 ] || fail "答 200 的写入有 $lost 次不在历史中"
 [ -z "$other" ] || fail "除 200 和带 Retry-After 的 503 外的应答：$(head -n 5 <<<"$other")"
 
@@ -165,7 +169,7 @@ done
 jq -r 'select(.key) | .key' "$HA_DIR/sink.out" | sort | uniq -c >"$HA_DIR/keys.txt"
 keys=$(wc -l <"$HA_DIR/keys.txt")
 dups=$(awk '$1 > 1' "$HA_DIR/keys.txt" | wc -l)
-echo "ha-failover: 提醒 $want 份，收到不同的键 $keys 个，重复 $dups 个"
+note "提醒 $want 份，收到不同的键 $keys 个，重复 $dups 个"
 [ "$dups" = 0 ] || fail "重复发送的提醒：$(awk '$1 > 1' "$HA_DIR/keys.txt" | head -n 5)"
 [ "$keys" = "$want" ] || fail "应收到 $want 个键，收到 $keys 个"
 
@@ -180,6 +184,6 @@ for v in $(seq 1001 1020); do
 done
 [ "$(sql "SELECT count(*) FROM progress WHERE target_id = $t1 AND field = 'current'
 	AND new_value::numeric BETWEEN 1001 AND 1020")" = 20 ] || fail "duband1 被杀后的写入不全"
-echo "ha-failover: duband1 被杀后，经 HAProxy 的 20 次写入全部成功"
-printf 'ha-failover: 通过（%.0f 秒）\n' "$(bc <<<"$EPOCHREALTIME - $T_START")"
+note "duband1 被杀后，经 HAProxy 的 20 次写入全部成功"
+note "通过"
 ok=1
