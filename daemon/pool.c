@@ -59,6 +59,7 @@ struct pconn {
 	int			 dirty;		/* sent since the last flush */
 	PGresult		*res;		/* the head query's result so far */
 	int			 backoff_ms;
+	int			 lost;		/* was ready once, then failed */
 	struct evdns_getaddrinfo_request *dns;
 };
 
@@ -71,6 +72,7 @@ struct pool {
 	char			*setup_sql;
 	void			(*notify_cb)(const char *, const char *, void *);
 	void			(*state_cb)(int, void *);
+	void			(*relisten_cb)(void *);
 	void			*arg;
 	struct pconn		*conns;
 	int			 size;
@@ -314,6 +316,10 @@ became_ready(struct pconn *c)
 		return;
 	}
 	set_alive(c->pool, 1);
+	/* Back to 1 alive: state_cb has said so. */
+	if (c->lost && c->pool->alive > 1 && c->pool->relisten_cb != NULL)
+		c->pool->relisten_cb(c->pool->arg);
+	c->lost = 0;
 	dispatch(c->pool);
 }
 
@@ -534,8 +540,10 @@ conn_fail(struct pconn *c, const char *why)
 		c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ?
 		    BACKOFF_MAX_MS : c->backoff_ms * 2;
 	}
-	if (was_alive)
+	if (was_alive) {
+		c->lost = 1;
 		set_alive(p, -1);
+	}
 	/* Sent: their fate is unknown, so they are not retried. */
 	while ((q = TAILQ_FIRST(&lost)) != NULL) {
 		TAILQ_REMOVE(&lost, q, entry);
@@ -643,6 +651,7 @@ pool_new(struct event_base *base, const struct pool_opts *o)
 	p->setup_sql = o->setup_sql ? xstrdup(o->setup_sql) : NULL;
 	p->notify_cb = o->notify_cb;
 	p->state_cb = o->state_cb;
+	p->relisten_cb = o->relisten_cb;
 	p->arg = o->arg;
 	p->size = o->size;
 	p->queue_max = o->queue_max;

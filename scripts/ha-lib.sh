@@ -52,10 +52,11 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))' "${#HA_PORT_VARS[@]}"))
 # ha_private_net COMMAND...: as root, re-runs COMMAND (the calling script
 # and its arguments) in private network, PID and mount namespaces, where
 # the fixed loopback ports cannot meet anything else and whatever it
-# started dies with it; there, brings loopback up.  Without namespaces,
+# started dies with it; there, brings loopback up.  Without namespaces
+# (or with HA_NO_NETNS=1, to try that path),
 # takes ports from the kernel.  Returns 0 in a namespace.
 ha_private_net() {
-	if [ "${HA_IN_NETNS:-}" != 1 ] && is_root &&
+	if [ "${HA_IN_NETNS:-}" != 1 ] && [ -z "${HA_NO_NETNS:-}" ] && is_root &&
 	    unshare --net --pid --mount --fork --kill-child --mount-proc true 2>/dev/null; then
 		exec unshare --net --pid --mount --fork --kill-child --mount-proc \
 			env HA_IN_NETNS=1 "$@"
@@ -132,13 +133,16 @@ ha_server() {
 }
 
 ha_write_patroni() {
-	local i=$1 pg rest sock fsync=on
+	local i=$1 pg rest sock fsync=on nosync=""
 	pg=HA_PORT_PG$i
 	rest=HA_PORT_REST$i
 	sock=$HA_DIR/sock$i
 	((${#sock} < 90)) || sock=/tmp/duban-ha-$(printf '%s' "$HA_DIR" | sha256sum | cut -c1-12)-$i
 	mkdir -p "$sock"
-	[ "$HA_FAST" = 1 ] && fsync=off
+	if [ "$HA_FAST" = 1 ]; then
+		fsync=off
+		nosync="  - no-sync"
+	fi
 	cat >"$HA_DIR/node$i.yml" <<EOF
 scope: duban
 namespace: /duban/
@@ -172,12 +176,18 @@ bootstrap:
   initdb:
   - encoding: UTF8
   - locale: C
+$nosync
 postgresql:
   listen: 127.0.0.1:${!pg}
   connect_address: 127.0.0.1:${!pg}
   data_dir: $HA_DIR/node$i
   bin_dir: $PG_BIN
   pgpass: $HA_DIR/node$i.pgpass
+  # The replica is a copy of a small database: no need to spread the
+  # checkpoint it starts from.
+  basebackup:
+  - checkpoint: fast
+$nosync
   authentication:
     superuser:
       username: duban
@@ -268,8 +278,8 @@ ha_synced() {
 		.state == "running"))] | length == 1)' | grep -q true
 }
 
-# ha_cluster_start: etcd, both Patroni nodes (the first bootstraps, the
-# second copies it), HAProxy; returns when the replica is synchronous.
+# ha_cluster_start: etcd, both Patroni nodes (one bootstraps, the other
+# copies it), HAProxy; returns when the replica is synchronous.
 ha_cluster_start() {
 	local i v
 	ha_dir
@@ -290,10 +300,11 @@ ha_cluster_start() {
 		--initial-cluster "duban-ha=http://127.0.0.1:$HA_PORT_ETCD_PEER" \
 		--log-level warn
 	ha_wait etcd 30 ha_etcd_healthy
+	# Both at once: one wins the race to initialise the cluster, the
+	# other copies it and becomes its synchronous replica.
 	ha_spawn patroni1 patroni "$HA_DIR/node1.yml"
-	ha_wait patroni1 90 ha_leader
 	ha_spawn patroni2 patroni "$HA_DIR/node2.yml"
-	ha_wait patroni2 90 ha_synced
+	ha_wait patroni1 120 ha_synced
 	ha_spawn haproxy haproxy -db -f "$HA_DIR/haproxy.cfg"
 	ha_wait haproxy 30 psql "$(ha_server) dbname=postgres" -XAtqc 'SELECT 1'
 }
@@ -376,12 +387,15 @@ ha_outage() {
 }
 
 # Stops whatever runs, in the reverse order; Patroni stops its PostgreSQL.
+# ha_stop now: SIGKILL at once (the files are removed next), then
+# PostgreSQL stopped in immediate mode.
 ha_stop() {
-	local n pid t
+	local n pid t sig=TERM
+	[ "${1:-}" = now ] && sig=KILL
 	ha_dir
 	for n in duband1 duband2 haproxy patroni2 patroni1 etcd; do
 		pid=$(ha_pid "$n") || continue
-		kill -TERM "$pid" 2>/dev/null || continue
+		kill -"$sig" "$pid" 2>/dev/null || continue
 		for ((t = 0; t < 150; t++)); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.2

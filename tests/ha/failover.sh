@@ -46,10 +46,11 @@ ok=0
 cleanup() {
 	[ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null
 	touch "$HA_DIR/stop-writers" 2>/dev/null || true
-	ha_stop >/dev/null 2>&1 || true
 	if [ "$ok" = 1 ] && [ -z "${HA_KEEP:-}" ]; then
+		ha_stop now >/dev/null 2>&1 || true
 		ha_remove
 	else
+		ha_stop >/dev/null 2>&1 || true
 		note "失败；日志在 $HA_DIR（duband1.log duband2.log patroni1.log patroni2.log haproxy.log writes-*.txt sink.out）" >&2
 	fi
 }
@@ -75,10 +76,15 @@ for _ in $(seq 100); do
 done
 [ -n "$sink_port" ] || fail "webhook 接收端未启动"
 i=0
+setters=()
 for office in 财务审计处 发展规划处 教育技术装备处 学校安全处 人事处 教育基建办公室 \
     职业与成人教育处 体育卫生艺术教育处 监察室 局办公室; do
-	"$HA_DUBAN" office set "$office" --webhook "http://127.0.0.1:$sink_port/o$i" >/dev/null
+	"$HA_DUBAN" office set "$office" --webhook "http://127.0.0.1:$sink_port/o$i" >/dev/null &
+	setters+=($!)
 	i=$((i + 1))
+done
+for p in "${setters[@]}"; do
+	wait "$p" || fail "设置处室的 webhook 失败"
 done
 TOKEN=$("$HA_DUBAN" token create --quiet --role general)
 note "webhook 接收端就绪"
