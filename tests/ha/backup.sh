@@ -100,7 +100,7 @@ history_api() {
 FP_SQL="SELECT (SELECT count(*) FROM progress) || ' ' ||
 	(SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM progress p)"
 
-duband_start "$(dirname "$arch")/$NAME-src.duband.log"
+duband_start "$(pg_dir "$NAME-src")/duband.log"
 writes 1 30
 as_pg "$PG_BIN/pg_basebackup" -d "$src_server dbname=postgres" -D "$base/data" -c fast --no-sync
 # After the base backup: these come back only through the archive.
