@@ -9,6 +9,10 @@
 #
 # Uses the release build in build/ and a throwaway PostgreSQL cluster
 # under var/bench; needs wrk and pgbench (installed if missing).
+# BENCH_SERVER=CONNINFO uses that server instead (its database bench is
+# made anew: bench/syncrep.sh gives the HA cluster's primary);
+# BENCH_DURABLE=1 makes the throwaway cluster with fsync and synchronous
+# commit on; BENCH_WRITES_ONLY=1 runs the PATCH workload only.
 source "$(dirname "$0")/../scripts/common.sh"
 
 SECS=${1:-10}
@@ -16,9 +20,19 @@ deps_install "${DUBAN_PACKAGES[@]}" wrk postgresql-contrib
 build "$DUBAN_ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 BIN=$DUBAN_ROOT/build
 WORK=$(mktemp -d)
-trap 'kill $DPID 2>/dev/null; wait $DPID 2>/dev/null; "$DUBAN_ROOT/scripts/pg" destroy bench; rm -rf "$WORK"' EXIT
-
-server=$(pg_start bench test)
+if [ -n "${BENCH_SERVER:-}" ]; then
+	trap 'kill $DPID 2>/dev/null; wait $DPID 2>/dev/null; rm -rf "$WORK"' EXIT
+	server=$BENCH_SERVER
+	psql "$server dbname=postgres" -Xq -c 'DROP DATABASE IF EXISTS bench' >/dev/null
+else
+	trap 'kill $DPID 2>/dev/null; wait $DPID 2>/dev/null; "$DUBAN_ROOT/scripts/pg" destroy bench; rm -rf "$WORK"' EXIT
+	"$DUBAN_ROOT/scripts/pg" destroy bench
+	if [ "${BENCH_DURABLE:-}" = 1 ]; then
+		server=$(pg_start bench)
+	else
+		server=$(pg_start bench test)
+	fi
+fi
 psql "$server dbname=postgres" -Xq -c 'CREATE DATABASE bench' >/dev/null
 export DUBAN_DB="$server dbname=bench"
 "$BIN/cli/duban" db migrate >/dev/null
@@ -91,6 +105,7 @@ for c in 8 32; do
 	p=$(pg_tps "$c" "$WORK/patch.sql" -D "p1=$HASH" -D "p5=$TODAY")
 	printf '%-34s %8d %12.0f %12.0f %8.2f\n' "PATCH /api/v1/milestones/{id}" "$c" "$d" "$p" \
 		"$(echo "$d / $p" | bc -l)"
+	[ "${BENCH_WRITES_ONLY:-}" = 1 ] && continue
 	d=$(wrk_rps "$c" "$WORK/list.lua" "/api/v1/tasks?plan=jilin-2012")
 	p=$(pg_tps "$c" "$WORK/list.sql" -D p1=jilin-2012 -D "p6=$TODAY")
 	printf '%-34s %8d %12.0f %12.0f %8.2f\n' "GET /api/v1/tasks?plan=jilin-2012" "$c" "$d" "$p" \

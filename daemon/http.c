@@ -553,8 +553,10 @@ http_db_error(struct req *r, PGresult *res, const char *err)
 		return;
 	}
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	/* 25006: a standby, reached during a failover (pool.c reconnects). */
 	if (state != NULL && (strncmp(state, "08", 2) == 0 ||
-	    strncmp(state, "57", 2) == 0 || strncmp(state, "53", 2) == 0)) {
+	    strncmp(state, "57", 2) == 0 || strncmp(state, "53", 2) == 0 ||
+	    strcmp(state, "25006") == 0)) {
 		http_unavailable(r, "数据库暂时不可用");
 		return;
 	}

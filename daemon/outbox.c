@@ -9,10 +9,21 @@
  * claimed again when its lease runs out.  The reminder's key travels as
  * the Message-ID and as a JSON field so receivers can drop repeats.  Two
  * instances never hold the same claim.
+ *
+ * Across a database failover (docs/deployment.md) nothing is sent twice
+ * while this process lives: a result that could not be recorded is
+ * recorded again every delivery_poll_ms until it is, or until its lease
+ * has run out; and a claim whose answer was lost with its connection
+ * (claimed, never started) is given back, every claim of this instance
+ * that it is not working on, before it claims again.  Claims and leases
+ * are rows, so they survive the failover with the rest of the data.
  */
+#include <sys/queue.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -42,13 +53,21 @@ struct outbox {
 	struct event		*sweep_ev, *poll_ev;
 	char			 instance[160];
 	int			 sweeping, claiming, inflight, closing;
+	/* A claim's answer was lost: its rows may be ours, unworked. */
+	int			 orphans;
+	TAILQ_HEAD(, job)	 jobs;		/* claimed and not yet let go */
 	unsigned long long	 sent, failed;
 };
 
 struct job {
+	TAILQ_ENTRY(job) entry;
 	struct outbox	*ob;
 	char		*id;
 	char		*channel;
+	time_t		 lease_end;	/* CLOCK_MONOTONIC seconds */
+	/* The result, kept until the database has it. */
+	int		 done, ok, marking;
+	char		*detail;
 };
 
 /* ---------------------------------------------------------------- */
@@ -70,6 +89,16 @@ static const char CLAIM_SQL[] =
 "      LEFT JOIN office o ON o.id = rc.office_id"
 "      LEFT JOIN person p ON p.id = rc.person_id WHERE rc.id = d.recipient_id)";
 
+/*
+ * This instance's claims that it is not working on ($2: the ids it is):
+ * claimed by a query whose answer was lost, so never started.  Back to
+ * pending, the attempt the claim counted undone.
+ */
+static const char RELEASE_SQL[] =
+"UPDATE delivery SET status = 'pending', claimed_by = NULL, claimed_until = NULL,"
+"       attempts = greatest(attempts - 1, 0)"
+" WHERE claimed_by = $1 AND status = 'sending' AND NOT (id = ANY ($2::bigint[]))";
+
 static const char MARK_SQL[] =
 "WITH u AS ("
 "  UPDATE delivery d SET"
@@ -88,6 +117,29 @@ static const char MARK_SQL[] =
 " SELECT status FROM u";
 
 static void	kick(struct outbox *);
+static void	mark(struct job *);
+
+static time_t
+mono_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
+
+static void
+job_free(struct job *j)
+{
+	struct outbox	*ob = j->ob;
+
+	TAILQ_REMOVE(&ob->jobs, j, entry);
+	ob->inflight--;
+	free(j->id);
+	free(j->channel);
+	free(j->detail);
+	free(j);
+}
 
 /* Something finished: stopping may be waiting for it. */
 static void
@@ -159,31 +211,77 @@ marked(PGresult *res, const char *err, void *arg)
 	struct job	*j = arg;
 	struct outbox	*ob = j->ob;
 
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+	j->marking = 0;
+	if (res == NULL) {
+		/*
+		 * The database went away (a failover, say): the claim is still
+		 * ours, so record it again once it is back, while the lease
+		 * lasts.  Giving up now would send it a second time.
+		 */
+		if (!ob->closing && mono_now() < j->lease_end) {
+			log_info("发送 %s 的结果暂未记录（%s），数据库恢复后再记录", j->id, err);
+			return;
+		}
+		log_warnx("记录发送结果失败（发送 %s），租约到期后会重发：%s", j->id, err);
+	} else if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		log_warnx("记录发送结果失败（发送 %s），租约到期后会重发：%s", j->id,
-		    res ? PQresultErrorMessage(res) : err);
+		    PQresultErrorMessage(res));
 	else if (PQntuples(res) == 0)
-		/* MARK matched no claim of ours: the lease ran out first. */
-		log_warnx("发送 %s（%s）结束时租约已过期，可能已由其他实例重发："
+		/*
+		 * MARK matched no claim of ours: the lease ran out first, or an
+		 * earlier MARK whose answer was lost in a failover did it.
+		 */
+		log_warnx("发送 %s（%s）结束时未找到本实例的租约（已过期或已记录）："
 		    "delivery_lease 应远大于 delivery_timeout", j->id, j->channel);
 	else if (strcmp(PQgetvalue(res, 0, 0), "failed") == 0)
 		log_warnx("发送 %s（%s）多次失败，已记为失败：duban reminder list --failed",
 		    j->id, j->channel);
-	ob->inflight--;
-	free(j->id);
-	free(j->channel);
-	free(j);
+	job_free(j);
 	kick(ob);
 	idle_check(ob);
 }
 
+/* Results the database does not have yet, again. */
 static void
-finish(struct job *j, int ok, const char *detail)
+remark(struct outbox *ob)
+{
+	struct job	*j, *next;
+
+	/* mark() may free j (the database is down and the lease is over). */
+	for (j = TAILQ_FIRST(&ob->jobs); j != NULL; j = next) {
+		next = TAILQ_NEXT(j, entry);
+		if (j->done && !j->marking)
+			mark(j);
+	}
+}
+
+static void
+mark(struct job *j)
 {
 	struct outbox		*ob = j->ob;
 	const struct config	*c = ob->cfg;
 	const char		*params[7];
 	char		 attempts[16], base[16], max[16];
+
+	snprintf(attempts, sizeof attempts, "%d", c->retry_attempts);
+	snprintf(base, sizeof base, "%d", c->retry_base_ms);
+	snprintf(max, sizeof max, "%d", c->retry_max_ms);
+	params[0] = j->id;
+	params[1] = ob->instance;
+	params[2] = j->ok ? "true" : "false";
+	params[3] = j->detail;
+	params[4] = attempts;
+	params[5] = base;
+	params[6] = max;
+	j->marking = 1;
+	if (pool_query(ob->pool, MARK_SQL, 7, params, marked, j) != 0)
+		marked(NULL, "数据库不可用", j);
+}
+
+static void
+finish(struct job *j, int ok, const char *detail)
+{
+	struct outbox	*ob = j->ob;
 
 	if (ok)
 		ob->sent++;
@@ -191,18 +289,10 @@ finish(struct job *j, int ok, const char *detail)
 		ob->failed++;
 		log_info("发送 %s（%s）未成功：%s", j->id, j->channel, detail);
 	}
-	snprintf(attempts, sizeof attempts, "%d", c->retry_attempts);
-	snprintf(base, sizeof base, "%d", c->retry_base_ms);
-	snprintf(max, sizeof max, "%d", c->retry_max_ms);
-	params[0] = j->id;
-	params[1] = ob->instance;
-	params[2] = ok ? "true" : "false";
-	params[3] = detail;
-	params[4] = attempts;
-	params[5] = base;
-	params[6] = max;
-	if (pool_query(ob->pool, MARK_SQL, 7, params, marked, j) != 0)
-		marked(NULL, "数据库不可用", j);
+	j->done = 1;
+	j->ok = ok;
+	j->detail = detail != NULL ? xstrdup(detail) : NULL;
+	mark(j);
 }
 
 /*
@@ -231,10 +321,7 @@ delivered(int ok, long status, const char *body, const char *error, void *arg)
 	char		 detail[512];
 
 	if (status == -1) {		/* shutting down: the lease will expire */
-		j->ob->inflight--;
-		free(j->id);
-		free(j->channel);
-		free(j);
+		job_free(j);
 		return;
 	}
 	if (!ok) {
@@ -384,6 +471,9 @@ start(struct outbox *ob, PGresult *res, int row)
 	j->ob = ob;
 	j->id = xstrdup(PQgetvalue(res, row, 0));
 	j->channel = xstrdup(channel);
+	/* A second early, for the time the claim took to come back. */
+	j->lease_end = mono_now() + c->delivery_lease - 1;
+	TAILQ_INSERT_TAIL(&ob->jobs, j, entry);
 	ob->inflight++;
 	if (payload == NULL) {
 		finish(j, 0, "提醒内容无法解析");
@@ -498,6 +588,9 @@ claimed(PGresult *res, const char *err, void *arg)
 	ob->claiming = 0;
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_warnx("领取待发送的提醒失败：%s", res ? PQresultErrorMessage(res) : err);
+		/* Lost with its connection: it may have claimed rows. */
+		if (res == NULL)
+			ob->orphans = 1;
 		idle_check(ob);
 		return;
 	}
@@ -510,13 +603,64 @@ claimed(PGresult *res, const char *err, void *arg)
 }
 
 static void
+released(PGresult *res, const char *err, void *arg)
+{
+	struct outbox	*ob = arg;
+
+	ob->claiming = 0;
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+		log_warnx("交还未处理的领取失败，稍后再试：%s",
+		    res ? PQresultErrorMessage(res) : err);
+	else {
+		ob->orphans = 0;
+		if (atoi(PQcmdTuples(res)) > 0)
+			log_notice("交还连接中断时领取而未发送的提醒 %s 份", PQcmdTuples(res));
+		kick(ob);
+	}
+	idle_check(ob);
+}
+
+/*
+ * Before claiming again after a lost claim: gives back this instance's
+ * claims other than the jobs it holds.  No claim runs meanwhile (the
+ * claiming flag), so none of its rows can be given back by mistake.
+ */
+static void
+release(struct outbox *ob)
+{
+	const char	*params[2];
+	struct job	*j;
+	char		*ids = NULL;
+	size_t		 len = 0;
+	FILE		*f;
+
+	if ((f = open_memstream(&ids, &len)) == NULL)
+		fatal("open_memstream");
+	fputc('{', f);
+	TAILQ_FOREACH(j, &ob->jobs, entry)
+		fprintf(f, "%s%s", j == TAILQ_FIRST(&ob->jobs) ? "" : ",", j->id);
+	fputc('}', f);
+	fclose(f);
+	params[0] = ob->instance;
+	params[1] = ids;
+	if (pool_query(ob->pool, RELEASE_SQL, 2, params, released, ob) == 0)
+		ob->claiming = 1;
+	free(ids);
+}
+
+static void
 kick(struct outbox *ob)
 {
 	const char	*params[3];
 	char		 lease[16], limit[16];
 
-	if (ob->closing || ob->claiming || !ob->cfg->reminders ||
-	    ob->inflight >= ob->cfg->delivery_concurrency)
+	if (ob->closing || ob->claiming || !ob->cfg->reminders)
+		return;
+	if (ob->orphans) {
+		release(ob);
+		return;
+	}
+	if (ob->inflight >= ob->cfg->delivery_concurrency)
 		return;
 	snprintf(lease, sizeof lease, "%d", ob->cfg->delivery_lease);
 	snprintf(limit, sizeof limit, "%d",
@@ -533,6 +677,7 @@ poll_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
+	remark(arg);
 	kick(arg);
 }
 
@@ -548,6 +693,7 @@ outbox_new(struct event_base *base, const struct config *cfg, struct pool *pool,
 	ob->cfg = cfg;
 	ob->pool = pool;
 	ob->site = site;
+	TAILQ_INIT(&ob->jobs);
 	if (gethostname(host, sizeof host) != 0)
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';
@@ -586,6 +732,7 @@ outbox_apply_config(struct outbox *ob)
 void
 outbox_wake(struct outbox *ob)
 {
+	remark(ob);
 	if (ob->cfg->reminders) {
 		sweep(ob);
 		kick(ob);
@@ -626,6 +773,9 @@ outbox_free(struct outbox *ob)
 {
 	ob->closing = 1;
 	fetch_free(ob->fetch);
+	/* Results never recorded: their leases will expire. */
+	while (!TAILQ_EMPTY(&ob->jobs))
+		job_free(TAILQ_FIRST(&ob->jobs));
 	event_free(ob->sweep_ev);
 	event_free(ob->poll_ev);
 	free(ob);

@@ -59,6 +59,7 @@ struct pconn {
 	int			 dirty;		/* sent since the last flush */
 	PGresult		*res;		/* the head query's result so far */
 	int			 backoff_ms;
+	int			 lost;		/* was ready once, then failed */
 	struct evdns_getaddrinfo_request *dns;
 };
 
@@ -71,6 +72,7 @@ struct pool {
 	char			*setup_sql;
 	void			(*notify_cb)(const char *, const char *, void *);
 	void			(*state_cb)(int, void *);
+	void			(*relisten_cb)(void *);
 	void			*arg;
 	struct pconn		*conns;
 	int			 size;
@@ -247,8 +249,25 @@ send_query(struct pconn *c, struct pq_query *q)
 }
 
 /*
+ * A server in recovery refuses writes (SQLSTATE 25006): after a failover
+ * the connection reached a standby, or its server was demoted under it.
+ * It is dropped and made again, to the primary (docs/deployment.md).
+ */
+static int
+read_only(const PGresult *r)
+{
+	const char	*state;
+
+	if (PQresultStatus(r) != PGRES_FATAL_ERROR)
+		return (0);
+	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	return (state != NULL && strcmp(state, "25006") == 0);
+}
+
+/*
  * Reads the results that arrived, delivering each query's when its sync
- * comes back.  Returns -1 on a broken connection.
+ * comes back.  Returns -1 on a broken connection, -2 on one to a server
+ * that only reads.
  */
 static int
 read_results(struct pconn *c)
@@ -256,6 +275,7 @@ read_results(struct pconn *c)
 	struct pool	*p = c->pool;
 	struct pq_query	*q;
 	PGresult	*r, *res;
+	int		 ro = 0;
 
 	if (!PQconsumeInput(c->pg))
 		return (-1);
@@ -276,13 +296,14 @@ read_results(struct pconn *c)
 		res = c->res;
 		c->res = NULL;
 		restart_timer(c);
+		ro |= res != NULL && read_only(res);
 		/* The callback may queue more: the kick dispatches them. */
 		deliver(p, q, res, res == NULL ? "数据库没有返回结果" : NULL);
 		PQclear(res);
 	}
 	if (PQstatus(c->pg) == CONNECTION_BAD)
 		return (-1);
-	return (0);
+	return (ro ? -2 : 0);
 }
 
 static void
@@ -295,6 +316,10 @@ became_ready(struct pconn *c)
 		return;
 	}
 	set_alive(c->pool, 1);
+	/* Back to 1 alive: state_cb has said so. */
+	if (c->lost && c->pool->alive > 1 && c->pool->relisten_cb != NULL)
+		c->pool->relisten_cb(c->pool->arg);
+	c->lost = 0;
 	dispatch(c->pool);
 }
 
@@ -358,7 +383,9 @@ io_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		/* Results, notifications, or the server closing on us. */
-		if (read_results(c) != 0)
+		if ((r = read_results(c)) == -2)
+			conn_fail(c, "数据库服务器只读（备库），重新连接主库");
+		else if (r != 0)
 			conn_fail(c, PQerrorMessage(c->pg));
 		else if (!TAILQ_EMPTY(&p->queue))
 			dispatch(p);
@@ -513,8 +540,10 @@ conn_fail(struct pconn *c, const char *why)
 		c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ?
 		    BACKOFF_MAX_MS : c->backoff_ms * 2;
 	}
-	if (was_alive)
+	if (was_alive) {
+		c->lost = 1;
 		set_alive(p, -1);
+	}
 	/* Sent: their fate is unknown, so they are not retried. */
 	while ((q = TAILQ_FIRST(&lost)) != NULL) {
 		TAILQ_REMOVE(&lost, q, entry);
@@ -622,6 +651,7 @@ pool_new(struct event_base *base, const struct pool_opts *o)
 	p->setup_sql = o->setup_sql ? xstrdup(o->setup_sql) : NULL;
 	p->notify_cb = o->notify_cb;
 	p->state_cb = o->state_cb;
+	p->relisten_cb = o->relisten_cb;
 	p->arg = o->arg;
 	p->size = o->size;
 	p->queue_max = o->queue_max;

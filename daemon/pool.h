@@ -54,6 +54,13 @@ struct pool_opts {
 			    void *arg);
 	/* Called when the number of live connections goes to or from 0. */
 	void		(*state_cb)(int alive, void *arg);
+	/*
+	 * Called when a connection that was lost is made again (setup_sql
+	 * run again) while others stayed alive: notifications sent while it
+	 * was down may have gone to no listener (the others may still be on
+	 * a server that is going away).  May be NULL.
+	 */
+	void		(*relisten_cb)(void *arg);
 	void		*arg;
 };
 

@@ -208,6 +208,20 @@ on_db_state(int alive, void *arg)
 	log_warnx("所有数据库连接都已断开：请求将答 503，连接会自动重试");
 }
 
+/*
+ * A lost connection is back while others stayed up: what was notified
+ * meanwhile may have reached no listener.  Read it again.
+ */
+static void
+on_relisten(void *arg)
+{
+	struct server	*s = arg;
+
+	auth_flush(s->auth);
+	if (s->outbox != NULL)
+		outbox_notify(s->outbox);
+}
+
 static void
 on_stop_timer(evutil_socket_t fd, short what, void *arg)
 {
@@ -372,6 +386,7 @@ server_run(struct config *cfg, const struct config_source *src, int verbose)
 	po.setup_sql = "LISTEN duban_tokens; LISTEN duban_outbox";
 	po.notify_cb = on_notify;
 	po.state_cb = on_db_state;
+	po.relisten_cb = on_relisten;
 	po.arg = s;
 	s->pool = pool_new(s->base, &po);
 	s->outbox = outbox_new(s->base, &s->cfg, s->pool, s->site);

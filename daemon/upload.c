@@ -912,6 +912,8 @@ uploads_free(struct uploads *ups)
 	if (ups == NULL)
 		return;
 	ups->freed = 1;
+	/* Whoever heard of closed connections (http.c) is gone too. */
+	ups->closed = NULL;
 	if (ups->n == 0)
 		uploads_destroy(ups);
 }

@@ -24,6 +24,8 @@ DUBAN_PACKAGES=(
 	postgresql-15 postgresql-client-15
 	curl systemd bc valgrind
 )
+# The high-availability cluster (scripts/ha, the ha-failover test).
+DUBAN_HA_PACKAGES=(patroni etcd-server haproxy jq iproute2)
 # What the tests add: receivers for reminders, and the real readers the
 # reports are checked with (LibreOffice for XLSX, Chromium for HTML with
 # CJK fonts, python3-icalendar for the feeds).
@@ -33,6 +35,7 @@ DUBAN_TEST_PACKAGES=(
 	clang libclang-rt-14-dev python3-uno
 	cmark-gfm
 	poppler-utils
+	"${DUBAN_HA_PACKAGES[@]}"
 )
 
 # Installs whatever in the list is missing (apt), or says what to do.
@@ -106,6 +109,16 @@ pg_dir() {
 	printf '%s\n' "$alt"
 }
 
+# The socket directory of the cluster in DIR: DIR/run, or a short path
+# under /tmp, a socket path being limited to 107 bytes.
+pg_sock() {
+	local sock=$1/run
+	if ((${#sock} > 90)); then
+		sock=/tmp/duban-$(printf '%s' "$1" | sha256sum | cut -c1-12)
+	fi
+	printf '%s\n' "$sock"
+}
+
 # pg_start NAME [test]: creates (first time) and starts a private cluster
 # listening on a Unix socket only.  Prints the libpq conninfo of its
 # server (database name left to the caller).
@@ -114,12 +127,9 @@ pg_start() {
 	pg_user_ensure
 	dir=$(pg_dir "$name")
 	data=$dir/data
-	sock=$dir/run
-	# A socket path is limited to 107 bytes.
-	if ((${#sock} > 90)); then
-		sock=/tmp/duban-$(printf '%s' "$dir" | sha256sum | cut -c1-12)
-	fi
+	sock=$(pg_sock "$dir")
 	log=$dir/postgresql.log
+	# DUBAN_PG_CONF: lines added to a new cluster's postgresql.conf.
 	if [ "$mode" = test ] && [ -d "$data" ]; then
 		as_pg "$PG_BIN/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
 		rm -rf "$data"
@@ -142,6 +152,7 @@ pg_start() {
 				echo "synchronous_commit = off"
 				echo "full_page_writes = off"
 			fi
+			[ -z "${DUBAN_PG_CONF:-}" ] || printf '%s\n' "$DUBAN_PG_CONF"
 		} | as_pg tee -a "$data/postgresql.conf" >/dev/null
 	fi
 	if ! as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
@@ -203,22 +214,28 @@ setup() {
 		say "私有 PostgreSQL 已启动（仅 Unix 套接字）；连接串写在 var/env"
 	fi
 	export DUBAN_DB
-	"$DUBAN_ROOT/build/cli/duban" db migrate
-	"$DUBAN_ROOT/build/cli/duban" plan load "$DUBAN_ROOT"/plans/*.yaml
-	# The demo's county bureaus under 吉林市教育局 (上级督办下级).
-	"$DUBAN_ROOT/build/cli/duban" org add 船营区教育局 --parent 吉林市教育局 >/dev/null
-	"$DUBAN_ROOT/build/cli/duban" org add 昌邑区教育局 --parent 吉林市教育局 >/dev/null
-	"$DUBAN_ROOT/build/cli/duban" calendar load "$DUBAN_ROOT"/plans/calendar/*.yaml
+	db_fill "$DUBAN_ROOT/build/cli/duban"
 }
 
-# token_file ROLE [OFFICE]: a token kept in var/tokens, made on first use
-# and remade if it was revoked.  Prints the file's path.
+# db_fill DUBAN: migrates DUBAN_DB and loads the shipped plans and the
+# calendar with that duban binary (scripts/ha, the HA test too).
+db_fill() {
+	"$1" db migrate
+	"$1" plan load "$DUBAN_ROOT"/plans/*.yaml
+	# The demo's county bureaus under 吉林市教育局 (上级督办下级).
+	"$1" org add 船营区教育局 --parent 吉林市教育局 >/dev/null
+	"$1" org add 昌邑区教育局 --parent 吉林市教育局 >/dev/null
+	"$1" calendar load "$DUBAN_ROOT"/plans/calendar/*.yaml
+}
+
+# token_file ROLE [OFFICE]: a token kept in var/tokens (or DUBAN_TOKENS),
+# made on first use and remade if it was revoked.  Prints the file's path.
 token_file() {
-	local role=$1 office=${2:-} name="" file
+	local role=$1 office=${2:-} name="" file dir=${DUBAN_TOKENS:-$DUBAN_ROOT/var/tokens}
 	name=${office:-$role}
-	file=$DUBAN_ROOT/var/tokens/$name.token
-	mkdir -p "$DUBAN_ROOT/var/tokens"
-	chmod 700 "$DUBAN_ROOT/var/tokens"
+	file=$dir/$name.token
+	mkdir -p "$dir"
+	chmod 700 "$dir"
 	if [ ! -s "$file" ] || ! "$DUBAN_ROOT/build/cli/duban" token verify <"$file" >/dev/null; then
 		# The demo's tokens are 吉林市教育局's (tenants: a token belongs
 		# to one organisation and reaches those under it).
