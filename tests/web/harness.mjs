@@ -117,9 +117,10 @@ export async function startSite({ now = '2012-09-20T09:00+08:00', plans = ['jili
 		query: (sql) => psql(db, sql).trim(),
 		cli: (args, extraEnv) => cli(db, args, extraEnv),
 		// A person's account with a password they chose (no forced
-		// change): `duban user create --password-stdin`.
+		// change): `duban user create --password-stdin`; without an
+		// office, of the one organisation there is.
 		person: (login, name, office, role, password) => cli(db, ['user', 'create', '--login', login,
-		    '--name', name, '--role', role, '--password-stdin', ...(office ? ['--office', office] : ['--org', '全部'])],
+		    '--name', name, '--role', role, '--password-stdin', ...(office ? ['--office', office] : [])],
 		    {}, `${password}\n`),
 		async stop() {
 			if (child.exitCode === null) {
