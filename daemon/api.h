@@ -48,5 +48,6 @@ extern const struct route api_fill_routes[];		/* the XLSX 填报表 */
 extern const struct route api_plan_routes[];		/* plan files: preview, load */
 extern const struct route api_draft_routes[];		/* plan drafts */
 extern const struct route api_plan_sheet_routes[];	/* the 任务分解表 */
+extern const struct route api_lights_routes[];		/* 红黄绿灯 thresholds */
 
 #endif
