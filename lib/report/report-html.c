@@ -420,7 +420,7 @@ supervise(struct html *h)
 		fputs("<p class=\"empty\">无。</p>\n</section>\n", f);
 		return;
 	}
-	fputs("<div class=\"scroll\"><table class=\"supervise\">\n<colgroup><col style=\"width:7%\">"
+	fputs("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"需督办事项表\"><table class=\"supervise\">\n<colgroup><col style=\"width:7%\">"
 	    "<col style=\"width:28%\"><col style=\"width:15%\"><col style=\"width:11%\">"
 	    "<col></colgroup>\n<thead><tr><th>序号</th><th>民生事项名称</th>"
 	    "<th>牵头处室</th><th>状态</th><th>督办事由</th></tr></thead>\n<tbody>\n", f);
@@ -761,7 +761,7 @@ offices(struct html *h)
 		    "</p>\n</section>\n", f);
 		return;
 	}
-	fputs("<div class=\"scroll\"><table class=\"offices\">\n<thead><tr><th>排名</th>"
+	fputs("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"处室排名表\"><table class=\"offices\">\n<thead><tr><th>排名</th>"
 	    "<th>处室</th><th>牵头任务</th><th>已完成</th><th>逾期任务</th><th>到期节点</th>"
 	    "<th>已完成</th><th>完成率</th><th>按时完成率</th><th>逾期节点</th>"
 	    "<th>指标平均完成率</th></tr></thead>\n<tbody>\n", f);

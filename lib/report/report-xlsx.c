@@ -420,9 +420,6 @@ offices_sheet(struct xl *x, const json_t *r)
 	if (n == 0)
 		xlsx_put_merged(x, sh, FIRST_ROW, 0, O_NCOLS - 1, "无（计划未明确牵头处室）",
 		    x->empty);
-	else if (S(r, "ranking_rule") != NULL)
-		xlsx_put_line(x, sh, FIRST_ROW + n + 1, O_NCOLS - 1, office_width(),
-		    S(r, "ranking_rule"), x->info, XLSX_LINE);
 	for (i = 0; i < n && x->error == LXW_NO_ERROR; i++) {
 		o = json_array_get(offices, i);
 		row = FIRST_ROW + (lxw_row_t)i;
@@ -474,6 +471,10 @@ offices_sheet(struct xl *x, const json_t *r)
 		} else
 			xlsx_put_blank(x, sh, row, O_REPORTED, x->center);
 	}
+	/* Under the table, after a blank row: how they are ranked. */
+	if (n > 0 && S(r, "ranking_rule") != NULL)
+		xlsx_put_line(x, sh, FIRST_ROW + n + 1, O_NCOLS - 1, office_width(),
+		    S(r, "ranking_rule"), x->info, XLSX_LINE);
 }
 
 static void
