@@ -468,7 +468,7 @@ burnup_table(FILE *f, const json_t *a)
 	struct ymd	 d;
 
 	for (i = 0; i < n; i += per) {
-		fputs("<table class=\"series\">\n<thead><tr><th scope=\"col\">日期</th>", f);
+		fputs("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"节点完成进度表\"><table class=\"series\">\n<thead><tr><th scope=\"col\">日期</th>", f);
 		for (j = i; j < n && j < i + per; j++) {
 			b = json_array_get(a, j);
 			fputs("<th>", f);
@@ -493,7 +493,7 @@ burnup_table(FILE *f, const json_t *a)
 			html_put_number(f, G(json_array_get(a, j), "done"));
 			fputs("</td>", f);
 		}
-		fputs("</tr></tbody>\n</table>\n", f);
+		fputs("</tr></tbody>\n</table></div>\n", f);
 	}
 }
 

@@ -118,6 +118,8 @@ static const char style[] =
 ".fig{border-bottom:.5pt solid #888}"
 ".overview{grid-template-columns:1fr}"
 ".scroll{overflow-x:auto;max-width:100%}.scroll table{min-width:560px}"
+"table.offices th,table.offices td,table.series th,table.series td{white-space:nowrap}"
+".scroll table.supervise{min-width:680px}"
 "table.tasks,table.tasks tbody,table.tasks tr,table.tasks td{display:block;width:auto}"
 "table.tasks colgroup,table.tasks thead{display:none}"
 "table.tasks{font-size:10pt;border:0}"

@@ -184,13 +184,32 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 		status = S(t, "status");
 		label = report_status_label(status);
 
+		goal = goal_text(t);
+		units = report_units(t);
+		note = report_task_note(t);
+		files = report_task_files(t);
+		/* Tall enough for its longest cell (Excel does not fit a row
+		 * written by a program until someone edits it); set first, as
+		 * a streamed sheet wants it. */
+		for (c = 0; c < T_NCOLS; c++)
+			texts[c] = NULL;
+		texts[T_TITLE] = S(t, "title");
+		texts[T_GOAL] = goal;
+		texts[T_UNITS] = units;
+		texts[T_NOTE] = note;
+		texts[T_OUTCOME] = u ? S(u, "outcome") : NULL;
+		texts[T_FILES] = files;
+		texts[T_CATEGORY] = S(t, "category");
+		if (x->error == LXW_NO_ERROR)
+			xlsx_check(x, worksheet_set_row(sh->ws, row,
+			    xlsx_row_height(texts, widths, T_NCOLS, XLSX_LINE, XLSX_LINE + 4),
+			    NULL), sh, "（行高）", 0, 0);
+
 		xlsx_put_str(x, sh, row, T_LABEL, S(t, "label"), name);
 		xlsx_put_str(x, sh, row, T_CATEGORY, S(t, "category"), x->text);
 		xlsx_put_str(x, sh, row, T_TITLE, S(t, "title"), name);
-		goal = goal_text(t);
 		xlsx_put_str(x, sh, row, T_GOAL, goal, x->text);
 		xlsx_put_str(x, sh, row, T_LEAD, lead_office(t), x->text);
-		units = report_units(t);
 		xlsx_put_str(x, sh, row, T_UNITS, units, x->text);
 		s = report_join(json_object_get(t, "leaders"), "、");
 		xlsx_put_str(x, sh, row, T_LEADERS, s, x->text);
@@ -212,27 +231,10 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 		xlsx_put_num(x, sh, row, T_MS_OVERDUE, (double)N(m, "overdue"), x->count);
 		xlsx_put_num(x, sh, row, T_MS_QUARTER, (double)N(m, "due_this_quarter"),
 		    x->count);
-		note = report_task_note(t);
 		xlsx_put_str(x, sh, row, T_NOTE, note, x->text);
 		xlsx_put_str(x, sh, row, T_OUTCOME, u ? S(u, "outcome") : NULL, x->text);
 		xlsx_put_date(x, sh, row, T_UPDATED, u ? S(u, "on") : NULL);
-		files = report_task_files(t);
 		xlsx_put_str(x, sh, row, T_FILES, files, x->text);
-		/* Tall enough for its longest cell (Excel does not fit a row
-		 * written by a program until someone edits it). */
-		for (c = 0; c < T_NCOLS; c++)
-			texts[c] = NULL;
-		texts[T_TITLE] = S(t, "title");
-		texts[T_GOAL] = goal;
-		texts[T_UNITS] = units;
-		texts[T_NOTE] = note;
-		texts[T_OUTCOME] = u ? S(u, "outcome") : NULL;
-		texts[T_FILES] = files;
-		texts[T_CATEGORY] = S(t, "category");
-		if (x->error == LXW_NO_ERROR)
-			xlsx_check(x, worksheet_set_row(sh->ws, row,
-			    xlsx_row_height(texts, widths, T_NCOLS, XLSX_LINE, XLSX_LINE + 4),
-			    NULL), sh, "（行高）", 0, 0);
 		free(goal);
 		free(units);
 		free(note);
