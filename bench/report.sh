@@ -97,7 +97,7 @@ SQL
 	# (psql, writing it away) and nothing else.
 	cat >"$WORK/bare.sql" <<SQL
 SELECT duban_report_quarterly(ARRAY[1::bigint], '2026-07-01', '2026-09-30',
-    '2026-09-30', '2026-10-01', '2026-10-01 00:00+08');
+    '2026-09-30', '2026-09-30', '2026-10-01 00:00+08');
 SQL
 	bare=$(best 3 psql "$DUBAN_DB" -X -q -At -o /dev/null -f "$WORK/bare.sql")
 	for f in json csv md html xlsx; do

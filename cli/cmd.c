@@ -21,6 +21,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_plan_draft_entry,
 	&cmd_plan_load_entry,
 	&cmd_plan_list_entry,
+	&cmd_plan_lights_entry,
 	&cmd_plan_export_entry,
 	&cmd_plan_template_entry,
 	&cmd_task_list_entry,

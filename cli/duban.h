@@ -45,6 +45,7 @@ extern const struct cmd_entry cmd_plan_check_entry;
 extern const struct cmd_entry cmd_plan_draft_entry;
 extern const struct cmd_entry cmd_plan_load_entry;
 extern const struct cmd_entry cmd_plan_list_entry;
+extern const struct cmd_entry cmd_plan_lights_entry;
 extern const struct cmd_entry cmd_plan_export_entry;
 extern const struct cmd_entry cmd_plan_template_entry;
 extern const struct cmd_entry cmd_task_list_entry;

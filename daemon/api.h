@@ -58,5 +58,6 @@ extern const struct route api_county_routes[];		/* 上级督办下级 */
  * answering 400 (a malformed If-Match, or one the body contradicts).
  */
 int	api_expected_version(struct req *, json_t *body, long long *out);
+extern const struct route api_lights_routes[];		/* 红黄绿灯 thresholds */
 
 #endif

@@ -33,6 +33,7 @@
 static const struct route *const server_routes[] = {
 	api_health_routes,
 	api_plan_sheet_routes,	/* before /api/v1/plans/{key} */
+	api_lights_routes,
 	api_read_routes,
 	api_write_routes,
 	api_reminder_routes,

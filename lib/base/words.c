@@ -13,6 +13,12 @@ static const struct word task_status[] = {
 	{ "behind", "滞后" }, { "overdue", "逾期" }, { "unreported", "未填报" },
 	{ "unassigned", "未明确牵头处室" }, { NULL, NULL }
 };
+/* 红黄绿灯 (migrations/functions/62-lights.sql): a task's or a target's
+ * progress against 序时进度, by its plan's thresholds. */
+static const struct word light[] = {
+	{ "green", "绿灯" }, { "yellow", "黄灯" }, { "red", "红灯" }, { "grey", "灰灯" },
+	{ NULL, NULL }
+};
 static const struct word milestone_status[] = {
 	{ "pending", "未开始" }, { "in_progress", "进行中" }, { "done", "已完成" },
 	{ "blocked", "受阻" }, { NULL, NULL }
@@ -126,6 +132,7 @@ static const struct {
 	const struct word	*words;
 } vocabs[VOCAB_COUNT] = {
 	[VOCAB_TASK_STATUS] = { "task_status", task_status },
+	[VOCAB_LIGHT] = { "light", light },
 	[VOCAB_MILESTONE_STATUS] = { "milestone_status", milestone_status },
 	[VOCAB_TARGET_STATE] = { "target_state", target_state },
 	[VOCAB_REMINDER_KIND] = { "reminder_kind", reminder_kind },

@@ -35,6 +35,7 @@ enum vocab {
 				   other */
 	VOCAB_REPORT_EVERY,	/* its 汇报频次: day, week, month, quarter */
 	VOCAB_TASK_COMPLETION,	/* a 办结申请: none, pending, approved, returned */
+	VOCAB_LIGHT,		/* 红黄绿灯: green, yellow, red, grey */
 	VOCAB_COUNT
 };
 

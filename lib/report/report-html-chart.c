@@ -18,7 +18,7 @@
 
 /* Chart colours, one per status (the same as the stylesheet's). */
 static const char *const status_colours[HTML_NSTATUSES] = {
-	"#2e7d32", "#1f5a96", "#b86e00", "#c62828", "#a3a3a3", "#7a7a7a"
+	"#1b5e20", "#43a047", "#b86e00", "#c62828", "#a3a3a3", "#7a7a7a"
 };
 
 /* A computed ratio, worded as report_percent words one. */
@@ -215,11 +215,16 @@ html_office_chart(struct html *h)
 	FILE		*f = h->f;
 	const json_t	*a = G(h->r, "offices"), *o;
 	double		 x, lw, pw, y, rh = 34, top = 40, width = 680;
-	size_t		 i, wmax = 8, w, n = json_array_size(a);
+	size_t		 i, wmax = 8, w, n = 0, row;
 	char		*name;
 	int		 k;
 
+	/* The ranked offices only: those with nothing due are listed apart
+	 * in words, and empty bars would fill a page. */
 	json_array_foreach(a, i, o) {
+		if (!report_office_ranked(o))
+			continue;
+		n++;
 		if (S(o, "name") != NULL && (w = utf8_width(S(o, "name"))) > wmax)
 			wmax = w;
 	}
@@ -250,8 +255,11 @@ html_office_chart(struct html *h)
 		    "text-anchor=\"middle\" fill=\"#333\">%d%%</text>\n", x,
 		    top + rh * (double)n + 14, k * 25);
 	}
+	row = 0;
 	json_array_foreach(a, i, o) {
-		y = top + rh * (double)i;
+		if (!report_office_ranked(o))
+			continue;
+		y = top + rh * (double)row++;
 		name = utf8_truncate(S(o, "name") ? S(o, "name") : "", wmax);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
 		    "text-anchor=\"end\" fill=\"#000\">", lw - 6, y + 21.5);
@@ -411,7 +419,12 @@ burnup_chart(struct html *h, const struct point *p, size_t n)
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
 		    "text-anchor=\"%s\" fill=\"#b3261e\">数据截至 ", fin(x), box[1] - 9,
 		    x > box[0] + box[2] - 60 ? "end" : x < box[0] + 60 ? "start" : "middle");
-		html_esc(f, S(h->r, "as_of"));
+		{
+			char	 cn[32];
+
+			report_date_cn(S(h->r, "as_of"), cn, sizeof cn);
+			html_esc(f, cn);
+		}
 		fputs("</text>\n", f);
 	}
 	polyline(f, p, n, 0, x0, x1, ymax, box,
@@ -455,7 +468,7 @@ burnup_table(FILE *f, const json_t *a)
 	struct ymd	 d;
 
 	for (i = 0; i < n; i += per) {
-		fputs("<table class=\"series\">\n<thead><tr><th scope=\"col\">日期</th>", f);
+		fputs("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"节点完成进度表\"><table class=\"series\">\n<thead><tr><th scope=\"col\">日期</th>", f);
 		for (j = i; j < n && j < i + per; j++) {
 			b = json_array_get(a, j);
 			fputs("<th>", f);
@@ -480,7 +493,7 @@ burnup_table(FILE *f, const json_t *a)
 			html_put_number(f, G(json_array_get(a, j), "done"));
 			fputs("</td>", f);
 		}
-		fputs("</tr></tbody>\n</table>\n", f);
+		fputs("</tr></tbody>\n</table></div>\n", f);
 	}
 }
 

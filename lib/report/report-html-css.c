@@ -29,8 +29,9 @@ css_str(FILE *f, const char *s)
 }
 
 static const char style[] =
-":root{--done:#2e7d32;--on:#1f5a96;--behind:#b86e00;--over:#c62828;"
-"--none:#6f6f6f;--unrep:#767676;--head:#ececec}\n"
+":root{--done:#1b5e20;--on:#2e7d32;--behind:#8a5a00;--over:#c62828;"
+"--none:#6f6f6f;--unrep:#767676;--head:#ececec;--green:#2e7d32;--yellow:#f2c200;"
+"--red:#c62828;--grey:#6f6f6f}\n"
 "*{box-sizing:border-box;-webkit-print-color-adjust:exact;"
 "print-color-adjust:exact}\n"
 "html{font-family:" SERIF ";font-size:10.5pt;line-height:1.6;color:#000;"
@@ -87,6 +88,50 @@ static const char style[] =
 ".muted{color:#555}\n"
 ".empty{color:#333;margin:1mm 0 3mm;text-indent:2em}\n"
 "section.wide{page:wide}\n"
+/* 红黄绿灯: the bureau's colours, each with its word. */
+".lt,.soon,.flag{display:inline-block;font-family:" SANS ";font-weight:700;"
+"font-size:.9em;line-height:1.3;padding:0 .35em;border-radius:2px;white-space:nowrap;"
+"margin:0 .2em .2em 0}\n"
+".lt-green{background:var(--green);color:#fff}.lt-yellow{background:var(--yellow);"
+"color:#000}.lt-red{background:var(--red);color:#fff}.lt-grey{background:var(--grey);"
+"color:#fff}\n"
+".soon{border:1pt solid var(--red);color:var(--red)}\n"
+".flag{border:1pt solid #555;color:#333;font-weight:400}\n"
+"td .lt,td .soon,td .flag{display:inline-block}\n"
+"ul.tg .lt,ul.tg .soon{margin-left:.3em;text-indent:0}\n"
+".fig.st-green .v{color:var(--green)}.fig.st-yellow .v{color:#8a5a00}"
+".fig.st-red .v{color:var(--red)}.fig.st-grey .v{color:var(--grey)}"
+".fig.st-soon .v{color:var(--red)}\n"
+".fig.st-green{border-top:4pt solid var(--green)}.fig.st-yellow{border-top:4pt solid "
+"var(--yellow)}.fig.st-red{border-top:4pt solid var(--red)}.fig.st-grey{border-top:4pt "
+"solid var(--grey)}\n"
+".notes{font-size:8pt;color:#444;margin:0 0 1.5mm}\n"
+".notes p{margin:.5mm 0}\n"
+"p.apart,p.rule{font-size:9pt;margin:1mm 0 2mm}\n"
+"p.rule{color:#333}\n"
+".doc-foot .sign{text-align:right;display:flex;flex-direction:column;"
+"align-items:flex-end;font-size:10.5pt;color:#000}\n"
+/* A phone: each task a block of labelled lines; the other tables scroll
+ * sideways inside their own box. */
+"@media screen and (max-width:720px){body{padding:12px 10px}"
+"h1{font-size:16pt}.figs{grid-template-columns:repeat(3,1fr)}"
+".fig{border-bottom:.5pt solid #888}"
+".overview{grid-template-columns:1fr}"
+".scroll{overflow-x:auto;max-width:100%}.scroll table{min-width:560px}"
+"table.offices th,table.offices td,table.series th,table.series td{white-space:nowrap}"
+".scroll table.supervise{min-width:680px}"
+"table.tasks,table.tasks tbody,table.tasks tr,table.tasks td{display:block;width:auto}"
+"table.tasks colgroup,table.tasks thead{display:none}"
+"table.tasks{font-size:10pt;border:0}"
+"table.tasks tr{border:.75pt solid #555;margin:0 0 4mm;padding:1mm 2mm}"
+"table.tasks td{border:0;border-bottom:.5pt dotted #bbb;padding:1mm 0}"
+"table.tasks td:last-child{border-bottom:0}"
+"table.tasks td.c{text-align:left}"
+"table.tasks td::before{display:block;font-family:" SANS ";font-weight:700;"
+"font-size:8.5pt;color:#444}"
+"table.tasks .st{white-space:nowrap}"
+"ul.tg{font-size:9.5pt}"
+".doc-foot{flex-direction:column}}\n"
 "table.tasks{table-layout:fixed;font-size:7.8pt;line-height:1.4}\n"
 "table.tasks th{font-size:7.8pt;padding:.8mm .4mm}\n"
 "table.tasks .st{white-space:normal}\n"
@@ -142,8 +187,6 @@ page_boxes(struct html *h)
 	report_title(h->r, title, sizeof title);
 	css_str(f, title);
 	fputs("\";font-family:" SANS ";font-size:8pt;color:#555}"
-	    "@bottom-left{content:\"duban 生成\";font-family:" SERIF ";"
-	    "font-size:8pt;color:#555}"
 	    "@bottom-right{content:\"", f);
 	css_str(f, numbers);
 	free(numbers);
@@ -151,9 +194,26 @@ page_boxes(struct html *h)
 	fputs("@page:first{@top-left{content:none}@top-right{content:none}}\n", f);
 }
 
+/* On a phone, each cell of a task says what it is: its column's name. */
+static void
+task_labels(struct html *h)
+{
+	const char	*name;
+	size_t		 k;
+
+	fputs("@media screen and (max-width:720px){", h->f);
+	for (k = 0; (name = html_task_column(h, k)) != NULL; k++) {
+		fprintf(h->f, "table.tasks td:nth-child(%zu)::before{content:\"", k + 1);
+		css_str(h->f, name);
+		fputs("\"}", h->f);
+	}
+	fputs("}\n", h->f);
+}
+
 void
 html_css(struct html *h)
 {
 	fputs(style, h->f);
+	task_labels(h);
 	page_boxes(h);
 }

@@ -102,6 +102,36 @@ put_average(FILE *f, const json_t *o, const char *reported, const char *of)
 	html_esc(f, buf);
 }
 
+/* An ISO date as documents write it, 2012年9月30日; dflt when there is
+ * none. */
+static void
+put_date(FILE *f, const char *iso, const char *dflt)
+{
+	char	 buf[64];
+
+	if (iso == NULL || *iso == '\0') {
+		fputs(dflt, f);
+		return;
+	}
+	report_date_cn(iso, buf, sizeof buf);
+	html_esc(f, buf);
+}
+
+/* A task's or a target's light, with its word (never colour alone),
+ * then 临期 and, for a task without a lead office, that flag. */
+static void
+light_badge(FILE *f, const json_t *item)
+{
+	const char	*l = S(item, "light");
+
+	if (l != NULL && *report_light_label(l) != '\0')
+		fprintf(f, "<span class=\"lt lt-%s\">%s</span>", l, report_light_label(l));
+	if (json_is_true(G(item, "due_soon")))
+		fputs("<span class=\"soon\">" REPORT_DUE_SOON "</span>", f);
+	if (json_is_true(G(item, "unassigned")))
+		fputs("<span class=\"flag\">" REPORT_NO_LEAD "</span>", f);
+}
+
 /* A JSON number that is finite; 0 (and *out untouched) otherwise. */
 int
 html_number(const json_t *v, double *out)
@@ -199,7 +229,7 @@ header(struct html *h)
 			if (S(p, "document_number") != NULL && S(p, "issued_on") != NULL)
 				fputs("，", f);
 			if (S(p, "issued_on") != NULL) {
-				html_esc(f, S(p, "issued_on"));
+				put_date(f, S(p, "issued_on"), "");
 				fputs("印发", f);
 			}
 			fputs("）", f);
@@ -207,11 +237,11 @@ header(struct html *h)
 		fputs("</p>\n", f);
 	}
 	fputs("<p class=\"period\">统计期间：", f);
-	html_esc_or(f, S(period, "from"), "—");
+	put_date(f, S(period, "from"), "—");
 	fputs(" 至 ", f);
-	html_esc_or(f, S(period, "to"), "—");
+	put_date(f, S(period, "to"), "—");
 	fputs("　　<span class=\"running\">数据截至 ", f);
-	html_esc_or(f, S(h->r, "as_of"), "—");
+	put_date(f, S(h->r, "as_of"), "—");
 	if (!json_is_true(G(h->r, "final")))
 		fputs("（本季度尚未结束）", f);
 	fputs("</span></p>\n</header>\n", f);
@@ -281,15 +311,32 @@ summary(struct html *h)
 	put_average(f, tg, "measured_reported", "measured");
 	fputs("。</p>\n", f);
 
+	/* The lights, 临期 and the tasks without a lead office (a flag), and
+	 * how many are done out of how many: no bare "完成率 0%". */
 	fputs("<div class=\"figs\">\n", f);
 	report_number(G(s, "tasks"), v, sizeof v);
 	figure_box(f, NULL, v, "任务总数（项）");
-	for (i = 0; i < HTML_NSTATUSES; i++) {
-		report_number(G(s, html_statuses[i]), v, sizeof v);
-		figure_box(f, html_statuses[i], v, report_status_label(html_statuses[i]));
-	}
-	report_percent(G(s, "completion"), v, sizeof v);
-	figure_box(f, NULL, v, "任务完成率");
+	if (json_is_object(G(s, "lights"))) {
+		static const char *const lights[] = { "green", "yellow", "red", "grey" };
+		static const char *const captions[] = { "绿灯（按期推进）", "黄灯（滞后预警）",
+		    "红灯（严重滞后或逾期）", "灰灯（应报未报）" };
+
+		for (i = 0; i < 4; i++) {
+			report_number(G(G(s, "lights"), lights[i]), v, sizeof v);
+			figure_box(f, lights[i], v, captions[i]);
+		}
+		report_number(G(s, "due_soon"), v, sizeof v);
+		figure_box(f, "soon", v, REPORT_DUE_SOON);
+		report_number(G(s, "without_lead"), v, sizeof v);
+		figure_box(f, "unassigned", v, REPORT_NO_LEAD);
+	} else
+		for (i = 1; i < HTML_NSTATUSES; i++) {
+			report_number(G(s, html_statuses[i]), v, sizeof v);
+			figure_box(f, html_statuses[i], v, report_status_label(html_statuses[i]));
+		}
+	snprintf(v, sizeof v, "%lld/%lld", (long long)json_integer_value(G(s, "done")),
+	    (long long)json_integer_value(G(s, "tasks")));
+	figure_box(f, "done", v, "已完成（项）");
 	fputs("</div>\n", f);
 
 	fputs("<div class=\"overview\">\n<figure>\n", f);
@@ -373,7 +420,7 @@ supervise(struct html *h)
 		fputs("<p class=\"empty\">无。</p>\n</section>\n", f);
 		return;
 	}
-	fputs("<table class=\"supervise\">\n<colgroup><col style=\"width:7%\">"
+	fputs("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"需督办事项表\"><table class=\"supervise\">\n<colgroup><col style=\"width:7%\">"
 	    "<col style=\"width:28%\"><col style=\"width:15%\"><col style=\"width:11%\">"
 	    "<col></colgroup>\n<thead><tr><th>序号</th><th>民生事项名称</th>"
 	    "<th>牵头处室</th><th>状态</th><th>督办事由</th></tr></thead>\n<tbody>\n", f);
@@ -392,12 +439,39 @@ supervise(struct html *h)
 		fputs("</td></tr>\n", f);
 		free(why);
 	}
-	fputs("</tbody>\n</table>\n</section>\n", f);
+	fputs("</tbody>\n</table></div>\n</section>\n", f);
 }
 
 /* ------------------------------------------------------------------
  * 4. 各项任务.
  */
+
+/* Column widths in millimetres of a landscape page's 268 (with 监督电话,
+ * shared out in proportion). */
+static const struct {
+	const char	*name;
+	int		 mm;
+} cols[] = {
+	{ "序号", 9 }, { "类别", 13 }, { "民生事项名称", 23 },
+	{ "年度任务目标", 53 }, { "牵头处室", 14 }, { "责任单位", 18 },
+	{ "分管领导", 13 }, { "监督电话", 16 }, { "完成时限", 15 }, { "进度", 18 },
+	{ "节点", 19 }, { "灯号与状态", 15 }, { "截至本期完成情况", 23 },
+	{ "取得成效", 20 }, { "最近更新", 15 },
+};
+#define PHONE_COL	7
+
+const char *
+html_task_column(const struct html *h, size_t k)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		if (i != PHONE_COL || h->phones) {
+			if (k-- == 0)
+				return (cols[i].name);
+		}
+	return (NULL);
+}
 
 /* An item's 佐证材料 as of the report, on a line of its own: "佐证材料：
  * 2 件：a.pdf；b.jpg"; nothing for an item without (a line of 无 under
@@ -447,6 +521,11 @@ goal_cell(FILE *f, const json_t *t)
 			if (json_is_true(G(g, "behind")))
 				fputs("，滞后", f);
 			fputs("</span>", f);
+			/* A target's yellow or red light, and 临期 (its grey is the
+			 * phrase's 逾期未报 already). */
+			if ((S(g, "light") != NULL && (strcmp(S(g, "light"), "yellow") == 0 ||
+			    strcmp(S(g, "light"), "red") == 0)) || json_is_true(G(g, "due_soon")))
+				light_badge(f, g);
 			files_line(f, G(g, "files"));
 			fputs("</li>", f);
 		}
@@ -478,8 +557,8 @@ milestones_cell(FILE *f, const json_t *t)
 			fputs("<li>", f);
 			html_esc_or(f, S(x, "title"), "节点");
 			fputs("（", f);
-			html_esc_or(f, S(x, "due_on"), "—");
-			fputs(" 到期，逾期 ", f);
+			put_date(f, S(x, "due_on"), "—");
+			fputs("到期，逾期 ", f);
 			html_put_number(f, G(x, "days_overdue"));
 			fputs(" 天）</li>", f);
 		}
@@ -521,6 +600,14 @@ text_cell(FILE *f, const char *cls, const char *s)
 	fputs("</td>", f);
 }
 
+static void
+date_cell(FILE *f, const char *cls, const char *iso)
+{
+	fprintf(f, "<td class=\"%s\">", cls);
+	put_date(f, iso, "—");
+	fputs("</td>", f);
+}
+
 /* 截至本期完成情况: the note, then 存在问题, 下步措施 and 需协调事项 where
  * the last update has them, each a paragraph with its label. */
 static void
@@ -548,7 +635,7 @@ note_cell(FILE *f, const json_t *u, const json_t *t)
 		fputs("<p class=\"more instruction\"><b>领导批示：</b>", f);
 		html_esc(f, S(i, "author"));
 		fputs("（", f);
-		html_esc(f, S(i, "on"));
+		put_date(f, S(i, "on"), "");
 		fputs("）：", f);
 		html_esc(f, S(i, "text"));
 		fputs("</p>", f);
@@ -586,10 +673,11 @@ task_row(const struct html *h, const json_t *t, size_t n)
 	free(s);
 	if (h->phones)
 		text_cell(f, "phone", S(t, "phone"));
-	text_cell(f, "c date", S(t, "deadline"));
+	date_cell(f, "c deadline", S(t, "deadline"));
 	html_progress_cell(h, t);
 	milestones_cell(f, t);
 	fputs("<td class=\"c\">", f);
+	light_badge(f, t);
 	status_cell(f, S(t, "status"), S(t, "progress_status"));
 	fputs("</td>", f);
 	if (!json_is_object(u))
@@ -597,7 +685,7 @@ task_row(const struct html *h, const json_t *t, size_t n)
 	note_cell(f, u, t);
 	text_cell(f, "note", S(u, "outcome"));
 	fputs("<td class=\"c\"><span class=\"date\">", f);
-	html_esc_or(f, S(u, "on"), "—");
+	put_date(f, S(u, "on"), "—");
 	fputs("</span>", f);
 	if (S(u, "by") != NULL) {
 		fputs("<span class=\"sub\">", f);
@@ -619,25 +707,22 @@ tasks(struct html *h)
 	const json_t	*a = G(h->r, "tasks"), *t;
 	size_t		 i;
 	int		 total = 0;
-	/* Column widths in millimetres of a landscape page's 268 (with
-	 * 监督电话, shared out in proportion). */
-	static const struct {
-		const char	*name;
-		int		 mm;
-	} cols[] = {
-		{ "序号", 9 }, { "类别", 13 }, { "民生事项名称", 23 },
-		{ "年度任务目标", 53 }, { "牵头处室", 14 }, { "责任单位", 18 },
-		{ "分管领导", 13 }, { "监督电话", 16 }, { "完成时限", 15 }, { "进度", 18 },
-		{ "节点", 19 }, { "状态", 15 }, { "截至本期完成情况", 23 },
-		{ "取得成效", 20 }, { "最近更新", 15 },
-	};
-#define PHONE_COL	7
 
 	fputs("<section class=\"wide tasks\">\n<h2>三、各项任务</h2>\n", f);
 	if (json_array_size(a) == 0) {
 		fputs("<p class=\"empty\">无任务。</p>\n</section>\n", f);
 		return;
 	}
+	/* How to read the table, above it: below it, the notes could be
+	 * pushed onto a page of their own. */
+	fputs("<div class=\"notes\"><p>说明：进度条为已填报指标的平均完成比例（无量化指标的按节点完成比例），"
+	    "竖线为时间进度；未填报的指标不计入平均，也不判为滞后。", f);
+	if (S(h->r, "lights_rule") != NULL) {
+		fputs("</p><p>灯号：", f);
+		html_esc(f, S(h->r, "lights_rule"));
+		fputs("。", f);
+	}
+	fputs("</p></div>\n", f);
 	for (i = 0; i < sizeof cols / sizeof cols[0]; i++)
 		if (i != PHONE_COL || h->phones)
 			total += cols[i].mm;
@@ -653,9 +738,7 @@ tasks(struct html *h)
 	fputs("</tr></thead>\n<tbody>\n", f);
 	json_array_foreach(a, i, t)
 		task_row(h, t, i + 1);
-	fputs("</tbody>\n</table>\n<p class=\"muted\" style=\"font-size:8pt\">"
-	    "注：进度条为已填报指标的平均完成比例（无量化指标的按节点完成比例），"
-	    "竖线为时间进度；未填报的指标不计入平均，也不判为滞后。</p>\n</section>\n", f);
+	fputs("</tbody>\n</table>\n</section>\n", f);
 }
 
 /* ------------------------------------------------------------------
@@ -667,9 +750,10 @@ offices(struct html *h)
 {
 	FILE		*f = h->f;
 	const json_t	*a = G(h->r, "offices"), *o;
-	size_t		 i, k;
+	size_t		 i, k, apart = 0;
+	char		 rank[32];
 	static const char *const keys[] = { "tasks", "done", "overdue_tasks",
-	    "milestones_due", "milestones_on_time" };
+	    "milestones_due", "milestones_done" };
 
 	fputs("<section class=\"offices\">\n<h2>四、各处室情况</h2>\n", f);
 	if (json_array_size(a) == 0) {
@@ -677,13 +761,18 @@ offices(struct html *h)
 		    "</p>\n</section>\n", f);
 		return;
 	}
-	fputs("<table class=\"offices\">\n<thead><tr><th>排名</th><th>处室</th>"
-	    "<th>牵头任务</th><th>已完成</th><th>逾期任务</th><th>应完成节点</th>"
-	    "<th>按时完成</th><th>按时完成率</th><th>逾期节点</th><th>指标平均完成率</th>"
-	    "</tr></thead>\n<tbody>\n", f);
+	fputs("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"处室排名表\"><table class=\"offices\">\n<thead><tr><th>排名</th>"
+	    "<th>处室</th><th>牵头任务</th><th>已完成</th><th>逾期任务</th><th>到期节点</th>"
+	    "<th>已完成</th><th>完成率</th><th>按时完成率</th><th>逾期节点</th>"
+	    "<th>指标平均完成率</th></tr></thead>\n<tbody>\n", f);
 	json_array_foreach(a, i, o) {
+		if (!report_office_ranked(o)) {
+			apart++;
+			continue;
+		}
+		report_rank(o, rank, sizeof rank);
 		fputs("<tr><td class=\"n c\">", f);
-		html_put_number(f, G(o, "rank"));
+		html_esc(f, rank);
 		fputs("</td><td>", f);
 		html_esc(f, S(o, "name"));
 		fputs("</td>", f);
@@ -695,6 +784,8 @@ offices(struct html *h)
 			fputs("</td>", f);
 		}
 		fputs("<td class=\"n\">", f);
+		put_percent(f, G(o, "completion_rate"));
+		fputs("</td><td class=\"n\">", f);
 		put_percent(f, G(o, "on_time_rate"));
 		fputs(html_count(G(o, "milestones_overdue")) > 0 ?
 		    "</td><td class=\"n bad\">" : "</td><td class=\"n\">", f);
@@ -703,10 +794,36 @@ offices(struct html *h)
 		put_average(f, o, "targets_reported", "targets_measured");
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</tbody>\n</table>\n<figure>\n", f);
-	html_office_chart(h);
-	fputs("<figcaption>图2　各处室节点按时完成率与指标平均完成率"
-	    "（按排名顺序）</figcaption>\n</figure>\n</section>\n", f);
+	if (apart == json_array_size(a))
+		fputs("<tr><td colspan=\"11\" class=\"c\">本期各处室均无到期节点，暂不排名</td>"
+		    "</tr>\n", f);
+	fputs("</tbody>\n</table></div>\n", f);
+	/* Those with nothing due, apart: not last, not ranked. */
+	if (apart > 0) {
+		fputs("<p class=\"apart\"><b>" REPORT_NOTHING_DUE "（不参加排名）：</b>", f);
+		k = 0;
+		json_array_foreach(a, i, o)
+			if (!report_office_ranked(o)) {
+				fputs(k++ > 0 ? "、" : "", f);
+				html_esc(f, S(o, "name"));
+				fputs("（牵头任务 ", f);
+				html_put_number(f, G(o, "tasks"));
+				fputs(" 项）", f);
+			}
+		fputs("。</p>\n", f);
+	}
+	if (S(h->r, "ranking_rule") != NULL) {
+		fputs("<p class=\"rule\">排名规则：", f);
+		html_esc(f, S(h->r, "ranking_rule"));
+		fputs("</p>\n", f);
+	}
+	if (apart < json_array_size(a)) {
+		fputs("<figure>\n", f);
+		html_office_chart(h);
+		fputs("<figcaption>图2　参加排名的处室节点按时完成率与指标平均完成率"
+		    "（按排名顺序）</figcaption>\n</figure>\n", f);
+	}
+	fputs("</section>\n", f);
 }
 
 /* ------------------------------------------------------------------
@@ -718,14 +835,25 @@ footer(struct html *h)
 {
 	FILE		*f = h->f;
 	char		*numbers = report_document_numbers(h->r);
+	char		 org[256], date[64];
 
-	fputs("<footer class=\"doc-foot\"><span>本报告由 duban 生成</span><span>", f);
+	/* The 落款: the organisation and the day, in Chinese form. */
+	report_signature(h->r, org, sizeof org, date, sizeof date);
+	fputs("<footer class=\"doc-foot\"><div class=\"basis\">", f);
 	if (*numbers != '\0') {
 		fputs("依据文件：", f);
 		html_esc(f, numbers);
 	}
 	free(numbers);
-	fputs("</span></footer>\n</body>\n</html>\n", f);
+	fputs("</div><div class=\"sign\">", f);
+	if (*org != '\0') {
+		fputs("<span>", f);
+		html_esc(f, org);
+		fputs("</span>", f);
+	}
+	fputs("<span>", f);
+	html_esc(f, date);
+	fputs("</span></div></footer>\n</body>\n</html>\n", f);
 }
 
 int

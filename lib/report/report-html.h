@@ -47,6 +47,10 @@ int	html_number(const json_t *, double *out);
 /* A count for arithmetic: a JSON number, else 0; never below 0. */
 double	html_count(const json_t *);
 
+/* The name of the k-th column the task table shows, or NULL past the
+ * last (监督电话 only with h->phones). */
+const char *html_task_column(const struct html *, size_t k);
+
 /* report-html-css.c: the stylesheet, with the running heads and feet. */
 void	html_css(struct html *);
 

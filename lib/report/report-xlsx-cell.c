@@ -266,7 +266,8 @@ xlsx_formats(struct xl *x)
 	x->count = new_format(x, cell | FF_CENTER, 10.5, "0", 0);
 	x->number = new_format(x, cell, 10.5, "General", 0);
 	x->percent = new_format(x, cell | FF_CENTER, 10.5, "0.0%", 0);
-	x->date = new_format(x, cell | FF_CENTER, 10.5, "yyyy-mm-dd", 0);
+	/* Dates as documents write them: 2012年9月30日. */
+	x->date = new_format(x, cell | FF_CENTER | FF_WRAP, 10.5, "yyyy\"年\"m\"月\"d\"日\"", 0);
 	x->behind = new_format(x, cell | FF_CENTER | FF_BOLD, 10.5, NULL, 0xC55A11);
 	x->empty = new_format(x, FF_BORDER | FF_CENTER, 10.5, NULL, 0x595959);
 	x->st_done = new_format(x, cell | FF_WRAP | FF_CENTER, 10.5, NULL, 0x00703C);
@@ -277,6 +278,72 @@ xlsx_formats(struct xl *x)
 	x->st_unreported = new_format(x, cell | FF_WRAP | FF_CENTER, 10.5, NULL, 0x767676);
 	x->st_unassigned = new_format(x, cell | FF_WRAP | FF_CENTER | FF_BOLD, 10.5,
 	    NULL, 0x7030A0);
+	/* 红黄绿灯 in the bureau's colours, the word in the cell. */
+	x->lt_green = new_format(x, cell | FF_WRAP | FF_CENTER | FF_BOLD, 10.5, NULL, 0xFFFFFF);
+	x->lt_yellow = new_format(x, cell | FF_WRAP | FF_CENTER | FF_BOLD, 10.5, NULL, 0x000000);
+	x->lt_red = new_format(x, cell | FF_WRAP | FF_CENTER | FF_BOLD, 10.5, NULL, 0xFFFFFF);
+	x->lt_grey = new_format(x, cell | FF_WRAP | FF_CENTER | FF_BOLD, 10.5, NULL, 0xFFFFFF);
+	if (x->error == LXW_NO_ERROR) {
+		format_set_bg_color(x->lt_green, 0x2E7D32);
+		format_set_bg_color(x->lt_yellow, 0xF2C200);
+		format_set_bg_color(x->lt_red, 0xC62828);
+		format_set_bg_color(x->lt_grey, 0x6F6F6F);
+	}
+}
+
+lxw_format *
+xlsx_light_format(struct xl *x, const char *light)
+{
+	if (light == NULL)
+		return (x->center);
+	if (strcmp(light, "green") == 0)
+		return (x->lt_green);
+	if (strcmp(light, "yellow") == 0)
+		return (x->lt_yellow);
+	if (strcmp(light, "red") == 0)
+		return (x->lt_red);
+	if (strcmp(light, "grey") == 0)
+		return (x->lt_grey);
+	return (x->center);
+}
+
+/*
+ * libxlsxwriter cannot fit a row to its text (Excel does it only when it
+ * recalculates the layout, which a file opened read-only or on a phone
+ * does not): each cell's lines are estimated from its text, a line per
+ * paragraph and as many more as its display width (utf8_width: a CJK
+ * character is two, about what it takes in 宋体 beside a digit) needs at
+ * the column's width less a unit of padding.
+ */
+double
+xlsx_row_height(const char *const *texts, const double *widths, size_t n,
+    double line_height, double min)
+{
+	const char	*p, *nl;
+	double		 per, h;
+	size_t		 i, lines, most = 1, w;
+	char		*para;
+
+	for (i = 0; i < n; i++) {
+		if (texts[i] == NULL || *texts[i] == '\0')
+			continue;
+		per = widths[i] > 2 ? widths[i] - 1 : 1;
+		lines = 0;
+		for (p = texts[i]; p != NULL; p = nl != NULL ? nl + 1 : NULL) {
+			nl = strchr(p, '\n');
+			para = nl != NULL ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+			w = utf8_width(para);
+			lines += w == 0 ? 1 : (size_t)((double)w / per) + ((double)w / per >
+			    (double)(size_t)((double)w / per) ? 1 : 0);
+			free(para);
+		}
+		if (lines > most)
+			most = lines;
+	}
+	h = line_height * (double)most + 4;
+	if (h < min)
+		h = min;
+	return (h > 409 ? 409 : h);
 }
 
 lxw_format *
@@ -331,7 +398,7 @@ xlsx_print_setup(struct xl *x, const struct sheet *sh, int landscape,
 		xlsx_check(x, worksheet_set_header(sh->ws, x->page_header), sh,
 		    "（页眉）", 0, 0);
 	if (x->error == LXW_NO_ERROR)
-		xlsx_check(x, worksheet_set_footer(sh->ws, "&C第 &P 页 共 &N 页"), sh,
+		xlsx_check(x, worksheet_set_footer(sh->ws, x->page_footer), sh,
 		    "（页脚）", 0, 0);
 }
 
@@ -345,6 +412,8 @@ xlsx_table(struct xl *x, const struct sheet *sh, const char *title,
     const struct column *cols, lxw_col_t n, lxw_row_t last, lxw_col_t freeze,
     int filter)
 {
+	const char	*heads[26];	/* a table has at most 26 columns */
+	double		 widths[26];
 	lxw_col_t	 c;
 
 	for (c = 0; c < n && x->error == LXW_NO_ERROR; c++)
@@ -353,10 +422,15 @@ xlsx_table(struct xl *x, const struct sheet *sh, const char *title,
 	xlsx_put_merged(x, sh, 0, 0, n - 1, title, x->table_title);
 	if (x->error == LXW_NO_ERROR)
 		xlsx_check(x, worksheet_set_row(sh->ws, 0, 26, NULL), sh, "（行高）", 0, 0);
-	for (c = 0; c < n; c++)
+	for (c = 0; c < n; c++) {
 		xlsx_put_str(x, sh, HEAD_ROW, c, cols[c].head, x->head);
+		heads[c] = cols[c].head;
+		widths[c] = cols[c].width;
+	}
+	/* The header as tall as its narrowest column's words need. */
 	if (x->error == LXW_NO_ERROR)
-		xlsx_check(x, worksheet_set_row(sh->ws, HEAD_ROW, 42, NULL), sh,
+		xlsx_check(x, worksheet_set_row(sh->ws, HEAD_ROW,
+		    xlsx_row_height(heads, widths, n, XLSX_LINE, 42), NULL), sh,
 		    "（行高）", 0, 0);
 	if (x->error != LXW_NO_ERROR)
 		return;

@@ -89,6 +89,7 @@ xlsx_summary_sheet(struct xl *x, const json_t *r, const struct totals *tt)
 	const struct sheet *sh = &x->summary;
 	const json_t	*period = json_object_get(r, "period");
 	char		*s, *plans, fm[256], col[64], col2[64], title[256];
+	char		 from[32], to[32], asof[32];
 	double		 width = 0;
 	lxw_row_t	 row = 0, tasks_row, done_row, ms_due_row, ms_on_time_row;
 	lxw_row_t	 reported_row;
@@ -117,11 +118,13 @@ xlsx_summary_sheet(struct xl *x, const json_t *r, const struct totals *tt)
 		free(s);
 	}
 	free(plans);
-	s = xprintf("统计期间：%s 至 %s", S(period, "from") ? S(period, "from") : "",
-	    S(period, "to") ? S(period, "to") : "");
+	report_date_cn(S(period, "from"), from, sizeof from);
+	report_date_cn(S(period, "to"), to, sizeof to);
+	report_date_cn(S(r, "as_of"), asof, sizeof asof);
+	s = xprintf("统计期间：%s 至 %s", from, to);
 	xlsx_put_line(x, sh, row++, F_NCOLS - 1, width, s, x->info, 16);
 	free(s);
-	s = xprintf("数据截至：%s%s", S(r, "as_of") ? S(r, "as_of") : "",
+	s = xprintf("数据截至：%s%s", asof,
 	    json_is_true(json_object_get(r, "final")) ? "" : "（本季度尚未结束）");
 	xlsx_put_line(x, sh, row++, F_NCOLS - 1, width, s, x->info, 16);
 	free(s);
@@ -147,6 +150,26 @@ xlsx_summary_sheet(struct xl *x, const json_t *r, const struct totals *tt)
 	figure_ratio(x, &row, "完成率", done_row, tasks_row,
 	    tt->tasks > 0 ? (double)tt->done / (double)tt->tasks : 0, tt->tasks == 0,
 	    "已完成 ÷ 任务总数");
+
+	/* 红黄绿灯: a COUNTIF of the lights' words (a cell may add 临期). */
+	section(x, &row, "红黄绿灯");
+	{
+		static const char *const lights[4] = { "green", "yellow", "red", "grey" };
+		static const char *const notes[4] = { "按序时进度推进或已完成",
+		    "落后序时进度超过黄灯阈值", "落后超过红灯阈值或已逾期", "应报未报（逾期未报）" };
+		size_t	 k;
+
+		xlsx_range(col, sizeof col, SH_TASKS, T_LIGHT, tt->task_last);
+		for (k = 0; k < 4; k++) {
+			snprintf(fm, sizeof fm, "=COUNTIF(%s,\"%s*\")", col,
+			    report_light_label(lights[k]));
+			figure_num(x, &row, report_light_label(lights[k]), fm,
+			    (double)tt->lights[k], x->count, notes[k]);
+		}
+		snprintf(fm, sizeof fm, "=COUNTIF(%s,\"*" REPORT_DUE_SOON "*\")", col);
+		figure_num(x, &row, REPORT_DUE_SOON, fm, (double)tt->due_soon, x->count,
+		    "未完成且在临期天数内到期");
+	}
 
 	section(x, &row, "节点");
 	milestone_figure(x, &row, tt, "节点总数", T_MS_TOTAL, tt->ms_total,

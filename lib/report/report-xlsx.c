@@ -35,13 +35,15 @@
 
 /* 任务: one row per task, a subtask after its parent. */
 static const struct column task_cols[T_NCOLS] = {
-	{ "序号", 6 }, { "类别", 14 }, { "民生事项名称", 24 }, { "年度任务目标", 48 },
-	{ "牵头处室", 14 }, { "责任单位", 22 }, { "分管领导", 12 },
-	{ "完成时限", 11.5 }, { "状态", 10 }, { "节点总数", 7 },
-	{ "应完成节点", 7 }, { "已完成节点", 7 }, { "按时完成节点", 7 },
-	{ "逾期节点", 7 }, { "本季度到期节点", 8 }, { "截至本期完成情况", 36 },
-	{ "取得成效", 28 }, { "最近更新", 11.5 }, { "佐证材料", 30 }, { "层级", 6 },
-	{ "监督电话", 16 },
+	/* Narrow enough to print at about half size across A4 landscape:
+	 * the rows grow to hold their text (xlsx_row_height). */
+	{ "序号", 5 }, { "类别", 10 }, { "民生事项名称", 20 }, { "年度任务目标", 40 },
+	{ "牵头处室", 12 }, { "责任单位", 16 }, { "分管领导", 10 },
+	{ "完成时限", 13 }, { "状态", 9 }, { "红黄绿灯", 9 }, { "节点总数", 5 },
+	{ "应完成节点", 5 }, { "已完成节点", 5 }, { "按时完成节点", 5 },
+	{ "逾期节点", 5 }, { "本季度到期节点", 6 }, { "截至本期完成情况", 32 },
+	{ "取得成效", 22 }, { "最近更新", 13 }, { "佐证材料", 20 }, { "层级", 5 },
+	{ "监督电话", 14 },
 };
 
 /* 指标: one row per target. */
@@ -49,16 +51,17 @@ static const struct column target_cols[G_NCOLS] = {
 	{ "序号", 6 }, { "民生事项名称", 22 }, { "牵头处室", 14 }, { "指标", 30 },
 	{ "要求表述", 16 }, { "单位", 9 }, { "基数", 9 }, { "要求", 9 },
 	{ "截至本期", 9 }, { "计算方式", 10 }, { "完成比例", 9 },
-	{ "时间进度", 9 }, { "是否滞后", 8 }, { "完成时限", 11.5 },
+	{ "时间进度", 9 }, { "是否滞后", 8 }, { "完成时限", 15 },
 	{ "佐证材料", 30 },
 };
 
 /* 处室: one row per lead office, ranked. */
 static const struct column office_cols[O_NCOLS] = {
 	{ "排名", 6 }, { "处室", 20 }, { "牵头任务", 8 }, { "已完成", 8 },
-	{ "逾期任务", 8 }, { "滞后任务", 8 }, { "应完成节点", 8 },
+	{ "逾期任务", 8 }, { "滞后任务", 8 }, { "到期节点", 8 },
+	{ "已完成到期节点", 9 }, { "完成率", 9 },
 	{ "按时完成节点", 8 }, { "按时完成率", 10 }, { "逾期节点", 8 },
-	{ "指标平均完成率", 10 }, { "已填报指标", 9 },
+	{ "指标平均完成率", 10 }, { "已填报指标", 9 }, { "备注", 16 },
 };
 
 /* 督办事项: tasks not done that are overdue, behind, not reported after
@@ -150,18 +153,24 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 {
 	const struct sheet *sh = &x->tasks;
 	const json_t	*tasks = json_object_get(r, "tasks"), *t, *m, *u;
-	const char	*label, *status;
-	char		*s, title[256];
+	static const char *const lights[4] = { "green", "yellow", "red", "grey" };
+	const char	*label, *status, *texts[T_NCOLS];
+	char		*s, title[256], cn[32], light[128];
+	char		*goal, *units, *note, *files;
+	double		 widths[T_NCOLS];
 	lxw_format	*name;
 	lxw_row_t	 row;
+	lxw_col_t	 c;
 	size_t		 i;
 	int		 sub, phones = report_has_phones(r);
 
 	tt->task_last = HEAD_ROW + (lxw_row_t)json_array_size(tasks);
-	snprintf(title, sizeof title, "各项任务完成情况（数据截至 %s）",
-	    S(r, "as_of") ? S(r, "as_of") : "");
+	report_date_cn(S(r, "as_of"), cn, sizeof cn);
+	snprintf(title, sizeof title, "各项任务完成情况（数据截至 %s）", cn);
 	xlsx_table(x, sh, title, task_cols, phones ? T_NCOLS : T_PHONE, tt->task_last,
 	    T_TITLE + 1, 1);
+	for (c = 0; c < T_NCOLS; c++)
+		widths[c] = task_cols[c].width;
 
 	for (i = 0; i < json_array_size(tasks) && x->error == LXW_NO_ERROR; i++) {
 		t = json_array_get(tasks, i);
@@ -175,22 +184,46 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 		status = S(t, "status");
 		label = report_status_label(status);
 
+		goal = goal_text(t);
+		units = report_units(t);
+		note = report_task_note(t);
+		files = report_task_files(t);
+		/* Tall enough for its longest cell (Excel does not fit a row
+		 * written by a program until someone edits it); set first, as
+		 * a streamed sheet wants it. */
+		for (c = 0; c < T_NCOLS; c++)
+			texts[c] = NULL;
+		texts[T_TITLE] = S(t, "title");
+		texts[T_GOAL] = goal;
+		texts[T_UNITS] = units;
+		texts[T_NOTE] = note;
+		texts[T_OUTCOME] = u ? S(u, "outcome") : NULL;
+		texts[T_FILES] = files;
+		texts[T_CATEGORY] = S(t, "category");
+		if (x->error == LXW_NO_ERROR)
+			xlsx_check(x, worksheet_set_row(sh->ws, row,
+			    xlsx_row_height(texts, widths, T_NCOLS, XLSX_LINE, XLSX_LINE + 4),
+			    NULL), sh, "（行高）", 0, 0);
+
 		xlsx_put_str(x, sh, row, T_LABEL, S(t, "label"), name);
 		xlsx_put_str(x, sh, row, T_CATEGORY, S(t, "category"), x->text);
 		xlsx_put_str(x, sh, row, T_TITLE, S(t, "title"), name);
-		s = goal_text(t);
-		xlsx_put_str(x, sh, row, T_GOAL, s, x->text);
-		free(s);
+		xlsx_put_str(x, sh, row, T_GOAL, goal, x->text);
 		xlsx_put_str(x, sh, row, T_LEAD, lead_office(t), x->text);
-		s = report_units(t);
-		xlsx_put_str(x, sh, row, T_UNITS, s, x->text);
-		free(s);
+		xlsx_put_str(x, sh, row, T_UNITS, units, x->text);
 		s = report_join(json_object_get(t, "leaders"), "、");
 		xlsx_put_str(x, sh, row, T_LEADERS, s, x->text);
 		free(s);
 		xlsx_put_date(x, sh, row, T_DEADLINE, S(t, "deadline"));
 		xlsx_put_str(x, sh, row, T_STATUS, label,
 		    xlsx_status_format(x, status));
+		report_light_phrase(t, light, sizeof light);
+		xlsx_put_str(x, sh, row, T_LIGHT, light, xlsx_light_format(x, S(t, "light")));
+		for (c = 0; c < 4; c++)
+			if (S(t, "light") != NULL && strcmp(S(t, "light"), lights[c]) == 0)
+				tt->lights[c]++;
+		if (json_is_true(json_object_get(t, "due_soon")))
+			tt->due_soon++;
 		xlsx_put_num(x, sh, row, T_MS_TOTAL, (double)N(m, "total"), x->count);
 		xlsx_put_num(x, sh, row, T_MS_DUE, (double)N(m, "due"), x->count);
 		xlsx_put_num(x, sh, row, T_MS_DONE, (double)N(m, "done"), x->count);
@@ -198,14 +231,14 @@ tasks_sheet(struct xl *x, const json_t *r, struct totals *tt)
 		xlsx_put_num(x, sh, row, T_MS_OVERDUE, (double)N(m, "overdue"), x->count);
 		xlsx_put_num(x, sh, row, T_MS_QUARTER, (double)N(m, "due_this_quarter"),
 		    x->count);
-		s = report_task_note(t);
-		xlsx_put_str(x, sh, row, T_NOTE, s, x->text);
-		free(s);
+		xlsx_put_str(x, sh, row, T_NOTE, note, x->text);
 		xlsx_put_str(x, sh, row, T_OUTCOME, u ? S(u, "outcome") : NULL, x->text);
 		xlsx_put_date(x, sh, row, T_UPDATED, u ? S(u, "on") : NULL);
-		s = report_task_files(t);
-		xlsx_put_str(x, sh, row, T_FILES, s, x->text);
-		free(s);
+		xlsx_put_str(x, sh, row, T_FILES, files, x->text);
+		free(goal);
+		free(units);
+		free(note);
+		free(files);
 		xlsx_put_str(x, sh, row, T_LEVEL, sub ? LEVEL_SUB : LEVEL_TOP, x->center);
 		if (phones)
 			xlsx_put_str(x, sh, row, T_PHONE, S(t, "phone"), x->text);
@@ -250,7 +283,7 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 	const struct sheet *sh = &x->targets;
 	const json_t	*tasks = json_object_get(r, "tasks"), *t, *targets, *g;
 	const json_t	*base, *value, *cur, *elapsed;
-	char		 fm[512], req[160], title[256], *files;
+	char		 fm[512], req[160], title[256], cn[32], *files;
 	lxw_row_t	 row = FIRST_ROW, n = 0;
 	size_t		 i, j;
 	double		 b, v, c, done;
@@ -262,8 +295,8 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 		n += (lxw_row_t)json_array_size(json_object_get(json_array_get(tasks, i),
 		    "targets"));
 	tt->target_last = HEAD_ROW + n;
-	snprintf(title, sizeof title, "各项指标完成情况（数据截至 %s）",
-	    S(r, "as_of") ? S(r, "as_of") : "");
+	report_date_cn(S(r, "as_of"), cn, sizeof cn);
+	snprintf(title, sizeof title, "各项指标完成情况（数据截至 %s）", cn);
 	xlsx_table(x, sh, title, target_cols, G_NCOLS, tt->target_last, G_TITLE + 1, 1);
 
 	for (i = 0; i < json_array_size(tasks) && x->error == LXW_NO_ERROR; i++) {
@@ -361,6 +394,18 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 	}
 }
 
+/* The width of the 处室 table, for its rule's line. */
+static double
+office_width(void)
+{
+	double	 w = 0;
+	size_t	 c;
+
+	for (c = 0; c < O_NCOLS; c++)
+		w += office_cols[c].width;
+	return (w);
+}
+
 static void
 offices_sheet(struct xl *x, const json_t *r)
 {
@@ -372,8 +417,8 @@ offices_sheet(struct xl *x, const json_t *r)
 	unsigned	 a1;
 	long		 due;
 
-	xlsx_table(x, sh, "各处室完成情况（按逾期节点、按时完成率、指标平均完成率排名）",
-	    office_cols, O_NCOLS, HEAD_ROW + n, O_NAME + 1, 1);
+	xlsx_table(x, sh, "各处室完成情况（按到期节点完成率、按时完成率排名；" REPORT_NOTHING_DUE
+	    "的处室不排名）", office_cols, O_NCOLS, HEAD_ROW + n, O_NAME + 1, 1);
 	if (n == 0)
 		xlsx_put_merged(x, sh, FIRST_ROW, 0, O_NCOLS - 1, "无（计划未明确牵头处室）",
 		    x->empty);
@@ -383,7 +428,10 @@ offices_sheet(struct xl *x, const json_t *r)
 		a1 = (unsigned)row + 1;
 		due = N(o, "milestones_due");
 
-		xlsx_put_num(x, sh, row, O_RANK, (double)N(o, "rank"), x->count);
+		if (report_office_ranked(o))
+			xlsx_put_num(x, sh, row, O_RANK, (double)N(o, "rank"), x->count);
+		else
+			xlsx_put_blank(x, sh, row, O_RANK, x->count);
 		xlsx_put_str(x, sh, row, O_NAME, S(o, "name"), x->text);
 		xlsx_put_num(x, sh, row, O_TASKS, (double)N(o, "tasks"), x->count);
 		xlsx_put_num(x, sh, row, O_DONE, (double)N(o, "done"), x->count);
@@ -392,6 +440,16 @@ offices_sheet(struct xl *x, const json_t *r)
 		xlsx_put_num(x, sh, row, O_BEHIND_TASKS, (double)N(o, "behind_tasks"),
 		    x->count);
 		xlsx_put_num(x, sh, row, O_DUE, (double)due, x->count);
+		xlsx_put_num(x, sh, row, O_DONE_DUE, (double)N(o, "milestones_done"), x->count);
+		snprintf(fm, sizeof fm, "=IF(%c%u>0,%c%u/%c%u,\"\")", COL(O_DUE), a1,
+		    COL(O_DONE_DUE), a1, COL(O_DUE), a1);
+		if (due > 0)
+			xlsx_put_fnum(x, sh, row, O_DONE_RATE, fm, x->percent,
+			    (double)N(o, "milestones_done") / (double)due);
+		else
+			xlsx_put_fstr(x, sh, row, O_DONE_RATE, fm, x->percent, "");
+		xlsx_put_str(x, sh, row, O_NOTE, report_office_ranked(o) ? "" :
+		    REPORT_NOTHING_DUE, x->center);
 		xlsx_put_num(x, sh, row, O_ON_TIME, (double)N(o, "milestones_on_time"),
 		    x->count);
 		snprintf(fm, sizeof fm, "=IF(%c%u>0,%c%u/%c%u,\"\")", COL(O_DUE), a1,
@@ -415,6 +473,10 @@ offices_sheet(struct xl *x, const json_t *r)
 		} else
 			xlsx_put_blank(x, sh, row, O_REPORTED, x->center);
 	}
+	/* Under the table, after a blank row: how they are ranked. */
+	if (n > 0 && S(r, "ranking_rule") != NULL)
+		xlsx_put_line(x, sh, FIRST_ROW + n + 1, O_NCOLS - 1, office_width(),
+		    S(r, "ranking_rule"), x->info, XLSX_LINE);
 }
 
 static void
@@ -511,11 +573,43 @@ burnup_sheet(struct xl *x, const json_t *r)
 
 /* ------------------------------------------------------------------ */
 
+/* "&" doubled, as a header or footer writes it. */
+static void
+put_amp(FILE *f, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '&')
+			fputc('&', f);
+		fputc(*s, f);
+	}
+}
+
+/* The page footer: the 落款 (organisation left, the day in Chinese form
+ * right) and the page number in the middle. */
+static char *
+page_footer(const json_t *r)
+{
+	char		 org[256], date[64];
+	char		*buf = NULL;
+	size_t		 len = 0;
+	FILE		*f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		fatal("open_memstream");
+	report_signature(r, org, sizeof org, date, sizeof date);
+	fputs("&L", f);
+	put_amp(f, org);
+	fputs("&C第 &P 页 共 &N 页&R", f);
+	put_amp(f, date);
+	fclose(f);
+	return (buf);
+}
+
 /* The page header: the report's name left, the sheet's right. */
 static char *
 page_header(const json_t *r)
 {
-	char		 title[256], *ql = title;
+	char		 title[256];
 	char		*buf = NULL;
 	size_t		 len = 0;
 	FILE		*f;
@@ -524,11 +618,7 @@ page_header(const json_t *r)
 		fatal("open_memstream");
 	report_title(r, title, sizeof title);
 	fputs("&L", f);
-	for (; *ql != '\0'; ql++) {
-		if (*ql == '&')
-			fputc('&', f);
-		fputc(*ql, f);
-	}
+	put_amp(f, title);
 	fputs("&R&A", f);
 	fclose(f);
 	return (buf);
@@ -548,7 +638,7 @@ properties(struct xl *x, const json_t *r)
 	memset(&p, 0, sizeof p);
 	p.title = title;
 	p.subject = "季度督查报告";
-	p.author = "duban";
+	p.author = (char *)(S(r, "organisation") ? S(r, "organisation") : "");
 	p.company = (char *)S(r, "organisation");
 	p.comments = plans;
 	xlsx_check(x, workbook_set_properties(x->wb, &p), NULL, "文档属性", 0, 0);
@@ -575,6 +665,7 @@ report_xlsx(const json_t *r, const char *path, char **cause)
 		return (-1);
 	}
 	x.page_header = page_header(r);
+	x.page_footer = page_footer(r);
 
 	xlsx_formats(&x);
 	xlsx_add_sheet(&x, &x.summary, SH_SUMMARY);
@@ -593,6 +684,7 @@ report_xlsx(const json_t *r, const char *path, char **cause)
 	burnup_sheet(&x, r);
 	xlsx_summary_sheet(&x, r, &tt);
 	free(x.page_header);
+	free(x.page_footer);
 
 	if (x.error != LXW_NO_ERROR) {
 		*cause = xprintf("无法生成 XLSX：%s：%s", x.where, reason(x.error));

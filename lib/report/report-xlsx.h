@@ -28,6 +28,7 @@
 #define SH_SUPERVISE	"督办事项"
 #define SH_BURNUP	"节点进度"
 
+#define XLSX_LINE	14	/* points a line of 10.5-point text takes */
 #define HEAD_ROW	1	/* the header of every table (row 2) */
 #define FIRST_ROW	2	/* its first row (row 3) */
 
@@ -49,7 +50,7 @@ struct column {
 /* 任务: one row per task, a subtask after its parent. */
 enum {
 	T_LABEL, T_CATEGORY, T_TITLE, T_GOAL, T_LEAD, T_UNITS, T_LEADERS,
-	T_DEADLINE, T_STATUS, T_MS_TOTAL, T_MS_DUE, T_MS_DONE, T_MS_ON_TIME,
+	T_DEADLINE, T_STATUS, T_LIGHT, T_MS_TOTAL, T_MS_DUE, T_MS_DONE, T_MS_ON_TIME,
 	T_MS_OVERDUE, T_MS_QUARTER, T_NOTE, T_OUTCOME, T_UPDATED, T_FILES, T_LEVEL,
 	T_PHONE,	/* 监督电话, last: only when a task of the report has one */
 	T_NCOLS
@@ -63,7 +64,8 @@ enum {
 /* 处室: one row per lead office, ranked. */
 enum {
 	O_RANK, O_NAME, O_TASKS, O_DONE, O_OVERDUE_TASKS, O_BEHIND_TASKS,
-	O_DUE, O_ON_TIME, O_RATE, O_OVERDUE, O_AVG, O_REPORTED, O_NCOLS
+	O_DUE, O_DONE_DUE, O_DONE_RATE, O_ON_TIME, O_RATE, O_OVERDUE, O_AVG, O_REPORTED,
+	O_NOTE, O_NCOLS
 };
 /* 督办事项: tasks not done that are overdue, behind or led by no one. */
 enum { V_LABEL, V_TITLE, V_LEAD, V_STATUS, V_REASONS, V_NCOLS };
@@ -86,6 +88,8 @@ struct totals {
 	lxw_row_t	 target_last;
 	lxw_row_t	 supervise_last;
 	long		 tasks, done, on_track, behind, overdue, unreported, unassigned;
+	long		 lights[4];	/* green, yellow, red, grey */
+	long		 due_soon;
 	long		 ms_total, ms_due, ms_done, ms_on_time, ms_overdue, ms_quarter;
 	long		 targets, measured, targets_behind;
 	long		 measured_reported, targets_unreported, targets_late;
@@ -98,6 +102,7 @@ struct xl {
 	lxw_error	 error;		/* the first one */
 	char		 where[160];	/* and where it happened */
 	char		*page_header;
+	char		*page_footer;	/* 落款: the organisation, the day */
 
 	struct sheet	 summary, tasks, targets, offices, supervise, burnup;
 
@@ -105,6 +110,7 @@ struct xl {
 	lxw_format	*item, *text, *indent, *center, *count, *number;
 	lxw_format	*percent, *date, *behind, *empty;
 	lxw_format	*st_done, *st_behind, *st_overdue, *st_unreported, *st_unassigned;
+	lxw_format	*lt_green, *lt_yellow, *lt_red, *lt_grey;	/* 红黄绿灯 */
 };
 
 /* report-xlsx-cell.c */
@@ -145,6 +151,16 @@ void	 xlsx_range(char *buf, size_t len, const char *sheet, lxw_col_t col,
 void	 xlsx_formats(struct xl *);
 /* The format of a status cell. */
 lxw_format *xlsx_status_format(struct xl *, const char *status);
+/* The format of a light's cell: its colour filled in. */
+lxw_format *xlsx_light_format(struct xl *, const char *light);
+/*
+ * How tall a row must be to show every line of its wrapped cells: texts
+ * (NULL for none) in columns of widths (Excel's units, about one digit;
+ * a CJK character takes two), at line_height points a line; at least
+ * min, at most Excel's 409.
+ */
+double	 xlsx_row_height(const char *const *texts, const double *widths, size_t n,
+	    double line_height, double min);
 void	 xlsx_add_sheet(struct xl *, struct sheet *, const char *name);
 /* A4, fit to one page wide, page numbers in the footer; the header row
  * repeated on every page if repeat. */

@@ -136,4 +136,27 @@ char		*report_files_phrase(const json_t *files);
  * any, "名称：2 件：…"; "无" when none has.  Allocated. */
 char		*report_task_files(const json_t *task);
 
+/*
+ * report-lights.c: 红黄绿灯, 临期, the ranking and the 落款 in words.
+ */
+#define REPORT_DUE_SOON		"临期"
+#define REPORT_NO_LEAD		"未明确牵头处室"
+#define REPORT_NOTHING_DUE	"本期无到期事项"
+/* green → 绿灯, yellow → 黄灯, red → 红灯, grey → 灰灯; "" for anything
+ * else. */
+const char	*report_light_label(const char *light);
+/* A task's or a target's light in a cell: "黄灯", "红灯（临期）", and for a
+ * task without a lead office "绿灯；未明确牵头处室"; "—" without a light. */
+void		 report_light_phrase(const json_t *item, char *buf, size_t len);
+/* Whether an office of the report is ranked (it had items due); one
+ * that is not is listed apart, 本期无到期事项. */
+int		 report_office_ranked(const json_t *office);
+/* Its rank as a cell: "1", or "—" when it is not ranked. */
+void		 report_rank(const json_t *office, char *buf, size_t len);
+/* The 落款: the organisation's name and the as-of day in Chinese form,
+ * "2012年9月30日" (the report depends on its JSON alone, so the day is
+ * the one the figures are of, not the day it was printed). */
+void		 report_signature(const json_t *report, char *org, size_t orglen,
+		    char *date, size_t datelen);
+
 #endif

@@ -172,6 +172,12 @@ BEGIN
 		       (doc->>'plan_file', doc->>'file_sha256');
 	END IF;
 
+	-- 红黄绿灯 thresholds (62-lights.sql, called at run time: this file
+	-- comes first).
+	IF duban_plan_lights_load(v_plan, doc->'lights', v_created, p_actor, v_now) THEN
+		v_changes := v_changes + 1;
+	END IF;
+
 	-- Plan roles: replaced as a whole when they differ.
 	SELECT coalesce(jsonb_agg(jsonb_build_array(x.role, o.id, pe.id) ORDER BY x.position), '[]')
 	  INTO v_roles_new

@@ -18,9 +18,10 @@ $$;
 
 -- The report as JSON (see docs/report-format.md): for the plans p_plans,
 -- the quarter [p_from, p_to], as the data stood at p_cut (exclusive),
--- shown as of p_as_of.  Statuses are judged on p_on, the first day not
--- over at p_cut: a milestone due on the as-of day and not done by its
--- end is overdue in a report made after that day.
+-- shown as of p_as_of.  Statuses are judged on p_on, the as-of day (as
+-- 数据截至 says): a milestone due that day is not overdue in the report,
+-- and counts as due only once done; the next day's report has it overdue.
+-- Lights (红黄绿灯, 临期) by each plan's thresholds at p_cut (62-lights.sql).
 --
 -- A target is reported when it has a value at p_cut (only the API and
 -- the CLI write one).  One that has none is 未填报: never 0%, never 滞后;
@@ -64,8 +65,13 @@ notes AS MATERIALIZED (
 	 WHERE h.plan_id = ANY (p_plans) AND h.source IN ('api', 'cli') AND h.at < p_cut
 	 ORDER BY h.task_id, h.target_id, h.milestone_id, h.at DESC, h.id DESC
 ),
+-- The plans, with their 红黄绿灯 thresholds as they stood at p_cut and
+-- the last day that is 临期 (62-lights.sql; called at run time).
 plans AS MATERIALIZED (
-	SELECT p.*, o.name AS org_name FROM plan p JOIN organisation o ON o.id = p.org_id
+	SELECT p.*, o.name AS org_name, lt.yellow AS l_yellow, lt.red AS l_red,
+	       lt.due_soon_days AS l_days, duban_due_soon_until(p_on, lt.due_soon_days) AS soon_until
+	  FROM plan p JOIN organisation o ON o.id = p.org_id
+	 CROSS JOIN LATERAL duban_plan_lights_at(p.id, p_cut) lt
 	 WHERE p.id = ANY (p_plans)
 ),
 tasks0 AS MATERIALIZED (
@@ -116,7 +122,8 @@ ms AS MATERIALIZED (
 	       NOT (m.kind = 'deadline' AND t.has_subtasks) AS own,
 	       -- Extensions approved before p_cut (37-extensions.sql): the
 	       -- date before the first, and how many.
-	       xe.original_due_on, coalesce(xe.extensions, 0) AS extensions
+	       xe.original_due_on, coalesce(xe.extensions, 0) AS extensions,
+	       p.soon_until
 	  FROM milestone m
 	  JOIN tasks t ON t.id = m.task_id
 	  JOIN plans p ON p.id = t.plan_id
@@ -152,7 +159,12 @@ tg AS MATERIALIZED (
 	       duban_percent(g.kind, g.qualifier, v.value, g.baseline, c.current) AS percent,
 	       x.elapsed,
 	       duban_pace_state(x.completion, x.elapsed, c.current IS NOT NULL) AS state,
-	       c.current IS NULL AND r.due < p_on AS late
+	       c.current IS NULL AND r.due < p_on AS late,
+	       duban_target_light(x.completion, x.elapsed, c.current IS NOT NULL,
+		   c.current IS NULL AND r.due < p_on, coalesce(g.deadline, t.deadline) < p_on,
+		   p.l_yellow, p.l_red) AS light,
+	       coalesce(x.completion, 0) < 1 AND coalesce(g.deadline, t.deadline) >= p_on
+		   AND coalesce(g.deadline, t.deadline) <= p.soon_until AS due_soon
 	  FROM target g
 	  JOIN tasks t ON t.id = g.task_id
 	  JOIN plans p ON p.id = t.plan_id
@@ -208,17 +220,20 @@ judged_tg AS MATERIALIZED (
 ms_stats AS (
 	SELECT row_id,
 	       count(*) AS total,
-	       count(*) FILTER (WHERE due_on < p_on) AS due,
+	       count(*) FILTER (WHERE due_on < p_on OR (due_on = p_on AND status = 'done')) AS due,
 	       count(*) FILTER (WHERE status = 'done') AS done,
 	       count(*) FILTER (WHERE status <> 'done' AND due_on < p_on) AS overdue,
 	       count(*) FILTER (WHERE due_on BETWEEN p_from AND p_to) AS due_this_quarter,
-	       count(*) FILTER (WHERE status = 'done' AND due_on < p_on
-				  AND completed_on <= due_on) AS on_time
+	       count(*) FILTER (WHERE status = 'done' AND due_on <= p_on
+				  AND completed_on <= due_on) AS on_time,
+	       bool_or(status <> 'done' AND due_on >= p_on AND due_on <= soon_until) AS soon
 	  FROM judged_ms GROUP BY row_id
 ),
 tg_stats AS (
 	SELECT row_id, bool_or(state = 'behind') AS behind, bool_or(reported) AS reported,
-	       avg(completion) AS avg_completion
+	       avg(completion) AS avg_completion,
+	       max(duban_light_rank(light)) FILTER (WHERE light <> 'grey') AS worst,
+	       bool_or(light = 'grey') AS grey, bool_or(due_soon) AS soon
 	  FROM judged_tg GROUP BY row_id
 ),
 -- A task's last update, and the latest texts of its milestones and
@@ -276,7 +291,8 @@ trow AS MATERIALIZED (
 	       coalesce(s.done, 0) AS ms_done, coalesce(s.overdue, 0) AS ms_overdue,
 	       coalesce(s.due_this_quarter, 0) AS ms_due_this_quarter,
 	       coalesce(s.on_time, 0) AS ms_on_time,
-	       g.avg_completion,
+	       g.avg_completion, g.worst AS tg_worst, coalesce(g.grey, false) AS tg_grey,
+	       coalesce(s.soon, false) OR coalesce(g.soon, false) AS soon,
 	       CASE WHEN cl.approved THEN 'done'
 		    WHEN cl.pending THEN 'completing'
 		    WHEN coalesce(s.total, 0) = coalesce(s.done, 0)
@@ -295,7 +311,10 @@ trow AS MATERIALIZED (
 judged AS MATERIALIZED (
 	SELECT r.*,
 	       CASE WHEN r.progress_status <> 'done' AND r.lead_office_id IS NULL
-		    THEN 'unassigned' ELSE r.progress_status END AS status
+		    THEN 'unassigned' ELSE r.progress_status END AS status,
+	       duban_task_light(r.progress_status = 'done', r.ms_overdue > 0,
+		   coalesce(r.tg_worst, 0), r.tg_grey, r.progress_status = 'unreported') AS light,
+	       r.progress_status <> 'done' AND r.soon AS due_soon
 	  FROM trow r
 ),
 targets_agg AS (
@@ -306,6 +325,7 @@ targets_agg AS (
 		'completion', duban_ratio(g.completion), 'percent', duban_ratio(g.percent),
 		'elapsed', duban_ratio(g.elapsed), 'deadline', g.deadline,
 		'state', g.state, 'behind', g.state = 'behind', 'late', g.late,
+		'light', g.light, 'due_soon', coalesce(g.due_soon, false),
 		'files', coalesce(fl.files, '[]'))
 		ORDER BY g.position) AS targets
 	  FROM tg g LEFT JOIN files fl ON fl.target_id = g.id
@@ -348,8 +368,11 @@ late_agg AS (
 ),
 own_stats AS (
 	SELECT m.task_id,
-	       count(*) FILTER (WHERE m.due_on < p_on) AS due,
-	       count(*) FILTER (WHERE m.status = 'done' AND m.due_on < p_on
+	       count(*) FILTER (WHERE m.due_on < p_on
+				  OR (m.due_on = p_on AND m.status = 'done')) AS due,
+	       count(*) FILTER (WHERE m.status = 'done' AND (m.due_on < p_on
+				  OR m.due_on = p_on)) AS done_due,
+	       count(*) FILTER (WHERE m.status = 'done' AND m.due_on <= p_on
 				  AND m.completed_on <= m.due_on) AS on_time,
 	       count(*) FILTER (WHERE m.status <> 'done' AND m.due_on < p_on) AS overdue
 	  FROM ms m WHERE m.own GROUP BY m.task_id
@@ -376,6 +399,10 @@ task_json AS (
 		'leaders', coalesce(ro.leaders, '[]'), 'responsible', coalesce(ro.responsible, '[]'),
 		'coordinators', coalesce(ro.coordinators, '[]'),
 		'status', r.status, 'progress_status', r.progress_status,
+		-- 红黄绿灯 and 临期 (62-lights.sql); 未明确牵头处室 as a flag
+		-- beside them.
+		'light', r.light, 'due_soon', r.due_soon,
+		'unassigned', r.lead_office_id IS NULL,
 		'targets', coalesce(ta.targets, '[]'),
 		'milestones', json_build_object('total', r.ms_total, 'due', r.ms_due,
 			'done', r.ms_done, 'overdue', r.ms_overdue,
@@ -414,6 +441,7 @@ office_rows AS (
 	       count(*) FILTER (WHERE j.progress_status = 'behind') AS behind_tasks,
 	       count(*) FILTER (WHERE j.progress_status = 'unreported') AS unreported_tasks,
 	       sum(coalesce(o.due, 0)) AS ms_due, sum(coalesce(o.on_time, 0)) AS ms_on_time,
+	       sum(coalesce(o.done_due, 0)) AS ms_done_due,
 	       sum(coalesce(o.overdue, 0)) AS ms_overdue,
 	       min(c.avg_completion) AS avg_completion,
 	       coalesce(min(c.measured), 0) AS targets_measured,
@@ -424,14 +452,19 @@ office_rows AS (
 	 WHERE j.lead_office_id IS NOT NULL
 	 GROUP BY j.lead_office_id, j.lead_office
 ),
+-- The ranking (处室排名) is on what each office was asked to have done
+-- by the as-of day: its led tasks' milestones due by then.  Ranked by
+-- the share of them done (完成率), then the share done on time (按时完成率),
+-- exact values; equal keys share a rank, the next rank counting them
+-- (1, 1, 3).  An office with nothing due is not ranked (rank null,
+-- ranked false): it is listed apart, 本期无到期事项, not last.
 office_ranked AS (
 	SELECT o.*,
 	       CASE WHEN o.ms_due > 0 THEN o.ms_on_time::numeric / o.ms_due END AS on_time_rate,
-	       -- Fewest overdue first; then the on-time rate (nothing due yet
-	       -- is nothing missed); then how far the targets are.
-	       rank() OVER (ORDER BY o.ms_overdue, CASE WHEN o.ms_due > 0
-					   THEN o.ms_on_time::numeric / o.ms_due ELSE 1 END DESC,
-				   o.avg_completion DESC NULLS LAST) AS rank
+	       CASE WHEN o.ms_due > 0 THEN o.ms_done_due::numeric / o.ms_due END AS done_rate,
+	       CASE WHEN o.ms_due > 0 THEN rank() OVER (PARTITION BY o.ms_due > 0
+		    ORDER BY o.ms_done_due::numeric / nullif(o.ms_due, 0) DESC,
+			     o.ms_on_time::numeric / nullif(o.ms_due, 0) DESC) END AS rank
 	  FROM office_rows o
 ),
 own_ms AS MATERIALIZED (
@@ -491,7 +524,8 @@ SELECT json_build_object(
 					     extract(quarter FROM p_from)::int),
 	'period', json_build_object('from', p_from, 'to', p_to),
 	'as_of', p_as_of,
-	'final', p_on > p_to,
+	-- The quarter is over at the cut.
+	'final', p_cut >= ((p_to + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'),
 	-- 序时进度: the share of the as-of year gone by the end of the as-of day.
 	'year_share', duban_ratio(duban_year_share(extract(year FROM p_as_of)::int,
 		make_date(extract(year FROM p_as_of)::int, 12, 31), p_as_of)),
@@ -505,8 +539,20 @@ SELECT json_build_object(
 	'plans', (SELECT json_agg(json_build_object('id', p.id, 'key', p.key, 'title', p.title,
 			'kind', p.kind, 'phone', p.phone,
 			'year', p.year, 'document_number', p.document_number,
-			'issued_on', p.issued_on, 'organisation', p.org_name)
+			'issued_on', p.issued_on, 'organisation', p.org_name,
+			'lights', duban_lights_json(p.l_yellow, p.l_red, p.l_days))
 		     ORDER BY p.year, p.key) FROM plans p),
+	-- How the lights are given (one rule, or each plan's when they differ)
+	-- and how offices are ranked: the formats print them under their
+	-- tables.
+	'lights_rule', (SELECT CASE WHEN count(DISTINCT (l_yellow, l_red, l_days)) = 1
+			THEN min(duban_lights_rule(l_yellow, l_red, l_days))
+			ELSE string_agg(title || '：' || duban_lights_rule(l_yellow, l_red, l_days),
+					E'\n' ORDER BY year, key) END FROM plans),
+	'ranking_rule', '处室排名按各处室牵头任务中截至本期已到期的节点计算：先比完成率（已完成的到期节点'
+		|| '占到期节点的比例），再比按时完成率（按时完成的占到期节点的比例），由高到低排列；'
+		|| '两项都相同的并列同一名次，其后名次顺延（如 1、1、3）。本期无到期节点的处室另列为'
+		|| '“本期无到期事项”，不参加排名。',
 	'summary', (SELECT json_build_object(
 		'tasks', count(*),
 		'done', count(*) FILTER (WHERE status = 'done'),
@@ -516,13 +562,23 @@ SELECT json_build_object(
 		'overdue', count(*) FILTER (WHERE status = 'overdue'),
 		'unreported', count(*) FILTER (WHERE status = 'unreported'),
 		'unassigned', count(*) FILTER (WHERE status = 'unassigned'),
+		-- 红黄绿灯 and 临期 of the task rows; tasks without a lead office
+		-- (a flag, whatever their light).
+		'lights', json_build_object(
+			'green', count(*) FILTER (WHERE light = 'green'),
+			'yellow', count(*) FILTER (WHERE light = 'yellow'),
+			'red', count(*) FILTER (WHERE light = 'red'),
+			'grey', count(*) FILTER (WHERE light = 'grey')),
+		'due_soon', count(*) FILTER (WHERE due_soon),
+		'without_lead', count(*) FILTER (WHERE lead_office_id IS NULL),
 		'completion', duban_ratio(CASE WHEN count(*) > 0
 			THEN count(*) FILTER (WHERE status = 'done')::numeric / count(*) END),
 		'milestones', (SELECT json_build_object('total', count(*),
-			'due', count(*) FILTER (WHERE due_on < p_on),
+			'due', count(*) FILTER (WHERE due_on < p_on
+						  OR (due_on = p_on AND status = 'done')),
 			'done', count(*) FILTER (WHERE status = 'done'),
 			'overdue', count(*) FILTER (WHERE status <> 'done' AND due_on < p_on),
-			'on_time', count(*) FILTER (WHERE status = 'done' AND due_on < p_on
+			'on_time', count(*) FILTER (WHERE status = 'done' AND due_on <= p_on
 						      AND completed_on <= due_on),
 			'due_this_quarter', count(*) FILTER (WHERE due_on BETWEEN p_from AND p_to),
 			'extended', count(*) FILTER (WHERE extensions > 0))
@@ -547,11 +603,13 @@ SELECT json_build_object(
 			'behind_tasks', behind_tasks, 'unreported_tasks', unreported_tasks,
 			'milestones_due', ms_due,
 			'milestones_on_time', ms_on_time, 'milestones_overdue', ms_overdue,
+			'milestones_done', ms_done_due,
+			'completion_rate', duban_ratio(done_rate),
 			'on_time_rate', duban_ratio(on_time_rate),
 			'avg_completion', duban_ratio(avg_completion),
 			'targets_measured', targets_measured, 'targets_reported', targets_reported,
-			'rank', rank)
-		     ORDER BY rank, name COLLATE "C") FROM office_ranked), '[]'),
+			'rank', rank, 'ranked', rank IS NOT NULL)
+		     ORDER BY rank NULLS LAST, name COLLATE "C") FROM office_ranked), '[]'),
 	'supervise', coalesce((SELECT json_agg(json_build_object('id', id, 'label', label,
 			'title', title, 'lead_office', lead_office, 'status', status,
 			'reasons', array_to_json(reasons)) ORDER BY severity, sort)
@@ -636,14 +694,15 @@ BEGIN
 		END IF;
 		v_on := p_as_of;
 	END IF;
-	-- The end of v_on in Beijing time, or now if that is today.
+	-- The end of v_on in Beijing time, or now if that is today.  Things
+	-- are judged on the as-of day itself, as 数据截至 says: a milestone
+	-- due that day is not overdue in the report (it is in the next one).
 	IF v_on >= v_today THEN
 		v_cut := p_now;
-		v_judge := v_today;
 	ELSE
 		v_cut := (v_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai';
-		v_judge := v_on + 1;
 	END IF;
+	v_judge := v_on;
 	status := 200;
 	body := duban_report_quarterly(v_ids, v_from, v_to, v_on, v_judge, v_cut);
 END $$;

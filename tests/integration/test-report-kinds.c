@@ -196,7 +196,7 @@ Test(report_kinds, title_columns_and_year_share_in_every_format, .timeout = 240)
 		expect_has(text, "| 序号 | 类别 | 民生事项名称 | 牵头处室 | 责任单位 | 分管领导 | "
 		    "监督电话 | 完成时限 |", ctx);
 		expect_has(text, "| 一（一） | 着力推进教育公平 | 扩大普惠性学前教育资源 | "
-		    "基础教育处 | 基础教育处 |  | " TASK_PHONE " | 2012-12-31 |", ctx);
+		    "基础教育处 | 基础教育处 |  | " TASK_PHONE " | 2012年12月31日 |", ctx);
 		free(text);
 
 		/* HTML: the title, the columns, the time marker's share. */

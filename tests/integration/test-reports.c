@@ -227,15 +227,16 @@ Test(reports, the_q3_figures_of_jilin_2012, .timeout = 240)
 		{ "5②", "unreported" }, { "5③", "unreported" }, { "6", "unreported" },
 		{ "7", "overdue" }, { "8", "unreported" }, { "9", "on_track" },
 	};
-	/* name, rank, on-time rate (-1: none due), overdue milestones.  An
-	 * office that has reported no figure has no average: it ranks with
-	 * those that have none to report. */
+	/* name, rank (0: not ranked), on-time rate (-1: none due), overdue
+	 * milestones.  Ranked on the milestones due: 人事处 did its one on
+	 * time, 职业与成人教育处 one of two; the offices with nothing due are
+	 * listed apart (by name), not last. */
 	static const struct { const char *name; int rank; double rate; int overdue; } offices[] = {
-		{ "人事处", 1, 1.0, 0 }, { "发展规划处", 1, -1, 0 },
-		{ "财务审计处", 3, -1, 0 }, { "体育卫生艺术教育处", 4, -1, 0 },
-		{ "学校安全处", 4, -1, 0 }, { "教育基建办公室", 4, -1, 0 },
-		{ "教育技术装备处", 4, -1, 0 }, { "监察室", 4, -1, 0 },
-		{ "职业与成人教育处", 9, 0.5, 1 },
+		{ "人事处", 1, 1.0, 0 }, { "职业与成人教育处", 2, 0.5, 1 },
+		{ "体育卫生艺术教育处", 0, -1, 0 }, { "发展规划处", 0, -1, 0 },
+		{ "学校安全处", 0, -1, 0 }, { "教育基建办公室", 0, -1, 0 },
+		{ "教育技术装备处", 0, -1, 0 }, { "监察室", 0, -1, 0 },
+		{ "财务审计处", 0, -1, 0 },
 	};
 	size_t		 i;
 
@@ -323,12 +324,13 @@ Test(reports, the_q3_figures_of_jilin_2012, .timeout = 240)
 	cr_expect_str_eq(S(json_object_get(t, "last_update"), "on"), "2012-06-20");
 	cr_expect_str_eq(S(json_object_get(t, "last_update"), "by"), "财务审计处");
 
-	/* The summer term, due 31 August, not done by 30 September. */
+	/* The summer term, due 31 August, not done by 30 September: judged
+	 * on the as-of day, 30 days late. */
 	t = task_by_label(rep, "7");
 	items = json_object_get(json_object_get(t, "milestones"), "overdue_items");
 	cr_assert_eq(json_array_size(items), 1);
 	cr_expect_str_eq(S(json_array_get(items, 0), "title"), "暑假期培训");
-	cr_expect_eq(I(json_array_get(items, 0), "days_overdue"), 31);
+	cr_expect_eq(I(json_array_get(items, 0), "days_overdue"), 30);
 
 	t = task_by_label(rep, "5①");
 	cr_expect_str_eq(S(json_object_get(t, "last_update"), "note"),
@@ -336,12 +338,17 @@ Test(reports, the_q3_figures_of_jilin_2012, .timeout = 240)
 	cr_expect_str_eq(S(json_object_get(t, "last_update"), "outcome"), "城乡师资差距缩小");
 	cr_expect_eq(I(json_object_get(t, "milestones"), "on_time"), 1);
 
-	/* The ranking: fewest overdue, then on time, then completion. */
+	/* The ranking: on what was due; nothing due, apart. */
 	cr_assert_eq(json_array_size(json_object_get(rep, "offices")),
 	    sizeof offices / sizeof offices[0]);
 	json_array_foreach(json_object_get(rep, "offices"), i, o) {
 		cr_expect_str_eq(S(o, "name"), offices[i].name, "office %zu", i);
-		cr_expect_eq(I(o, "rank"), offices[i].rank, "%s", S(o, "name"));
+		if (offices[i].rank > 0)
+			cr_expect_eq(I(o, "rank"), offices[i].rank, "%s", S(o, "name"));
+		else
+			cr_expect(json_is_null(json_object_get(o, "rank")), "%s", S(o, "name"));
+		cr_expect_eq(json_is_true(json_object_get(o, "ranked")), offices[i].rank > 0,
+		    "%s", S(o, "name"));
 		if (offices[i].rate < 0)
 			cr_expect(json_is_null(json_object_get(o, "on_time_rate")), "%s",
 			    S(o, "name"));
@@ -355,7 +362,7 @@ Test(reports, the_q3_figures_of_jilin_2012, .timeout = 240)
 	 * reported ones of the 18 targets of tasks 1 and 6 that accumulate
 	 * (four are standards in 元/年/生, 元/人/天).  (It was 8.9%, the
 	 * sixteen unreported counted as 0.) */
-	o = json_array_get(json_object_get(rep, "offices"), 2);
+	o = json_array_get(json_object_get(rep, "offices"), 8);
 	cr_expect_float_eq(R(o, "avg_completion"), 0.8, 1e-9);
 	cr_expect_eq(I(o, "targets_reported"), 2);
 	cr_expect_eq(I(o, "targets_measured"), 18);
@@ -459,22 +466,24 @@ Test(reports, csv_and_markdown_read_right, .timeout = 240)
 	/* A BOM, so that Excel reads UTF-8; CRLF lines; the published columns. */
 	/* 类别 always; 监督电话 not: no task of Jilin 2012 has one. */
 	cr_expect(strncmp(csv, "\xEF\xBB\xBF序号,类别,民生事项名称,年度任务目标,牵头处室,"
-	    "责任单位,分管领导,完成时限,指标完成情况,节点,状态,截至本期完成情况,取得成效,"
+	    "责任单位,分管领导,完成时限,指标完成情况,节点,状态,红黄绿灯,截至本期完成情况,取得成效,"
 	    "最近更新,佐证材料\r\n",
 	    strlen("\xEF\xBB\xBF序号,类别,民生事项名称,年度任务目标,牵头处室,责任单位,"
-	    "分管领导,完成时限,指标完成情况,节点,状态,截至本期完成情况,取得成效,最近更新,"
+	    "分管领导,完成时限,指标完成情况,节点,状态,红黄绿灯,截至本期完成情况,取得成效,最近更新,"
 	    "佐证材料\r\n")) == 0,
 	    "%.300s", csv);
 	line = strstr(csv, "\r\n7,具体实事安排,");
 	cr_assert(line != NULL);
 	cr_expect(strstr(line, "上岗技能免费培训：1200人 / 4000人（30.0%）") != NULL, "%.400s", line);
-	cr_expect(strstr(line, "应完成 2，已完成 1，逾期 1,逾期,寒假期培训 1200 人,"
+	cr_expect(strstr(line, "应完成 2，已完成 1，逾期 1,逾期,红灯,寒假期培训 1200 人,"
 	    "1200 名下岗失业人员取得上岗技能,2012-03-01") != NULL, "%.600s", line);
 	/* A figure nobody reported: 未填报, past the quarter 逾期未报; not 0%. */
 	cr_expect(strstr(line, "免费培训计划投入：要求150万元，逾期未报") != NULL, "%.400s", line);
 	line = strstr(csv, "\r\n5,具体实事安排,");
 	cr_assert(line != NULL);
 	cr_expect(strstr(line, ",未明确牵头处室,") != NULL, "%.300s", line);
+	/* Its light, with the flag beside it. */
+	cr_expect(strstr(line, ",绿灯；未明确牵头处室,") != NULL, "%.600s", line);
 	line = strstr(csv, "\r\n8,具体实事安排,");
 	cr_assert(line != NULL);
 	cr_expect(strstr(line, ",未填报,") != NULL, "%.600s", line);
@@ -498,10 +507,13 @@ Test(reports, csv_and_markdown_read_right, .timeout = 240)
 	/* The office's average is over the one figure it reported (it was
 	 * 10%, its two unreported ones counted as 0). */
 	/* (Markdown escapes a point after digits in a table cell.) */
-	cr_expect(strstr(md, "| 9 | 职业与成人教育处 | 1 | 0 | 1 | 0 | 2 | 1 | 50\\.0% | 1 | "
-	    "30\\.0%（已填报 1/3） |") != NULL, "%s", md);
-	cr_expect(strstr(md, "| 4 | 教育技术装备处 | 2 | 0 | 0 | 0 | 0 | 0 | — | 0 | "
-	    "—（已填报 0/15） |") != NULL, "%s", md);
+	cr_expect(strstr(md, "| 2 | 职业与成人教育处 | 1 | 0 | 1 | 0 | 2 | 1 | 50\\.0% | 1 | "
+	    "50\\.0% | 1 | 30\\.0%（已填报 1/3） |") != NULL, "%s", md);
+	/* Nothing due: apart, not ranked; the rule under the table. */
+	cr_expect(strstr(md, "本期无到期事项（不参加排名）：体育卫生艺术教育处、发展规划处、学校安全处、"
+	    "教育基建办公室、教育技术装备处、监察室、财务审计处。") != NULL, "%s", md);
+	cr_expect(strstr(md, "注：处室排名按各处室牵头任务中截至本期已到期的节点计算") != NULL, "%s", md);
+	cr_expect(strstr(md, "- 数据截至：2012年9月30日\n") != NULL, "%.600s", md);
 	free(md);
 	scene_free(&s);
 }
@@ -773,7 +785,7 @@ Test(reports, jilin_2012_before_anyone_reports, .timeout = 240)
 	    "平均完成 —（已填报 0/49）。") != NULL, "%.1000s", md);
 	cr_expect(strstr(md, "普通高中学生资助面：要求25%，未填报；") != NULL, "%s", md);
 	cr_expect(strstr(md, "| 1 | 具体实事安排 | 实施“困难家庭学生爱心助学工程” |") != NULL);
-	cr_expect(strstr(md, "| 2012-12-31 | 各县（市）新建幼儿园：要求12所，未填报；"
+	cr_expect(strstr(md, "| 2012年12月31日 | 各县（市）新建幼儿园：要求12所，未填报；"
 	    "各县（市）改扩建幼儿园：要求5所，未填报 | 应完成 0，已完成 0，逾期 0 | 未填报 |")
 	    != NULL, "%s", md);
 	cr_expect(strstr(md, "指标滞后") == NULL && strstr(md, "逾期未报：") == NULL, "%s", md);
@@ -799,9 +811,17 @@ Test(reports, jilin_2012_before_anyone_reports, .timeout = 240)
 	cr_expect_eq(I(json_object_get(json_object_get(rep, "summary"), "targets"), "late"), 0);
 	json_decref(rep);
 
-	/* The quarter over: every missing figure is 逾期未报, still 未填报
-	 * (never 滞后), and its task goes to 督办 with that reason. */
+	/* Q1's report as of its last day, 31 March: the report date is that
+	 * day, not passed on it (数据截至 31 March): 未填报, not yet late. */
 	rep = report_json(db, "2012-04-05T09:00+08:00", "2012Q1");
+	cr_expect_eq(I(json_object_get(json_object_get(rep, "summary"), "targets"), "late"), 0);
+	json_decref(rep);
+
+	/* The report date passed (Q2 as of 5 April): every missing figure is
+	 * 逾期未报, still 未填报 (never 滞后), its task grey and in 督办 with
+	 * that reason. */
+	rep = report_json(db, "2012-04-05T09:00+08:00", "2012Q2");
+	cr_expect_str_eq(S(task_by_label(rep, "2"), "light"), "grey");
 	sum = json_object_get(rep, "summary");
 	cr_expect_eq(I(sum, "behind"), 0);
 	cr_expect_eq(I(sum, "unreported"), 8);		/* 7 is overdue */
@@ -820,7 +840,7 @@ Test(reports, jilin_2012_before_anyone_reports, .timeout = 240)
 	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(x, "reasons"), 1)),
 	    "未明确牵头处室");
 	json_decref(rep);
-	md = report(db, "2012-04-05T09:00+08:00", "2012Q1", "md");
+	md = report(db, "2012-04-05T09:00+08:00", "2012Q2", "md");
 	cr_expect(strstr(md, "| 2 | 实施“学前教育三年行动计划” | 发展规划处 | 未填报 | "
 	    "逾期未报：各县（市）新建幼儿园、各县（市）改扩建幼儿园 |") != NULL, "%s", md);
 	cr_expect(strstr(md, "各县（市）新建幼儿园：要求12所，逾期未报；") != NULL, "%s", md);
@@ -892,8 +912,10 @@ Test(reports, a_dispatch_round_date_is_a_report_date, .timeout = 240)
 		}
 	json_decref(rep);
 	md = report(s.db, "2012-03-12T09:00+08:00", "2012Q1", "md");
-	cr_expect(strstr(md, "| 财务审计处 | 2 | 0 | 0 | 0 | 0 | 0 | — | 0 | 25\\.0%（已填报 1/18） |")
-	    != NULL, "%s", md);
+	/* Nothing of finance's was due: listed apart, not ranked (its
+	 * average is in the JSON above and the CSV's offices view). */
+	cr_expect(strstr(md, "本期无到期事项（不参加排名）：人事处、体育卫生艺术教育处、发展规划处、"
+	    "学校安全处、教育基建办公室、教育技术装备处、监察室、财务审计处。") != NULL, "%s", md);
 	free(md);
 	scene_free(&s);
 }

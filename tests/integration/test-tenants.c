@@ -353,8 +353,14 @@ Test(tenants, writes_reach_no_other_tenant_and_change_nothing, .timeout = 120)
 	cr_expect_eq(st, 404, "吉林 on 长春's target: %ld", st);
 	json_decref(out);
 	free(path);
+	st = t_call(&s.d, "PATCH", "/api/v1/plans/jilin-2012/lights", s.tok[5],
+	    "{\"yellow\":5,\"red\":20}", &out);
+	cr_expect_eq(st, 404, "长春 on 吉林's lights: %ld", st);
+	json_decref(out);
 	after = t_fingerprint(s.c);
 	cr_expect_str_eq(after, before, "refused writes changed nothing");
+	cr_expect_eq(t_query_long(s.c, "SELECT light_yellow FROM plan WHERE key = 'jilin-2012'",
+	    0, NULL), 10, "吉林's thresholds as they were");
 	free(before);
 	free(after);
 

@@ -164,7 +164,7 @@ ParameterizedTest(struct fixture *fx, report_html, fixture)
 {
 	const char	*name[] = { fx->name };
 	json_t		*r = load(*name), *t, *s, *ms, *tg, *o;
-	char		*html, *row, want[512], num[64];
+	char		*html, *row, want[512], num[64], cn[32];
 	const char	*status;
 	size_t		 i, len, ntasks, noffices;
 
@@ -193,7 +193,9 @@ ParameterizedTest(struct fixture *fx, report_html, fixture)
 		if (S(o, "document_number") != NULL)
 			expect_has_escaped(html, S(o, "document_number"), *name);
 	}
-	snprintf(want, sizeof want, "数据截至 %s%s", S(r, "as_of"),
+	/* Dates as documents write them. */
+	report_date_cn(S(r, "as_of"), cn, sizeof cn);
+	snprintf(want, sizeof want, "数据截至 %s%s", cn,
 	    json_is_true(G(r, "final")) ? "</span>" : "（本季度尚未结束）");
 	expect_has(html, want, *name);
 
@@ -264,8 +266,11 @@ ParameterizedTest(struct fixture *fx, report_html, fixture)
 	}
 
 	/* One progress bar a task, the status chart, the office chart (when
-	 * there are offices) and the burn-up. */
-	noffices = json_array_size(G(r, "offices"));
+	 * an office is ranked: one with nothing due is listed apart, in
+	 * words) and the burn-up. */
+	noffices = 0;
+	json_array_foreach(G(r, "offices"), i, o)
+		noffices += json_is_integer(G(o, "rank"));
 	cr_expect_eq(occurrences(html, "<svg class=\"progress\""), ntasks, "%s", *name);
 	cr_expect_eq(occurrences(html, "<svg class=\"chart status-chart\""), 1);
 	cr_expect_eq(occurrences(html, "<svg class=\"chart office-chart\""),
@@ -274,7 +279,7 @@ ParameterizedTest(struct fixture *fx, report_html, fixture)
 	cr_expect_eq(occurrences(html, "<svg"), ntasks + 2 + (noffices > 0),
 	    "%s: %zu <svg", *name, occurrences(html, "<svg"));
 	cr_expect_eq(occurrences(html, "</svg>"), occurrences(html, "<svg"));
-	if (noffices == 0)
+	if (json_array_size(G(r, "offices")) == 0)
 		expect_has(html, "暂无处室排名", *name);
 	json_array_foreach(G(r, "offices"), i, o)
 		expect_has_escaped(html, S(o, "name"), *name);
@@ -287,8 +292,12 @@ ParameterizedTest(struct fixture *fx, report_html, fixture)
 		expect_has(html, want, *name);
 	}
 
-	/* The footer and the page numbers. */
-	expect_has(html, "duban 生成", *name);
+	/* The footer's 落款 (organisation and day, no "duban 生成") and the
+	 * page numbers. */
+	cr_expect(strstr(html, "duban 生成") == NULL, "%s: duban 生成", *name);
+	snprintf(want, sizeof want, "<div class=\"sign\"><span>%s</span><span>%s</span></div>",
+	    S(r, "organisation"), cn);
+	expect_has(html, want, *name);
 	expect_has(html, "counter(pages)", *name);
 	expect_has(html, "@page wide{size:A4 landscape", *name);
 	expect_finite_svg(html, *name);
@@ -337,7 +346,8 @@ Test(report_html, jilin_statuses)
 			seen++;
 		} else if (strcmp(S(t, "label"), "7") == 0) {
 			expect_has(row, "<span class=\"st st-overdue\">逾期</span>", "7");
-			expect_has(row, "暑假期培训（2012-08-31 到期，逾期 31 天）", "7");
+			/* Judged on the as-of day, 30 September. */
+			expect_has(row, "暑假期培训（2012年8月31日到期，逾期 30 天）", "7");
 			expect_has(row, "<div class=\"bad\">逾期 1</div>", "7");
 			seen++;
 		} else if (strcmp(S(t, "label"), "1") == 0) {
@@ -347,7 +357,7 @@ Test(report_html, jilin_statuses)
 			expect_has(row, "于海波、韩非、张彦明", "1");
 			expect_has(row, "已发放普通高中学生资助面", "1");
 			expect_has(row, "惠及学生", "1");
-			expect_has(row, "2012-06-20", "1");
+			expect_has(row, "2012年6月20日", "1");
 			/* 時间进度: 274 of 366 days. */
 			expect_has(row, "时间进度 74.9%", "1");
 			/* Its two standards are not reported. */
@@ -360,12 +370,22 @@ Test(report_html, jilin_statuses)
 	/* The supervise table's reasons, joined with "；". */
 	expect_has(html, "逾期节点 1 个；逾期未报：上岗技能免费培训、免费培训计划投入、"
 	    "开设培训项目", "supervise");
-	/* Averages over what is reported. */
-	expect_has(html, "<td>财务审计处</td>", "offices");
-	expect_has(html, "66.6%（已填报 10/18）", "offices");
-	/* The office ranking: 职业与成人教育处 last, 50%. */
-	expect_has(html, "<td class=\"n c\">9</td><td>职业与成人教育处</td>", "offices");
+	/* The ranking, on the milestones due: 人事处 1 (its one done on
+	 * time), 职业与成人教育处 2 (one of two, 50%); finance and the six
+	 * others had nothing due: apart, not last, not ranked. */
+	expect_has(html, "<td class=\"n c\">1</td><td>人事处</td>", "offices");
+	expect_has(html, "<td class=\"n c\">2</td><td>职业与成人教育处</td>", "offices");
 	expect_has(html, "<td class=\"n\">50.0%</td>", "offices");
+	expect_has(html, "本期无到期事项（不参加排名）：</b>体育卫生艺术教育处（牵头任务 1 项）",
+	    "offices");
+	expect_has(html, "财务审计处（牵头任务 2 项）。</p>", "offices");
+	expect_has(html, "排名规则：处室排名按各处室牵头任务中截至本期已到期的节点计算", "offices");
+	/* The lights: tiles with their words, a badge per task. */
+	expect_has(html, "<span class=\"v\">2</span><span class=\"k\">红灯（严重滞后或逾期）</span>",
+	    "lights");
+	expect_has(html, "<span class=\"lt lt-red\">红灯</span>", "lights");
+	expect_has(html, "<span class=\"flag\">未明确牵头处室</span>", "lights");
+	expect_has(html, "灯号：绿灯：按序时进度推进或已完成；黄灯：落后序时进度超过 10 个百分点", "lights");
 	expect_has(html, "吉市教通字〔2012〕12号", "plan");
 	free(html);
 	json_decref(r);
@@ -376,7 +396,7 @@ Test(report_html, partial_quarter_says_so)
 	json_t	*r = load("jilin-2012Q4-partial.json");
 	char	*html = render(r, NULL);
 
-	expect_has(html, "数据截至 2012-11-01（本季度尚未结束）", "header");
+	expect_has(html, "数据截至 2012年11月1日（本季度尚未结束）", "header");
 	expect_has(html, "2012年第四季度民生实事督查报告", "title");
 	/* The as-of day is a column of the burn-up's table. */
 	expect_has(html, "<th>11月1日</th>", "burnup");

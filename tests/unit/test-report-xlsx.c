@@ -21,8 +21,10 @@
 #include <criterion/parameterized.h>
 #include <jansson.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include "report.h"
+#include "report-xlsx.h"
 #include "support.h"
 #include "xlsx-read.h"
 #include "xmalloc.h"
@@ -115,7 +117,7 @@ check_summary(const json_t *r, const struct book *b, const char *ctx)
 	const json_t	*s = G(r, "summary"), *ms = G(s, "milestones");
 	const json_t	*tg = G(s, "targets");
 	json_t		*rate;
-	char		*plans, want[512];
+	char		*plans, want[512], cn[32];
 	long		 i;
 	int		 found_plans = 0, found_as_of = 0;
 
@@ -128,7 +130,8 @@ check_summary(const json_t *r, const struct book *b, const char *ctx)
 		snprintf(want, sizeof want, "%s民生实事督查报告", S(r, "quarter_label"));
 	expect_cell(cell(c, 1, 0), want, ctx, "总体 A2");
 	plans = report_plans_title(r);
-	snprintf(want, sizeof want, "数据截至：%s%s", S(r, "as_of"),
+	report_date_cn(S(r, "as_of"), cn, sizeof cn);
+	snprintf(want, sizeof want, "数据截至：%s%s", cn,
 	    json_is_true(G(r, "final")) ? "" : "（本季度尚未结束）");
 	for (i = 0; i < 8; i++) {
 		if (strstr(cell(c, (size_t)i, 0), plans) != NULL)
@@ -206,7 +209,7 @@ check_tasks(const json_t *r, const struct book *b, const char *ctx)
 	const json_t	*tasks = G(r, "tasks"), *t, *m, *u, *g;
 	size_t		 i, j, row, label, title, goal, lead, deadline, status;
 	size_t		 due, done, overdue, on_time, total, updated, level, note;
-	char		 phrase[512], where[128], *s;
+	char		 phrase[512], where[128], *s, cn[32];
 
 	cr_expect_eq(c->n, 2 + json_array_size(tasks), "%s: 任务 has %zu rows, want %zu",
 	    ctx, c->n, 2 + json_array_size(tasks));
@@ -242,7 +245,8 @@ check_tasks(const json_t *r, const struct book *b, const char *ctx)
 		}
 		expect_cell(cell(c, row, lead), S(t, "lead_office") ? S(t, "lead_office") :
 		    "未明确牵头处室", where, "牵头处室");
-		expect_cell(cell(c, row, deadline), S(t, "deadline"), where, "完成时限");
+		report_date_cn(S(t, "deadline"), cn, sizeof cn);
+		expect_cell(cell(c, row, deadline), cn, where, "完成时限");
 		expect_cell(cell(c, row, status), report_status_label(S(t, "status")),
 		    where, "状态");
 		expect_count(cell(c, row, total), N(m, "total"), where, "节点总数");
@@ -253,7 +257,8 @@ check_tasks(const json_t *r, const struct book *b, const char *ctx)
 		s = report_task_note(t);
 		expect_cell(cell(c, row, note), s ? s : "", where, "截至本期完成情况");
 		free(s);
-		expect_cell(cell(c, row, updated), u ? S(u, "on") : "", where, "最近更新");
+		report_date_cn(u ? S(u, "on") : NULL, cn, sizeof cn);
+		expect_cell(cell(c, row, updated), u ? cn : "", where, "最近更新");
 		expect_cell(cell(c, row, level), N(t, "depth") > 0 ? "子项" : "事项", where,
 		    "层级");
 	}
@@ -308,7 +313,7 @@ check_offices(const json_t *r, const struct book *b, const char *ctx)
 {
 	const struct csv *c = &b->shown[3], *f = &b->formulas[3];
 	const json_t	*offices = G(r, "offices"), *o;
-	size_t		 i, row, rank, name, rate, avg, due, on_time, reported;
+	size_t		 i, row, rank, name, rate, avg, due, on_time, reported, done_rate, note;
 	char		 where[128], want[64];
 
 	if (json_array_size(offices) == 0) {
@@ -316,11 +321,16 @@ check_offices(const json_t *r, const struct book *b, const char *ctx)
 		expect_cell(cell(c, 2, 0), "无（计划未明确牵头处室）", ctx, "处室");
 		return;
 	}
-	cr_expect_eq(c->n, 2 + json_array_size(offices), "%s: 处室 has %zu rows", ctx,
+	/* The offices, a blank row, the ranking's rule. */
+	cr_expect_eq(c->n, 2 + json_array_size(offices) + 2, "%s: 处室 has %zu rows", ctx,
 	    c->n);
+	cr_expect(strstr(cell(c, c->n - 1, 0), "并列同一名次") != NULL, "%s: 处室 rule: 「%s」",
+	    ctx, cell(c, c->n - 1, 0));
 	rank = col_of(c, "排名", ctx);
 	name = col_of(c, "处室", ctx);
-	due = col_of(c, "应完成节点", ctx);
+	due = col_of(c, "到期节点", ctx);
+	done_rate = col_of(c, "完成率", ctx);
+	note = col_of(c, "备注", ctx);
 	on_time = col_of(c, "按时完成节点", ctx);
 	rate = col_of(c, "按时完成率", ctx);
 	avg = col_of(c, "指标平均完成率", ctx);
@@ -328,10 +338,18 @@ check_offices(const json_t *r, const struct book *b, const char *ctx)
 	json_array_foreach(offices, i, o) {
 		row = 2 + i;
 		snprintf(where, sizeof where, "%s 处室 %s", ctx, S(o, "name"));
-		expect_count(cell(c, row, rank), N(o, "rank"), where, "排名");
+		/* Ranked, or apart without a rank: 本期无到期事项. */
+		if (json_is_integer(G(o, "rank"))) {
+			expect_count(cell(c, row, rank), N(o, "rank"), where, "排名");
+			expect_cell(cell(c, row, note), "", where, "备注");
+		} else {
+			expect_cell(cell(c, row, rank), "", where, "排名");
+			expect_cell(cell(c, row, note), "本期无到期事项", where, "备注");
+		}
+		expect_percent(cell(c, row, done_rate), G(o, "completion_rate"), where, "完成率");
 		expect_cell(cell(c, row, name), S(o, "name"), where, "处室");
 		expect_count(cell(c, row, due), N(o, "milestones_due"), where,
-		    "应完成节点");
+		    "到期节点");
 		expect_count(cell(c, row, on_time), N(o, "milestones_on_time"), where,
 		    "按时完成节点");
 		expect_percent(cell(c, row, rate), G(o, "on_time_rate"), where,
@@ -383,14 +401,15 @@ check_burnup(const json_t *r, const struct book *b, const char *ctx)
 	const struct csv *c = &b->shown[5];
 	const json_t	*points = G(r, "burnup"), *p;
 	size_t		 i, row;
-	char		 where[128];
+	char		 where[128], cn[32];
 
 	cr_expect_eq(c->n, 2 + json_array_size(points), "%s: 节点进度 has %zu rows",
 	    ctx, c->n);
 	json_array_foreach(points, i, p) {
 		row = 2 + i;
 		snprintf(where, sizeof where, "%s 节点进度 %s", ctx, S(p, "date"));
-		expect_cell(cell(c, row, 0), S(p, "date"), where, "日期");
+		report_date_cn(S(p, "date"), cn, sizeof cn);
+		expect_cell(cell(c, row, 0), cn, where, "日期");
 		expect_count(cell(c, row, 1), N(p, "planned"), where, "计划应完成");
 		if (json_is_integer(G(p, "done")))
 			expect_count(cell(c, row, 2), N(p, "done"), where, "实际完成");
@@ -617,5 +636,100 @@ Test(report_xlsx, unwritable_path)
 	    NULL, "cause: %s", cause);
 	cr_expect(access("/nonexistent-duban-dir/x.xlsx", F_OK) == -1);
 	free(cause);
+	json_decref(r);
+}
+
+/* ------------------------------------------------------------------
+ * The task sheet as it prints: read from the file's own XML (libzip),
+ * since LibreOffice's CSV has no row heights or page setup.
+ */
+
+/* An entry of the workbook at path, NUL-terminated, allocated. */
+static char *
+zip_entry(const char *path, const char *name)
+{
+	zip_t		*z;
+	zip_file_t	*zf;
+	zip_stat_t	 st;
+	char		*buf;
+	int		 err;
+
+	z = zip_open(path, ZIP_RDONLY, &err);
+	cr_assert(z != NULL, "zip_open %s: %d", path, err);
+	cr_assert_eq(zip_stat(z, name, 0, &st), 0, "%s: no %s", path, name);
+	buf = xmalloc(st.size + 1);
+	cr_assert((zf = zip_fopen(z, name, 0)) != NULL);
+	cr_assert_eq(zip_fread(zf, buf, st.size), (zip_int64_t)st.size);
+	buf[st.size] = '\0';
+	zip_fclose(zf);
+	zip_close(z);
+	return (buf);
+}
+
+/* Row r's height in points as the sheet sets it, or -1. */
+static double
+row_height(const char *xml, unsigned r)
+{
+	char	 tag[32];
+	const char *p, *ht, *end;
+
+	snprintf(tag, sizeof tag, "<row r=\"%u\" ", r);
+	if ((p = strstr(xml, tag)) == NULL || (end = strchr(p, '>')) == NULL)
+		return (-1);
+	if ((ht = strstr(p, " ht=\"")) == NULL || ht > end)
+		return (-1);
+	return (strtod(ht + 5, NULL));
+}
+
+Test(report_xlsx, task_rows_hold_their_text_and_print_across_a4_landscape)
+{
+	json_t		*r = load("jilin-2012Q3.json"), *t;
+	char		*path, *xml, *cause = NULL;
+	const char	*texts[2] = { NULL, NULL };
+	double		 widths[2] = { 48, 10 }, ht;
+	size_t		 i, lines;
+
+	path = xprintf("%s/duban-xlsx-rows-%d.xlsx", getenv("TMPDIR") ? getenv("TMPDIR") :
+	    "/tmp", (int)getpid());
+	cr_assert_eq(report_xlsx(r, path, &cause), 0, "%s", cause ? cause : "");
+	xml = zip_entry(path, "xl/worksheets/sheet2.xml");	/* 任务 */
+
+	/* Fit to one page wide (as many tall as it takes), A4 (paper 9),
+	 * landscape. */
+	cr_expect(strstr(xml, "<pageSetUpPr fitToPage=\"1\"/>") != NULL, "fit to page");
+	cr_expect(strstr(xml, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" "
+	    "orientation=\"landscape\"/>") != NULL, "A4 landscape, one page wide");
+	/* The 落款 in the footer: the organisation and the day, no duban. */
+	cr_expect(strstr(xml, "<oddFooter>&amp;L吉林市教育局&amp;C第 &amp;P 页 共 &amp;N 页"
+	    "&amp;R2012年9月30日</oddFooter>") != NULL, "footer");
+	cr_expect(strstr(xml, "duban") == NULL, "duban in the 任务 sheet");
+
+	/* Each task's row holds at least a line for its goal and one per
+	 * target (年度任务目标 lists them a line each): task 1's twelve
+	 * targets are not cut to one line. */
+	json_array_foreach(G(r, "tasks"), i, t) {
+		lines = json_array_size(G(t, "targets")) +
+		    (S(t, "goal") != NULL && *S(t, "goal") != '\0');
+		ht = row_height(xml, (unsigned)(3 + i));
+		cr_expect(ht >= 14.0 * (double)(lines > 0 ? lines : 1),
+		    "task %s: row %zu is %.0f pt for %zu lines", S(t, "label"), 3 + i, ht, lines);
+		cr_expect(ht <= 409, "task %s: %.0f pt", S(t, "label"), ht);
+	}
+	cr_expect(row_height(xml, 3) > 14 * 13, "task 1: %.0f pt", row_height(xml, 3));
+
+	/* The estimate: 60 CJK characters (120 units) in a column of 48, 47
+	 * a line after the padding: 3 lines of 14 points and 4 of margin; a
+	 * line break starts a line; the tallest cell decides. */
+	texts[0] = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
+	    "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十";
+	cr_expect_float_eq(xlsx_row_height(texts, widths, 2, 14, 20), 46, 1e-9);
+	texts[1] = "甲\n乙\n丙\n丁";
+	cr_expect_float_eq(xlsx_row_height(texts, widths, 2, 14, 20), 60, 1e-9);
+	texts[0] = texts[1] = NULL;
+	cr_expect_float_eq(xlsx_row_height(texts, widths, 2, 14, 20), 20, 1e-9);
+
+	unlink(path);
+	free(path);
+	free(xml);
 	json_decref(r);
 }

@@ -174,3 +174,32 @@ test('a round from the clerk to the head to the general office and back', async 
 	for (const p of [clerk, head, general])
 		await p.context().close();
 });
+
+// Issue 15: 总览's lights carry their words (not colour alone) and pass
+// axe; the quarterly report reads on a phone: each task a block, no page
+// wider than the screen.
+test('总览 shows the lights with their words, and the report reads on a phone', async () => {
+	const general = await personPage('sunmei');
+	await general.goto(`${site.url}/index.html?plan=jilin-2012`);
+	const red = general.locator('.tile.light-red');
+	await red.waitFor();
+	assert.match(await red.innerText(), /红灯（严重滞后或逾期）/);
+	await general.locator('#tasks-body .light').first().waitFor();
+	assert.match(await general.locator('#tasks-body').innerText(), /[绿黄红灰]灯/);
+	assert.match(await general.locator('#off-h').locator('..').locator('..').innerText(),
+	    /本期无到期事项（不参加排名）/);
+	await assertAccessible(general, '总览 with lights');
+	await shoot(general, 'overview-lights');
+
+	await general.goto(`${site.url}/api/v1/reports/quarterly?plan=jilin-2012&quarter=2012Q3&format=html`);
+	await general.locator('table.tasks').waitFor();
+	await general.setViewportSize(PHONE);
+	const [scroll, client, display] = await general.evaluate(() => [document.documentElement.scrollWidth,
+	    document.documentElement.clientWidth, getComputedStyle(document.querySelector('table.tasks tr.task')).display]);
+	assert.ok(scroll <= client, `the report is ${scroll} px wide on a ${client} px screen`);
+	assert.equal(display, 'block');
+	await general.setViewportSize(DESKTOP);
+	await assertAccessible(general, 'the quarterly report');
+	await shoot(general, 'quarterly-report');
+	await general.context().close();
+});

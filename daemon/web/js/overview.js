@@ -1,7 +1,9 @@
-// 总览: the current quarter over the chosen plans — counts by status per
-// plan, the items needing 督办, the tasks (filtered by office, status and
-// due window, all in the URL) and the lead offices' ranking; first, when
-// the working-day calendar lacks a year, how to load its notice.
+// 总览: the current quarter over the chosen plans — the tasks' 红黄绿灯
+// (with their words: never colour alone), counts by status per plan, the
+// items needing 督办, the tasks (filtered by office, status and due
+// window, all in the URL) and the lead offices' ranking, those with
+// nothing due listed apart; first, when the working-day calendar lacks a
+// year, how to load its notice.
 import {
 	api, boot, h, svg, clear, $, query, td, table, scrollRegion, badge, statusBadge, word, words,
 	fmtNum, pct, fmtTime, addDays, progressBar, showFatal, quarterOf, newId,
@@ -45,15 +47,32 @@ function selectField(label, name, options, value, onchange) {
 
 // ---------------------------------------------------------------- pieces
 
-function tiles(sum) {
+const LIGHTS = ['green', 'yellow', 'red', 'grey'];
+const LIGHT_NOTES = { green: '按期推进', yellow: '滞后预警', red: '严重滞后或逾期', grey: '应报未报' };
+
+// A task's light with its word, then 临期 and 未明确牵头处室 (a flag, not a
+// status that hides the light).
+function lightBadges(t) {
+	return [t.light ? h('span', { class: `light ${t.light}` }, word('light', t.light)) : null,
+	    t.due_soon ? badge('due_soon', '临期') : null,
+	    t.unassigned ? badge('flag', word('task_status', 'unassigned')) : null];
+}
+
+// The lights, 临期, the tasks without a lead office, and how many are done
+// out of how many (not a bare "完成率 0%").
+function tiles(sum, rule) {
 	const tile = (cls, n, label) => h('div', { class: `tile ${cls}` },
 	    h('div', { class: 'n' }, n), h('div', { class: 'l' }, label));
+	const lights = sum.lights || {};
 	return h('section', { 'aria-labelledby': 'sum-h' },
 	    h('h2', { id: 'sum-h', class: 'sr-only' }, '汇总'),
 	    h('div', { class: 'tiles' },
 		tile('', fmtNum(sum.tasks), '任务'),
-		statuses().map((s) => tile(s, fmtNum(sum[s]), word('task_status', s))),
-		tile('', pct(sum.completion), '完成率')));
+		LIGHTS.map((l) => tile(`light-${l}`, fmtNum(lights[l] || 0), `${word('light', l)}（${LIGHT_NOTES[l]}）`)),
+		tile('due_soon', fmtNum(sum.due_soon || 0), '临期'),
+		tile('unassigned', fmtNum(sum.without_lead || 0), word('task_status', 'unassigned')),
+		tile('done', `${fmtNum(sum.done)}/${fmtNum(sum.tasks)}`, '已完成')),
+	    rule ? h('p', { class: 'muted small lights-rule' }, `灯号：${rule}`) : null);
 }
 
 function countByPlan(ov) {
@@ -143,25 +162,34 @@ function supervisePanel(ov) {
 function officesPanel(ov) {
 	const cols = [{ label: '排名', class: 'num' }, { label: '处室' }, { label: '牵头任务', class: 'num' },
 	    { label: '已完成', class: 'num' }, { label: '逾期任务', class: 'num' }, { label: '滞后任务', class: 'num' },
-	    { label: '到期节点', class: 'num' }, { label: '逾期节点', class: 'num' },
+	    { label: '到期节点', class: 'num' }, { label: '完成率', class: 'num' }, { label: '逾期节点', class: 'num' },
 	    { label: '按时完成率', class: 'num' }, { label: '指标平均完成', class: 'num' }];
-	const rows = (ov.offices || []).map((o) => h('tr', {},
+	// Ranked on what was due; those with nothing due apart, not last.
+	const ranked = (ov.offices || []).filter((o) => o.ranked !== false);
+	const apart = (ov.offices || []).filter((o) => o.ranked === false);
+	const officeA = (o) => h('a', { href: `index.html${query({ plan: state.plan, office: o.name })}#tasks-h`,
+	    'data-office': o.name, onclick: officeLink }, o.name);
+	const rows = ranked.map((o) => h('tr', {},
 	    h('td', { class: 'num' }, fmtNum(o.rank)),
-	    h('td', { class: 'nowrap' }, h('a', { href: `index.html${query({ plan: state.plan, office: o.name })}#tasks-h`,
-		'data-office': o.name, onclick: officeLink }, o.name)),
+	    h('td', { class: 'nowrap' }, officeA(o)),
 	    h('td', { class: 'num' }, fmtNum(o.tasks)),
 	    h('td', { class: 'num' }, fmtNum(o.done)),
 	    h('td', { class: 'num' }, fmtNum(o.overdue_tasks)),
 	    h('td', { class: 'num' }, fmtNum(o.behind_tasks)),
 	    h('td', { class: 'num' }, fmtNum(o.milestones_due)),
+	    h('td', { class: 'num' }, o.completion_rate === null || o.completion_rate === undefined ? '—' : pct(o.completion_rate)),
 	    h('td', { class: 'num' }, fmtNum(o.milestones_overdue)),
 	    h('td', { class: 'num' }, o.on_time_rate === null ? '无到期节点' : pct(o.on_time_rate)),
 	    h('td', { class: 'num' }, average(o.avg_completion, o.targets_reported, o.targets_measured))));
 	return h('section', { class: 'panel', 'aria-labelledby': 'off-h' },
 	    h('div', { class: 'panel-head' },
 		h('h2', { id: 'off-h' }, '处室排名'),
-		h('p', { class: 'muted small' }, '按逾期节点（少者在前）、按时完成率、指标平均完成排序')),
-	    scrollRegion('处室排名表（可横向滚动）', table(cols, rows, { caption: '各牵头处室的任务与节点' })));
+		h('p', { class: 'muted small' }, '按到期节点的完成率、按时完成率排序，并列者名次相同')),
+	    ranked.length ? scrollRegion('处室排名表（可横向滚动）', table(cols, rows, { caption: '各牵头处室的任务与节点' })) :
+		h('p', { class: 'empty' }, '本期各处室均无到期节点，暂不排名。'),
+	    apart.length ? h('p', { class: 'apart' }, h('strong', {}, '本期无到期事项（不参加排名）：'),
+		apart.map((o, i) => [i ? '、' : '', officeA(o), `（牵头任务 ${fmtNum(o.tasks)} 项）`])) : null,
+	    ov.ranking_rule ? h('p', { class: 'muted small rule' }, `排名规则：${ov.ranking_rule}`) : null);
 }
 
 // An average with what it is over: "80%（已填报 4/18）"; "—" with nothing to
@@ -242,7 +270,8 @@ function taskRow(t, ov) {
 		plan ? h('div', { class: 'small muted' }, plan.title) : null], 'card-title'),
 	    td('牵头处室', t.lead_office || h('span', { class: 'muted' }, word('task_status', 'unassigned'))),
 	    td('完成时限', t.deadline || '—', 'nowrap'),
-	    td('状态', statusBadge(t.status)),
+	    td('状态', [h('div', { class: 'lights' }, lightBadges(t)),
+		statusBadge(t.unassigned ? t.progress_status : t.status)]),
 	    td('指标进度', pace(t)),
 	    td('节点', [`完成 ${fmtNum(ms.done)}/${fmtNum(ms.total)}`,
 		ms.overdue > 0 ? h('div', { class: 'od' }, `逾期 ${ms.overdue} 个`) : null]),
@@ -342,7 +371,7 @@ async function load() {
 		body.append(h('p', { class: 'empty' }, '还没有导入任何计划。'));
 		return;
 	}
-	body.append(tiles(overview.summary || {}), plansPanel(overview), supervisePanel(overview),
+	body.append(tiles(overview.summary || {}, overview.lights_rule), plansPanel(overview), supervisePanel(overview),
 	    tasksPanel(overview), officesPanel(overview));
 	renderTasks();
 }

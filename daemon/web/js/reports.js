@@ -24,6 +24,16 @@ function quarters(firstYear, today) {
 	return out;
 }
 
+// The quarter the page opens on: in a quarter's first month the one just
+// ended (on 10 October, Q3: its report is the one being written), else
+// the current one.
+function defaultQuarter(qs, today) {
+	const month = Number(today.slice(5, 7));
+	if ((month - 1) % 3 === 0 && qs.length > 1)
+		return qs[1];
+	return qs[0];
+}
+
 async function main() {
 	const session = await boot();
 	const app = clear($('#app'));
@@ -46,7 +56,7 @@ async function main() {
 	const qs = quarters(Math.min(...plans.map((p) => p.year || Number(session.today.slice(0, 4)))), session.today);
 	let quarter = url.get('quarter');
 	if (!qs.includes(quarter))
-		quarter = qs[0];
+		quarter = defaultQuarter(qs, session.today);
 
 	const qId = newId('quarter');
 	const planErr = h('p', { class: 'field-error', id: 'plans-err', hidden: true });
