@@ -241,6 +241,22 @@ t_kept(const char *db, const char *name)
 	return (v);
 }
 
+void
+t_keep_who(const char *db, const struct t_who *who, size_t n)
+{
+	char	*tok;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		tok = who[i].login == NULL ?
+		    t_token(db, who[i].role, who[i].office) :
+		    t_person_token(db, who[i].login, who[i].person,
+		    who[i].office, who[i].role);
+		t_keep(db, who[i].name, tok);
+		free(tok);
+	}
+}
+
 /* The runner drops the run's shared databases when the run ends. */
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {

@@ -63,9 +63,7 @@ jilin_with(const char *value, const char *name)
 
 /* The accounts and tokens the tests act as, made once per run in the
  * snapshot the sites copy. */
-static const struct {
-	const char	*name, *login, *person, *office, *role;
-} PEOPLE[] = {
+static const struct t_who PEOPLE[] = {
 	{ "general", NULL, NULL, NULL, "general" },
 	{ "office", NULL, NULL, "人事处", "office" },
 	{ "other", NULL, NULL, "财务审计处", "office" },
@@ -85,8 +83,7 @@ site_build(const char *db, void *arg)
 {
 	const char	*load[] = { "plan", "load", NULL, NULL };
 	struct t_run	 r;
-	char		*plan, *tok;
-	size_t		 i;
+	char		*plan;
 
 	plan = jilin_with(arg, "jilin-2012-review.yaml");
 	load[2] = plan;
@@ -94,14 +91,7 @@ site_build(const char *db, void *arg)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	t_run_free(&r);
 	free(plan);
-	for (i = 0; i < sizeof PEOPLE / sizeof PEOPLE[0]; i++) {
-		tok = PEOPLE[i].login == NULL ?
-		    t_token(db, PEOPLE[i].role, PEOPLE[i].office) :
-		    t_person_token(db, PEOPLE[i].login, PEOPLE[i].person,
-		    PEOPLE[i].office, PEOPLE[i].role);
-		t_keep(db, PEOPLE[i].name, tok);
-		free(tok);
-	}
+	t_keep_who(db, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
 }
 
 /* The site with the plan's completion_review: review (a value, or a value
