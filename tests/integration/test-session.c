@@ -23,19 +23,28 @@ struct site {
 	struct t_daemon	 d;
 };
 
+/* The snapshot every site copies: the plan loaded, 财务审计处's token kept. */
+static void
+site_build(const char *db, void *arg)
+{
+	const char	*load[] = { "plan", "load", JILIN, NULL };
+	char		*token;
+
+	(void)arg;
+	t_cli_ok(db, load);
+	token = t_token(db, "office", "财务审计处");
+	t_keep(db, "token", token);
+	free(token);
+}
+
 static void
 site_start(struct site *s)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
 	const char	*args[] = { "--web", DUBAN_SOURCE_DIR "/daemon/web", NULL };
 	static const char *const env[] = { "DUBAN_NOW=2012-09-03T09:00+08:00", NULL };
-	struct t_run	 r;
 
-	s->db = t_db_create();
-	t_cli(&r, s->db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	s->token = t_token(s->db, "office", "财务审计处");
+	s->db = t_db_snapshot("session", site_build, NULL);
+	s->token = t_kept(s->db, "token");
 	t_daemon_start(&s->d, s->db, args, env);
 	s->url = xprintf("%s/api/v1/session", s->d.url);
 }
