@@ -257,6 +257,17 @@ t_keep_who(const char *db, const struct t_who *who, size_t n)
 	}
 }
 
+char *
+t_tag(const char *prefix, const char *variant)
+{
+	unsigned	 h = 5381;
+	const char	*p;
+
+	for (p = variant; *p != '\0'; p++)
+		h = h * 33 + (unsigned char)*p;
+	return (xprintf("%s_%u", prefix, h));
+}
+
 /* The runner drops the run's shared databases when the run ends. */
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {

@@ -55,6 +55,9 @@ struct t_who {
 };
 /* In a snapshot's build: makes the n tokens, in order, and keeps them. */
 void		 t_keep_who(const char *db, const struct t_who *, size_t n);
+/* A snapshot tag for a variant of a set-up: prefix and a hash of variant
+ * (allocated). */
+char		*t_tag(const char *prefix, const char *variant);
 
 PGconn		*t_connect(const char *conninfo);
 /* First column of the first row, as an allocated string; NULL for NULL. */

@@ -101,15 +101,11 @@ site_start_with(struct site *s, const char *now, const char *review)
 {
 	char		*env_now = xprintf("DUBAN_NOW=%s", now);
 	const char	*env[] = { env_now, NULL };
-	char		 tag[32];
-	unsigned	 h = 5381;
-	const char	*p;
+	char		*tag = t_tag("completion", review);
 
 	memset(s, 0, sizeof *s);
-	for (p = review; *p != '\0'; p++)
-		h = h * 33 + (unsigned char)*p;
-	snprintf(tag, sizeof tag, "completion_%u", h);
 	s->db = t_db_snapshot(tag, site_build, (void *)review);
+	free(tag);
 	s->plan = jilin_with(review, "jilin-2012-review.yaml");
 	s->c = t_connect(s->db);
 	cr_assert_eq(t_query_long(s->c, "SELECT count(*) FROM plan WHERE completion_review",
