@@ -257,6 +257,17 @@ t_keep_who(const char *db, const struct t_who *who, size_t n)
 	}
 }
 
+void
+t_setup_build(const char *db, void *arg)
+{
+	const struct t_setup	*setup = arg;
+	size_t			 i;
+
+	for (i = 0; i < nitems(setup->cli) && setup->cli[i] != NULL; i++)
+		t_cli_ok(db, setup->cli[i]);
+	t_keep_who(db, setup->who, setup->n);
+}
+
 char *
 t_tag(const char *prefix, const char *variant)
 {

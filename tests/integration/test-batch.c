@@ -46,15 +46,8 @@ static const struct t_who PEOPLE[] = {
 };
 
 /* The snapshot every site copies: the plan loaded, the tokens kept. */
-static void
-site_build(const char *db, void *arg)
-{
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-
-	(void)arg;
-	t_cli_ok(db, load);
-	t_keep_who(db, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
-}
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
 
 static void
 site_start(struct site *s)
@@ -62,7 +55,7 @@ site_start(struct site *s)
 	const char	*env[] = { "DUBAN_NOW=2012-09-10T10:00:00+08:00", NULL };
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_snapshot("batch", site_build, NULL);
+	s->db = t_db_snapshot("batch", t_setup_build, &SETUP);
 	s->clerk = t_kept(s->db, "clerk");
 	s->head = t_kept(s->db, "head");
 	s->other = t_kept(s->db, "other");

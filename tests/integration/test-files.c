@@ -51,21 +51,14 @@ static const struct t_who PEOPLE[] = {
 };
 
 /* The snapshot every site copies: the plan loaded, the tokens kept. */
-static void
-site_build(const char *db, void *arg)
-{
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-
-	(void)arg;
-	t_cli_ok(db, load);
-	t_keep_who(db, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
-}
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
 
 static void
 site_start(struct site *s, const char *const *env)
 {
 	memset(s, 0, sizeof *s);
-	s->db = t_db_snapshot("files", site_build, NULL);
+	s->db = t_db_snapshot("files", t_setup_build, &SETUP);
 	s->clerk = t_kept(s->db, "clerk");
 	s->head = t_kept(s->db, "head");
 	s->other = t_kept(s->db, "other");

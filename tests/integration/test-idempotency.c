@@ -43,15 +43,8 @@ static const struct t_who PEOPLE[] = {
 };
 
 /* The snapshot every site copies: the plan loaded, the tokens kept. */
-static void
-site_build(const char *db, void *arg)
-{
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-
-	(void)arg;
-	t_cli_ok(db, load);
-	t_keep_who(db, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
-}
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
 
 static void
 site_start(struct site *s)
@@ -59,7 +52,7 @@ site_start(struct site *s)
 	static const char *const env[] = { "DUBAN_NOW=2012-10-15T09:00+08:00", NULL };
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_snapshot("idempotency", site_build, NULL);
+	s->db = t_db_snapshot("idempotency", t_setup_build, &SETUP);
 	s->office = t_kept(s->db, "office");
 	s->office2 = t_kept(s->db, "office2");
 	s->general = t_kept(s->db, "general");

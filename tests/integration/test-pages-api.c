@@ -32,15 +32,8 @@ static const struct t_who PEOPLE[] = {
 };
 
 /* The snapshot every test copies: the plan loaded, the tokens kept. */
-static void
-build(const char *made, void *arg)
-{
-	const char	*load[] = { "plan", "load", DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml", NULL };
-
-	(void)arg;
-	t_cli_ok(made, load);
-	t_keep_who(made, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
-}
+static const char *const LOAD[] = { "plan", "load", DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml", NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
 
 static void
 setup(void)
@@ -48,7 +41,7 @@ setup(void)
 	static const char *const env[] = { "DUBAN_NOW=" TODAY "T09:00+08:00", NULL };
 	const char	*args[] = { "--web", DUBAN_SOURCE_DIR "/daemon/web", NULL };
 
-	db = t_db_snapshot("pages_api", build, NULL);
+	db = t_db_snapshot("pages_api", t_setup_build, &SETUP);
 	conn = t_connect(db);
 	general = t_kept(db, "general");
 	office = t_kept(db, "office");

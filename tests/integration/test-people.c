@@ -27,14 +27,8 @@ struct site {
 
 /* The snapshot every site copies: the plan loaded (the tests make the
  * accounts they are about). */
-static void
-site_build(const char *db, void *arg)
-{
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-
-	(void)arg;
-	t_cli_ok(db, load);
-}
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, NULL, 0 };
 
 static void
 site_start(struct site *s, const char *now)
@@ -42,7 +36,7 @@ site_start(struct site *s, const char *now)
 	char		*env_now = xprintf("DUBAN_NOW=%s", now);
 	const char	*env[] = { env_now, NULL };
 
-	s->db = t_db_snapshot("people", site_build, NULL);
+	s->db = t_db_snapshot("people", t_setup_build, &SETUP);
 	t_daemon_start(&s->d, s->db, NULL, env);
 	s->session = xprintf("%s/api/v1/session", s->d.url);
 	s->c = t_connect(s->db);

@@ -63,17 +63,9 @@ static const struct t_who PEOPLE[] = {
 
 /* The snapshot every site copies: the plan and the calendar loaded, the
  * tokens kept. */
-static void
-site_build(const char *db, void *arg)
-{
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
-
-	(void)arg;
-	t_cli_ok(db, load);
-	t_cli_ok(db, cal);
-	t_keep_who(db, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
-}
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static const char *const CAL[] = { "calendar", "load", CALENDAR, NULL };
+static struct t_setup SETUP = { { LOAD, CAL }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
 
 static void
 site_start(struct site *s)
@@ -83,7 +75,7 @@ site_start(struct site *s)
 	size_t		 len;
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_snapshot("plan_preview", site_build, NULL);
+	s->db = t_db_snapshot("plan_preview", t_setup_build, &SETUP);
 	s->c = t_connect(s->db);
 	s->general = t_kept(s->db, "general");
 	s->office = t_kept(s->db, "office");

@@ -46,15 +46,8 @@ static const struct t_who PEOPLE[] = {
 };
 
 /* The snapshot every site copies: the plan loaded, the tokens kept. */
-static void
-site_build(const char *db, void *arg)
-{
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-
-	(void)arg;
-	t_cli_ok(db, load);
-	t_keep_who(db, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
-}
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
 
 /* Jilin 2012, a clerk and a head of 财务审计处, and a round for it opened
  * on 3 September 2012; duband's clock at now. */
@@ -65,7 +58,7 @@ site_start(struct site *s, const char *now)
 	const char	*env[] = { env_now, NULL };
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_snapshot("report_texts", site_build, NULL);
+	s->db = t_db_snapshot("report_texts", t_setup_build, &SETUP);
 	s->clerk = t_kept(s->db, "clerk");
 	s->head = t_kept(s->db, "head");
 	s->general = t_kept(s->db, "general");

@@ -24,18 +24,9 @@ struct site {
 };
 
 /* The snapshot every site copies: the plan loaded, 财务审计处's token kept. */
-static void
-site_build(const char *db, void *arg)
-{
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-	char		*token;
-
-	(void)arg;
-	t_cli_ok(db, load);
-	token = t_token(db, "office", "财务审计处");
-	t_keep(db, "token", token);
-	free(token);
-}
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static const struct t_who TOKEN[] = { { "token", NULL, NULL, "财务审计处", "office" } };
+static struct t_setup SETUP = { { LOAD }, TOKEN, 1 };
 
 static void
 site_start(struct site *s)
@@ -43,7 +34,7 @@ site_start(struct site *s)
 	const char	*args[] = { "--web", DUBAN_SOURCE_DIR "/daemon/web", NULL };
 	static const char *const env[] = { "DUBAN_NOW=2012-09-03T09:00+08:00", NULL };
 
-	s->db = t_db_snapshot("session", site_build, NULL);
+	s->db = t_db_snapshot("session", t_setup_build, &SETUP);
 	s->token = t_kept(s->db, "token");
 	t_daemon_start(&s->d, s->db, args, env);
 	s->url = xprintf("%s/api/v1/session", s->d.url);

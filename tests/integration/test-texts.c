@@ -34,22 +34,15 @@ static const struct t_who PEOPLE[] = {
 };
 
 /* The snapshot every test copies: the plan loaded, the tokens kept. */
-static void
-build(const char *made, void *arg)
-{
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-
-	(void)arg;
-	t_cli_ok(made, load);
-	t_keep_who(made, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
-}
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
 
 static void
 setup(void)
 {
 	const char	*env[] = { "DUBAN_NOW=2012-09-10T10:00:00+08:00", NULL };
 
-	db = t_db_snapshot("texts", build, NULL);
+	db = t_db_snapshot("texts", t_setup_build, &SETUP);
 	general = t_kept(db, "general");
 	inspector = t_kept(db, "inspector");
 	clerk = t_kept(db, "clerk");
