@@ -241,6 +241,44 @@ t_kept(const char *db, const char *name)
 	return (v);
 }
 
+void
+t_keep_who(const char *db, const struct t_who *who, size_t n)
+{
+	char	*tok;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		tok = who[i].login == NULL ?
+		    t_token(db, who[i].role, who[i].office) :
+		    t_person_token(db, who[i].login, who[i].person,
+		    who[i].office, who[i].role);
+		t_keep(db, who[i].name, tok);
+		free(tok);
+	}
+}
+
+void
+t_setup_build(const char *db, void *arg)
+{
+	const struct t_setup	*setup = arg;
+	size_t			 i;
+
+	for (i = 0; i < nitems(setup->cli) && setup->cli[i] != NULL; i++)
+		t_cli_ok(db, setup->cli[i]);
+	t_keep_who(db, setup->who, setup->n);
+}
+
+char *
+t_tag(const char *prefix, const char *variant)
+{
+	unsigned	 h = 5381;
+	const char	*p;
+
+	for (p = variant; *p != '\0'; p++)
+		h = h * 33 + (unsigned char)*p;
+	return (xprintf("%s_%u", prefix, h));
+}
+
 /* The runner drops the run's shared databases when the run ends. */
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {

@@ -48,6 +48,25 @@ char		*t_db_snapshot(const char *tag, void (*build)(const char *db, void *arg),
 		    void *arg);
 void		 t_keep(const char *db, const char *name, const char *value);
 char		*t_kept(const char *db, const char *name);
+/* Someone a test acts as: a token (login NULL: t_token) or a person's
+ * account and a token acting for them (t_person_token), kept as name. */
+struct t_who {
+	const char	*name, *login, *person, *office, *role;
+};
+/* In a snapshot's build: makes the n tokens, in order, and keeps them. */
+void		 t_keep_who(const char *db, const struct t_who *, size_t n);
+/* The usual snapshot's set-up: up to four CLI commands (their arguments,
+ * NULL-terminated) run in order, then the n tokens of who made and kept. */
+struct t_setup {
+	const char *const	*cli[4];
+	const struct t_who	*who;
+	size_t			 n;
+};
+/* A build for t_db_snapshot: arg is a struct t_setup. */
+void		 t_setup_build(const char *db, void *setup);
+/* A snapshot tag for a variant of a set-up: prefix and a hash of variant
+ * (allocated). */
+char		*t_tag(const char *prefix, const char *variant);
 
 PGconn		*t_connect(const char *conninfo);
 /* First column of the first row, as an allocated string; NULL for NULL. */

@@ -37,22 +37,29 @@ struct site {
 /* A request to the site's duband (t_call). */
 #define call(s, ...)	t_call(&(s)->d, __VA_ARGS__)
 
+/* The tokens the tests act as, made once per run in the snapshot. */
+static const struct t_who PEOPLE[] = {
+	{ "clerk", "wangli", "王丽", "财务审计处", "clerk" },
+	{ "head", "zhaogang", "赵刚", "财务审计处", "head" },
+	{ "other", "zhoujie", "周杰", "发展规划处", "clerk" },
+	{ "inspector", NULL, NULL, NULL, "inspector" },
+};
+
+/* The snapshot every site copies: the plan loaded, the tokens kept. */
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
+
 static void
 site_start(struct site *s)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
 	const char	*env[] = { "DUBAN_NOW=2012-09-10T10:00:00+08:00", NULL };
-	struct t_run	 r;
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_create();
-	t_cli(&r, s->db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	s->clerk = t_person_token(s->db, "wangli", "王丽", "财务审计处", "clerk");
-	s->head = t_person_token(s->db, "zhaogang", "赵刚", "财务审计处", "head");
-	s->other = t_person_token(s->db, "zhoujie", "周杰", "发展规划处", "clerk");
-	s->inspector = t_token(s->db, "inspector", NULL);
+	s->db = t_db_snapshot("batch", t_setup_build, &SETUP);
+	s->clerk = t_kept(s->db, "clerk");
+	s->head = t_kept(s->db, "head");
+	s->other = t_kept(s->db, "other");
+	s->inspector = t_kept(s->db, "inspector");
 	s->c = t_connect(s->db);
 	t_daemon_start(&s->d, s->db, NULL, env);
 }

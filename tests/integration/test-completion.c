@@ -63,9 +63,7 @@ jilin_with(const char *value, const char *name)
 
 /* The accounts and tokens the tests act as, made once per run in the
  * snapshot the sites copy. */
-static const struct {
-	const char	*name, *login, *person, *office, *role;
-} PEOPLE[] = {
+static const struct t_who PEOPLE[] = {
 	{ "general", NULL, NULL, NULL, "general" },
 	{ "office", NULL, NULL, "人事处", "office" },
 	{ "other", NULL, NULL, "财务审计处", "office" },
@@ -85,8 +83,7 @@ site_build(const char *db, void *arg)
 {
 	const char	*load[] = { "plan", "load", NULL, NULL };
 	struct t_run	 r;
-	char		*plan, *tok;
-	size_t		 i;
+	char		*plan;
 
 	plan = jilin_with(arg, "jilin-2012-review.yaml");
 	load[2] = plan;
@@ -94,14 +91,7 @@ site_build(const char *db, void *arg)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	t_run_free(&r);
 	free(plan);
-	for (i = 0; i < sizeof PEOPLE / sizeof PEOPLE[0]; i++) {
-		tok = PEOPLE[i].login == NULL ?
-		    t_token(db, PEOPLE[i].role, PEOPLE[i].office) :
-		    t_person_token(db, PEOPLE[i].login, PEOPLE[i].person,
-		    PEOPLE[i].office, PEOPLE[i].role);
-		t_keep(db, PEOPLE[i].name, tok);
-		free(tok);
-	}
+	t_keep_who(db, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
 }
 
 /* The site with the plan's completion_review: review (a value, or a value
@@ -111,15 +101,11 @@ site_start_with(struct site *s, const char *now, const char *review)
 {
 	char		*env_now = xprintf("DUBAN_NOW=%s", now);
 	const char	*env[] = { env_now, NULL };
-	char		 tag[32];
-	unsigned	 h = 5381;
-	const char	*p;
+	char		*tag = t_tag("completion", review);
 
 	memset(s, 0, sizeof *s);
-	for (p = review; *p != '\0'; p++)
-		h = h * 33 + (unsigned char)*p;
-	snprintf(tag, sizeof tag, "completion_%u", h);
 	s->db = t_db_snapshot(tag, site_build, (void *)review);
+	free(tag);
 	s->plan = jilin_with(review, "jilin-2012-review.yaml");
 	s->c = t_connect(s->db);
 	cr_assert_eq(t_query_long(s->c, "SELECT count(*) FROM plan WHERE completion_review",

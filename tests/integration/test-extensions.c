@@ -35,19 +35,40 @@ struct site {
 	char		*general, *office, *other, *inspector, *clerk, *leader, *gperson;
 };
 
+/* The tokens the tests act as, made once per run in the snapshot. */
+static const struct t_who PEOPLE[] = {
+	{ "general", NULL, NULL, NULL, "general" },
+	{ "office", NULL, NULL, "人事处", "office" },
+	{ "other", NULL, NULL, "财务审计处", "office" },
+	{ "inspector", NULL, NULL, NULL, "inspector" },
+	{ "clerk", "liuyang", "刘洋", "人事处", "clerk" },
+	{ "leader", "yangfq", "杨凤琴", NULL, "leader" },
+	{ "gperson", "wangli", "王丽", "局办公室", "general" },
+};
+
+/* The snapshot the sites copy: the plan (a path) loaded, the tokens kept. */
+static void
+site_build(const char *db, void *plan)
+{
+	const char	*load[] = { "plan", "load", plan, NULL };
+
+	t_cli_ok(db, load);
+	t_keep_who(db, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0]);
+}
+
 static void
 site_start_plan(struct site *s, const char *now, const char *plan)
 {
-	const char	*load[] = { "plan", "load", plan, NULL };
 	char		*env_now = xprintf("DUBAN_NOW=%s", now);
 	const char	*env[] = { env_now, NULL };
-	struct t_run	 r;
+	char		*tag, *text;
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_create();
-	t_cli(&r, s->db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
+	/* A snapshot per plan text. */
+	tag = t_tag("extensions", text = t_read_file(plan, NULL));
+	s->db = t_db_snapshot(tag, site_build, (void *)plan);
+	free(text);
+	free(tag);
 	s->c = t_connect(s->db);
 	s->ms = t_query_long(s->c, "SELECT m.id FROM milestone m JOIN task t ON t.id = m.task_id"
 	    " WHERE t.label = '5①' AND m.kind = 'deadline'", 0, NULL);
@@ -58,13 +79,13 @@ site_start_plan(struct site *s, const char *now, const char *plan)
 	    " ON t.id = m.task_id WHERE t.label = '1' AND m.kind = 'deadline'", 0, NULL);
 	EXPECT_STR(t_query(s->c, "SELECT due_on::text FROM milestone WHERE id = $1::bigint", 1,
 	    (const char *[]){ s->ms_s }), "2012-09-30");
-	s->general = t_token(s->db, "general", NULL);
-	s->office = t_token(s->db, "office", "人事处");
-	s->other = t_token(s->db, "office", "财务审计处");
-	s->inspector = t_token(s->db, "inspector", NULL);
-	s->clerk = t_person_token(s->db, "liuyang", "刘洋", "人事处", "clerk");
-	s->leader = t_person_token(s->db, "yangfq", "杨凤琴", NULL, "leader");
-	s->gperson = t_person_token(s->db, "wangli", "王丽", "局办公室", "general");
+	s->general = t_kept(s->db, "general");
+	s->office = t_kept(s->db, "office");
+	s->other = t_kept(s->db, "other");
+	s->inspector = t_kept(s->db, "inspector");
+	s->clerk = t_kept(s->db, "clerk");
+	s->leader = t_kept(s->db, "leader");
+	s->gperson = t_kept(s->db, "gperson");
 	t_daemon_start(&s->d, s->db, NULL, env);
 	free(env_now);
 }

@@ -40,23 +40,31 @@ struct site {
 	long		 target, milestone, task1;
 };
 
+/* The tokens the tests act as, made once per run in the snapshot. */
+static const struct t_who PEOPLE[] = {
+	{ "clerk", "wangli", "王丽", "财务审计处", "clerk" },
+	{ "head", "zhaogang", "赵刚", "财务审计处", "head" },
+	{ "other", "zhoujie", "周杰", "发展规划处", "clerk" },
+	{ "inspector", NULL, NULL, NULL, "inspector" },
+	{ "general", NULL, NULL, NULL, "general" },
+	{ "office", NULL, NULL, "财务审计处", "office" },
+};
+
+/* The snapshot every site copies: the plan loaded, the tokens kept. */
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
+
 static void
 site_start(struct site *s, const char *const *env)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-	struct t_run	 r;
-
 	memset(s, 0, sizeof *s);
-	s->db = t_db_create();
-	t_cli(&r, s->db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	s->clerk = t_person_token(s->db, "wangli", "王丽", "财务审计处", "clerk");
-	s->head = t_person_token(s->db, "zhaogang", "赵刚", "财务审计处", "head");
-	s->other = t_person_token(s->db, "zhoujie", "周杰", "发展规划处", "clerk");
-	s->inspector = t_token(s->db, "inspector", NULL);
-	s->general = t_token(s->db, "general", NULL);
-	s->office = t_token(s->db, "office", "财务审计处");
+	s->db = t_db_snapshot("files", t_setup_build, &SETUP);
+	s->clerk = t_kept(s->db, "clerk");
+	s->head = t_kept(s->db, "head");
+	s->other = t_kept(s->db, "other");
+	s->inspector = t_kept(s->db, "inspector");
+	s->general = t_kept(s->db, "general");
+	s->office = t_kept(s->db, "office");
 	s->c = t_connect(s->db);
 	s->task1 = t_query_long(s->c, "SELECT id FROM task WHERE key = '1'", 0, NULL);
 	s->target = t_query_long(s->c, "SELECT g.id FROM target g JOIN task t ON t.id = g.task_id"

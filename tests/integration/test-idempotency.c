@@ -35,21 +35,27 @@ struct site {
 	char		*target_url;
 };
 
+/* The tokens the tests act as, made once per run in the snapshot. */
+static const struct t_who PEOPLE[] = {
+	{ "office", NULL, NULL, "财务审计处", "office" },
+	{ "office2", NULL, NULL, "财务审计处", "office" },
+	{ "general", NULL, NULL, NULL, "general" },
+};
+
+/* The snapshot every site copies: the plan loaded, the tokens kept. */
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
+
 static void
 site_start(struct site *s)
 {
 	static const char *const env[] = { "DUBAN_NOW=2012-10-15T09:00+08:00", NULL };
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-	struct t_run	 r;
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_create();
-	t_cli(&r, s->db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	s->office = t_token(s->db, "office", "财务审计处");
-	s->office2 = t_token(s->db, "office", "财务审计处");
-	s->general = t_token(s->db, "general", NULL);
+	s->db = t_db_snapshot("idempotency", t_setup_build, &SETUP);
+	s->office = t_kept(s->db, "office");
+	s->office2 = t_kept(s->db, "office2");
+	s->general = t_kept(s->db, "general");
 	s->c = t_connect(s->db);
 	s->target = t_query_long(s->c, "SELECT g.id FROM target g JOIN task t ON t.id = g.task_id"
 	    " WHERE t.key = '1' AND g.key = 'hs-students'", 0, NULL);

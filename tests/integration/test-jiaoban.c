@@ -46,28 +46,43 @@ struct site {
 	char		*clerk, *head, *gperson, *leader, *iperson, *admin;
 };
 
+/* The tokens the tests act as, made once per run in the snapshot. */
+static const struct t_who PEOPLE[] = {
+	{ "general", NULL, NULL, NULL, "general" },
+	{ "office", NULL, NULL, "财务审计处", "office" },
+	{ "inspector", NULL, NULL, NULL, "inspector" },
+	{ "clerk", "liuyang", "刘洋", "人事处", "clerk" },
+	{ "head", "zhaogang", "赵刚", "财务审计处", "head" },
+	{ "gperson", "wangli", "王丽", "局办公室", "general" },
+	{ "leader", "yuhaibo", "于海波", NULL, "leader" },
+	{ "iperson", "sunjie", "孙杰", NULL, "inspector" },
+	{ "admin", "admin", "系统管理员", NULL, "admin" },
+};
+
+/* The snapshot every site copies: the plan and the calendar loaded, the
+ * tokens kept. */
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static const char *const CAL[] = { "calendar", "load", CALENDAR, NULL };
+static struct t_setup SETUP = { { LOAD, CAL }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
+
 static void
 site_start(struct site *s, const char *now)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
 	char		*env_now = xprintf("DUBAN_NOW=%s", now);
 	const char	*env[] = { env_now, NULL };
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_create();
-	t_cli_ok(s->db, load);
-	t_cli_ok(s->db, cal);
+	s->db = t_db_snapshot("jiaoban", t_setup_build, &SETUP);
 	s->c = t_connect(s->db);
-	s->general = t_token(s->db, "general", NULL);
-	s->office = t_token(s->db, "office", "财务审计处");
-	s->inspector = t_token(s->db, "inspector", NULL);
-	s->clerk = t_person_token(s->db, "liuyang", "刘洋", "人事处", "clerk");
-	s->head = t_person_token(s->db, "zhaogang", "赵刚", "财务审计处", "head");
-	s->gperson = t_person_token(s->db, "wangli", "王丽", "局办公室", "general");
-	s->leader = t_person_token(s->db, "yuhaibo", "于海波", NULL, "leader");
-	s->iperson = t_person_token(s->db, "sunjie", "孙杰", NULL, "inspector");
-	s->admin = t_person_token(s->db, "admin", "系统管理员", NULL, "admin");
+	s->general = t_kept(s->db, "general");
+	s->office = t_kept(s->db, "office");
+	s->inspector = t_kept(s->db, "inspector");
+	s->clerk = t_kept(s->db, "clerk");
+	s->head = t_kept(s->db, "head");
+	s->gperson = t_kept(s->db, "gperson");
+	s->leader = t_kept(s->db, "leader");
+	s->iperson = t_kept(s->db, "iperson");
+	s->admin = t_kept(s->db, "admin");
 	t_daemon_start(&s->d, s->db, NULL, env);
 	free(env_now);
 }

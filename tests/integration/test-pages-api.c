@@ -25,21 +25,26 @@ static char		*db, *general, *office;
 static PGconn		*conn;
 static struct t_daemon	 d;
 
+/* The tokens the tests act as, made once per run in the snapshot. */
+static const struct t_who PEOPLE[] = {
+	{ "general", NULL, NULL, NULL, "general" },
+	{ "office", NULL, NULL, "财务审计处", "office" },
+};
+
+/* The snapshot every test copies: the plan loaded, the tokens kept. */
+static const char *const LOAD[] = { "plan", "load", DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml", NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
+
 static void
 setup(void)
 {
 	static const char *const env[] = { "DUBAN_NOW=" TODAY "T09:00+08:00", NULL };
-	const char	*load[] = { "plan", "load", DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml", NULL };
 	const char	*args[] = { "--web", DUBAN_SOURCE_DIR "/daemon/web", NULL };
-	struct t_run	 r;
 
-	db = t_db_create();
-	t_cli(&r, db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
+	db = t_db_snapshot("pages_api", t_setup_build, &SETUP);
 	conn = t_connect(db);
-	general = t_token(db, "general", NULL);
-	office = t_token(db, "office", "财务审计处");
+	general = t_kept(db, "general");
+	office = t_kept(db, "office");
 	t_daemon_start(&d, db, args, env);
 }
 

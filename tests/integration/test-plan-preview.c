@@ -52,25 +52,36 @@ replace(char **s, const char *from, const char *to)
 	*s = out;
 }
 
+/* The tokens the tests act as, made once per run in the snapshot. */
+static const struct t_who PEOPLE[] = {
+	{ "general", NULL, NULL, NULL, "general" },
+	{ "office", NULL, NULL, "财务审计处", "office" },
+	{ "inspector", NULL, NULL, NULL, "inspector" },
+	{ "clerk", "liuyang", "刘洋", "财务审计处", "clerk" },
+	{ "gperson", "wangli", "王丽", "局办公室", "general" },
+};
+
+/* The snapshot every site copies: the plan and the calendar loaded, the
+ * tokens kept. */
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static const char *const CAL[] = { "calendar", "load", CALENDAR, NULL };
+static struct t_setup SETUP = { { LOAD, CAL }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
+
 static void
 site_start(struct site *s)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
 	const char	*env[] = { NOW, NULL };
 	char		*cut;
 	size_t		 len;
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_create();
-	t_cli_ok(s->db, load);
-	t_cli_ok(s->db, cal);
+	s->db = t_db_snapshot("plan_preview", t_setup_build, &SETUP);
 	s->c = t_connect(s->db);
-	s->general = t_token(s->db, "general", NULL);
-	s->office = t_token(s->db, "office", "财务审计处");
-	s->inspector = t_token(s->db, "inspector", NULL);
-	s->clerk = t_person_token(s->db, "liuyang", "刘洋", "财务审计处", "clerk");
-	s->gperson = t_person_token(s->db, "wangli", "王丽", "局办公室", "general");
+	s->general = t_kept(s->db, "general");
+	s->office = t_kept(s->db, "office");
+	s->inspector = t_kept(s->db, "inspector");
+	s->clerk = t_kept(s->db, "clerk");
+	s->gperson = t_kept(s->db, "gperson");
 	t_daemon_start(&s->d, s->db, NULL, env);
 
 	s->changed = t_read_file(JILIN, &len);

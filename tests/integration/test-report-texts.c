@@ -38,24 +38,30 @@ struct site {
 /* A request to the site's duband (t_call). */
 #define call(s, ...)	t_call(&(s)->d, __VA_ARGS__)
 
+/* The tokens the tests act as, made once per run in the snapshot. */
+static const struct t_who PEOPLE[] = {
+	{ "clerk", "wangli", "王丽", "财务审计处", "clerk" },
+	{ "head", "zhaogang", "赵刚", "财务审计处", "head" },
+	{ "general", NULL, NULL, NULL, "general" },
+};
+
+/* The snapshot every site copies: the plan loaded, the tokens kept. */
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
+
 /* Jilin 2012, a clerk and a head of 财务审计处, and a round for it opened
  * on 3 September 2012; duband's clock at now. */
 static void
 site_start(struct site *s, const char *now)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
 	char		*env_now = xprintf("DUBAN_NOW=%s", now);
 	const char	*env[] = { env_now, NULL };
-	struct t_run	 r;
 
 	memset(s, 0, sizeof *s);
-	s->db = t_db_create();
-	t_cli(&r, s->db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	s->clerk = t_person_token(s->db, "wangli", "王丽", "财务审计处", "clerk");
-	s->head = t_person_token(s->db, "zhaogang", "赵刚", "财务审计处", "head");
-	s->general = t_token(s->db, "general", NULL);
+	s->db = t_db_snapshot("report_texts", t_setup_build, &SETUP);
+	s->clerk = t_kept(s->db, "clerk");
+	s->head = t_kept(s->db, "head");
+	s->general = t_kept(s->db, "general");
 	s->c = t_connect(s->db);
 	s->task1 = t_query_long(s->c, "SELECT id FROM task WHERE key = '1'", 0, NULL);
 	s->target = t_query_long(s->c, "SELECT g.id FROM target g JOIN task t ON t.id = g.task_id"

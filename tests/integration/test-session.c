@@ -23,19 +23,19 @@ struct site {
 	struct t_daemon	 d;
 };
 
+/* The snapshot every site copies: the plan loaded, 财务审计处's token kept. */
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static const struct t_who TOKEN[] = { { "token", NULL, NULL, "财务审计处", "office" } };
+static struct t_setup SETUP = { { LOAD }, TOKEN, 1 };
+
 static void
 site_start(struct site *s)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
 	const char	*args[] = { "--web", DUBAN_SOURCE_DIR "/daemon/web", NULL };
 	static const char *const env[] = { "DUBAN_NOW=2012-09-03T09:00+08:00", NULL };
-	struct t_run	 r;
 
-	s->db = t_db_create();
-	t_cli(&r, s->db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	s->token = t_token(s->db, "office", "财务审计处");
+	s->db = t_db_snapshot("session", t_setup_build, &SETUP);
+	s->token = t_kept(s->db, "token");
 	t_daemon_start(&s->d, s->db, args, env);
 	s->url = xprintf("%s/api/v1/session", s->d.url);
 }

@@ -21,16 +21,15 @@ static const char *const NOW[] = { "DUBAN_NOW=2012-09-24T09:00+08:00", NULL };
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
 
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static const char *const CAL[] = { "calendar", "load", CALENDAR, NULL };
+static struct t_setup SETUP = { { LOAD, CAL }, NULL, 0 };
+
+/* A fresh copy of the run's snapshot: Jilin 2012 and the calendar. */
 static char *
 jilin_db(void)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
-	char		*db = t_db_create();
-
-	t_cli_ok(db, load);
-	t_cli_ok(db, cal);
-	return (db);
+	return (t_db_snapshot("shared", t_setup_build, &SETUP));
 }
 
 static char *

@@ -26,20 +26,26 @@ static PGconn		*conn;
 static struct t_daemon	 d;
 static char		*milestone, *task;
 
+/* The tokens the tests act as, made once per run in the snapshot. */
+static const struct t_who PEOPLE[] = {
+	{ "general", NULL, NULL, NULL, "general" },
+	{ "inspector", NULL, NULL, NULL, "inspector" },
+	{ "clerk", "wangli", "王丽", "财务审计处", "clerk" },
+};
+
+/* The snapshot every test copies: the plan loaded, the tokens kept. */
+static const char *const LOAD[] = { "plan", "load", JILIN, NULL };
+static struct t_setup SETUP = { { LOAD }, PEOPLE, sizeof PEOPLE / sizeof PEOPLE[0] };
+
 static void
 setup(void)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
 	const char	*env[] = { "DUBAN_NOW=2012-09-10T10:00:00+08:00", NULL };
-	struct t_run	 r;
 
-	db = t_db_create();
-	t_cli(&r, db, load);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	t_run_free(&r);
-	general = t_token(db, "general", NULL);
-	inspector = t_token(db, "inspector", NULL);
-	clerk = t_person_token(db, "wangli", "王丽", "财务审计处", "clerk");
+	db = t_db_snapshot("texts", t_setup_build, &SETUP);
+	general = t_kept(db, "general");
+	inspector = t_kept(db, "inspector");
+	clerk = t_kept(db, "clerk");
 	conn = t_connect(db);
 	task = t_query(conn, "SELECT t.id FROM task t JOIN plan p ON p.id = t.plan_id"
 	    " WHERE p.key = 'jilin-2012' AND t.key = '1'", 0, NULL);

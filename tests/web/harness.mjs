@@ -1,8 +1,9 @@
 // The browser tests' harness: a fresh database in the suite's own
-// PostgreSQL cluster (copied from the migrated template, as the C tests
-// do), the Jilin 2012 plan and the calendar loaded with the real CLI,
-// tokens made with the CLI, a real duband serving the pages, and
-// Debian's Chromium driven by Playwright.  Nothing is mocked.
+// PostgreSQL cluster (copied from a snapshot made from the migrated
+// template, as the C tests do), the Jilin 2012 plan and the calendar
+// loaded with the real CLI, tokens made with the CLI, a real duband
+// serving the pages, and Debian's Chromium driven by Playwright.
+// Nothing is mocked.
 //
 // Environment (set by CTest, see tests/CMakeLists.txt):
 //   DUBAN_TEST_CONNINFO  file holding the cluster's conninfo
@@ -76,11 +77,42 @@ function waitReady(child, log) {
 	});
 }
 
-// A database with Jilin 2012 (and the calendar), its tokens, and duband
-// serving the pages at `now` (DUBAN_NOW).  Returns { url, db, tokens,
-// query(sql), cli(args), stop() }.
-export async function startSite({ now = '2012-09-20T09:00+08:00', plans = ['jilin-2012'] } = {}) {
-	const name = `duban_web_${process.pid}_${++seq}`;
+// The plans (and the calendar) loaded and the tokens made with the CLI,
+// once per test file (node --test runs each file in a process of its
+// own) and list of plans: a snapshot database each site copies
+// (FILE_COPY, a fraction of a second) instead of loading and making them
+// again.  Named after this process, so a crashed run's leftovers are
+// never taken for ours; dropped when the process exits.
+const snapshots = new Map();
+const snapshotNames = [];
+
+// Drops a database of ours if it is there, without a word if it is not.
+function dropQuietly(name) {
+	execFileSync('psql', [`${SERVER} dbname=postgres`, '-XAtq', '-v', 'ON_ERROR_STOP=1',
+	    '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`],
+	    { env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } });
+}
+
+function dropSnapshots() {
+	for (const name of snapshotNames) {
+		try {
+			dropQuietly(name);
+		} catch {
+			// The cluster is gone already: nothing to drop.
+		}
+	}
+}
+
+function snapshot(plans) {
+	const key = JSON.stringify(plans);
+	const made = snapshots.get(key);
+	if (made)
+		return made;
+	const name = `duban_websnap_${process.pid}_${snapshotNames.length + 1}`;
+	if (snapshotNames.length === 0)
+		process.once('exit', dropSnapshots);
+	snapshotNames.push(name);
+	dropQuietly(name);
 	psql(`${SERVER} dbname=postgres`, `CREATE DATABASE ${name} TEMPLATE duban_template STRATEGY FILE_COPY`);
 	const db = `${SERVER} dbname=${name}`;
 	cli(db, ['plan', 'load', ...plans.map((p) => join(SOURCE, 'plans', `${p}.yaml`))]);
@@ -96,6 +128,21 @@ export async function startSite({ now = '2012-09-20T09:00+08:00', plans = ['jili
 		发展规划处: token('office', '发展规划处'),
 		职业与成人教育处: token('office', '职业与成人教育处'),
 	};
+	const snap = { name, tokens };
+	snapshots.set(key, snap);
+	return snap;
+}
+
+// A database with Jilin 2012 (and the calendar), its tokens, and duband
+// serving the pages at `now` (DUBAN_NOW): a fresh copy of the snapshot
+// for these plans.  Returns { url, db, tokens, query(sql), cli(args),
+// stop() }.
+export async function startSite({ now = '2012-09-20T09:00+08:00', plans = ['jilin-2012'] } = {}) {
+	const snap = snapshot(plans);
+	const name = `duban_web_${process.pid}_${++seq}`;
+	psql(`${SERVER} dbname=postgres`, `CREATE DATABASE ${name} TEMPLATE ${snap.name} STRATEGY FILE_COPY`);
+	const db = `${SERVER} dbname=${name}`;
+	const tokens = { ...snap.tokens };
 	let out = '';
 	const child = spawn(DAEMON, ['--config', '/dev/null', '--listen', '127.0.0.1:0',
 	    '--web', join(SOURCE, 'daemon/web')], {
