@@ -373,8 +373,13 @@ test('the words and the pace on the pages are the server\'s', async () => {
 	assert.equal(await none.locator('svg').count(), 0);
 	assert.match(await none.innerText(), /未填报[\s\S]*已填报 0\/2/);
 	assert.equal(await row.locator('svg rect').nth(1).getAttribute('class'), `f-${t.completion_state}`);
-	for (const tile of Object.keys(words.task_status))
-		assert.match(await page.locator(`.tiles .tile.${tile} .l`).innerText(), new RegExp(`^${words.task_status[tile]}$`));
+	// The tiles count by light (红黄绿灯), each in the server's word, with
+	// 临期 and 未明确牵头处室 beside them.
+	for (const light of Object.keys(words.light))
+		assert.match(await page.locator(`.tiles .tile.light-${light} .l`).innerText(),
+		    new RegExp(`^${words.light[light]}（`));
+	assert.equal(await page.locator('.tiles .tile.unassigned .l').innerText(),
+	    words.task_status.unassigned);
 
 	// 任务详情: a milestone's status and a target's state in the server's words.
 	await page.goto(`${site.url}/task.html?id=${ids.task1}`);
