@@ -182,54 +182,44 @@ replay_run(struct replay *s)
 	memset(&s->d, 0, sizeof s->d);
 }
 
-/*
- * The replayed database, made by the first case that asks and shared by
- * the rest under the name t_db_shared uses (so the run's end drops it);
- * the tokens it made are in its table replay_token.
- */
+/* The replay, as the run's snapshot: the tokens the cases use kept in it. */
+static void
+replay_build(const char *db, void *arg)
+{
+	struct replay	*s = arg;
+
+	s->db = (char *)db;
+	replay_run(s);
+	t_keep(db, "general", s->general);
+	t_keep(db, "caiwu", s->caiwu);
+	t_keep(db, "renshi", s->renshi);
+	t_keep(db, "zhiye", s->zhiye);
+	PQfinish(s->c);
+	free(s->general);
+	free(s->caiwu);
+	free(s->renshi);
+	free(s->zhiye);
+	free(s->zhuangbei);
+	free(s->anquan);
+}
+
+/* A copy of the replayed database, made by the first case that asks. */
 static char *
 replayed(struct replay *s)
 {
-	char		*name = xprintf("t_shared_%ld_assess", (long)getppid()), *ci, *sql;
-	PGconn		*c;
+	struct replay	 b;
 
 	memset(s, 0, sizeof *s);
-	ci = xprintf("%s dbname=%s", t_server(), name);
-	c = PQconnectdb(ci);
-	if (PQstatus(c) != CONNECTION_OK) {
-		PQfinish(c);
-		s->db = t_db_create();
-		replay_run(s);
-		t_exec(s->c, "CREATE TABLE replay_token (who text PRIMARY KEY, token text)");
-		sql = xprintf("INSERT INTO replay_token VALUES ('general', '%s'), ('caiwu', '%s'),"
-		    " ('renshi', '%s'), ('zhiye', '%s')", s->general, s->caiwu, s->renshi,
-		    s->zhiye);
-		t_exec(s->c, sql);
-		free(sql);
-		PQfinish(s->c);
-		c = t_connect(ci = xprintf("%s dbname=postgres", t_server()));
-		free(ci);
-		/* Names we made ourselves. */
-		sql = xprintf("ALTER DATABASE \"%s\" RENAME TO \"%s\"",
-		    strrchr(s->db, '=') + 1, name);
-		t_exec(c, sql);
-		free(sql);
-		PQfinish(c);
-		ci = xprintf("%s dbname=%s", t_server(), name);
-	} else
-		PQfinish(c);
-	free(s->db);
-	s->db = ci;
+	memset(&b, 0, sizeof b);
+	s->db = t_db_snapshot("assess", replay_build, &b);
 	s->c = t_connect(s->db);
-	free(name);
 	return (s->db);
 }
 
 static char *
 token_of(struct replay *s, const char *who)
 {
-	return (t_query(s->c, "SELECT token FROM replay_token WHERE who = $1", 1,
-	    (const char *[]){ who }));
+	return (t_kept(s->db, who));
 }
 
 /* `duban assess score --year 2012 [--as-of day] [--office office]

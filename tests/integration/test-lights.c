@@ -93,14 +93,15 @@ static struct t_daemon	 d;
 static long
 item_id(const char *what, const char *plan, const char *task, const char *key)
 {
+	static const char targets[] = "SELECT x.id FROM target x"
+	    " JOIN task t ON t.id = x.task_id JOIN plan p ON p.id = t.plan_id"
+	    " WHERE p.key = $1 AND t.key = $2 AND x.key = $3";
+	static const char milestones[] = "SELECT x.id FROM milestone x"
+	    " JOIN task t ON t.id = x.task_id JOIN plan p ON p.id = t.plan_id"
+	    " WHERE p.key = $1 AND t.key = $2 AND x.key = $3";
 	const char	*p[3] = { plan, task, key };
-	char		*sql = xprintf("SELECT x.id FROM %s x JOIN task t ON t.id = x.task_id"
-	    " JOIN plan p ON p.id = t.plan_id WHERE p.key = $1 AND t.key = $2"
-	    " AND x.key = $3", what);
-	long		 id = t_query_long(conn, sql, 3, p);
 
-	free(sql);
-	return (id);
+	return (t_query_long(conn, strcmp(what, "target") == 0 ? targets : milestones, 3, p));
 }
 
 static void
