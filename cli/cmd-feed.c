@@ -16,7 +16,7 @@
 static int
 cmd_feed_create(struct cmd_ctx *ctx, struct args *args)
 {
-	const char	*server = args_get(args, "server"), *params[4];
+	const char	*server = args_get(args, "server"), *params[5];
 	char		*token, *actor, hash[SHA256_HEX_LEN + 1], idbuf[24];
 	long long	 office;
 	json_t		*body;
@@ -42,7 +42,8 @@ cmd_feed_create(struct cmd_ctx *ctx, struct args *args)
 	params[1] = hash;
 	params[2] = args_get(args, "label");
 	params[3] = actor;
-	rc = cmd_status_query(conn, QUERY_FEED_CREATE, 4, params, &body);
+	params[4] = NULL;	/* the CLI reaches every organisation */
+	rc = cmd_status_query(conn, QUERY_FEED_CREATE, 5, params, &body);
 	free(actor);
 	PQfinish(conn);
 	if (rc == 0) {
@@ -70,7 +71,7 @@ cmd_feed_list(struct cmd_ctx *ctx, struct args *args)
 	(void)args;
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
-	feeds = cmd_query_json(conn, QUERY_FEED_LIST, 0, NULL);
+	feeds = cmd_query_json(conn, QUERY_FEED_LIST, 1, (const char *[]){ NULL });
 	PQfinish(conn);
 	if (feeds == NULL)
 		return (EXIT_SOFTWARE);
@@ -103,11 +104,11 @@ cmd_feed_list(struct cmd_ctx *ctx, struct args *args)
 static int
 cmd_feed_revoke(struct cmd_ctx *ctx, struct args *args)
 {
-	const char	*id = args_value(args, 0), *params[1] = { id };
+	const char	*id = args_value(args, 0), *params[2] = { id, NULL };
 	json_t		*body;
 	int		 rc;
 
-	if ((rc = cmd_call(ctx, QUERY_FEED_REVOKE, 1, params, &body)) != 0)
+	if ((rc = cmd_call(ctx, QUERY_FEED_REVOKE, 2, params, &body)) != 0)
 		return (rc == EXIT_NOINPUT ? EXIT_DATAERR : rc);
 	/* As duban token revoke: one already revoked is 65. */
 	if (json_is_true(json_object_get(body, "already"))) {

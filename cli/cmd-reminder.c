@@ -169,7 +169,7 @@ cmd_reminder_list(struct cmd_ctx *ctx, struct args *args)
 	params[2] = "true";	/* the errors: the CLI is the operator's */
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
-	list = cmd_query_json(conn, QUERY_REMINDER_LIST, 3, params);
+	list = cmd_query_json(conn, QUERY_REMINDER_LIST, 4, params);
 	PQfinish(conn);
 	if (list == NULL)
 		return (EXIT_SOFTWARE);
@@ -223,11 +223,11 @@ const struct cmd_entry cmd_reminder_list_entry = {
 static int
 cmd_reminder_retry(struct cmd_ctx *ctx, struct args *args)
 {
-	const char	*id = args_value(args, 0), *params[1] = { id };
+	const char	*id = args_value(args, 0), *params[2] = { id, NULL };
 	json_t		*body;
 	int		 rc;
 
-	if ((rc = cmd_call(ctx, QUERY_REMINDER_RETRY, 1, params, &body)) != 0)
+	if ((rc = cmd_call(ctx, QUERY_REMINDER_RETRY, 2, params, &body)) != 0)
 		return (rc);
 	printf("提醒 %s：%lld 份发送失败的将重新发送\n", id,
 	    (long long)json_integer_value(json_object_get(body, "retried")));

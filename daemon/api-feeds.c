@@ -26,7 +26,8 @@ feeds_list(struct req *r)
 
 	if (http_query_only(r, none) != 0)
 		return;
-	(void)http_query(r, QUERY_FEED_LIST, 0, NULL, http_json_row);
+	(void)http_query(r, QUERY_FEED_LIST, 1, (const char *[]){ r->token_hash },
+	    http_json_row);
 }
 
 struct feed_new {
@@ -72,7 +73,7 @@ static void
 feed_create(struct req *r)
 {
 	struct feed_new	*fn;
-	const char	*params[4];
+	const char	*params[5];
 	static const char *const fields[] = { "label", NULL };
 	char		 hash[SHA256_HEX_LEN + 1], *label = NULL;
 	json_t		*body, *v;
@@ -102,7 +103,8 @@ feed_create(struct req *r)
 	params[1] = hash;
 	params[2] = label;
 	params[3] = r->label != NULL ? r->label : "API";
-	if (http_query_for(r, QUERY_FEED_CREATE, 4, params, feed_created, fn) != 0) {
+	params[4] = r->token_hash;
+	if (http_query_for(r, QUERY_FEED_CREATE, 5, params, feed_created, fn) != 0) {
 		free(fn->token);
 		free(fn);
 	}
@@ -112,10 +114,11 @@ feed_create(struct req *r)
 static void
 feed_revoke(struct req *r)
 {
-	const char	*params[1];
+	const char	*params[2];
 
 	params[0] = r->param;
-	(void)http_query(r, QUERY_FEED_REVOKE, 1, params, http_status_json);
+	params[1] = r->token_hash;
+	(void)http_query(r, QUERY_FEED_REVOKE, 2, params, http_status_json);
 }
 
 static void

@@ -22,7 +22,7 @@ static void
 reminders_list(struct req *r)
 {
 	static const char *const allowed[] = { "date", "failed", NULL };
-	const char	*params[3] = { NULL, NULL, NULL }, *v;
+	const char	*params[4] = { NULL, NULL, NULL, NULL }, *v;
 	struct ymd	 d;
 
 	if (http_query_only(r, allowed) != 0)
@@ -38,7 +38,8 @@ reminders_list(struct req *r)
 		params[1] = strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ? "true" : "false";
 	/* What a receiving server answered is for the general office only. */
 	params[2] = r->role == ROLE_GENERAL ? "true" : "false";
-	(void)http_query(r, QUERY_REMINDER_LIST, 3, params, http_json_row);
+	params[3] = r->token_hash;
+	(void)http_query(r, QUERY_REMINDER_LIST, 4, params, http_json_row);
 }
 
 static void
@@ -70,38 +71,38 @@ reminder_got(PGresult *res, const char *err, void *arg)
 static void
 reminder_get(struct req *r)
 {
-	const char	*params[2] = { r->param, NULL };
+	const char	*params[3] = { r->param, NULL, r->token_hash };
 
 	/*
 	 * Where each delivery went (robot URLs carry their key) and what the
 	 * receiving server answered: the general office's only.
 	 */
 	params[1] = r->role == ROLE_GENERAL ? "true" : "false";
-	(void)http_query(r, QUERY_REMINDER_GET, 2, params, reminder_got);
+	(void)http_query(r, QUERY_REMINDER_GET, 3, params, reminder_got);
 }
 
 static void
 reminder_retry(struct req *r)
 {
-	const char	*params[1] = { r->param };
+	const char	*params[2] = { r->param, r->token_hash };
 
-	(void)http_query(r, QUERY_REMINDER_RETRY, 1, params, http_status_json);
+	(void)http_query(r, QUERY_REMINDER_RETRY, 2, params, http_status_json);
 }
 
 static void
 recipients_list(struct req *r)
 {
-	const char	*params[1] = { r->param };
+	const char	*params[2] = { r->param, r->token_hash };
 
 	r->notfound = "处室不存在";
-	(void)http_query(r, QUERY_OFFICE_RECIPIENTS, 1, params, http_json_row);
+	(void)http_query(r, QUERY_OFFICE_RECIPIENTS, 2, params, http_json_row);
 }
 
 static void
 recipient_add(struct req *r)
 {
 	static const char *const fields[] = { "channel", "address", NULL };
-	const char	*params[2], *key;
+	const char	*params[3], *key;
 	json_t		*b, *v;
 	char		*text;
 
@@ -121,7 +122,8 @@ recipient_add(struct req *r)
 	text = json_dumps(b, JSON_COMPACT);
 	params[0] = r->param;
 	params[1] = text;
-	(void)http_query(r, QUERY_RECIPIENT_ADD, 2, params, http_status_json);
+	params[2] = r->token_hash;
+	(void)http_query(r, QUERY_RECIPIENT_ADD, 3, params, http_status_json);
 	free(text);
 	json_decref(b);
 }
@@ -129,9 +131,9 @@ recipient_add(struct req *r)
 static void
 recipient_delete(struct req *r)
 {
-	const char	*params[1] = { r->param };
+	const char	*params[2] = { r->param, r->token_hash };
 
-	(void)http_query(r, QUERY_RECIPIENT_DELETE, 1, params, http_status_json);
+	(void)http_query(r, QUERY_RECIPIENT_DELETE, 2, params, http_status_json);
 }
 
 const struct route api_reminder_routes[] = {

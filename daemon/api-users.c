@@ -150,15 +150,19 @@ onetime_done(void *arg)
 		params[5] = o->hash;
 		params[6] = who;
 		params[7] = r->now;
-		rc = http_query_for(r, "SELECT status, body::text FROM duban_user_create($1, $2,"
-		    " $3, $4, $5, $6, true, $7, $8::timestamptz)", 8, params, onetime_saved, o);
+		params[8] = r->token_hash;
+		/* Within the organisations the token reaches (95-reach-routes.sql). */
+		rc = http_query_for(r, "SELECT status, body::text FROM duban_api_user_create($9,"
+		    " $1, $2, $3, $4, $5, $6, true, $7, $8::timestamptz)", 9, params, onetime_saved,
+		    o);
 	} else {
 		params[0] = r->param;
 		params[1] = o->hash;
 		params[2] = who;
 		params[3] = r->now;
-		rc = http_query_for(r, "SELECT status, body::text FROM duban_user_password($1, $2,"
-		    " NULL, $3, $4::timestamptz)", 4, params, onetime_saved, o);
+		params[4] = r->token_hash;
+		rc = http_query_for(r, "SELECT status, body::text FROM duban_api_user_password($5,"
+		    " $1, $2, $3, $4::timestamptz)", 5, params, onetime_saved, o);
 	}
 	free(who);
 	if (rc != 0)
@@ -237,7 +241,7 @@ users_reset(struct req *r)
 static void
 users_enable(struct req *r, int enable)
 {
-	const char	*params[4];
+	const char	*params[5];
 	char		*who;
 
 	if (may_manage(r) != 0 || http_no_body(r) != 0)
@@ -248,8 +252,9 @@ users_enable(struct req *r, int enable)
 	params[1] = enable ? "true" : "false";
 	params[2] = who;
 	params[3] = r->now;
-	if (http_query(r, "SELECT status, body::text FROM duban_user_set_enabled($1,"
-	    " $2::boolean, $3, $4::timestamptz)", 4, params, http_status_json) == 0)
+	params[4] = r->token_hash;
+	if (http_query(r, "SELECT status, body::text FROM duban_api_user_set_enabled($5, $1,"
+	    " $2::boolean, $3, $4::timestamptz)", 5, params, http_status_json) == 0)
 		log_notice("账号“%s”：%s（%s）", r->param, enable ? "启用" : "停用", who);
 	free(who);
 }

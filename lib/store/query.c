@@ -266,24 +266,28 @@ STATUS_BODY("duban_person_find($1, $2, $3)");
 
 const char QUERY_RECIPIENTS_SET[] =
 STATUS_BODY("duban_recipients_set($1::bigint, $2::bigint, $3::jsonb, $4::boolean)");
+/*
+ * Recipients, reminders and feeds within what the token whose hash is the
+ * last parameter reaches (NULL: the CLI, everything; 95-reach-routes.sql).
+ */
 const char QUERY_RECIPIENT_ADD[] =
-STATUS_BODY("duban_recipient_add($1::bigint, $2::jsonb)");
+STATUS_BODY("duban_api_recipient_add($3, $1::bigint, $2::jsonb)");
 const char QUERY_RECIPIENT_DELETE[] =
-STATUS_BODY("duban_recipient_delete($1::bigint)");
+STATUS_BODY("duban_api_recipient_delete($2, $1::bigint)");
 const char QUERY_OFFICE_RECIPIENTS[] =
-"SELECT duban_office_recipients($1::bigint)::text";
+"SELECT duban_api_office_recipients($2, $1::bigint)::text";
 
 const char QUERY_REMINDER_LIST[] =
-"SELECT duban_reminder_list($1::date, $2::boolean, $3::boolean)::text";
+"SELECT duban_api_reminder_list($4, $1::date, $2::boolean, $3::boolean)::text";
 /* One reminder ($1 id); $2: with addresses and errors (general office). */
 const char QUERY_REMINDER_GET[] =
-"SELECT duban_reminder_view($1::bigint, $2::boolean)::text";
+"SELECT duban_api_reminder_view($3, $1::bigint, $2::boolean)::text";
 const char QUERY_REMINDER_RETRY[] =
-STATUS_BODY("duban_reminder_retry($1::bigint)");
+STATUS_BODY("duban_api_reminder_retry($2, $1::bigint)");
 
 const char QUERY_FEED_CREATE[] =
-STATUS_BODY("duban_feed_create($1::bigint, $2, $3, $4)");
+STATUS_BODY("duban_api_feed_create($5, $1::bigint, $2, $3, $4)");
 const char QUERY_FEED_LIST[] =
-"SELECT duban_feed_list()::text";
+"SELECT duban_api_feed_list($1)::text";
 const char QUERY_FEED_REVOKE[] =
-STATUS_BODY("duban_feed_revoke($1::bigint)");
+STATUS_BODY("duban_api_feed_revoke($2, $1::bigint)");

@@ -244,6 +244,7 @@ RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	tok	api_token;
 	v	jsonb;
+	v_issuer text;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
 	IF tok.id IS NULL THEN
@@ -251,6 +252,20 @@ BEGIN
 	END IF;
 	IF tok.role <> 'general' THEN
 		RETURN duban_api_problem(403, '无权导入计划', '计划由局办公室导入');
+	END IF;
+	-- Tenants: only plans of organisations within the token's reach,
+	-- registered already, and keys that are not another tenant's plan's.
+	SELECT d->>'issuer' INTO v_issuer FROM jsonb_array_elements(docs) d
+	 WHERE NOT coalesce(duban_tok_sees_org(tok,
+			(SELECT id FROM organisation WHERE name = d->>'issuer')), false)
+	    OR EXISTS (SELECT 1 FROM plan p WHERE p.key = d->>'key'
+			AND NOT duban_tok_sees_org(tok, p.org_id))
+	 LIMIT 1;
+	IF FOUND THEN
+		RETURN duban_api_problem(403, '无权导入该单位的计划',
+		    '计划的发文单位“' || coalesce(v_issuer, '') ||
+		    '”不是本单位或本单位的下级单位（或计划键已为其他单位所用）：请由该单位的局办公室导入',
+		    'issuer');
 	END IF;
 	IF p_apply AND p_digest IS NULL THEN
 		RETURN duban_api_problem(428, '请先预览',

@@ -163,6 +163,11 @@ BEGIN
 	IF tok.role NOT IN ('general', 'inspector') THEN
 		RETURN duban_api_problem(403, '无权导出', '只有局办公室和督查人员可以导出计划的任务分解表');
 	END IF;
+	-- Another tenant's plan is not there (32-tenants.sql).
+	IF NOT coalesce(duban_tok_sees_org(tok, (SELECT org_id FROM plan WHERE key = p_key)),
+	    false) THEN
+		RETURN duban_api_problem(404, '计划不存在', '没有计划键为“' || p_key || '”的计划', 'key');
+	END IF;
 	v_doc := duban_plan_document(p_key);
 	IF v_doc IS NULL THEN
 		RETURN duban_api_problem(404, '计划不存在', '没有计划键为“' || p_key || '”的计划', 'key');

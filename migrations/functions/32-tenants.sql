@@ -19,6 +19,42 @@ LANGUAGE sql STABLE AS $$
 		ON p.id = t.plan_id WHERE t.id = p_task))
 $$;
 
+-- Whether a reach (NULL: the CLI's, everything) holds organisation
+-- p_org; something of no organisation (NULL) is the deployment
+-- operator's, held only by a reach of every organisation.
+CREATE OR REPLACE FUNCTION duban_reach_has(p_reach bigint[], p_org bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT p_reach IS NULL OR p_org = ANY (p_reach)
+	    OR (p_org IS NULL AND p_reach @> duban_org_reach(NULL))
+$$;
+
+-- The organisation an office, a recipient or a reminder belongs to.
+CREATE OR REPLACE FUNCTION duban_office_org(p_office bigint) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+	SELECT org_id FROM office WHERE id = p_office
+$$;
+
+CREATE OR REPLACE FUNCTION duban_recipient_org(rc recipient) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce((SELECT org_id FROM office WHERE id = rc.office_id),
+			(SELECT org_id FROM person WHERE id = rc.person_id))
+$$;
+
+-- A reminder is its plan's, or else the office's it concerns.
+CREATE OR REPLACE FUNCTION duban_reminder_org(r reminder) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce((SELECT org_id FROM plan WHERE id = r.plan_id),
+			(SELECT org_id FROM office WHERE id = r.office_id))
+$$;
+
+-- A dispatch round is within reach when every plan it covers is.
+CREATE OR REPLACE FUNCTION duban_tok_sees_dispatch(tok api_token, p_dispatch bigint)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT NOT EXISTS (SELECT 1 FROM dispatch_plan x JOIN plan p ON p.id = x.plan_id
+			    WHERE x.dispatch_id = p_dispatch
+			      AND NOT duban_tok_sees_org(tok, p.org_id))
+$$;
+
 -- The organisation a user means by p_name for --org: {status, body:
 -- {id, name}}; 全部 (or all): the deployment's operator, id null.
 CREATE OR REPLACE FUNCTION duban_org_pick(p_name text) RETURNS json

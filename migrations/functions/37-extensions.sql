@@ -189,7 +189,7 @@ BEGIN
 		RETURN;
 	END IF;
 	SELECT * INTO e FROM milestone_extension WHERE id = p_id FOR UPDATE;
-	IF NOT FOUND THEN
+	IF NOT FOUND OR NOT duban_tok_sees_task(tok, e.task_id) THEN
 		status := 404;
 		body := duban_api_problem(404, '延期申请不存在', '没有编号为 ' || p_id || ' 的延期申请');
 		RETURN;

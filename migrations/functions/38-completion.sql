@@ -183,7 +183,7 @@ BEGIN
 		RETURN;
 	END IF;
 	SELECT * INTO t FROM task WHERE id = p_task FOR UPDATE;
-	IF NOT FOUND THEN
+	IF NOT FOUND OR NOT duban_tok_sees_task(tok, t.id) THEN
 		status := 404;
 		body := duban_api_problem(404, '任务不存在', '没有编号为 ' || p_task || ' 的任务');
 		RETURN;
@@ -262,7 +262,7 @@ BEGIN
 		RETURN;
 	END IF;
 	SELECT * INTO t FROM task WHERE id = p_task FOR UPDATE;
-	IF NOT FOUND THEN
+	IF NOT FOUND OR NOT duban_tok_sees_task(tok, t.id) THEN
 		status := 404;
 		body := duban_api_problem(404, '任务不存在', '没有编号为 ' || p_task || ' 的任务');
 		RETURN;

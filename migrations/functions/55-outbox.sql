@@ -8,8 +8,8 @@
 -- 500; with p_failed only those with a failed delivery.  With p_errors
 -- each carries its last delivery error (what the receiving server
 -- answered), which only the general office and the CLI see.
-CREATE OR REPLACE FUNCTION duban_reminder_list(p_date date, p_failed boolean,
-    p_errors boolean)
+CREATE OR REPLACE FUNCTION duban_reminder_list_in(p_reach bigint[], p_date date,
+    p_failed boolean, p_errors boolean)
 RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT coalesce(json_agg(x ORDER BY x.send_on DESC, x.id DESC), '[]') FROM (
 		SELECT r.id, r.key, r.kind, r.send_on, r.subject, o.name AS office,
@@ -20,12 +20,20 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		  FROM reminder r
 		  LEFT JOIN office o ON o.id = r.office_id
 		  LEFT JOIN delivery d ON d.reminder_id = r.id
-		 WHERE p_date IS NULL OR r.send_on = p_date
+		 WHERE (p_date IS NULL OR r.send_on = p_date)
+		   AND duban_reach_has(p_reach, duban_reminder_org(r))
 		 GROUP BY r.id, o.name
 		HAVING NOT coalesce(p_failed, false)
 		    OR count(d.id) FILTER (WHERE d.status = 'failed') > 0
 		 ORDER BY r.send_on DESC, r.id DESC
 		 LIMIT 500) x
+$$;
+
+-- The same for the CLI, which reaches every organisation.
+CREATE OR REPLACE FUNCTION duban_reminder_list(p_date date, p_failed boolean,
+    p_errors boolean)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT duban_reminder_list_in(NULL, p_date, p_failed, p_errors)
 $$;
 
 -- One delivery as people read it: the office (or person) it was for,

@@ -63,7 +63,7 @@ BEGIN
 		RETURN;
 	END IF;
 	SELECT * INTO t FROM task WHERE id = p_task AND withdrawn_at IS NULL;
-	IF t.id IS NULL THEN
+	IF t.id IS NULL OR NOT duban_tok_sees_task(tok, t.id) THEN
 		status := 404;
 		body := duban_api_problem(404, '任务不存在', '没有编号为 ' || p_task || ' 的任务');
 		RETURN;
@@ -162,7 +162,7 @@ BEGIN
 		RETURN;
 	END IF;
 	SELECT * INTO t FROM task WHERE id = p_task AND withdrawn_at IS NULL;
-	IF t.id IS NULL THEN
+	IF t.id IS NULL OR NOT duban_tok_sees_task(tok, t.id) THEN
 		status := 404;
 		body := duban_api_problem(404, '任务不存在', '没有编号为 ' || p_task || ' 的任务');
 		RETURN;
@@ -235,7 +235,7 @@ BEGIN
 		RETURN;
 	END IF;
 	SELECT * INTO i FROM instruction WHERE id = p_id;
-	IF i.id IS NULL THEN
+	IF i.id IS NULL OR NOT duban_tok_sees_task(tok, i.task_id) THEN
 		status := 404;
 		body := duban_api_problem(404, '批示不存在', '没有编号为 ' || p_id || ' 的批示');
 		RETURN;
@@ -447,6 +447,7 @@ BEGIN
 		  FROM office_report r JOIN office o ON o.id = r.office_id
 		  LEFT JOIN dispatch d ON d.id = r.dispatch_id
 		 WHERE r.state = 'reported' AND d.closed_at IS NULL
+		   AND duban_tok_sees_org(tok, o.org_id)
 		UNION ALL
 		-- 延期申请 awaiting the general office.
 		SELECT 0, e.requested_at::text,
@@ -458,7 +459,7 @@ BEGIN
 		  JOIN milestone m ON m.id = e.milestone_id
 		  JOIN task t ON t.id = e.task_id
 		  LEFT JOIN office o ON o.id = e.requested_office_id
-		 WHERE e.state = 'pending'
+		 WHERE e.state = 'pending' AND duban_tok_sees_task(tok, t.id)
 		UNION ALL
 		-- 办结申请 waiting for the general office (38-completion.sql).
 		SELECT 2, c.requested_at::text,
@@ -469,7 +470,7 @@ BEGIN
 		  FROM task_completion c JOIN task t ON t.id = c.task_id
 		  JOIN plan p ON p.id = t.plan_id
 		  LEFT JOIN office o ON o.id = c.requested_office_id
-		 WHERE c.state = 'pending'
+		 WHERE c.state = 'pending' AND duban_tok_sees_task(tok, t.id)
 		UNION ALL
 		SELECT 1, u.since::text, json_build_object('kind', 'unacknowledged',
 			'office_id', u.office_id, 'office', o.name, 'tasks', u.n,
@@ -484,7 +485,8 @@ BEGIN
 			 WHERE a.acknowledged_at IS NULL AND a.remind
 			   AND wt.seq - w.seq >= c.acknowledge_days
 			 GROUP BY a.office_id) u
-		  JOIN office o ON o.id = u.office_id) x;
+		  JOIN office o ON o.id = u.office_id
+		 WHERE duban_tok_sees_org(tok, o.org_id)) x;
 	ELSIF (SELECT a.role FROM account a WHERE a.id = tok.account_id) = 'leader' THEN
 		-- A 分管领导: 延期申请 the general office reviewed, on the tasks
 		-- they lead, awaiting their decision.

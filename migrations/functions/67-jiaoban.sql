@@ -501,7 +501,8 @@ BEGIN
 		status := (body->>'status')::int;
 		RETURN;
 	END IF;
-	SELECT * INTO f FROM duban_jiaoban_fields(p_body, true, NULL, v_today);
+	-- A tenant's own 交办 list: its offices first (a county may have the same names).
+	SELECT * INTO f FROM duban_jiaoban_fields(p_body, true, tok.org_id, v_today);
 	IF f.problem IS NOT NULL THEN
 		body := f.problem;
 		status := (body->>'status')::int;
@@ -550,7 +551,7 @@ BEGIN
 	SELECT x.* INTO t FROM task x JOIN plan p ON p.id = x.plan_id
 	 WHERE x.id = p_task AND p.origin = 'jiaoban'
 	   FOR UPDATE OF x;
-	IF t.id IS NULL THEN
+	IF t.id IS NULL OR NOT duban_tok_sees_task(tok, t.id) THEN
 		problem := duban_api_problem(404, '督办事项不存在',
 		    '没有编号为 ' || p_task || ' 的督办事项（计划文件中的任务不在此调整）');
 		RETURN;

@@ -270,13 +270,15 @@ BEGIN
 		RETURN duban_api_problem(400, '缺少计划', '请在 plans 中给出要调度的计划（键或编号）', 'plans');
 	END IF;
 	SELECT s INTO v_bad FROM jsonb_array_elements_text(p_body->'plans') s
-	 WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.key = s OR p.id::text = s) LIMIT 1;
+	 WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE (p.key = s OR p.id::text = s)
+			     AND duban_tok_sees_org(tok, p.org_id)) LIMIT 1;
 	IF v_bad IS NOT NULL THEN
 		RETURN duban_api_problem(404, '计划不存在', '没有键或编号为“' || v_bad || '”的计划', 'plans');
 	END IF;
 	SELECT array_agg(DISTINCT p.id) INTO v_plans FROM plan p
-	 WHERE p.key IN (SELECT jsonb_array_elements_text(p_body->'plans'))
-	    OR p.id::text IN (SELECT jsonb_array_elements_text(p_body->'plans'));
+	 WHERE (p.key IN (SELECT jsonb_array_elements_text(p_body->'plans'))
+	    OR p.id::text IN (SELECT jsonb_array_elements_text(p_body->'plans')))
+	   AND duban_tok_sees_org(tok, p.org_id);
 
 	IF NOT (p_body ? 'due_on') OR jsonb_typeof(p_body->'due_on') <> 'string'
 	   OR (p_body->>'due_on') !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
@@ -368,7 +370,7 @@ BEGIN
 		RETURN v_problem;
 	END IF;
 	SELECT * INTO d FROM dispatch WHERE id = p_id FOR UPDATE;
-	IF NOT FOUND THEN
+	IF NOT FOUND OR NOT duban_tok_sees_dispatch(tok, d.id) THEN
 		RETURN duban_api_problem(404, '调度不存在', '没有编号为 ' || p_id || ' 的调度');
 	END IF;
 	IF d.closed_at IS NOT NULL THEN
@@ -536,10 +538,10 @@ BEGIN
 		RETURN v_problem;
 	END IF;
 	SELECT * INTO d FROM dispatch WHERE id = p_id FOR UPDATE;
-	IF NOT FOUND THEN
+	IF NOT FOUND OR NOT duban_tok_sees_dispatch(tok, d.id) THEN
 		RETURN duban_api_problem(404, '调度不存在', '没有编号为 ' || p_id || ' 的调度');
 	END IF;
-	v_office := duban_report_office(p_id, p_office, NULL);
+	v_office := duban_report_office_for(p_id, p_office, tok);
 	IF v_office IS NULL THEN
 		RETURN duban_api_problem(404, '处室不存在',
 		    '这轮调度不含名为“' || p_office || '”的处室', 'office');

@@ -241,6 +241,25 @@ RETURNS bigint LANGUAGE sql STABLE AS $$
 	 ORDER BY (o.id = p_mine) DESC NULLS LAST, o.id LIMIT 1
 $$;
 
+-- The same, as the holder of tok means it: among the offices within its
+-- reach (tenants), its own office first, then those of its own
+-- organisation (a county bureau may have a 人事处 as its city has).
+CREATE OR REPLACE FUNCTION duban_report_office_for(p_dispatch bigint, p_office text,
+    tok api_token)
+RETURNS bigint LANGUAGE sql STABLE AS $$
+	SELECT o.id FROM office o
+	 WHERE (o.name = p_office OR p_office = ANY (o.aliases)
+		OR (p_office ~ '^[0-9]{1,18}$' AND o.id = p_office::bigint))
+	   AND duban_tok_sees_org(tok, o.org_id)
+	   AND (p_dispatch IS NULL OR EXISTS (SELECT 1 FROM dispatch_office x
+					       WHERE x.dispatch_id = p_dispatch
+						 AND x.office_id = o.id))
+	 ORDER BY (o.id = tok.office_id) DESC NULLS LAST, (o.org_id = tok.org_id) DESC NULLS LAST,
+		  o.id
+	 LIMIT 1
+$$;
+
+
 -- POST /api/v1/dispatches/{id}/offices/{office}/submit|return|accept and,
 -- outside rounds (p_dispatch NULL), /api/v1/offices/{office}/report/….
 --   submit  a person of the office: a clerk's goes to the head (待审核)
@@ -279,11 +298,11 @@ BEGIN
 	END IF;
 	IF p_dispatch IS NOT NULL THEN
 		SELECT * INTO d FROM dispatch WHERE id = p_dispatch FOR UPDATE;
-		IF NOT FOUND THEN
+		IF NOT FOUND OR NOT duban_tok_sees_dispatch(tok, d.id) THEN
 			RETURN duban_api_problem(404, '调度不存在', '没有编号为 ' || p_dispatch || ' 的调度');
 		END IF;
 	END IF;
-	v_office := duban_report_office(p_dispatch, p_office, tok.office_id);
+	v_office := duban_report_office_for(p_dispatch, p_office, tok);
 	IF v_office IS NULL THEN
 		RETURN duban_api_problem(404, '处室不存在', CASE WHEN p_dispatch IS NULL
 		    THEN '没有名为“' || p_office || '”的处室'
@@ -463,7 +482,7 @@ BEGIN
 	IF tok.id IS NULL THEN
 		RETURN duban_api_check(tok, NULL);
 	END IF;
-	v_office := duban_report_office(NULL, p_office, tok.office_id);
+	v_office := duban_report_office_for(NULL, p_office, tok);
 	IF v_office IS NULL THEN
 		RETURN duban_api_problem(404, '处室不存在', '没有名为“' || p_office || '”的处室', 'office');
 	END IF;

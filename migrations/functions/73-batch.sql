@@ -186,11 +186,12 @@ BEGIN
 	IF tok.id IS NULL THEN
 		RETURN duban_api_check(tok, NULL);
 	END IF;
-	IF p_dispatch IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dispatch WHERE id = p_dispatch) THEN
+	IF p_dispatch IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dispatch WHERE id = p_dispatch
+						  AND duban_tok_sees_dispatch(tok, id)) THEN
 		RETURN duban_api_problem(404, '调度不存在', '没有编号为 ' || p_dispatch || ' 的调度',
 		    'dispatch');
 	END IF;
-	v_office := duban_report_office(p_dispatch, p_office, tok.office_id);
+	v_office := duban_report_office_for(p_dispatch, p_office, tok);
 	IF v_office IS NULL THEN
 		RETURN duban_api_problem(404, '处室不存在', CASE WHEN p_dispatch IS NULL
 		    THEN '没有名为“' || p_office || '”的处室'
@@ -348,7 +349,7 @@ BEGIN
 		RETURN duban_api_problem(404, '调度不存在', '没有编号为 ' || v_dispatch || ' 的调度',
 		    'dispatch');
 	END IF;
-	v_office := duban_report_office(v_dispatch, p_office, tok.office_id);
+	v_office := duban_report_office_for(v_dispatch, p_office, tok);
 	IF v_office IS NULL THEN
 		RETURN duban_api_problem(404, '处室不存在', CASE WHEN v_dispatch IS NULL
 		    THEN '没有名为“' || p_office || '”的处室'

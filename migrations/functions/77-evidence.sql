@@ -60,7 +60,7 @@ BEGIN
 	END IF;
 	IF p_kind = 'progress' THEN
 		SELECT * INTO h FROM progress WHERE id = p_id;
-		IF h.id IS NULL THEN
+		IF h.id IS NULL OR NOT duban_tok_sees_task(tok, h.task_id) THEN
 			RETURN duban_api_problem(404, '历史记录不存在', '没有编号为 ' || p_id || ' 的进度记录');
 		END IF;
 		IF h.target_id IS NULL AND h.milestone_id IS NULL THEN
@@ -224,11 +224,13 @@ LANGUAGE sql AS $$
 	SELECT count(*)::int FROM gone
 $$;
 
--- May tok read file f?  Everyone who may read the task reads its
--- submitted files; a pending one only its own office (like a draft).
+-- May tok read file f?  Everyone who may read the task (within the
+-- token's reach) reads its submitted files; a pending one only its own
+-- office (like a draft).
 CREATE OR REPLACE FUNCTION duban_file_visible(tok api_token, f evidence_file)
 RETURNS boolean LANGUAGE sql STABLE AS $$
-	SELECT tok.id IS NOT NULL AND f.id IS NOT NULL AND (f.state = 'submitted'
+	SELECT tok.id IS NOT NULL AND f.id IS NOT NULL AND duban_tok_sees_task(tok, f.task_id)
+	   AND (f.state = 'submitted'
 	    OR (f.state = 'pending' AND (tok.role = 'general'
 		OR (tok.office_id IS NOT NULL AND tok.office_id = f.office_id))))
 $$;
@@ -274,7 +276,8 @@ BEGIN
 	IF tok.id IS NULL THEN
 		RETURN duban_api_check(tok, NULL);
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM task WHERE id = p_task) THEN
+	IF NOT EXISTS (SELECT 1 FROM task WHERE id = p_task)
+	   OR NOT duban_tok_sees_task(tok, p_task) THEN
 		RETURN duban_api_problem(404, '任务不存在', '没有编号为 ' || p_task || ' 的任务');
 	END IF;
 	RETURN json_build_object('status', 200, 'body', json_build_object(

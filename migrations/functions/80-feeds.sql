@@ -68,13 +68,20 @@ BEGIN
 		'office_id', o.id, 'office', o.name, 'label', f.label));
 END $$;
 
--- Every feed (never its token), oldest first.
-CREATE OR REPLACE FUNCTION duban_feed_list()
+-- Every feed of the offices in reach p_reach (NULL: all), never its
+-- token, oldest first.
+CREATE OR REPLACE FUNCTION duban_feed_list_in(p_reach bigint[])
 RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT coalesce(json_agg(json_build_object('id', f.id, 'office_id', f.office_id,
 		'office', o.name, 'label', f.label, 'created_at', f.created_at,
 		'created_by', f.created_by, 'revoked_at', f.revoked_at) ORDER BY f.id), '[]')
 	  FROM ical_feed f JOIN office o ON o.id = f.office_id
+	 WHERE duban_reach_has(p_reach, o.org_id)
+$$;
+
+CREATE OR REPLACE FUNCTION duban_feed_list()
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT duban_feed_list_in(NULL)
 $$;
 
 -- Revokes a feed: its address stops working at once.  {status: 200,

@@ -102,10 +102,12 @@ struct site {
 	char		*task[NT], *milestone[NT], *target[NT], *notice[NT];
 };
 
+/* duband on a copy of the snapshot, its clock at now (DUBAN_NOW). */
 static void
-site_start(struct site *s)
+site_start_at(struct site *s, const char *now)
 {
-	const char	*env[] = { "DUBAN_NOW=2018-01-10T09:00+08:00", NULL };
+	char		*clock = xprintf("DUBAN_NOW=%s", now);
+	const char	*env[] = { clock, NULL };
 	size_t		 i;
 
 	memset(s, 0, sizeof *s);
@@ -127,6 +129,14 @@ site_start(struct site *s)
 		    " ON p.id = n.plan_id WHERE p.key = $1", 1, p);
 	}
 	t_daemon_start(&s->d, s->db, NULL, env);
+	free(clock);
+}
+
+/* In January 2018: every plan's year is over (2017's report is whole). */
+static void
+site_start(struct site *s)
+{
+	site_start_at(s, "2018-01-10T09:00+08:00");
 }
 
 static void
@@ -520,5 +530,273 @@ Test(tenants, a_county_reports_its_share_and_the_city_sees_the_roll_up, .timeout
 	free(city_task);
 	free(city_target);
 	free(copy_target);
+	site_stop(&s);
+}
+
+/* One cell of the route matrix: caller c asks; the answer must be want. */
+static size_t cells_checked;
+
+static void
+probe(const struct site *s, size_t c, const char *method, const char *path,
+    const char *body, long want)
+{
+	json_t	*out = NULL;
+	long	 st = t_call(&s->d, method, path, s->tok[c], body, &out);
+	char	*dump = out ? json_dumps(out, 0) : NULL;
+
+	if (st != want && dump != NULL)
+		fprintf(stderr, "%s %s %s: %s\n", CALLERS[c].name, method, path, dump);
+	cr_expect_eq(st, want, "%s %s %s: %ld, want %ld", CALLERS[c].name, method, path, st,
+	    want);
+	if (st >= 400 && out != NULL)
+		cr_expect(json_is_string(json_object_get(out, "title")), "%s %s: a problem",
+		    method, path);
+	free(dump);
+	json_decref(out);
+	cells_checked++;
+}
+
+/* The same, with the path made from a format and an id. */
+static void
+probe_id(const struct site *s, size_t c, const char *method, const char *fmt, long id,
+    const char *body, long want)
+{
+	char	*path = xprintf(fmt, id);
+
+	probe(s, c, method, path, body, want);
+	free(path);
+}
+
+/* Caller c makes something (as its tenant's own): the new object's id. */
+static long
+make(const struct site *s, size_t c, const char *method, const char *path, const char *body)
+{
+	json_t	*out = NULL;
+	long	 st = t_call(&s->d, method, path, s->tok[c], body, &out), id;
+	char	*dump = out ? json_dumps(out, 0) : NULL;
+
+	cr_assert(st == 200 || st == 201, "%s %s %s: %ld %s", CALLERS[c].name, method, path, st,
+	    dump ? dump : "");
+	id = json_integer_value(json_object_get(out, "id"));
+	free(dump);
+	json_decref(out);
+	return (id);
+}
+
+/* Whether GET path as caller c lists anything whose text holds needle. */
+static int
+lists(const struct site *s, size_t c, const char *path, const char *needle)
+{
+	json_t	*out = NULL;
+	char	*text;
+	int	 found;
+
+	cr_assert_eq(t_call(&s->d, "GET", path, s->tok[c], NULL, &out), 200, "%s GET %s",
+	    CALLERS[c].name, path);
+	text = json_dumps(out, 0);
+	found = strstr(text, needle) != NULL;
+	free(text);
+	json_decref(out);
+	cells_checked++;
+	return (found);
+}
+
+/*
+ * Every other route that names an object, as another tenant would ask:
+ * 长春's general office and inspector, and 船营's (the county asking for
+ * its city's) on 吉林's reminders, recipients, feeds, evidence files,
+ * 延期申请, 督办交办事项, instructions, 办结, rounds, office reports, the
+ * 填报表, 通报, accounts, 考核 and plan files.  Each is not found (404)
+ * or, for a plan file that names another organisation, refused (403);
+ * nothing changes; lists leave 吉林's out.
+ */
+Test(tenants, every_other_route_keeps_to_its_tenant, .timeout = 240)
+{
+	enum { JLG = 0, JLO = 1, JLI = 2, CYG = 3, CYO = 4, CCG = 5, CCI = 6 };
+	struct site	 s;
+	char		*task, *ms, *tg, *office, *before, *after, *body, *path;
+	long		 recipient, feed, ext, jb, instr, round, bulletin, file, reminder;
+	size_t		 k;
+	static const size_t others[] = { CCG, CCI, CYG };
+	char		 yaml[] = DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml";
+	char		*plan, *png;
+	size_t		 planlen, pnglen;
+
+	site_start_at(&s, "2012-09-20T09:00+08:00");
+	/* A task 人事处 leads, a milestone of it still open, and a target. */
+	task = t_query(s.c, "SELECT min(t.id) FROM task t JOIN plan p ON p.id = t.plan_id"
+	    " JOIN task_lead l ON l.task_id = t.id JOIN office o ON o.id = l.office_id"
+	    " WHERE p.key = 'jilin-2012' AND o.name = '人事处'"
+	    " AND EXISTS (SELECT 1 FROM milestone m WHERE m.task_id = t.id AND m.due_on > '2012-09-20')"
+	    " AND EXISTS (SELECT 1 FROM target g WHERE g.task_id = t.id)", 0, NULL);
+	cr_assert_not_null(task, "人事处 leads a task of 吉林 with an open milestone");
+	ms = t_query(s.c, "SELECT min(id) FROM milestone WHERE task_id = $1::bigint"
+	    " AND due_on > '2012-09-20'", 1, (const char *[]){ task });
+	tg = t_query(s.c, "SELECT min(id) FROM target WHERE task_id = $1::bigint", 1,
+	    (const char *[]){ task });
+	office = t_query(s.c, "SELECT o.id FROM office o JOIN organisation g ON g.id = o.org_id"
+	    " WHERE o.name = '人事处' AND g.name = '吉林市教育局'", 0, NULL);
+
+	/* 吉林 makes one of each (its own, within its reach). */
+	path = xprintf("/api/v1/offices/%s/recipients", office);
+	recipient = make(&s, JLG, "POST", path,
+	    "{\"channel\":\"email\",\"address\":\"renshi@jledu.gov.cn\"}");
+	free(path);
+	path = xprintf("/api/v1/offices/%s/feeds", office);
+	feed = make(&s, JLG, "POST", path, "{\"label\":\"人事处日历\"}");
+	free(path);
+	path = xprintf("/api/v1/milestones/%s/extensions", ms);
+	ext = make(&s, JLO, "POST", path, "{\"new_date\":\"2012-10-31\",\"reason\":\"待财政拨款\"}");
+	free(path);
+	jb = make(&s, JLG, "POST", "/api/v1/jiaoban", "{\"title\":\"排查校舍安全隐患\","
+	    "\"basis_kind\":\"instruction\",\"basis\":\"局长批示\",\"text\":\"建立台账，限期整改。\","
+	    "\"lead_office\":\"人事处\",\"lead_person\":\"张明\",\"deadline\":\"2012-11-30\","
+	    "\"report_every\":\"month\"}");
+	path = xprintf("/api/v1/tasks/%s/instructions", task);
+	instr = make(&s, JLG, "POST", path, "{\"text\":\"请加快进度\"}");
+	free(path);
+	round = make(&s, JLG, "POST", "/api/v1/dispatches",
+	    "{\"plans\":[\"jilin-2012\"],\"due_on\":\"2012-10-15\",\"title\":\"九月调度\"}");
+	/* A 通报 needs a round that is over: an earlier one, closed. */
+	path = xprintf("/api/v1/dispatches/%ld/close", round);
+	make(&s, JLG, "POST", path, "{}");
+	free(path);
+	body = xprintf("{\"round\":%ld}", round);
+	bulletin = make(&s, JLG, "POST", "/api/v1/bulletins", body);
+	free(body);
+	round = make(&s, JLG, "POST", "/api/v1/dispatches",
+	    "{\"plans\":[\"jilin-2012\"],\"due_on\":\"2012-10-19\",\"title\":\"十月调度\"}");
+	path = xprintf("/api/v1/targets/%s/files", tg);
+	png = t_read_file(DUBAN_SOURCE_DIR "/tests/fixtures/evidence/现场照片.png", &pnglen);
+	cr_assert_eq(t_upload(s.d.url, path, s.tok[JLO], "现场照片.png", png, pnglen, NULL, NULL),
+	    201);
+	free(path);
+	file = t_query_long(s.c, "SELECT max(id) FROM evidence_file", 0, NULL);
+	reminder = t_query_long(s.c, "SELECT min(r.id) FROM reminder r JOIN plan p"
+	    " ON p.id = r.plan_id WHERE p.key = 'jilin-2012'", 0, NULL);
+	cr_assert(reminder > 0, "吉林 has reminders (the 11 October sweep)");
+
+	before = t_fingerprint(s.c);
+	for (k = 0; k < sizeof others / sizeof others[0]; k++) {
+		size_t	 c = others[k];
+		int	 general = strcmp(CALLERS[c].role, "general") == 0;
+		long	 gen404 = general ? 404 : 403;
+
+		/* Reminders and where they go. */
+		probe_id(&s, c, "GET", "/api/v1/reminders/%ld", reminder, NULL, 404);
+		probe_id(&s, c, "POST", "/api/v1/reminders/%ld/retry", reminder, NULL, gen404);
+		probe_id(&s, c, "GET", "/api/v1/offices/%ld/recipients", atol(office), NULL, gen404);
+		probe_id(&s, c, "POST", "/api/v1/offices/%ld/recipients", atol(office),
+		    "{\"channel\":\"email\",\"address\":\"x@cc.gov.cn\"}", gen404);
+		probe_id(&s, c, "DELETE", "/api/v1/recipients/%ld", recipient, NULL, gen404);
+		/* Calendar feeds. */
+		probe_id(&s, c, "POST", "/api/v1/offices/%ld/feeds", atol(office),
+		    "{\"label\":\"x\"}", gen404);
+		probe_id(&s, c, "DELETE", "/api/v1/feeds/%ld", feed, NULL, gen404);
+		/* Evidence files. */
+		probe_id(&s, c, "GET", "/api/v1/files/%ld", file, NULL, 404);
+		probe_id(&s, c, "GET", "/api/v1/tasks/%ld/files", atol(task), NULL, 404);
+		/* 延期, 交办, 批示, 办结. */
+		probe_id(&s, c, "POST", "/api/v1/extensions/%ld/approve", ext,
+		    "{\"reason\":\"同意\"}", gen404);
+		probe_id(&s, c, "POST", "/api/v1/extensions/%ld/reject", ext,
+		    "{\"reason\":\"不同意\"}", gen404);
+		probe_id(&s, c, "PATCH", "/api/v1/jiaoban/%ld", jb, "{\"title\":\"改名\"}", gen404);
+		probe_id(&s, c, "POST", "/api/v1/jiaoban/%ld/withdraw", jb,
+		    "{\"reason\":\"撤回\"}", gen404);
+		probe_id(&s, c, "POST", "/api/v1/tasks/%ld/instructions", atol(task),
+		    "{\"text\":\"越权批示\"}", 404);
+		probe_id(&s, c, "POST", "/api/v1/tasks/%ld/completion/approve", atol(task), "{}",
+		    gen404);
+		probe_id(&s, c, "POST", "/api/v1/tasks/%ld/completion/return", atol(task),
+		    "{\"reason\":\"退回\"}", gen404);
+		/* The round, office reports and the 填报表. */
+		probe_id(&s, c, "POST", "/api/v1/dispatches/%ld/close", round, "{}", gen404);
+		probe_id(&s, c, "POST", "/api/v1/dispatches/%ld/offices/人事处/accept", round,
+		    "{}", gen404);
+		probe_id(&s, c, "POST", "/api/v1/dispatches/%ld/offices/人事处/urge", round,
+		    "{}", gen404);
+		probe(&s, c, "GET", "/api/v1/offices/财务审计处/report", NULL, 404);
+		probe(&s, c, "GET", "/api/v1/offices/财务审计处/report/rows", NULL, 404);
+		probe(&s, c, "GET", "/api/v1/offices/财务审计处/report.xlsx", NULL, 404);
+		probe(&s, c, "POST", "/api/v1/offices/财务审计处/report/accept", "{}", gen404);
+		/* 通报. */
+		probe_id(&s, c, "GET", "/api/v1/bulletins/%ld", bulletin, NULL, 404);
+		probe_id(&s, c, "PATCH", "/api/v1/bulletins/%ld", bulletin,
+		    "{\"version\":1,\"requirements\":\"x\"}", gen404);
+		probe_id(&s, c, "POST", "/api/v1/bulletins/%ld/issue", bulletin,
+		    "{\"version\":1}", gen404);
+		/* The plan as a 任务分解表. */
+		probe(&s, c, "GET", "/api/v1/plans/jilin-2012/export.xlsx", NULL, 404);
+		/* Accounts of 吉林. */
+		probe(&s, c, "POST", "/api/v1/users/jlclerk/disable", NULL, general ? 404 : 403);
+		probe(&s, c, "POST", "/api/v1/users/jlclerk/password", NULL, general ? 404 : 403);
+		probe(&s, c, "POST", "/api/v1/users", "{\"login\":\"intruder\",\"name\":\"外人\","
+		    "\"office\":\"财务审计处\",\"role\":\"clerk\"}", general ? 404 : 403);
+		/* 考核 points for 吉林's office. */
+		probe(&s, c, "POST", "/api/v1/assess/grades",
+		    "{\"year\":2012,\"office\":\"财务审计处\",\"points\":20}", gen404);
+
+		/* Lists leave 吉林's out. */
+		cr_expect(!lists(&s, c, "/api/v1/reminders", "人事处"), "%s: reminders",
+		    CALLERS[c].name);
+		if (general)
+			cr_expect(!lists(&s, c, "/api/v1/feeds", "人事处日历"), "%s: feeds",
+			    CALLERS[c].name);
+		cr_expect(!lists(&s, c, "/api/v1/todo", "请加快进度"), "%s: 待办",
+		    CALLERS[c].name);
+		cr_expect(!lists(&s, c, "/api/v1/extensions", "待财政拨款"), "%s: 延期",
+		    CALLERS[c].name);
+		cr_expect(!lists(&s, c, "/api/v1/jiaoban?year=2012", "排查校舍安全隐患"),
+		    "%s: 交办", CALLERS[c].name);
+		cr_expect(!lists(&s, c, "/api/v1/bulletins", "九月调度"), "%s: 通报",
+		    CALLERS[c].name);
+	}
+	/* Offices of the county on the city's tasks and files. */
+	probe_id(&s, CYO, "POST", "/api/v1/tasks/%ld/acknowledge", atol(task), "{}", 404);
+	probe_id(&s, CYO, "POST", "/api/v1/instructions/%ld/read", instr, "{}", 404);
+	probe_id(&s, CYO, "POST", "/api/v1/tasks/%ld/completion", atol(task),
+	    "{\"note\":\"越权办结\"}", 404);
+	probe_id(&s, CYO, "POST", "/api/v1/milestones/%ld/extensions", atol(ms),
+	    "{\"new_date\":\"2012-10-31\",\"reason\":\"越权\"}", 404);
+	probe_id(&s, CYO, "DELETE", "/api/v1/files/%ld", file, NULL, 404);
+	probe_id(&s, CYO, "POST", "/api/v1/dispatches/%ld/offices/人事处/submit", round, "{}",
+	    404);
+	probe(&s, CYO, "PUT", "/api/v1/offices/财务审计处/report", "{\"rows\":[]}", 404);
+	probe(&s, CYO, "POST", "/api/v1/offices/财务审计处/report/submit", "{}", 404);
+	probe_id(&s, CYO, "POST", "/api/v1/duban-notices/%ld/acknowledge", atol(s.notice[JL]),
+	    "{\"note\":\"收到\"}", 404);
+	path = xprintf("/api/v1/targets/%s/files", tg);
+	cr_expect_eq(t_upload(s.d.url, path, s.tok[CYO], "现场照片.png", png, pnglen, NULL, NULL),
+	    404, "船营 uploads to 吉林's target");
+	free(path);
+	path = xprintf("/api/v1/progress/%ld/files", t_query_long(s.c, "SELECT max(h.id)"
+	    " FROM progress h JOIN plan p ON p.id = h.plan_id WHERE p.key = 'jilin-2012'"
+	    " AND (h.target_id IS NOT NULL OR h.milestone_id IS NOT NULL)", 0, NULL));
+	cr_expect_eq(t_upload(s.d.url, path, s.tok[CYO], "现场照片.png", png, pnglen, NULL, NULL),
+	    404, "船营 uploads to 吉林's history");
+	cells_checked += 2;
+	free(path);
+	free(png);
+	/* A plan file of 吉林, uploaded by 长春's general office. */
+	plan = t_read_file(yaml, &planlen);
+	cr_expect_eq(t_upload(s.d.url, "/api/v1/plans/preview", s.tok[CCG], "jilin-2012.yaml",
+	    plan, planlen, NULL, NULL), 403, "长春 previews 吉林's plan");
+	cr_expect_eq(t_upload(s.d.url, "/api/v1/plans/load", s.tok[CCG], "jilin-2012.yaml",
+	    plan, planlen, NULL, NULL), 403, "长春 loads 吉林's plan");
+	free(plan);
+
+	after = t_fingerprint(s.c);
+	cr_expect_str_eq(after, before, "nothing another tenant asked changed anything");
+	/* 吉林's own still sees its own. */
+	cr_expect(lists(&s, JLG, "/api/v1/extensions", "待财政拨款"), "吉林 sees its 延期");
+	cr_expect(lists(&s, JLG, "/api/v1/feeds", "人事处日历"), "吉林 sees its feed");
+	cr_log_info("other routes: %zu cells", cells_checked);
+	free(before);
+	free(after);
+	free(task);
+	free(ms);
+	free(tg);
+	free(office);
 	site_stop(&s);
 }
