@@ -24,17 +24,16 @@ static const char CALENDAR[] = DUBAN_SOURCE_DIR "/plans/calendar/cn-workdays.yam
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
 
-/* A database with Jilin 2012 and the calendar. */
+/* A database with Jilin 2012 and the calendar (made once per run, a
+ * copy per test). */
 static char *
 jilin_db(void)
 {
-	const char	*load[] = { "plan", "load", JILIN, NULL };
-	const char	*cal[] = { "calendar", "load", CALENDAR, NULL };
-	char		*db = t_db_create();
+	static const char *const load[] = { "plan", "load", JILIN, NULL };
+	static const char *const cal[] = { "calendar", "load", CALENDAR, NULL };
+	static const struct t_setup setup = { { load, cal }, NULL, 0 };
 
-	t_cli_ok(db, load);
-	t_cli_ok(db, cal);
-	return (db);
+	return (t_db_snapshot("reminders-jilin", t_setup_build, (void *)&setup));
 }
 
 static char *

@@ -74,19 +74,30 @@ with_daemon_at(struct scene *s, const char *now, struct t_daemon *d)
 	free(env0);
 }
 
+/* A database with Jilin 2012 loaded (made once per run, copied per test). */
+static char *
+jilin_db(void)
+{
+	static const char *const load[] = { "plan", "load", JILIN, NULL };
+	static const struct t_setup setup = { { load }, NULL, 0 };
+
+	return (t_db_snapshot("reports-jilin", t_setup_build, (void *)&setup));
+}
+
 /*
  * The year so far, as the offices wrote it: on 1 March the vocational
  * office's winter term; on 20 June finance's first figures; on 10
  * September personnel finish 5①; on 28 September planning's kindergartens.
  */
 static void
-scene_setup(struct scene *s)
+scene_build(const char *db, void *arg)
 {
 	const char	*load[] = { "plan", "load", JILIN, NULL };
+	struct scene	*s = arg;
 	struct t_daemon	 d;
 	char		*body;
 
-	s->db = t_db_create();
+	s->db = (char *)db;
 	t_cli_ok(s->db, load);
 	s->c = t_connect(s->db);
 	s->finance = t_token(s->db, "office", "财务审计处");
@@ -127,6 +138,33 @@ scene_setup(struct scene *s)
 	patch(&d, s->planning, "targets", target_id(s->c, "2", "expanded-kindergartens"),
 	    "{\"current\":5}");
 	t_daemon_stop(&d);
+
+	t_keep(db, "finance", s->finance);
+	t_keep(db, "planning", s->planning);
+	t_keep(db, "vocational", s->vocational);
+	t_keep(db, "personnel", s->personnel);
+	t_keep(db, "general", s->general);
+	PQfinish(s->c);
+	free(s->finance);
+	free(s->planning);
+	free(s->vocational);
+	free(s->personnel);
+	free(s->general);
+}
+
+/* The year so far, made once per run (scene_build) and copied per test. */
+static void
+scene_setup(struct scene *s)
+{
+	struct scene	 made;
+
+	s->db = t_db_snapshot("reports-scene", scene_build, &made);
+	s->c = t_connect(s->db);
+	s->finance = t_kept(s->db, "finance");
+	s->planning = t_kept(s->db, "planning");
+	s->vocational = t_kept(s->db, "vocational");
+	s->personnel = t_kept(s->db, "personnel");
+	s->general = t_kept(s->db, "general");
 }
 
 /* After the quarter: finance reaches 8000; the summer term is reported late. */
@@ -567,8 +605,7 @@ Test(reports, every_plan_in_every_format, .timeout = 300)
 
 Test(reports, bad_requests_say_what_is_wrong)
 {
-	char		*db = t_db_create();
-	const char	*load[] = { "plan", "load", JILIN, NULL };
+	char		*db = jilin_db();
 	static const struct { const char *args[10]; int status; const char *msg; } cases[] = {
 		{ { "report", "quarterly", "--plan", "nope", "--quarter", "2012Q3", NULL },
 		  66, "没有键或编号为“nope”的计划" },
@@ -587,7 +624,6 @@ Test(reports, bad_requests_say_what_is_wrong)
 	struct t_run	 r;
 	size_t		 i;
 
-	t_cli_ok(db, load);
 	setenv("DUBAN_NOW", "2026-11-22T09:00+08:00", 1);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		t_cli(&r, db, cases[i].args);
@@ -733,12 +769,9 @@ report_json(const char *db, const char *now, const char *quarter)
  */
 Test(reports, jilin_2012_before_anyone_reports, .timeout = 240)
 {
-	char		*db = t_db_create(), *md, *html, *labels;
-	const char	*load[] = { "plan", "load", JILIN, NULL };
+	char		*db = jilin_db(), *md, *html, *labels;
 	json_t		*rep, *sum, *t, *g, *x;
 	size_t		 i, j;
-
-	t_cli_ok(db, load);
 
 	/* 20 February: nothing reported, nothing due. */
 	rep = report_json(db, "2012-02-20T09:00+08:00", "2012Q1");
@@ -864,11 +897,9 @@ Test(reports, a_dispatch_round_date_is_a_report_date, .timeout = 240)
 	char		*url, *labels, *md;
 	json_t		*rep, *x, *o;
 	size_t		 i;
-	const char	*load[] = { "plan", "load", JILIN, NULL };
 
 	memset(&s, 0, sizeof s);
-	s.db = t_db_create();
-	t_cli_ok(s.db, load);
+	s.db = jilin_db();
 	s.c = t_connect(s.db);
 	s.finance = t_token(s.db, "office", "财务审计处");
 	s.general = t_token(s.db, "general", NULL);

@@ -222,7 +222,9 @@ export async function signInPassword(page, site, login, password) {
 // axe-core on the page; the violations rated serious or critical.
 const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 export async function axeSerious(page) {
-	await page.evaluate(AXE);
+	// Once per document: the same page at another size keeps it.
+	if (!await page.evaluate(() => typeof window.axe === 'object'))
+		await page.evaluate(AXE);
 	const result = await page.evaluate(async () => {
 		// eslint-disable-next-line no-undef
 		const r = await axe.run(document, { resultTypes: ['violations'] });
