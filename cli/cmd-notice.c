@@ -110,6 +110,76 @@ save_document(const struct args *args, const char *path)
 	return (0);
 }
 
+/*
+ * What list and show share: call the route and print its answer, as it
+ * came with --json, else read out.
+ *
+ * list_call: GET base?names… and the array under key as a table of
+ * ncol columns headed head, one row a member (row fills the cells; id is
+ * a buffer for the first); empty when there is none.
+ */
+typedef void	(*row_fn)(const json_t *, const char **cells, char *id, size_t idlen);
+
+static int
+list_call(const struct args *args, const char *base, const char *const *names,
+    const char *key, int ncol, const char *const *head, row_fn row, const char *empty)
+{
+	const json_t	*x;
+	json_t		*out;
+	struct table	*t;
+	const char	*cells[8];
+	char		*q, *path, id[24];
+	size_t		 i;
+	int		 rc;
+
+	q = query_of(args, names, names);
+	path = xprintf("%s%s", base, q);
+	free(q);
+	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
+	    NULL, 200, &out);
+	free(path);
+	if (rc != 0)
+		return (rc);
+	if (args_has(args, "json")) {
+		print_json(out);
+		json_decref(out);
+		return (0);
+	}
+	t = table_new(ncol, head, NULL);
+	json_array_foreach(json_object_get(out, key), i, x) {
+		row(x, cells, id, sizeof id);
+		table_add(t, cells);
+	}
+	if (json_array_size(json_object_get(out, key)) == 0)
+		printf("%s\n", empty);
+	else
+		table_print(t, stdout);
+	table_free(t);
+	json_decref(out);
+	return (0);
+}
+
+/* show: GET path, or with --html its printable document. */
+static int
+show_call(const struct args *args, const char *path, void (*print)(const json_t *))
+{
+	json_t	*out;
+	int	 rc;
+
+	if (args_has(args, "html"))
+		return (save_document(args, path));
+	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
+	    NULL, 200, &out);
+	if (rc != 0)
+		return (rc);
+	if (args_has(args, "json"))
+		print_json(out);
+	else
+		print(out);
+	json_decref(out);
+	return (0);
+}
+
 #define DOC_OPTIONS \
 	{ "html", 0, NULL, .help = "输出可打印的文件（HTML，公文格式；用浏览器打印为 PDF）" }, \
 	{ "output", 'o', "文件", .help = "与 --html 同用：写入文件，默认输出到标准输出" }, \
@@ -148,79 +218,41 @@ print_notice(const json_t *n)
 		    str(e, "note"));
 }
 
+static void
+notice_row(const json_t *n, const char **cells, char *id, size_t idlen)
+{
+	snprintf(id, idlen, "%lld", N(n, "id"));
+	cells[0] = id;
+	cells[1] = str(n, "number");
+	cells[2] = str(n, "colour_label");
+	cells[3] = str(n, "trigger_label");
+	cells[4] = str(n, "office");
+	cells[5] = str(n, "handle_by");
+	cells[6] = json_is_object(json_object_get(n, "acknowledged")) ? "已签收" : "未签收";
+}
+
 static int
 cmd_notice_list(struct cmd_ctx *ctx, struct args *args)
 {
 	static const char *const names[] = { "office", "year", NULL };
 	static const char *const head[] = { "ID", "编号", "等级", "事由", "承办处室",
 	    "办理时限", "签收" };
-	const json_t	*n;
-	json_t		*out;
-	struct table	*t;
-	const char	*cells[7];
-	char		*q, *path, id[24];
-	size_t		 i;
-	int		 rc;
 
 	(void)ctx;
-	q = query_of(args, names, names);
-	path = xprintf("/api/v1/duban-notices%s", q);
-	free(q);
-	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
-	    NULL, 200, &out);
-	free(path);
-	if (rc != 0)
-		return (rc);
-	if (args_has(args, "json")) {
-		print_json(out);
-		json_decref(out);
-		return (0);
-	}
-	t = table_new(7, head, NULL);
-	json_array_foreach(json_object_get(out, "notices"), i, n) {
-		snprintf(id, sizeof id, "%lld", N(n, "id"));
-		cells[0] = id;
-		cells[1] = str(n, "number");
-		cells[2] = str(n, "colour_label");
-		cells[3] = str(n, "trigger_label");
-		cells[4] = str(n, "office");
-		cells[5] = str(n, "handle_by");
-		cells[6] = json_is_object(json_object_get(n, "acknowledged")) ? "已签收" : "未签收";
-		table_add(t, cells);
-	}
-	if (json_array_size(json_object_get(out, "notices")) == 0)
-		printf("没有督办单。\n");
-	else
-		table_print(t, stdout);
-	table_free(t);
-	json_decref(out);
-	return (0);
+	return (list_call(args, "/api/v1/duban-notices", names, "notices", 7, head,
+	    notice_row, "没有督办单。"));
 }
 
 static int
 cmd_notice_show(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t	*out;
 	char	*path = xprintf("/api/v1/duban-notices/%s", args_value(args, 0));
 	int	 rc;
 
 	(void)ctx;
-	if (args_has(args, "html")) {
-		rc = save_document(args, path);
-		free(path);
-		return (rc);
-	}
-	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
-	    NULL, 200, &out);
+	rc = show_call(args, path, print_notice);
 	free(path);
-	if (rc != 0)
-		return (rc);
-	if (args_has(args, "json"))
-		print_json(out);
-	else
-		print_notice(out);
-	json_decref(out);
-	return (0);
+	return (rc);
 }
 
 static int
@@ -532,20 +564,24 @@ cmd_bulletin_issue(struct cmd_ctx *ctx, struct args *args)
 static int
 cmd_bulletin_show(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t	*out;
 	char	*path = xprintf("/api/v1/bulletins/%s", args_value(args, 0));
 	int	 rc;
 
 	(void)ctx;
-	if (args_has(args, "html")) {
-		rc = save_document(args, path);
-		free(path);
-		return (rc);
-	}
-	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
-	    NULL, 200, &out);
+	rc = show_call(args, path, print_bulletin);
 	free(path);
-	return (bulletin_out(args, rc, out, NULL));
+	return (rc);
+}
+
+static void
+bulletin_row(const json_t *b, const char **cells, char *id, size_t idlen)
+{
+	snprintf(id, idlen, "%lld", N(b, "id"));
+	cells[0] = id;
+	cells[1] = str(b, "number");
+	cells[2] = str(b, "title");
+	cells[3] = strcmp(str(b, "state"), "issued") == 0 ? "已印发" : "草稿";
+	cells[4] = json_is_string(json_object_get(b, "issued_on")) ? str(b, "issued_on") : "—";
 }
 
 static int
@@ -553,45 +589,10 @@ cmd_bulletin_list(struct cmd_ctx *ctx, struct args *args)
 {
 	static const char *const names[] = { "year", NULL };
 	static const char *const head[] = { "ID", "编号", "标题", "状态", "日期" };
-	const json_t	*b;
-	json_t		*out;
-	struct table	*t;
-	const char	*cells[5];
-	char		*q, *path, id[24];
-	size_t		 i;
-	int		 rc;
 
 	(void)ctx;
-	q = query_of(args, names, names);
-	path = xprintf("/api/v1/bulletins%s", q);
-	free(q);
-	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
-	    NULL, 200, &out);
-	free(path);
-	if (rc != 0)
-		return (rc);
-	if (args_has(args, "json")) {
-		print_json(out);
-		json_decref(out);
-		return (0);
-	}
-	t = table_new(5, head, NULL);
-	json_array_foreach(json_object_get(out, "bulletins"), i, b) {
-		snprintf(id, sizeof id, "%lld", N(b, "id"));
-		cells[0] = id;
-		cells[1] = str(b, "number");
-		cells[2] = str(b, "title");
-		cells[3] = strcmp(str(b, "state"), "issued") == 0 ? "已印发" : "草稿";
-		cells[4] = json_is_string(json_object_get(b, "issued_on")) ? str(b, "issued_on") : "—";
-		table_add(t, cells);
-	}
-	if (json_array_size(json_object_get(out, "bulletins")) == 0)
-		printf("没有督查通报。\n");
-	else
-		table_print(t, stdout);
-	table_free(t);
-	json_decref(out);
-	return (0);
+	return (list_call(args, "/api/v1/bulletins", names, "bulletins", 5, head,
+	    bulletin_row, "没有督查通报。"));
 }
 
 const struct cmd_entry cmd_bulletin_draft_entry = {

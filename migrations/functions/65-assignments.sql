@@ -325,6 +325,7 @@ $$ SET jit = off;
 --                        the office's token; plans with 办结审核)
 --   completion_returned  requests to close returned to the office (office)
 --   completion_review    requests to close waiting (general)
+--   notice          督办单 to the office not yet 签收ed (office)
 -- Each item: {kind, title, task_id, due_on, ...}; count is their number.
 CREATE OR REPLACE FUNCTION duban_api_todo(p_token text, p_now timestamptz,
     OUT status int, OUT body json)
@@ -428,6 +429,21 @@ BEGIN
 				    AND NOT EXISTS (SELECT 1 FROM milestone m WHERE m.task_id = t.id
 						       AND m.withdrawn_at IS NULL
 						       AND m.status <> 'done')))
+			UNION ALL
+			-- 督办单 sent to the office and not yet 签收ed (68-notices.sql),
+			-- within the token's reach (tenants).
+			SELECT 0, n.issued_at::text, 0,
+			       json_build_object('kind', 'notice', 'notice_id', n.id,
+				'notice_number', duban_notice_number(n.year, n.seq),
+				'title', duban_notice_number(n.year, n.seq) || ' ' ||
+				    duban_notice_colour_label(n.colour) || '督办（' ||
+				    duban_notice_trigger_label(n.trigger) || '），待签收：' ||
+				    coalesce(t.label || ' ' || t.title, n.matter),
+				'matter', n.matter, 'task_id', n.task_id, 'number', t.label,
+				'colour', n.colour, 'due_on', n.handle_by, 'issued_on', n.issued_on)
+			  FROM notice n LEFT JOIN task t ON t.id = n.task_id
+			 WHERE n.office_id = tok.office_id AND n.acked_at IS NULL
+			   AND n.org_id = ANY (duban_token_reach(p_token))
 			UNION ALL
 			-- Drafts not yet sent.
 			SELECT 3, '', 0,
