@@ -611,7 +611,7 @@ BEGIN
 		       CASE WHEN i ? 'milestone' THEN '节点“' || (i->>'milestone') || '”逾期' ||
 			   (i->>'days') || '天'
 			    ELSE (i->>'what') || '被退回' || (i->>'times') || '次' END AS what
-		  FROM jsonb_array_elements(b.figures->'overdue_items' || b.figures->'returned')
+		  FROM jsonb_array_elements((b.figures->'overdue_items') || (b.figures->'returned'))
 		       WITH ORDINALITY AS y(i, n)
 		 WHERE i ? 'task_id') x
 	  JOIN task t ON t.id = x.task_id
