@@ -419,11 +419,15 @@ $$;
 -- Sends an issued notice to its 承办处室 through the outbox: a reminder of
 -- kind 'notice' (lib/remind/render.c words it), to the office's
 -- recipients (duban_reminder_recipients), with the task's 红黄绿灯 on
--- p_today.  Once per notice.
+-- p_today.  Once per notice.  Sent on p_today when it is a working day;
+-- else it waits for the next, whose sweep (75-sweep.sql) gives it its
+-- deliveries, as every reminder is sent on working days only.
 CREATE OR REPLACE FUNCTION duban_notice_enqueue(n notice, p_today date) RETURNS int
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_key	text := 'notice.n' || n.id;
+	v_send	date := coalesce((SELECT min(w.day) FROM workday_seq w
+				   WHERE w.is_workday AND w.day >= p_today), p_today);
 	v_light	jsonb;
 	k	int;
 BEGIN
@@ -432,7 +436,7 @@ BEGIN
 	END IF;
 	INSERT INTO reminder (key, kind, plan_id, office_id, milestone_id, period, send_on,
 	    subject, payload)
-	SELECT v_key, 'notice', n.plan_id, n.office_id, n.milestone_id, 'n' || n.id, p_today,
+	SELECT v_key, 'notice', n.plan_id, n.office_id, n.milestone_id, 'n' || n.id, v_send,
 	       '【督办单】' || duban_notice_number(n.year, n.seq) || ' ' || coalesce(v_light->>'tag', '')
 	       || coalesce((SELECT t.label || ' ' || t.title FROM task t WHERE t.id = n.task_id),
 			   (SELECT d.title FROM dispatch d WHERE d.id = n.dispatch_id), ''),
@@ -443,8 +447,11 @@ BEGIN
 			      FROM task t WHERE t.id = n.task_id),
 		   'notice', duban_notice_json(n, NULL::api_token)::jsonb - 'history'
 			     - 'may_acknowledge' - 'plan',
-		   'light', v_light, 'send_on', p_today)
+		   'light', v_light, 'send_on', v_send)
 	ON CONFLICT (key) DO NOTHING;
+	IF v_send > p_today THEN
+		RETURN 0;
+	END IF;
 	INSERT INTO delivery (reminder_id, recipient_id, channel, address)
 	SELECT r.id, rc.id, rc.channel, rc.address
 	  FROM reminder r CROSS JOIN LATERAL duban_reminder_recipients(r) rc
