@@ -98,6 +98,26 @@ BEGIN
 	 WHERE (x->>'office_id')::bigint = tok.office_id;
 END $$;
 
+-- The deliveries of the reminder p_key, to its recipients
+-- (duban_reminder_recipients), made now rather than by the next sweep,
+-- and duband's outbox woken.  How many are new.
+CREATE OR REPLACE FUNCTION duban_reminder_deliver_now(p_key text) RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+	n	int;
+BEGIN
+	INSERT INTO delivery (reminder_id, recipient_id, channel, address)
+	SELECT r.id, rc.id, rc.channel, rc.address
+	  FROM reminder r CROSS JOIN LATERAL duban_reminder_recipients(r) rc
+	 WHERE r.key = p_key
+	ON CONFLICT (reminder_id, recipient_id) DO NOTHING;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n > 0 THEN
+		PERFORM pg_notify('duban_outbox', n::text);
+	END IF;
+	RETURN n;
+END $$;
+
 -- ------------------------------------------------------------------
 -- 批示
 
@@ -153,7 +173,6 @@ DECLARE
 	v_lead	bigint;
 	v_key	text;
 	v_today	date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
-	n	int;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
 	IF tok.id IS NULL THEN
@@ -206,15 +225,7 @@ BEGIN
 			'task', json_build_object('id', t.id, 'number', t.label, 'title', t.title),
 			'instruction', json_build_object('author', i.author, 'role', v_role,
 			    'at', i.at, 'text', i.body), 'send_on', v_today));
-		INSERT INTO delivery (reminder_id, recipient_id, channel, address)
-		SELECT r.id, rc.id, rc.channel, rc.address
-		  FROM reminder r CROSS JOIN LATERAL duban_reminder_recipients(r) rc
-		 WHERE r.key = v_key
-		ON CONFLICT (reminder_id, recipient_id) DO NOTHING;
-		GET DIAGNOSTICS n = ROW_COUNT;
-		IF n > 0 THEN
-			PERFORM pg_notify('duban_outbox', n::text);
-		END IF;
+		PERFORM duban_reminder_deliver_now(v_key);
 	END IF;
 	status := 201;
 	body := duban_instruction_json(i, NULL);

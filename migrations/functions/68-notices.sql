@@ -429,7 +429,6 @@ DECLARE
 	v_send	date := coalesce((SELECT min(w.day) FROM workday_seq w
 				   WHERE w.is_workday AND w.day >= p_today), p_today);
 	v_light	jsonb;
-	k	int;
 BEGIN
 	IF n.task_id IS NOT NULL THEN
 		v_light := duban_reminder_light(n.task_id, p_today);
@@ -452,16 +451,7 @@ BEGIN
 	IF v_send > p_today THEN
 		RETURN 0;
 	END IF;
-	INSERT INTO delivery (reminder_id, recipient_id, channel, address)
-	SELECT r.id, rc.id, rc.channel, rc.address
-	  FROM reminder r CROSS JOIN LATERAL duban_reminder_recipients(r) rc
-	 WHERE r.key = v_key
-	ON CONFLICT (reminder_id, recipient_id) DO NOTHING;
-	GET DIAGNOSTICS k = ROW_COUNT;
-	IF k > 0 THEN
-		PERFORM pg_notify('duban_outbox', k::text);
-	END IF;
-	RETURN k;
+	RETURN duban_reminder_deliver_now(v_key);	-- 65-assignments.sql
 END $$;
 
 -- The sweep's part (75-sweep.sql): issues the notices due on p_today,

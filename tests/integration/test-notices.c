@@ -27,6 +27,7 @@
  *     the tasks it names have it in their history; an issued one refuses
  *     changes, a draft is the general office's.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,6 +561,61 @@ bulletins(struct site *s)
 	free(json2);
 }
 
+/* `duban` as the holder of token, through duband: its output, which
+ * must hold each of want (NULL-ended). */
+static void
+cli_says(struct site *s, const char *token, const char *const *args, ...)
+{
+	struct t_run	 r;
+	const char	*want;
+	va_list		 ap;
+
+	setenv("DUBAN_SERVER", s->d.url, 1);
+	setenv("DUBAN_TOKEN", token, 1);
+	t_cli(&r, s->db, args);
+	cr_expect_eq(r.status, 0, "%s: %s", args[1], r.err);
+	va_start(ap, args);
+	while ((want = va_arg(ap, const char *)) != NULL)
+		cr_expect(strstr(r.out, want) != NULL, "duban %s %s: no 「%s」 in\n%s", args[0],
+		    args[1], want, r.out);
+	va_end(ap);
+	t_run_free(&r);
+	unsetenv("DUBAN_TOKEN");
+}
+
+/* The commands (cli/cmd-notice.c) read the same routes out. */
+static void
+commands(struct site *s)
+{
+	char	*first = t_query(s->c, "SELECT id FROM notice WHERE seq = 1", 0, NULL);
+	char	*second = t_query(s->c, "SELECT id FROM notice WHERE seq = 2", 0, NULL);
+	char	*issued = t_query(s->c, "SELECT id FROM bulletin WHERE state = 'issued'", 0, NULL);
+	char	*out = xprintf("%s/notice-%s.html", t_tmpdir(), first);
+
+	cli_says(s, s->office, (const char *[]){ "notice", "list", NULL },
+	    "督〔2012〕1号", "红色", "已签收", "未签收", NULL);
+	cli_says(s, s->other, (const char *[]){ "notice", "list", NULL }, "没有督办单。", NULL);
+	cli_says(s, s->office, (const char *[]){ "notice", "show", first, NULL },
+	    "督〔2012〕1号　红色督办（逾期未完成）", "签收：张伟", "经过：", NULL);
+	cli_says(s, s->office, (const char *[]){ "notice", "show", first, "--html", "-o", out,
+	    NULL }, "已保存到", NULL);
+	cli_says(s, s->clerk, (const char *[]){ "notice", "ack", second, "--note", "收到", NULL },
+	    "已签收：", "督〔2012〕2号", NULL);
+	cli_says(s, s->general, (const char *[]){ "notice", "rules", "--plan", "jilin-2012",
+	    NULL }, "反馈期限：签发后 3 个工作日", "修改记录：", "反馈期限天数 4 → 3；",
+	    "反馈期限天数 3 → 4；", NULL);
+	cli_says(s, s->general, (const char *[]){ "notice", "rules", "--plan", "jilin-2012",
+	    "--json", NULL }, "\"history\": [", NULL);
+	cli_says(s, s->general, (const char *[]){ "bulletin", "list", NULL },
+	    "督查通报〔2012〕第1期", "已印发", "草稿", NULL);
+	cli_says(s, s->general, (const char *[]){ "bulletin", "show", issued, NULL },
+	    "督查通报〔2012〕第1期", "三、通报批评", "逾期", NULL);
+	free(first);
+	free(second);
+	free(issued);
+	free(out);
+}
+
 Test(notices, escalate_acknowledge_bulletin, .timeout = 120)
 {
 	struct site	s;
@@ -567,5 +623,6 @@ Test(notices, escalate_acknowledge_bulletin, .timeout = 120)
 	site_start(&s);
 	notices(&s);
 	bulletins(&s);
+	commands(&s);
 	site_stop(&s);
 }
