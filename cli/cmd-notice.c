@@ -137,14 +137,13 @@ call_print(const struct args *args, const char *method, const char *path, json_t
 }
 
 /* A list as a table: the array under key, ncol columns headed head, one
- * row a member (row fills the cells; id is a buffer for the first);
- * empty when there is none. */
+ * row a member: its id, then the cells row fills; empty when there is
+ * none. */
 struct list_shape {
 	const char		 *key;
 	int			  ncol;
 	const char *const	 *head;
-	void			(*row)(const json_t *, const char **cells, char *id,
-				    size_t idlen);
+	void			(*row)(const json_t *, const char **cells);
 	const char		 *empty;
 };
 
@@ -164,7 +163,9 @@ print_list(const json_t *out, const void *arg)
 	}
 	t = table_new(l->ncol, l->head, NULL);
 	json_array_foreach(json_object_get(out, l->key), i, x) {
-		l->row(x, cells, id, sizeof id);
+		snprintf(id, sizeof id, "%lld", N(x, "id"));
+		cells[0] = id;
+		l->row(x, cells + 1);
 		table_add(t, cells);
 	}
 	table_print(t, stdout);
@@ -236,16 +237,15 @@ print_notice(const json_t *n, const void *what)
 }
 
 static void
-notice_row(const json_t *n, const char **cells, char *id, size_t idlen)
+notice_row(const json_t *n, const char **c)
 {
-	snprintf(id, idlen, "%lld", N(n, "id"));
-	cells[0] = id;
-	cells[1] = str(n, "number");
-	cells[2] = str(n, "colour_label");
-	cells[3] = str(n, "trigger_label");
-	cells[4] = str(n, "office");
-	cells[5] = str(n, "handle_by");
-	cells[6] = json_is_object(json_object_get(n, "acknowledged")) ? "已签收" : "未签收";
+	static const char *const keys[] = { "number", "colour_label", "trigger_label",
+	    "office", "handle_by" };
+	size_t	 k;
+
+	for (k = 0; k < 5; k++)
+		c[k] = str(n, keys[k]);
+	c[5] = json_is_object(json_object_get(n, "acknowledged")) ? "已签收" : "未签收";
 }
 
 static int
@@ -591,14 +591,12 @@ cmd_bulletin_show(struct cmd_ctx *ctx, struct args *args)
 }
 
 static void
-bulletin_row(const json_t *b, const char **cells, char *id, size_t idlen)
+bulletin_row(const json_t *b, const char **c)
 {
-	snprintf(id, idlen, "%lld", N(b, "id"));
-	cells[0] = id;
-	cells[1] = str(b, "number");
-	cells[2] = str(b, "title");
-	cells[3] = strcmp(str(b, "state"), "issued") == 0 ? "已印发" : "草稿";
-	cells[4] = json_is_string(json_object_get(b, "issued_on")) ? str(b, "issued_on") : "—";
+	c[0] = str(b, "number");
+	c[1] = str(b, "title");
+	c[2] = strcmp(str(b, "state"), "issued") == 0 ? "已印发" : "草稿";
+	c[3] = str(b, "issued_on");
 }
 
 static int

@@ -75,19 +75,28 @@ put(struct out *o, const char *s)
 }
 
 static void
+vputf(struct out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void
 putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+vputf(struct out *o, const char *fmt, va_list ap)
+{
+	char	*s;
+
+	xvasprintf(&s, fmt, ap);
+	put(o, s);
+	free(s);
+}
 
 static void
 putf(struct out *o, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*s;
 
 	va_start(ap, fmt);
-	xvasprintf(&s, fmt, ap);
+	vputf(o, fmt, ap);
 	va_end(ap);
-	put(o, s);
-	free(s);
 }
 
 static void
@@ -101,6 +110,22 @@ static void
 para_end(struct out *o)
 {
 	fputs(o->fmt == F_HTML ? "</p>\n" : "\n\n", o->f);
+}
+
+/* A paragraph of one formatted line. */
+static void
+paraf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+paraf(struct out *o, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	para_begin(o);
+	va_start(ap, fmt);
+	vputf(o, fmt, ap);
+	va_end(ap);
+	para_end(o);
 }
 
 static void
@@ -265,26 +290,14 @@ render_notice(struct out *o, json_t *p)
 {
 	json_t		*n = json_object_get(p, "notice");
 
-	para_begin(o);
-	putf(o, "%s：", SN(p, "office"));
-	para_end(o);
-	para_begin(o);
-	putf(o, "%s于 %s 签发督办单 %s（%s督办，%s），请贵处室在督办系统中签收并按要求办理。",
+	paraf(o, "%s：", SN(p, "office"));
+	paraf(o, "%s于 %s 签发督办单 %s（%s督办，%s），请贵处室在督办系统中签收并按要求办理。",
 	    SN(n, "issuer"), SN(n, "issued_on"), SN(n, "number"), SN(n, "colour_label"),
 	    SN(n, "trigger_label"));
-	para_end(o);
-	para_begin(o);
-	putf(o, "督办事项：%s", SN(n, "matter"));
-	para_end(o);
-	para_begin(o);
-	putf(o, "督办依据：%s", SN(n, "basis"));
-	para_end(o);
-	para_begin(o);
-	putf(o, "办理时限：%s 前", SN(n, "handle_by"));
-	para_end(o);
-	para_begin(o);
-	putf(o, "反馈要求：%s", SN(n, "feedback"));
-	para_end(o);
+	paraf(o, "督办事项：%s", SN(n, "matter"));
+	paraf(o, "督办依据：%s", SN(n, "basis"));
+	paraf(o, "办理时限：%s 前", SN(n, "handle_by"));
+	paraf(o, "反馈要求：%s", SN(n, "feedback"));
 	render_light(o, json_object_get(p, "light"));
 }
 

@@ -395,22 +395,16 @@ BEGIN
 	VALUES (n.id, p_at, 'issued', 'blue', p_actor, p_role, p_actor_office, p_token,
 	    p_account, duban_notice_number(n.year, n.seq) || ' ' ||
 	    duban_notice_trigger_label(n.trigger));
-	-- The task's history shows it (the task page, `duban task show`).
-	IF n.task_id IS NOT NULL THEN
-		INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
-		    field, new_value, note)
-		VALUES (p_at, p_actor, p_actor_office, p_token, 'workflow', n.plan_id, n.task_id,
-		    'notice', duban_notice_history_text(n), duban_notice_number(n.year, n.seq));
-	END IF;
 	PERFORM duban_notice_enqueue(n, p_today);
 	RETURN n;
 END $$;
 
--- What a task's history says of a notice: 督〔2012〕7号（蓝色督办，逾期未完成）
--- 承办处室：人事处；办理时限：2012年10月15日前.
-CREATE OR REPLACE FUNCTION duban_notice_history_text(n notice) RETURNS text
+-- What a task's history says of a notice issued in p_colour:
+-- 督〔2012〕7号（蓝色督办，逾期未完成）承办处室：人事处；办理时限：2012年10月15日前
+-- (duban_task_history_json, 69-bulletins.sql).
+CREATE OR REPLACE FUNCTION duban_notice_history_text(n notice, p_colour text) RETURNS text
 LANGUAGE sql STABLE AS $$
-	SELECT duban_notice_number(n.year, n.seq) || '（' || duban_notice_colour_label(n.colour)
+	SELECT duban_notice_number(n.year, n.seq) || '（' || duban_notice_colour_label(p_colour)
 	    || '督办，' || duban_notice_trigger_label(n.trigger) || '）承办处室：'
 	    || (SELECT name FROM office WHERE id = n.office_id) || '；办理时限：'
 	    || duban_cn_date(n.handle_by) || '前'
@@ -763,14 +757,6 @@ BEGIN
 	    token_id, account_id, note)
 	VALUES (n.id, p_now, 'acknowledged', n.colour, tok.label, duban_token_part(tok),
 	    tok.office_id, tok.id, tok.account_id, nullif(btrim(p_body->>'note'), ''));
-	IF n.task_id IS NOT NULL THEN
-		INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
-		    field, new_value, note)
-		VALUES (p_now, tok.label, tok.office_id, tok.id, 'workflow', n.plan_id, n.task_id,
-		    'notice_acknowledged', duban_notice_number(n.year, n.seq) ||
-		    coalesce('：' || nullif(btrim(p_body->>'note'), ''), ''),
-		    duban_notice_number(n.year, n.seq));
-	END IF;
 	RETURN json_build_object('status', 200, 'body', duban_notice_json(n, tok));
 END $$;
 

@@ -600,22 +600,6 @@ BEGIN
 	       updated_at = p_now, updated_by = tok.label
 	 WHERE id = b.id
 	RETURNING * INTO b;
-	-- Each task it names (通报批评: overdue, returned more than once) has it
-	-- in its history.
-	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id, field,
-	    new_value, note)
-	SELECT p_now, tok.label, tok.office_id, tok.id, 'workflow', t.plan_id, t.id, 'bulletin',
-	       duban_bulletin_number(b.year, b.seq) || '《' || b.title || '》通报批评：' ||
-	       string_agg(x.what, '；' ORDER BY x.n), duban_bulletin_number(b.year, b.seq)
-	  FROM (SELECT (i->>'task_id')::bigint AS task_id, n,
-		       CASE WHEN i ? 'milestone' THEN '节点“' || (i->>'milestone') || '”逾期' ||
-			   (i->>'days') || '天'
-			    ELSE (i->>'what') || '被退回' || (i->>'times') || '次' END AS what
-		  FROM jsonb_array_elements((b.figures->'overdue_items') || (b.figures->'returned'))
-		       WITH ORDINALITY AS y(i, n)
-		 WHERE i ? 'task_id') x
-	  JOIN task t ON t.id = x.task_id
-	 GROUP BY t.id, t.plan_id;
 	RETURN json_build_object('status', 200, 'body', duban_bulletin_json(b, tok),
 	    'version', b.version);
 END $$;
@@ -668,3 +652,59 @@ BEGIN
 	RETURN json_build_object('status', 200, 'body', duban_bulletin_json(b, tok),
 	    'version', b.version);
 END $$;
+
+-- ------------------------------------------------------------------
+-- A task's history as its page and `duban task show` read it (GET
+-- /api/v1/tasks/{id}, lib/store/query.c): its progress rows; its 督办单,
+-- each step of their own history (notice_event: issued, a colour
+-- climbed, 签收, the item done); and the issued 通报 that name it in
+-- 通报批评 (an overdue milestone, a request returned more than once); in
+-- time order.  The 督办单's and 通报's rows have ids of their own ("n…",
+-- "b…": no 佐证材料 hang on them) and are not progress: a notice the
+-- sweep issues changes no task.
+CREATE OR REPLACE FUNCTION duban_task_history_json(p_task bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(json_agg(x.j ORDER BY x.at, x.o, x.id), '[]') FROM (
+		SELECT h.at, 0 AS o, h.id, json_build_object('id', h.id, 'at', h.at,
+			'actor', h.actor, 'actor_role', h.actor_role, 'office', ho.name,
+			'source', h.source, 'field', h.field, 'old', h.old_value,
+			'new', h.new_value, 'note', h.note, 'outcome', h.outcome,
+			'problems', h.problems, 'next_steps', h.next_steps,
+			'coordination', h.coordination, 'target_id', h.target_id,
+			'milestone_id', h.milestone_id) AS j
+		  FROM progress h LEFT JOIN office ho ON ho.id = h.office_id
+		 WHERE h.task_id = p_task
+		UNION ALL
+		SELECT e.at, 1, e.id, json_build_object('id', 'n' || e.id, 'at', e.at,
+			'actor', e.actor, 'actor_role', e.role,
+			'office', (SELECT name FROM office WHERE id = e.office_id),
+			'source', 'workflow',
+			'field', CASE e.action WHEN 'acknowledged' THEN 'notice_acknowledged'
+				 ELSE 'notice' END,
+			'new', CASE e.action
+			    WHEN 'issued' THEN duban_notice_history_text(n, e.colour)
+			    WHEN 'acknowledged' THEN duban_notice_number(n.year, n.seq)
+				|| coalesce('：' || e.note, '')
+			    WHEN 'colour' THEN duban_notice_number(n.year, n.seq) || '：' || e.note
+			    ELSE duban_notice_number(n.year, n.seq) || '办结：' || e.note END,
+			'note', duban_notice_number(n.year, n.seq))
+		  FROM notice n JOIN notice_event e ON e.notice_id = n.id
+		 WHERE n.task_id = p_task
+		UNION ALL
+		SELECT b.issued_at, 2, b.id, json_build_object('id', 'b' || b.id,
+			'at', b.issued_at, 'actor', b.issued_by, 'source', 'workflow',
+			'field', 'bulletin',
+			'new', duban_bulletin_number(b.year, b.seq) || '《' || b.title
+			    || '》通报批评：' || w.what,
+			'note', duban_bulletin_number(b.year, b.seq))
+		  FROM bulletin b
+		 CROSS JOIN LATERAL (SELECT string_agg(CASE WHEN i ? 'milestone'
+				THEN '节点“' || (i->>'milestone') || '”逾期' || (i->>'days') || '天'
+				ELSE (i->>'what') || '被退回' || (i->>'times') || '次' END, '；'
+				ORDER BY k) AS what
+			  FROM jsonb_array_elements((b.figures->'overdue_items')
+				|| (b.figures->'returned')) WITH ORDINALITY AS y(i, k)
+			 WHERE (i->>'task_id')::bigint = p_task) w
+		 WHERE b.state = 'issued' AND w.what IS NOT NULL
+	) x
+$$;
