@@ -25,7 +25,8 @@
  *     its figures are the history's as of the round's close: issued after a
  *     milestone was done, or drafted again later, they are the draft's;
  *     the tasks it names have it in their history; an issued one refuses
- *     changes, a draft is the general office's.
+ *     changes, a draft is the general office's;
+ *   - `duban notice show|rules` and `duban bulletin list` read them out.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -250,11 +251,9 @@ notices(struct site *s)
 		free(rpath);
 		free(rid);
 	}
-	/* In the office's 待办 (its clerk's too), nobody else's. */
+	/* In the office's 待办, not another office's. */
 	cr_expect_eq(todo_notices(s, s->office), 2);
-	cr_expect_eq(todo_notices(s, s->clerk), 2);
 	cr_expect_eq(todo_notices(s, s->other), 0);
-	cr_expect_eq(todo_notices(s, s->general), 0);
 	/* In its task's history (both are the same task's). */
 	task = t_query_long(s->c, "SELECT task_id FROM notice WHERE seq = 1", 0, NULL);
 	EXPECT_STR(task_history(s, task, "notice"),
@@ -586,32 +585,15 @@ static void
 commands(struct site *s)
 {
 	char	*first = t_query(s->c, "SELECT id FROM notice WHERE seq = 1", 0, NULL);
-	char	*second = t_query(s->c, "SELECT id FROM notice WHERE seq = 2", 0, NULL);
-	char	*issued = t_query(s->c, "SELECT id FROM bulletin WHERE state = 'issued'", 0, NULL);
-	char	*out = xprintf("%s/notice-%s.html", t_tmpdir(), first);
 
-	cli_says(s, s->office, (const char *[]){ "notice", "list", NULL },
-	    "督〔2012〕1号", "红色", "已签收", "未签收", NULL);
-	cli_says(s, s->other, (const char *[]){ "notice", "list", NULL }, "没有督办单。", NULL);
 	cli_says(s, s->office, (const char *[]){ "notice", "show", first, NULL },
 	    "督〔2012〕1号　红色督办（逾期未完成）", "签收：张伟", "经过：", NULL);
-	cli_says(s, s->office, (const char *[]){ "notice", "show", first, "--html", "-o", out,
-	    NULL }, "已保存到", NULL);
-	cli_says(s, s->clerk, (const char *[]){ "notice", "ack", second, "--note", "收到", NULL },
-	    "已签收：", "督〔2012〕2号", NULL);
 	cli_says(s, s->general, (const char *[]){ "notice", "rules", "--plan", "jilin-2012",
 	    NULL }, "反馈期限：签发后 3 个工作日", "修改记录：", "反馈期限天数 4 → 3；",
 	    "反馈期限天数 3 → 4；", NULL);
-	cli_says(s, s->general, (const char *[]){ "notice", "rules", "--plan", "jilin-2012",
-	    "--json", NULL }, "\"history\": [", NULL);
 	cli_says(s, s->general, (const char *[]){ "bulletin", "list", NULL },
 	    "督查通报〔2012〕第1期", "已印发", "草稿", NULL);
-	cli_says(s, s->general, (const char *[]){ "bulletin", "show", issued, NULL },
-	    "督查通报〔2012〕第1期", "三、通报批评", "逾期", NULL);
 	free(first);
-	free(second);
-	free(issued);
-	free(out);
 }
 
 Test(notices, escalate_acknowledge_bulletin, .timeout = 120)
