@@ -216,7 +216,7 @@ summaries AS (
 SELECT concat_ws('.', c.kind, 'p' || (c.p).id, 'o' || coalesce(c.office_id, 0),
 		 (c.m).due_on, 'm' || (c.m).id),
        c.kind, (c.p).id, c.office_id, (c.m).id, (c.m).due_on::text, c.send_on,
-       (c.light->>'tag') || CASE c.kind WHEN 'due_soon' THEN '【临期提醒】' WHEN 'overdue' THEN '【逾期提醒】'
+       coalesce(c.light->>'tag', '') || CASE c.kind WHEN 'due_soon' THEN '【临期提醒】' WHEN 'overdue' THEN '【逾期提醒】'
 		   ELSE '【督办】' END
 	 || (c.t).label || ' ' || (c.t).title || '：' || (c.m).title || '（' || (c.m).due_on || '）',
        json_build_object('kind', c.kind,
