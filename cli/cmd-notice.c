@@ -110,6 +110,91 @@ save_document(const struct args *args, const char *path)
 	return (0);
 }
 
+/*
+ * Every command here: call a route and print its answer, as it came with
+ * --json, else read out by print(answer, arg), arg being the words said
+ * before it or a table's shape.  0, or the exit code after saying why.
+ */
+typedef void	(*print_fn)(const json_t *, const void *arg);
+
+static int
+call_print(const struct args *args, const char *method, const char *path, json_t *body,
+    long want, print_fn print, const void *arg)
+{
+	json_t	*out;
+	int	 rc;
+
+	rc = api_call(method, args_get(args, "server"), args_get(args, "token-file"), path,
+	    body, want, &out);
+	if (rc != 0)
+		return (rc);
+	if (args_has(args, "json"))
+		print_json(out);
+	else
+		print(out, arg);
+	json_decref(out);
+	return (0);
+}
+
+/* A list as a table: the array under key, ncol columns headed head, one
+ * row a member: its id, then the cells row fills; empty when there is
+ * none. */
+struct list_shape {
+	const char		 *key;
+	int			  ncol;
+	const char *const	 *head;
+	void			(*row)(const json_t *, const char **cells);
+	const char		 *empty;
+};
+
+static void
+print_list(const json_t *out, const void *arg)
+{
+	const struct list_shape	*l = arg;
+	const json_t		*x;
+	struct table		*t;
+	const char		*cells[8];
+	char			 id[24];
+	size_t			 i;
+
+	if (json_array_size(json_object_get(out, l->key)) == 0) {
+		printf("%s\n", l->empty);
+		return;
+	}
+	t = table_new(l->ncol, l->head, NULL);
+	json_array_foreach(json_object_get(out, l->key), i, x) {
+		snprintf(id, sizeof id, "%lld", N(x, "id"));
+		cells[0] = id;
+		l->row(x, cells + 1);
+		table_add(t, cells);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+/* list: GET base?names… (the options given). */
+static int
+list_call(const struct args *args, const char *base, const char *const *names,
+    const struct list_shape *l)
+{
+	char	*q = query_of(args, names, names), *path = xprintf("%s%s", base, q);
+	int	 rc;
+
+	rc = call_print(args, "GET", path, NULL, 200, print_list, l);
+	free(q);
+	free(path);
+	return (rc);
+}
+
+/* show: GET path, or with --html its printable document. */
+static int
+show_call(const struct args *args, const char *path, print_fn print)
+{
+	if (args_has(args, "html"))
+		return (save_document(args, path));
+	return (call_print(args, "GET", path, NULL, 200, print, NULL));
+}
+
 #define DOC_OPTIONS \
 	{ "html", 0, NULL, .help = "输出可打印的文件（HTML，公文格式；用浏览器打印为 PDF）" }, \
 	{ "output", 'o', "文件", .help = "与 --html 同用：写入文件，默认输出到标准输出" }, \
@@ -125,11 +210,14 @@ save_document(const struct args *args, const char *path)
 /* 督办单 */
 
 static void
-print_notice(const json_t *n)
+print_notice(const json_t *n, const void *what)
 {
 	const json_t	*ack = json_object_get(n, "acknowledged"), *e;
 	char		 w[17];
 	size_t		 i;
+
+	if (what != NULL)
+		printf("%s\n", (const char *)what);
 
 	term_printf(stdout, "%s　%s督办（%s）%s\n", str(n, "number"), str(n, "colour_label"),
 	    str(n, "trigger_label"), json_is_string(json_object_get(n, "closed_at")) ?
@@ -148,86 +236,48 @@ print_notice(const json_t *n)
 		    str(e, "note"));
 }
 
+static void
+notice_row(const json_t *n, const char **c)
+{
+	static const char *const keys[] = { "number", "colour_label", "trigger_label",
+	    "office", "handle_by" };
+	size_t	 k;
+
+	for (k = 0; k < 5; k++)
+		c[k] = str(n, keys[k]);
+	c[5] = json_is_object(json_object_get(n, "acknowledged")) ? "已签收" : "未签收";
+}
+
 static int
 cmd_notice_list(struct cmd_ctx *ctx, struct args *args)
 {
 	static const char *const names[] = { "office", "year", NULL };
 	static const char *const head[] = { "ID", "编号", "等级", "事由", "承办处室",
 	    "办理时限", "签收" };
-	const json_t	*n;
-	json_t		*out;
-	struct table	*t;
-	const char	*cells[7];
-	char		*q, *path, id[24];
-	size_t		 i;
-	int		 rc;
+
+	static const struct list_shape l = { "notices", 7, head, notice_row, "没有督办单。" };
 
 	(void)ctx;
-	q = query_of(args, names, names);
-	path = xprintf("/api/v1/duban-notices%s", q);
-	free(q);
-	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
-	    NULL, 200, &out);
-	free(path);
-	if (rc != 0)
-		return (rc);
-	if (args_has(args, "json")) {
-		print_json(out);
-		json_decref(out);
-		return (0);
-	}
-	t = table_new(7, head, NULL);
-	json_array_foreach(json_object_get(out, "notices"), i, n) {
-		snprintf(id, sizeof id, "%lld", N(n, "id"));
-		cells[0] = id;
-		cells[1] = str(n, "number");
-		cells[2] = str(n, "colour_label");
-		cells[3] = str(n, "trigger_label");
-		cells[4] = str(n, "office");
-		cells[5] = str(n, "handle_by");
-		cells[6] = json_is_object(json_object_get(n, "acknowledged")) ? "已签收" : "未签收";
-		table_add(t, cells);
-	}
-	if (json_array_size(json_object_get(out, "notices")) == 0)
-		printf("没有督办单。\n");
-	else
-		table_print(t, stdout);
-	table_free(t);
-	json_decref(out);
-	return (0);
+	return (list_call(args, "/api/v1/duban-notices", names, &l));
 }
 
 static int
 cmd_notice_show(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t	*out;
 	char	*path = xprintf("/api/v1/duban-notices/%s", args_value(args, 0));
 	int	 rc;
 
 	(void)ctx;
-	if (args_has(args, "html")) {
-		rc = save_document(args, path);
-		free(path);
-		return (rc);
-	}
-	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
-	    NULL, 200, &out);
+	rc = show_call(args, path, print_notice);
 	free(path);
-	if (rc != 0)
-		return (rc);
-	if (args_has(args, "json"))
-		print_json(out);
-	else
-		print_notice(out);
-	json_decref(out);
-	return (0);
+	return (rc);
 }
 
 static int
 cmd_notice_issue(struct cmd_ctx *ctx, struct args *args)
 {
 	static const char *const texts[] = { "office", "matter", "basis", "feedback", NULL };
-	json_t	*body = json_object(), *out;
+	json_t	*body = json_object();
 	int	 rc, i;
 
 	(void)ctx;
@@ -240,37 +290,72 @@ cmd_notice_issue(struct cmd_ctx *ctx, struct args *args)
 	for (i = 0; texts[i] != NULL; i++)
 		if (args_has(args, texts[i]))
 			json_object_set_new(body, texts[i], json_string(args_get(args, texts[i])));
-	rc = api_call("POST", args_get(args, "server"), args_get(args, "token-file"),
-	    "/api/v1/duban-notices", body, 201, &out);
+	rc = call_print(args, "POST", "/api/v1/duban-notices", body, 201, print_notice,
+	    "已签发督办单：");
 	json_decref(body);
-	if (rc != 0)
-		return (rc);
-	printf("已签发督办单：\n");
-	print_notice(out);
-	json_decref(out);
-	return (0);
+	return (rc);
 }
 
 static int
 cmd_notice_ack(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t	*body = json_object(), *out;
+	json_t	*body = json_object();
 	char	*path = xprintf("/api/v1/duban-notices/%s/acknowledge", args_value(args, 0));
 	int	 rc;
 
 	(void)ctx;
 	if (args_has(args, "note"))
 		json_object_set_new(body, "note", json_string(args_get(args, "note")));
-	rc = api_call("POST", args_get(args, "server"), args_get(args, "token-file"), path,
-	    body, 200, &out);
+	rc = call_print(args, "POST", path, body, 200, print_notice, "已签收：");
 	free(path);
 	json_decref(body);
-	if (rc != 0)
-		return (rc);
-	printf("已签收：\n");
-	print_notice(out);
-	json_decref(out);
-	return (0);
+	return (rc);
+}
+
+/* The rules, and their changes (newest first): who, when, what from what. */
+static void
+print_rules(const json_t *out, const void *arg)
+{
+	static const char *const keys[] = { "on_overdue", "soon_days", "on_late_report",
+	    "yellow_days", "red_days", "feedback_days", NULL };
+	static const char *const labels[] = { "逾期签发", "临期督办天数", "逾期未报签发",
+	    "转黄色天数", "转红色天数", "反馈期限天数" };
+	const json_t	*h, *from, *to;
+	char		 w[17], *a, *b;
+	size_t		 i;
+	int		 k;
+
+	(void)arg;
+	term_printf(stdout, "《%s》的督办规则%s：\n", str(out, "plan_title"),
+	    json_is_true(json_object_get(out, "default")) ? "（默认）" : "");
+	printf("  节点逾期未完成即签发督办单：%s\n",
+	    json_is_true(json_object_get(out, "on_overdue")) ? "是" : "否");
+	if (N(out, "soon_days") > 0)
+		printf("  临期督办：到期前 %lld 个工作日仍未完成即签发\n", N(out, "soon_days"));
+	else
+		printf("  临期督办：不签发\n");
+	printf("  调度逾期未报即签发督办单：%s\n",
+	    json_is_true(json_object_get(out, "on_late_report")) ? "是" : "否");
+	printf("  签发后 %lld 个工作日仍未办结升为黄色，%lld 个工作日升为红色\n",
+	    N(out, "yellow_days"), N(out, "red_days"));
+	printf("  反馈期限：签发后 %lld 个工作日\n", N(out, "feedback_days"));
+	json_array_foreach(json_object_get(out, "history"), i, h) {
+		if (i == 0)
+			printf("修改记录：\n");
+		term_printf(stdout, "  %s %s：", cmd_when(S(h, "at"), w), str(h, "by"));
+		from = json_object_get(h, "from");
+		to = json_object_get(h, "to");
+		for (k = 0; keys[k] != NULL; k++) {
+			if (json_equal(json_object_get(from, keys[k]), json_object_get(to, keys[k])))
+				continue;
+			a = json_dumps(json_object_get(from, keys[k]), JSON_ENCODE_ANY);
+			b = json_dumps(json_object_get(to, keys[k]), JSON_ENCODE_ANY);
+			printf("%s %s → %s；", labels[k], a, b);
+			free(a);
+			free(b);
+		}
+		printf("\n");
+	}
 }
 
 static int
@@ -282,7 +367,7 @@ cmd_notice_rules(struct cmd_ctx *ctx, struct args *args)
 	static const char *const flags[] = { "overdue", "late-report", NULL };
 	static const char *const flagkeys[] = { "on_overdue", "on_late_report", NULL };
 	static const char *const planname[] = { "plan", NULL };
-	json_t		*body = NULL, *out;
+	json_t		*body = NULL;
 	char		*q, *path;
 	int		 rc, i;
 
@@ -304,32 +389,10 @@ cmd_notice_rules(struct cmd_ctx *ctx, struct args *args)
 	q = query_of(args, planname, planname);
 	path = xprintf("/api/v1/duban-notices/rules%s", q);
 	free(q);
-	rc = api_call(body != NULL ? "PUT" : "GET", args_get(args, "server"),
-	    args_get(args, "token-file"), path, body, 200, &out);
+	rc = call_print(args, body != NULL ? "PUT" : "GET", path, body, 200, print_rules, NULL);
 	free(path);
 	json_decref(body);
-	if (rc != 0)
-		return (rc);
-	if (args_has(args, "json")) {
-		print_json(out);
-		json_decref(out);
-		return (0);
-	}
-	term_printf(stdout, "《%s》的督办规则%s：\n", str(out, "plan_title"),
-	    json_is_true(json_object_get(out, "default")) ? "（默认）" : "");
-	printf("  节点逾期未完成即签发督办单：%s\n",
-	    json_is_true(json_object_get(out, "on_overdue")) ? "是" : "否");
-	if (N(out, "soon_days") > 0)
-		printf("  临期督办：到期前 %lld 个工作日仍未完成即签发\n", N(out, "soon_days"));
-	else
-		printf("  临期督办：不签发\n");
-	printf("  调度逾期未报即签发督办单：%s\n",
-	    json_is_true(json_object_get(out, "on_late_report")) ? "是" : "否");
-	printf("  签发后 %lld 个工作日仍未办结升为黄色，%lld 个工作日升为红色\n",
-	    N(out, "yellow_days"), N(out, "red_days"));
-	printf("  反馈期限：签发后 %lld 个工作日\n", N(out, "feedback_days"));
-	json_decref(out);
-	return (0);
+	return (rc);
 }
 
 const struct cmd_entry cmd_notice_list_entry = {
@@ -370,6 +433,7 @@ const struct cmd_entry cmd_notice_issue_entry = {
 			{ "handle-by", 0, "日期", .kind = ARGS_DATE,
 			  .help = "办理时限，默认签发后的反馈期限" },
 			{ "feedback", 0, "文字", .help = "反馈要求，默认按规则生成" },
+			{ "json", 'j', NULL, .help = "以 JSON 输出" },
 			CLI_SERVER_OPTIONS,
 			{ NULL } },
 	},
@@ -382,6 +446,7 @@ const struct cmd_entry cmd_notice_ack_entry = {
 	.args = {
 		.options = (const struct args_option[]){
 			{ "note", 'n', "意见", .help = "签收意见（可不填）" },
+			{ "json", 'j', NULL, .help = "以 JSON 输出" },
 			CLI_SERVER_OPTIONS,
 			{ NULL } },
 		ID_OPERAND("督办单"),
@@ -414,10 +479,13 @@ const struct cmd_entry cmd_notice_rules_entry = {
 /* 督查通报 */
 
 static void
-print_bulletin(const json_t *b)
+print_bulletin(const json_t *b, const void *what)
 {
 	const json_t	*f = json_object_get(b, "figures"), *x;
 	size_t		 i;
+
+	if (what != NULL)
+		printf("%s\n", (const char *)what);
 
 	term_printf(stdout, "%s　%s（%s，版本 %lld）\n",
 	    json_is_string(json_object_get(b, "number")) ? str(b, "number") : "督查通报（草稿）",
@@ -445,27 +513,10 @@ print_bulletin(const json_t *b)
 	term_printf(stdout, "四、下一步要求\n%s\n", str(b, "requirements"));
 }
 
-/* A bulletin's answer: --json as it came, else read out. */
-static int
-bulletin_out(const struct args *args, int rc, json_t *out, const char *what)
-{
-	if (rc != 0)
-		return (rc);
-	if (args_has(args, "json"))
-		print_json(out);
-	else {
-		if (what != NULL)
-			printf("%s\n", what);
-		print_bulletin(out);
-	}
-	json_decref(out);
-	return (0);
-}
-
 static int
 cmd_bulletin_draft(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t	*body = json_object(), *plans, *out;
+	json_t	*body = json_object(), *plans;
 	int	 rc, i;
 
 	(void)ctx;
@@ -480,17 +531,17 @@ cmd_bulletin_draft(struct cmd_ctx *ctx, struct args *args)
 			json_array_append_new(plans, json_string(args_nth(args, "plan", i)));
 		json_object_set_new(body, "plans", plans);
 	}
-	rc = api_call("POST", args_get(args, "server"), args_get(args, "token-file"),
-	    "/api/v1/bulletins", body, 201, &out);
+	rc = call_print(args, "POST", "/api/v1/bulletins", body, 201, print_bulletin,
+	    "已起草督查通报（草稿，可修改后印发）：");
 	json_decref(body);
-	return (bulletin_out(args, rc, out, "已起草督查通报（草稿，可修改后印发）："));
+	return (rc);
 }
 
 static int
 cmd_bulletin_edit(struct cmd_ctx *ctx, struct args *args)
 {
 	static const char *const texts[] = { "title", "remarks", "requirements", "signer", NULL };
-	json_t	*body = json_object(), *out;
+	json_t	*body = json_object();
 	char	*path = xprintf("/api/v1/bulletins/%s", args_value(args, 0));
 	int	 rc, i;
 
@@ -504,17 +555,16 @@ cmd_bulletin_edit(struct cmd_ctx *ctx, struct args *args)
 	if (args_has(args, "version"))
 		json_object_set_new(body, "version",
 		    json_integer(strtoll(args_get(args, "version"), NULL, 10)));
-	rc = api_call("PATCH", args_get(args, "server"), args_get(args, "token-file"), path,
-	    body, 200, &out);
+	rc = call_print(args, "PATCH", path, body, 200, print_bulletin, "已修改：");
 	free(path);
 	json_decref(body);
-	return (bulletin_out(args, rc, out, "已修改："));
+	return (rc);
 }
 
 static int
 cmd_bulletin_issue(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t	*body = json_object(), *out;
+	json_t	*body = json_object();
 	char	*path = xprintf("/api/v1/bulletins/%s/issue", args_value(args, 0));
 	int	 rc;
 
@@ -522,30 +572,31 @@ cmd_bulletin_issue(struct cmd_ctx *ctx, struct args *args)
 	if (args_has(args, "version"))
 		json_object_set_new(body, "version",
 		    json_integer(strtoll(args_get(args, "version"), NULL, 10)));
-	rc = api_call("POST", args_get(args, "server"), args_get(args, "token-file"), path,
-	    body, 200, &out);
+	rc = call_print(args, "POST", path, body, 200, print_bulletin, "已印发并存档：");
 	free(path);
 	json_decref(body);
-	return (bulletin_out(args, rc, out, "已印发并存档："));
+	return (rc);
 }
 
 static int
 cmd_bulletin_show(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t	*out;
 	char	*path = xprintf("/api/v1/bulletins/%s", args_value(args, 0));
 	int	 rc;
 
 	(void)ctx;
-	if (args_has(args, "html")) {
-		rc = save_document(args, path);
-		free(path);
-		return (rc);
-	}
-	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
-	    NULL, 200, &out);
+	rc = show_call(args, path, print_bulletin);
 	free(path);
-	return (bulletin_out(args, rc, out, NULL));
+	return (rc);
+}
+
+static void
+bulletin_row(const json_t *b, const char **c)
+{
+	c[0] = str(b, "number");
+	c[1] = str(b, "title");
+	c[2] = strcmp(str(b, "state"), "issued") == 0 ? "已印发" : "草稿";
+	c[3] = str(b, "issued_on");
 }
 
 static int
@@ -553,45 +604,11 @@ cmd_bulletin_list(struct cmd_ctx *ctx, struct args *args)
 {
 	static const char *const names[] = { "year", NULL };
 	static const char *const head[] = { "ID", "编号", "标题", "状态", "日期" };
-	const json_t	*b;
-	json_t		*out;
-	struct table	*t;
-	const char	*cells[5];
-	char		*q, *path, id[24];
-	size_t		 i;
-	int		 rc;
+
+	static const struct list_shape l = { "bulletins", 5, head, bulletin_row, "没有督查通报。" };
 
 	(void)ctx;
-	q = query_of(args, names, names);
-	path = xprintf("/api/v1/bulletins%s", q);
-	free(q);
-	rc = api_call("GET", args_get(args, "server"), args_get(args, "token-file"), path,
-	    NULL, 200, &out);
-	free(path);
-	if (rc != 0)
-		return (rc);
-	if (args_has(args, "json")) {
-		print_json(out);
-		json_decref(out);
-		return (0);
-	}
-	t = table_new(5, head, NULL);
-	json_array_foreach(json_object_get(out, "bulletins"), i, b) {
-		snprintf(id, sizeof id, "%lld", N(b, "id"));
-		cells[0] = id;
-		cells[1] = str(b, "number");
-		cells[2] = str(b, "title");
-		cells[3] = strcmp(str(b, "state"), "issued") == 0 ? "已印发" : "草稿";
-		cells[4] = json_is_string(json_object_get(b, "issued_on")) ? str(b, "issued_on") : "—";
-		table_add(t, cells);
-	}
-	if (json_array_size(json_object_get(out, "bulletins")) == 0)
-		printf("没有督查通报。\n");
-	else
-		table_print(t, stdout);
-	table_free(t);
-	json_decref(out);
-	return (0);
+	return (list_call(args, "/api/v1/bulletins", names, &l));
 }
 
 const struct cmd_entry cmd_bulletin_draft_entry = {

@@ -101,24 +101,27 @@ want_html(struct req *r)
 }
 
 /* ---------------------------------------------------------------- */
-/* 督办单 */
+/* The shapes the routes share */
 
+/* A list: the token and the query arguments allowed, in their order
+ * (at most three), to the SQL function q. */
 static void
-notices_list(struct req *r)
+list_get(struct req *r, const char *const *allowed, const char *q)
 {
-	static const char *const allowed[] = { "office", "year", NULL };
-	const char	*params[3];
+	const char	*params[4];
+	int		 n;
 
 	if (http_query_only(r, allowed) != 0)
 		return;
 	params[0] = r->token_hash;
-	params[1] = http_query_arg(r, "office");
-	params[2] = http_query_arg(r, "year");
-	(void)http_query(r, Q_NOTICES, 3, params, http_status_json);
+	for (n = 0; n < 3 && allowed[n] != NULL; n++)
+		params[n + 1] = http_query_arg(r, allowed[n]);
+	(void)http_query(r, q, n + 1, params, http_status_json);
 }
 
+/* One document {id}: its JSON (q_json), or ?format=html its print view. */
 static void
-notice_get(struct req *r)
+doc_get(struct req *r, const char *q_json, const char *q_html)
 {
 	const char	*params[2];
 	int		 html;
@@ -127,15 +130,14 @@ notice_get(struct req *r)
 		return;
 	params[0] = r->token_hash;
 	params[1] = r->param;
-	(void)http_query(r, html ? Q_NOTICE_HTML : Q_NOTICE, 2, params,
+	(void)http_query(r, html ? q_html : q_json, 2, params,
 	    html ? doc_answer : http_status_json);
 }
 
+/* A new one from a JSON body of the fields: q(token, body, now). */
 static void
-notice_issue(struct req *r)
+doc_create(struct req *r, const char *const *fields, const char *q)
 {
-	static const char *const fields[] = { "task", "milestone", "office", "matter",
-	    "basis", "handle_by", "feedback", NULL };
 	const char	*params[3];
 	char		*doc;
 
@@ -145,8 +147,34 @@ notice_issue(struct req *r)
 	params[0] = r->token_hash;
 	params[1] = doc;
 	params[2] = r->now;
-	(void)http_query(r, Q_NOTICE_ISSUE, 3, params, http_status_json);
+	(void)http_query(r, q, 3, params, http_status_json);
 	free(doc);
+}
+
+/* ---------------------------------------------------------------- */
+/* 督办单 */
+
+static void
+notices_list(struct req *r)
+{
+	static const char *const allowed[] = { "office", "year", NULL };
+
+	list_get(r, allowed, Q_NOTICES);
+}
+
+static void
+notice_get(struct req *r)
+{
+	doc_get(r, Q_NOTICE, Q_NOTICE_HTML);
+}
+
+static void
+notice_issue(struct req *r)
+{
+	static const char *const fields[] = { "task", "milestone", "office", "matter",
+	    "basis", "handle_by", "feedback", NULL };
+
+	doc_create(r, fields, Q_NOTICE_ISSUE);
 }
 
 static void
@@ -213,44 +241,22 @@ static void
 bulletins_list(struct req *r)
 {
 	static const char *const allowed[] = { "year", NULL };
-	const char	*params[2];
 
-	if (http_query_only(r, allowed) != 0)
-		return;
-	params[0] = r->token_hash;
-	params[1] = http_query_arg(r, "year");
-	(void)http_query(r, Q_BULLETINS, 2, params, http_status_json);
+	list_get(r, allowed, Q_BULLETINS);
 }
 
 static void
 bulletin_get(struct req *r)
 {
-	const char	*params[2];
-	int		 html;
-
-	if ((html = want_html(r)) < 0)
-		return;
-	params[0] = r->token_hash;
-	params[1] = r->param;
-	(void)http_query(r, html ? Q_BULLETIN_HTML : Q_BULLETIN, 2, params,
-	    html ? doc_answer : http_status_json);
+	doc_get(r, Q_BULLETIN, Q_BULLETIN_HTML);
 }
 
 static void
 bulletin_draft(struct req *r)
 {
 	static const char *const fields[] = { "round", "quarter", "plans", NULL };
-	const char	*params[3];
-	char		*doc;
 
-	if ((doc = http_json_text(r, fields, 0)) == NULL)
-		return;
-	clock_now_iso(r->now);
-	params[0] = r->token_hash;
-	params[1] = doc;
-	params[2] = r->now;
-	(void)http_query(r, Q_BULLETIN_DRAFT, 3, params, http_status_json);
-	free(doc);
+	doc_create(r, fields, Q_BULLETIN_DRAFT);
 }
 
 /* PATCH {title?, remarks?, requirements?, signer?, red_head?, version?}

@@ -37,7 +37,7 @@ static const struct word reminder_kind[] = {
 	{ "escalation", "督办" }, { "summary", "季度汇总" }, { "dispatch", "进展调度" },
 	{ "acknowledge", "签收提醒" }, { "acknowledge_late", "逾期未签收" },
 	{ "instruction", "批示" }, { "report_due", "汇报提醒" }, { "completion", "办结审核" },
-	{ "calendar", "工作日历" }, { NULL, NULL }
+	{ "calendar", "工作日历" }, { "notice", "督办单" }, { NULL, NULL }
 };
 static const struct word delivery_status[] = {
 	{ "pending", "待发送" }, { "sending", "发送中" }, { "sent", "已发送" },
@@ -105,6 +105,8 @@ static const struct word field[] = {
 	{ "basis_kind", "督办依据类别" }, { "basis", "督办依据" }, { "text", "事项内容" },
 	{ "lead_person", "牵头人" }, { "cooperate", "配合处室" }, { "leaders", "责任领导" },
 	{ "report_every", "汇报频次" },
+	{ "notice", "督办单" }, { "notice_acknowledged", "督办单签收" },
+	{ "bulletin", "督查通报" },
 	{ NULL, NULL }
 };
 /* What a 督办事项 rests on (督办依据). */

@@ -75,19 +75,28 @@ put(struct out *o, const char *s)
 }
 
 static void
+vputf(struct out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void
 putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+vputf(struct out *o, const char *fmt, va_list ap)
+{
+	char	*s;
+
+	xvasprintf(&s, fmt, ap);
+	put(o, s);
+	free(s);
+}
 
 static void
 putf(struct out *o, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*s;
 
 	va_start(ap, fmt);
-	xvasprintf(&s, fmt, ap);
+	vputf(o, fmt, ap);
 	va_end(ap);
-	put(o, s);
-	free(s);
 }
 
 static void
@@ -101,6 +110,22 @@ static void
 para_end(struct out *o)
 {
 	fputs(o->fmt == F_HTML ? "</p>\n" : "\n\n", o->f);
+}
+
+/* A paragraph of one formatted line. */
+static void
+paraf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+paraf(struct out *o, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	para_begin(o);
+	va_start(ap, fmt);
+	vputf(o, fmt, ap);
+	va_end(ap);
+	para_end(o);
 }
 
 static void
@@ -182,6 +207,42 @@ number(json_t *v)
 	return (json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)));
 }
 
+/*
+ * A task's 红黄绿灯 and 临期 (payload "light", duban_task_lights): 【黄灯】落后
+ * 序时进度 18 个百分点；【临期】距完成时限还有 3 个工作日.  Nothing for a
+ * payload queued before reminders carried it.
+ */
+static void
+render_light(struct out *o, json_t *l)
+{
+	const char	*light = S(l, "light");
+	json_t		*behind = json_object_get(l, "behind");
+	json_int_t	 overdue = json_integer_value(json_object_get(l, "overdue"));
+
+	if (light == NULL)
+		return;
+	para_begin(o);
+	putf(o, "【%s】", word_or(VOCAB_LIGHT, light, light));
+	if (strcmp(light, "red") == 0 && overdue > 0)
+		putf(o, "%lld 个节点逾期未完成", (long long)overdue);
+	else if ((strcmp(light, "red") == 0 || strcmp(light, "yellow") == 0) &&
+	    json_is_number(behind))
+		putf(o, "落后序时进度 %.0f 个百分点", json_number_value(behind));
+	else if (strcmp(light, "red") == 0)
+		put(o, "已过完成时限，指标尚未完成");
+	else if (strcmp(light, "grey") == 0)
+		put(o, "指标应报未报");
+	else
+		put(o, "按序时进度推进");
+	if (json_is_true(json_object_get(l, "due_soon")))
+		putf(o, "；【临期】距完成时限还有 %lld 个工作日",
+		    (long long)json_integer_value(json_object_get(l, "days_left")));
+	if (json_is_true(json_object_get(l, "unassigned")))
+		put(o, "；未明确牵头处室");
+	put(o, "。");
+	para_end(o);
+}
+
 static void
 render_chase(struct out *o, json_t *p)
 {
@@ -220,6 +281,24 @@ render_chase(struct out *o, json_t *p)
 		    "限期办结，并将办理情况报局办公室。", S(ms, "due_on"),
 		    (long long)days, render_status(S(ms, "status")));
 	para_end(o);
+	render_light(o, json_object_get(p, "light"));
+}
+
+/* A 督办单 issued, to its 承办处室 (68-notices.sql, duban_notice_enqueue). */
+static void
+render_notice(struct out *o, json_t *p)
+{
+	json_t		*n = json_object_get(p, "notice");
+
+	paraf(o, "%s：", SN(p, "office"));
+	paraf(o, "%s于 %s 签发督办单 %s（%s督办，%s），请贵处室在督办系统中签收并按要求办理。",
+	    SN(n, "issuer"), SN(n, "issued_on"), SN(n, "number"), SN(n, "colour_label"),
+	    SN(n, "trigger_label"));
+	paraf(o, "督办事项：%s", SN(n, "matter"));
+	paraf(o, "督办依据：%s", SN(n, "basis"));
+	paraf(o, "办理时限：%s 前", SN(n, "handle_by"));
+	paraf(o, "反馈要求：%s", SN(n, "feedback"));
+	render_light(o, json_object_get(p, "light"));
 }
 
 static void
@@ -558,6 +637,8 @@ render(json_t *p, const char *subject, enum fmt fmt)
 		render_completion(&o, p);
 	else if (strcmp(kind, "calendar") == 0)
 		render_calendar(&o, p);
+	else if (strcmp(kind, "notice") == 0)
+		render_notice(&o, p);
 	else
 		render_chase(&o, p);
 	if (S(p, "link") != NULL) {

@@ -26,6 +26,18 @@ LANGUAGE sql STABLE AS $$
 		SELECT 1 FROM task c WHERE c.parent_id = m.task_id AND c.withdrawn_at IS NULL))
 $$;
 
+-- A chased milestone's task's 红黄绿灯 and 临期 on the day the reminder is
+-- sent (62-lights.sql, duban_task_lights, with the subject's tag):
+-- PL/pgSQL, whose body is bound when it runs, because 62-lights.sql is
+-- applied after this file.
+CREATE OR REPLACE FUNCTION duban_reminder_light(p_task bigint, p_on date) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v	jsonb := duban_task_lights(p_task, p_on)::jsonb;
+BEGIN
+	RETURN v - 'targets' || jsonb_build_object('tag', duban_light_tag(v->>'light'));
+END $$;
+
 -- Reminders to send on the working days in (p_from, p_to].
 -- The sweep's queries are large joins that run once: compiling them
 -- (JIT) costs more than it saves.
@@ -48,7 +60,7 @@ WITH cfg AS (
 -- ---- per milestone: due soon, overdue, escalation -----------------
 chase AS (
 	SELECT sd.day AS send_on, k.kind, m, t, p, t.lead_office_id AS office_id,
-	       o.name AS office, k.days
+	       o.name AS office, k.days, duban_reminder_light(t.id, sd.day) AS light
 	  FROM send_days sd CROSS JOIN cfg
 	 CROSS JOIN LATERAL (VALUES
 		('due_soon', sd.seq + cfg.due_soon_days, cfg.due_soon_days),
@@ -204,7 +216,7 @@ summaries AS (
 SELECT concat_ws('.', c.kind, 'p' || (c.p).id, 'o' || coalesce(c.office_id, 0),
 		 (c.m).due_on, 'm' || (c.m).id),
        c.kind, (c.p).id, c.office_id, (c.m).id, (c.m).due_on::text, c.send_on,
-       CASE c.kind WHEN 'due_soon' THEN '【临期提醒】' WHEN 'overdue' THEN '【逾期提醒】'
+       coalesce(c.light->>'tag', '') || CASE c.kind WHEN 'due_soon' THEN '【临期提醒】' WHEN 'overdue' THEN '【逾期提醒】'
 		   ELSE '【督办】' END
 	 || (c.t).label || ' ' || (c.t).title || '：' || (c.m).title || '（' || (c.m).due_on || '）',
        json_build_object('kind', c.kind,
@@ -214,7 +226,7 @@ SELECT concat_ws('.', c.kind, 'p' || (c.p).id, 'o' || coalesce(c.office_id, 0),
 	   'task', json_build_object('id', (c.t).id, 'number', (c.t).label, 'title', (c.t).title),
 	   'milestone', json_build_object('id', (c.m).id, 'title', (c.m).title,
 	       'due_on', (c.m).due_on, 'status', (c.m).status),
-	   'working_days', c.days, 'send_on', c.send_on,
+	   'working_days', c.days, 'send_on', c.send_on, 'light', c.light,
 	   'leaders', (SELECT coalesce(json_agg(pe.name ORDER BY r.position), '[]'::json)
 			 FROM task_role r JOIN person pe ON pe.id = r.person_id
 			WHERE r.task_id = (c.t).id AND r.role = 'leader'))
@@ -263,7 +275,7 @@ RETURNS SETOF recipient LANGUAGE sql STABLE AS $$
 	SELECT rc.* FROM recipient rc
 	 WHERE r.kind IN ('digest', 'due_soon', 'overdue', 'dispatch', 'acknowledge',
 			  'acknowledge_late', 'instruction', 'completion', 'report_due',
-			  'calendar')
+			  'calendar', 'notice')
 	   AND rc.office_id = r.office_id
 	UNION
 	SELECT rc.* FROM recipient rc

@@ -298,3 +298,103 @@ BEGIN
 	 WHERE id = p_plan AND lights_file IS DISTINCT FROM v_doc;
 	RETURN v_changed;
 END $$;
+
+-- ------------------------------------------------------------------
+-- A task's lights now: what the task page (GET /api/v1/tasks/{id},
+-- lib/store/query.c), `duban task show` and the reminders (50-reminders.sql,
+-- 68-notices.sql) show.  The same rules as the quarterly report's
+-- (60-reports.sql), judged on p_on by the values the rows hold now and
+-- the plan's thresholds now: the report as of today gives the same
+-- lights (tests/integration/test-lights.c compares them).
+
+-- A target's light, 临期 and how many points it is behind 序时进度 (NULL
+-- when not reported or not measured) on p_on.  Its first report date is
+-- the report's: the end of the quarter it came to be in, or an earlier
+-- round's date for its plan and its task's lead office.
+CREATE OR REPLACE FUNCTION duban_target_light_on(g target, p_on date,
+    OUT light text, OUT due_soon boolean, OUT behind numeric)
+LANGUAGE sql STABLE AS $$
+	SELECT duban_target_light(x.completion, x.elapsed, g.current IS NOT NULL,
+		   g.current IS NULL AND r.due < p_on, x.deadline < p_on, p.light_yellow,
+		   p.light_red),
+	       coalesce(x.completion, 0) < 1 AND x.deadline >= p_on
+		   AND x.deadline <= duban_due_soon_until(p_on, p.due_soon_days),
+	       CASE WHEN g.current IS NOT NULL THEN (x.elapsed - x.completion) * 100 END
+	  FROM task t JOIN plan p ON p.id = t.plan_id
+	 CROSS JOIN LATERAL (SELECT coalesce(g.deadline, t.deadline) AS deadline,
+		duban_completion(g.kind, g.qualifier, g.value, g.baseline, g.current) AS completion,
+		duban_year_share(p.year, coalesce(g.deadline, t.deadline), p_on) AS elapsed,
+		CASE WHEN g.created_at <= p.created_at
+		     THEN greatest(p.issued_on, make_date(p.year, 1, 1))
+		     ELSE (g.created_at AT TIME ZONE 'Asia/Shanghai')::date END AS since) x
+	 CROSS JOIN LATERAL (SELECT least(duban_quarter_end(x.since),
+		(SELECT min(d.due_on) FROM dispatch d
+		   JOIN dispatch_plan dp ON dp.dispatch_id = d.id AND dp.plan_id = p.id
+		   JOIN dispatch_office dof ON dof.dispatch_id = d.id
+			AND dof.office_id = t.lead_office_id
+		  WHERE d.due_on >= x.since
+		    AND d.opened_at < (p_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')) AS due) r
+	 WHERE t.id = g.task_id
+$$;
+
+-- A task's lights on p_on: {light, due_soon, unassigned (未明确牵头处室, a
+-- flag beside the light), overdue (its milestones past their date and
+-- not done), behind (the most points a target of it is behind 序时进度,
+-- rounded; NULL when none is reported), days_left (working days to the
+-- nearest open milestone or target deadline that is 临期; NULL when not
+-- 临期), targets: [{id, light, due_soon}] (its own)}.  As the report, a
+-- task with subtasks is judged by theirs too; NULL for no such task.
+CREATE OR REPLACE FUNCTION duban_task_lights(p_task bigint, p_on date) RETURNS json
+LANGUAGE sql STABLE AS $$
+	WITH rows AS (
+		SELECT t.id, t.id = p_task AS self FROM task t
+		 WHERE (t.id = p_task OR t.parent_id = p_task) AND t.withdrawn_at IS NULL
+	), ms AS (
+		SELECT m.due_on, m.status <> 'done' AS open,
+		       duban_due_soon_until(p_on, p.due_soon_days) AS soon_until
+		  FROM milestone m JOIN rows r ON r.id = m.task_id
+		  JOIN task t ON t.id = m.task_id JOIN plan p ON p.id = t.plan_id
+		 WHERE m.withdrawn_at IS NULL
+		   AND NOT (r.self AND m.kind = 'deadline'
+			    AND EXISTS (SELECT 1 FROM rows c WHERE NOT c.self))
+	), tg AS (
+		SELECT g.id, r.self, g.position, l.light, l.due_soon, l.behind,
+		       coalesce(g.deadline, t.deadline) AS deadline
+		  FROM target g JOIN rows r ON r.id = g.task_id
+		  JOIN task t ON t.id = g.task_id
+		 CROSS JOIN LATERAL duban_target_light_on(g, p_on) l
+		 WHERE g.withdrawn_at IS NULL
+	), s AS (
+		SELECT duban_task_status(p_task, p_on) AS status,
+		       (SELECT count(*) FROM ms WHERE ms.open AND ms.due_on < p_on) AS overdue,
+		       (SELECT min(ms.due_on) FROM ms WHERE ms.open AND ms.due_on >= p_on
+			   AND ms.due_on <= ms.soon_until) AS ms_soon,
+		       (SELECT min(tg.deadline) FROM tg WHERE tg.due_soon) AS tg_soon,
+		       (SELECT max(duban_light_rank(tg.light)) FROM tg WHERE tg.light <> 'grey')
+			   AS worst,
+		       (SELECT bool_or(tg.light = 'grey') FROM tg) AS grey,
+		       (SELECT max(tg.behind) FROM tg) AS behind
+	)
+	SELECT json_build_object(
+		'light', duban_task_light(s.status = 'done', s.overdue > 0, coalesce(s.worst, 0),
+		    coalesce(s.grey, false), s.status = 'unreported'),
+		'due_soon', s.status <> 'done' AND least(s.ms_soon, s.tg_soon) IS NOT NULL,
+		'unassigned', t.lead_office_id IS NULL,
+		'overdue', s.overdue,
+		'behind', CASE WHEN s.behind > 0 THEN round(s.behind) END,
+		'days_left', CASE WHEN s.status <> 'done' THEN
+		    (SELECT w.seq FROM workday_seq w WHERE w.day = least(s.ms_soon, s.tg_soon))
+		    - (SELECT w.seq FROM workday_seq w WHERE w.day = p_on) END,
+		'targets', (SELECT coalesce(json_agg(json_build_object('id', tg.id,
+				'light', tg.light, 'due_soon', tg.due_soon) ORDER BY tg.position), '[]')
+			      FROM tg WHERE tg.self))
+	  FROM task t CROSS JOIN s
+	 WHERE t.id = p_task
+$$;
+
+-- 【黄灯】, 【临期】: a light as the subjects of reminders begin.
+CREATE OR REPLACE FUNCTION duban_light_tag(p_light text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE p_light WHEN 'green' THEN '【绿灯】' WHEN 'yellow' THEN '【黄灯】'
+			    WHEN 'red' THEN '【红灯】' WHEN 'grey' THEN '【灰灯】' ELSE '' END
+$$;

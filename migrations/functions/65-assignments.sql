@@ -98,6 +98,26 @@ BEGIN
 	 WHERE (x->>'office_id')::bigint = tok.office_id;
 END $$;
 
+-- The deliveries of the reminder p_key, to its recipients
+-- (duban_reminder_recipients), made now rather than by the next sweep,
+-- and duband's outbox woken.  How many are new.
+CREATE OR REPLACE FUNCTION duban_reminder_deliver_now(p_key text) RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+	n	int;
+BEGIN
+	INSERT INTO delivery (reminder_id, recipient_id, channel, address)
+	SELECT r.id, rc.id, rc.channel, rc.address
+	  FROM reminder r CROSS JOIN LATERAL duban_reminder_recipients(r) rc
+	 WHERE r.key = p_key
+	ON CONFLICT (reminder_id, recipient_id) DO NOTHING;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n > 0 THEN
+		PERFORM pg_notify('duban_outbox', n::text);
+	END IF;
+	RETURN n;
+END $$;
+
 -- ------------------------------------------------------------------
 -- 批示
 
@@ -153,7 +173,6 @@ DECLARE
 	v_lead	bigint;
 	v_key	text;
 	v_today	date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
-	n	int;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
 	IF tok.id IS NULL THEN
@@ -206,15 +225,7 @@ BEGIN
 			'task', json_build_object('id', t.id, 'number', t.label, 'title', t.title),
 			'instruction', json_build_object('author', i.author, 'role', v_role,
 			    'at', i.at, 'text', i.body), 'send_on', v_today));
-		INSERT INTO delivery (reminder_id, recipient_id, channel, address)
-		SELECT r.id, rc.id, rc.channel, rc.address
-		  FROM reminder r CROSS JOIN LATERAL duban_reminder_recipients(r) rc
-		 WHERE r.key = v_key
-		ON CONFLICT (reminder_id, recipient_id) DO NOTHING;
-		GET DIAGNOSTICS n = ROW_COUNT;
-		IF n > 0 THEN
-			PERFORM pg_notify('duban_outbox', n::text);
-		END IF;
+		PERFORM duban_reminder_deliver_now(v_key);
 	END IF;
 	status := 201;
 	body := duban_instruction_json(i, NULL);
@@ -325,6 +336,7 @@ $$ SET jit = off;
 --                        the office's token; plans with 办结审核)
 --   completion_returned  requests to close returned to the office (office)
 --   completion_review    requests to close waiting (general)
+--   notice          督办单 to the office not yet 签收ed (office)
 -- Each item: {kind, title, task_id, due_on, ...}; count is their number.
 CREATE OR REPLACE FUNCTION duban_api_todo(p_token text, p_now timestamptz,
     OUT status int, OUT body json)
@@ -428,6 +440,21 @@ BEGIN
 				    AND NOT EXISTS (SELECT 1 FROM milestone m WHERE m.task_id = t.id
 						       AND m.withdrawn_at IS NULL
 						       AND m.status <> 'done')))
+			UNION ALL
+			-- 督办单 sent to the office and not yet 签收ed (68-notices.sql),
+			-- within the token's reach (tenants).
+			SELECT 0, n.issued_at::text, 0,
+			       json_build_object('kind', 'notice', 'notice_id', n.id,
+				'notice_number', duban_notice_number(n.year, n.seq),
+				'title', duban_notice_number(n.year, n.seq) || ' ' ||
+				    duban_notice_colour_label(n.colour) || '督办（' ||
+				    duban_notice_trigger_label(n.trigger) || '），待签收：' ||
+				    coalesce(t.label || ' ' || t.title, n.matter),
+				'matter', n.matter, 'task_id', n.task_id, 'number', t.label,
+				'colour', n.colour, 'due_on', n.handle_by, 'issued_on', n.issued_on)
+			  FROM notice n LEFT JOIN task t ON t.id = n.task_id
+			 WHERE n.office_id = tok.office_id AND n.acked_at IS NULL
+			   AND n.org_id = ANY (duban_token_reach(p_token))
 			UNION ALL
 			-- Drafts not yet sent.
 			SELECT 3, '', 0,

@@ -1,4 +1,4 @@
--- 督办单 (notices) and 督查通报 (bulletins): see migrations/0027-notices.sql
+-- 督办单 (notices) and 督查通报 (bulletins): see migrations/0025-notices.sql (and 0030-notice-flow.sql)
 -- and README.md (督办单与督查通报).  Every API function answers
 -- {status, body}: 2xx with the object, or a problem (duban_api_problem)
 -- naming the field; nothing changes on a problem.  duband and `duban
@@ -120,8 +120,20 @@ LANGUAGE sql STABLE AS $$
 	    'on_late_report', r.on_late_report, 'yellow_days', r.yellow_days,
 	    'red_days', r.red_days, 'feedback_days', r.feedback_days,
 	    'default', r.updated_at IS NULL, 'updated_at', r.updated_at,
-	    'updated_by', r.updated_by)
+	    'updated_by', r.updated_by,
+	    'history', (SELECT coalesce(json_agg(json_build_object('at', c.at, 'by', c.actor,
+				'from', c.old_rules, 'to', c.new_rules) ORDER BY c.at DESC, c.id DESC),
+				'[]')
+			  FROM notice_rule_change c WHERE c.plan_id = p.id))
 	  FROM duban_notice_rules(p.id) r
+$$;
+
+-- The six rules of r as notice_rule_change keeps them.
+CREATE OR REPLACE FUNCTION duban_notice_rules_doc(r notice_rule) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT jsonb_build_object('on_overdue', r.on_overdue, 'soon_days', r.soon_days,
+	    'on_late_report', r.on_late_report, 'yellow_days', r.yellow_days,
+	    'red_days', r.red_days, 'feedback_days', r.feedback_days)
 $$;
 
 -- GET /api/v1/duban-notices/rules?plan=KEY (p_body NULL), and PUT with
@@ -135,13 +147,16 @@ DECLARE
 	r	notice_rule;
 	k	text;
 	v	jsonb;
+	v_old	jsonb;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
 	IF tok.id IS NULL THEN
 		RETURN duban_api_problem(401, '令牌无效或已吊销', '请重新登录');
 	END IF;
-	SELECT * INTO p FROM plan WHERE key = p_plan OR id::text = p_plan
-	 ORDER BY id LIMIT 1;
+	-- Another organisation's plan is not there (tenants).
+	SELECT * INTO p FROM plan x WHERE (x.key = p_plan OR x.id::text = p_plan)
+	   AND duban_tok_sees_plan(tok, x.id)
+	 ORDER BY x.id LIMIT 1;
 	IF p.id IS NULL THEN
 		RETURN duban_api_problem(404, '计划不存在',
 		    '没有键或编号为“' || coalesce(p_plan, '') || '”的计划', 'plan');
@@ -153,6 +168,7 @@ BEGIN
 		RETURN duban_api_problem(403, '无权修改督办规则', '督办规则由局办公室设置');
 	END IF;
 	r := duban_notice_rules(p.id);
+	v_old := duban_notice_rules_doc(r);
 	FOR k, v IN SELECT * FROM jsonb_each(p_body) LOOP
 		IF k IN ('on_overdue', 'on_late_report') THEN
 			IF jsonb_typeof(v) <> 'boolean' THEN
@@ -192,6 +208,13 @@ BEGIN
 	    yellow_days = EXCLUDED.yellow_days, red_days = EXCLUDED.red_days,
 	    feedback_days = EXCLUDED.feedback_days, updated_at = EXCLUDED.updated_at,
 	    updated_by = EXCLUDED.updated_by;
+	-- Kept, old and new, when anything changed.
+	IF duban_notice_rules_doc(r) <> v_old THEN
+		INSERT INTO notice_rule_change (plan_id, at, actor, token_id, account_id,
+		    old_rules, new_rules)
+		VALUES (p.id, p_now, tok.label, tok.id, tok.account_id, v_old,
+		    duban_notice_rules_doc(r));
+	END IF;
 	RETURN json_build_object('status', 200, 'body', duban_notice_rules_json(p));
 END $$;
 
@@ -372,7 +395,57 @@ BEGIN
 	VALUES (n.id, p_at, 'issued', 'blue', p_actor, p_role, p_actor_office, p_token,
 	    p_account, duban_notice_number(n.year, n.seq) || ' ' ||
 	    duban_notice_trigger_label(n.trigger));
+	PERFORM duban_notice_enqueue(n, p_today);
 	RETURN n;
+END $$;
+
+-- What a task's history says of a notice issued in p_colour:
+-- 督〔2012〕7号（蓝色督办，逾期未完成）承办处室：人事处；办理时限：2012年10月15日前
+-- (duban_task_history_json, 69-bulletins.sql).
+CREATE OR REPLACE FUNCTION duban_notice_history_text(n notice, p_colour text) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT duban_notice_number(n.year, n.seq) || '（' || duban_notice_colour_label(p_colour)
+	    || '督办，' || duban_notice_trigger_label(n.trigger) || '）承办处室：'
+	    || (SELECT name FROM office WHERE id = n.office_id) || '；办理时限：'
+	    || duban_cn_date(n.handle_by) || '前'
+$$;
+
+-- Sends an issued notice to its 承办处室 through the outbox: a reminder of
+-- kind 'notice' (lib/remind/render.c words it), to the office's
+-- recipients (duban_reminder_recipients), with the task's 红黄绿灯 on
+-- p_today.  Once per notice.  Sent on p_today when it is a working day;
+-- else it waits for the next, whose sweep (75-sweep.sql) gives it its
+-- deliveries, as every reminder is sent on working days only.
+CREATE OR REPLACE FUNCTION duban_notice_enqueue(n notice, p_today date) RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_key	text := 'notice.n' || n.id;
+	v_send	date := coalesce((SELECT min(w.day) FROM workday_seq w
+				   WHERE w.is_workday AND w.day >= p_today), p_today);
+	v_light	jsonb;
+BEGIN
+	IF n.task_id IS NOT NULL THEN
+		v_light := duban_reminder_light(n.task_id, p_today);
+	END IF;
+	INSERT INTO reminder (key, kind, plan_id, office_id, milestone_id, period, send_on,
+	    subject, payload)
+	SELECT v_key, 'notice', n.plan_id, n.office_id, n.milestone_id, 'n' || n.id, v_send,
+	       '【督办单】' || duban_notice_number(n.year, n.seq) || ' ' || coalesce(v_light->>'tag', '')
+	       || coalesce((SELECT t.label || ' ' || t.title FROM task t WHERE t.id = n.task_id),
+			   (SELECT d.title FROM dispatch d WHERE d.id = n.dispatch_id), ''),
+	       json_build_object('kind', 'notice', 'key', v_key,
+		   'plan', (SELECT duban_plan_json(p) FROM plan p WHERE p.id = n.plan_id),
+		   'office', (SELECT name FROM office WHERE id = n.office_id),
+		   'task', (SELECT json_build_object('id', t.id, 'number', t.label, 'title', t.title)
+			      FROM task t WHERE t.id = n.task_id),
+		   'notice', duban_notice_json(n, NULL::api_token)::jsonb - 'history'
+			     - 'may_acknowledge' - 'plan',
+		   'light', v_light, 'send_on', v_send)
+	ON CONFLICT (key) DO NOTHING;
+	IF v_send > p_today THEN
+		RETURN 0;
+	END IF;
+	RETURN duban_reminder_deliver_now(v_key);	-- 65-assignments.sql
 END $$;
 
 -- The sweep's part (75-sweep.sql): issues the notices due on p_today,
@@ -586,7 +659,8 @@ BEGIN
 		RETURN duban_api_problem(400, '缺少任务', '请在 task 中给出要督办的任务编号', 'task');
 	END IF;
 	SELECT * INTO t FROM task WHERE id = (p_body->>'task')::bigint;
-	IF t.id IS NULL OR t.withdrawn_at IS NOT NULL THEN
+	-- Another organisation's task is not there (tenants).
+	IF t.id IS NULL OR t.withdrawn_at IS NOT NULL OR NOT duban_tok_sees_task(tok, t.id) THEN
 		RETURN duban_api_problem(404, '任务不存在', '没有编号为 ' || (p_body->>'task') ||
 		    ' 的任务（或已撤销）', 'task');
 	END IF;

@@ -1,4 +1,4 @@
--- 督查通报 (bulletins): see migrations/0027-notices.sql and README.md
+-- 督查通报 (bulletins): see migrations/0025-notices.sql and README.md
 -- (督办单与督查通报).  The general office drafts one from a closed dispatch
 -- round or an ended quarter; the draft's figures (总体情况, 表扬, 通报批评)
 -- are fixed when it is made, its own words (title, 总体情况's remarks,
@@ -19,34 +19,91 @@ LANGUAGE sql IMMUTABLE AS $$
 	    '无逾期未完成事项，每轮调度均按时报送，且报告未被退回。'
 $$;
 
--- What a 通报 reports, fixed when it is drafted: the tasks of p_plans
--- judged on p_on (a milestone due before p_on and not done is overdue,
--- by its days to p_as_of, the day the figures are 截至),
--- the reports of the rounds p_rounds, and the 退回 between p_from and
--- p_to.  Offices: the lead offices of the tasks and the rounds' offices.
+-- What a 通报 reports: the tasks of p_plans judged on p_on (a milestone
+-- due before p_on and not done is overdue, by its days to p_as_of, the
+-- day the figures are 截至), the reports of the rounds p_rounds, and the
+-- 退回 between p_from and p_to.  Offices: the lead offices of the tasks
+-- and the rounds' offices.  Everything as it stood at p_to, read from
+-- the history as the quarterly report reads it (a field's new value of
+-- its last change before p_to, else the old value of its first change
+-- after, else its value now): the same day's figures come out the same
+-- whenever they are made (drafted now, issued next month).
 CREATE OR REPLACE FUNCTION duban_bulletin_figures(p_plans bigint[], p_rounds bigint[],
     p_on date, p_as_of date, p_from timestamptz, p_to timestamptz)
 RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v	jsonb;
 BEGIN
-	WITH tasks AS (
-		SELECT t.id, t.label, t.title, t.plan_id, p.year, p.key, t.position,
-		       l.office_id, duban_task_status(t.id, p_on) AS status
+	WITH hist AS MATERIALIZED (
+		SELECT DISTINCT ON (h.task_id, h.milestone_id, h.field)
+		       h.task_id, h.milestone_id, h.field, h.at < p_to AS before,
+		       CASE WHEN h.at < p_to THEN h.new_value ELSE h.old_value END AS value
+		  FROM progress h
+		 WHERE h.plan_id = ANY (p_plans) AND h.task_id IS NOT NULL
+		   AND h.target_id IS NULL
+		   AND h.field IN ('created', 'withdrawn', 'lead_office', 'due_on', 'status',
+				   'completed_on')
+		 ORDER BY h.task_id, h.milestone_id, h.field, (h.at < p_to) DESC,
+			  CASE WHEN h.at < p_to THEN h.at END DESC,
+			  CASE WHEN h.at >= p_to THEN h.at END,
+			  CASE WHEN h.at < p_to THEN -h.id ELSE h.id END
+	), tasks0 AS MATERIALIZED (
+		SELECT t.id, t.parent_id, t.label, t.title, t.plan_id, p.year, p.key, t.position,
+		       p.completion_review,
+		       CASE WHEN hl.task_id IS NULL THEN t.lead_office_id
+			    ELSE (SELECT o.id FROM office o WHERE o.org_id = p.org_id
+				     AND o.name = hl.value) END AS office_id
 		  FROM task t JOIN plan p ON p.id = t.plan_id
-		  LEFT JOIN task_lead l ON l.task_id = t.id
-		 WHERE t.plan_id = ANY (p_plans) AND t.withdrawn_at IS NULL
-	), ms AS (
-		SELECT m.id, m.title, m.due_on, m.status, m.completed_on, t.office_id,
-		       t.id AS task_id, t.label, t.title AS task_title,
-		       m.due_on < p_on AS due,
-		       m.status = 'done' AND (m.completed_on IS NULL OR m.completed_on <= m.due_on)
+		  LEFT JOIN hist hc ON hc.task_id = t.id AND hc.milestone_id IS NULL
+			AND hc.field = 'created'
+		  LEFT JOIN hist hw ON hw.task_id = t.id AND hw.milestone_id IS NULL
+			AND hw.field = 'withdrawn'
+		  LEFT JOIN hist hl ON hl.task_id = t.id AND hl.milestone_id IS NULL
+			AND hl.field = 'lead_office'
+		 WHERE t.plan_id = ANY (p_plans)
+		   AND (hc.task_id IS NULL OR hc.before)
+		   AND CASE WHEN hw.task_id IS NOT NULL THEN hw.value <> 'true'
+			    ELSE t.withdrawn_at IS NULL END
+	), ms AS MATERIALIZED (
+		SELECT x.*, x.due_on < p_on AS due,
+		       x.status = 'done' AND (x.completed_on IS NULL OR x.completed_on <= x.due_on)
 			   AS on_time,
-		       m.status <> 'done' AND m.due_on < p_on AS overdue
-		  FROM milestone m JOIN tasks t ON t.id = m.task_id
-		 WHERE m.withdrawn_at IS NULL
-		   AND NOT (m.kind = 'deadline' AND EXISTS (SELECT 1 FROM task c
-				WHERE c.parent_id = t.id AND c.withdrawn_at IS NULL))
+		       x.status <> 'done' AND x.due_on < p_on AS overdue
+		  FROM (SELECT m.id, m.title, t.office_id, t.id AS task_id, t.parent_id, t.label,
+			       t.title AS task_title,
+			       CASE WHEN hd.milestone_id IS NOT NULL THEN hd.value::date
+				    ELSE m.due_on END AS due_on,
+			       CASE WHEN hs.milestone_id IS NOT NULL THEN hs.value
+				    ELSE m.status END AS status,
+			       CASE WHEN hk.milestone_id IS NOT NULL THEN hk.value::date
+				    ELSE m.completed_on END AS completed_on
+			  FROM milestone m JOIN tasks0 t ON t.id = m.task_id
+			  JOIN plan p ON p.id = t.plan_id
+			  LEFT JOIN hist hw ON hw.milestone_id = m.id AND hw.field = 'withdrawn'
+			  LEFT JOIN hist hd ON hd.milestone_id = m.id AND hd.field = 'due_on'
+			  LEFT JOIN hist hs ON hs.milestone_id = m.id AND hs.field = 'status'
+			  LEFT JOIN hist hk ON hk.milestone_id = m.id AND hk.field = 'completed_on'
+			 WHERE (m.created_at < p_to OR m.created_at <= p.created_at)
+			   AND CASE WHEN hw.milestone_id IS NOT NULL THEN hw.value <> 'true'
+				    ELSE m.withdrawn_at IS NULL END
+			   AND NOT (m.kind = 'deadline' AND EXISTS (SELECT 1 FROM tasks0 c
+					WHERE c.parent_id = t.id))) x
+	), tasks AS (
+		-- A task is done when its plan's 办结审核 approved it before p_to,
+		-- or (without the review) when its milestones and its subtasks'
+		-- were all done; overdue when one of them was overdue.
+		SELECT t.*,
+		       CASE WHEN CASE WHEN t.completion_review
+				      THEN EXISTS (SELECT 1 FROM task_completion c
+						    WHERE c.task_id = t.id AND c.state = 'approved'
+						      AND c.decided_at < p_to)
+				      ELSE NOT EXISTS (SELECT 1 FROM ms
+						       WHERE (ms.task_id = t.id OR ms.parent_id = t.id)
+							 AND ms.status <> 'done') END THEN 'done'
+			    WHEN EXISTS (SELECT 1 FROM ms WHERE (ms.task_id = t.id OR ms.parent_id = t.id)
+					  AND ms.overdue) THEN 'overdue'
+			    ELSE 'in_progress' END AS status
+		  FROM tasks0 t
 	), rounds AS (
 		SELECT d.id, d.title, d.due_on, d.opened_at,
 		       (d.due_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AS due_end
@@ -134,7 +191,8 @@ BEGIN
 			    FROM ro WHERE ro.kind IN ('missing', 'late')), '[]'),
 		'overdue_items', coalesce((SELECT jsonb_agg(jsonb_build_object(
 				'office', (SELECT name FROM office WHERE id = ms.office_id),
-				'task', ms.label, 'task_title', ms.task_title, 'milestone', ms.title,
+				'task_id', ms.task_id, 'task', ms.label, 'task_title', ms.task_title,
+				'milestone', ms.title,
 				'due_on', ms.due_on, 'days', p_as_of - ms.due_on)
 				ORDER BY ms.due_on, ms.label, ms.id)
 			    FROM ms WHERE ms.overdue), '[]'),
@@ -145,7 +203,7 @@ BEGIN
 				  FROM ro WHERE ro.returns > 1
 				UNION ALL
 				SELECT (SELECT name FROM office WHERE id = t.office_id), t.id,
-				       jsonb_build_object('office', (SELECT name FROM office
+				       jsonb_build_object('task_id', t.id, 'office', (SELECT name FROM office
 					   WHERE id = t.office_id), 'what', '任务' || t.label || '“' ||
 					   t.title || '”办结申请', 'times', c.n)
 				  FROM creturns c JOIN tasks t ON t.id = c.task_id) x), '[]'),
@@ -276,6 +334,41 @@ RETURNS json LANGUAGE sql STABLE AS $$
 	END
 $$;
 
+-- A 通报's figures from its scope: a closed round p_round (its plans, the
+-- day it closed), or a quarter p_quarter ("2012Q3") over the plans
+-- p_plans and the rounds closed in it (as of the quarter's last day).
+-- Made from the history as of that day (duban_bulletin_figures): the
+-- draft and the issue, however far apart, give the same figures.
+CREATE OR REPLACE FUNCTION duban_bulletin_scope_figures(p_round bigint, p_quarter text,
+    p_plans bigint[])
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	d		dispatch;
+	q		record;
+	v_plans		bigint[] := p_plans;
+	v_rounds	bigint[];
+	v_from		timestamptz;
+	v_to		timestamptz;
+BEGIN
+	IF p_round IS NOT NULL THEN
+		SELECT * INTO d FROM dispatch WHERE id = p_round;
+		SELECT array_agg(plan_id ORDER BY plan_id) INTO v_plans FROM dispatch_plan
+		 WHERE dispatch_id = d.id;
+		RETURN duban_bulletin_figures(v_plans, ARRAY[d.id],
+		    (d.closed_at AT TIME ZONE 'Asia/Shanghai')::date,
+		    (d.closed_at AT TIME ZONE 'Asia/Shanghai')::date, d.opened_at, d.closed_at);
+	END IF;
+	SELECT * INTO q FROM duban_quarter_bounds(p_quarter);
+	v_from := q.q_from::timestamp AT TIME ZONE 'Asia/Shanghai';
+	v_to := (q.q_to + 1)::timestamp AT TIME ZONE 'Asia/Shanghai';
+	SELECT array_agg(d2.id ORDER BY d2.id) INTO v_rounds FROM dispatch d2
+	 WHERE d2.closed_at >= v_from AND d2.closed_at < v_to
+	   AND EXISTS (SELECT 1 FROM dispatch_plan x WHERE x.dispatch_id = d2.id
+			AND x.plan_id = ANY (v_plans));
+	RETURN duban_bulletin_figures(v_plans, coalesce(v_rounds, '{}'), q.q_to + 1, q.q_to,
+	    v_from, v_to);
+END $$;
+
 -- POST /api/v1/bulletins {round: id} | {quarter: "2012Q3", plans?: [key]}:
 -- a draft, 201.  A round must be closed; a quarter over.
 CREATE OR REPLACE FUNCTION duban_api_bulletin_draft(p_token text, p_body jsonb, p_now timestamptz)
@@ -286,10 +379,7 @@ DECLARE
 	b		bulletin;
 	q		record;
 	v_plans		bigint[];
-	v_rounds	bigint[];
 	v_org		bigint;
-	v_on		date;
-	v_from		timestamptz;
 	v_to		timestamptz;
 	v_title		text;
 	v_bad		text;
@@ -320,10 +410,6 @@ BEGIN
 		END IF;
 		SELECT array_agg(plan_id ORDER BY plan_id) INTO v_plans FROM dispatch_plan
 		 WHERE dispatch_id = d.id;
-		v_rounds := ARRAY[d.id];
-		v_on := (d.closed_at AT TIME ZONE 'Asia/Shanghai')::date;
-		v_from := d.opened_at;
-		v_to := d.closed_at;
 		v_title := '关于' || d.title || '情况的通报';
 	ELSE
 		IF jsonb_typeof(p_body->'quarter') <> 'string' THEN
@@ -340,8 +426,6 @@ BEGIN
 			    extract(year FROM q.q_from)::int, extract(month FROM q.q_to)::int / 3) ||
 			    '尚未结束：季度结束后才能起草通报', 'quarter');
 		END IF;
-		v_from := q.q_from::timestamp AT TIME ZONE 'Asia/Shanghai';
-		v_on := q.q_to + 1;
 		IF p_body ? 'plans' THEN
 			IF jsonb_typeof(p_body->'plans') <> 'array' OR jsonb_array_length(p_body->'plans') = 0 THEN
 				RETURN duban_api_problem(400, '计划有误', 'plans 应为计划键的数组', 'plans');
@@ -363,10 +447,6 @@ BEGIN
 				    ' 年没有计划', 'quarter');
 			END IF;
 		END IF;
-		SELECT array_agg(d2.id ORDER BY d2.id) INTO v_rounds FROM dispatch d2
-		 WHERE d2.closed_at >= v_from AND d2.closed_at < v_to
-		   AND EXISTS (SELECT 1 FROM dispatch_plan x WHERE x.dispatch_id = d2.id
-				AND x.plan_id = ANY (v_plans));
 		v_title := '关于' || duban_quarter_label(extract(year FROM q.q_from)::int,
 		    extract(month FROM q.q_to)::int / 3) || '重点工作落实情况的通报';
 	END IF;
@@ -383,8 +463,8 @@ BEGIN
 	    signer, created_at, created_by, updated_at, updated_by)
 	VALUES (v_org, d.id, CASE WHEN d.id IS NULL THEN
 		    regexp_replace(upper(p_body->>'quarter'), '-', '') END,
-	    v_title, duban_bulletin_figures(v_plans, coalesce(v_rounds, '{}'), v_on,
-		CASE WHEN d.id IS NULL THEN v_on - 1 ELSE v_on END, v_from, v_to),
+	    v_title, duban_bulletin_scope_figures(d.id, CASE WHEN d.id IS NULL THEN
+		p_body->>'quarter' END, v_plans),
 	    NULL,
 	    '各处室要对照工作方案和本通报指出的问题，逐项分析原因，明确整改措施和完成时限。' || E'\n' ||
 	    '逾期未完成的事项，牵头处室要在5个工作日内提出整改方案，报局办公室备案。' || E'\n' ||
@@ -507,9 +587,15 @@ BEGIN
 	b.year := v_year;
 	b.seq := duban_notice_next(b.org_id, 'bulletin', v_year);
 	b.issued_on := v_today;
+	-- The figures made again from the history as of the same day: the
+	-- same as the draft's, whatever has happened since.
+	b.figures := duban_bulletin_scope_figures(b.dispatch_id, b.quarter,
+	    ARRAY(SELECT p.id FROM plan p WHERE p.org_id = b.org_id
+		     AND p.key IN (SELECT x->>'key' FROM jsonb_array_elements(b.figures->'plans') x)
+		   ORDER BY p.id));
 	b.content := duban_bulletin_content(b);
 	UPDATE bulletin SET state = 'issued', year = b.year, seq = b.seq, issued_on = v_today,
-	       issued_at = p_now, issued_by = tok.label, content = b.content,
+	       issued_at = p_now, issued_by = tok.label, figures = b.figures, content = b.content,
 	       html = duban_bulletin_html(b.content), version = version + 1,
 	       updated_at = p_now, updated_by = tok.label
 	 WHERE id = b.id
@@ -566,3 +652,59 @@ BEGIN
 	RETURN json_build_object('status', 200, 'body', duban_bulletin_json(b, tok),
 	    'version', b.version);
 END $$;
+
+-- ------------------------------------------------------------------
+-- A task's history as its page and `duban task show` read it (GET
+-- /api/v1/tasks/{id}, lib/store/query.c): its progress rows; its 督办单,
+-- each step of their own history (notice_event: issued, a colour
+-- climbed, 签收, the item done); and the issued 通报 that name it in
+-- 通报批评 (an overdue milestone, a request returned more than once); in
+-- time order.  The 督办单's and 通报's rows have ids of their own ("n…",
+-- "b…": no 佐证材料 hang on them) and are not progress: a notice the
+-- sweep issues changes no task.
+CREATE OR REPLACE FUNCTION duban_task_history_json(p_task bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(json_agg(x.j ORDER BY x.at, x.o, x.id), '[]') FROM (
+		SELECT h.at, 0 AS o, h.id, json_build_object('id', h.id, 'at', h.at,
+			'actor', h.actor, 'actor_role', h.actor_role, 'office', ho.name,
+			'source', h.source, 'field', h.field, 'old', h.old_value,
+			'new', h.new_value, 'note', h.note, 'outcome', h.outcome,
+			'problems', h.problems, 'next_steps', h.next_steps,
+			'coordination', h.coordination, 'target_id', h.target_id,
+			'milestone_id', h.milestone_id) AS j
+		  FROM progress h LEFT JOIN office ho ON ho.id = h.office_id
+		 WHERE h.task_id = p_task
+		UNION ALL
+		SELECT e.at, 1, e.id, json_build_object('id', 'n' || e.id, 'at', e.at,
+			'actor', e.actor, 'actor_role', e.role,
+			'office', (SELECT name FROM office WHERE id = e.office_id),
+			'source', 'workflow',
+			'field', CASE e.action WHEN 'acknowledged' THEN 'notice_acknowledged'
+				 ELSE 'notice' END,
+			'new', CASE e.action
+			    WHEN 'issued' THEN duban_notice_history_text(n, e.colour)
+			    WHEN 'acknowledged' THEN duban_notice_number(n.year, n.seq)
+				|| coalesce('：' || e.note, '')
+			    WHEN 'colour' THEN duban_notice_number(n.year, n.seq) || '：' || e.note
+			    ELSE duban_notice_number(n.year, n.seq) || '办结：' || e.note END,
+			'note', duban_notice_number(n.year, n.seq))
+		  FROM notice n JOIN notice_event e ON e.notice_id = n.id
+		 WHERE n.task_id = p_task
+		UNION ALL
+		SELECT b.issued_at, 2, b.id, json_build_object('id', 'b' || b.id,
+			'at', b.issued_at, 'actor', b.issued_by, 'source', 'workflow',
+			'field', 'bulletin',
+			'new', duban_bulletin_number(b.year, b.seq) || '《' || b.title
+			    || '》通报批评：' || w.what,
+			'note', duban_bulletin_number(b.year, b.seq))
+		  FROM bulletin b
+		 CROSS JOIN LATERAL (SELECT string_agg(CASE WHEN i ? 'milestone'
+				THEN '节点“' || (i->>'milestone') || '”逾期' || (i->>'days') || '天'
+				ELSE (i->>'what') || '被退回' || (i->>'times') || '次' END, '；'
+				ORDER BY k) AS what
+			  FROM jsonb_array_elements((b.figures->'overdue_items')
+				|| (b.figures->'returned')) WITH ORDINALITY AS y(i, k)
+			 WHERE (i->>'task_id')::bigint = p_task) w
+		 WHERE b.state = 'issued' AND w.what IS NOT NULL
+	) x
+$$;

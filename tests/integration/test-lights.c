@@ -361,3 +361,68 @@ Test(lights, the_ranking_on_jilin_2012)
 	cr_expect(strstr(S(r, "ranking_rule"), "并列同一名次") != NULL);
 	json_decref(r);
 }
+
+/*
+ * The task page's lights (GET /api/v1/tasks/{id}, duban_task_lights from
+ * the rows as they are) are the report's as of today (from the history),
+ * task by task and target by target, on the three plans; the page says
+ * why (the points behind, the milestones overdue) and how long is left.
+ */
+static void
+same_as_report(const char *plan)
+{
+	json_t	*r = report(plan, NULL), *t, *p, *g, *pg;
+	size_t	 i, j;
+	char	*path;
+
+	json_array_foreach(json_object_get(r, "tasks"), i, t) {
+		path = xprintf("/api/v1/tasks/%lld", I(t, "id"));
+		cr_assert_eq(t_call(&d, "GET", path, general, NULL, &p), 200, "%s", path);
+		cr_expect_str_eq(S(p, "light"), S(t, "light"), "%s %s", plan, S(t, "title"));
+		cr_expect_eq(json_is_true(json_object_get(p, "due_soon")),
+		    json_is_true(json_object_get(t, "due_soon")), "%s %s: due_soon", plan,
+		    S(t, "title"));
+		cr_expect_eq(json_is_true(json_object_get(p, "unassigned")),
+		    json_is_true(json_object_get(t, "unassigned")), "%s %s: unassigned", plan,
+		    S(t, "title"));
+		json_array_foreach(json_object_get(t, "targets"), j, g) {
+			pg = json_array_get(json_object_get(p, "targets"), j);
+			cr_expect_eq(I(pg, "id"), I(g, "id"));
+			cr_expect_str_eq(S(pg, "light"), S(g, "light"), "%s %s", plan, S(g, "name"));
+			cr_expect_eq(json_is_true(json_object_get(pg, "due_soon")),
+			    json_is_true(json_object_get(g, "due_soon")), "%s %s: due_soon", plan,
+			    S(g, "name"));
+		}
+		json_decref(p);
+		free(path);
+	}
+	json_decref(r);
+}
+
+Test(lights, the_task_page_says_the_reports_lights)
+{
+	json_t	*r, *p, *l;
+	char	*path;
+
+	same_as_report("lights-2012");
+	same_as_report("lights-own-2012");
+	same_as_report("jilin-2012");
+
+	/* Why: 31 points behind; 临期 with five working days left. */
+	r = report("lights-2012", NULL);
+	path = xprintf("/api/v1/tasks/%lld", I(task(r, "落后三十一个百分点"), "id"));
+	cr_assert_eq(t_call(&d, "GET", path, general, NULL, &p), 200);
+	l = json_object_get(p, "lights");
+	cr_expect_eq(I(l, "behind"), 31);
+	cr_expect_eq(I(l, "overdue"), 0);
+	cr_expect(json_is_null(json_object_get(l, "days_left")));
+	cr_expect(strstr(S(p, "lights_rule"), "黄灯：落后序时进度超过 10 个百分点") != NULL);
+	json_decref(p);
+	free(path);
+	path = xprintf("/api/v1/tasks/%lld", I(task(r, "临期"), "id"));
+	cr_assert_eq(t_call(&d, "GET", path, general, NULL, &p), 200);
+	cr_expect_eq(I(json_object_get(p, "lights"), "days_left"), 5);
+	json_decref(p);
+	free(path);
+	json_decref(r);
+}

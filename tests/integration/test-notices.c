@@ -16,10 +16,19 @@
  *     who and when;
  *   - the general office issues one by hand, numbered next; bad input is
  *     a problem naming the field and changes nothing, nor takes a number;
+ *   - each notice goes to its office through the outbox, its subject and
+ *     text saying the task's light; it stands in the office's 待办 until
+ *     签收ed, and in its task's history, issued and signed for;
+ *   - a change of the rules is kept, old and new;
  *   - a 通报 drafted from a closed round, edited (If-Match), issued as
  *     督查通报〔2012〕第1期, reads byte for byte the same after more history;
- *     an issued one refuses changes, a draft is the general office's.
+ *     its figures are the history's as of the round's close: issued after a
+ *     milestone was done, or drafted again later, they are the draft's;
+ *     the tasks it names have it in their history; an issued one refuses
+ *     changes, a draft is the general office's;
+ *   - `duban notice show|rules` and `duban bulletin list` read them out.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +51,7 @@ struct site {
 	struct t_daemon	 d;
 	PGconn		*c;
 	char		*general, *inspector, *leader, *office, *other, *clerk;
+	char		*county;	/* another organisation's general office */
 };
 
 /* duband, with its clock at now. */
@@ -66,6 +76,8 @@ site_start(struct site *s)
 	t_cli_ok(s->db, (const char *[]){ "plan", "load", t_src("plans/jilin-2012.yaml"), NULL });
 	t_cli_ok(s->db, (const char *[]){ "calendar", "load",
 	    t_src("plans/calendar/cn-workdays.yaml"), NULL });
+	t_cli_ok(s->db, (const char *[]){ "office", "set", OFFICE, "--email",
+	    "zhijiao@example.gov.cn", NULL });
 	s->c = t_connect(s->db);
 	s->general = t_token(s->db, "general", NULL);
 	s->inspector = t_token(s->db, "inspector", NULL);
@@ -73,6 +85,17 @@ site_start(struct site *s)
 	s->other = t_token(s->db, "office", "财务审计处");
 	s->clerk = t_person_token(s->db, "zhangwei", "张伟", OFFICE, "clerk");
 	s->leader = t_person_token(s->db, "yangfq", "杨凤琴", NULL, "leader");
+	t_cli_ok(s->db, (const char *[]){ "org", "add", "昌邑区教育局", "--parent", "吉林市教育局",
+	    NULL });
+	{
+		struct t_run	 r;
+
+		t_cli(&r, s->db, (const char *[]){ "token", "create", "--quiet", "--role", "general",
+		    "--org", "昌邑区教育局", NULL });
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		s->county = xstrndup(r.out, strcspn(r.out, "\n"));
+		t_run_free(&r);
+	}
 	daemon_at(s, "2012-09-20T09:00+08:00");
 }
 
@@ -87,6 +110,7 @@ site_stop(struct site *s)
 	free(s->office);
 	free(s->other);
 	free(s->clerk);
+	free(s->county);
 	free(s->db);
 }
 
@@ -137,6 +161,45 @@ history(const json_t *n)
 	return (out);
 }
 
+/* How many 督办单 the token's 待办 holds. */
+static size_t
+todo_notices(struct site *s, const char *token)
+{
+	const json_t	*it;
+	json_t		*t;
+	size_t		 i, n = 0;
+
+	cr_assert_eq(get(s, token, "/api/v1/todo", &t), 200);
+	json_array_foreach(json_object_get(t, "items"), i, it)
+		if (strcmp(S(it, "kind"), "notice") == 0)
+			n++;
+	json_decref(t);
+	return (n);
+}
+
+/* The new values of the rows of field in task's history as the task
+ * page reads it (GET /api/v1/tasks/{id}), a line each, or NULL. */
+static char *
+task_history(struct site *s, long task, const char *field)
+{
+	const json_t	*e;
+	json_t		*t;
+	char		 path[64], *out = NULL;
+	size_t		 i;
+
+	snprintf(path, sizeof path, "/api/v1/tasks/%ld", task);
+	cr_assert_eq(get(s, s->general, path, &t), 200);
+	json_array_foreach(json_object_get(t, "history"), i, e)
+		if (strcmp(S(e, "field"), field) == 0) {
+			char *x = xprintf("%s%s%s", out ? out : "", out ? "\n" : "", S(e, "new"));
+
+			free(out);
+			out = x;
+		}
+	json_decref(t);
+	return (out);
+}
+
 static void
 notices(struct site *s)
 {
@@ -161,6 +224,41 @@ notices(struct site *s)
 	first = N(n, "id");
 	json_decref(l);
 	snprintf(path, sizeof path, "/api/v1/duban-notices/%ld", first);
+
+	/* Sent to the office through the outbox, once each, saying the light
+	 * of its task (a milestone overdue: red). */
+	EXPECT_STR(t_query(s->c, "SELECT r.subject FROM reminder r JOIN notice n"
+	    " ON r.key = 'notice.n' || n.id WHERE n.seq = 1", 0, NULL),
+	    "【督办单】督〔2012〕1号 【红灯】7 继续实施“上岗技能无偿援助计划”");
+	cr_expect_eq(t_query_long(s->c, "SELECT count(*) FROM delivery d JOIN reminder r"
+	    " ON r.id = d.reminder_id WHERE r.kind = 'notice'"
+	    " AND d.address = 'zhijiao@example.gov.cn'", 0, NULL), 2);
+	{
+		char	*rid = t_query(s->c, "SELECT r.id FROM reminder r JOIN notice n"
+			    " ON r.key = 'notice.n' || n.id WHERE n.seq = 1", 0, NULL);
+		char	*rpath = xprintf("/api/v1/reminders/%s", rid);
+		json_t	*rem;
+
+		cr_assert_eq(get(s, s->general, rpath, &rem), 200);
+		cr_expect(strstr(S(rem, "text"), "职业与成人教育处：") != NULL, "%s", S(rem, "text"));
+		cr_expect(strstr(S(rem, "text"), "签发督办单 督〔2012〕1号（蓝色督办，逾期未完成）")
+		    != NULL, "%s", S(rem, "text"));
+		cr_expect(strstr(S(rem, "text"), "办理时限：2012-09-25 前") != NULL, "%s",
+		    S(rem, "text"));
+		cr_expect(strstr(S(rem, "text"), "【红灯】2 个节点逾期未完成。") != NULL, "%s",
+		    S(rem, "text"));
+		json_decref(rem);
+		free(rpath);
+		free(rid);
+	}
+	/* In the office's 待办, not another office's. */
+	cr_expect_eq(todo_notices(s, s->office), 2);
+	cr_expect_eq(todo_notices(s, s->other), 0);
+	/* In its task's history (both are the same task's). */
+	task = t_query_long(s->c, "SELECT task_id FROM notice WHERE seq = 1", 0, NULL);
+	EXPECT_STR(task_history(s, task, "notice"),
+	    "督〔2012〕1号（蓝色督办，逾期未完成）承办处室：职业与成人教育处；办理时限：2012年9月25日前\n"
+	    "督〔2012〕2号（蓝色督办，逾期未完成）承办处室：职业与成人教育处；办理时限：2012年9月25日前");
 
 	/* Who sees what. */
 	cr_expect_eq(get(s, s->general, path, NULL), 200);
@@ -214,6 +312,9 @@ notices(struct site *s)
 	EXPECT_STR(history(n), "issued:blue,colour:yellow,colour:red,acknowledged:red");
 	json_decref(n);
 	expect_problem(s, "POST", path, s->office, NULL, 409, NULL);
+	/* Signed for: out of the 待办, into the task's history. */
+	cr_expect_eq(todo_notices(s, s->office), 1);
+	EXPECT_STR(task_history(s, task, "notice_acknowledged"), "督〔2012〕1号：收到，立即办理");
 	{
 		struct t_http	 h;
 		char		*url = xprintf("%s/api/v1/duban-notices/%ld?format=html",
@@ -229,6 +330,26 @@ notices(struct site *s)
 		t_http_free(&h);
 		free(url);
 	}
+
+	/* A change of the rules is kept, old and new; the same values again
+	 * are no change. */
+	cr_assert_eq(t_call(&s->d, "PUT", "/api/v1/duban-notices/rules?plan=jilin-2012",
+	    s->general, "{\"feedback_days\":4}", NULL), 200);
+	cr_assert_eq(t_call(&s->d, "PUT", "/api/v1/duban-notices/rules?plan=jilin-2012",
+	    s->general, "{\"feedback_days\":4}", NULL), 200);
+	cr_assert_eq(t_call(&s->d, "PUT", "/api/v1/duban-notices/rules?plan=jilin-2012",
+	    s->general, "{\"feedback_days\":3}", NULL), 200);
+	cr_assert_eq(get(s, s->office, "/api/v1/duban-notices/rules?plan=jilin-2012", &n), 200);
+	{
+		const json_t *hs = json_object_get(n, "history"), *h0 = json_array_get(hs, 0);
+
+		cr_expect_eq(json_array_size(hs), 2, "two changes");
+		cr_expect_eq(N(json_object_get(h0, "from"), "feedback_days"), 4, "newest first");
+		cr_expect_eq(N(json_object_get(h0, "to"), "feedback_days"), 3);
+		cr_expect_eq(N(json_object_get(json_array_get(hs, 1), "from"), "feedback_days"), 3);
+		IS(h0, "by", S(json_array_get(hs, 1), "by"));
+	}
+	json_decref(n);
 
 	/* By hand: bad input changes nothing and takes no number. */
 	task = t_query_long(s->c, "SELECT id FROM task WHERE label = '5①'", 0, NULL);
@@ -251,6 +372,18 @@ notices(struct site *s)
 		free(b3);
 		free(b4);
 	}
+	/* Another organisation's task and plan are not there (tenants). */
+	{
+		char *b5 = xprintf("{\"task\":%ld}", task);
+
+		expect_problem(s, "POST", "/api/v1/duban-notices", s->county, b5, 404, "task");
+		free(b5);
+	}
+	expect_problem(s, "GET", "/api/v1/duban-notices/rules?plan=jilin-2012", s->county, NULL,
+	    404, "plan");
+	expect_problem(s, "PUT", "/api/v1/duban-notices/rules?plan=jilin-2012", s->county,
+	    "{\"feedback_days\":5}", 404, "plan");
+	cr_expect_eq(todo_notices(s, s->county), 0);
 	fp2 = t_fingerprint(s->c);
 	cr_expect_str_eq(fp, fp2, "refused requests changed the database");
 	free(fp);
@@ -277,7 +410,7 @@ bulletins(struct site *s)
 {
 	json_t		*b, *b2, *round;
 	struct t_http	 h;
-	char		*html1, *url, path[96], *json1, *json2;
+	char		*html1, *url, path[96], *json1, *json2, *fig1, *body2;
 	long		 id, target, milestone;
 
 	/* A round: 财务审计处 reports on time, the others do not. */
@@ -317,7 +450,16 @@ bulletins(struct site *s)
 		cr_expect_eq(N(json_object_get(f, "milestones"), "overdue"), 3);
 		cr_expect(strstr(S(b, "overview"), "按时报送1个") != NULL, "%s", S(b, "overview"));
 	}
+	fig1 = json_dumps(json_object_get(b, "figures"), JSON_SORT_KEYS | JSON_COMPACT);
+	body2 = xprintf("{\"round\":%lld}", N(round, "id"));
 	json_decref(round);
+
+	/* After the round: an overdue milestone done.  The figures are the
+	 * round's, as of its close. */
+	milestone = t_query_long(s->c, "SELECT milestone_id FROM notice WHERE seq = 2", 0, NULL);
+	snprintf(path, sizeof path, "/api/v1/milestones/%ld", milestone);
+	cr_assert_eq(t_call(&s->d, "PATCH", path, s->office,
+	    "{\"status\":\"done\",\"completed_on\":\"2012-10-11\"}", NULL), 200);
 
 	/* Edited with the version read; a stale one or a bad field refused. */
 	snprintf(path, sizeof path, "/api/v1/bulletins/%ld", id);
@@ -342,7 +484,23 @@ bulletins(struct site *s)
 	IS(b, "number", "督查通报〔2012〕第1期");
 	IS(b, "issued_on", "2012-10-11");
 	IS(b, "state", "issued");
+	EXPECT_STR(json_dumps(json_object_get(b, "figures"), JSON_SORT_KEYS | JSON_COMPACT), fig1,
+	    "issued after the milestone was done, the figures are the draft's");
 	json_decref(b);
+	/* The tasks it names (通报批评) have it in their history. */
+	cr_expect_eq(t_query_long(s->c, "SELECT count(*) FROM task t WHERE EXISTS (SELECT 1"
+	    " FROM json_array_elements(duban_task_history_json(t.id)) x"
+	    " WHERE x->>'field' = 'bulletin')", 0, NULL), 2,
+	    "the three overdue milestones' two tasks (two milestones of task 7)");
+	{
+		char *line = task_history(s, t_query_long(s->c, "SELECT task_id FROM notice"
+		    " WHERE seq = 2", 0, NULL), "bulletin");
+
+		cr_expect(line != NULL && strncmp(line, "督查通报〔2012〕第1期《", strlen("督查通报〔2012〕第1期《")) == 0
+		    && strstr(line, "》通报批评：节点“") != NULL && strstr(line, "逾期") != NULL,
+		    "%s", line ? line : "(none)");
+		free(line);
+	}
 	expect_problem(s, "POST", path, s->general, NULL, 409, NULL);
 	snprintf(path, sizeof path, "/api/v1/bulletins/%ld", id);
 	expect_problem(s, "PATCH", path, s->general, "{\"title\":\"改\"}", 409, NULL);
@@ -377,9 +535,16 @@ bulletins(struct site *s)
 	json2 = t_query(s->c, "SELECT content::text FROM bulletin WHERE id = $1::bigint", 1,
 	    (const char *[]){ path });
 	cr_expect_str_eq(json1, json2);
-	/* The notice of the milestone done is closed, in its history. */
+	/* The notices of the milestones done are closed, in their history. */
 	cr_expect_eq(t_query_long(s->c, "SELECT count(*) FROM notice_event WHERE action = 'closed'"
-	    " AND note = '节点已完成'", 0, NULL), 1);
+	    " AND note = '节点已完成'", 0, NULL), 2);
+	/* The same round drafted again, later: the same figures. */
+	cr_assert_eq(t_call(&s->d, "POST", "/api/v1/bulletins", s->general, body2, &b), 201);
+	EXPECT_STR(json_dumps(json_object_get(b, "figures"), JSON_SORT_KEYS | JSON_COMPACT), fig1,
+	    "drafted again after more history");
+	json_decref(b);
+	free(body2);
+	free(fig1);
 	/* The archive refuses any change, even in SQL. */
 	{
 		PGresult *res = PQexec(s->c, "UPDATE bulletin SET title = '改' WHERE state = 'issued'");
@@ -393,6 +558,44 @@ bulletins(struct site *s)
 	free(json2);
 }
 
+/* `duban` as the holder of token, through duband: its output, which
+ * must hold each of want (NULL-ended). */
+static void
+cli_says(struct site *s, const char *token, const char *const *args, ...)
+{
+	struct t_run	 r;
+	const char	*want;
+	va_list		 ap;
+
+	setenv("DUBAN_SERVER", s->d.url, 1);
+	setenv("DUBAN_TOKEN", token, 1);
+	t_cli(&r, s->db, args);
+	cr_expect_eq(r.status, 0, "%s: %s", args[1], r.err);
+	va_start(ap, args);
+	while ((want = va_arg(ap, const char *)) != NULL)
+		cr_expect(strstr(r.out, want) != NULL, "duban %s %s: no 「%s」 in\n%s", args[0],
+		    args[1], want, r.out);
+	va_end(ap);
+	t_run_free(&r);
+	unsetenv("DUBAN_TOKEN");
+}
+
+/* The commands (cli/cmd-notice.c) read the same routes out. */
+static void
+commands(struct site *s)
+{
+	char	*first = t_query(s->c, "SELECT id FROM notice WHERE seq = 1", 0, NULL);
+
+	cli_says(s, s->office, (const char *[]){ "notice", "show", first, NULL },
+	    "督〔2012〕1号　红色督办（逾期未完成）", "签收：张伟", "经过：", NULL);
+	cli_says(s, s->general, (const char *[]){ "notice", "rules", "--plan", "jilin-2012",
+	    NULL }, "反馈期限：签发后 3 个工作日", "修改记录：", "反馈期限天数 4 → 3；",
+	    "反馈期限天数 3 → 4；", NULL);
+	cli_says(s, s->general, (const char *[]){ "bulletin", "list", NULL },
+	    "督查通报〔2012〕第1期", "已印发", "草稿", NULL);
+	free(first);
+}
+
 Test(notices, escalate_acknowledge_bulletin, .timeout = 120)
 {
 	struct site	s;
@@ -400,5 +603,6 @@ Test(notices, escalate_acknowledge_bulletin, .timeout = 120)
 	site_start(&s);
 	notices(&s);
 	bulletins(&s);
+	commands(&s);
 	site_stop(&s);
 }

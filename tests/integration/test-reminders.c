@@ -79,12 +79,31 @@ Test(reminders, a_simulated_year_of_jilin_2012, .timeout = 300)
 	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder WHERE send_on "
 	    "BETWEEN '2012-10-01' AND '2012-10-07'", 0, NULL), 0);
 
-	/* The exact set, as a user would read it. */
+	/* Each 督办单 the sweep issued went to its office, once, on the day
+	 * or (issued on a day off) the next working day (68-notices.sql); the
+	 * set of those is test-notices.c's. */
+	cr_expect_gt(t_query_long(c, "SELECT count(*) FROM notice", 0, NULL), 0);
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM notice n JOIN reminder r"
+	    " ON r.key = 'notice.n' || n.id AND r.kind = 'notice' AND r.office_id = n.office_id"
+	    " AND r.send_on = (SELECT min(w.day) FROM workday_seq w WHERE w.is_workday"
+	    " AND w.day >= n.issued_on)", 0, NULL),
+	    t_query_long(c, "SELECT count(*) FROM notice", 0, NULL));
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder WHERE kind = 'notice'", 0,
+	    NULL), t_query_long(c, "SELECT count(*) FROM notice", 0, NULL));
+	/* Every chase says its task's light in its subject. */
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder WHERE kind IN ('due_soon',"
+	    " 'overdue', 'escalation') AND subject !~ '^【[红黄绿灰]灯】【'", 0, NULL), 0);
+	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder WHERE kind = 'overdue'"
+	    " AND payload->'light'->>'light' <> 'red'", 0, NULL), 0,
+	    "a milestone overdue makes its task red");
+
+	/* The exact set of the plan's reminders, as a user would read it. */
 	res = PQexec(c, "SELECT r.send_on || ' ' || r.kind || ' ' || coalesce(o.name, '—')"
 	    " || ' ' || coalesce(t.label || ' ' || m.title || ' ' || m.due_on, r.period)"
 	    " FROM reminder r LEFT JOIN office o ON o.id = r.office_id"
 	    " LEFT JOIN milestone m ON m.id = r.milestone_id"
 	    " LEFT JOIN task t ON t.id = m.task_id"
+	    " WHERE r.kind <> 'notice'"
 	    " ORDER BY r.send_on, r.kind, o.name, t.label, m.title");
 	f = open_memstream(&got, &len);
 	for (i = 0; i < PQntuples(res); i++)
@@ -127,6 +146,8 @@ Test(reminders, preview_shows_what_would_be_sent)
 	const char	*a2[] = { "reminder", "preview", "--date", "2012-10-03", NULL };
 	const char	*a3[] = { "reminder", "preview", "--date", "2012-09-26", "--brief",
 	    NULL };
+	const char	*a4[] = { "reminder", "preview", "--date", "2012-09-26", "--office",
+	    "人事处", NULL };
 	struct t_run	 r;
 	PGconn		*c = t_connect(db);
 
@@ -156,9 +177,16 @@ Test(reminders, preview_shows_what_would_be_sent)
 	t_run_free(&r);
 
 	t_cli(&r, db, a3);
-	cr_expect(strstr(r.out, "[临期提醒] 【临期提醒】5① 开展义务教育阶段教师交流工作：完成时限（2012-09-30）")
-	    != NULL, "3 working days before Saturday 9-29, a 调休 working day and the last "
-	    "one by 9-30: %s", r.out);
+	cr_expect(strstr(r.out, "[临期提醒] 【灰灯】【临期提醒】5① 开展义务教育阶段教师交流工作："
+	    "完成时限（2012-09-30）") != NULL, "3 working days before Saturday 9-29, a 调休 "
+	    "working day and the last one by 9-30; its task grey, its figures not reported: %s",
+	    r.out);
+	t_run_free(&r);
+	/* The message says the light, why, and the 临期. */
+	t_cli(&r, db, a4);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "【灰灯】指标应报未报；【临期】距完成时限还有 3 个工作日。") != NULL,
+	    "%s", r.out);
 	t_run_free(&r);
 	/* A preview sends nothing and stores nothing. */
 	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder", 0, NULL), 0);

@@ -106,7 +106,10 @@ test('the head of the lead office asks to close a task; the general office appro
 });
 
 // 督办单 and 督查通报 (notice.html): the sweep issues 督〔2012〕1号 to
-// 职业与成人教育处, which signs for it in the page; the general office
+// 职业与成人教育处, which signs for it in the page and then sees, on the
+// task's page, its 红黄绿灯 in words and why, each target's light, and
+// the 督办单 issued and signed in the task's history; 临期 and 未明确牵头处室
+// stand beside the light on the tasks that have them; the general office
 // drafts a 通报 from a closed round, edits it and issues it in the page;
 // both print views go to PDF (page.pdf, A4, as a person prints them) and
 // to PNG (pdftoppm) under DUBAN_SCREENSHOTS, to be looked at.
@@ -118,7 +121,43 @@ test('a 督办单 is signed for and a 通报 issued in the page; both print on A
 	await row.getByRole('button', { name: '签收督〔2012〕1号' }).click();
 	await row.getByText('已签收').waitFor();
 	await assertAccessible(office, 'notices');
+
+	// The task's page: 红灯 (two milestones overdue), in words, not colour alone.
+	const id = (sql) => Number(site.query(sql));
+	await office.goto(`${site.url}/task.html?id=${id('SELECT task_id FROM notice WHERE seq = 1')}`);
+	const light = office.locator('#task-light');
+	await light.waitFor();
+	assert.equal(await light.locator('.light').innerText(), '红灯');
+	assert.match(await light.innerText(), /2 个节点逾期未完成/);
+	assert.doesNotMatch(await light.innerText(), /临期|未明确牵头处室/);
+	assert.match(await office.locator('#lights-rule').innerText(), /黄灯：落后序时进度超过 10 个百分点/);
+	const targets = office.locator('li.target');
+	assert.equal(await targets.count(), 3);
+	for (const li of await targets.all())
+		assert.equal(await li.locator('.t-light .light').innerText(), '灰灯', 'its figures not reported');
+	const hist = await office.getByRole('table', { name: /进展记录/ }).innerText();
+	assert.match(hist, /督办单：督〔2012〕1号（蓝色督办，逾期未完成）承办处室：职业与成人教育处；办理时限：2012年9月25日前/);
+	assert.match(hist, /督办单签收：督〔2012〕1号/);
+	await assertAccessible(office, 'task-lights');
 	await office.context().close();
+
+	// 临期 (eight working days ahead, as the general office sets it: 5① is
+	// due on 30 September) beside its grey light; 未明确牵头处室 as a flag.
+	const put = (body) => fetch(`${site.url}/api/v1/plans/jilin-2012/lights`, { method: 'PATCH',
+	    headers: { Authorization: `Bearer ${site.tokens.general}`, 'Content-Type': 'application/json' },
+	    body: JSON.stringify(body) }).then((r) => assert.equal(r.status, 200));
+	await put({ due_soon_days: 8 });
+	const viewer = await newPage(site.tokens.general);
+	await viewer.goto(`${site.url}/task.html?id=${id("SELECT id FROM task WHERE label = '5①'")}`);
+	await viewer.locator('#task-light').waitFor();
+	assert.equal(await viewer.locator('#task-light .light').innerText(), '灰灯');
+	assert.match(await viewer.locator('#task-light').innerText(), /指标应报未报[\s\S]*临期：距完成时限还有 7 个工作日/);
+	assert.equal(await viewer.locator('li.target .t-light .badge.due_soon').count(), 2);
+	await viewer.goto(`${site.url}/task.html?id=${id("SELECT id FROM task WHERE label = '5'")}`);
+	await viewer.locator('#task-light').waitFor();
+	assert.match(await viewer.locator('#task-light').innerText(), /^灰灯[\s\S]*未明确牵头处室$/);
+	await viewer.context().close();
+	await put({ due_soon_days: 5 });
 
 	const call = (method, path, body) => fetch(`${site.url}${path}`, { method,
 	    headers: { Authorization: `Bearer ${site.tokens.general}`, 'Content-Type': 'application/json' },

@@ -81,6 +81,8 @@ export function newId(prefix) { return `${prefix}-${++uid}`; }
 
 export function badge(kind, text) { return h('span', { class: `badge ${kind}` }, text); }
 export function statusBadge(s) { return badge(s, word('task_status', s)); }
+// 红黄绿灯 with its word (绿灯, 黄灯…): never the colour alone.
+export function lightBadge(l) { return h('span', { class: `light ${l}` }, word('light', l)); }
 
 // A region that scrolls sideways on a narrow screen, named for readers.
 export function scrollRegion(label, table) {

@@ -10,7 +10,7 @@
 // next save sends {"confirm": true}.
 import {
 	api, h, clear, td, table, badge, problemText, word, words, fmtNum, pct, fmtTime,
-	fmtRequired, withUnit, progressBar, dayNum,
+	fmtRequired, withUnit, progressBar, dayNum, lightBadge,
 } from './common.js';
 import { extensionBox } from './extension.js';
 import { filesBox, entryFiles } from './files.js';
@@ -44,6 +44,8 @@ function targetDisplay(g, level) {
 	return [
 		h('div', { class: 't-head' },
 		    h(level, {}, g.name),
+		    // Its light and 临期 where the server judged them (the task page).
+		    h('span', { class: 't-light' }, targetLight(g)),
 		    h('span', { class: 't-req' }, `${g.kind === 'rate' ? '标准' : '目标'}：${fmtRequired(g)}`,
 			g.baseline !== null && g.baseline !== undefined ? `（基数 ${fmtNum(g.baseline)}${g.unit || ''}）` : '',
 			g.deadline ? ` · 期限 ${g.deadline}` : '')),
@@ -57,6 +59,10 @@ function targetDisplay(g, level) {
 		texts(g),
 		g.current_at ? h('p', { class: 'meta-line' }, `完成值更新于 ${fmtTime(g.current_at)}`) : null,
 	];
+}
+
+export function targetLight(g) {
+	return [g.light ? lightBadge(g.light) : null, g.due_soon ? badge('due_soon', '临期') : null];
 }
 
 function overdueDays(m, today) {
@@ -534,7 +540,8 @@ function histWhat(x, task) {
 	const field = word('field', x.field);
 	if (x.field === 'acknowledged')
 		return h('span', { class: 'chg' }, `${x.new}${field}`);
-	if (x.field === 'instruction')
+	// 批示, 督办单 issued or 签收ed, 督查通报 naming the task: the server's words.
+	if (['instruction', 'notice', 'notice_acknowledged', 'bulletin'].includes(x.field))
 		return h('span', { class: 'chg' }, `${field}：${x.new}`);
 	// 办结审核: the step; its 办结说明 or reason is the row's note.
 	if (x.source === 'completion')

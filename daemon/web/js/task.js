@@ -2,15 +2,35 @@
 // editors for those who may edit it), who does what, and the history.
 import {
 	api, boot, h, clear, $, statusBadge, pct, showFatal, setTitle, word, words, newId, problemText,
-	refreshTodo,
+	refreshTodo, badge, lightBadge,
 } from './common.js';
-import { targetList, milestoneList, historyTable } from './editor.js';
+import { targetList, milestoneList, historyTable, targetLight } from './editor.js';
 import { completionPanel } from './completion.js';
+
+// The task's 红黄绿灯 with its word and why (the server's figures), 临期
+// with the working days left, and 未明确牵头处室 as a flag beside them.
+function taskLights(t) {
+	const l = t.lights || {};
+	let why = null;
+	if (t.light === 'red' && l.overdue > 0)
+		why = `${l.overdue} 个节点逾期未完成`;
+	else if ((t.light === 'red' || t.light === 'yellow') && l.behind)
+		why = `落后序时进度 ${l.behind} 个百分点`;
+	else if (t.light === 'grey')
+		why = '指标应报未报';
+	return h('div', { class: 'lights', id: 'task-light' },
+	    t.light ? lightBadge(t.light) : null,
+	    why ? h('span', { class: 'small' }, why, ' ') : null,
+	    t.due_soon ? badge('due_soon', l.days_left !== null && l.days_left !== undefined ?
+		`临期：距完成时限还有 ${l.days_left} 个工作日` : '临期') : null,
+	    t.unassigned ? badge('flag', word('task_status', 'unassigned')) : null);
+}
 
 function metaList(t) {
 	const item = (k, v) => h('div', {}, h('dt', {}, k), h('dd', {}, v));
 	return h('dl', { class: 'task-meta', id: 'task-meta' },
 	    item('状态', statusBadge(t.status)),
+	    item('灯号', taskLights(t)),
 	    item(word('task_role', 'lead'), t.lead_office || word('task_status', 'unassigned')),
 	    item(word('field', 'deadline'), [t.deadline || '—', t.deadline_form && t.deadline_form !== t.deadline ?
 		h('span', { class: 'muted' }, `（${t.deadline_form}）`) : null]),
@@ -174,6 +194,10 @@ async function main() {
 				const old = t.targets.find((x) => x.id === g.id);
 				if (old)
 					Object.assign(old, g);
+				// The target's light as judged after the save.
+				const box = document.querySelector(`#target-${g.id} .t-light`);
+				if (box)
+					clear(box).append(...targetLight(g).filter(Boolean));
 			}
 			clear(histBox).append(historyTable(withFiles(fresh)));
 			const m2 = metaList(fresh);
@@ -202,6 +226,7 @@ async function main() {
 		milestoneList(t, { canEdit, level, onSaved, session, fullFiles: true })),
 	    h('section', { class: 'panel', 'aria-labelledby': 'tg-h' },
 		h('h2', { id: 'tg-h' }, '指标'),
+		t.lights_rule ? h('p', { class: 'hint', id: 'lights-rule' }, `灯号：${t.lights_rule}。`) : null,
 		h('p', { class: 'hint' }, '进度条为完成比例，黑色竖线为时间进度（从当年1月1日到完成时限已过去的比例），完成比例低于时间进度即为滞后；尚未填报的指标为未填报，不判为滞后。'),
 		targetList(t, { canEdit, level, onSaved, fullFiles: true })),
 	    cmpBox,
