@@ -193,3 +193,117 @@ LANGUAGE sql STABLE AS $$
 	  JOIN plan p ON p.id = t.plan_id JOIN organisation o ON o.id = p.org_id
 	 WHERE k.task_id = p_task
 $$;
+
+-- 县（市）区排名: the county bureaus with copies of the plans p_plans
+-- (their city's), ranked on those copies by the rule the quarterly report
+-- ranks offices by (60-reports.sql, office_ranked): of the copies'
+-- milestones due by the as-of day, the share done (完成率), then the share
+-- done on time (按时完成率), exact values; equal keys share a rank (1, 1,
+-- 3); a county with nothing due is listed apart (rank null, ranked
+-- false).  Each county's figures are its copies' own quarterly report
+-- (duban_report_quarterly over its copy plans, the same quarter, as-of
+-- day and cut), so they are judged as the city's tasks are, history and
+-- all: done = due - overdue (a due milestone is done or overdue).
+-- NULL when none of the plans has county copies (the report then has no
+-- county section).
+CREATE OR REPLACE FUNCTION duban_county_ranking(p_plans bigint[], p_from date, p_to date,
+    p_as_of date, p_on date, p_cut timestamptz)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM plan WHERE origin = 'county'
+	    AND city_plan_id = ANY (p_plans)) THEN
+		RETURN NULL;
+	END IF;
+	RETURN (
+	WITH c AS (
+		SELECT o.id, o.name, array_agg(p.id ORDER BY p.id) AS plans,
+		       array_agg(p.key ORDER BY p.id) AS keys
+		  FROM plan p JOIN organisation o ON o.id = p.org_id
+		 WHERE p.origin = 'county' AND p.city_plan_id = ANY (p_plans)
+		 GROUP BY o.id, o.name
+	), r AS MATERIALIZED (
+		-- Once per county (not once per use of its figures).
+		SELECT c.id, c.name, c.keys,
+		       duban_report_quarterly(c.plans, p_from, p_to, p_as_of, p_on, p_cut)::jsonb
+			   AS rep
+		  FROM c
+	), f AS (
+		-- The tasks by their progress: a copy names no lead office
+		-- until the county gives it one, and its status would say only
+		-- 未明确牵头处室.
+		SELECT r.id, r.name, r.keys, r.rep->'summary' AS s,
+		       (SELECT count(*) FROM jsonb_array_elements(r.rep->'tasks') t) AS tasks,
+		       (SELECT count(*) FROM jsonb_array_elements(r.rep->'tasks') t
+			 WHERE t->>'progress_status' = 'done') AS done,
+		       (SELECT count(*) FROM jsonb_array_elements(r.rep->'tasks') t
+			 WHERE t->>'progress_status' = 'overdue') AS overdue_tasks,
+		       (SELECT count(*) FROM jsonb_array_elements(r.rep->'tasks') t
+			 WHERE t->>'progress_status' = 'behind') AS behind_tasks,
+		       (SELECT count(*) FROM jsonb_array_elements(r.rep->'tasks') t
+			 WHERE t->>'progress_status' = 'unreported') AS unreported_tasks
+		  FROM r
+	), g AS (
+		SELECT r.id, r.name, r.keys, r.tasks, r.done, r.overdue_tasks, r.behind_tasks,
+		       r.unreported_tasks,
+		       (r.s->'milestones'->>'due')::int AS ms_due,
+		       (r.s->'milestones'->>'due')::int - (r.s->'milestones'->>'overdue')::int
+			   AS ms_done_due,
+		       (r.s->'milestones'->>'on_time')::int AS ms_on_time,
+		       (r.s->'milestones'->>'overdue')::int AS ms_overdue,
+		       r.s->'targets'->'avg_completion' AS avg_completion,
+		       (r.s->'targets'->>'measured')::int AS targets_measured,
+		       (r.s->'targets'->>'measured_reported')::int AS targets_reported,
+		       r.s->'lights' AS lights
+		  FROM f r
+	), ranked AS (
+		SELECT f.*,
+		       CASE WHEN f.ms_due > 0 THEN f.ms_done_due::numeric / f.ms_due END AS done_rate,
+		       CASE WHEN f.ms_due > 0 THEN f.ms_on_time::numeric / f.ms_due END AS on_time_rate,
+		       CASE WHEN f.ms_due > 0 THEN rank() OVER (PARTITION BY f.ms_due > 0
+			    ORDER BY f.ms_done_due::numeric / nullif(f.ms_due, 0) DESC,
+				     f.ms_on_time::numeric / nullif(f.ms_due, 0) DESC) END AS rank
+		  FROM g f
+	)
+	SELECT json_agg(json_build_object('org_id', id, 'name', name, 'plans', keys,
+		'tasks', tasks, 'done', done, 'overdue_tasks', overdue_tasks,
+		'behind_tasks', behind_tasks, 'unreported_tasks', unreported_tasks,
+		'milestones_due', ms_due, 'milestones_done', ms_done_due,
+		'milestones_on_time', ms_on_time, 'milestones_overdue', ms_overdue,
+		'completion_rate', duban_ratio(done_rate), 'on_time_rate', duban_ratio(on_time_rate),
+		'avg_completion', avg_completion, 'targets_measured', targets_measured,
+		'targets_reported', targets_reported, 'lights', lights,
+		'rank', rank, 'ranked', rank IS NOT NULL)
+		ORDER BY rank NULLS LAST, name COLLATE "C")
+	  FROM ranked);
+END $$;
+
+-- The rule printed under the county ranking.
+CREATE OR REPLACE FUNCTION duban_county_ranking_rule() RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT '县（市）区排名按各县（市）区承担的上级任务（分解到本县区的任务副本）中截至本期已到期的节点计算：'
+	    || '先比完成率（已完成的到期节点占到期节点的比例），再比按时完成率（按时完成的占到期节点的比例），'
+	    || '由高到低排列；两项都相同的并列同一名次，其后名次顺延（如 1、1、3）。本期无到期节点的县（市）区'
+	    || '另列为“本期无到期事项”，不参加排名。'
+$$;
+
+-- The quarterly report p_report (duban_report_quarterly's, for the plans
+-- p_plans) with the county ranking added at its end, as 'counties' and
+-- 'county_ranking_rule', when the plans have county copies; else the
+-- report as it is, text for text (so reports of plans without counties
+-- do not change).  Spliced as text: the report runs to megabytes and
+-- keeps its keys' order.
+CREATE OR REPLACE FUNCTION duban_county_report(p_report json, p_plans bigint[], p_from date,
+    p_to date, p_as_of date, p_on date, p_cut timestamptz)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_rank	json := duban_county_ranking(p_plans, p_from, p_to, p_as_of, p_on, p_cut);
+	v_text	text;
+BEGIN
+	IF v_rank IS NULL OR p_report IS NULL THEN
+		RETURN p_report;
+	END IF;
+	v_text := rtrim(p_report::text);
+	RETURN (left(v_text, -1) || ', "counties" : ' || v_rank::text
+	    || ', "county_ranking_rule" : ' || to_json(duban_county_ranking_rule())::text
+	    || '}')::json;
+END $$;
