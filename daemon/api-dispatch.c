@@ -1,7 +1,9 @@
 /*
  * Dispatch rounds (调度):
  *   GET    /api/v1/dispatches                    the rounds
- *   POST   /api/v1/dispatches                    open one (general office)
+ *   POST   /api/v1/dispatches                    open one (general office);
+ *          {counties: true | [name, ...]} asks the county bureaus for
+ *          their copies too (上级督办下级: api-counties.c has their steps)
  *   GET    /api/v1/dispatches/{id}               who has reported
  *   POST   /api/v1/dispatches/{id}/close         the 调度汇总 (general office)
  *   POST   /api/v1/dispatches/{id}/offices/{office}/submit   {confirm?}
@@ -48,8 +50,8 @@ dispatches_list(struct req *r)
 static void
 dispatch_open(struct req *r)
 {
-	static const char *const fields[] = { "plans", "offices", "due_on", "title",
-	    "request", NULL };
+	static const char *const fields[] = { "plans", "offices", "counties", "due_on",
+	    "title", "request", NULL };
 	const char	*params[3], *key;
 	json_t		*body, *v, *x;
 	size_t		 i;
@@ -58,7 +60,10 @@ dispatch_open(struct req *r)
 	if ((body = http_json_object(r, fields, 0)) == NULL)
 		return;
 	json_object_foreach(body, key, v) {
-		if (strcmp(key, "plans") == 0 || strcmp(key, "offices") == 0) {
+		if (strcmp(key, "counties") == 0 && json_is_boolean(v))
+			continue;
+		if (strcmp(key, "plans") == 0 || strcmp(key, "offices") == 0 ||
+		    strcmp(key, "counties") == 0) {
 			if (!json_is_array(v) || json_array_size(v) > 200) {
 				msg = xprintf("%s 应为不超过 200 项的数组", key);
 				http_problem(r, 400, "请求内容有误", msg, key, NULL);
