@@ -57,7 +57,12 @@ notified(const json_t *d)
 			none = x;
 		}
 	}
-	if (told == n)
+	if (json_array_size(json_object_get(d, "counties")) > 0)
+		term_printf(stdout, "已发起调度，请 %zu 个县（市）区教育局报送其承担的任务进展"
+		    "（由各县（市）区教育局办公室报送）。\n", json_array_size(json_object_get(d, "counties")));
+	if (n == 0 && json_array_size(json_object_get(d, "counties")) > 0)
+		term_printf(stdout, "\n");
+	else if (told == n)
 		term_printf(stdout, "已发起调度，已向 %zu 个处室发出报送通知。\n\n", n);
 	else
 		term_printf(stdout, "已发起调度，已向 %zu 个处室发出报送通知；%s未设置接收人，未能通知"

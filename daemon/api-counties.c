@@ -6,17 +6,13 @@
  *   GET  /api/v1/dispatches/{id}/counties/{org}
  *        a county's part of its city's dispatch round: what is asked, its
  *        state, its copies of the round's tasks and its report's steps
- *   POST /api/v1/dispatches/{id}/counties/{org}/submit   {confirm?}
- *        the county's general office 报送s the county's report
- *   POST /api/v1/dispatches/{id}/counties/{org}/return   {reason}
- *   POST /api/v1/dispatches/{id}/counties/{org}/accept
- *        the city's general office returns or accepts it
  *   GET  /api/v1/county-rounds   the open rounds asking the counties the
  *        token reaches, each with the county's state (a county's 待办)
  * One SQL function per route (33-counties.sql, 70-dispatch.sql), which
  * checks the token, what it reaches, and the request, and writes in one
- * transaction; `duban county share` and `duban dispatch … --county` call
- * the same.  The roll-up itself is part of GET /api/v1/tasks/{id}
+ * transaction; `duban county share` calls the same.  A county's steps in
+ * a round (submit, return, accept) are with the offices' in
+ * api-dispatch.c.  The roll-up itself is part of GET /api/v1/tasks/{id}
  * ("counties"); the round's per-county states are part of GET
  * /api/v1/dispatches/{id} ("counties").
  */
@@ -34,8 +30,6 @@ static const char QUERY_COUNTY_SHARE[] =
     " THEN r->'body' ELSE r END::text FROM " call " AS r"
 static const char QUERY_COUNTY_ROUND[] = STATUS_OR_PROBLEM(
     "duban_api_dispatch_county_get($1, $2::bigint, $3, $4::timestamptz)");
-static const char QUERY_COUNTY_STEP[] = STATUS_OR_PROBLEM(
-    "duban_api_dispatch_county($1, $2::bigint, $3, $4, $5::jsonb, $6::timestamptz)");
 static const char QUERY_COUNTY_ROUNDS[] = STATUS_OR_PROBLEM(
     "duban_api_county_rounds($1, $2::timestamptz)");
 
@@ -74,46 +68,6 @@ county_round(struct req *r)
 	(void)http_query(r, QUERY_COUNTY_ROUND, 4, params, http_status_json);
 }
 
-/* A step of a county's report: {confirm?} for submit, {reason} for
- * return, {} (or nothing) for accept. */
-static void
-county_step(struct req *r, const char *action)
-{
-	static const char *const fields[] = { "confirm", "reason", NULL };
-	const char	*params[6];
-	char		*text;
-
-	if ((text = http_json_text(r, fields, 1)) == NULL)
-		return;
-	clock_now_iso(r->now);
-	params[0] = r->token_hash;
-	params[1] = r->param;
-	params[2] = r->param2;
-	params[3] = action;
-	params[4] = text;
-	params[5] = r->now;
-	(void)http_query(r, QUERY_COUNTY_STEP, 6, params, http_status_json);
-	free(text);
-}
-
-static void
-county_submit(struct req *r)
-{
-	county_step(r, "submit");
-}
-
-static void
-county_return(struct req *r)
-{
-	county_step(r, "return");
-}
-
-static void
-county_accept(struct req *r)
-{
-	county_step(r, "accept");
-}
-
 static void
 county_rounds(struct req *r)
 {
@@ -132,12 +86,6 @@ const struct route api_county_routes[] = {
 	{ EVHTTP_REQ_PUT, "/api/v1/targets/{id}/counties/{org}", ROLE_GENERAL, county_share, 0 },
 	{ EVHTTP_REQ_GET, "/api/v1/dispatches/{id}/counties/{org}", ROLE_INSPECTOR,
 	    county_round, 0 },
-	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/counties/{org}/submit", ROLE_GENERAL,
-	    county_submit, 0 },
-	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/counties/{org}/return", ROLE_GENERAL,
-	    county_return, 0 },
-	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/counties/{org}/accept", ROLE_GENERAL,
-	    county_accept, 0 },
 	{ EVHTTP_REQ_GET, "/api/v1/county-rounds", ROLE_INSPECTOR, county_rounds, 0 },
 	{ 0, NULL, ROLE_NONE, NULL, 0 }
 };

@@ -718,6 +718,19 @@ BEGIN
 	    'notices', duban_dispatch_notices(p_id, v_office)));
 END $$;
 
+-- The county a county route names (p_org: its name or id) in round
+-- p_id, if the round asks it and the token reaches it; else the 404
+-- (another tenant's round or county is not there).
+CREATE OR REPLACE FUNCTION duban_dispatch_county_find(tok api_token, p_id bigint, p_org text,
+    OUT org_id bigint, OUT problem json)
+LANGUAGE sql STABLE AS $$
+	SELECT x.org_id, CASE WHEN x.org_id IS NULL THEN duban_api_problem(404, '调度不存在',
+		'没有编号为 ' || p_id || '、请“' || coalesce(p_org, '') || '”报送的调度', 'org') END
+	  FROM (SELECT (SELECT k.org_id FROM dispatch_county k JOIN organisation o ON o.id = k.org_id
+			 WHERE k.dispatch_id = p_id AND (o.name = p_org OR o.id::text = p_org)
+			   AND duban_tok_sees_org(tok, k.org_id) LIMIT 1) AS org_id) x
+$$;
+
 -- 上级督办下级: the round as one county bureau sees it (GET
 -- /api/v1/dispatches/{id}/counties/{org}): what the city asks, by when,
 -- the county's state and its copies of the round's tasks with where
@@ -727,23 +740,22 @@ CREATE OR REPLACE FUNCTION duban_api_dispatch_county_get(p_token text, p_id bigi
     p_org text, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
-	tok	api_token;
-	d	dispatch;
-	v_org	bigint;
-	v_today	date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	tok		api_token;
+	d		dispatch;
+	v_org		bigint;
+	v_problem	json;
+	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
 BEGIN
 	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
 	IF tok.id IS NULL THEN
 		RETURN duban_api_check(tok, NULL);
 	END IF;
-	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id;
-	SELECT c.org_id INTO v_org FROM dispatch_county c JOIN organisation o ON o.id = c.org_id
-	 WHERE c.dispatch_id = p_id AND (o.name = p_org OR o.id::text = p_org)
-	   AND duban_tok_sees_org(tok, c.org_id) LIMIT 1;
-	IF d.id IS NULL OR v_org IS NULL THEN
-		RETURN duban_api_problem(404, '调度不存在',
-		    '没有编号为 ' || p_id || ' 且调度“' || coalesce(p_org, '') || '”的调度', 'org');
+	SELECT f.org_id, f.problem INTO v_org, v_problem
+	  FROM duban_dispatch_county_find(tok, p_id, p_org) f;
+	IF v_problem IS NOT NULL THEN
+		RETURN v_problem;
 	END IF;
+	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id;
 	RETURN json_build_object('status', 200, 'body', json_build_object(
 	    'dispatch', json_build_object('id', d.id, 'title', d.title, 'request', d.request,
 		'due_on', d.due_on, 'opened_at', d.opened_at, 'opened_by', d.opened_by,
@@ -791,14 +803,12 @@ BEGIN
 	IF tok.id IS NULL THEN
 		RETURN duban_api_check(tok, NULL);
 	END IF;
-	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id FOR UPDATE;
-	SELECT k.org_id INTO v_org FROM dispatch_county k JOIN organisation o ON o.id = k.org_id
-	 WHERE k.dispatch_id = p_id AND (o.name = p_org OR o.id::text = p_org)
-	   AND duban_tok_sees_org(tok, k.org_id) LIMIT 1;
-	IF d.id IS NULL OR v_org IS NULL THEN
-		RETURN duban_api_problem(404, '调度不存在',
-		    '没有编号为 ' || p_id || ' 且调度“' || coalesce(p_org, '') || '”的调度', 'org');
+	SELECT f.org_id, f.problem INTO v_org, v_problem
+	  FROM duban_dispatch_county_find(tok, p_id, p_org) f;
+	IF v_problem IS NOT NULL THEN
+		RETURN v_problem;
 	END IF;
+	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id FOR UPDATE;
 	IF p_action = 'submit' AND NOT (tok.role = 'general' AND tok.org_id = v_org) THEN
 		RETURN duban_api_problem(403, '无权报送',
 		    '县（市）区的报告由该县（市）区教育局办公室（general 角色）报送');
