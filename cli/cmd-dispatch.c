@@ -125,6 +125,12 @@ print_round(const json_t *d)
 	    word(VOCAB_ROUND_STATE, S(d, "state")));
 	if (S(d, "request") != NULL)
 		term_printf(stdout, "要求：%s\n", S(d, "request"));
+	/* A round that asks only counties has no office table. */
+	if (json_array_size(json_object_get(d, "offices")) == 0 &&
+	    json_array_size(json_object_get(d, "counties")) > 0) {
+		print_counties(json_object_get(d, "counties"));
+		return;
+	}
 	term_printf(stdout, "处室 %lld 个：已报送 %lld 个（其中逾期报送 %lld 个），未报送 %lld 个"
 	    "（其中逾期未报 %lld 个）\n\n", N(c, "offices"), N(c, "reported"),
 	    N(c, "reported_late"), N(c, "missing"), N(c, "late"));

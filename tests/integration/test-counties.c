@@ -149,7 +149,8 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 {
 	struct site	 s;
 	json_t		*out, *x, *g;
-	char		*id, *path, *city_target, *city_task, *copy_target, *phase[2];
+	struct t_run	 r;
+	char		*id, *path, *tokfile, *city_target, *city_task, *copy_target, *phase[2];
 	const char	*cyp, *ccp;
 	size_t		 i;
 	long		 st;
@@ -161,10 +162,21 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	cr_expect_eq(call(&s, CC, "POST", "/api/v1/dispatches", "{\"plans\":[\"jilin-2012\"],"
 	    "\"counties\":true,\"due_on\":\"2012-09-10\"}", NULL), 404);
 
-	/* 吉林 opens a round to its counties alone. */
-	st = call(&s, JL, "POST", "/api/v1/dispatches", "{\"plans\":[\"jilin-2012\"],"
-	    "\"counties\":true,\"due_on\":\"2012-09-10\",\"title\":\"九月县区进展调度\"}", &out);
-	cr_assert_eq(st, 201, "open: %ld", st);
+	/* 吉林 opens a round to its counties alone, with the CLI. */
+	tokfile = xprintf("%s/jl.token", t_tmpdir());
+	t_write_file(tokfile, s.tok[JL], strlen(s.tok[JL]));
+	{
+		const char *open[] = { "dispatch", "open", "--plan", "jilin-2012", "--due",
+		    "2012-09-10", "--title", "九月县区进展调度", "--counties", "--server", s.d.url,
+		    "--token-file", tokfile, "--json", NULL };
+		json_error_t e;
+
+		t_cli(&r, s.db, open);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		out = json_loads(r.out, 0, &e);
+		cr_assert_not_null(out, "%s: %s", e.text, r.out);
+		t_run_free(&r);
+	}
 	cr_expect_eq(json_array_size(json_object_get(out, "offices")), 0, "no city office asked");
 	cr_expect_eq(json_array_size(json_object_get(out, "counties")), 2);
 	x = find(json_object_get(out, "counties"), "name", "船营区教育局");
@@ -283,6 +295,17 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	EXPECT_STR(xstrdup(S(out, "state_label")), "已采纳");
 	json_decref(out);
 	free(path);
+	{
+		const char *show[] = { "dispatch", "show", id, "--server", s.d.url,
+		    "--token-file", tokfile, NULL };
+
+		t_cli(&r, s.db, show);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "县（市）区 2 个") != NULL, "%s", r.out);
+		cr_expect(strstr(r.out, "已采纳") != NULL && strstr(r.out, "未报送") != NULL,
+		    "%s", r.out);
+		t_run_free(&r);
+	}
 
 	/* The roll-up on the city's task: each county's value and status, the sum. */
 	path = xprintf("/api/v1/tasks/%s", city_task);
@@ -325,7 +348,6 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 		    "2012Q3", "--format", "csv", "--view", "counties", NULL };
 		const char *cc[] = { "report", "quarterly", "--plan", "changchun-2017", "--quarter",
 		    "2012Q3", "--format", "json", NULL };
-		struct t_run r;
 		json_error_t e;
 
 		t_cli(&r, s.db, js);
@@ -356,6 +378,7 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	unsetenv("DUBAN_NOW");
 
 	free(id);
+	free(tokfile);
 	free(city_target);
 	free(city_task);
 	free(copy_target);
