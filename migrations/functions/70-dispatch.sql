@@ -718,18 +718,27 @@ BEGIN
 	    'notices', duban_dispatch_notices(p_id, v_office)));
 END $$;
 
--- The county a county route names (p_org: its name or id) in round
--- p_id, if the round asks it and the token reaches it; else the 404
--- (another tenant's round or county is not there).
-CREATE OR REPLACE FUNCTION duban_dispatch_county_find(tok api_token, p_id bigint, p_org text,
-    OUT org_id bigint, OUT problem json)
-LANGUAGE sql STABLE AS $$
-	SELECT x.org_id, CASE WHEN x.org_id IS NULL THEN duban_api_problem(404, '调度不存在',
-		'没有编号为 ' || p_id || '、请“' || coalesce(p_org, '') || '”报送的调度', 'org') END
-	  FROM (SELECT (SELECT k.org_id FROM dispatch_county k JOIN organisation o ON o.id = k.org_id
-			 WHERE k.dispatch_id = p_id AND (o.name = p_org OR o.id::text = p_org)
-			   AND duban_tok_sees_org(tok, k.org_id) LIMIT 1) AS org_id) x
-$$;
+-- The caller (p_token: a token's hash) and the county a county route
+-- names (p_org: its name or id) in round p_id, if the round asks it and
+-- the token reaches it; else the problem: 401 without a valid token, 404
+-- for another tenant's round or county (it is not there).
+CREATE OR REPLACE FUNCTION duban_dispatch_county_find(p_token text, p_id bigint, p_org text,
+    OUT tok api_token, OUT org_id bigint, OUT problem json)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+	IF tok.id IS NULL THEN
+		problem := duban_api_check(tok, NULL);
+		RETURN;
+	END IF;
+	SELECT k.org_id INTO org_id FROM dispatch_county k JOIN organisation o ON o.id = k.org_id
+	 WHERE k.dispatch_id = p_id AND (o.name = p_org OR o.id::text = p_org)
+	   AND duban_tok_sees_org(tok, k.org_id) LIMIT 1;
+	IF org_id IS NULL THEN
+		problem := duban_api_problem(404, '调度不存在',
+		    '没有编号为 ' || p_id || '、请“' || coalesce(p_org, '') || '”报送的调度', 'org');
+	END IF;
+END $$;
 
 -- 上级督办下级: the round as one county bureau sees it (GET
 -- /api/v1/dispatches/{id}/counties/{org}): what the city asks, by when,
@@ -740,21 +749,18 @@ CREATE OR REPLACE FUNCTION duban_api_dispatch_county_get(p_token text, p_id bigi
     p_org text, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
+	f		record;
 	tok		api_token;
 	d		dispatch;
 	v_org		bigint;
-	v_problem	json;
 	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
 BEGIN
-	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
-	IF tok.id IS NULL THEN
-		RETURN duban_api_check(tok, NULL);
+	SELECT * INTO f FROM duban_dispatch_county_find(p_token, p_id, p_org);
+	IF f.problem IS NOT NULL THEN
+		RETURN f.problem;
 	END IF;
-	SELECT f.org_id, f.problem INTO v_org, v_problem
-	  FROM duban_dispatch_county_find(tok, p_id, p_org) f;
-	IF v_problem IS NOT NULL THEN
-		RETURN v_problem;
-	END IF;
+	tok := f.tok;
+	v_org := f.org_id;
 	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id;
 	RETURN json_build_object('status', 200, 'body', json_build_object(
 	    'dispatch', json_build_object('id', d.id, 'title', d.title, 'request', d.request,
@@ -792,6 +798,7 @@ CREATE OR REPLACE FUNCTION duban_api_dispatch_county(p_token text, p_id bigint,
     p_org text, p_action text, p_body jsonb, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
+	f		record;
 	tok		api_token;
 	d		dispatch;
 	c		record;
@@ -799,15 +806,12 @@ DECLARE
 	v_problem	json;
 	v_action	text;
 BEGIN
-	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
-	IF tok.id IS NULL THEN
-		RETURN duban_api_check(tok, NULL);
+	SELECT * INTO f FROM duban_dispatch_county_find(p_token, p_id, p_org);
+	IF f.problem IS NOT NULL THEN
+		RETURN f.problem;
 	END IF;
-	SELECT f.org_id, f.problem INTO v_org, v_problem
-	  FROM duban_dispatch_county_find(tok, p_id, p_org) f;
-	IF v_problem IS NOT NULL THEN
-		RETURN v_problem;
-	END IF;
+	tok := f.tok;
+	v_org := f.org_id;
 	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id FOR UPDATE;
 	IF p_action = 'submit' AND NOT (tok.role = 'general' AND tok.org_id = v_org) THEN
 		RETURN duban_api_problem(403, '无权报送',

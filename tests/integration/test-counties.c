@@ -37,8 +37,8 @@ static const char *const KEEP[NCALLERS] = { "jl", "cy", "cx", "cc" };
 static void
 build(const char *db, void *arg)
 {
-	const char	*load[] = { "plan", "load", DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml",
-	    DUBAN_SOURCE_DIR "/plans/changchun-2017.yaml", NULL };
+	const char	*load[] = { "plan", "load", DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml", NULL };
+	const char	*cc[] = { "org", "add", "长春市教育局", NULL };
 	const char	*cy[] = { "org", "add", "船营区教育局", "--parent", "吉林市教育局", NULL };
 	const char	*cx[] = { "org", "add", "昌邑区教育局", "--parent", "吉林市教育局", NULL };
 	const char	*tok[] = { "token", "create", "--role", "general", "--org", NULL,
@@ -48,6 +48,7 @@ build(const char *db, void *arg)
 
 	(void)arg;
 	t_cli_ok(db, load);
+	t_cli_ok(db, cc);
 	t_cli_ok(db, cy);
 	t_cli_ok(db, cx);
 	for (i = 0; i < NCALLERS; i++) {
@@ -338,16 +339,14 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	json_decref(out);
 	cr_expect_eq(call(&s, CY, "GET", "/api/v1/overview?plan=jilin-2012", NULL, NULL), 404);
 
-	/* The quarterly report: JSON and the CSV of the ranking; a plan
-	 * without counties has no county section. */
+	/* The quarterly report: JSON and the CSV of the ranking.  (Reports
+	 * of plans without counties are unchanged: the report fixtures.) */
 	setenv("DUBAN_NOW", NOW, 1);
 	{
 		const char *js[] = { "report", "quarterly", "--plan", "jilin-2012", "--quarter",
 		    "2012Q3", "--format", "json", NULL };
 		const char *csv[] = { "report", "quarterly", "--plan", "jilin-2012", "--quarter",
 		    "2012Q3", "--format", "csv", "--view", "counties", NULL };
-		const char *cc[] = { "report", "quarterly", "--plan", "changchun-2017", "--quarter",
-		    "2012Q3", "--format", "json", NULL };
 		json_error_t e;
 
 		t_cli(&r, s.db, js);
@@ -365,14 +364,6 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 		cr_expect(strstr(r.out, "排名,县（市）区,承担任务") != NULL, "%s", r.out);
 		cr_expect(cyp != NULL && ccp != NULL && cyp < ccp, "%s", r.out);
 		cr_expect(strstr(r.out, "100.0%") != NULL, "船营's completion: %s", r.out);
-		t_run_free(&r);
-
-		t_cli(&r, s.db, cc);
-		cr_assert_eq(r.status, 0, "%s", r.err);
-		out = json_loads(r.out, 0, &e);
-		cr_assert_not_null(out, "%s", e.text);
-		cr_expect_null(json_object_get(out, "counties"), "长春 has no counties");
-		json_decref(out);
 		t_run_free(&r);
 	}
 	unsetenv("DUBAN_NOW");
