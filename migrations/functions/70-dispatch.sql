@@ -873,7 +873,7 @@ END $$;
 -- GET /api/v1/county-rounds: the open rounds that ask the county bureaus
 -- the token reaches, newest first, each with the county's state: a
 -- county's 待办 of its city's rounds (and, for the city, where each of
--- its counties stands).
+-- its counties stands).  may_submit: whether this token may 报送 it.
 CREATE OR REPLACE FUNCTION duban_api_county_rounds(p_token text, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -886,7 +886,9 @@ BEGIN
 	RETURN json_build_object('status', 200, 'body', (
 	    SELECT coalesce(json_agg(json_build_object('dispatch_id', d.id, 'title', d.title,
 			'request', d.request, 'due_on', d.due_on,
-			'county', duban_dispatch_county_json(d.id, k.org_id, p_now))
+			'county', duban_dispatch_county_json(d.id, k.org_id, p_now),
+			-- The county's own general office 报送s (the page's button).
+			'may_submit', tok.role = 'general' AND tok.org_id = k.org_id)
 			ORDER BY d.id DESC, o.name), '[]')
 	      FROM dispatch d
 	      JOIN (SELECT DISTINCT dispatch_id, org_id FROM dispatch_county) k

@@ -194,6 +194,7 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	EXPECT_STR(xstrdup(S(x, "title")), "九月县区进展调度");
 	EXPECT_STR(xstrdup(S(json_object_get(x, "county"), "name")), "船营区教育局");
 	EXPECT_STR(xstrdup(S(json_object_get(x, "county"), "state_label")), "未报送");
+	cr_expect(json_is_true(json_object_get(x, "may_submit")), "船营's own to 报送");
 	json_decref(out);
 	cr_assert_eq(call(&s, CC, "GET", "/api/v1/county-rounds", NULL, &out), 200);
 	cr_expect_eq(json_array_size(out), 0, "长春 sees no round of 吉林's");
