@@ -46,7 +46,9 @@ function listPanel(rounds, plans) {
 	    td('报送截止', r.due_on, 'nowrap'),
 	    td('状态', roundState(r)),
 	    td('报送情况', r.counts ? `${word('dispatch_state', 'reported')} ${r.counts.reported + r.counts.reported_late}/${r.counts.offices}` +
-		(r.counts.late ? `，${word('dispatch_state', 'late')} ${r.counts.late}` : '') : '—')));
+		(r.counts.late ? `，${word('dispatch_state', 'late')} ${r.counts.late}` : '') +
+		(r.counts.counties ? `；县（市）区${word('dispatch_state', 'reported')} ${r.counts.counties_reported}/${r.counts.counties}` : '') :
+		'—')));
 	return h('section', { class: 'panel', 'aria-labelledby': 'rounds-h' },
 	    h('h2', { id: 'rounds-h' }, '调度轮次'),
 	    rounds.length === 0 ? h('p', { class: 'empty' }, '还没有发起过调度。') :
