@@ -750,7 +750,6 @@ CREATE OR REPLACE FUNCTION duban_api_dispatch_county_get(p_token text, p_id bigi
 RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	f		record;
-	tok		api_token;
 	d		dispatch;
 	v_org		bigint;
 	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
@@ -759,7 +758,6 @@ BEGIN
 	IF f.problem IS NOT NULL THEN
 		RETURN f.problem;
 	END IF;
-	tok := f.tok;
 	v_org := f.org_id;
 	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id;
 	RETURN json_build_object('status', 200, 'body', json_build_object(
