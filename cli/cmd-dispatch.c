@@ -44,6 +44,7 @@ notified(const json_t *d)
 {
 	const json_t	*o;
 	size_t		 i, told = 0, n = 0;
+	size_t		 nc = json_array_size(json_object_get(d, "counties"));
 	char		*none = xstrdup("");
 
 	json_array_foreach(json_object_get(d, "offices"), i, o) {
@@ -57,16 +58,17 @@ notified(const json_t *d)
 			none = x;
 		}
 	}
-	if (json_array_size(json_object_get(d, "counties")) > 0)
-		term_printf(stdout, "已发起调度，请 %zu 个县（市）区教育局报送其承担的任务进展"
-		    "（由各县（市）区教育局办公室报送）。\n", json_array_size(json_object_get(d, "counties")));
-	if (n == 0 && json_array_size(json_object_get(d, "counties")) > 0)
-		term_printf(stdout, "\n");
-	else if (told == n)
-		term_printf(stdout, "已发起调度，已向 %zu 个处室发出报送通知。\n\n", n);
-	else
-		term_printf(stdout, "已发起调度，已向 %zu 个处室发出报送通知；%s未设置接收人，未能通知"
-		    "（duban office set … 设置接收人后可用 duban dispatch urge 催办）。\n\n", told, none);
+	term_printf(stdout, "已发起调度");
+	if (n > 0 && told == n)
+		term_printf(stdout, "，已向 %zu 个处室发出报送通知", n);
+	else if (n > 0)
+		term_printf(stdout, "，已向 %zu 个处室发出报送通知；%s未设置接收人，未能通知"
+		    "（duban office set … 设置接收人后可用 duban dispatch urge 催办）", told, none);
+	/* The counties' general offices see the round on their 调度 page. */
+	if (nc > 0)
+		term_printf(stdout, "%s请 %zu 个县（市）区教育局报送其承担任务的进展（由其局办公室报送）",
+		    n > 0 ? "；" : "，", nc);
+	term_printf(stdout, "。\n\n");
 	free(none);
 }
 
