@@ -340,34 +340,30 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	json_decref(out);
 	cr_expect_eq(call(&s, CY, "GET", "/api/v1/overview?plan=jilin-2012", NULL, NULL), 404);
 
-	/* The quarterly report: JSON and the CSV of the ranking.  (Reports
-	 * of plans without counties are unchanged: the report fixtures.) */
-	setenv("DUBAN_NOW", NOW, 1);
+	/* The quarterly report: JSON and the CSV of the ranking; another
+	 * city cannot read it.  (Reports of plans without counties are
+	 * unchanged: the report fixtures.) */
+	cr_assert_eq(call(&s, JL, "GET", "/api/v1/reports/quarterly?plan=jilin-2012&quarter=2012Q3"
+	    "&format=json", NULL, &out), 200);
+	expect_ranking(out, "季度报告");
+	json_decref(out);
+	cr_expect_eq(call(&s, CC, "GET", "/api/v1/reports/quarterly?plan=jilin-2012&quarter=2012Q3"
+	    "&format=json", NULL, NULL), 404);
 	{
-		const char *js[] = { "report", "quarterly", "--plan", "jilin-2012", "--quarter",
-		    "2012Q3", "--format", "json", NULL };
-		const char *csv[] = { "report", "quarterly", "--plan", "jilin-2012", "--quarter",
-		    "2012Q3", "--format", "csv", "--view", "counties", NULL };
-		json_error_t e;
+		struct t_http	 h;
+		char		*url = xprintf("%s/api/v1/reports/quarterly?plan=jilin-2012"
+		    "&quarter=2012Q3&format=csv&view=counties", s.d.url);
 
-		t_cli(&r, s.db, js);
-		cr_assert_eq(r.status, 0, "%s", r.err);
-		out = json_loads(r.out, 0, &e);
-		cr_assert_not_null(out, "%s", e.text);
-		expect_ranking(out, "季度报告");
-		json_decref(out);
-		t_run_free(&r);
-
-		t_cli(&r, s.db, csv);
-		cr_assert_eq(r.status, 0, "%s", r.err);
-		cyp = strstr(r.out, "1,船营区教育局,9,");
-		ccp = strstr(r.out, "2,昌邑区教育局,9,");
-		cr_expect(strstr(r.out, "排名,县（市）区,承担任务") != NULL, "%s", r.out);
-		cr_expect(cyp != NULL && ccp != NULL && cyp < ccp, "%s", r.out);
-		cr_expect(strstr(r.out, "100.0%") != NULL, "船营's completion: %s", r.out);
-		t_run_free(&r);
+		t_http(&h, "GET", url, s.tok[JL], NULL, NULL);
+		cr_assert_eq(h.status, 200, "%s", h.body);
+		cyp = strstr(h.body, "1,船营区教育局,9,");
+		ccp = strstr(h.body, "2,昌邑区教育局,9,");
+		cr_expect(strstr(h.body, "排名,县（市）区,承担任务") != NULL, "%s", h.body);
+		cr_expect(cyp != NULL && ccp != NULL && cyp < ccp, "%s", h.body);
+		cr_expect(strstr(h.body, "100.0%") != NULL, "船营's completion: %s", h.body);
+		t_http_free(&h);
+		free(url);
 	}
-	unsetenv("DUBAN_NOW");
 
 	free(id);
 	free(tokfile);
