@@ -297,14 +297,15 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	EXPECT_STR(xstrdup(S(out, "state_label")), "已采纳");
 	json_decref(out);
 	free(path);
+	/* The city closes the round: each county's state, and in the 调度汇总. */
 	{
-		const char *show[] = { "dispatch", "show", id, "--server", s.d.url,
+		const char *close[] = { "dispatch", "close", id, "--server", s.d.url,
 		    "--token-file", tokfile, NULL };
 
-		t_cli(&r, s.db, show);
+		t_cli(&r, s.db, close);
 		cr_assert_eq(r.status, 0, "%s", r.err);
 		cr_expect(strstr(r.out, "县（市）区 2 个") != NULL, "%s", r.out);
-		cr_expect(strstr(r.out, "已采纳") != NULL && strstr(r.out, "未报送") != NULL,
+		cr_expect(strstr(r.out, "县（市）区：昌邑区教育局（未报送）、船营区教育局（已采纳）") != NULL,
 		    "%s", r.out);
 		t_run_free(&r);
 	}
