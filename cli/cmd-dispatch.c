@@ -5,7 +5,10 @@
  * the head, the head 报送s), the general office accepts or returns it
  * (accept, return); late offices are chased by the outbox; closing gives
  * the 调度汇总.  duban dispatch review: whether a bureau's reports go
- * through the office's head.
+ * through the office's head.  上级督办下级: open --counties (or --county
+ * NAME) asks the county bureaus for their copies of the plans' tasks;
+ * submit, return and accept --county take a county's report instead of
+ * an office's (api-counties.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +44,7 @@ notified(const json_t *d)
 {
 	const json_t	*o;
 	size_t		 i, told = 0, n = 0;
+	size_t		 nc = json_array_size(json_object_get(d, "counties"));
 	char		*none = xstrdup("");
 
 	json_array_foreach(json_object_get(d, "offices"), i, o) {
@@ -54,12 +58,54 @@ notified(const json_t *d)
 			none = x;
 		}
 	}
-	if (told == n)
-		term_printf(stdout, "已发起调度，已向 %zu 个处室发出报送通知。\n\n", n);
-	else
-		term_printf(stdout, "已发起调度，已向 %zu 个处室发出报送通知；%s未设置接收人，未能通知"
-		    "（duban office set … 设置接收人后可用 duban dispatch urge 催办）。\n\n", told, none);
+	term_printf(stdout, "已发起调度");
+	if (n > 0 && told == n)
+		term_printf(stdout, "，已向 %zu 个处室发出报送通知", n);
+	else if (n > 0)
+		term_printf(stdout, "，已向 %zu 个处室发出报送通知；%s未设置接收人，未能通知"
+		    "（duban office set … 设置接收人后可用 duban dispatch urge 催办）", told, none);
+	/* The counties' general offices see the round on their 调度 page. */
+	if (nc > 0)
+		term_printf(stdout, "%s请 %zu 个县（市）区教育局报送其承担任务的进展（由其局办公室报送）",
+		    n > 0 ? "；" : "，", nc);
+	term_printf(stdout, "。\n\n");
 	free(none);
+}
+
+/* The county bureaus a round asks (上级督办下级), each with its state. */
+static void
+print_counties(const json_t *counties)
+{
+	static const char *const head[] = { "县（市）区", "承担任务", "未完成", "报送情况",
+	    "首次更新", "更新次数" };
+	const json_t	*c;
+	const char	*cells[6];
+	struct table	*t;
+	char		 n1[24], n2[24], n3[24], w[17], *state;
+	size_t		 i;
+
+	if (json_array_size(counties) == 0)
+		return;
+	term_printf(stdout, "\n县（市）区 %zu 个：\n", json_array_size(counties));
+	t = table_new(6, head, NULL);
+	json_array_foreach(counties, i, c) {
+		snprintf(n1, sizeof n1, "%lld", N(c, "tasks"));
+		snprintf(n2, sizeof n2, "%lld", N(c, "open_tasks"));
+		snprintf(n3, sizeof n3, "%lld", N(c, "writes"));
+		state = S(c, "reason") != NULL ? xprintf("%s：%s",
+		    word(VOCAB_DISPATCH_STATE, S(c, "state")), S(c, "reason")) :
+		    xstrdup(word(VOCAB_DISPATCH_STATE, S(c, "state")));
+		cells[0] = S(c, "name");
+		cells[1] = n1;
+		cells[2] = n2;
+		cells[3] = state;
+		cells[4] = cmd_when(S(c, "first_at"), w);
+		cells[5] = n3;
+		table_add(t, cells);
+		free(state);
+	}
+	table_print(t, stdout);
+	table_free(t);
 }
 
 static void
@@ -81,6 +127,12 @@ print_round(const json_t *d)
 	    word(VOCAB_ROUND_STATE, S(d, "state")));
 	if (S(d, "request") != NULL)
 		term_printf(stdout, "要求：%s\n", S(d, "request"));
+	/* A round that asks only counties has no office table. */
+	if (json_array_size(json_object_get(d, "offices")) == 0 &&
+	    json_array_size(json_object_get(d, "counties")) > 0) {
+		print_counties(json_object_get(d, "counties"));
+		return;
+	}
 	term_printf(stdout, "处室 %lld 个：已报送 %lld 个（其中逾期报送 %lld 个），未报送 %lld 个"
 	    "（其中逾期未报 %lld 个）\n\n", N(c, "offices"), N(c, "reported"),
 	    N(c, "reported_late"), N(c, "missing"), N(c, "late"));
@@ -99,6 +151,7 @@ print_round(const json_t *d)
 	}
 	table_print(t, stdout);
 	table_free(t);
+	print_counties(json_object_get(d, "counties"));
 }
 
 /* A change in the summary, in a line: what, old → new, the notes. */
@@ -177,6 +230,12 @@ print_summary(const json_t *d)
 	}
 	if (k > 0)
 		term_printf(stdout, "\n");
+	/* The counties asked (上级督办下级), each with where it stood. */
+	json_array_foreach(json_object_get(s, "counties"), i, o)
+		term_printf(stdout, "%s%s（%s）", i ? "、" : "县（市）区：", S(o, "name"),
+		    S(o, "state_label"));
+	if (json_array_size(json_object_get(s, "counties")) > 0)
+		term_printf(stdout, "\n");
 	json_array_foreach(json_object_get(s, "tasks"), i, t) {
 		if (S(t, "lead_office") == NULL)
 			term_printf(stdout, "\n【%s】%s（%s）\n", S(t, "label"), S(t, "title"),
@@ -205,7 +264,7 @@ cmd_dispatch_open(struct cmd_ctx *ctx, struct args *args)
 	static const char *const fields[][2] = { { "due", "due_on" },
 	    { "title", "title" }, { "request", "request" } };
 	json_t			*body = json_object(), *plans = json_array();
-	json_t			*offices = json_array(), *out;
+	json_t			*offices = json_array(), *counties = json_array(), *out;
 	const char		*v;
 	size_t			 i;
 	int			 n, rc;
@@ -218,6 +277,12 @@ cmd_dispatch_open(struct cmd_ctx *ctx, struct args *args)
 		json_array_append_new(plans, json_string(v));
 	for (n = 0; (v = args_nth(args, "office", n)) != NULL; n++)
 		json_array_append_new(offices, json_string(v));
+	for (n = 0; (v = args_nth(args, "county", n)) != NULL; n++)
+		json_array_append_new(counties, json_string(v));
+	if (json_array_size(counties) > 0)
+		json_object_set(body, "counties", counties);
+	else if (args_has(args, "counties"))
+		json_object_set_new(body, "counties", json_true());
 	json_object_set(body, "plans", plans);
 	if (json_array_size(offices) > 0)
 		json_object_set(body, "offices", offices);
@@ -235,6 +300,7 @@ out:
 	json_decref(body);
 	json_decref(plans);
 	json_decref(offices);
+	json_decref(counties);
 	return (rc);
 }
 
@@ -339,7 +405,8 @@ report_cmd(struct args *args, const char *action)
 	if (strcmp(action, "return") == 0)
 		json_object_set_new(b, "reason", json_string(args_get(args, "reason")));
 	enc = curl_easy_escape(NULL, office, 0);
-	path = xprintf("/api/v1/dispatches/%s/offices/%s/%s", id, enc, action);
+	path = xprintf("/api/v1/dispatches/%s/%s/%s/%s", id,
+	    args_has(args, "county") ? "counties" : "offices", enc, action);
 	rc = api_call("POST", args_get(args, "server"), args_get(args, "token-file"), path,
 	    b, 200, &out);
 	free(path);
@@ -349,6 +416,9 @@ report_cmd(struct args *args, const char *action)
 		return (rc);
 	if (args_has(args, "json"))
 		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	else if (args_has(args, "county"))
+		term_printf(stdout, "%s：%s%s%s\n", S(out, "name"), S(out, "state_label"),
+		    S(out, "reason") ? "：" : "", S(out, "reason") ? S(out, "reason") : "");
 	else {
 		term_printf(stdout, "%s：%s（%s）\n", S(out, "office"), S(out, "state_label"),
 		    S(out, "dispatch"));
@@ -455,7 +525,12 @@ const struct cmd_entry cmd_dispatch_open_entry = {
 			  .help = "报送截止日期 YYYY-MM-DD；逾期未报的处室在其后第一个工作日收到催报",
 			  .missing = OPEN_WRONG },
 			{ "office", 'o', "处室", .flags = ARGS_MULTI,
-			  .help = "只调度这些处室（可多次）；默认：这些计划中尚有未完成任务的全部牵头处室" },
+			  .help = "只调度这些处室（可多次）；默认：这些计划中尚有未完成任务的全部牵头处室\n"
+			  "（给出 --counties 或 --county 而未给出 --office 时只调度县（市）区）" },
+			{ "counties", 'C', NULL,
+			  .help = "同时调度承担这些计划任务的全部县（市）区教育局（上级督办下级）" },
+			{ "county", 'c', "县（市）区", .flags = ARGS_MULTI,
+			  .help = "只调度这些县（市）区教育局（可多次）" },
 			{ "title", 't', "标题", .help = "标题，默认“YYYY年M月进展调度”" },
 			{ "request", 'r', "要求", .help = "调度要求（随通知发出）" },
 			API_OPTIONS,
@@ -504,6 +579,10 @@ const struct cmd_entry cmd_dispatch_list_entry = {
 	(const struct args_operand[]){ { .name = "编号", .kind = ARGS_ID }, \
 	    { .name = "处室" }, { NULL } }
 #define ROUND_OFFICE_WRONG	"请给出调度编号和处室名称，如 duban dispatch submit 1 财务审计处"
+/* --county: the operand is a county bureau, the step its report's. */
+#define COUNTY_OPTION \
+	{ "county", 'c', NULL, .help = "第二个参数是县（市）区教育局：报送、退回或采纳该县（市）区的报告" }
+static const struct args_option county_api_options[] = { COUNTY_OPTION, API_OPTIONS, { NULL } };
 
 const struct cmd_entry cmd_dispatch_submit_entry = {
 	.name = "dispatch submit",
@@ -512,6 +591,7 @@ const struct cmd_entry cmd_dispatch_submit_entry = {
 		.options = (const struct args_option[]){
 			{ "confirm", 'y', NULL,
 			  .help = "确认报送：有牵头任务本次既未填报也无更新时仍然报送" },
+			COUNTY_OPTION,
 			API_OPTIONS,
 			{ NULL } },
 		.operands = ROUND_OFFICE,
@@ -527,6 +607,7 @@ const struct cmd_entry cmd_dispatch_return_entry = {
 		.options = (const struct args_option[]){
 			{ "reason", 'r', "理由", .flags = ARGS_REQUIRED,
 			  .help = "退回理由（处室在待办中看到）" },
+			COUNTY_OPTION,
 			API_OPTIONS,
 			{ NULL } },
 		.operands = ROUND_OFFICE,
@@ -539,7 +620,7 @@ const struct cmd_entry cmd_dispatch_accept_entry = {
 	.name = "dispatch accept",
 	.summary = "采纳处室已报送的报告（局办公室）",
 	.args = {
-		.options = api_options,
+		.options = county_api_options,
 		.operands = ROUND_OFFICE,
 		.wrong = ROUND_OFFICE_WRONG,
 	},

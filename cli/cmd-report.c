@@ -73,7 +73,7 @@ write_file(const json_t *report, enum report_format fmt, enum report_view view,
 /* What --format and --view take (report.c parses them). */
 static const char *const formats[] = { "html", "xlsx", "csv", "md", "json", NULL };
 static const char *const views[] = { "tasks", "targets", "offices", "supervise",
-    NULL };
+    "counties", NULL };
 
 static int
 cmd_report_quarterly(struct cmd_ctx *ctx, struct args *args)
@@ -182,7 +182,7 @@ const struct cmd_entry cmd_report_quarterly_entry = {
 			  "md（默认）、json；给出 -o 时可由文件扩展名判断" },
 			{ "view", 'w', "表", ARGS_CHOICE, views,
 			  .help = "CSV 的内容：tasks（默认，各项任务）、targets（指标）、offices（处室）、\n"
-			  "supervise（需督办事项）" },
+			  "supervise（需督办事项）、counties（县（市）区排名，有分解到县区的任务时）" },
 			{ "output", 'o', "文件",
 			  .help = "写入文件（先写临时文件再改名，失败时不留半个文件）" },
 			{ NULL } },

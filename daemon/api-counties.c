@@ -1,11 +1,20 @@
 /*
- * 上级督办下级: the city's general office sets a county bureau's share of
- * a city target (the county's copy takes it as its value).
- *   PUT /api/v1/targets/{id}/counties/{org}   {share}: the task's roll-up
- * One SQL function (33-counties.sql), which checks the token, the target
- * (within reach), the county and the value, and writes the share and the
- * copy's history in one transaction; `duban county share` calls it too.
- * The roll-up itself is part of GET /api/v1/tasks/{id} ("counties").
+ * 上级督办下级: the city's general office and its county bureaus.
+ *   PUT  /api/v1/targets/{id}/counties/{org}   {share}: the task's roll-up
+ *        (the city sets a county's share of a city target; the county's
+ *        copy takes it as its value)
+ *   GET  /api/v1/dispatches/{id}/counties/{org}
+ *        a county's part of its city's dispatch round: what is asked, its
+ *        state, its copies of the round's tasks and its report's steps
+ *   GET  /api/v1/county-rounds   the open rounds asking the counties the
+ *        token reaches, each with the county's state (a county's 待办)
+ * One SQL function per route (33-counties.sql, 70-dispatch.sql), which
+ * checks the token, what it reaches, and the request, and writes in one
+ * transaction; `duban county share` calls the same.  A county's steps in
+ * a round (submit, return, accept) are with the offices' in
+ * api-dispatch.c.  The roll-up itself is part of GET /api/v1/tasks/{id}
+ * ("counties"); the round's per-county states are part of GET
+ * /api/v1/dispatches/{id} ("counties").
  */
 #include <stdlib.h>
 
@@ -15,6 +24,14 @@
 static const char QUERY_COUNTY_SHARE[] =
     "SELECT status, body::text FROM duban_county_share($1, $2::bigint, $3, $4::jsonb, NULL,"
     " $5::timestamptz)";
+/* {status, body} or a problem, as QUERY_DISPATCH_OPEN's (lib/store/query.c). */
+#define STATUS_OR_PROBLEM(call)						\
+    "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300"	\
+    " THEN r->'body' ELSE r END::text FROM " call " AS r"
+static const char QUERY_COUNTY_ROUND[] = STATUS_OR_PROBLEM(
+    "duban_api_dispatch_county_get($1, $2::bigint, $3, $4::timestamptz)");
+static const char QUERY_COUNTY_ROUNDS[] = STATUS_OR_PROBLEM(
+    "duban_api_county_rounds($1, $2::timestamptz)");
 
 static void
 county_share(struct req *r)
@@ -35,7 +52,40 @@ county_share(struct req *r)
 	free(doc);
 }
 
+static void
+county_round(struct req *r)
+{
+	static const char *const none[] = { NULL };
+	const char	*params[4];
+
+	if (http_query_only(r, none) != 0)
+		return;
+	clock_now_iso(r->now);
+	params[0] = r->token_hash;
+	params[1] = r->param;
+	params[2] = r->param2;
+	params[3] = r->now;
+	(void)http_query(r, QUERY_COUNTY_ROUND, 4, params, http_status_json);
+}
+
+static void
+county_rounds(struct req *r)
+{
+	static const char *const none[] = { NULL };
+	const char	*params[2];
+
+	if (http_query_only(r, none) != 0)
+		return;
+	clock_now_iso(r->now);
+	params[0] = r->token_hash;
+	params[1] = r->now;
+	(void)http_query(r, QUERY_COUNTY_ROUNDS, 2, params, http_status_json);
+}
+
 const struct route api_county_routes[] = {
 	{ EVHTTP_REQ_PUT, "/api/v1/targets/{id}/counties/{org}", ROLE_GENERAL, county_share, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/dispatches/{id}/counties/{org}", ROLE_INSPECTOR,
+	    county_round, 0 },
+	{ EVHTTP_REQ_GET, "/api/v1/county-rounds", ROLE_INSPECTOR, county_rounds, 0 },
 	{ 0, NULL, ROLE_NONE, NULL, 0 }
 };

@@ -1,7 +1,9 @@
 /*
  * Dispatch rounds (调度):
  *   GET    /api/v1/dispatches                    the rounds
- *   POST   /api/v1/dispatches                    open one (general office)
+ *   POST   /api/v1/dispatches                    open one (general office);
+ *          {counties: true | [name, ...]} asks the county bureaus for
+ *          their copies too (上级督办下级: api-counties.c has their steps)
  *   GET    /api/v1/dispatches/{id}               who has reported
  *   POST   /api/v1/dispatches/{id}/close         the 调度汇总 (general office)
  *   POST   /api/v1/dispatches/{id}/offices/{office}/submit   {confirm?}
@@ -16,6 +18,10 @@
  *                                                reports in hand
  *   POST   /api/v1/offices/{office}/report/submit|return|accept
  *          the same, outside rounds (日常报送)
+ *   POST   /api/v1/dispatches/{id}/counties/{org}/submit|return|accept
+ *          a county bureau's report in its city's round: its general
+ *          office 报送s, the city's accepts or returns it
+ *          (duban_api_dispatch_county; api-counties.c has the rest)
  * The database decides what each round is; these check the request's
  * shape, so that a problem names the field.
  */
@@ -48,8 +54,8 @@ dispatches_list(struct req *r)
 static void
 dispatch_open(struct req *r)
 {
-	static const char *const fields[] = { "plans", "offices", "due_on", "title",
-	    "request", NULL };
+	static const char *const fields[] = { "plans", "offices", "counties", "due_on",
+	    "title", "request", NULL };
 	const char	*params[3], *key;
 	json_t		*body, *v, *x;
 	size_t		 i;
@@ -58,7 +64,10 @@ dispatch_open(struct req *r)
 	if ((body = http_json_object(r, fields, 0)) == NULL)
 		return;
 	json_object_foreach(body, key, v) {
-		if (strcmp(key, "plans") == 0 || strcmp(key, "offices") == 0) {
+		if (strcmp(key, "counties") == 0 && json_is_boolean(v))
+			continue;
+		if (strcmp(key, "plans") == 0 || strcmp(key, "offices") == 0 ||
+		    strcmp(key, "counties") == 0) {
 			if (!json_is_array(v) || json_array_size(v) > 200) {
 				msg = xprintf("%s 应为不超过 200 项的数组", key);
 				http_problem(r, 400, "请求内容有误", msg, key, NULL);
@@ -123,12 +132,20 @@ dispatch_close(struct req *r)
 	(void)http_query(r, QUERY_DISPATCH_CLOSE, 3, params, http_status_json);
 }
 
+/* A county's step: as an office's, by a county bureau (70-dispatch.sql). */
+static const char QUERY_COUNTY_STEP[] =
+    "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300"
+    " THEN r->'body' ELSE r END::text"
+    " FROM duban_api_dispatch_county($1, $2::bigint, $3, $4, $5::jsonb, $6::timestamptz) AS r";
+
 /*
- * A step of an office's report: the body is {confirm?: bool} for submit,
+ * A step of an office's report (query QUERY_OFFICE_REPORT_STEP) or a
+ * county's (QUERY_COUNTY_STEP): the body is {confirm?: bool} for submit,
  * {reason: string} for return, {} for accept (or no body at all).
  */
 static void
-report_step(struct req *r, const char *round, const char *office, const char *action)
+step(struct req *r, const char *query, const char *round, const char *office,
+    const char *action)
 {
 	static const char *const fields[] = { "confirm", "reason", NULL };
 	const char	*params[6];
@@ -143,8 +160,32 @@ report_step(struct req *r, const char *round, const char *office, const char *ac
 	params[3] = action;
 	params[4] = text;
 	params[5] = r->now;
-	(void)http_query(r, QUERY_OFFICE_REPORT_STEP, 6, params, http_status_json);
+	(void)http_query(r, query, 6, params, http_status_json);
 	free(text);
+}
+
+static void
+report_step(struct req *r, const char *round, const char *office, const char *action)
+{
+	step(r, QUERY_OFFICE_REPORT_STEP, round, office, action);
+}
+
+static void
+county_submit(struct req *r)
+{
+	step(r, QUERY_COUNTY_STEP, r->param, r->param2, "submit");
+}
+
+static void
+county_return(struct req *r)
+{
+	step(r, QUERY_COUNTY_STEP, r->param, r->param2, "return");
+}
+
+static void
+county_accept(struct req *r)
+{
+	step(r, QUERY_COUNTY_STEP, r->param, r->param2, "accept");
 }
 
 static void
@@ -236,5 +277,11 @@ const struct route api_dispatch_routes[] = {
 	    standing_return, 0 },
 	{ EVHTTP_REQ_POST, "/api/v1/offices/{office}/report/accept", ROLE_GENERAL,
 	    standing_accept, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/counties/{org}/submit", ROLE_GENERAL,
+	    county_submit, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/counties/{org}/return", ROLE_GENERAL,
+	    county_return, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/counties/{org}/accept", ROLE_GENERAL,
+	    county_accept, 0 },
 	{ 0, NULL, 0, NULL, 0 }
 };

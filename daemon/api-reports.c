@@ -160,7 +160,7 @@ report_quarterly(struct req *r)
 	if ((v = http_query_arg(r, "view")) != NULL && (report_view_parse(v, &j->view) != 0 ||
 	    j->fmt != REPORT_CSV)) {
 		http_problem(r, 400, "请求参数有误",
-		    "view 只用于 CSV，应为 tasks、targets、offices 或 supervise", "view", NULL);
+		    "view 只用于 CSV，应为 tasks、targets、offices、supervise 或 counties", "view", NULL);
 		goto fail;
 	}
 	if ((v = http_query_arg(r, "as_of")) != NULL) {

@@ -745,26 +745,27 @@ tasks(struct html *h)
  * 5. 各处室情况.
  */
 
-static void
-offices(struct html *h)
+/*
+ * A ranking table: the offices' (unit 处室, their 牵头任务) or the
+ * counties' (县（市）区, 承担任务 on their copies); those with nothing due
+ * apart, not last, not ranked; then the rule.  The number of rows apart.
+ */
+static size_t
+ranking(struct html *h, const json_t *a, const char *unit, const char *tasks,
+    const char *rule)
 {
 	FILE		*f = h->f;
-	const json_t	*a = G(h->r, "offices"), *o;
+	const json_t	*o;
 	size_t		 i, k, apart = 0;
 	char		 rank[32];
 	static const char *const keys[] = { "tasks", "done", "overdue_tasks",
 	    "milestones_due", "milestones_done" };
 
-	fputs("<section class=\"offices\">\n<h2>四、各处室情况</h2>\n", f);
-	if (json_array_size(a) == 0) {
-		fputs("<p class=\"empty\">本期各项任务均未明确牵头处室，暂无处室排名。"
-		    "</p>\n</section>\n", f);
-		return;
-	}
-	fputs("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"处室排名表\"><table class=\"offices\">\n<thead><tr><th>排名</th>"
-	    "<th>处室</th><th>牵头任务</th><th>已完成</th><th>逾期任务</th><th>到期节点</th>"
+	fprintf(f, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"%s排名表\">"
+	    "<table class=\"offices\">\n<thead><tr><th>排名</th>"
+	    "<th>%s</th><th>%s</th><th>已完成</th><th>逾期任务</th><th>到期节点</th>"
 	    "<th>已完成</th><th>完成率</th><th>按时完成率</th><th>逾期节点</th>"
-	    "<th>指标平均完成率</th></tr></thead>\n<tbody>\n", f);
+	    "<th>指标平均完成率</th></tr></thead>\n<tbody>\n", unit, unit, tasks);
 	json_array_foreach(a, i, o) {
 		if (!report_office_ranked(o)) {
 			apart++;
@@ -795,10 +796,9 @@ offices(struct html *h)
 		fputs("</td></tr>\n", f);
 	}
 	if (apart == json_array_size(a))
-		fputs("<tr><td colspan=\"11\" class=\"c\">本期各处室均无到期节点，暂不排名</td>"
-		    "</tr>\n", f);
+		fprintf(f, "<tr><td colspan=\"11\" class=\"c\">本期各%s均无到期节点，暂不排名</td>"
+		    "</tr>\n", unit);
 	fputs("</tbody>\n</table></div>\n", f);
-	/* Those with nothing due, apart: not last, not ranked. */
 	if (apart > 0) {
 		fputs("<p class=\"apart\"><b>" REPORT_NOTHING_DUE "（不参加排名）：</b>", f);
 		k = 0;
@@ -806,24 +806,55 @@ offices(struct html *h)
 			if (!report_office_ranked(o)) {
 				fputs(k++ > 0 ? "、" : "", f);
 				html_esc(f, S(o, "name"));
-				fputs("（牵头任务 ", f);
+				fprintf(f, "（%s ", tasks);
 				html_put_number(f, G(o, "tasks"));
 				fputs(" 项）", f);
 			}
 		fputs("。</p>\n", f);
 	}
-	if (S(h->r, "ranking_rule") != NULL) {
+	if (rule != NULL) {
 		fputs("<p class=\"rule\">排名规则：", f);
-		html_esc(f, S(h->r, "ranking_rule"));
+		html_esc(f, rule);
 		fputs("</p>\n", f);
 	}
-	if (apart < json_array_size(a)) {
+	return (apart);
+}
+
+static void
+offices(struct html *h)
+{
+	FILE		*f = h->f;
+	const json_t	*a = G(h->r, "offices");
+
+	fputs("<section class=\"offices\">\n<h2>四、各处室情况</h2>\n", f);
+	if (json_array_size(a) == 0) {
+		fputs("<p class=\"empty\">本期各项任务均未明确牵头处室，暂无处室排名。"
+		    "</p>\n</section>\n", f);
+		return;
+	}
+	if (ranking(h, a, "处室", "牵头任务", S(h->r, "ranking_rule")) < json_array_size(a)) {
 		fputs("<figure>\n", f);
 		html_office_chart(h);
 		fputs("<figcaption>图2　参加排名的处室节点按时完成率与指标平均完成率"
 		    "（按排名顺序）</figcaption>\n</figure>\n", f);
 	}
 	fputs("</section>\n", f);
+}
+
+/* ------------------------------------------------------------------
+ * 6. 各县（市）区情况: only for plans with county copies (上级督办下级).
+ */
+
+static void
+counties(struct html *h)
+{
+	const json_t	*a = G(h->r, "counties");
+
+	if (!json_is_array(a))
+		return;
+	fputs("<section class=\"offices counties\">\n<h2>六、各县（市）区情况</h2>\n", h->f);
+	(void)ranking(h, a, "县（市）区", "承担任务", S(h->r, "county_ranking_rule"));
+	fputs("</section>\n", h->f);
 }
 
 /* ------------------------------------------------------------------
@@ -886,6 +917,7 @@ report_html(const json_t *r, FILE *f, char **cause)
 	tasks(&h);
 	offices(&h);
 	html_burnup(&h);
+	counties(&h);
 	footer(&h);
 	if (ferror(f)) {
 		*cause = xstrdup("写入 HTML 报告失败");

@@ -248,6 +248,11 @@ task_cells_free(struct task_cells *c)
 static const char *const office_head[OFFICE_NCOLS] = { "排名", "处室", "牵头任务",
     "已完成", "逾期任务", "滞后任务", "到期节点", "已完成到期节点", "完成率",
     "按时完成节点", "按时完成率", "逾期节点", "指标平均完成率", "备注" };
+/* The 县（市）区 ranking (33-counties.sql) has the offices' columns and
+ * rule, on the counties' copies of the city's tasks. */
+static const char *const county_head[OFFICE_NCOLS] = { "排名", "县（市）区", "承担任务",
+    "已完成", "逾期任务", "滞后任务", "到期节点", "已完成到期节点", "完成率",
+    "按时完成节点", "按时完成率", "逾期节点", "指标平均完成率", "备注" };
 
 struct office_cells {
 	const char	*v[OFFICE_NCOLS];
@@ -356,15 +361,16 @@ csv_targets(const json_t *r, FILE *f)
 	}
 }
 
+/* A ranking: the offices', or the counties' (key "counties"). */
 static void
-csv_offices(const json_t *r, FILE *f)
+csv_ranking(const json_t *r, const char *key, const char *const *head, FILE *f)
 {
 	struct office_cells	 c;
 	json_t			*o;
 	size_t			 i;
 
-	csv_row(f, office_head, OFFICE_NCOLS);
-	json_array_foreach(json_object_get(r, "offices"), i, o) {
+	csv_row(f, head, OFFICE_NCOLS);
+	json_array_foreach(json_object_get(r, key), i, o) {
 		office_cells(o, &c);
 		csv_row(f, c.v, OFFICE_NCOLS);
 	}
@@ -398,7 +404,10 @@ report_csv(const json_t *r, enum report_view view, FILE *f, char **cause)
 		csv_targets(r, f);
 		break;
 	case VIEW_OFFICES:
-		csv_offices(r, f);
+		csv_ranking(r, "offices", office_head, f);
+		break;
+	case VIEW_COUNTIES:
+		csv_ranking(r, "counties", county_head, f);
 		break;
 	case VIEW_SUPERVISE:
 		csv_supervise(r, f);
@@ -454,6 +463,39 @@ md_note(FILE *f, const char *s)
 	fputs("\n\n", f);
 }
 
+/* A ranking (the offices', or the counties'): the ranked rows; those
+ * with nothing due apart, not last; then the rule. */
+static void
+md_ranking(FILE *f, const json_t *rows, const char *const *head, const char *rule)
+{
+	const json_t	*o;
+	size_t		 i, apart = 0;
+
+	md_head(f, head, OFFICE_NCOLS - 1);
+	json_array_foreach(rows, i, o) {
+		struct office_cells	 c;
+
+		if (!report_office_ranked(o)) {
+			apart++;
+			continue;
+		}
+		office_cells(o, &c);
+		md_row(f, c.v, OFFICE_NCOLS - 1);
+	}
+	fputs("\n", f);
+	if (apart > 0) {
+		fputs(REPORT_NOTHING_DUE "（不参加排名）：", f);
+		apart = 0;
+		json_array_foreach(rows, i, o)
+			if (!report_office_ranked(o)) {
+				fputs(apart++ > 0 ? "、" : "", f);
+				markdown_escape(f, S(o, "name"), NULL);
+			}
+		fputs("。\n\n", f);
+	}
+	md_note(f, rule);
+}
+
 int
 report_markdown(const json_t *r, FILE *f, char **cause)
 {
@@ -467,8 +509,8 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 	size_t		 cols[TASK_NCOLS], ncols;
 	char		*plans = report_plans_title(r), pct[32], avg[64], title[256];
 	char		 from[32], to[32], asof[32];
-	json_t		*t, *o, *x;
-	size_t		 i, apart = 0;
+	json_t		*t, *x;
+	size_t		 i;
 
 	(void)cause;
 	report_title(r, title, sizeof title);
@@ -544,30 +586,13 @@ report_markdown(const json_t *r, FILE *f, char **cause)
 	fputs("\n", f);
 	md_note(f, S(r, "lights_rule"));
 
-	/* The ranked offices; those with nothing due apart, then the rule. */
 	fprintf(f, "## 各处室情况\n\n");
-	md_head(f, office_head, OFFICE_NCOLS - 1);
-	json_array_foreach(json_object_get(r, "offices"), i, o) {
-		struct office_cells	 c;
-
-		if (!report_office_ranked(o)) {
-			apart++;
-			continue;
-		}
-		office_cells(o, &c);
-		md_row(f, c.v, OFFICE_NCOLS - 1);
+	md_ranking(f, json_object_get(r, "offices"), office_head, S(r, "ranking_rule"));
+	/* 县（市）区排名: only for plans with county copies. */
+	if (json_is_array(json_object_get(r, "counties"))) {
+		fprintf(f, "## 各县（市）区情况\n\n");
+		md_ranking(f, json_object_get(r, "counties"), county_head,
+		    S(r, "county_ranking_rule"));
 	}
-	fputs("\n", f);
-	if (apart > 0) {
-		fputs(REPORT_NOTHING_DUE "（不参加排名）：", f);
-		apart = 0;
-		json_array_foreach(json_object_get(r, "offices"), i, o)
-			if (!report_office_ranked(o)) {
-				fputs(apart++ > 0 ? "、" : "", f);
-				markdown_escape(f, S(o, "name"), NULL);
-			}
-		fputs("。\n\n", f);
-	}
-	md_note(f, S(r, "ranking_rule"));
 	return (0);
 }

@@ -64,6 +64,16 @@ static const struct column office_cols[O_NCOLS] = {
 	{ "指标平均完成率", 10 }, { "已填报指标", 9 }, { "备注", 16 },
 };
 
+/* 县（市）区: one row per county bureau, ranked on its copies of the
+ * city's tasks by the offices' rule (上级督办下级). */
+static const struct column county_cols[O_NCOLS] = {
+	{ "排名", 6 }, { "县（市）区", 20 }, { "承担任务", 8 }, { "已完成", 8 },
+	{ "逾期任务", 8 }, { "滞后任务", 8 }, { "到期节点", 8 },
+	{ "已完成到期节点", 9 }, { "完成率", 9 },
+	{ "按时完成节点", 8 }, { "按时完成率", 10 }, { "逾期节点", 8 },
+	{ "指标平均完成率", 10 }, { "已填报指标", 9 }, { "备注", 16 },
+};
+
 /* 督办事项: tasks not done that are overdue, behind, not reported after
  * their report date or led by no one. */
 static const struct column supervise_cols[V_NCOLS] = {
@@ -394,34 +404,34 @@ targets_sheet(struct xl *x, const json_t *r, struct totals *tt)
 	}
 }
 
-/* The width of the 处室 table, for its rule's line. */
+/* The width of a ranking table, for its rule's line. */
 static double
-office_width(void)
+ranking_width(const struct column *cols)
 {
 	double	 w = 0;
 	size_t	 c;
 
 	for (c = 0; c < O_NCOLS; c++)
-		w += office_cols[c].width;
+		w += cols[c].width;
 	return (w);
 }
 
+/* A ranking sheet: the offices' (处室) or the counties' (县（市）区),
+ * with its title, its line when empty, and its rule under it. */
 static void
-offices_sheet(struct xl *x, const json_t *r)
+ranking_sheet(struct xl *x, const struct sheet *sh, const json_t *offices,
+    const struct column *cols, const char *title, const char *empty, const char *rule)
 {
-	const struct sheet *sh = &x->offices;
-	const json_t	*offices = json_object_get(r, "offices"), *o;
+	const json_t	*o;
 	char		 fm[256];
 	lxw_row_t	 row, n = (lxw_row_t)json_array_size(offices);
 	size_t		 i;
 	unsigned	 a1;
 	long		 due;
 
-	xlsx_table(x, sh, "各处室完成情况（按到期节点完成率、按时完成率排名；" REPORT_NOTHING_DUE
-	    "的处室不排名）", office_cols, O_NCOLS, HEAD_ROW + n, O_NAME + 1, 1);
+	xlsx_table(x, sh, title, cols, O_NCOLS, HEAD_ROW + n, O_NAME + 1, 1);
 	if (n == 0)
-		xlsx_put_merged(x, sh, FIRST_ROW, 0, O_NCOLS - 1, "无（计划未明确牵头处室）",
-		    x->empty);
+		xlsx_put_merged(x, sh, FIRST_ROW, 0, O_NCOLS - 1, empty, x->empty);
 	for (i = 0; i < n && x->error == LXW_NO_ERROR; i++) {
 		o = json_array_get(offices, i);
 		row = FIRST_ROW + (lxw_row_t)i;
@@ -474,9 +484,27 @@ offices_sheet(struct xl *x, const json_t *r)
 			xlsx_put_blank(x, sh, row, O_REPORTED, x->center);
 	}
 	/* Under the table, after a blank row: how they are ranked. */
-	if (n > 0 && S(r, "ranking_rule") != NULL)
-		xlsx_put_line(x, sh, FIRST_ROW + n + 1, O_NCOLS - 1, office_width(),
-		    S(r, "ranking_rule"), x->info, XLSX_LINE);
+	if (n > 0 && rule != NULL)
+		xlsx_put_line(x, sh, FIRST_ROW + n + 1, O_NCOLS - 1, ranking_width(cols),
+		    rule, x->info, XLSX_LINE);
+}
+
+static void
+offices_sheet(struct xl *x, const json_t *r)
+{
+	ranking_sheet(x, &x->offices, json_object_get(r, "offices"), office_cols,
+	    "各处室完成情况（按到期节点完成率、按时完成率排名；" REPORT_NOTHING_DUE
+	    "的处室不排名）", "无（计划未明确牵头处室）", S(r, "ranking_rule"));
+}
+
+/* 县（市）区: only for plans with county copies. */
+static void
+counties_sheet(struct xl *x, const json_t *r)
+{
+	ranking_sheet(x, &x->counties, json_object_get(r, "counties"), county_cols,
+	    "各县（市）区完成情况（承担的上级任务，按到期节点完成率、按时完成率排名；"
+	    REPORT_NOTHING_DUE "的县（市）区不排名）", "无（没有分解到县（市）区的任务）",
+	    S(r, "county_ranking_rule"));
 }
 
 static void
@@ -674,6 +702,8 @@ report_xlsx(const json_t *r, const char *path, char **cause)
 	xlsx_add_sheet(&x, &x.offices, SH_OFFICES);
 	xlsx_add_sheet(&x, &x.supervise, SH_SUPERVISE);
 	xlsx_add_sheet(&x, &x.burnup, SH_BURNUP);
+	if (json_is_array(json_object_get(r, "counties")))
+		xlsx_add_sheet(&x, &x.counties, SH_COUNTIES);
 	properties(&x, r);
 
 	/* The summary last: its results are the other sheets' totals. */
@@ -682,6 +712,8 @@ report_xlsx(const json_t *r, const char *path, char **cause)
 	offices_sheet(&x, r);
 	supervise_sheet(&x, r, &tt);
 	burnup_sheet(&x, r);
+	if (x.counties.ws != NULL)
+		counties_sheet(&x, r);
 	xlsx_summary_sheet(&x, r, &tt);
 	free(x.page_header);
 	free(x.page_footer);

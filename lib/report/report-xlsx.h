@@ -27,6 +27,7 @@
 #define SH_OFFICES	"处室"
 #define SH_SUPERVISE	"督办事项"
 #define SH_BURNUP	"节点进度"
+#define SH_COUNTIES	"县（市）区"
 
 #define XLSX_LINE	14	/* points a line of 10.5-point text takes */
 #define HEAD_ROW	1	/* the header of every table (row 2) */
@@ -105,6 +106,7 @@ struct xl {
 	char		*page_footer;	/* 落款: the organisation, the day */
 
 	struct sheet	 summary, tasks, targets, offices, supervise, burnup;
+	struct sheet	 counties;	/* only for plans with county copies */
 
 	lxw_format	*org, *title, *info, *table_title, *head, *section;
 	lxw_format	*item, *text, *indent, *center, *count, *number;

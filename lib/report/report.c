@@ -49,7 +49,8 @@ report_format_parse(const char *s, enum report_format *out)
 int
 report_view_parse(const char *s, enum report_view *out)
 {
-	static const char *const names[] = { "tasks", "targets", "offices", "supervise" };
+	static const char *const names[] = { "tasks", "targets", "offices", "supervise",
+	    "counties" };
 	size_t	 i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)

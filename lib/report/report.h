@@ -26,11 +26,12 @@ enum report_view {
 	VIEW_TARGETS,		/* one row per target */
 	VIEW_OFFICES,		/* one row per lead office, ranked */
 	VIEW_SUPERVISE,		/* the items needing 督办 */
+	VIEW_COUNTIES,		/* one row per county bureau, ranked (上级督办下级) */
 };
 
 /* "json", "csv", "md" (or "markdown"), "html", "xlsx"; 0 or -1. */
 int		 report_format_parse(const char *, enum report_format *);
-/* "tasks", "targets", "offices", "supervise"; 0 or -1. */
+/* "tasks", "targets", "offices", "supervise", "counties"; 0 or -1. */
 int		 report_view_parse(const char *, enum report_view *);
 const char	*report_content_type(enum report_format);
 const char	*report_extension(enum report_format);

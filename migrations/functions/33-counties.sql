@@ -193,3 +193,128 @@ LANGUAGE sql STABLE AS $$
 	  JOIN plan p ON p.id = t.plan_id JOIN organisation o ON o.id = p.org_id
 	 WHERE k.task_id = p_task
 $$;
+
+-- 县（市）区排名: the county bureaus with copies of the plans p_plans
+-- (their city's), ranked on those copies by the rule the quarterly report
+-- ranks offices by (60-reports.sql, office_ranked): of the copies'
+-- milestones due by the as-of day, the share done (完成率), then the share
+-- done on time (按时完成率), exact values; equal keys share a rank (1, 1,
+-- 3); a county with nothing due is listed apart (rank null, ranked
+-- false).  The figures are the copies' own quarterly report
+-- (duban_report_quarterly over every county's copy plans at once, the
+-- same quarter, as-of day and cut), so they are judged as the city's
+-- tasks are, history and all, and taken apart by plan: a copy is a task
+-- row of its own (copies have no subtasks), its milestones its own, and
+-- a due milestone is done or overdue (done = due - overdue).  Tasks are
+-- counted by progress: a copy names no lead office until the county
+-- gives it one, and its status would say only 未明确牵头处室.  NULL when
+-- none of the plans has county copies (the report then has no county
+-- section).
+CREATE OR REPLACE FUNCTION duban_county_ranking(p_plans bigint[], p_from date, p_to date,
+    p_as_of date, p_on date, p_cut timestamptz)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_plans	bigint[];
+	v_rep	jsonb;
+BEGIN
+	SELECT array_agg(id ORDER BY id) INTO v_plans FROM plan
+	 WHERE origin = 'county' AND city_plan_id = ANY (p_plans);
+	IF v_plans IS NULL THEN
+		RETURN NULL;
+	END IF;
+	v_rep := duban_report_quarterly(v_plans, p_from, p_to, p_as_of, p_on, p_cut)::jsonb;
+	RETURN (
+	WITH c AS (
+		SELECT o.id, o.name, array_agg(p.key ORDER BY p.id) AS keys
+		  FROM plan p JOIN organisation o ON o.id = p.org_id
+		 WHERE p.id = ANY (v_plans)
+		 GROUP BY o.id, o.name
+	), t AS MATERIALIZED (
+		SELECT p.org_id, e.t, (e.t->'milestones'->>'due')::int AS due,
+		       (e.t->'milestones'->>'overdue')::int AS overdue,
+		       (e.t->'milestones'->>'on_time')::int AS on_time
+		  FROM jsonb_array_elements(v_rep->'tasks') e(t)
+		  JOIN plan p ON p.key = e.t->>'plan' AND p.id = ANY (v_plans)
+	), f AS (
+		SELECT t.org_id, count(*) AS tasks,
+		       count(*) FILTER (WHERE t.t->>'progress_status' = 'done') AS done,
+		       count(*) FILTER (WHERE t.t->>'progress_status' = 'overdue') AS overdue_tasks,
+		       count(*) FILTER (WHERE t.t->>'progress_status' = 'behind') AS behind_tasks,
+		       count(*) FILTER (WHERE t.t->>'progress_status' = 'unreported') AS unreported_tasks,
+		       sum(t.due) AS ms_due, sum(t.due - t.overdue) AS ms_done_due,
+		       sum(t.on_time) AS ms_on_time, sum(t.overdue) AS ms_overdue,
+		       json_build_object(
+			   'green', count(*) FILTER (WHERE t.t->>'light' = 'green'),
+			   'yellow', count(*) FILTER (WHERE t.t->>'light' = 'yellow'),
+			   'red', count(*) FILTER (WHERE t.t->>'light' = 'red'),
+			   'grey', count(*) FILTER (WHERE t.t->>'light' = 'grey')) AS lights
+		  FROM t GROUP BY t.org_id
+	), g AS (
+		-- Completion averaged over the targets reported (未填报 is not 0%).
+		SELECT t.org_id, avg((x.g->>'completion')::numeric) AS avg_completion,
+		       count(*) FILTER (WHERE x.g->'accumulates' = 'true') AS measured,
+		       count(*) FILTER (WHERE x.g->'accumulates' = 'true'
+					  AND jsonb_typeof(x.g->'current') = 'number') AS measured_reported
+		  FROM t CROSS JOIN LATERAL jsonb_array_elements(t.t->'targets') x(g)
+		 GROUP BY t.org_id
+	), ranked AS (
+		SELECT c.id, c.name, c.keys, coalesce(f.tasks, 0) AS tasks,
+		       coalesce(f.done, 0) AS done, coalesce(f.overdue_tasks, 0) AS overdue_tasks,
+		       coalesce(f.behind_tasks, 0) AS behind_tasks,
+		       coalesce(f.unreported_tasks, 0) AS unreported_tasks,
+		       coalesce(f.ms_due, 0) AS ms_due, coalesce(f.ms_done_due, 0) AS ms_done_due,
+		       coalesce(f.ms_on_time, 0) AS ms_on_time, coalesce(f.ms_overdue, 0) AS ms_overdue,
+		       f.lights, g.avg_completion, coalesce(g.measured, 0) AS measured,
+		       coalesce(g.measured_reported, 0) AS measured_reported,
+		       CASE WHEN f.ms_due > 0 THEN f.ms_done_due::numeric / f.ms_due END AS done_rate,
+		       CASE WHEN f.ms_due > 0 THEN f.ms_on_time::numeric / f.ms_due END AS on_time_rate,
+		       CASE WHEN f.ms_due > 0 THEN rank() OVER (PARTITION BY f.ms_due > 0
+			    ORDER BY f.ms_done_due::numeric / nullif(f.ms_due, 0) DESC,
+				     f.ms_on_time::numeric / nullif(f.ms_due, 0) DESC) END AS rank
+		  FROM c LEFT JOIN f ON f.org_id = c.id LEFT JOIN g ON g.org_id = c.id
+	)
+	SELECT json_agg(json_build_object('org_id', id, 'name', name, 'plans', keys,
+		'tasks', tasks, 'done', done, 'overdue_tasks', overdue_tasks,
+		'behind_tasks', behind_tasks, 'unreported_tasks', unreported_tasks,
+		'milestones_due', ms_due, 'milestones_done', ms_done_due,
+		'milestones_on_time', ms_on_time, 'milestones_overdue', ms_overdue,
+		'completion_rate', duban_ratio(done_rate), 'on_time_rate', duban_ratio(on_time_rate),
+		'avg_completion', duban_ratio(avg_completion), 'targets_measured', measured,
+		'targets_reported', measured_reported,
+		'lights', coalesce(lights, json_build_object('green', 0, 'yellow', 0, 'red', 0,
+			'grey', 0)),
+		'rank', rank, 'ranked', rank IS NOT NULL)
+		ORDER BY rank NULLS LAST, name COLLATE "C")
+	  FROM ranked);
+END $$;
+
+-- The rule printed under the county ranking.
+CREATE OR REPLACE FUNCTION duban_county_ranking_rule() RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT '县（市）区排名按各县（市）区承担的上级任务（分解到本县区的任务副本）中截至本期已到期的节点计算：'
+	    || '先比完成率（已完成的到期节点占到期节点的比例），再比按时完成率（按时完成的占到期节点的比例），'
+	    || '由高到低排列；两项都相同的并列同一名次，其后名次顺延（如 1、1、3）。本期无到期节点的县（市）区'
+	    || '另列为“本期无到期事项”，不参加排名。'
+$$;
+
+-- The quarterly report p_report (duban_report_quarterly's, for the plans
+-- p_plans) with the county ranking added at its end, as 'counties' and
+-- 'county_ranking_rule', when the plans have county copies; else the
+-- report as it is, text for text (so reports of plans without counties
+-- do not change).  Spliced as text: the report runs to megabytes and
+-- keeps its keys' order.
+CREATE OR REPLACE FUNCTION duban_county_report(p_report json, p_plans bigint[], p_from date,
+    p_to date, p_as_of date, p_on date, p_cut timestamptz)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_rank	json := duban_county_ranking(p_plans, p_from, p_to, p_as_of, p_on, p_cut);
+	v_text	text;
+BEGIN
+	IF v_rank IS NULL OR p_report IS NULL THEN
+		RETURN p_report;
+	END IF;
+	v_text := rtrim(p_report::text);
+	RETURN (left(v_text, -1) || ', "counties" : ' || v_rank::text
+	    || ', "county_ranking_rule" : ' || to_json(duban_county_ranking_rule())::text
+	    || '}')::json;
+END $$;

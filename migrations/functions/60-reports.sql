@@ -705,4 +705,6 @@ BEGIN
 	v_judge := v_on;
 	status := 200;
 	body := duban_report_quarterly(v_ids, v_from, v_to, v_on, v_judge, v_cut);
+	-- 县（市）区排名, when the plans have county copies (33-counties.sql).
+	body := duban_county_report(body, v_ids, v_from, v_to, v_on, v_judge, v_cut);
 END $$;

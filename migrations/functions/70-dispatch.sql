@@ -100,6 +100,92 @@ LANGUAGE sql IMMUTABLE AS $$
 		      WHEN 'returned' THEN '退回' WHEN 'accepted' THEN '已采纳' ELSE s END
 $$;
 
+-- 上级督办下级: a round's county bureaus (dispatch_county, migration
+-- 0029) and where each stands at p_now, in the words of the offices'
+-- states: its writes to its copies in the round's window (by its own
+-- people: the county's copy plans are written only by those who reach
+-- them), and its report's last step (county_report_step):
+--   pending / draft  nothing reported yet; draft when it has written to
+--                    its copies since the round opened (有更新，未报送)
+--   reported         its general office 报送ed by the date
+--   reported_late    报送ed, after the date
+--   returned         退回 by the city, not yet 报送ed again
+--   accepted         已采纳 by the city
+--   late             not reported, and the date has passed
+CREATE OR REPLACE FUNCTION duban_dispatch_counties(p_id bigint, p_now timestamptz)
+RETURNS TABLE (org_id bigint, name text, plans text[], tasks bigint, open_tasks bigint,
+    writes bigint, first_at timestamptz, last_at timestamptz, state text, reported_at timestamptz,
+    reason text)
+LANGUAGE sql STABLE AS $$
+	WITH d AS (
+		SELECT d.*, coalesce(d.closed_at, p_now) AS upto,
+		       (d.due_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AS due_end
+		  FROM dispatch d WHERE d.id = p_id
+	), c AS (
+		SELECT x.org_id, array_agg(x.plan_id) AS plan_ids FROM dispatch_county x
+		 WHERE x.dispatch_id = p_id GROUP BY x.org_id
+	), w AS (
+		SELECT c.org_id, count(*) AS writes, min(h.at) AS first_at, max(h.at) AS last_at
+		  FROM c CROSS JOIN d JOIN progress h ON h.plan_id = ANY (c.plan_ids)
+		  -- Its own people's: not the city's share or the CLI.
+		  JOIN api_token tk ON tk.id = h.token_id
+		   AND tk.org_id = ANY (duban_org_reach(c.org_id))
+		 WHERE h.source IN ('api', 'cli') AND h.at >= d.opened_at AND h.at <= d.upto
+		 GROUP BY c.org_id
+	), t AS (
+		SELECT c.org_id, count(*) AS tasks,
+		       count(*) FILTER (WHERE duban_task_status(t.id,
+			   (p_now AT TIME ZONE 'Asia/Shanghai')::date) <> 'done') AS open_tasks
+		  FROM c JOIN task t ON t.plan_id = ANY (c.plan_ids)
+		 WHERE t.withdrawn_at IS NULL
+		 GROUP BY c.org_id
+	), s AS (
+		SELECT c.org_id,
+		       (SELECT k.action FROM county_report_step k CROSS JOIN d
+			 WHERE k.dispatch_id = p_id AND k.org_id = c.org_id AND k.at <= d.upto
+			 ORDER BY k.at DESC, k.id DESC LIMIT 1) AS action,
+		       (SELECT min(k.at) FROM county_report_step k CROSS JOIN d
+			 WHERE k.dispatch_id = p_id AND k.org_id = c.org_id AND k.action = 'report'
+			   AND k.at <= d.upto) AS reported_at,
+		       (SELECT k.reason FROM county_report_step k CROSS JOIN d
+			 WHERE k.dispatch_id = p_id AND k.org_id = c.org_id AND k.action = 'return'
+			   AND k.at <= d.upto ORDER BY k.at DESC, k.id DESC LIMIT 1) AS reason
+		  FROM c
+	)
+	SELECT o.id, o.name,
+	       ARRAY(SELECT p.key FROM plan p WHERE p.id = ANY (c.plan_ids) ORDER BY p.key),
+	       coalesce(t.tasks, 0), coalesce(t.open_tasks, 0),
+	       coalesce(w.writes, 0), w.first_at, w.last_at,
+	       CASE WHEN s.action = 'accept' THEN 'accepted'
+		    WHEN s.action = 'return' THEN 'returned'
+		    WHEN s.action = 'report' AND s.reported_at < d.due_end THEN 'reported'
+		    WHEN s.action = 'report' THEN 'reported_late'
+		    WHEN d.upto >= d.due_end THEN 'late'
+		    WHEN w.writes > 0 THEN 'draft'
+		    ELSE 'pending' END,
+	       s.reported_at, CASE WHEN s.action = 'return' THEN s.reason END
+	  FROM c
+	  JOIN organisation o ON o.id = c.org_id
+	 CROSS JOIN d
+	  LEFT JOIN w ON w.org_id = c.org_id
+	  LEFT JOIN t ON t.org_id = c.org_id
+	  LEFT JOIN s ON s.org_id = c.org_id
+	 ORDER BY o.name
+$$;
+
+-- A county's row of a round, as the round and the county's own view
+-- show it.
+CREATE OR REPLACE FUNCTION duban_dispatch_county_json(p_id bigint, p_org bigint,
+    p_now timestamptz)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('org_id', c.org_id, 'name', c.name, 'plans', c.plans,
+		'tasks', c.tasks, 'open_tasks', c.open_tasks, 'writes', c.writes,
+		'first_at', c.first_at, 'last_at', c.last_at, 'state', c.state,
+		'state_label', duban_dispatch_state_label(c.state),
+		'reported_at', c.reported_at, 'reason', c.reason)
+	  FROM duban_dispatch_counties(p_id, p_now) c WHERE c.org_id = p_org
+$$;
+
 -- What a round sent one office (the request, chases, 催办), each with
 -- its deliveries: whether they arrived, and with p_secrets where they
 -- went and what the receiving server answered (duban_delivery_json).
@@ -146,6 +232,10 @@ RETURNS json LANGUAGE sql STABLE AS $$
 						WHERE rc.office_id = o.office_id),
 				'notices', duban_dispatch_notices_view(d.id, o.office_id, p_secrets)))
 			FROM duban_dispatch_offices(d.id, p_now) o), '[]'),
+		-- The county bureaus asked (上级督办下级), each with its state.
+		'counties', coalesce((SELECT json_agg(duban_dispatch_county_json(d.id, c.org_id,
+				p_now) ORDER BY c.name)
+			FROM duban_dispatch_counties(d.id, p_now) c), '[]'),
 		'counts', (SELECT json_build_object('offices', count(*),
 				'reported', count(*) FILTER (WHERE duban_dispatch_state_reported(o.state)),
 				'reported_late', count(*) FILTER (WHERE o.state = 'reported_late'),
@@ -153,7 +243,11 @@ RETURNS json LANGUAGE sql STABLE AS $$
 				'submitted', count(*) FILTER (WHERE o.state = 'submitted'),
 				'returned', count(*) FILTER (WHERE o.state = 'returned'),
 				'missing', count(*) FILTER (WHERE NOT duban_dispatch_state_reported(o.state)),
-				'late', count(*) FILTER (WHERE o.state = 'late'))
+				'late', count(*) FILTER (WHERE o.state = 'late'),
+				'counties', (SELECT count(*) FROM duban_dispatch_counties(d.id, p_now) c),
+				'counties_reported', (SELECT count(*)
+					FROM duban_dispatch_counties(d.id, p_now) c
+					WHERE duban_dispatch_state_reported(c.state)))
 			FROM duban_dispatch_offices(d.id, p_now) o),
 		'summary', d.summary)
 	  FROM dispatch d WHERE d.id = p_id
@@ -232,8 +326,13 @@ BEGIN
 END $$;
 
 -- Opens a round.  p_body: {plans: [key|id, ...], offices?: [name|id, ...],
--- due_on, title?, request?}.  Every office of the round is asked at once
--- (a reminder of stage 'request').  Returns {status, body} or a problem.
+-- counties?: true | [name|id, ...], due_on, title?, request?}.  Every
+-- office of the round is asked at once (a reminder of stage 'request').
+-- counties (上级督办下级) asks the county bureaus that have copies of
+-- the plans' tasks (all of them, or those named) for their copies: a
+-- round with counties and without offices asks the counties alone.  The
+-- plans are those the token reaches (another tenant's are not there).
+-- Returns {status, body} or a problem.
 -- Opening and closing a round is the general office's: NULL for its
 -- token, else the problem (401 no token, 403 another role).  p_verb says
 -- what was refused: 发起 or 结束.
@@ -253,6 +352,7 @@ DECLARE
 	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
 	v_plans		bigint[];
 	v_offices	bigint[];
+	v_counties	bigint[];
 	v_due		date;
 	v_title		text;
 	v_bad		text;
@@ -271,14 +371,44 @@ BEGIN
 	END IF;
 	SELECT s INTO v_bad FROM jsonb_array_elements_text(p_body->'plans') s
 	 WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE (p.key = s OR p.id::text = s)
-			     AND duban_tok_sees_org(tok, p.org_id)) LIMIT 1;
+			      AND duban_tok_sees_org(tok, p.org_id)) LIMIT 1;
 	IF v_bad IS NOT NULL THEN
 		RETURN duban_api_problem(404, '计划不存在', '没有键或编号为“' || v_bad || '”的计划', 'plans');
 	END IF;
 	SELECT array_agg(DISTINCT p.id) INTO v_plans FROM plan p
 	 WHERE (p.key IN (SELECT jsonb_array_elements_text(p_body->'plans'))
-	    OR p.id::text IN (SELECT jsonb_array_elements_text(p_body->'plans')))
+		OR p.id::text IN (SELECT jsonb_array_elements_text(p_body->'plans')))
 	   AND duban_tok_sees_org(tok, p.org_id);
+
+	-- The county bureaus asked: their copy plans of these plans.
+	IF p_body ? 'counties' THEN
+		IF p_body->'counties' = 'true'::jsonb THEN
+			SELECT array_agg(p.id) INTO v_counties FROM plan p
+			 WHERE p.origin = 'county' AND p.city_plan_id = ANY (v_plans);
+		ELSIF jsonb_typeof(p_body->'counties') = 'array'
+		    AND jsonb_array_length(p_body->'counties') > 0 THEN
+			SELECT s INTO v_bad FROM jsonb_array_elements_text(p_body->'counties') s
+			 WHERE NOT EXISTS (SELECT 1 FROM plan p JOIN organisation o ON o.id = p.org_id
+					    WHERE p.origin = 'county' AND p.city_plan_id = ANY (v_plans)
+					      AND (o.name = s OR o.id::text = s)) LIMIT 1;
+			IF v_bad IS NOT NULL THEN
+				RETURN duban_api_problem(404, '县（市）区不在这些计划中',
+				    '“' || v_bad || '”没有承担这些计划交由各县（市）区办理的任务', 'counties');
+			END IF;
+			SELECT array_agg(p.id) INTO v_counties FROM plan p
+			  JOIN organisation o ON o.id = p.org_id
+			 WHERE p.origin = 'county' AND p.city_plan_id = ANY (v_plans)
+			   AND (o.name IN (SELECT jsonb_array_elements_text(p_body->'counties'))
+				OR o.id::text IN (SELECT jsonb_array_elements_text(p_body->'counties')));
+		ELSIF p_body->'counties' <> 'false'::jsonb THEN
+			RETURN duban_api_problem(400, '县（市）区有误',
+			    'counties 应为 true（全部县（市）区）或县（市）区教育局名称的数组', 'counties');
+		END IF;
+		IF p_body->'counties' <> 'false'::jsonb AND v_counties IS NULL THEN
+			RETURN duban_api_problem(400, '没有可调度的县（市）区',
+			    '这些计划没有交由各县（市）区办理的任务，或其下没有县（市）区教育局', 'counties');
+		END IF;
+	END IF;
 
 	IF NOT (p_body ? 'due_on') OR jsonb_typeof(p_body->'due_on') <> 'string'
 	   OR (p_body->>'due_on') !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
@@ -311,6 +441,9 @@ BEGIN
 		  JOIN office f ON f.id = m.id
 		  JOIN plan p ON p.org_id = f.org_id
 		 WHERE p.id = ANY (v_plans);
+	ELSIF v_counties IS NOT NULL THEN
+		-- The counties alone.
+		v_offices := '{}';
 	ELSE
 		-- Every lead office with a task not done.
 		SELECT array_agg(DISTINCT t.lead_office_id) INTO v_offices
@@ -344,6 +477,8 @@ BEGIN
 	RETURNING id INTO v_id;
 	INSERT INTO dispatch_plan SELECT v_id, unnest(v_plans);
 	INSERT INTO dispatch_office SELECT v_id, unnest(v_offices);
+	INSERT INTO dispatch_county (dispatch_id, plan_id, org_id)
+	SELECT v_id, p.id, p.org_id FROM plan p WHERE p.id = ANY (v_counties);
 	FOREACH o IN ARRAY v_offices LOOP
 		PERFORM duban_dispatch_enqueue(v_id, o, 'request', v_today);
 	END LOOP;
@@ -452,6 +587,12 @@ BEGIN
 	)
 	SELECT json_build_object(
 		'closed_at', p_now, 'since', v_since,
+		-- The county bureaus asked (上级督办下级) and where each stood.
+		'counties', (SELECT coalesce(json_agg(json_build_object('name', c.name,
+				'state', c.state, 'state_label', duban_dispatch_state_label(c.state),
+				'writes', c.writes, 'first_at', c.first_at, 'reason', c.reason)
+				ORDER BY c.name), '[]')
+			    FROM duban_dispatch_counties(d.id, p_now) c),
 		'offices', (SELECT json_agg(json_build_object('name', o.name, 'state', o.state,
 				'state_label', duban_dispatch_state_label(o.state),
 				'writes', o.writes, 'first_at', o.first_at, 'reason', o.reason)
@@ -575,4 +716,181 @@ BEGIN
 	    'note', CASE WHEN v_n = 0 THEN '该处室未设置接收人，催办未能发出；请先为该处室设置接收人'
 		    ELSE '已向该处室的 ' || v_n || ' 个接收人发出催办' END,
 	    'notices', duban_dispatch_notices(p_id, v_office)));
+END $$;
+
+-- The caller (p_token: a token's hash) and the county a county route
+-- names (p_org: its name or id) in round p_id, if the round asks it and
+-- the token reaches it; else the problem: 401 without a valid token, 404
+-- for another tenant's round or county (it is not there).
+CREATE OR REPLACE FUNCTION duban_dispatch_county_find(p_token text, p_id bigint, p_org text,
+    OUT tok api_token, OUT org_id bigint, OUT problem json)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+	IF tok.id IS NULL THEN
+		problem := duban_api_check(tok, NULL);
+		RETURN;
+	END IF;
+	SELECT k.org_id INTO org_id FROM dispatch_county k JOIN organisation o ON o.id = k.org_id
+	 WHERE k.dispatch_id = p_id AND (o.name = p_org OR o.id::text = p_org)
+	   AND duban_tok_sees_org(tok, k.org_id) LIMIT 1;
+	IF org_id IS NULL THEN
+		problem := duban_api_problem(404, '调度不存在',
+		    '没有编号为 ' || p_id || '、请“' || coalesce(p_org, '') || '”报送的调度', 'org');
+	END IF;
+END $$;
+
+-- 上级督办下级: the round as one county bureau sees it (GET
+-- /api/v1/dispatches/{id}/counties/{org}): what the city asks, by when,
+-- the county's state and its copies of the round's tasks with where
+-- they stand, and its report's steps.  For a token that reaches the
+-- county (the county itself or its city); another's round is not there.
+CREATE OR REPLACE FUNCTION duban_api_dispatch_county_get(p_token text, p_id bigint,
+    p_org text, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	f		record;
+	d		dispatch;
+	v_org		bigint;
+	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+BEGIN
+	SELECT * INTO f FROM duban_dispatch_county_find(p_token, p_id, p_org);
+	IF f.problem IS NOT NULL THEN
+		RETURN f.problem;
+	END IF;
+	v_org := f.org_id;
+	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id;
+	RETURN json_build_object('status', 200, 'body', json_build_object(
+	    'dispatch', json_build_object('id', d.id, 'title', d.title, 'request', d.request,
+		'due_on', d.due_on, 'opened_at', d.opened_at, 'opened_by', d.opened_by,
+		'state', CASE WHEN d.closed_at IS NOT NULL THEN 'closed' ELSE 'open' END,
+		'city', (SELECT string_agg(DISTINCT o.name, '、') FROM dispatch_plan x
+			   JOIN plan p ON p.id = x.plan_id JOIN organisation o ON o.id = p.org_id
+			  WHERE x.dispatch_id = d.id)),
+	    'county', duban_dispatch_county_json(d.id, v_org, p_now),
+	    'tasks', (SELECT coalesce(json_agg(json_build_object('id', t.id, 'plan', p.key,
+			'label', t.label, 'title', t.title, 'deadline', t.deadline,
+			'status', duban_task_status(t.id, v_today),
+			'city_task_id', k.city_task_id) ORDER BY p.key, t.position), '[]')
+		  FROM dispatch_county c JOIN task t ON t.plan_id = c.plan_id
+		  JOIN plan p ON p.id = t.plan_id
+		  LEFT JOIN county_task k ON k.task_id = t.id
+		 WHERE c.dispatch_id = d.id AND c.org_id = v_org AND t.withdrawn_at IS NULL),
+	    'steps', (SELECT coalesce(json_agg(json_build_object('at', k.at, 'action', k.action,
+			'actor', k.actor, 'reason', k.reason) ORDER BY k.at, k.id), '[]')
+		  FROM county_report_step k WHERE k.dispatch_id = d.id AND k.org_id = v_org)));
+END $$;
+
+-- POST /api/v1/dispatches/{id}/counties/{org}/submit|return|accept: a
+-- county's report in its city's round.
+--   submit  the county's general office (a general token of the county
+--           itself) 报送s the county's report: what its people wrote to
+--           its copies.  With nothing written since the round opened it
+--           asks for {"confirm": true} first (422, field confirm).
+--   return  {reason}: the city's general office returns a report that
+--           went out; the county 报送s again.
+--   accept  the city's general office: 已采纳.
+-- Each step is a row of county_report_step; 200 with the county's row.
+-- A round or county the token does not reach is not there (404).
+CREATE OR REPLACE FUNCTION duban_api_dispatch_county(p_token text, p_id bigint,
+    p_org text, p_action text, p_body jsonb, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	f		record;
+	tok		api_token;
+	d		dispatch;
+	c		record;
+	v_org		bigint;
+	v_problem	json;
+	v_action	text;
+BEGIN
+	SELECT * INTO f FROM duban_dispatch_county_find(p_token, p_id, p_org);
+	IF f.problem IS NOT NULL THEN
+		RETURN f.problem;
+	END IF;
+	tok := f.tok;
+	v_org := f.org_id;
+	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id FOR UPDATE;
+	IF p_action = 'submit' AND NOT (tok.role = 'general' AND tok.org_id = v_org) THEN
+		RETURN duban_api_problem(403, '无权报送',
+		    '县（市）区的报告由该县（市）区教育局办公室（general 角色）报送');
+	ELSIF p_action IN ('return', 'accept') AND NOT (tok.role = 'general'
+	    AND tok.org_id IS DISTINCT FROM v_org
+	    AND NOT EXISTS (SELECT 1 FROM dispatch_plan x JOIN plan p ON p.id = x.plan_id
+			     WHERE x.dispatch_id = p_id AND NOT duban_tok_sees_org(tok, p.org_id))) THEN
+		RETURN duban_api_problem(403, CASE p_action WHEN 'return' THEN '无权退回' ELSE '无权采纳' END,
+		    '县（市）区的报告由发起调度的上级局办公室（general 角色）' ||
+		    CASE p_action WHEN 'return' THEN '退回' ELSE '采纳' END);
+	END IF;
+	IF d.closed_at IS NOT NULL THEN
+		RETURN duban_api_problem(409, '调度已结束', '这轮调度已于 ' ||
+		    to_char(d.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') ||
+		    ' 结束，不能再报送、退回或采纳');
+	END IF;
+	SELECT * INTO c FROM duban_dispatch_counties(p_id, p_now) x WHERE x.org_id = v_org;
+	IF p_action = 'submit' THEN
+		IF c.state = 'accepted' THEN
+			RETURN duban_api_problem(409, '报告已采纳', '“' || c.name ||
+			    '”本轮的报告已被采纳，不能再次报送', NULL,
+			    duban_dispatch_county_json(p_id, v_org, p_now));
+		END IF;
+		IF p_body ? 'confirm' AND jsonb_typeof(p_body->'confirm') <> 'boolean' THEN
+			RETURN duban_api_problem(400, '确认应为 true 或 false',
+			    'confirm 应为 true 或 false', 'confirm');
+		END IF;
+		IF c.writes = 0 AND p_body->'confirm' IS DISTINCT FROM 'true'::jsonb THEN
+			RETURN duban_api_problem(422, '本轮尚未填报',
+			    '本轮调度发起以来，本县（市）区承担的 ' || c.tasks ||
+			    ' 项任务都没有填报更新。如确无新进展，请确认后再报送（confirm）', 'confirm');
+		END IF;
+		v_action := 'report';
+	ELSE
+		IF p_action = 'return' THEN
+			v_problem := duban_extension_reason_problem(p_body, 'reason');
+			IF v_problem IS NOT NULL THEN
+				RETURN v_problem;
+			END IF;
+		END IF;
+		IF NOT duban_dispatch_state_reported(c.state) OR c.state = 'accepted' THEN
+			RETURN duban_api_problem(409, '没有待采纳的报告', '“' || c.name || '”' ||
+			    CASE c.state WHEN 'accepted' THEN '的报告已采纳'
+				WHEN 'returned' THEN '的报告已退回，尚未重新报送'
+				ELSE '尚未报送' END, NULL,
+			    duban_dispatch_county_json(p_id, v_org, p_now));
+		END IF;
+		v_action := p_action;
+	END IF;
+	INSERT INTO county_report_step (dispatch_id, org_id, at, action, actor, token_id,
+	    account_id, reason)
+	VALUES (p_id, v_org, p_now, v_action, tok.label, tok.id, tok.account_id,
+	    CASE WHEN p_action = 'return' THEN btrim(p_body->>'reason') END);
+	RETURN json_build_object('status', 200,
+	    'body', duban_dispatch_county_json(p_id, v_org, p_now));
+END $$;
+
+-- GET /api/v1/county-rounds: the open rounds that ask the county bureaus
+-- the token reaches, newest first, each with the county's state: a
+-- county's 待办 of its city's rounds (and, for the city, where each of
+-- its counties stands).  may_submit: whether this token may 报送 it.
+CREATE OR REPLACE FUNCTION duban_api_county_rounds(p_token text, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	tok	api_token;
+BEGIN
+	SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+	IF tok.id IS NULL THEN
+		RETURN duban_api_check(tok, NULL);
+	END IF;
+	RETURN json_build_object('status', 200, 'body', (
+	    SELECT coalesce(json_agg(json_build_object('dispatch_id', d.id, 'title', d.title,
+			'request', d.request, 'due_on', d.due_on,
+			'county', duban_dispatch_county_json(d.id, k.org_id, p_now),
+			-- The county's own general office 报送s (the page's button).
+			'may_submit', tok.role = 'general' AND tok.org_id = k.org_id)
+			ORDER BY d.id DESC, o.name), '[]')
+	      FROM dispatch d
+	      JOIN (SELECT DISTINCT dispatch_id, org_id FROM dispatch_county) k
+		ON k.dispatch_id = d.id
+	      JOIN organisation o ON o.id = k.org_id
+	     WHERE d.closed_at IS NULL AND duban_tok_sees_org(tok, k.org_id)));
 END $$;

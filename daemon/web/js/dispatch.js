@@ -1,7 +1,9 @@
 // 调度: the general office asks lead offices for their progress by a date,
 // sees who has reported, and closes the round for its 调度汇总.  Everyone
-// else reads.
-import { reportActions } from './report.js';
+// else reads.  上级督办下级: a city's round may ask its county bureaus too;
+// the city sees each county's state and accepts or returns its report,
+// and a county's general office sees its city's rounds and 报送s.
+import { reportActions, returnBox } from './report.js';
 import {
 	api, boot, h, append, clear, $, td, table, badge, statusBadge, fmtNum, fmtTime,
 	problemText, showFatal, addDays, newId, setTitle, word, words,
@@ -44,7 +46,9 @@ function listPanel(rounds, plans) {
 	    td('报送截止', r.due_on, 'nowrap'),
 	    td('状态', roundState(r)),
 	    td('报送情况', r.counts ? `${word('dispatch_state', 'reported')} ${r.counts.reported + r.counts.reported_late}/${r.counts.offices}` +
-		(r.counts.late ? `，${word('dispatch_state', 'late')} ${r.counts.late}` : '') : '—')));
+		(r.counts.late ? `，${word('dispatch_state', 'late')} ${r.counts.late}` : '') +
+		(r.counts.counties ? `；县（市）区${word('dispatch_state', 'reported')} ${r.counts.counties_reported}/${r.counts.counties}` : '') :
+		'—')));
 	return h('section', { class: 'panel', 'aria-labelledby': 'rounds-h' },
 	    h('h2', { id: 'rounds-h' }, '调度轮次'),
 	    rounds.length === 0 ? h('p', { class: 'empty' }, '还没有发起过调度。') :
@@ -68,6 +72,8 @@ function openForm(plans, offices) {
 	    checks('plans', '计划', plans.map((p) => [p.key, p.title]), plans.length === 1 ? [plans[0].key] : []),
 	    checks('offices', '请求报送的处室（可选）', offices.map((o) => [o.name, o.name]), [],
 		'不选则请求所有有未完成任务的牵头处室'),
+	    checks('counties', '县（市）区（可选）', [['all', '请各县（市）区教育局报送其承担的任务（上级督办下级）']], [],
+		'勾选而不选处室时，只调度县（市）区'),
 	    h('div', { class: 'row' },
 		h('div', { class: 'field' }, h('label', { for: 'due_on' }, '报送截止日期'),
 		    h('input', { type: 'date', id: 'due_on', name: 'due_on', min: session.today, required: true,
@@ -92,6 +98,8 @@ function openForm(plans, offices) {
 		const offs = picked('offices');
 		if (offs.length)
 			body.offices = offs;
+		if (picked('counties').length)
+			body.counties = true;
 		if (form.elements.title.value.trim())
 			body.title = form.elements.title.value.trim();
 		if (form.elements.request.value.trim())
@@ -127,7 +135,7 @@ function fieldError(form, name, text) {
 	const e = form.querySelector(`#${name}-err`);
 	e.textContent = text;
 	e.hidden = false;
-	const target = name === 'plans' || name === 'offices' ? form.querySelectorAll(`input[name="${name}"]`) :
+	const target = name === 'plans' || name === 'offices' || name === 'counties' ? form.querySelectorAll(`input[name="${name}"]`) :
 	    [form.querySelector(`#${name}`)];
 	for (const t of target) {
 		t.setAttribute('aria-invalid', 'true');
@@ -194,6 +202,86 @@ function officesTable(r, redraw) {
 	    td('通知', noticeCell(o)),
 	    decide ? td('办理', reportActions(r, o, redraw) || urgeButton(r, o, redraw) || '—') : null)),
 	{ className: 'stack', caption: '各处室报送情况' });
+}
+
+// The county bureaus a round asks, each with its state; the city's general
+// office accepts or returns a county's report that went out.
+function countiesTable(r, redraw) {
+	const decide = r.state === 'open' && session.role === 'general';
+	const cols = [{ label: '县（市）区' }, { label: '承担任务', class: 'num' }, { label: '未完成', class: 'num' },
+	    { label: '本轮更新', class: 'num' }, { label: '首次更新' }, { label: '报送状态' },
+	    ...(decide ? [{ label: '办理' }] : [])];
+	const actions = (c) => {
+		if (!['reported', 'reported_late'].includes(c.state))
+			return '—';
+		const base = `/api/v1/dispatches/${r.id}/counties/${encodeURIComponent(c.name)}`;
+		const status = h('span', { class: 'form-msg', role: 'status' });
+		const post = async (action, body) => {
+			try {
+				await api(`${base}/${action}`, { method: 'POST', body });
+				await redraw();
+				return null;
+			} catch (e) {
+				status.textContent = problemText(e);
+				return problemText(e);
+			}
+		};
+		const accept = h('button', { type: 'button', class: 'btn small', onclick: () => post('accept') }, '采纳');
+		accept.setAttribute('aria-label', `采纳${c.name}的报告`);
+		const [ret, box] = returnBox('退回', (b) => post('return', b));
+		ret.classList.add('small');
+		ret.setAttribute('aria-label', `退回${c.name}的报告`);
+		return h('div', { class: 'row-actions' }, accept, ret, box, status);
+	};
+	return table(cols, r.counties.map((c) => h('tr', {},
+	    td('县（市）区', c.name, 'card-title'),
+	    td('承担任务', fmtNum(c.tasks), 'num'),
+	    td('未完成', fmtNum(c.open_tasks), 'num'),
+	    td('本轮更新', fmtNum(c.writes), 'num'),
+	    td('首次更新', c.first_at ? fmtTime(c.first_at) : '—', 'nowrap'),
+	    td('报送状态', [stateBadge(c.state), c.reason ? h('div', { class: 'small muted' }, `退回理由：${c.reason}`) : null]),
+	    decide ? td('办理', actions(c)) : null)),
+	{ className: 'stack', caption: '各县（市）区报送情况' });
+}
+
+// A county's general office: its city's open rounds, each 报送ed here; a
+// round with nothing written since it opened asks to confirm first.
+function countyRoundsPanel(items, redraw) {
+	const cols = ['调度', '县（市）区', '报送截止', '报送状态', '办理'].map((label) => ({ label }));
+	const submit = (it) => {
+		if (!it.may_submit || ['accepted'].includes(it.county.state))
+			return '—';
+		const status = h('p', { class: 'form-msg', role: 'status' });
+		const path = `/api/v1/dispatches/${it.dispatch_id}/counties/${encodeURIComponent(it.county.name)}/submit`;
+		const send = async (btn, body) => {
+			btn.disabled = true;
+			try {
+				await api(path, { method: 'POST', body });
+				await redraw();
+			} catch (e) {
+				btn.disabled = false;
+				status.textContent = problemText(e);
+				if (e.status === 422 && e.problem && e.problem.field === 'confirm' && !body.confirm)
+					status.append(' ', h('button', { type: 'button', class: 'btn small danger',
+					    onclick: (ev) => send(ev.target, { confirm: true }) }, '确认报送'));
+			}
+		};
+		const btn = h('button', { type: 'button', class: 'btn small', onclick: (ev) => send(ev.target, {}) },
+		    it.county.state === 'returned' ? '重新报送' : '报送');
+		btn.setAttribute('aria-label', `报送${it.county.name}在“${it.title}”中的报告`);
+		return h('div', { class: 'row-actions' }, btn, status);
+	};
+	return h('section', { class: 'panel', 'aria-labelledby': 'county-rounds-h' },
+	    h('h2', { id: 'county-rounds-h' }, '上级调度'),
+	    h('p', { class: 'hint' }, '上级教育局请本县（市）区报送承担任务的进展：先在各任务中填报，再在此报送。'),
+	    table(cols, items.map((it) => h('tr', {},
+		td('调度', [it.title, it.request ? h('div', { class: 'small muted' }, it.request) : null], 'card-title'),
+		td('县（市）区', it.county.name),
+		td('报送截止', it.due_on, 'nowrap'),
+		td('报送状态', [stateBadge(it.county.state),
+		    it.county.reason ? h('div', { class: 'small muted' }, `退回理由：${it.county.reason}`) : null]),
+		td('办理', submit(it)))),
+	    { className: 'stack', caption: '上级教育局的调度' }));
 }
 
 function change(c) {
@@ -283,7 +371,8 @@ async function showRound(app, id) {
 		r.request ? h('p', { class: 'request' }, r.request) : null,
 		countsLine(r.counts),
 		late.length ? h('p', { class: 'od' }, `${word('dispatch_state', 'late')}：${late.map((o) => o.name).join('、')}`) : null,
-		officesTable(r, () => showRound(app, id)),
+		(r.offices || []).length || !(r.counties || []).length ? officesTable(r, () => showRound(app, id)) : null,
+		(r.counties || []).length ? countiesTable(r, () => showRound(app, id)) : null,
 		r.state === 'open' && session.role === 'general' ? closeControls(r) : null),
 	    r.summary ? summaryPanel(r) : null]);
 }
@@ -295,16 +384,20 @@ async function main() {
 	if (id && /^\d+$/.test(id))
 		return showRound(app, id);
 	$('#page-sub').textContent = session.role === 'general' ? '向牵头处室收集进展，逾期未报自动催报' : '只能查看：发起和结束调度由局办公室进行';
-	let rounds, plans = [], offices = [];
+	let rounds, plans = [], offices = [], county = [];
 	try {
-		[rounds, plans, offices] = await Promise.all([api('/api/v1/dispatches'), api('/api/v1/plans'),
-		    session.role === 'general' ? api('/api/v1/offices') : []]);
+		[rounds, plans, offices, county] = await Promise.all([api('/api/v1/dispatches'), api('/api/v1/plans'),
+		    session.role === 'general' ? api('/api/v1/offices') : [],
+		    api('/api/v1/county-rounds').catch(() => [])]);
 	} catch (e) {
 		showFatal(e);
 		return;
 	}
 	offices = offices.filter((o) => o.tasks_led > 0).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+	// A county's own rounds from its city (a city sees its counties' on each round's page).
+	county = county.filter((it) => it.may_submit);
 	append(clear(app), [
+	    county.length ? countyRoundsPanel(county, () => location.reload()) : null,
 	    listPanel(rounds, plans),
 	    session.role === 'general' ? openForm(plans, offices) : null]);
 }

@@ -2,8 +2,9 @@
 // (with their words: never colour alone), counts by status per plan, the
 // items needing 督办, the tasks (filtered by office, status and due
 // window, all in the URL) and the lead offices' ranking, those with
-// nothing due listed apart; first, when the working-day calendar lacks a
-// year, how to load its notice.
+// nothing due listed apart, and for a city's plans with county copies the
+// 县（市）区 ranking the same way; first, when the working-day calendar
+// lacks a year, how to load its notice.
 import {
 	api, boot, h, svg, clear, $, query, td, table, scrollRegion, badge, statusBadge, word, words,
 	fmtNum, pct, fmtTime, addDays, progressBar, showFatal, quarterOf, newId,
@@ -159,37 +160,57 @@ function supervisePanel(ov) {
 	    more ? h('div', { class: 'actions' }, more) : null);
 }
 
-function officesPanel(ov) {
-	const cols = [{ label: '排名', class: 'num' }, { label: '处室' }, { label: '牵头任务', class: 'num' },
+// A ranking panel: the lead offices' (处室排名), or the county bureaus' on
+// their copies of the city's tasks (县（市）区排名); ranked on what was
+// due, those with nothing due apart, not last; the rule under it.
+function rankingPanel(rows, rule, o) {
+	const cols = [{ label: '排名', class: 'num' }, { label: o.unit }, { label: o.tasks, class: 'num' },
 	    { label: '已完成', class: 'num' }, { label: '逾期任务', class: 'num' }, { label: '滞后任务', class: 'num' },
 	    { label: '到期节点', class: 'num' }, { label: '完成率', class: 'num' }, { label: '逾期节点', class: 'num' },
 	    { label: '按时完成率', class: 'num' }, { label: '指标平均完成', class: 'num' }];
-	// Ranked on what was due; those with nothing due apart, not last.
-	const ranked = (ov.offices || []).filter((o) => o.ranked !== false);
-	const apart = (ov.offices || []).filter((o) => o.ranked === false);
+	const ranked = rows.filter((x) => x.ranked !== false);
+	const apart = rows.filter((x) => x.ranked === false);
+	const trs = ranked.map((x) => h('tr', {},
+	    h('td', { class: 'num' }, fmtNum(x.rank)),
+	    h('td', { class: 'nowrap' }, o.name(x)),
+	    h('td', { class: 'num' }, fmtNum(x.tasks)),
+	    h('td', { class: 'num' }, fmtNum(x.done)),
+	    h('td', { class: 'num' }, fmtNum(x.overdue_tasks)),
+	    h('td', { class: 'num' }, fmtNum(x.behind_tasks)),
+	    h('td', { class: 'num' }, fmtNum(x.milestones_due)),
+	    h('td', { class: 'num' }, x.completion_rate === null || x.completion_rate === undefined ? '—' : pct(x.completion_rate)),
+	    h('td', { class: 'num' }, fmtNum(x.milestones_overdue)),
+	    h('td', { class: 'num' }, x.on_time_rate === null ? '无到期节点' : pct(x.on_time_rate)),
+	    h('td', { class: 'num' }, average(x.avg_completion, x.targets_reported, x.targets_measured))));
+	return h('section', { class: 'panel', 'aria-labelledby': o.id },
+	    h('div', { class: 'panel-head' },
+		h('h2', { id: o.id }, o.title),
+		h('p', { class: 'muted small' }, o.sub)),
+	    ranked.length ? scrollRegion(`${o.title}表（可横向滚动）`, table(cols, trs, { caption: o.caption })) :
+		h('p', { class: 'empty' }, `本期各${o.unit}均无到期节点，暂不排名。`),
+	    apart.length ? h('p', { class: 'apart' }, h('strong', {}, '本期无到期事项（不参加排名）：'),
+		apart.map((x, i) => [i ? '、' : '', o.name(x), `（${o.tasks} ${fmtNum(x.tasks)} 项）`])) : null,
+	    rule ? h('p', { class: 'muted small rule' }, `排名规则：${rule}`) : null);
+}
+
+function officesPanel(ov) {
 	const officeA = (o) => h('a', { href: `index.html${query({ plan: state.plan, office: o.name })}#tasks-h`,
 	    'data-office': o.name, onclick: officeLink }, o.name);
-	const rows = ranked.map((o) => h('tr', {},
-	    h('td', { class: 'num' }, fmtNum(o.rank)),
-	    h('td', { class: 'nowrap' }, officeA(o)),
-	    h('td', { class: 'num' }, fmtNum(o.tasks)),
-	    h('td', { class: 'num' }, fmtNum(o.done)),
-	    h('td', { class: 'num' }, fmtNum(o.overdue_tasks)),
-	    h('td', { class: 'num' }, fmtNum(o.behind_tasks)),
-	    h('td', { class: 'num' }, fmtNum(o.milestones_due)),
-	    h('td', { class: 'num' }, o.completion_rate === null || o.completion_rate === undefined ? '—' : pct(o.completion_rate)),
-	    h('td', { class: 'num' }, fmtNum(o.milestones_overdue)),
-	    h('td', { class: 'num' }, o.on_time_rate === null ? '无到期节点' : pct(o.on_time_rate)),
-	    h('td', { class: 'num' }, average(o.avg_completion, o.targets_reported, o.targets_measured))));
-	return h('section', { class: 'panel', 'aria-labelledby': 'off-h' },
-	    h('div', { class: 'panel-head' },
-		h('h2', { id: 'off-h' }, '处室排名'),
-		h('p', { class: 'muted small' }, '按到期节点的完成率、按时完成率排序，并列者名次相同')),
-	    ranked.length ? scrollRegion('处室排名表（可横向滚动）', table(cols, rows, { caption: '各牵头处室的任务与节点' })) :
-		h('p', { class: 'empty' }, '本期各处室均无到期节点，暂不排名。'),
-	    apart.length ? h('p', { class: 'apart' }, h('strong', {}, '本期无到期事项（不参加排名）：'),
-		apart.map((o, i) => [i ? '、' : '', officeA(o), `（牵头任务 ${fmtNum(o.tasks)} 项）`])) : null,
-	    ov.ranking_rule ? h('p', { class: 'muted small rule' }, `排名规则：${ov.ranking_rule}`) : null);
+	return rankingPanel(ov.offices || [], ov.ranking_rule, {
+		id: 'off-h', title: '处室排名', unit: '处室', tasks: '牵头任务', name: officeA,
+		sub: '按到期节点的完成率、按时完成率排序，并列者名次相同', caption: '各牵头处室的任务与节点',
+	});
+}
+
+// 县（市）区排名: only when the chosen plans have county copies (上级督办下级).
+function countiesPanel(ov) {
+	if (!Array.isArray(ov.counties))
+		return null;
+	return rankingPanel(ov.counties, ov.county_ranking_rule, {
+		id: 'cty-h', title: '县（市）区排名', unit: '县（市）区', tasks: '承担任务', name: (c) => c.name,
+		sub: '各县（市）区承担的上级任务，按到期节点的完成率、按时完成率排序，并列者名次相同',
+		caption: '各县（市）区承担的上级任务与节点',
+	});
 }
 
 // An average with what it is over: "80%（已填报 4/18）"; "—" with nothing to
@@ -373,6 +394,9 @@ async function load() {
 	}
 	body.append(tiles(overview.summary || {}, overview.lights_rule), plansPanel(overview), supervisePanel(overview),
 	    tasksPanel(overview), officesPanel(overview));
+	const counties = countiesPanel(overview);
+	if (counties)
+		body.append(counties);
 	renderTasks();
 }
 

@@ -18,8 +18,8 @@ function steps(report) {
 }
 
 // A reason box that opens under a button: the 退回 of a head or of the
-// general office.
-function returnBox(label, send) {
+// general office (dispatch.js: of a county's report too).
+export function returnBox(label, send) {
 	const id = newId('reason');
 	const area = h('textarea', { id, rows: 2, required: true, maxlength: 2000 });
 	const err = h('p', { class: 'field-error', role: 'alert', hidden: true });
