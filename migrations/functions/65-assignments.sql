@@ -476,6 +476,25 @@ BEGIN
 		 WHERE r.state = 'reported' AND d.closed_at IS NULL
 		   AND duban_tok_sees_org(tok, o.org_id)
 		UNION ALL
+		-- 上级督办下级 (70-dispatch.sql): a round the city asked of this
+		-- county bureau, for its general office to 报送; for the city, a
+		-- county's 报送 awaiting 采纳 or 退回.
+		SELECT 0, d.due_on::text,
+		       json_build_object('kind', CASE WHEN c.org_id = tok.org_id
+					THEN 'county_round' ELSE 'county_decide' END,
+			'dispatch_id', d.id, 'org_id', c.org_id, 'org', c.name, 'title', d.title,
+			'due_on', d.due_on, 'state', c.state,
+			'state_label', duban_dispatch_state_label(c.state), 'reason', c.reason)
+		  FROM dispatch d
+		 CROSS JOIN LATERAL duban_dispatch_counties(d.id, p_now) c
+		 WHERE d.closed_at IS NULL
+		   AND EXISTS (SELECT 1 FROM dispatch_county x WHERE x.dispatch_id = d.id)
+		   AND ((c.org_id = tok.org_id
+			 AND c.state IN ('pending', 'late', 'draft', 'returned'))
+			OR (c.org_id IS DISTINCT FROM tok.org_id
+			    AND c.state IN ('reported', 'reported_late')
+			    AND duban_tok_sees_dispatch(tok, d.id)))
+		UNION ALL
 		-- 延期申请 awaiting the general office.
 		SELECT 0, e.requested_at::text,
 		       json_build_object('kind', 'extension_decide', 'extension_id', e.id,

@@ -146,6 +146,27 @@ expect_ranking(const json_t *doc, const char *what)
 	    strstr(S(doc, "county_ranking_rule"), "并列同一名次") != NULL, "%s: the rule", what);
 }
 
+/* How many of who's 待办 items are of kind (any when NULL) and name org
+ * (any when NULL). */
+static int
+todo_has(struct site *s, int who, const char *kind, const char *org)
+{
+	json_t	*out, *x;
+	size_t	 i;
+	int	 n = 0;
+
+	cr_assert_eq(call(s, who, "GET", "/api/v1/todo", NULL, &out), 200);
+	json_array_foreach(json_object_get(out, "items"), i, x) {
+		if (kind != NULL && (S(x, "kind") == NULL || strcmp(S(x, "kind"), kind) != 0))
+			continue;
+		if (org != NULL && (S(x, "org") == NULL || strcmp(S(x, "org"), org) != 0))
+			continue;
+		n++;
+	}
+	json_decref(out);
+	return (n);
+}
+
 Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .timeout = 120)
 {
 	struct site	 s;
@@ -199,6 +220,10 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	cr_assert_eq(call(&s, CC, "GET", "/api/v1/county-rounds", NULL, &out), 200);
 	cr_expect_eq(json_array_size(out), 0, "长春 sees no round of 吉林's");
 	json_decref(out);
+	/* …and in its 待办, to 报送; not the city's nor 长春's to do yet. */
+	cr_expect_eq(todo_has(&s, CY, "county_round", "船营区教育局"), 1, "船营's 待办");
+	cr_expect_eq(todo_has(&s, JL, "county_decide", NULL), 0, "nothing for 吉林 yet");
+	cr_expect_eq(todo_has(&s, CC, NULL, "船营区教育局"), 0, "nothing for 长春");
 
 	path = xprintf("/api/v1/dispatches/%s/counties/船营区教育局", id);
 	cr_assert_eq(call(&s, CY, "GET", path, NULL, &out), 200);
@@ -272,6 +297,10 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	EXPECT_STR(xstrdup(S(out, "state")), "reported");
 	json_decref(out);
 	free(path);
+	/* Reported: off 船营's 待办, on 吉林's to 采纳 or 退回. */
+	cr_expect_eq(todo_has(&s, CY, "county_round", NULL), 0, "船营 has reported");
+	cr_expect_eq(todo_has(&s, JL, "county_decide", "船营区教育局"), 1, "吉林's 待办");
+	cr_expect_eq(todo_has(&s, CC, NULL, "船营区教育局"), 0, "still nothing for 长春");
 
 	/* The city sees each county's state, and accepts 船营's. */
 	path = xprintf("/api/v1/dispatches/%s", id);

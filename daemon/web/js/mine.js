@@ -161,6 +161,23 @@ function todoPanel(todo, today) {
 			    h('a', { href: `task.html?id=${it.task_id}#completion` }, `${it.number} ${it.title}`),
 			    h('span', { class: 'small muted' }, `${it.plan} · ${what}`)));
 		}
+		if (it.kind === 'notice')
+			// 督办单: signed for on the 督办单 page, in its row.
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    it.due_on ? h('span', { class: 'ms-date' }, it.due_on) : null,
+			    h('a', { href: `notice.html#notice-${it.notice_id}` }, it.title)));
+		if (it.kind === 'county_round' || it.kind === 'county_decide')
+			// 上级督办下级: on the 调度 page (the county's list, or the round's page).
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    h('span', { class: 'ms-date' }, it.due_on),
+			    h('a', { href: it.kind === 'county_round' ? 'dispatch.html' :
+				`dispatch.html?id=${it.dispatch_id}` },
+				it.kind === 'county_round' ?
+				    (it.state === 'returned' ? `上级调度“${it.title}”的报告被退回，请修改后重新报送` :
+					`上级调度“${it.title}”：请于 ${it.due_on} 前报送本单位承办任务的进展`) :
+				    `${it.org}在“${it.title}”中的报告已报送，待采纳或退回`),
+			    h('span', { class: 'small muted' }, it.state_label)),
+			    it.reason ? h('p', { class: 'alert' }, `退回理由：${it.reason}`) : null);
 		if (it.kind !== 'instruction')
 			return h('li', {}, it.title || it.kind);
 		const btn = h('button', { type: 'button', class: 'btn small secondary' }, '已阅');
