@@ -10,12 +10,18 @@
 #
 #   bench/gen-plan.sh [TASKS] > plan.yaml      (default 5000)
 #
-# Used by bench/import.sh.
+# Used by bench/import.sh.  bench/province.sh makes one plan a bureau
+# with these set (defaults in brackets):
+#   PLAN_KEY [bench-import-2025]  PLAN_ISSUER [基准市教育局]
+#   PLAN_ISSUER_KIND [none: city_bureau]  PLAN_PARENT [none]
+#   PLAN_SECTIONS [50]
 set -eu
 
 TASKS=${1:-5000}
 
-awk -v tasks="$TASKS" '
+awk -v tasks="$TASKS" -v key="${PLAN_KEY:-bench-import-2025}" \
+    -v issuer="${PLAN_ISSUER:-基准市教育局}" -v issuer_kind="${PLAN_ISSUER_KIND:-}" \
+    -v parent="${PLAN_PARENT:-}" -v nsec="${PLAN_SECTIONS:-50}" '
 BEGIN {
 	split("办公室 组织人事科 计划财务科 基础教育科 职业教育科 高等教育科 " \
 	    "教师工作科 体育卫生艺术科 安全稳定科 政策法规科 督导室 机关党委 " \
@@ -34,10 +40,14 @@ BEGIN {
 
 	print "duban-plan: 1"
 	print "plan:"
-	print "  key: bench-import-2025"
-	print "  title: 基准市教育局2025年工作要点任务分解表"
+	print "  key: " key
+	print "  title: " issuer "2025年工作要点任务分解表"
 	print "  year: 2025"
-	print "  issuer: 基准市教育局"
+	print "  issuer: " issuer
+	if (issuer_kind != "")
+		print "  issuer_kind: " issuer_kind
+	if (parent != "")
+		print "  parent_org: " parent
 	print "  document_number: 基教发〔2025〕1号"
 	print "  issued_on: 2025-02-20"
 	print "  kind: 工作要点"
@@ -53,7 +63,6 @@ BEGIN {
 		printf "  - {name: %s, office: %s, title: 副局长}\n", person[i],
 		    office[i]
 	print "sections:"
-	nsec = 50
 	per = int((tasks + nsec - 1) / nsec)
 	t = 0
 	for (s = 1; s <= nsec && t < tasks; s++) {

@@ -14,6 +14,10 @@
 #
 #   bench/import.sh [TASKS] [RUNS]        (default 5000 tasks, 3 runs each)
 #
+# BASELINE=/path/to/other/duban also times that binary's load (into a
+# database it migrated itself) in each run, between the two others:
+# before and after a change, measured in the same minutes.
+#
 # Uses the release build in build/ and a throwaway PostgreSQL cluster
 # under var/bench-import.  PROFILE=1 also prints, for one more load, the
 # time of each statement inside duban_load_plans (auto_explain).
@@ -31,11 +35,11 @@ trap '"$DUBAN_ROOT/scripts/pg" destroy bench-import; rm -rf "$WORK"' EXIT
 server=$(pg_start bench-import test)
 export DUBAN_NOW=2025-03-01T09:00+08:00
 n=0
-fresh() {	# fresh: a new migrated database, its conninfo in $db
+fresh() {	# fresh [DUBAN]: a new database migrated by DUBAN, its conninfo in $db
 	n=$((n + 1))
 	psql "$server dbname=postgres" -Xq -c "CREATE DATABASE bench$n" >/dev/null
 	db="$server dbname=bench$n"
-	DUBAN_DB=$db "$BIN/cli/duban" db migrate >/dev/null
+	DUBAN_DB=$db "${1:-$BIN/cli/duban}" db migrate >/dev/null
 }
 now() { date +%s.%N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -92,12 +96,21 @@ done
 
 load_s=()
 copy_s=()
+base_s=()
 for r in $(seq "$RUNS"); do
 	fresh
 	t0=$(now)
 	DUBAN_DB=$db "$BIN/cli/duban" plan load "$WORK/plan.yaml" >/dev/null
 	t1=$(now)
 	load_s+=("$(echo "$t1 - $t0" | bc -l)")
+	if [ -n "${BASELINE:-}" ]; then
+		fresh "$BASELINE"
+		t0=$(now)
+		DUBAN_DB=$db "$BASELINE" plan load "$WORK/plan.yaml" >/dev/null
+		t1=$(now)
+		base_s+=("$(echo "$t1 - $t0" | bc -l)")
+		printf '第 %d 次：BASELINE plan load %.2f s\n' "$r" "${base_s[-1]}"
+	fi
 	fresh
 	t0=$(now)
 	psql "$db" -Xq -v ON_ERROR_STOP=1 -f "$WORK/copy.sql" >/dev/null
@@ -113,6 +126,11 @@ printf 'COPY 的行：%s\n' "${copied[*]}"
 printf '%-12s %10s\n' "" "中位数/s"
 printf '%-12s %10.2f\n' "plan load" "$L" "COPY" "$C"
 printf 'load/COPY = %.2f（目标 ≤ 2）；%s 次，%s 核\n' "$(echo "$L / $C" | bc -l)" "$RUNS" "$(nproc)"
+if [ -n "${BASELINE:-}" ]; then
+	B=$(printf '%s\n' "${base_s[@]}" | median)
+	printf 'BASELINE plan load %.2f s：BASELINE/COPY = %.2f\n' "$B" "$(echo "$B / $C" | bc -l)"
+fi
+printf '负载（load average）：%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ "${PROFILE:-0}" = 1 ]; then
 	# The statements of duban_load_plans that took 20 ms or more, from

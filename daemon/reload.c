@@ -87,7 +87,7 @@ reload_thread(void *arg)
 				fclose(f);
 			}
 			if (plans != NULL) {
-				j->plans_json = json_dumps(plans, JSON_COMPACT);
+				j->plans_json = load_dump(plans);
 				j->nplans = n;
 				j->plans_warn = buf;	/* warnings only */
 				json_decref(plans);

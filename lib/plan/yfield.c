@@ -65,20 +65,19 @@ yfield_check_keys(struct yfield_ctx *y, const struct ynode *map,
 		const struct ynode *key = YMAP_KEY(map, i);
 
 		ok = 0;
+		for (k = 0; allowed[k] != NULL && !ok; k++)
+			ok = strcmp(key->str, allowed[k]) == 0;
+		if (ok)
+			continue;
+		/* Unknown: the nearest allowed key, if one is near. */
 		best = NULL;
 		best_d = 3;
 		for (k = 0; allowed[k] != NULL; k++) {
-			if (strcmp(key->str, allowed[k]) == 0) {
-				ok = 1;
-				break;
-			}
 			if ((dist = edit_distance(key->str, allowed[k])) < best_d) {
 				best_d = dist;
 				best = allowed[k];
 			}
 		}
-		if (ok)
-			continue;
 		if (best != NULL)
 			YFIELD_ERR(y, key, "%s中有未知字段“%s”，是否应为“%s”？", what,
 			    key->str, best);

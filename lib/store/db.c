@@ -101,7 +101,7 @@ db_clock_share(PGconn *conn)
 	char		 at[26];
 	time_t		 t;
 	PGresult	*res;
-	char		*cause;
+	char		*cause = NULL;
 
 	if (!clock_fixed(&t))
 		return;

@@ -46,6 +46,44 @@ load_read_files(char *const *paths, int npaths, struct diags *d)
 	return (plans);
 }
 
+/* Drops the null members of every object in v, at any depth. */
+static void
+drop_nulls(json_t *v)
+{
+	const char	*k;
+	json_t		*m;
+	void		*tmp;
+	size_t		 i;
+
+	if (json_is_object(v)) {
+		json_object_foreach_safe(v, tmp, k, m) {
+			if (json_is_null(m))
+				json_object_del(v, k);
+			else
+				drop_nulls(m);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+			drop_nulls(m);
+	}
+}
+
+/*
+ * Only the tasks': they are read by jsonb_to_recordset, where a missing
+ * key is NULL.  The plan's own members are left as they are (its lights
+ * are kept as the file gave them, nulls included).
+ */
+char *
+load_dump(json_t *plans)
+{
+	json_t	*p;
+	size_t	 i;
+
+	json_array_foreach(plans, i, p)
+		drop_nulls(json_object_get(p, "tasks"));
+	return (json_dumps(plans, JSON_COMPACT));
+}
+
 /* Runs sql ($1 the plans, $2 the actor, $3 now) and parses its one value. */
 static json_t *
 load_call(PGconn *conn, const char *sql, json_t *plans, const char *actor,
@@ -57,7 +95,7 @@ load_call(PGconn *conn, const char *sql, json_t *plans, const char *actor,
 	json_t		*answer;
 	json_error_t	 jerr;
 
-	doc = json_dumps(plans, JSON_COMPACT);
+	doc = load_dump(plans);
 	params[0] = doc;
 	params[1] = actor;
 	clock_now_iso(now);

@@ -27,6 +27,14 @@ extern const char DIR_LOAD_SQL[];
 json_t	*load_read_files(char *const *paths, int npaths, struct diags *);
 
 /*
+ * The plans as the text $1 of LOAD_SQL, DIR_LOAD_SQL and PREVIEW_SQL
+ * (allocated): compact, and without the tasks' null members, which read
+ * as NULL in SQL all the same (a fifth less for PostgreSQL to parse as
+ * jsonb: bench/import.sh).  Drops those members from plans.
+ */
+char	*load_dump(json_t *plans);
+
+/*
  * Loads the plans, at clock_now_iso().  Returns the report (an array with, per plan: plan,
  * id, created, changes, withdrawn, tasks, targets, milestones) or NULL
  * and sets *cause; then nothing was changed.

@@ -216,11 +216,22 @@ BEGIN
 	-- was parsed out of the jsonb a dozen times, and the planner, which
 	-- knows nothing of a function's rows, rescanned it once per task in
 	-- the NOT EXISTS of the withdrawals (bench/import.sh).
+	-- Its 监督电话 beside duban_doc_tasks' columns, read in the same pass.
+	-- Only the columns statements join on are analyzed: statistics of
+	-- the jsonb columns (roles, targets, milestones) cost a sort of
+	-- every value and no plan reads them.
 	CREATE TEMP TABLE IF NOT EXISTS duban_load_task ON COMMIT DROP AS
-		SELECT * FROM duban_doc_tasks(NULL) WITH NO DATA;
+		SELECT d.*, NULL::text AS phone, NULL::bigint AS n
+		  FROM duban_doc_tasks(NULL) d WITH NO DATA;
 	TRUNCATE duban_load_task;
-	INSERT INTO duban_load_task SELECT * FROM duban_doc_tasks(doc);
-	ANALYZE duban_load_task;
+	INSERT INTO duban_load_task
+	SELECT d.key, d.section, d.parent, d.number, d.label, d.title, d.body, d.goal, d.work,
+	       d.measures, d.deadline, d.deadline_form, d.deadline_text, d.position, d.roles,
+	       d.targets, d.milestones, x.phone, d.ordinality
+	  FROM duban_doc_tasks(doc) WITH ORDINALITY AS d
+	  JOIN ROWS FROM (jsonb_to_recordset(doc->'tasks') AS (phone text))
+	       WITH ORDINALITY AS x(phone, n) ON x.n = d.ordinality;
+	ANALYZE duban_load_task (key, parent, section);
 
 	INSERT INTO progress (actor, source, plan_id, task_id, field, old_value, new_value, note)
 	SELECT p_actor, 'load', v_plan, t.id, 'deadline', t.deadline::text, x.deadline::text,
@@ -239,6 +250,7 @@ BEGIN
 		       x.measures, x.deadline, x.deadline_form, x.deadline_text, x.position
 		  FROM duban_load_task x
 		  LEFT JOIN section sec ON sec.plan_id = v_plan AND sec.key = x.section
+		 ORDER BY x.n	-- new tasks' ids in the file's order
 		ON CONFLICT (plan_id, key) DO UPDATE
 		   SET section_id = EXCLUDED.section_id, number = EXCLUDED.number,
 		       label = EXCLUDED.label, title = EXCLUDED.title, body = EXCLUDED.body, goal = EXCLUDED.goal,
@@ -267,14 +279,14 @@ BEGIN
 	-- columns): a changed one is a change of the task, as its texts are;
 	-- a task this load made or changed already is not counted twice.
 	SELECT count(*) INTO n
-	  FROM jsonb_to_recordset(doc->'tasks') AS x(key text, phone text)
+	  FROM duban_load_task x
 	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 	 WHERE t.phone IS DISTINCT FROM x.phone AND t.updated_at <> v_now;
 	v_changes := v_changes + n;
 	UPDATE task t SET phone = x.phone,
 	       version = t.version + CASE WHEN t.updated_at = v_now THEN 0 ELSE 1 END,
 	       updated_at = v_now
-	  FROM jsonb_to_recordset(doc->'tasks') AS x(key text, phone text)
+	  FROM duban_load_task x
 	 WHERE t.plan_id = v_plan AND t.key = x.key AND t.phone IS DISTINCT FROM x.phone;
 
 	UPDATE task t SET parent_id = p.id, version = t.version + 1, updated_at = v_now
@@ -333,11 +345,13 @@ BEGIN
 		SELECT t.id, r.role, o.id, pe.id, r.position
 		  FROM duban_load_task x
 		  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
-		 CROSS JOIN LATERAL jsonb_to_recordset(x.roles)
-		       AS r(role text, office text, person text, position int)
+		 CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(x.roles)
+		       AS (role text, office text, person text, position int))
+		       WITH ORDINALITY AS r(role, office, person, position, n)
 		  LEFT JOIN office o ON o.org_id = v_org AND o.name = r.office
 		  LEFT JOIN person pe ON pe.org_id = v_org AND pe.name = r.person
-		 WHERE t.id = ANY (v_changed);
+		 WHERE t.id = ANY (v_changed)
+		 ORDER BY x.n, r.n;	-- the file's order, which the roles' ids follow
 		v_changes := v_changes + cardinality(v_changed);
 		IF NOT v_created THEN
 			INSERT INTO progress (actor, source, plan_id, task_id, field, old_value, new_value, note)
@@ -362,10 +376,13 @@ BEGIN
 	       y.deadline, y.deadline_form, y."text", y.position
 	  FROM duban_load_task x
 	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
-	 CROSS JOIN LATERAL jsonb_to_recordset(x.targets) AS y(key text, name text,
+	 CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(x.targets) AS (key text, name text,
 	       kind text, value numeric, unit text, qualifier text, baseline numeric,
-	       deadline date, deadline_form text, "text" text, position int);
-	ANALYZE duban_load_target;
+	       deadline date, deadline_form text, "text" text, position int))
+	       WITH ORDINALITY AS y(key, name, kind, value, unit, qualifier, baseline,
+	       deadline, deadline_form, "text", position, n)
+	 ORDER BY x.n, y.n;	-- the file's order, which new targets' ids follow
+	ANALYZE duban_load_target (task_id, key);
 
 	INSERT INTO progress (actor, source, plan_id, task_id, target_id, field, old_value, new_value, note)
 	SELECT p_actor, 'load', v_plan, g.task_id, g.id, 'value',
@@ -427,9 +444,11 @@ BEGIN
 	SELECT t.id, y.key, y.kind, y.title, y.due, y.due_form, y."text", y.position
 	  FROM duban_load_task x
 	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
-	 CROSS JOIN LATERAL jsonb_to_recordset(x.milestones) AS y(key text, kind text,
-	       title text, due date, due_form text, "text" text, position int);
-	ANALYZE duban_load_milestone;
+	 CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(x.milestones) AS (key text, kind text,
+	       title text, due date, due_form text, "text" text, position int))
+	       WITH ORDINALITY AS y(key, kind, title, due, due_form, "text", position, n)
+	 ORDER BY x.n, y.n;	-- the file's order, which new milestones' ids follow
+	ANALYZE duban_load_milestone (task_id, key);
 	-- A milestone whose date an approved extension moved keeps it while
 	-- the file still gives its original date (37-extensions.sql).
 	UPDATE duban_load_milestone y SET due_on = m.due_on
