@@ -11,7 +11,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <errno.h>
-#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include "body.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
@@ -715,99 +715,50 @@ http_body(struct req *r, size_t *lenp)
 	return (s);
 }
 
-/*
- * The path ("targets[2].value") of the first number in v beyond a 64-bit
- * integer, read as a real; NULL if none.  prefix is v's own path.
- */
-static char *
-overflow_path(const json_t *v, const char *prefix)
+/* A refused body: its problem. */
+static void
+body_refused(struct req *r, struct body_err *e)
 {
-	const json_t	*x;
-	const char	*key;
-	char		*path, *found;
-	size_t		 i;
-
-	if (json_is_real(v))
-		return (fabs(json_real_value(v)) >= 9.2e18 ? xstrdup(prefix) : NULL);
-	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, key, x) {
-			path = *prefix ? xprintf("%s.%s", prefix, key) : xstrdup(key);
-			found = overflow_path(x, path);
-			free(path);
-			if (found != NULL)
-				return (found);
-		}
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x) {
-			path = xprintf("%s[%zu]", prefix, i);
-			found = overflow_path(x, path);
-			free(path);
-			if (found != NULL)
-				return (found);
-		}
-	}
-	return (NULL);
-}
-
-/* A body jansson refused for an integer too big: which field it was. */
-static char *
-overflow_field(const char *text, size_t len)
-{
-	json_t	*v = json_loadb(text, len, JSON_DECODE_INT_AS_REAL, NULL);
-	char	*path = v != NULL ? overflow_path(v, "") : NULL;
-
-	json_decref(v);
-	return (path);
+	http_problem(r, e->status, e->title, e->detail, e->field, NULL);
+	body_err_free(e);
 }
 
 json_t *
 http_json_object(struct req *r, const char *const *allowed, int empty_ok)
 {
-	json_error_t	 jerr;
-	json_t		*body, *v;
-	const char	*key;
-	char		*text, *msg, *field;
+	struct body_route	 br = { NULL, allowed, empty_ok, NULL };
+
+	return (http_json_for(r, &br));
+}
+
+json_t *
+http_json_for(struct req *r, const struct body_route *br)
+{
+	struct body_err	 e;
+	json_t		*body;
+	char		*text;
 	size_t		 len;
-	int		 k;
 
 	if ((text = http_body(r, &len)) == NULL)
 		return (NULL);
-	if (len == 0 && empty_ok) {
-		free(text);
-		return (json_object());
-	}
-	body = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (body == NULL && json_error_code(&jerr) == json_error_numeric_overflow &&
-	    (field = overflow_field(text, len)) != NULL) {
-		msg = xprintf("字段“%s”的数值超出范围", field);
-		http_problem(r, 400, "请求内容有误", msg, field, NULL);
-		free(msg);
-		free(field);
-		free(text);
-		return (NULL);
-	}
+	body = body_read(br, text, len, &e);
 	free(text);
-	if (body == NULL || !json_is_object(body)) {
-		msg = body == NULL ? xprintf("请求体不是有效的 JSON（第 %d 行第 %d 列：%s）",
-		    jerr.line, jerr.column, jerr.text) : xstrdup("请求体应为 JSON 对象");
-		http_problem(r, 400, "请求内容有误", msg, NULL, NULL);
-		free(msg);
-		json_decref(body);
-		return (NULL);
-	}
-	json_object_foreach(body, key, v) {
-		for (k = 0; allowed != NULL && allowed[k] != NULL &&
-		    strcmp(allowed[k], key) != 0; k++)
-			;
-		if (allowed != NULL && allowed[k] == NULL) {
-			msg = xprintf("不认识的字段“%s”", key);
-			http_problem(r, 400, "请求内容有误", msg, key, NULL);
-			free(msg);
-			json_decref(body);
-			return (NULL);
-		}
-	}
+	if (body == NULL)
+		body_refused(r, &e);
 	return (body);
+}
+
+char *
+http_json_text_for(struct req *r, const struct body_route *br)
+{
+	json_t	*body;
+	char	*doc;
+
+	if ((body = http_json_for(r, br)) == NULL)
+		return (NULL);
+	doc = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	return (doc);
 }
 
 char *

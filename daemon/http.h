@@ -33,6 +33,7 @@
 struct config;
 struct metrics;
 struct route;
+struct body_route;
 struct http;
 struct req;
 
@@ -202,6 +203,9 @@ char		*http_body(struct req *, size_t *len);
  */
 json_t		*http_json_object(struct req *, const char *const *allowed,
 		    int empty_ok);
+/* The same for a route of body.h's: its keys, then its shape check. */
+json_t		*http_json_for(struct req *, const struct body_route *);
+char		*http_json_text_for(struct req *, const struct body_route *);
 /* The same object as compact JSON text, for a SQL function (the caller
  * frees it); NULL when already answered. */
 char		*http_json_text(struct req *, const char *const *allowed, int empty_ok);
