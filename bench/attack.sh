@@ -75,15 +75,22 @@ rps() {
 	wrk -t2 -c8 -d"${SECS}s" -s "$WORK/patch.lua" "http://127.0.0.1:$PORT/api/v1/milestones/1" |
 		awk '/Requests\/sec/ { print $2 }'
 }
-cpu() { awk '{ print $14 + $15 }' "/proc/$DPID/stat"; }
+cpu() { awk '{ print $14 + $15 }' "/proc/${1:-$DPID}/stat"; }
+# All CPUs' busy ticks (user, nice, system, irq, softirq).
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 
 alone=$(rps)
 python3 "$WORK/slow.py" $PORT "$CONNS" $((SECS + 10)) "$ADDRS" &
 APID=$!
 sleep 5		# the attack in place
-t0=$(cpu)
+t0=$(cpu); a0=$(cpu $APID); b0=$(busy)
+if [ -n "${PERF:-}" ]; then	# PERF=file: where duband spends its time under the attack
+	perf record -g -p $DPID -o "$PERF" -- sleep "$SECS" 2>/dev/null &
+	PERFPID=$!
+fi
 attacked=$(rps)
-t1=$(cpu)
+t1=$(cpu); a1=$(cpu $APID); b1=$(busy)
+[ -n "${PERF:-}" ] && wait $PERFPID
 health=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/healthz")
 metrics=$(curl -s "http://127.0.0.1:$PORT/metrics")
 wait $APID 2>/dev/null
@@ -94,6 +101,10 @@ printf '%-40s %12.0f\n' "under $CONNS slow connections" "$attacked"
 printf '%-40s %12.2f  (goal: 0.8)\n' "ratio" "$(echo "$attacked / $alone" | bc -l)"
 printf 'duband CPU during the attack: %.0f%% of one core; /healthz answered in %s s\n' \
 	"$(echo "($t1 - $t0) / $(getconf CLK_TCK) / $SECS * 100" | bc -l)" "$health"
+# On one machine the attacker's CPU is taken from duband, PostgreSQL and wrk.
+printf 'the attacker: %.0f%% of one core; the whole machine: %.0f%% of %d cores\n' \
+	"$(echo "($a1 - $a0) / $(getconf CLK_TCK) / $SECS * 100" | bc -l)" \
+	"$(echo "($b1 - $b0) / $(getconf CLK_TCK) / $SECS / $(nproc) * 100" | bc -l)" "$(nproc)"
 grep -E '^duban_http_connections_(refused_total|waiting)|^duban_http_accept_paused' <<<"$metrics"
 printf 'duband logged %s lines (%s bytes)\n' "$(wc -l <"$WORK/duband.log")" \
 	"$(wc -c <"$WORK/duband.log")"

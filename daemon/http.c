@@ -841,9 +841,12 @@ http_new(struct event_base *base, const struct config *cfg, struct pool *pool,
 	h->pool = pool;
 	h->metrics = metrics;
 	h->evhttp = evhttp_new(base);
+	/* Every method libevent knows reaches the router, which answers
+	 * one it does not route 405 (or 404) as problem+json. */
 	evhttp_set_allowed_methods(h->evhttp, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_PUT |
-	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	    EVHTTP_REQ_CONNECT);
 	evhttp_set_gencb(h->evhttp, gencb, h);
 	h->uploads = uploads_new(base, stream_match, h);
 	uploads_set_conn_cbs(h->uploads, conn_opened, conn_gone, h);
