@@ -86,6 +86,8 @@ cpu() { awk '{ print $14 + $15 }' "/proc/${1:-$DPID}/stat"; }
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 ticks() { awk '/^cpu / { s = 0; for (i = 2; i <= 9; i++) s += $i; print s }' /proc/stat; }
 
+# Warm up first: the plan was just loaded (autovacuum, cold caches).
+SECS=5 rps warmup >/dev/null
 s0=$(cpu)
 alone=$(rps alone)
 s1=$(cpu)
@@ -105,8 +107,8 @@ t1=$(cpu); a1=$(cpu $APID); b1=$(busy); k1=$(ticks)
 [ -n "${PERF:-}" ] && wait $PERFPID
 health=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/healthz")
 metrics=$(curl -s "http://127.0.0.1:$PORT/metrics")
-kill $APID 2>/dev/null
-wait $APID 2>/dev/null
+kill $APID 2>/dev/null || true
+wait $APID 2>/dev/null || true
 # Alone again: each PATCH adds a history row, and the machine is shared,
 # so a later phase may be slower for reasons of its own.  The attacked
 # rate is compared with the mean of the phases before and after it.

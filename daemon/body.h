@@ -42,7 +42,8 @@ json_t	*body_parse(const char *text, size_t len, const char *const *allowed,
 
 /*
  * A write route's body as duband reads it in C: its name (for the fuzz
- * harness and its messages), its keys, whether an empty body will do,
+ * harness and its messages), its keys (NULL: its check names any it does
+ * not know), whether an empty body will do,
  * and the shape check past the parse (NULL: the parse is all; the
  * database checks the rest, and names the field).  0, or -1 with *e
  * filled in.

@@ -101,11 +101,12 @@ conn_error_rewrite(const char *p, size_t len, size_t *used, size_t *outlen)
 	words(status, &reason, &title, &detail);
 	body = xprintf("{\"type\":\"urn:duban:problem:%d\",\"title\":\"%s\",\"status\":%d,"
 	    "\"detail\":\"%s\"}", status, title, status, detail);
-	out = xprintf("HTTP/1.1 %d %s\r\n"
+	/* The version libevent answered with (that of the request). */
+	out = xprintf("HTTP/1.%c %d %s\r\n"
 	    "Content-Type: application/problem+json; charset=utf-8\r\n"
 	    "Content-Length: %zu\r\nCache-Control: no-store\r\n"
 	    "X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n%s",
-	    status, reason, strlen(body), body);
+	    p[7], status, reason, strlen(body), body);
 	free(body);
 	*used = hlen + blen;
 	*outlen = strlen(out);

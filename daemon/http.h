@@ -198,8 +198,8 @@ char		*http_body(struct req *, size_t *len);
  * The request body as a JSON object (the caller frees it) whose keys are
  * all among allowed (NULL-terminated; NULL: any).  An empty body is an
  * empty object when empty_ok.  NULL after answering: 413, or 400 for a
- * body that is not JSON (line and column given), not an object, or has a
- * field not allowed (named).
+ * body that is not JSON (line and column given), not an object, nested
+ * past BODY_MAX_DEPTH, or has a field not allowed (named): body.c.
  */
 json_t		*http_json_object(struct req *, const char *const *allowed,
 		    int empty_ok);
