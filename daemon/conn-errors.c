@@ -9,6 +9,7 @@
 #include "xmalloc.h"
 
 static const char PAGE[] = "<HTML><HEAD>\n<TITLE>";
+static const char END[] = "</BODY></HTML>\n";
 
 /* What each status libevent answers by itself means to the client. */
 static void
@@ -86,14 +87,24 @@ conn_error_rewrite(const char *p, size_t len, size_t *used, size_t *outlen)
 		return (NULL);
 	hlen = (size_t)(eoh - p) + 4;
 	if ((ct = header(p, hlen - 2, "Content-Type", &ctlen)) == NULL ||
-	    ctlen != 9 || strncasecmp(ct, "text/html", 9) != 0 ||
-	    (cl = header(p, hlen - 2, "Content-Length", &cllen)) == NULL ||
-	    cllen == 0 || cllen > 6)
+	    ctlen != 9 || strncasecmp(ct, "text/html", 9) != 0)
 		return (NULL);
-	for (i = 0; i < cllen; i++) {
-		if (cl[i] < '0' || cl[i] > '9')
+	if ((cl = header(p, hlen - 2, "Content-Length", &cllen)) != NULL) {
+		if (cllen == 0 || cllen > 6)
 			return (NULL);
-		blen = blen * 10 + (size_t)(cl[i] - '0');
+		for (i = 0; i < cllen; i++) {
+			if (cl[i] < '0' || cl[i] > '9')
+				return (NULL);
+			blen = blen * 10 + (size_t)(cl[i] - '0');
+		}
+	} else {
+		/* Refusing a HEAD request, libevent 2.1 leaves the length
+		 * out and sends the page all the same: it is the rest, up
+		 * to the page's end. */
+		blen = len - hlen;
+		if (blen < sizeof END - 1 ||
+		    memcmp(p + len - (sizeof END - 1), END, sizeof END - 1) != 0)
+			return (NULL);
 	}
 	if (len - hlen < blen || blen < sizeof PAGE - 1 ||
 	    memcmp(p + hlen, PAGE, sizeof PAGE - 1) != 0)

@@ -293,6 +293,8 @@ Test(connections, libevent_refusals_are_problems)
 		{ "no request line", "GARBAGE\r\n\r\n", 400 },
 		{ "a header without a colon", "GET /healthz HTTP/1.1\r\nBad header\r\n\r\n", 400 },
 		{ "HTTP/2.0", "GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", 400 },
+		{ "HEAD with a header without a colon",
+		  "HEAD /healthz HTTP/1.1\r\nBad header\r\n\r\n", 400 },
 		{ "an unknown method", "FOO /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 501 },
 		{ "TRACE", "TRACE /api/v1/plans HTTP/1.1\r\nHost: x\r\n\r\n", 405 },
 		{ "CONNECT", "CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
