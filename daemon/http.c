@@ -53,6 +53,9 @@ struct http {
 	unsigned long		 shed_fd;	/* accepted and closed: no descriptors */
 	int			 reserve_fd;	/* kept to shed with when none is left */
 	struct event		*resume_ev;	/* accepting again after running out */
+	struct event		*burst_ev;	/* accepting again on the next pass */
+	struct timeval		 burst_tv;	/* the loop's pass the burst is of */
+	int			 burst;		/* accepted in that pass */
 	int			 listening;	/* accepting new ones */
 	int			 inflight;	/* requests not yet answered */
 	int			 unflushed;	/* answers not yet written out */
@@ -160,17 +163,54 @@ set_listening(struct http *h, int on)
 		log_info("HTTP 连接数回落，恢复接受新连接");
 }
 
-/* A connection was accepted (upload.c's filter counts them all). */
+/*
+ * A connection was accepted (upload.c's filter counts them all).
+ * libevent accepts all that are waiting, each set up at once: a wave of
+ * an attacker's (thousands, refused for their address a moment later)
+ * held the requests already in behind it.  So at most ACCEPT_BURST are
+ * taken in one pass of the loop; the listener rests until the next,
+ * after what else was ready has run.
+ */
+#define ACCEPT_BURST	16
+
 static void
 conn_opened(void *arg)
 {
-	struct http	*h = arg;
+	static const struct timeval	 next_pass = { 0, 0 };
+	struct http			*h = arg;
+	struct timeval			 now;
 
 	h->connections++;
 	if (h->connections >= h->cfg->max_connections) {
 		if (h->listening)
 			h->paused++;
 		set_listening(h, 0);
+		return;
+	}
+	event_base_gettimeofday_cached(h->base, &now);
+	if (!timercmp(&now, &h->burst_tv, ==)) {
+		h->burst_tv = now;
+		h->burst = 0;
+	}
+	if (++h->burst >= ACCEPT_BURST && h->listening && h->bound != NULL) {
+		evconnlistener_disable(evhttp_bound_socket_get_listener(h->bound));
+		h->listening = 0;	/* quietly: a pause of one pass */
+		evtimer_add(h->burst_ev, &next_pass);
+	}
+}
+
+static void
+burst_over(evutil_socket_t fd, short what, void *arg)
+{
+	struct http	*h = arg;
+
+	(void)fd;
+	(void)what;
+	h->burst = 0;
+	if (!h->closing && h->connections < h->cfg->max_connections &&
+	    !evtimer_pending(h->resume_ev, NULL) && h->bound != NULL && !h->listening) {
+		evconnlistener_enable(evhttp_bound_socket_get_listener(h->bound));
+		h->listening = 1;
 	}
 }
 
@@ -180,8 +220,10 @@ conn_gone(void *arg)
 	struct http	*h = arg;
 
 	h->connections--;
+	/* Not during a burst's pause: burst_over ends that. */
 	if (!h->closing && h->connections < h->cfg->max_connections &&
-	    (h->resume_ev == NULL || !evtimer_pending(h->resume_ev, NULL)))
+	    (h->resume_ev == NULL || !evtimer_pending(h->resume_ev, NULL)) &&
+	    (h->burst_ev == NULL || !evtimer_pending(h->burst_ev, NULL)))
 		set_listening(h, 1);
 }
 
@@ -853,6 +895,7 @@ http_new(struct event_base *base, const struct config *cfg, struct pool *pool,
 	evhttp_set_bevcb(h->evhttp, uploads_bev, h->uploads);
 	h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	h->resume_ev = evtimer_new(base, resume_accepting, h);
+	h->burst_ev = evtimer_new(base, burst_over, h);
 	return (h);
 }
 
@@ -1061,6 +1104,8 @@ http_free(struct http *h)
 	uploads_free(h->uploads);
 	if (h->resume_ev != NULL)
 		event_free(h->resume_ev);
+	if (h->burst_ev != NULL)
+		event_free(h->burst_ev);
 	if (h->reserve_fd >= 0)
 		close(h->reserve_fd);
 	free(h->conns.v);
