@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "assess.h"
 #include "clock.h"
 #include "date.h"
@@ -176,11 +177,10 @@ assess_get(struct req *r)
 static void
 assess_grade(struct req *r)
 {
-	static const char *const fields[] = { "year", "office", "points", "note", NULL };
 	const char	*params[3];
 	char		*doc;
 
-	if ((doc = http_json_text(r, fields, 0)) == NULL)
+	if ((doc = http_json_text_for(r, &body_assess_grade)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;

@@ -15,7 +15,7 @@
  *          transaction: duban_api_office_batch
  * Both are in migrations/functions/73-batch.sql.  Here the body's shape
  * is checked (an object of those keys, rows an array of at most
- * BATCH_ROWS_MAX objects), so that a malformed request costs no query;
+ * BATCH_ROWS_MAX objects: body.c), so that a malformed request costs no query;
  * the values of each row are the database's to check, where a file's
  * rows (the XLSX 填报表) are checked the same way.
  */
@@ -23,11 +23,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "clock.h"
 #include "query.h"
-#include "xmalloc.h"
-
-#define BATCH_ROWS_MAX	5000
 
 static void
 batch_rows(struct req *r)
@@ -55,70 +53,17 @@ batch_rows(struct req *r)
 	(void)http_query(r, QUERY_OFFICE_ROWS, 4, params, http_status_json);
 }
 
-/* The shape of one row: 0, or -1 after answering 400 naming rows[N].FIELD. */
-static int
-row_shape(struct req *r, size_t n, json_t *row)
-{
-	const char	*why = NULL, *field = "";
-	json_t		*v;
-	char		*where, *msg;
-
-	if (!json_is_object(row))
-		why = "应为 JSON 对象";
-	else if (!json_is_string(v = json_object_get(row, "kind")) ||
-	    (strcmp(json_string_value(v), "target") != 0 &&
-	    strcmp(json_string_value(v), "milestone") != 0)) {
-		why = "kind 应为 target（指标）或 milestone（节点）";
-		field = ".kind";
-	} else if (!json_is_integer(v = json_object_get(row, "id")) ||
-	    json_integer_value(v) < 1) {
-		why = "id 应为指标或节点的编号";
-		field = ".id";
-	}
-	if (why == NULL)
-		return (0);
-	where = xprintf("rows[%zu]%s", n + 1, field);
-	msg = xprintf("第 %zu 行：%s", n + 1, why);
-	http_problem(r, 400, "请求内容有误", msg, where, NULL);
-	free(msg);
-	free(where);
-	return (-1);
-}
-
 static void
 batch_put(struct req *r)
 {
-	static const char *const fields[] = { "dispatch", "rows", "submit", "confirm", NULL };
 	const char	*params[4];
-	json_t		*body, *rows, *v, *row;
-	size_t		 i;
-	char		*text, *msg;
+	json_t		*body;
+	char		*text;
 
-	if ((body = http_json_object(r, fields, 0)) == NULL)
+	if ((body = http_json_for(r, &body_batch_put)) == NULL)
 		return;
-	rows = json_object_get(body, "rows");
-	if (!json_is_array(rows) || json_array_size(rows) > BATCH_ROWS_MAX) {
-		msg = xprintf("rows 应为填报表各行的数组（不超过 %d 行）", BATCH_ROWS_MAX);
-		http_problem(r, 400, "请求内容有误", msg, "rows", NULL);
-		free(msg);
-		goto done;
-	}
-	v = json_object_get(body, "dispatch");
-	if (v != NULL && !json_is_null(v) && !(json_is_integer(v) && json_integer_value(v) > 0)) {
-		http_problem(r, 400, "请求内容有误", "dispatch 应为调度编号或 null", "dispatch",
-		    NULL);
-		goto done;
-	}
-	if (((v = json_object_get(body, "submit")) != NULL && !json_is_boolean(v)) ||
-	    ((v = json_object_get(body, "confirm")) != NULL && !json_is_boolean(v))) {
-		http_problem(r, 400, "请求内容有误", "submit 和 confirm 应为 true 或 false",
-		    json_object_get(body, "submit") == v ? "submit" : "confirm", NULL);
-		goto done;
-	}
-	json_array_foreach(rows, i, row)
-		if (row_shape(r, i, row) != 0)
-			goto done;
 	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
 	params[1] = r->param;
@@ -126,8 +71,6 @@ batch_put(struct req *r)
 	params[3] = r->now;
 	(void)http_query(r, QUERY_OFFICE_BATCH, 4, params, http_status_json);
 	free(text);
-done:
-	json_decref(body);
 }
 
 const struct route api_batch_routes[] = {

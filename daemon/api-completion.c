@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "clock.h"
 #include "xmalloc.h"
 
@@ -30,11 +31,10 @@ static const char QUERY_COMPLETION_DECIDE[] =
 static void
 completion_request(struct req *r)
 {
-	static const char *const fields[] = { "note", NULL };
 	const char	*params[4];
 	char		*doc;
 
-	if ((doc = http_json_text(r, fields, 1)) == NULL)
+	if ((doc = http_json_text_for(r, &body_completion_request)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
@@ -48,11 +48,10 @@ completion_request(struct req *r)
 static void
 completion_decide(struct req *r, int approve)
 {
-	static const char *const fields[] = { "reason", NULL };
 	const char	*params[5];
 	char		*doc;
 
-	if ((doc = http_json_text(r, fields, 1)) == NULL)
+	if ((doc = http_json_text_for(r, &body_completion_decide)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;

@@ -29,9 +29,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "clock.h"
 #include "query.h"
-#include "xmalloc.h"
 
 static void
 dispatches_list(struct req *r)
@@ -48,55 +48,23 @@ dispatches_list(struct req *r)
 }
 
 /*
- * The body's fields are checked here for shape (so that the problem
- * names the field); the function checks what needs the database.
+ * The body's fields are checked for shape first (body.c), so that the
+ * problem names the field; the function checks what needs the database.
  */
 static void
 dispatch_open(struct req *r)
 {
-	static const char *const fields[] = { "plans", "offices", "counties", "due_on",
-	    "title", "request", NULL };
-	const char	*params[3], *key;
-	json_t		*body, *v, *x;
-	size_t		 i;
-	char		*text, *msg;
+	const char	*params[3];
+	char		*text;
 
-	if ((body = http_json_object(r, fields, 0)) == NULL)
+	if ((text = http_json_text_for(r, &body_dispatch_open)) == NULL)
 		return;
-	json_object_foreach(body, key, v) {
-		if (strcmp(key, "counties") == 0 && json_is_boolean(v))
-			continue;
-		if (strcmp(key, "plans") == 0 || strcmp(key, "offices") == 0 ||
-		    strcmp(key, "counties") == 0) {
-			if (!json_is_array(v) || json_array_size(v) > 200) {
-				msg = xprintf("%s 应为不超过 200 项的数组", key);
-				http_problem(r, 400, "请求内容有误", msg, key, NULL);
-				goto bad;
-			}
-			json_array_foreach(v, i, x)
-				if (!json_is_string(x) && !json_is_integer(x)) {
-					msg = xprintf("%s 的每一项应为名称（字符串）或编号", key);
-					http_problem(r, 400, "请求内容有误", msg, key, NULL);
-					goto bad;
-				}
-		} else if (!json_is_string(v)) {
-			msg = xprintf("%s 应为字符串", key);
-			http_problem(r, 400, "请求内容有误", msg, key, NULL);
-			goto bad;
-		}
-	}
-	text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
 	params[1] = text;
 	params[2] = r->now;
 	(void)http_query(r, QUERY_DISPATCH_OPEN, 3, params, http_status_json);
 	free(text);
-	return;
-bad:
-	free(msg);
-	json_decref(body);
 }
 
 static void
@@ -147,11 +115,10 @@ static void
 step(struct req *r, const char *query, const char *round, const char *office,
     const char *action)
 {
-	static const char *const fields[] = { "confirm", "reason", NULL };
 	const char	*params[6];
 	char		*text;
 
-	if ((text = http_json_text(r, fields, 1)) == NULL)
+	if ((text = http_json_text_for(r, &body_report_step)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
@@ -227,13 +194,10 @@ standing_accept(struct req *r)
 static void
 round_urge(struct req *r)
 {
-	static const char *const none[] = { NULL };
 	const char	*params[4];
-	json_t		*body;
 
-	if ((body = http_json_object(r, none, 1)) == NULL)
+	if (http_no_body(r) != 0)
 		return;
-	json_decref(body);
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
 	params[1] = r->param;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "clock.h"
 #include "xmalloc.h"
 
@@ -32,11 +33,10 @@ static const char QUERY_EXTENSION_LIST[] =
 static void
 extension_request(struct req *r)
 {
-	static const char *const fields[] = { "new_date", "reason", NULL };
 	const char	*params[4];
 	char		*doc;
 
-	if ((doc = http_json_text(r, fields, 1)) == NULL)
+	if ((doc = http_json_text_for(r, &body_extension_request)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
@@ -50,11 +50,10 @@ extension_request(struct req *r)
 static void
 extension_decide(struct req *r, int approve)
 {
-	static const char *const fields[] = { "reason", NULL };
 	const char	*params[5];
 	char		*doc;
 
-	if ((doc = http_json_text(r, fields, 1)) == NULL)
+	if ((doc = http_json_text_for(r, &body_extension_decide)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;

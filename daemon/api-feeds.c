@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "clock.h"
 #include "hash.h"
 #include "ical.h"
@@ -74,19 +75,13 @@ feed_create(struct req *r)
 {
 	struct feed_new	*fn;
 	const char	*params[5];
-	static const char *const fields[] = { "label", NULL };
 	char		 hash[SHA256_HEX_LEN + 1], *label = NULL;
 	json_t		*body, *v;
 
 	/* No body, {}, or {"label": name}. */
-	if ((body = http_json_object(r, fields, 1)) == NULL)
+	if ((body = http_json_for(r, &body_feed_create)) == NULL)
 		return;
-	if ((v = json_object_get(body, "label")) != NULL && !json_is_string(v)) {
-		http_problem(r, 400, "请求内容有误", "label 应为字符串（订阅的名称，不超过 100 字）",
-		    "label", NULL);
-		json_decref(body);
-		return;
-	}
+	v = json_object_get(body, "label");
 	if (v != NULL)
 		label = xstrdup(json_string_value(v));
 	json_decref(body);

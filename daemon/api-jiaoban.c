@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "clock.h"
 #include "xmalloc.h"
 
@@ -37,13 +38,10 @@ static const char QUERY_JIAOBAN_LIST[] =
 static void
 jiaoban_create(struct req *r)
 {
-	static const char *const fields[] = { "title", "basis_kind", "basis", "text",
-	    "lead_office", "lead_person", "cooperate", "leaders", "deadline", "report_every",
-	    "targets", NULL };
 	const char	*params[3];
 	char		*doc;
 
-	if ((doc = http_json_text(r, fields, 0)) == NULL)
+	if ((doc = http_json_text_for(r, &body_jiaoban_create)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
@@ -56,13 +54,10 @@ jiaoban_create(struct req *r)
 static void
 jiaoban_patch(struct req *r)
 {
-	static const char *const fields[] = { "title", "basis_kind", "basis", "text",
-	    "lead_office", "lead_person", "cooperate", "leaders", "deadline", "report_every",
-	    NULL };
 	const char	*params[4];
 	char		*doc;
 
-	if ((doc = http_json_text(r, fields, 0)) == NULL)
+	if ((doc = http_json_text_for(r, &body_jiaoban_patch)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
@@ -76,11 +71,10 @@ jiaoban_patch(struct req *r)
 static void
 jiaoban_withdraw(struct req *r)
 {
-	static const char *const fields[] = { "reason", NULL };
 	const char	*params[4];
 	char		*doc;
 
-	if ((doc = http_json_text(r, fields, 0)) == NULL)
+	if ((doc = http_json_text_for(r, &body_jiaoban_withdraw)) == NULL)
 		return;
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;

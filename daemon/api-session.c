@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "auth.h"
 #include "clock.h"
 #include "config.h"
@@ -340,7 +341,6 @@ session_open(struct req *r)
 	const struct api	*api = r->app;
 	const char		*ct = evhttp_find_header(
 				    evhttp_request_get_input_headers(r->ev), "Content-Type");
-	static const char *const fields[] = { "token", "login", "password", NULL };
 	struct opening		*o;
 	const char		*params[4], *tok;
 	char			 thash[SHA256_HEX_LEN + 1], shash[SHA256_HEX_LEN + 1];
@@ -354,7 +354,7 @@ session_open(struct req *r)
 		    "或 {\"token\": 令牌}", NULL, NULL);
 		return;
 	}
-	if ((body = http_json_object(r, fields, 0)) == NULL)
+	if ((body = http_json_for(r, &body_signin)) == NULL)
 		return;
 	if (json_object_get(body, "token") == NULL) {
 		signin_password(r, body);
@@ -500,7 +500,6 @@ change_got(PGresult *res, const char *err, void *arg)
 static void
 password_change(struct req *r)
 {
-	static const char *const fields[] = { "password", "new_password", NULL };
 	json_t		*body, *cur, *next;
 	struct change	*c;
 	const char	*why, *params[1];
@@ -510,7 +509,7 @@ password_change(struct req *r)
 		    "只有用登录名和密码登录网页的人才能在这里修改自己的密码", NULL, NULL);
 		return;
 	}
-	if ((body = http_json_object(r, fields, 0)) == NULL)
+	if ((body = http_json_for(r, &body_password_change)) == NULL)
 		return;
 	cur = json_object_get(body, "password");
 	next = json_object_get(body, "new_password");

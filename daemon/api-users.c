@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "clock.h"
 #include "log.h"
 #include "password.h"
@@ -205,11 +206,10 @@ field(struct req *r, json_t *body, const char *name, size_t max, int required, c
 static void
 users_create(struct req *r)
 {
-	static const char *const fields[] = { "login", "name", "office", "org", "role", NULL };
 	struct onetime	*o;
 	json_t		*body;
 
-	if (may_manage(r) != 0 || (body = http_json_object(r, fields, 0)) == NULL)
+	if (may_manage(r) != 0 || (body = http_json_for(r, &body_user_create)) == NULL)
 		return;
 	o = xcalloc(1, sizeof *o);
 	o->r = r;

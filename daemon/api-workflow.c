@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "clock.h"
 #include "query.h"
 #include "xmalloc.h"
@@ -42,18 +43,12 @@ acknowledge(struct req *r)
 static void
 instruct(struct req *r)
 {
-	static const char *const fields[] = { "text", NULL };
 	const char	*params[4];
 	json_t		*body, *text;
 
-	if ((body = http_json_object(r, fields, 0)) == NULL)
+	if ((body = http_json_for(r, &body_instruct)) == NULL)
 		return;
 	text = json_object_get(body, "text");
-	if (!json_is_string(text) || strlen(json_string_value(text)) != json_string_length(text)) {
-		http_problem(r, 422, "批示内容不符合要求", "请填写批示内容（text）", "text", NULL);
-		json_decref(body);
-		return;
-	}
 	clock_now_iso(r->now);
 	params[0] = r->token_hash;
 	params[1] = r->param;

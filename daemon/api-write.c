@@ -1,149 +1,25 @@
 /*
  * Writes: PATCH /api/v1/milestones/{id} and /api/v1/targets/{id}.
  *
- * The body is checked here (JSON, known fields, types, sizes), so that a
- * bad request names its field without touching the database.  The write
+ * The body is checked first (JSON, known fields, types, sizes: body.c),
+ * so that a bad request names its field without touching the database.  The write
  * itself is one statement, duban_api_patch_*() (migrations/functions/30-api.sql),
  * which checks the token and the office's right to the task, refuses a
  * stale version with 409, asks for confirmation of a doubtful value (422
  * naming current, unless "confirm": true, which goes to SQL with the
  * patch and is not stored) and appends to the progress history.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/http.h>
 
 #include "api.h"
+#include "body.h"
 #include "clock.h"
-#include "deadline.h"
 #include "query.h"
-#include "utf8.h"
-#include "xmalloc.h"
-
-#define TEXT_MAX_CHARS	4000
-#define URL_MAX_BYTES	2048
-
-enum ftype {
-	F_STATUS,	/* a milestone status */
-	F_DATE,		/* ISO date or null */
-	F_TEXT,		/* string or null, bounded */
-	F_URL,		/* http(s) URL or null */
-	F_NUMBER,	/* non-negative number or null */
-	F_VERSION,	/* positive integer */
-	F_CONFIRM	/* boolean: the writer confirms a value asked about */
-};
-
-struct field {
-	const char	*name;
-	enum ftype	 type;
-	const char	*label;		/* for messages */
-};
-
-static const struct field milestone_fields[] = {
-	{ "status", F_STATUS, "状态" },
-	{ "completed_on", F_DATE, "完成日期" },
-	{ "note", F_TEXT, "完成情况" },
-	{ "outcome", F_TEXT, "取得成效" },
-	{ "problems", F_TEXT, "存在问题" },
-	{ "next_steps", F_TEXT, "下步措施" },
-	{ "coordination", F_TEXT, "需协调事项" },
-	{ "evidence_url", F_URL, "佐证材料链接" },
-	{ "version", F_VERSION, "版本" },
-	{ "confirm", F_CONFIRM, "确认" },
-	{ NULL, 0, NULL }
-};
-
-static const struct field target_fields[] = {
-	{ "current", F_NUMBER, "当前完成值" },
-	{ "note", F_TEXT, "完成情况" },
-	{ "outcome", F_TEXT, "取得成效" },
-	{ "problems", F_TEXT, "存在问题" },
-	{ "next_steps", F_TEXT, "下步措施" },
-	{ "coordination", F_TEXT, "需协调事项" },
-	{ "version", F_VERSION, "版本" },
-	{ "confirm", F_CONFIRM, "确认" },
-	{ NULL, 0, NULL }
-};
-
-static int
-bad(struct req *r, const char *field, const char *fmt, const char *label)
-{
-	char	*msg = xprintf(fmt, label);
-
-	http_problem(r, 400, "请求内容有误", msg, field, NULL);
-	free(msg);
-	return (-1);
-}
-
-static int
-check_value(struct req *r, const struct field *f, json_t *v)
-{
-	const char	*s;
-	struct ymd	 d;
-	double		 x;
-	size_t		 i;
-
-	if (json_is_null(v) && f->type != F_STATUS && f->type != F_VERSION &&
-	    f->type != F_CONFIRM)
-		return (0);
-	switch (f->type) {
-	case F_STATUS:
-		s = json_string_value(v);
-		if (s == NULL || (strcmp(s, "pending") && strcmp(s, "in_progress") &&
-		    strcmp(s, "done") && strcmp(s, "blocked")))
-			return (bad(r, f->name, "%s应为 pending（未开始）、in_progress（进行中）、"
-			    "done（已完成）或 blocked（受阻）", f->label));
-		return (0);
-	case F_DATE:
-		if ((s = json_string_value(v)) == NULL || date_parse_iso(s, &d) != 0)
-			return (bad(r, f->name, "%s应为存在的日期（YYYY-MM-DD）或 null",
-			    f->label));
-		return (0);
-	case F_TEXT:
-		if ((s = json_string_value(v)) == NULL)
-			return (bad(r, f->name, "%s应为文本或 null", f->label));
-		if (utf8_chars(s, strlen(s)) > TEXT_MAX_CHARS)
-			return (bad(r, f->name, "%s过长（不超过 4000 字）", f->label));
-		if (utf8_has_controls(s))
-			return (bad(r, f->name, "%s中不能有控制字符（换行和制表符除外）",
-			    f->label));
-		return (0);
-	case F_URL:
-		s = json_string_value(v);
-		if (s == NULL || (strncmp(s, "http://", 7) != 0 &&
-		    strncmp(s, "https://", 8) != 0) || strlen(s) > URL_MAX_BYTES)
-			return (bad(r, f->name, "%s应为 http:// 或 https:// 开头的链接（不超过 2048 字节）或 null",
-			    f->label));
-		for (i = 0; s[i] != '\0'; i++)
-			if ((unsigned char)s[i] <= ' ')
-				return (bad(r, f->name, "%s中不能有空格或控制字符",
-				    f->label));
-		return (0);
-	case F_NUMBER:
-		if (!json_is_number(v))
-			return (bad(r, f->name, "%s应为数字或 null", f->label));
-		x = json_number_value(v);
-		if (!isfinite(x) || x < 0 || x > 1e15)
-			return (bad(r, f->name, "%s应为不小于 0 的数字", f->label));
-		return (0);
-	case F_VERSION:
-		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-		    json_integer_value(v) > 2147483647)
-			return (bad(r, f->name, "%s应为正整数（读取时返回的 version）",
-			    f->label));
-		return (0);
-	case F_CONFIRM:
-		if (!json_is_boolean(v))
-			return (bad(r, f->name, "%s应为 true 或 false", f->label));
-		return (0);
-	}
-	return (0);
-}
 
 /* The version the client last read: If-Match or "version" (api.h). */
 int
@@ -182,40 +58,15 @@ api_expected_version(struct req *r, json_t *body, long long *out)
 }
 
 static void
-patch(struct req *r, const struct field *fields, const char *sql)
+patch(struct req *r, const struct body_route *br, const char *sql)
 {
-	const struct field	*f;
-	const char		*key, *params[5];
-	json_t			*body, *v, *p;
-	long long		 version;
-	char			*doc, *msg, vbuf[24];
-	int			 n = 0;
+	const char	*params[5];
+	json_t		*body, *p;
+	long long	 version;
+	char		*doc, vbuf[24];
 
-	if ((body = http_json_object(r, NULL, 0)) == NULL)
+	if ((body = http_json_for(r, br)) == NULL)
 		return;
-	json_object_foreach(body, key, v) {
-		for (f = fields; f->name != NULL; f++)
-			if (strcmp(f->name, key) == 0)
-				break;
-		if (f->name == NULL) {
-			msg = xprintf("不认识的字段“%s”", key);
-			http_problem(r, 400, "请求内容有误", msg, key, NULL);
-			free(msg);
-			json_decref(body);
-			return;
-		}
-		if (check_value(r, f, v) != 0) {
-			json_decref(body);
-			return;
-		}
-		if (f->type != F_VERSION && f->type != F_CONFIRM)
-			n++;
-	}
-	if (n == 0) {
-		http_problem(r, 400, "请求内容有误", "没有要修改的字段", NULL, NULL);
-		json_decref(body);
-		return;
-	}
 	if (api_expected_version(r, body, &version) != 0) {
 		json_decref(body);
 		return;
@@ -240,13 +91,13 @@ patch(struct req *r, const struct field *fields, const char *sql)
 static void
 milestone_patch(struct req *r)
 {
-	patch(r, milestone_fields, QUERY_MILESTONE_PATCH);
+	patch(r, &body_milestone_patch, QUERY_MILESTONE_PATCH);
 }
 
 static void
 target_patch(struct req *r)
 {
-	patch(r, target_fields, QUERY_TARGET_PATCH);
+	patch(r, &body_target_patch, QUERY_TARGET_PATCH);
 }
 
 const struct route api_write_routes[] = {

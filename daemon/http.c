@@ -11,7 +11,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <errno.h>
-#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include "body.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
@@ -53,6 +53,9 @@ struct http {
 	unsigned long		 shed_fd;	/* accepted and closed: no descriptors */
 	int			 reserve_fd;	/* kept to shed with when none is left */
 	struct event		*resume_ev;	/* accepting again after running out */
+	struct event		*burst_ev;	/* accepting again on the next pass */
+	struct timeval		 burst_tv;	/* the loop's pass the burst is of */
+	int			 burst;		/* accepted in that pass */
 	int			 listening;	/* accepting new ones */
 	int			 inflight;	/* requests not yet answered */
 	int			 unflushed;	/* answers not yet written out */
@@ -160,17 +163,54 @@ set_listening(struct http *h, int on)
 		log_info("HTTP 连接数回落，恢复接受新连接");
 }
 
-/* A connection was accepted (upload.c's filter counts them all). */
+/*
+ * A connection was accepted (upload.c's filter counts them all).
+ * libevent accepts all that are waiting, each set up at once: a wave of
+ * an attacker's (thousands, refused for their address a moment later)
+ * held the requests already in behind it.  So at most ACCEPT_BURST are
+ * taken in one pass of the loop; the listener rests until the next,
+ * after what else was ready has run.
+ */
+#define ACCEPT_BURST	16
+
 static void
 conn_opened(void *arg)
 {
-	struct http	*h = arg;
+	static const struct timeval	 next_pass = { 0, 0 };
+	struct http			*h = arg;
+	struct timeval			 now;
 
 	h->connections++;
 	if (h->connections >= h->cfg->max_connections) {
 		if (h->listening)
 			h->paused++;
 		set_listening(h, 0);
+		return;
+	}
+	event_base_gettimeofday_cached(h->base, &now);
+	if (!timercmp(&now, &h->burst_tv, ==)) {
+		h->burst_tv = now;
+		h->burst = 0;
+	}
+	if (++h->burst >= ACCEPT_BURST && h->listening && h->bound != NULL) {
+		evconnlistener_disable(evhttp_bound_socket_get_listener(h->bound));
+		h->listening = 0;	/* quietly: a pause of one pass */
+		evtimer_add(h->burst_ev, &next_pass);
+	}
+}
+
+static void
+burst_over(evutil_socket_t fd, short what, void *arg)
+{
+	struct http	*h = arg;
+
+	(void)fd;
+	(void)what;
+	h->burst = 0;
+	if (!h->closing && h->connections < h->cfg->max_connections &&
+	    !evtimer_pending(h->resume_ev, NULL) && h->bound != NULL && !h->listening) {
+		evconnlistener_enable(evhttp_bound_socket_get_listener(h->bound));
+		h->listening = 1;
 	}
 }
 
@@ -180,8 +220,10 @@ conn_gone(void *arg)
 	struct http	*h = arg;
 
 	h->connections--;
+	/* Not during a burst's pause: burst_over ends that. */
 	if (!h->closing && h->connections < h->cfg->max_connections &&
-	    (h->resume_ev == NULL || !evtimer_pending(h->resume_ev, NULL)))
+	    (h->resume_ev == NULL || !evtimer_pending(h->resume_ev, NULL)) &&
+	    (h->burst_ev == NULL || !evtimer_pending(h->burst_ev, NULL)))
 		set_listening(h, 1);
 }
 
@@ -715,99 +757,50 @@ http_body(struct req *r, size_t *lenp)
 	return (s);
 }
 
-/*
- * The path ("targets[2].value") of the first number in v beyond a 64-bit
- * integer, read as a real; NULL if none.  prefix is v's own path.
- */
-static char *
-overflow_path(const json_t *v, const char *prefix)
+/* A refused body: its problem. */
+static void
+body_refused(struct req *r, struct body_err *e)
 {
-	const json_t	*x;
-	const char	*key;
-	char		*path, *found;
-	size_t		 i;
-
-	if (json_is_real(v))
-		return (fabs(json_real_value(v)) >= 9.2e18 ? xstrdup(prefix) : NULL);
-	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, key, x) {
-			path = *prefix ? xprintf("%s.%s", prefix, key) : xstrdup(key);
-			found = overflow_path(x, path);
-			free(path);
-			if (found != NULL)
-				return (found);
-		}
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x) {
-			path = xprintf("%s[%zu]", prefix, i);
-			found = overflow_path(x, path);
-			free(path);
-			if (found != NULL)
-				return (found);
-		}
-	}
-	return (NULL);
-}
-
-/* A body jansson refused for an integer too big: which field it was. */
-static char *
-overflow_field(const char *text, size_t len)
-{
-	json_t	*v = json_loadb(text, len, JSON_DECODE_INT_AS_REAL, NULL);
-	char	*path = v != NULL ? overflow_path(v, "") : NULL;
-
-	json_decref(v);
-	return (path);
+	http_problem(r, e->status, e->title, e->detail, e->field, NULL);
+	body_err_free(e);
 }
 
 json_t *
 http_json_object(struct req *r, const char *const *allowed, int empty_ok)
 {
-	json_error_t	 jerr;
-	json_t		*body, *v;
-	const char	*key;
-	char		*text, *msg, *field;
+	struct body_route	 br = { NULL, allowed, empty_ok, NULL };
+
+	return (http_json_for(r, &br));
+}
+
+json_t *
+http_json_for(struct req *r, const struct body_route *br)
+{
+	struct body_err	 e;
+	json_t		*body;
+	char		*text;
 	size_t		 len;
-	int		 k;
 
 	if ((text = http_body(r, &len)) == NULL)
 		return (NULL);
-	if (len == 0 && empty_ok) {
-		free(text);
-		return (json_object());
-	}
-	body = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (body == NULL && json_error_code(&jerr) == json_error_numeric_overflow &&
-	    (field = overflow_field(text, len)) != NULL) {
-		msg = xprintf("字段“%s”的数值超出范围", field);
-		http_problem(r, 400, "请求内容有误", msg, field, NULL);
-		free(msg);
-		free(field);
-		free(text);
-		return (NULL);
-	}
+	body = body_read(br, text, len, &e);
 	free(text);
-	if (body == NULL || !json_is_object(body)) {
-		msg = body == NULL ? xprintf("请求体不是有效的 JSON（第 %d 行第 %d 列：%s）",
-		    jerr.line, jerr.column, jerr.text) : xstrdup("请求体应为 JSON 对象");
-		http_problem(r, 400, "请求内容有误", msg, NULL, NULL);
-		free(msg);
-		json_decref(body);
-		return (NULL);
-	}
-	json_object_foreach(body, key, v) {
-		for (k = 0; allowed != NULL && allowed[k] != NULL &&
-		    strcmp(allowed[k], key) != 0; k++)
-			;
-		if (allowed != NULL && allowed[k] == NULL) {
-			msg = xprintf("不认识的字段“%s”", key);
-			http_problem(r, 400, "请求内容有误", msg, key, NULL);
-			free(msg);
-			json_decref(body);
-			return (NULL);
-		}
-	}
+	if (body == NULL)
+		body_refused(r, &e);
 	return (body);
+}
+
+char *
+http_json_text_for(struct req *r, const struct body_route *br)
+{
+	json_t	*body;
+	char	*doc;
+
+	if ((body = http_json_for(r, br)) == NULL)
+		return (NULL);
+	doc = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	return (doc);
 }
 
 char *
@@ -890,15 +883,19 @@ http_new(struct event_base *base, const struct config *cfg, struct pool *pool,
 	h->pool = pool;
 	h->metrics = metrics;
 	h->evhttp = evhttp_new(base);
+	/* Every method libevent knows reaches the router, which answers
+	 * one it does not route 405 (or 404) as problem+json. */
 	evhttp_set_allowed_methods(h->evhttp, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_PUT |
-	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	    EVHTTP_REQ_CONNECT);
 	evhttp_set_gencb(h->evhttp, gencb, h);
 	h->uploads = uploads_new(base, stream_match, h);
 	uploads_set_conn_cbs(h->uploads, conn_opened, conn_gone, h);
 	evhttp_set_bevcb(h->evhttp, uploads_bev, h->uploads);
 	h->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	h->resume_ev = evtimer_new(base, resume_accepting, h);
+	h->burst_ev = evtimer_new(base, burst_over, h);
 	return (h);
 }
 
@@ -1107,6 +1104,8 @@ http_free(struct http *h)
 	uploads_free(h->uploads);
 	if (h->resume_ev != NULL)
 		event_free(h->resume_ev);
+	if (h->burst_ev != NULL)
+		event_free(h->burst_ev);
 	if (h->reserve_fd >= 0)
 		close(h->reserve_fd);
 	free(h->conns.v);

@@ -33,6 +33,7 @@
 struct config;
 struct metrics;
 struct route;
+struct body_route;
 struct http;
 struct req;
 
@@ -197,11 +198,14 @@ char		*http_body(struct req *, size_t *len);
  * The request body as a JSON object (the caller frees it) whose keys are
  * all among allowed (NULL-terminated; NULL: any).  An empty body is an
  * empty object when empty_ok.  NULL after answering: 413, or 400 for a
- * body that is not JSON (line and column given), not an object, or has a
- * field not allowed (named).
+ * body that is not JSON (line and column given), not an object, nested
+ * past BODY_MAX_DEPTH, or has a field not allowed (named): body.c.
  */
 json_t		*http_json_object(struct req *, const char *const *allowed,
 		    int empty_ok);
+/* The same for a route of body.h's: its keys, then its shape check. */
+json_t		*http_json_for(struct req *, const struct body_route *);
+char		*http_json_text_for(struct req *, const struct body_route *);
 /* The same object as compact JSON text, for a SQL function (the caller
  * frees it); NULL when already answered. */
 char		*http_json_text(struct req *, const char *const *allowed, int empty_ok);

@@ -37,6 +37,8 @@
  *   work.c       worker threads
  *   metrics.c    counters and histograms
  *   site.c       the public base address
+ *   body.c       write requests' JSON bodies, checked (pure)
+ *   conn-errors.c  libevent's error pages as problem+json (pure)
  *   config.c     the configuration table
  */
 #include <getopt.h>

@@ -20,6 +20,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "conn-errors.h"
 #include "httphead.h"
 #include "log.h"
 #include "upload.h"
@@ -551,6 +552,36 @@ filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
  */
 static void	flush_out(evutil_socket_t, short, void *);
 
+/*
+ * One of libevent's own error pages at the head of what is to be written
+ * (conn-errors.h): replaced by its problem+json.  Cheap for anything
+ * else: the first piece is looked at, and only an error status is read
+ * further.  Called with the buffer's callbacks off (the filter's).
+ */
+static void
+libevent_page(struct evbuffer *src)
+{
+	struct evbuffer_iovec	 v;
+	size_t			 len, used, outlen;
+	char			*out;
+	const char		*p;
+
+	if (evbuffer_peek(src, -1, NULL, &v, 1) < 1 || v.iov_len < 12)
+		return;
+	p = v.iov_base;
+	if (strncmp(p, "HTTP/1.", 7) != 0 || (p[9] != '4' && p[9] != '5'))
+		return;
+	len = evbuffer_get_length(src);
+	if (len > 4096)
+		len = 4096;	/* libevent's pages are a few hundred bytes */
+	if ((p = (const char *)evbuffer_pullup(src, (ev_ssize_t)len)) == NULL ||
+	    (out = conn_error_rewrite(p, len, &used, &outlen)) == NULL)
+		return;
+	evbuffer_drain(src, used);
+	evbuffer_prepend(src, out, outlen);
+	free(out);
+}
+
 static enum bufferevent_filter_result
 filter_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
     enum bufferevent_flush_mode mode, void *arg)
@@ -565,6 +596,7 @@ filter_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
 	(void)dst;
 	(void)limit;
 	(void)mode;
+	libevent_page(src);
 	while (evbuffer_get_length(src) > 0) {
 		n = evbuffer_peek(src, 1024 * 1024, NULL, v, 16);
 		if (n > 16)

@@ -39,8 +39,11 @@
  * seconds of its first byte (of the accept, for the first): a client
  * past either is answered 503 or 408 and closed.
  *
+ * On the way out, the filter replaces libevent's own HTML error pages
+ * with problem+json (conn-errors.h).
+ *
  * Called by http.c (set-up and requests) and the upload handlers
- * (api-files.c); calls nothing of the daemon's.
+ * (api-files.c); calls conn-errors.c.
  */
 #ifndef DUBAN_UPLOAD_H
 #define DUBAN_UPLOAD_H

@@ -15,7 +15,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$1
 seconds=$2
 shift 2
-harnesses=${*:-xlsx plan sheetplan deadline httphead draft}
+harnesses=${*:-xlsx plan sheetplan deadline httphead draft body connerr}
 
 targets=
 for h in $harnesses; do targets="$targets fuzz-$h"; done

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <jansson.h>
 
 #include "support.h"
 #include "xmalloc.h"
@@ -238,6 +239,112 @@ Test(connections, out_of_descriptors, .timeout = 300)
 	cr_expect(lines < 200, "%zu lines of log", lines);
 	free(log);
 	t_daemon_stop(&d);
+	free(c);
+	free(db);
+}
+
+/* A raw request on its own connection: the whole answer. */
+static char *
+ask_raw(int port, const char *req, size_t len)
+{
+	char	*out;
+	int	 fd = dial(port, "127.0.0.1");
+
+	cr_assert(fd >= 0, "cannot connect");
+	(void)write(fd, req, len);
+	shutdown(fd, SHUT_WR);
+	out = read_all(fd, 20);
+	close(fd);
+	return (out);
+}
+
+/* The answer is a problem+json of status, and its detail is there. */
+static void
+expect_problem(const char *what, const char *out, int status)
+{
+	char		 line[32];
+	const char	*body = strstr(out, "\r\n\r\n");
+	json_t		*p;
+
+	snprintf(line, sizeof line, "HTTP/1.1 %d ", status);
+	cr_expect(strncmp(out, line, strlen(line)) == 0, "%s: %s", what, out);
+	cr_expect(strstr(out, "\r\nContent-Type: application/problem+json") != NULL,
+	    "%s: not problem+json: %s", what, out);
+	p = body != NULL ? json_loads(body + 4, 0, NULL) : NULL;
+	cr_expect(p != NULL && json_integer_value(json_object_get(p, "status")) == status &&
+	    json_is_string(json_object_get(p, "title")) &&
+	    json_is_string(json_object_get(p, "detail")), "%s: %s", what, out);
+	json_decref(p);
+}
+
+/*
+ * What libevent 2.1 refuses by itself, before duband's handler sees a
+ * request, with an HTML page of its own (no error callback in 2.1): each
+ * is answered problem+json, of libevent's status.  And a body jansson
+ * cannot read, whose error text quotes a UTF-8 sequence cut short, keeps
+ * its detail (found by tests/fuzz/fuzz-body).
+ */
+Test(connections, libevent_refusals_are_problems)
+{
+	static const struct {
+		const char	*what, *req;
+		int		 status;
+	} cases[] = {
+		{ "no request line", "GARBAGE\r\n\r\n", 400 },
+		{ "a header without a colon", "GET /healthz HTTP/1.1\r\nBad header\r\n\r\n", 400 },
+		{ "HTTP/2.0", "GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", 400 },
+		{ "HEAD with a header without a colon",
+		  "HEAD /healthz HTTP/1.1\r\nBad header\r\n\r\n", 400 },
+		{ "an unknown method", "FOO /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 501 },
+		{ "TRACE", "TRACE /api/v1/plans HTTP/1.1\r\nHost: x\r\n\r\n", 405 },
+		{ "CONNECT", "CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "a Content-Length that is no number", "POST /api/v1/dispatches HTTP/1.1\r\n"
+		  "Host: x\r\nContent-Length: abc\r\n\r\n", 400 },
+		{ "an Expect other than 100-continue", "POST /api/v1/dispatches HTTP/1.1\r\n"
+		  "Host: x\r\nExpect: foo\r\nContent-Length: 2\r\n\r\n{}", 417 },
+		{ "a body past libevent's limit", "POST /api/v1/dispatches HTTP/1.1\r\n"
+		  "Host: x\r\nContent-Length: 99999999\r\n\r\n", 413 },
+		{ "the same, waiting for 100 Continue", "POST /api/v1/dispatches HTTP/1.1\r\n"
+		  "Host: x\r\nExpect: 100-continue\r\nContent-Length: 99999999\r\n\r\n", 413 },
+	};
+	struct t_daemon	 d;
+	char		*db = t_db_create(), *c, *out, *req, *tok, big[3000];
+	const char	*args[3] = { "--config", NULL, NULL };
+	size_t		 i;
+	int		 port;
+
+	c = conf("refusals.conf", "max_headers = 2048\nmax_body = 4096\n");
+	args[1] = c;
+	tok = t_token(db, "general", NULL);
+	t_daemon_start(&d, db, args, NULL);
+	port = port_of(&d);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		out = ask_raw(port, cases[i].req, strlen(cases[i].req));
+		expect_problem(cases[i].what, out, cases[i].status);
+		free(out);
+	}
+	/* A head past max_headers. */
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	req = xprintf("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", big);
+	out = ask_raw(port, req, strlen(req));
+	expect_problem("a head past max_headers", out, 400);
+	free(out);
+	free(req);
+	/* jansson's "invalid escape near '"\u80<first byte of ȝ>'". */
+	req = xprintf("POST /api/v1/dispatches HTTP/1.1\r\nHost: x\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 18\r\n\r\n{\"title\":\"\\u80\xc8\x9d\xdd\x82", tok);
+	out = ask_raw(port, req, strlen(req));
+	expect_problem("a body whose error quotes half a character", out, 400);
+	free(out);
+	free(req);
+	/* Still serving. */
+	out = get_from(port, "127.0.0.1", "/healthz");
+	cr_expect(strncmp(out, "HTTP/1.1 200", 12) == 0, "%s", out);
+	free(out);
+	t_daemon_stop(&d);
+	free(tok);
 	free(c);
 	free(db);
 }

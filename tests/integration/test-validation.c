@@ -34,6 +34,8 @@ struct bad {
 
 #define DISPATCH(x)	"{\"plans\":[\"jilin-2012\"],\"offices\":[\"财务审计处\"]," \
 			"\"title\":\"调度\",\"due_on\":\"2012-09-30\"," x "}"
+#define NEST10(x)	"[[[[[[[[[[" x "]]]]]]]]]]"
+#define NEST40(x)	NEST10(NEST10(NEST10(NEST10(x))))
 #define JIAOBAN(x)	"{\"title\":\"交办\",\"text\":\"事项\",\"basis_kind\":\"other\"," \
 			"\"basis\":\"会议\",\"lead_office\":\"财务审计处\"," x "}"
 
@@ -157,6 +159,9 @@ static const struct bad BAD[] = {
 	  "[{\"name\":\"x\",\"value\":-1,\"unit\":\"个\"}]"), NULL, "targets", 0 },
 	{ "POST", "/api/v1/jiaoban", JIAOBAN("\"deadline\":\"2012-12-01\","
 	  "\"lead_person\":9223372036854775807"), NULL, "lead_person", 0 },
+	/* Nested past BODY_MAX_DEPTH (32): refused before the database. */
+	{ "POST", "/api/v1/assess/grades", "{\"year\":2012,\"office\":\"财务审计处\","
+	  "\"points\":" NEST40("1") "}", NULL, "points", 0 },
 };
 
 /* Every route with an {id}, with the longest id the router takes. */
