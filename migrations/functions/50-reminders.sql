@@ -58,9 +58,9 @@ WITH cfg AS (
 	       generate_series(1, 4) q
 ),
 -- ---- per milestone: due soon, overdue, escalation -----------------
-chase AS (
+chase_rows AS MATERIALIZED (
 	SELECT sd.day AS send_on, k.kind, m, t, p, t.lead_office_id AS office_id,
-	       o.name AS office, k.days, duban_reminder_light(t.id, sd.day) AS light
+	       o.name AS office, k.days
 	  FROM send_days sd CROSS JOIN cfg
 	 CROSS JOIN LATERAL (VALUES
 		('due_soon', sd.seq + cfg.due_soon_days, cfg.due_soon_days),
@@ -76,6 +76,17 @@ chase AS (
 	 -- A parent's summed-up 完成时限 is its sub-items', not chased itself.
 	 WHERE NOT (m.kind = 'deadline' AND EXISTS (
 		SELECT 1 FROM task c WHERE c.parent_id = t.id AND c.withdrawn_at IS NULL))
+),
+-- The lights once a task and day, however many of its milestones are
+-- chased that day.
+chase_lights AS MATERIALIZED (
+	SELECT x.task_id, x.day, duban_reminder_light(x.task_id, x.day) AS light
+	  FROM (SELECT DISTINCT (r.t).id AS task_id, r.send_on AS day FROM chase_rows r) x
+),
+chase AS (
+	SELECT r.*, l.light
+	  FROM chase_rows r
+	  JOIN chase_lights l ON l.task_id = (r.t).id AND l.day = r.send_on
 ),
 -- ---- quarterly digests --------------------------------------------
 digest_days AS MATERIALIZED (

@@ -237,24 +237,57 @@ RETURNS TABLE (trigger text, plan_id bigint, task_id bigint, milestone_id bigint
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
+	-- Set-based, for a province's million milestones: each plan's rules
+	-- read once, 临期 as a date bound per plan (the milestones due from
+	-- p_today to soon_to, a range of milestone_due); a date d is within
+	-- soon_days working days when seq(d) <= seq(p_today) + soon_days,
+	-- which is duban_workday_add(d, -soon_days) <= p_today.  A task's
+	-- status is judged once, and only for the items left.
 	RETURN QUERY
-	SELECT x.* FROM (
-		SELECT CASE WHEN m.due_on < p_today THEN 'overdue' ELSE 'due_soon' END,
-		       t.plan_id, t.id, m.id, NULL::bigint, l.office_id, m.due_on
+	WITH rules AS MATERIALIZED (
+		SELECT p.id AS pid, r.on_overdue,
+		       CASE WHEN r.soon_days > 0 THEN (SELECT max(w.day) FROM workday_seq w
+			   WHERE w.seq = (SELECT s.seq FROM workday_seq s WHERE s.day = p_today)
+					 + r.soon_days) END AS soon_to
+		  FROM plan p CROSS JOIN LATERAL duban_notice_rules(p.id) r
+	), cand AS MATERIALIZED (
+		-- Overdue: read only when some plan issues them.
+		SELECT 'overdue' AS trg, t.plan_id AS pid, t.id AS tid, m.id AS mid,
+		       m.due_on AS due, m.kind
 		  FROM milestone m
 		  JOIN task t ON t.id = m.task_id
+		  JOIN rules r ON r.pid = t.plan_id
+		 WHERE m.due_on < p_today AND r.on_overdue
+		   AND EXISTS (SELECT 1 FROM rules x WHERE x.on_overdue)
+		   AND m.withdrawn_at IS NULL AND m.status <> 'done'
+		UNION ALL
+		-- 临期: the milestones due from p_today to the furthest bound.
+		SELECT 'due_soon', t.plan_id, t.id, m.id, m.due_on, m.kind
+		  FROM milestone m
+		  JOIN task t ON t.id = m.task_id
+		  JOIN rules r ON r.pid = t.plan_id
+		 WHERE m.due_on >= p_today AND m.due_on <= r.soon_to
+		   AND m.due_on <= (SELECT max(x.soon_to) FROM rules x)
+		   AND m.withdrawn_at IS NULL AND m.status <> 'done'
+	), live AS MATERIALIZED (
+		SELECT c.trg, c.pid, c.tid, c.mid, l.office_id AS oid, c.due
+		  FROM cand c
+		  JOIN task t ON t.id = c.tid
 		  JOIN task_lead l ON l.task_id = t.id
-		 CROSS JOIN LATERAL duban_notice_rules(t.plan_id) r
-		 WHERE m.withdrawn_at IS NULL AND t.withdrawn_at IS NULL AND m.status <> 'done'
-		   AND l.office_id IS NOT NULL
-		   AND ((m.due_on < p_today AND r.on_overdue)
-			OR (m.due_on >= p_today AND r.soon_days > 0
-			    AND duban_workday_add(m.due_on, -r.soon_days) <= p_today))
-		   AND NOT (m.kind = 'deadline' AND EXISTS (SELECT 1 FROM task c
-				WHERE c.parent_id = t.id AND c.withdrawn_at IS NULL))
-	) x (trg, pid, tid, mid, did, oid, due)
-	 WHERE NOT EXISTS (SELECT 1 FROM notice n WHERE n.milestone_id = x.mid AND n.trigger = x.trg)
-	   AND duban_task_status(x.tid, p_today) <> 'done';
+		 WHERE t.withdrawn_at IS NULL AND l.office_id IS NOT NULL
+		   AND NOT (c.kind = 'deadline' AND EXISTS (SELECT 1 FROM task s
+				WHERE s.parent_id = t.id AND s.withdrawn_at IS NULL))
+	), todo AS MATERIALIZED (
+		SELECT c.* FROM live c
+		 WHERE NOT EXISTS (SELECT 1 FROM notice n WHERE n.milestone_id = c.mid
+				     AND n.trigger = c.trg)
+	), st AS MATERIALIZED (
+		SELECT x.tid, duban_task_status(x.tid, p_today) AS status
+		  FROM (SELECT DISTINCT d.tid FROM todo d) x
+	)
+	SELECT d.trg, d.pid, d.tid, d.mid, NULL::bigint, d.oid, d.due
+	  FROM todo d JOIN st ON st.tid = d.tid
+	 WHERE st.status <> 'done';
 
 	RETURN QUERY
 	SELECT 'late_report'::text, y.pid, NULL::bigint, NULL::bigint, y.did, o.office_id, y.due
@@ -418,15 +451,22 @@ $$;
 -- deliveries, as every reminder is sent on working days only.
 CREATE OR REPLACE FUNCTION duban_notice_enqueue(n notice, p_today date) RETURNS int
 LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN duban_notice_enqueue_lit(n, p_today, CASE WHEN n.task_id IS NOT NULL THEN
+	    duban_reminder_light(n.task_id, p_today) END);
+END $$;
+
+-- The same with the task's light given (p_light: duban_reminder_light of
+-- its task on p_today; NULL without a task): the sweep reads each task's
+-- once for all its notices.
+CREATE OR REPLACE FUNCTION duban_notice_enqueue_lit(n notice, p_today date, p_light jsonb)
+RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
 	v_key	text := 'notice.n' || n.id;
 	v_send	date := coalesce((SELECT min(w.day) FROM workday_seq w
 				   WHERE w.is_workday AND w.day >= p_today), p_today);
-	v_light	jsonb;
+	v_light	jsonb := p_light;
 BEGIN
-	IF n.task_id IS NOT NULL THEN
-		v_light := duban_reminder_light(n.task_id, p_today);
-	END IF;
 	INSERT INTO reminder (key, kind, plan_id, office_id, milestone_id, period, send_on,
 	    subject, payload)
 	SELECT v_key, 'notice', n.plan_id, n.office_id, n.milestone_id, 'n' || n.id, v_send,
@@ -451,45 +491,152 @@ END $$;
 -- The sweep's part (75-sweep.sql): issues the notices due on p_today,
 -- closes those whose item no longer stands, and steps the colour of the
 -- others.  Idempotent: a second run the same day changes nothing.
+-- Set-based (a province's first sweep issues ~100,000 at once): the
+-- notices are numbered in the order of their items (due date, trigger,
+-- milestone, round, office) from each organisation's notice_counter,
+-- and judged with each task's status read once.
 CREATE OR REPLACE FUNCTION duban_notice_sweep(p_today date, p_at timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-	c		record;
-	n		notice;
 	v_issued	int := 0;
 	v_colour	int := 0;
 	v_closed	int := 0;
-	v_new		text;
-	v_why		text;
+	v_year		int := extract(year FROM p_today)::int;
+	v_ids		bigint[];
 BEGIN
-	FOR c IN SELECT * FROM duban_notice_items_due(p_today) i
-		  ORDER BY i.due_on, i.trigger, i.milestone_id, i.dispatch_id, i.office_id LOOP
-		PERFORM duban_notice_insert(c.trigger, c.plan_id, c.task_id, c.milestone_id,
-		    c.dispatch_id, c.office_id, NULL, NULL, NULL, NULL, p_today, p_at,
-		    '督办系统', 'system', NULL, NULL, NULL);
-		v_issued := v_issued + 1;
-	END LOOP;
-	FOR n IN SELECT * FROM notice x WHERE x.closed_at IS NULL AND x.issued_on <= p_today
-		  ORDER BY x.id FOR UPDATE LOOP
-		v_why := duban_notice_ended(n, p_today);
-		IF v_why IS NOT NULL THEN
-			UPDATE notice SET closed_at = p_at WHERE id = n.id;
-			INSERT INTO notice_event (notice_id, at, action, colour, actor, role, note)
-			VALUES (n.id, p_at, 'closed', n.colour, '督办系统', 'system', v_why);
-			v_closed := v_closed + 1;
-			CONTINUE;
-		END IF;
-		v_new := duban_notice_colour_on(n, p_today);
-		IF duban_notice_colour_rank(v_new) > duban_notice_colour_rank(n.colour) THEN
-			UPDATE notice SET colour = v_new WHERE id = n.id;
-			INSERT INTO notice_event (notice_id, at, action, colour, actor, role, note)
-			VALUES (n.id, p_at, 'colour', v_new, '督办系统', 'system',
-			    '签发后' || (SELECT w.seq FROM workday_seq w WHERE w.day = p_today) -
-				(SELECT w.seq FROM workday_seq w WHERE w.day = n.issued_on) ||
-			    '个工作日仍未办结，升为' || duban_notice_colour_label(v_new) || '督办');
-			v_colour := v_colour + 1;
-		END IF;
-	END LOOP;
+	-- Ids in the items' order, and each organisation's numbers after its
+	-- counter's last, in the same order (nextval above the sorted
+	-- subquery: one number a row, as the rows come).
+	WITH items AS MATERIALIZED (
+		SELECT y.*, nextval(pg_get_serial_sequence('notice', 'id')) AS id
+		  FROM (SELECT x.*, row_number() OVER (PARTITION BY x.org_id ORDER BY x.k) AS rn,
+			       count(*) OVER (PARTITION BY x.org_id) AS cnt
+			  FROM (SELECT row_number() OVER (ORDER BY i.due_on, i.trigger,
+					i.milestone_id, i.dispatch_id, i.office_id) AS k,
+				       i.*, p.org_id
+				  FROM duban_notice_items_due(p_today) i
+				  LEFT JOIN plan p ON p.id = i.plan_id) x
+			 ORDER BY x.k) y
+	), ctr AS (
+		INSERT INTO notice_counter AS c (org_id, kind, year, last)
+		SELECT i.org_id, 'notice', v_year, count(*)
+		  FROM items i GROUP BY i.org_id ORDER BY i.org_id
+		ON CONFLICT (org_id, kind, year) DO UPDATE SET last = c.last + EXCLUDED.last
+		RETURNING c.org_id, c.last
+	), ins AS (
+		INSERT INTO notice (id, org_id, year, seq, trigger, plan_id, task_id, milestone_id,
+		    dispatch_id, office_id, matter, basis, handle_by, feedback, feedback_by, colour,
+		    issued_on, issued_at, issued_by, token_id)
+		SELECT i.id, i.org_id, v_year, (ctr.last - i.cnt + i.rn)::int, i.trigger, i.plan_id,
+		       i.task_id, i.milestone_id, i.dispatch_id, i.office_id, x.matter, x.basis,
+		       x.handle_by, x.feedback, x.feedback_by, 'blue', p_today, p_at, '督办系统', NULL
+		  FROM items i
+		  LEFT JOIN ctr ON ctr.org_id = i.org_id
+		 CROSS JOIN LATERAL duban_notice_texts(i.trigger, i.plan_id, i.task_id,
+			i.milestone_id, i.dispatch_id, p_today) x
+		 ORDER BY i.id
+		RETURNING notice.id, notice.year, notice.seq, notice.trigger
+	), ev AS (
+		INSERT INTO notice_event (notice_id, at, action, colour, actor, role, office_id,
+		    token_id, account_id, note)
+		SELECT ins.id, p_at, 'issued', 'blue', '督办系统', 'system', NULL, NULL, NULL,
+		       duban_notice_number(ins.year, ins.seq) || ' ' ||
+		       duban_notice_trigger_label(ins.trigger)
+		  FROM ins ORDER BY ins.id
+		RETURNING 1
+	)
+	SELECT count(*), coalesce(array_agg(ins.id ORDER BY ins.id), '{}') INTO v_issued, v_ids
+	  FROM ins;
+	-- Each to its 承办处室 through the outbox.
+	PERFORM sum(z.r) FROM (
+		WITH lit AS MATERIALIZED (
+			SELECT x.task_id, duban_reminder_light(x.task_id, p_today) AS light
+			  FROM (SELECT DISTINCT n.task_id FROM notice n
+				 WHERE n.id = ANY (v_ids) AND n.task_id IS NOT NULL) x
+		)
+		SELECT duban_notice_enqueue_lit(n, p_today, lit.light) AS r
+		  FROM notice n LEFT JOIN lit ON lit.task_id = n.task_id
+		 WHERE n.id = ANY (v_ids) ORDER BY n.id) z;
+
+	-- The open notices judged: why each no longer stands (NULL: it does),
+	-- else the colour it has reached.
+	WITH o AS MATERIALIZED (
+		SELECT n.* FROM notice n
+		 WHERE n.closed_at IS NULL AND n.issued_on <= p_today
+		 ORDER BY n.id FOR UPDATE
+	), rounds AS MATERIALIZED (
+		SELECT x.did, s.office_id, s.state
+		  FROM (SELECT DISTINCT o.dispatch_id AS did FROM o
+			 WHERE o.trigger = 'late_report') x
+		 CROSS JOIN LATERAL duban_dispatch_offices(x.did,
+			(p_today + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') s
+	), pre AS MATERIALIZED (
+		SELECT o.id, o.colour, o.plan_id, o.issued_on, o.task_id,
+		       o.trigger = 'late_report' AS is_round,
+		       CASE WHEN o.trigger = 'late_report' THEN
+				CASE WHEN duban_dispatch_state_reported((SELECT r.state FROM rounds r
+					WHERE r.did = o.dispatch_id AND r.office_id = o.office_id))
+				     THEN '已补报进展'
+				     WHEN d.closed_at IS NOT NULL THEN '调度已结束' END
+			    WHEN t.withdrawn_at IS NOT NULL THEN '任务已撤销'
+			    WHEN o.milestone_id IS NULL THEN NULL
+			    WHEN m.withdrawn_at IS NOT NULL THEN '节点已撤销'
+			    WHEN m.status = 'done' THEN '节点已完成'
+			    -- The next level: the overdue notice the sweep issues.
+			    WHEN o.trigger = 'due_soon' AND m.due_on < p_today
+				THEN '节点已逾期，转为逾期督办' END AS why
+		  FROM o
+		  LEFT JOIN task t ON t.id = o.task_id
+		  LEFT JOIN milestone m ON m.id = o.milestone_id
+		  LEFT JOIN dispatch d ON d.id = o.dispatch_id
+	), st AS MATERIALIZED (
+		SELECT x.task_id, duban_task_status(x.task_id, p_today) AS status
+		  FROM (SELECT DISTINCT pre.task_id FROM pre
+			 WHERE pre.why IS NULL AND NOT pre.is_round) x
+	), rules AS MATERIALIZED (
+		SELECT x.plan_id, r.yellow_days, r.red_days
+		  FROM (SELECT DISTINCT pre.plan_id FROM pre) x
+		 CROSS JOIN LATERAL duban_notice_rules(x.plan_id) r
+	), judged AS MATERIALIZED (
+		SELECT pre.id, pre.colour,
+		       coalesce(pre.why, CASE WHEN NOT pre.is_round AND st.status = 'done'
+					      THEN '任务已完成' END) AS why,
+		       CASE WHEN w.days >= r.red_days THEN 'red'
+			    WHEN w.days >= r.yellow_days THEN 'yellow' ELSE 'blue' END AS reached,
+		       w.raw
+		  FROM pre
+		  LEFT JOIN st ON st.task_id = pre.task_id
+		  JOIN rules r ON r.plan_id = pre.plan_id
+		 CROSS JOIN LATERAL (SELECT
+			coalesce((SELECT s.seq FROM workday_seq s WHERE s.day = p_today), 0)
+			- coalesce((SELECT s.seq FROM workday_seq s WHERE s.day = pre.issued_on), 0)
+			  AS days,
+			(SELECT s.seq FROM workday_seq s WHERE s.day = p_today)
+			- (SELECT s.seq FROM workday_seq s WHERE s.day = pre.issued_on) AS raw) w
+	), ch AS MATERIALIZED (
+		SELECT j.id, j.why, j.colour,
+		       CASE WHEN j.why IS NULL THEN j.reached END AS up,
+		       CASE WHEN j.why IS NULL THEN '签发后' || j.raw || '个工作日仍未办结，升为' ||
+			    duban_notice_colour_label(j.reached) || '督办' END AS note
+		  FROM judged j
+		 WHERE j.why IS NOT NULL
+		    OR duban_notice_colour_rank(j.reached) > duban_notice_colour_rank(j.colour)
+	), upd AS (
+		UPDATE notice n
+		   SET closed_at = CASE WHEN ch.why IS NOT NULL THEN p_at ELSE n.closed_at END,
+		       colour = coalesce(ch.up, n.colour)
+		  FROM ch WHERE n.id = ch.id
+		RETURNING n.id
+	), ev AS (
+		INSERT INTO notice_event (notice_id, at, action, colour, actor, role, note)
+		SELECT ch.id, p_at, CASE WHEN ch.why IS NOT NULL THEN 'closed' ELSE 'colour' END,
+		       coalesce(ch.up, ch.colour), '督办系统', 'system', coalesce(ch.why, ch.note)
+		  FROM ch ORDER BY ch.id
+		RETURNING 1
+	)
+	SELECT count(*) FILTER (WHERE ch.why IS NOT NULL), count(*) FILTER (WHERE ch.why IS NULL)
+	  INTO v_closed, v_colour
+	  FROM ch;
 	RETURN jsonb_build_object('issued', v_issued, 'colour', v_colour, 'closed', v_closed);
 END $$;
 
