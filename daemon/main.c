@@ -25,6 +25,8 @@
  *   router.c     route tables, 404, 405                  -> gate cb,
  *                                                           pages cb
  *   web.c        the pages, from memory
+ *   http-reply.c answers built from database rows (status
+ *                and body, JSON rows, failed queries)
  *   ------------------------------------------------------------------
  *   http.c       transport: evhttp, limits, connections,
  *                requests, replies                       -> handler cb,
