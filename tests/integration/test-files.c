@@ -216,6 +216,100 @@ Test(files, each_type_up_and_down)
 	site_stop(&s);
 }
 
+/* The body of a GET on a connection kept open (curl's own reuse). */
+static size_t
+keep_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct t_http	*h = arg;
+
+	h->body = xreallocarray(h->body, 1, h->len + size * n + 1);
+	memcpy(h->body + h->len, p, size * n);
+	h->len += size * n;
+	h->body[h->len] = '\0';
+	return (size * n);
+}
+
+static void
+keep_get(CURL *c, struct curl_slist *auth, const char *url, struct t_http *h,
+    long *connects)
+{
+	memset(h, 0, sizeof *h);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, auth);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	cr_assert_eq(curl_easy_perform(c), CURLE_OK, "%s: no answer", url);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h->status);
+	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, connects);
+}
+
+/*
+ * A scanned report of several megabytes comes back whole, in pieces
+ * (256 KiB each as stored), and the connection it came on serves the
+ * next requests: the browser's next click goes on it.  (A lost write
+ * callback once stopped such a download after its first piece, and left
+ * the connection deaf until the header timeout answered 408.)
+ */
+Test(files, large_file_whole_and_connection_kept)
+{
+	struct site		 s;
+	struct t_http		 h;
+	struct curl_slist	*auth;
+	json_t			*f;
+	CURL			*c;
+	char			*path, *pdf, *big, *url, *url2, *bearer, id[24];
+	size_t			 pdflen, biglen = 3 * 1024 * 1024 + 12345, i;
+	long			 connects;
+
+	site_start(&s, NULL);
+	path = xprintf("/api/v1/targets/%ld/files", s.target);
+	pdf = t_read_file(DUBAN_SOURCE_DIR "/tests/fixtures/evidence/验收报告.pdf", &pdflen);
+	big = xmalloc(biglen);
+	memcpy(big, pdf, pdflen);
+	for (i = pdflen; i < biglen; i++)
+		big[i] = (char)(i * 2654435761u >> 13);
+	cr_assert_eq(upload(&s, path, s.clerk, "扫描件.pdf", big, biglen, NULL, &f), 201,
+	    "%s", json_dumps(f, 0));
+	snprintf(id, sizeof id, "%lld", (long long)I(f, "id"));
+	cr_expect_gt(t_query_long(s.c, "SELECT count(*) FROM evidence_chunk WHERE file_id = $1",
+	    1, (const char *[]){ id }), 1, "stored in one piece: the test reads no pieces");
+	url = xprintf("%s/api/v1/files/%lld", s.d.url, (long long)I(f, "id"));
+	json_decref(f);
+	cr_assert_eq(upload(&s, path, s.clerk, "验收报告.pdf", pdf, pdflen, NULL, &f), 201);
+	url2 = xprintf("%s/api/v1/files/%lld", s.d.url, (long long)I(f, "id"));
+	json_decref(f);
+
+	c = curl_easy_init();
+	bearer = xprintf("Authorization: Bearer %s", s.clerk);
+	auth = curl_slist_append(NULL, bearer);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	keep_get(c, auth, url, &h, &connects);
+	cr_expect_eq(h.status, 200);
+	cr_expect_eq(h.len, biglen, "%zu bytes of %zu came back", h.len, biglen);
+	cr_expect(h.len == biglen && memcmp(h.body, big, biglen) == 0, "the file changed");
+	free(h.body);
+	/* The same connection: the small file, then the large one again. */
+	keep_get(c, auth, url2, &h, &connects);
+	cr_expect_eq(h.status, 200, "the next request on the connection: %ld", h.status);
+	cr_expect_eq(connects, 0, "the connection was not kept for the next request");
+	cr_expect(h.len == pdflen && memcmp(h.body, pdf, pdflen) == 0);
+	free(h.body);
+	keep_get(c, auth, url, &h, &connects);
+	cr_expect_eq(h.status, 200, "the third request on the connection: %ld", h.status);
+	cr_expect_eq(connects, 0);
+	cr_expect_eq(h.len, biglen);
+	free(h.body);
+	curl_slist_free_all(auth);
+	curl_easy_cleanup(c);
+	free(bearer);
+	free(url);
+	free(url2);
+	free(big);
+	free(pdf);
+	free(path);
+	site_stop(&s);
+}
+
 Test(files, refused_clearly_nothing_stored)
 {
 	static const char html[] = "<html><body><script>alert(1)</script></body></html>";
