@@ -1,7 +1,8 @@
 /*
- * What the three files of the plan drafter share (draft.c: paragraphs
- * and the outline; draft-scan.c: the header, tables, targets, offices and
- * deadlines; draft-emit.c: the YAML).  Not for use outside them.
+ * What the files of the plan drafter share (draft.c: paragraphs and
+ * the outline; draft-mark.c: item numbers and field labels; draft-scan.c:
+ * the header, tables, offices and deadlines; draft-target.c: targets;
+ * draft-emit.c: the YAML).  Not for use outside them.
  */
 #ifndef DUBAN_DRAFT_INT_H
 #define DUBAN_DRAFT_INT_H
@@ -107,6 +108,13 @@ struct target {
 	int	 unsure;	/* the unit was inferred */
 };
 
+/* An item number read (draft-mark.c). */
+struct mark {
+	enum mk		 kind;
+	char		*number;	/* as written, without its 、 or . */
+	const char	*rest;		/* the text after the mark */
+};
+
 /* draft.c */
 void		 str_add(struct str *, const char *, size_t);
 void		 str_adds(struct str *, const char *);
@@ -115,13 +123,16 @@ int		 ends(const char *, const char *);
 uint32_t	 cp_at(const char *, size_t *);
 int		 is_han(uint32_t);
 char		*despace(const char *);
+int		 is_title_line(const char *);
+void		 doc_free(struct doc *);
+/* draft-mark.c */
+int		 is_cn_digit(uint32_t);
+int		 mark_at(const char *, struct mark *);
+int		 is_marked(const char *);
 enum lab	 label_at(const char *, const char **);
 const char	*label_name(enum lab);
-int		 is_title_line(const char *);
-int		 is_marked(const char *);
 size_t		 open_paren_len(const char *);
 size_t		 close_paren_len(const char *);
-void		 doc_free(struct doc *);
 
 /* draft-scan.c */
 char		**tables(char **, size_t *);

@@ -11,10 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <expat.h>
-#include <zip.h>
-
-#include "xlsx.h"
+#include "xlsx-int.h"
 #include "xmalloc.h"
 
 #define CHUNK		65536		/* bytes inflated per zip_fread */
@@ -61,8 +58,8 @@ xlsx_ref(unsigned row, unsigned col, char *ref)
 }
 
 /* Parses the reference at *sp, leaving *sp after it. */
-static int
-parse_ref_at(const char **sp, unsigned *row, unsigned *col)
+int
+xlsx_ref_at(const char **sp, unsigned *row, unsigned *col)
 {
 	const char	*s = *sp;
 	unsigned long	 r = 0, c = 0;
@@ -95,7 +92,7 @@ xlsx_parse_ref(const char *s, unsigned *row, unsigned *col)
 {
 	unsigned	r, c;
 
-	if (parse_ref_at(&s, &r, &c) != 0 || *s != '\0')
+	if (xlsx_ref_at(&s, &r, &c) != 0 || *s != '\0')
 		return (-1);
 	*row = r;
 	*col = c;
@@ -103,76 +100,16 @@ xlsx_parse_ref(const char *s, unsigned *row, unsigned *col)
 }
 
 /* ---------------------------------------------------------------- */
-/* The read's state, and the XML parser of one part */
+/* The XML parser of one part (its state: xlsx-int.h) */
 
-/* The elements the reader looks at, by local name (namespaces ignored:
- * transitional and strict OOXML use different ones). */
-enum el {
-	E_OTHER, E_RELATIONSHIP, E_SHEET, E_DEFINEDNAME, E_SI, E_R, E_T,
-	E_RPH, E_SHEETDATA, E_ROW, E_C, E_V, E_F, E_IS, E_MERGECELLS,
-	E_MERGECELL,
-};
 static const char *const el_names[] = {
 	"", "Relationship", "sheet", "definedName", "si", "r", "t",
 	"rPh", "sheetData", "row", "c", "v", "f", "is", "mergeCells",
 	"mergeCell",
 };
 
-struct rel {
-	char	*id;
-	char	*type;		/* the last segment: "worksheet" … */
-	char	*target;	/* the part's name in the zip */
-};
-
-struct rd {
-	const struct xlsx_limits	*lim;
-	zip_t				*za;
-	size_t				 total;
-	size_t				 book_cells;
-	struct xlsx_book		*book;
-	struct rel			*rels;
-	size_t				 nrels;
-	char				**sheet_rid;	/* per sheet */
-	size_t				 nrid;
-	size_t				 string_bytes;
-	size_t				 strings_cap;
-};
-
-struct xp;
-typedef void	(*start_fn)(struct xp *, enum el, enum el parent,
-		    const char **attr);
-typedef void	(*end_fn)(struct xp *, enum el, enum el parent);
-
-struct xp {
-	struct rd	*rd;
-	XML_Parser	 p;
-	const char	*part;
-	const char	*sheet;		/* for messages about cells */
-	enum el		*stack;
-	unsigned	 depth;
-	start_fn	 start;
-	end_fn		 end;
-	char		*err;
-	/* the text being gathered */
-	char		*text;
-	size_t		 len, cap;
-	int		 capture;
-	char		 where[XLSX_REF_MAX];	/* the cell it belongs to */
-	/* the worksheet's */
-	struct xlsx_sheet *sh;
-	size_t		 cells_cap, merges_cap;
-	unsigned	 row, col;
-	struct xlsx_cell cell;
-	int		 has_value;
-	/* the workbook's */
-	struct xlsx_name *name;
-};
-
-static void xp_fail(struct xp *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-xp_fail(struct xp *x, const char *fmt, ...)
+void
+xlsx_xp_fail(struct xp *x, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -184,8 +121,8 @@ xp_fail(struct xp *x, const char *fmt, ...)
 	XML_StopParser(x->p, XML_FALSE);
 }
 
-static const char *
-attr_get(const char **attr, const char *local)
+const char *
+xlsx_attr(const char **attr, const char *local)
 {
 	for (size_t i = 0; attr[i] != NULL; i += 2) {
 		const char *n = strrchr(attr[i], NS_SEP);
@@ -219,7 +156,7 @@ on_start(void *u, const char *name, const char **attr)
 	if (x->err != NULL)
 		return;
 	if (x->depth >= x->rd->lim->depth) {
-		xp_fail(x, "%s：XML 元素嵌套超过 %u 层上限", x->part,
+		xlsx_xp_fail(x, "%s：XML 元素嵌套超过 %u 层上限", x->part,
 		    x->rd->lim->depth);
 		return;
 	}
@@ -261,7 +198,7 @@ on_text(void *u, const char *s, int len)
 		return;
 	if ((size_t)len > x->rd->lim->text - x->len) {
 		text_where(x, where, sizeof where);
-		xp_fail(x, "%s：文字超过 %zu 字节上限", where,
+		xlsx_xp_fail(x, "%s：文字超过 %zu 字节上限", where,
 		    x->rd->lim->text);
 		return;
 	}
@@ -286,7 +223,7 @@ on_doctype(void *u, const char *name, const char *sysid, const char *pubid,
 	struct xp	*x = u;
 
 	(void)name, (void)sysid, (void)pubid, (void)internal;
-	xp_fail(x, "%s：含有 DTD 声明（<!DOCTYPE>），不予读取", x->part);
+	xlsx_xp_fail(x, "%s：含有 DTD 声明（<!DOCTYPE>），不予读取", x->part);
 }
 
 static void
@@ -298,19 +235,19 @@ on_entity(void *u, const char *name, int pe, const char *value, int vlen,
 
 	(void)name, (void)pe, (void)value, (void)vlen, (void)base;
 	(void)sysid, (void)pubid, (void)notation;
-	xp_fail(x, "%s：含有实体声明，不予读取", x->part);
+	xlsx_xp_fail(x, "%s：含有实体声明，不予读取", x->part);
 }
 
-static void
-text_reset(struct xp *x)
+void
+xlsx_text_reset(struct xp *x)
 {
 	x->len = 0;
 	if (x->text != NULL)
 		x->text[0] = '\0';
 }
 
-static const char *
-text_get(struct xp *x)
+const char *
+xlsx_text_get(struct xp *x)
 {
 	return (x->text != NULL ? x->text : "");
 }
@@ -418,8 +355,8 @@ out:
  * or -1 with *cause set.  A missing part is an error unless optional, in
  * which case 1 is returned.
  */
-static int
-part_parse(struct rd *rd, struct xp *x, const char *name, int optional,
+int
+xlsx_part_parse(struct rd *rd, struct xp *x, const char *name, int optional,
     char **cause)
 {
 	const struct xlsx_limits *lim = rd->lim;
@@ -548,14 +485,14 @@ rels_start(struct xp *x, enum el e, enum el parent, const char **attr)
 	(void)parent;
 	if (e != E_RELATIONSHIP)
 		return;
-	id = attr_get(attr, "Id");
-	type = attr_get(attr, "Type");
-	target = attr_get(attr, "Target");
-	mode = attr_get(attr, "TargetMode");
+	id = xlsx_attr(attr, "Id");
+	type = xlsx_attr(attr, "Type");
+	target = xlsx_attr(attr, "Target");
+	mode = xlsx_attr(attr, "TargetMode");
 	if (id == NULL || type == NULL || target == NULL)
 		return;
 	if (rd->nrels >= rd->lim->entries) {
-		xp_fail(x, "%s：关系条目超过 %zu 个上限", x->part,
+		xlsx_xp_fail(x, "%s：关系条目超过 %zu 个上限", x->part,
 		    rd->lim->entries);
 		return;
 	}
@@ -564,7 +501,7 @@ rels_start(struct xp *x, enum el e, enum el parent, const char **attr)
 	rd->rels = xreallocarray(rd->rels, rd->nrels + 1, sizeof *rd->rels);
 	r = &rd->rels[rd->nrels];
 	if ((r->target = rel_resolve(target)) == NULL) {
-		xp_fail(x, "%s：部件路径不安全：%.200s", x->part, target);
+		xlsx_xp_fail(x, "%s：部件路径不安全：%.200s", x->part, target);
 		return;
 	}
 	slash = strrchr(type, '/');
@@ -573,8 +510,8 @@ rels_start(struct xp *x, enum el e, enum el parent, const char **attr)
 	rd->nrels++;
 }
 
-static const struct rel *
-rel_find(const struct rd *rd, const char *id, const char *type)
+const struct rel *
+xlsx_rel_find(const struct rd *rd, const char *id, const char *type)
 {
 	for (size_t i = 0; i < rd->nrels; i++)
 		if ((id == NULL || strcmp(rd->rels[i].id, id) == 0) &&
@@ -595,24 +532,24 @@ book_start(struct xp *x, enum el e, enum el parent, const char **attr)
 
 	(void)parent;
 	if (e == E_SHEET) {
-		name = attr_get(attr, "name");
-		state = attr_get(attr, "state");
-		rid = attr_get(attr, "id");
+		name = xlsx_attr(attr, "name");
+		state = xlsx_attr(attr, "state");
+		rid = xlsx_attr(attr, "id");
 		if (name == NULL || rid == NULL) {
-			xp_fail(x, "%s：工作表缺少名称或关系编号", x->part);
+			xlsx_xp_fail(x, "%s：工作表缺少名称或关系编号", x->part);
 			return;
 		}
 		if (b->nsheets >= rd->lim->sheets) {
-			xp_fail(x, "工作表超过 %zu 个上限", rd->lim->sheets);
+			xlsx_xp_fail(x, "工作表超过 %zu 个上限", rd->lim->sheets);
 			return;
 		}
 		if (strlen(name) > 255) {
-			xp_fail(x, "工作表名称过长：%.60s…", name);
+			xlsx_xp_fail(x, "工作表名称过长：%.60s…", name);
 			return;
 		}
 		for (size_t i = 0; i < b->nsheets; i++)
 			if (strcmp(b->sheets[i].name, name) == 0) {
-				xp_fail(x, "工作表名称重复：%s", name);
+				xlsx_xp_fail(x, "工作表名称重复：%s", name);
 				return;
 			}
 		b->sheets = xreallocarray(b->sheets, b->nsheets + 1,
@@ -628,14 +565,14 @@ book_start(struct xp *x, enum el e, enum el parent, const char **attr)
 		rd->sheet_rid[rd->nrid++] = xstrdup(rid);
 		b->nsheets++;
 	} else if (e == E_DEFINEDNAME) {
-		if ((name = attr_get(attr, "name")) == NULL)
+		if ((name = xlsx_attr(attr, "name")) == NULL)
 			return;
 		if (b->nnames >= rd->lim->names) {
-			xp_fail(x, "定义的名称超过 %zu 个上限", rd->lim->names);
+			xlsx_xp_fail(x, "定义的名称超过 %zu 个上限", rd->lim->names);
 			return;
 		}
-		local = attr_get(attr, "localSheetId");
-		hidden = attr_get(attr, "hidden");
+		local = xlsx_attr(attr, "localSheetId");
+		hidden = xlsx_attr(attr, "hidden");
 		b->names = xreallocarray(b->names, b->nnames + 1,
 		    sizeof *b->names);
 		x->name = &b->names[b->nnames++];
@@ -654,7 +591,7 @@ book_start(struct xp *x, enum el e, enum el parent, const char **attr)
 		}
 		x->name->hidden = hidden != NULL &&
 		    (strcmp(hidden, "1") == 0 || strcmp(hidden, "true") == 0);
-		text_reset(x);
+		xlsx_text_reset(x);
 		x->capture = 1;
 	}
 }
@@ -664,7 +601,7 @@ book_end(struct xp *x, enum el e, enum el parent)
 {
 	(void)parent;
 	if (e == E_DEFINEDNAME && x->name != NULL) {
-		x->name->value = xstrdup(text_get(x));
+		x->name->value = xstrdup(xlsx_text_get(x));
 		x->name = NULL;
 		x->capture = 0;
 	}
@@ -683,11 +620,11 @@ sst_start(struct xp *x, enum el e, enum el parent, const char **attr)
 	(void)attr;
 	if (e == E_SI) {
 		if (b->nstrings >= rd->lim->strings) {
-			xp_fail(x, "共享字符串超过 %zu 条上限",
+			xlsx_xp_fail(x, "共享字符串超过 %zu 条上限",
 			    rd->lim->strings);
 			return;
 		}
-		text_reset(x);
+		xlsx_text_reset(x);
 	} else if (e == E_T && (parent == E_SI || (parent == E_R &&
 	    x->depth >= 3 && x->stack[x->depth - 3] == E_SI)))
 		x->capture = 1;
@@ -704,7 +641,7 @@ sst_end(struct xp *x, enum el e, enum el parent)
 		x->capture = 0;
 	else if (e == E_SI) {
 		if (x->len > rd->lim->string_bytes - rd->string_bytes) {
-			xp_fail(x, "共享字符串总长超过 %zu 字节上限",
+			xlsx_xp_fail(x, "共享字符串总长超过 %zu 字节上限",
 			    rd->lim->string_bytes);
 			return;
 		}
@@ -715,286 +652,8 @@ sst_end(struct xp *x, enum el e, enum el parent)
 			b->strings = xreallocarray(b->strings, rd->strings_cap,
 			    sizeof *b->strings);
 		}
-		b->strings[b->nstrings++] = xstrndup(text_get(x), x->len);
+		b->strings[b->nstrings++] = xstrndup(xlsx_text_get(x), x->len);
 	}
-}
-
-/* ---------------------------------------------------------------- */
-/* A worksheet */
-
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	unsigned long	v = 0;
-
-	if (*s == '\0')
-		return (-1);
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return (-1);
-		v = v * 10 + (unsigned long)(*s - '0');
-		if (v > max)
-			return (-1);
-	}
-	*out = v;
-	return (0);
-}
-
-static void
-cell_start(struct xp *x, const char **attr)
-{
-	const struct xlsx_limits *lim = x->rd->lim;
-	const char	*r = attr_get(attr, "r"), *t = attr_get(attr, "t");
-	const char	*s = attr_get(attr, "s");
-	unsigned	 row, col;
-	unsigned long	 v;
-
-	memset(&x->cell, 0, sizeof x->cell);
-	x->has_value = 0;
-	if (r != NULL) {
-		if (xlsx_parse_ref(r, &row, &col) != 0) {
-			xp_fail(x, "%s：单元格引用有误：%.40s", x->sheet, r);
-			return;
-		}
-	} else {
-		row = x->row != 0 ? x->row : 1;
-		col = x->col + 1;
-	}
-	xlsx_ref(row, col, x->where);
-	if (row > lim->rows) {
-		xp_fail(x, "%s!%s：行号超过 %u 的上限", x->sheet, x->where,
-		    lim->rows);
-		return;
-	}
-	if (col > lim->cols) {
-		xp_fail(x, "%s!%s：列号超过 %u 的上限", x->sheet, x->where,
-		    lim->cols);
-		return;
-	}
-	x->row = row;
-	x->col = col;
-	x->cell.row = row;
-	x->cell.col = col;
-	memcpy(x->cell.ref, x->where, sizeof x->cell.ref);
-	if (t == NULL || strcmp(t, "n") == 0)
-		x->cell.type = XLSX_NUMBER;
-	else if (strcmp(t, "s") == 0)
-		x->cell.type = XLSX_SHARED;
-	else if (strcmp(t, "inlineStr") == 0)
-		x->cell.type = XLSX_INLINE;
-	else if (strcmp(t, "str") == 0)
-		x->cell.type = XLSX_STR;
-	else if (strcmp(t, "b") == 0)
-		x->cell.type = XLSX_BOOL;
-	else if (strcmp(t, "e") == 0)
-		x->cell.type = XLSX_ERROR;
-	else if (strcmp(t, "d") == 0)
-		x->cell.type = XLSX_DATE;
-	else {
-		xp_fail(x, "%s!%s：单元格类型“%.20s”未知", x->sheet, x->where,
-		    t);
-		return;
-	}
-	if (s != NULL && parse_uint(s, 0xffffff, &v) == 0)
-		x->cell.style = (unsigned)v;
-	text_reset(x);
-}
-
-static void
-cell_end(struct xp *x)
-{
-	struct rd	*rd = x->rd;
-	struct xlsx_sheet *sh = x->sh;
-	struct xlsx_cell *c = &x->cell;
-	unsigned long	 i;
-
-	if (!x->has_value)
-		goto done;
-	if (sh->ncells >= rd->lim->cells) {
-		xp_fail(x, "工作表“%s”有值的单元格超过 %zu 个上限",
-		    x->sheet, rd->lim->cells);
-		return;
-	}
-	if (rd->book_cells >= rd->lim->book_cells) {
-		xp_fail(x, "工作簿有值的单元格超过 %zu 个上限",
-		    rd->lim->book_cells);
-		return;
-	}
-	if (c->type == XLSX_SHARED) {
-		if (parse_uint(text_get(x), 4000000000UL, &i) != 0 ||
-		    i >= rd->book->nstrings) {
-			xp_fail(x, "%s!%s：共享字符串编号“%.20s”不存在",
-			    x->sheet, x->where, text_get(x));
-			return;
-		}
-		c->value = rd->book->strings[i];
-	} else
-		c->value = xstrndup(text_get(x), x->len);
-	if (sh->ncells == x->cells_cap) {
-		x->cells_cap = x->cells_cap == 0 ? 256 : x->cells_cap * 2;
-		sh->cells = xreallocarray(sh->cells, x->cells_cap,
-		    sizeof *sh->cells);
-	}
-	sh->cells[sh->ncells++] = *c;
-	rd->book_cells++;
-done:
-	x->where[0] = '\0';
-	x->capture = 0;
-}
-
-static void
-merge_add(struct xp *x, const char *ref)
-{
-	struct xlsx_sheet *sh = x->sh;
-	struct xlsx_merge  m;
-	const char	  *s = ref;
-
-	if (ref == NULL)
-		return;
-	if (parse_ref_at(&s, &m.row1, &m.col1) != 0)
-		goto bad;
-	if (*s == ':') {
-		s++;
-		if (parse_ref_at(&s, &m.row2, &m.col2) != 0)
-			goto bad;
-	} else {
-		m.row2 = m.row1;
-		m.col2 = m.col1;
-	}
-	if (*s != '\0' || m.row2 < m.row1 || m.col2 < m.col1)
-		goto bad;
-	if (sh->nmerges >= x->rd->lim->cells) {
-		xp_fail(x, "工作表“%s”的合并单元格超过 %zu 个上限", x->sheet,
-		    x->rd->lim->cells);
-		return;
-	}
-	if (sh->nmerges == x->merges_cap) {
-		x->merges_cap = x->merges_cap == 0 ? 16 : x->merges_cap * 2;
-		sh->merges = xreallocarray(sh->merges, x->merges_cap,
-		    sizeof *sh->merges);
-	}
-	sh->merges[sh->nmerges++] = m;
-	return;
-bad:
-	xp_fail(x, "%s：合并单元格范围有误：%.40s", x->sheet, ref);
-}
-
-static void
-sheet_start(struct xp *x, enum el e, enum el parent, const char **attr)
-{
-	const char	*r;
-	unsigned long	 v;
-
-	switch (e) {
-	case E_ROW:
-		if (parent != E_SHEETDATA)
-			return;
-		if ((r = attr_get(attr, "r")) != NULL) {
-			if (parse_uint(r, x->rd->lim->rows, &v) != 0 ||
-			    v == 0) {
-				xp_fail(x, "%s：第“%.20s”行的行号有误或超过 %u "
-				    "的上限", x->sheet, r, x->rd->lim->rows);
-				return;
-			}
-			x->row = (unsigned)v;
-		} else
-			x->row++;
-		x->col = 0;
-		break;
-	case E_C:
-		if (parent == E_ROW)
-			cell_start(x, attr);
-		break;
-	case E_V:
-		if (parent == E_C) {
-			text_reset(x);
-			x->has_value = 1;
-			x->capture = 1;
-		}
-		break;
-	case E_F:
-		if (parent == E_C)
-			x->cell.formula = 1;
-		break;
-	case E_IS:
-		if (parent == E_C) {
-			text_reset(x);
-			x->has_value = 1;
-		}
-		break;
-	case E_T:
-		if (parent == E_IS || (parent == E_R && x->depth >= 3 &&
-		    x->stack[x->depth - 3] == E_IS))
-			x->capture = 1;
-		break;
-	case E_MERGECELL:
-		if (parent == E_MERGECELLS)
-			merge_add(x, attr_get(attr, "ref"));
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-sheet_end(struct xp *x, enum el e, enum el parent)
-{
-	if (e == E_C && parent == E_ROW)
-		cell_end(x);
-	else if (e == E_V || e == E_T)
-		x->capture = 0;
-}
-
-static int
-cmp_cells(const void *a, const void *b)
-{
-	const struct xlsx_cell *x = a, *y = b;
-
-	if (x->row != y->row)
-		return (x->row < y->row ? -1 : 1);
-	if (x->col != y->col)
-		return (x->col < y->col ? -1 : 1);
-	return (0);
-}
-
-static int
-sheet_read(struct rd *rd, size_t i, char **cause)
-{
-	struct xlsx_sheet	*sh = &rd->book->sheets[i];
-	const struct rel	*r = rel_find(rd, rd->sheet_rid[i], NULL);
-	struct xp		 x;
-	int			 sorted = 1;
-
-	if (r == NULL) {
-		*cause = xprintf("工作表“%s”的关系编号 %.40s 不存在", sh->name,
-		    rd->sheet_rid[i]);
-		return (-1);
-	}
-	if (strcmp(r->type, "worksheet") != 0)
-		return (0);	/* a chart sheet, a dialog sheet: no cells */
-	sh->worksheet = 1;
-	memset(&x, 0, sizeof x);
-	x.sh = sh;
-	x.sheet = sh->name;
-	x.start = sheet_start;
-	x.end = sheet_end;
-	if (part_parse(rd, &x, r->target, 0, cause) != 0)
-		return (-1);
-	for (size_t k = 1; k < sh->ncells; k++)
-		if (cmp_cells(&sh->cells[k - 1], &sh->cells[k]) >= 0) {
-			sorted = 0;
-			break;
-		}
-	if (!sorted) {
-		qsort(sh->cells, sh->ncells, sizeof *sh->cells, cmp_cells);
-		for (size_t k = 1; k < sh->ncells; k++)
-			if (cmp_cells(&sh->cells[k - 1], &sh->cells[k]) == 0) {
-				*cause = xprintf("%s!%s：单元格重复出现",
-				    sh->name, sh->cells[k].ref);
-				return (-1);
-			}
-	}
-	return (0);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1068,22 +727,22 @@ xlsx_read(const void *buf, size_t len, const struct xlsx_limits *lim,
 
 	memset(&x, 0, sizeof x);
 	x.start = rels_start;
-	if (part_parse(&rd, &x, "xl/_rels/workbook.xml.rels", 0, cause) != 0)
+	if (xlsx_part_parse(&rd, &x, "xl/_rels/workbook.xml.rels", 0, cause) != 0)
 		goto fail;
 	memset(&x, 0, sizeof x);
 	x.start = book_start;
 	x.end = book_end;
-	if (part_parse(&rd, &x, "xl/workbook.xml", 0, cause) != 0)
+	if (xlsx_part_parse(&rd, &x, "xl/workbook.xml", 0, cause) != 0)
 		goto fail;
-	if ((r = rel_find(&rd, NULL, "sharedStrings")) != NULL) {
+	if ((r = xlsx_rel_find(&rd, NULL, "sharedStrings")) != NULL) {
 		memset(&x, 0, sizeof x);
 		x.start = sst_start;
 		x.end = sst_end;
-		if (part_parse(&rd, &x, r->target, 0, cause) != 0)
+		if (xlsx_part_parse(&rd, &x, r->target, 0, cause) != 0)
 			goto fail;
 	}
 	for (size_t i = 0; i < rd.book->nsheets; i++)
-		if (sheet_read(&rd, i, cause) != 0)
+		if (xlsx_sheet_read(&rd, i, cause) != 0)
 			goto fail;
 	zip_discard(rd.za);
 	rd_free(&rd);
@@ -1129,29 +788,5 @@ xlsx_sheet(const struct xlsx_book *b, const char *name)
 	for (size_t i = 0; i < b->nsheets; i++)
 		if (strcmp(b->sheets[i].name, name) == 0)
 			return (&b->sheets[i]);
-	return (NULL);
-}
-
-const struct xlsx_cell *
-xlsx_cell(const struct xlsx_sheet *sh, unsigned row, unsigned col)
-{
-	struct xlsx_cell key;
-
-	key.row = row;
-	key.col = col;
-	return (bsearch(&key, sh->cells, sh->ncells, sizeof *sh->cells,
-	    cmp_cells));
-}
-
-const struct xlsx_merge *
-xlsx_merged(const struct xlsx_sheet *sh, unsigned row, unsigned col)
-{
-	for (size_t i = 0; i < sh->nmerges; i++) {
-		const struct xlsx_merge *m = &sh->merges[i];
-
-		if (row >= m->row1 && row <= m->row2 && col >= m->col1 &&
-		    col <= m->col2)
-			return (&m[0]);
-	}
 	return (NULL);
 }
