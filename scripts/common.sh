@@ -66,7 +66,7 @@ build() {
 # The test build: AddressSanitizer and UndefinedBehaviorSanitizer, in
 # build-asan/ (scripts/test and tests/stress.sh).
 build_asan() {
-	build "$DUBAN_ROOT/build-asan" -DCMAKE_BUILD_TYPE=Debug -DDUBAN_SANITIZE=ON
+	build "$DUBAN_ROOT/build-asan" -DCMAKE_BUILD_TYPE=Debug -DDUBAN_SANITIZE=ON "$@"
 }
 
 pg_user_ensure() {

@@ -5,8 +5,11 @@
 # It runs against a throwaway cluster of its own (var/valgrind).
 source "$(dirname "$0")/../scripts/common.sh"
 
+# The release tree (scripts/test builds it; the valgrind test names it).
+BIN=${DUBAN_VALGRIND_BIN:-$DUBAN_ROOT/build}
+[ -x "$BIN/cli/duban" ] && [ -x "$BIN/daemon/duband" ] ||
+	die "valgrind: $BIN 中没有发布版本的 duban 与 duband（先运行 scripts/test，或 cmake --build build）"
 server=$(pg_start valgrind test)
-BIN=$DUBAN_ROOT/build
 VG=(valgrind -q --error-exitcode=99 --leak-check=full
 	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect)
 DB="$server dbname=duban_valgrind"
