@@ -462,6 +462,36 @@ chase_subject(struct site *s, const char *org, const char *day)
 	    " WHERE r.kind = 'county_chase' AND o.name = $1", 2, p));
 }
 
+/* The next 催办 of a county the webhook receiver gets (other reminders to
+ * the same office, such as the calendar's, may come in between). */
+static json_t *
+hook_chase(struct t_sink *hook)
+{
+	json_t	*m;
+	int	 i;
+
+	for (i = 0; i < 20 && (m = t_sink_next(hook, 60)) != NULL; i++) {
+		if (S(m, "key") != NULL && strncmp(S(m, "key"), "county_chase.", 13) == 0)
+			return (m);
+		json_decref(m);
+	}
+	cr_assert_fail("no 催办 reached the webhook");
+	return (NULL);
+}
+
+/* A reminder's deliveries by channel, as "channel:status/attempts" (for
+ * the webhook, once it has gone out). */
+static void
+expect_sent_once(struct site *s, const char *key)
+{
+	char	*sql = xprintf("SELECT string_agg(d.status || '/' || d.attempts, ',')"
+	    " FROM delivery d JOIN reminder r ON r.id = d.reminder_id"
+	    " WHERE d.channel = 'webhook' AND r.key = '%s'", key);
+
+	t_wait_for(s->c, sql, "sent/1");
+	free(sql);
+}
+
 /*
  * Issue 13's gaps: a county round moves the copies' 报送期限 (report_by)
  * to its date when earlier, in their history; the county's general
@@ -477,7 +507,8 @@ chase_subject(struct site *s, const char *org, const char *day)
 Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 {
 	struct site	 s;
-	json_t		*out, *x;
+	struct t_sink	 hook;
+	json_t		*out, *x, *m;
 	char		*a, *b, *path, *copy_target, *copy_task, *other_phase, *n;
 	const char	*p[1];
 	long		 st;
@@ -576,6 +607,21 @@ Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 	cr_expect_eq(seen, 1, "the round in the 科室's 待办");
 	json_decref(out);
 
+	/* 船营's 办公室 takes its mail on a robot too (a webhook here). */
+	t_sink_webhook(&hook);
+	{
+		char *office = t_query(s.c, "SELECT o.id FROM office o JOIN organisation g"
+		    " ON g.id = o.org_id WHERE o.name = '局办公室' AND g.name = '船营区教育局'", 0, NULL);
+		char *rp = xprintf("/api/v1/offices/%s/recipients", office);
+		char *rb = xprintf("{\"channel\":\"webhook\",\"address\":"
+		    "\"http://127.0.0.1:%d/chuanying\"}", hook.port);
+
+		cr_assert_eq(call(&s, CY, "POST", rp, rb, NULL), 201);
+		free(office);
+		free(rp);
+		free(rb);
+	}
+
 	/* 催办 by hand, on 3 September: 船营 by the city's office ... */
 	path = xprintf("/api/v1/dispatches/%s/counties/船营区教育局/chase", b);
 	cr_expect_eq(call(&s, CC, "POST", path, NULL, NULL), 404, "长春");
@@ -586,9 +632,18 @@ Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 	x = json_object_get(out, "reminder");
 	EXPECT_STR(xstrdup(S(x, "subject")),
 	    "【催办】吉林市教育局“九月县区进展调度”：船营区教育局尚未报送，请于9月5日前报送");
-	cr_expect_eq(I(x, "recipients"), 1, "船营's 局办公室 has one address");
-	cr_expect(strstr(S(out, "note"), "已向“船营区教育局”局办公室的 1 个接收人发出催办") != NULL,
+	cr_expect_eq(I(x, "recipients"), 2, "船营's 局办公室: its mail and its robot");
+	cr_expect(strstr(S(out, "note"), "已向“船营区教育局”局办公室的 2 个接收人发出催办") != NULL,
 	    "%s", S(out, "note"));
+	/* It goes out through the outbox, once. */
+	m = hook_chase(&hook);
+	EXPECT_STR(xstrdup(S(m, "key")), S(x, "key"));
+	EXPECT_STR(xstrdup(S(json_object_get(m, "body"), "kind")), "county_chase");
+	EXPECT_STR(xstrdup(S(json_object_get(m, "body"), "subject")), S(x, "subject"));
+	cr_expect(strstr(S(json_object_get(m, "body"), "text"), "请于 2012-09-05 前组织有关科室") !=
+	    NULL, "%s", S(json_object_get(m, "body"), "text"));
+	json_decref(m);
+	expect_sent_once(&s, S(x, "key"));
 	json_decref(out);
 	cr_assert_eq(call(&s, JLI, "POST", path, NULL, &out), 409, "once a day");
 	EXPECT_STR(xstrdup(S(out, "title")), "今日已催办");
@@ -661,9 +716,13 @@ Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 	free(n);
 	cr_assert_eq(call(&s, CY, "GET", path, NULL, &out), 200);
 	EXPECT_STR(xstrdup(S(out, "kind")), "county_chase");
-	cr_expect_eq(json_array_size(json_object_get(out, "deliveries")), 1);
+	cr_expect_eq(json_array_size(json_object_get(out, "deliveries")), 2, "mail and robot");
 	EXPECT_STR(xstrdup(S(json_array_get(json_object_get(out, "deliveries"), 0), "office")),
 	    "局办公室");
+	m = hook_chase(&hook);
+	EXPECT_STR(xstrdup(S(m, "key")), S(json_object_get(out, "payload"), "key"));
+	json_decref(m);
+	expect_sent_once(&s, S(json_object_get(out, "payload"), "key"));
 	cr_expect_eq(I(json_object_get(out, "payload"), "chase"), 2, "the second chase");
 	{
 		const char *t = S(out, "text");
@@ -716,5 +775,6 @@ Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 	free(copy_target);
 	free(copy_task);
 	free(other_phase);
+	t_sink_stop(&hook);
 	site_stop(&s);
 }
