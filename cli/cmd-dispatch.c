@@ -234,9 +234,13 @@ print_summary(const json_t *d)
 	if (k > 0)
 		term_printf(stdout, "\n");
 	/* The counties asked (上级督办下级), each with where it stood. */
-	json_array_foreach(json_object_get(s, "counties"), i, o)
-		term_printf(stdout, "%s%s（%s）", i ? "、" : "县（市）区：", S(o, "name"),
+	json_array_foreach(json_object_get(s, "counties"), i, o) {
+		term_printf(stdout, "%s%s（%s", i ? "、" : "县（市）区：", S(o, "name"),
 		    S(o, "state_label"));
+		if (N(o, "chases") > 0)
+			term_printf(stdout, "，已催办 %lld 次", N(o, "chases"));
+		term_printf(stdout, "）");
+	}
 	if (json_array_size(json_object_get(s, "counties")) > 0)
 		term_printf(stdout, "\n");
 	json_array_foreach(json_object_get(s, "tasks"), i, t) {

@@ -648,7 +648,11 @@ BEGIN
 		-- The county bureaus asked (上级督办下级) and where each stood.
 		'counties', (SELECT coalesce(json_agg(json_build_object('name', c.name,
 				'state', c.state, 'state_label', duban_dispatch_state_label(c.state),
-				'writes', c.writes, 'first_at', c.first_at, 'reason', c.reason)
+				'writes', c.writes, 'first_at', c.first_at, 'reason', c.reason,
+				-- How often the city chased it (催办).
+				'chases', (SELECT count(*) FROM county_report_step k
+					    WHERE k.dispatch_id = d.id AND k.org_id = c.org_id
+					      AND k.action = 'chase'))
 				ORDER BY c.name), '[]')
 			    FROM duban_dispatch_counties(d.id, p_now) c),
 		'offices', (SELECT json_agg(json_build_object('name', o.name, 'state', o.state,
