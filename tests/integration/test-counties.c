@@ -761,6 +761,27 @@ Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 	EXPECT_STR(xstrdup(S(out, "title")), "无需催办");
 	json_decref(out);
 	free(path);
+	/* The city returns 船营's report: returned and not 报送ed again, it
+	 * is chased on Wednesday 12 September with the reason. */
+	path = xprintf("/api/v1/dispatches/%s/counties/船营区教育局/return", b);
+	cr_assert_eq(call(&s, JL, "POST", path, "{\"reason\":\"受助学生数未附名单，请补充后重新报送\"}",
+	    NULL), 200);
+	free(path);
+	sweep(&s, "2012-09-12");
+	cr_expect_eq(chases(&s), 7, "both again");
+	EXPECT_STR(chase_subject(&s, "船营区教育局", "2012-09-12"), "【催办】吉林市教育局"
+	    "“九月县区进展调度”：船营区教育局的报告已退回，尚未重新报送，请于9月13日前报送");
+	n = t_query(s.c, "SELECT r.id FROM reminder r JOIN organisation o"
+	    " ON r.key = 'county_chase.' || $1 || '.' || o.id || '.2012-09-12'"
+	    " WHERE o.name = '船营区教育局'", 1, (const char *[]){ b });
+	path = xprintf("/api/v1/reminders/%s", n);
+	free(n);
+	cr_assert_eq(call(&s, JL, "GET", path, NULL, &out), 200);
+	cr_expect(strstr(S(out, "text"), "贵局报告已被退回，尚未重新报送。") != NULL &&
+	    strstr(S(out, "text"), "退回理由：受助学生数未附名单，请补充后重新报送") != NULL,
+	    "%s", S(out, "text"));
+	json_decref(out);
+	free(path);
 	/* The 调度汇总 says how often each county was chased. */
 	{
 		char *tokfile = xprintf("%s/jl.token", t_tmpdir());
@@ -771,16 +792,22 @@ Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 		t_write_file(tokfile, s.tok[JL], strlen(s.tok[JL]));
 		t_cli(&r, s.db, close);
 		cr_assert_eq(r.status, 0, "%s", r.err);
-		cr_expect(strstr(r.out, "县（市）区：昌邑区教育局（未报送，已催办 3 次）、"
-		    "船营区教育局（已报送，已催办 2 次）") != NULL, "%s", r.out);
+		cr_expect(strstr(r.out, "县（市）区：昌邑区教育局（未报送，已催办 4 次）、"
+		    "船营区教育局（退回，已催办 3 次）") != NULL, "%s", r.out);
 		t_run_free(&r);
 		free(tokfile);
 	}
-	sweep(&s, "2012-09-12");
-	cr_expect_eq(chases(&s), 5, "closed");
+	sweep(&s, "2012-09-14");
+	cr_expect_eq(chases(&s), 7, "closed");
 	path = xprintf("/api/v1/dispatches/%s/counties/昌邑区教育局/chase", b);
 	cr_expect_eq(call(&s, JL, "POST", path, NULL, NULL), 409, "closed");
 	free(path);
+	/* A later round gives the copies its date: theirs was a closed round's. */
+	cr_assert_eq(call(&s, JL, "POST", "/api/v1/dispatches", "{\"plans\":[\"jilin-2012\"],"
+	    "\"counties\":true,\"due_on\":\"2012-09-28\",\"title\":\"九月底县区调度\"}", NULL), 201);
+	p[0] = copy_task;
+	n = t_query(s.c, "SELECT report_by::text FROM county_task WHERE task_id = $1::bigint", 1, p);
+	EXPECT_STR(n, "2012-09-28");
 
 	free(a);
 	free(b);
