@@ -3,9 +3,14 @@
  * target assigned to 各县（市）区 (上级督办下级); the county's copy of the
  * task takes it as its target value.  The same SQL function as PUT
  * /api/v1/targets/{id}/counties/{org} (33-counties.sql).
+ * duban county assign: a county names the office of its own (承办科室)
+ * that fills in its copy of a city task; as PUT
+ * /api/v1/tasks/{id}/county-office.
  */
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <jansson.h>
 
 #include "clock.h"
 #include "duban.h"
@@ -73,4 +78,57 @@ const struct cmd_entry cmd_county_share_entry = {
 		.wrong = "请给出指标编号和分解数值",
 	},
 	.exec = cmd_county_share,
+};
+
+static int
+cmd_county_assign(struct cmd_ctx *ctx, struct args *args)
+{
+	const char	*params[4], *prev;
+	char		 now[CLOCK_ISO_LEN], *actor, *body;
+	json_t		*doc, *out;
+	int		 rc;
+
+	if ((rc = cmd_now(now)) != 0)
+		return (rc);
+	doc = json_pack("{s:s}", "office", args_get(args, "office"));
+	body = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	actor = cmd_actor();
+	params[0] = args_value(args, 0);
+	params[1] = body;
+	params[2] = actor;
+	params[3] = now;
+	rc = cmd_call(ctx, "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300"
+	    " THEN r->'body' ELSE r END::text FROM duban_api_county_office(NULL, $1::bigint,"
+	    " $2::jsonb, $3, $4::timestamptz) AS r", 4, params, &out);
+	free(actor);
+	free(body);
+	if (rc != 0)
+		return (rc);
+	prev = json_string_value(json_object_get(out, "previous"));
+	if (prev != NULL)
+		printf("任务 %s 的承办科室：%s（原为 %s）\n", args_value(args, 0),
+		    json_string_value(json_object_get(out, "office")), prev);
+	else
+		printf("任务 %s 的承办科室：%s\n", args_value(args, 0),
+		    json_string_value(json_object_get(out, "office")));
+	json_decref(out);
+	return (0);
+}
+
+const struct cmd_entry cmd_county_assign_entry = {
+	.name = "county assign",
+	.summary = "县（市）区确定上级任务的承办科室（由该科室填报，局办公室汇总报送）",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "office", 'o', "科室", .flags = ARGS_REQUIRED,
+			  .help = "本单位承办的科室或直属单位",
+			  .missing = "请用 --office 指定承办科室" },
+			{ NULL } },
+		.operands = (const struct args_operand[]){
+			{ .name = "任务编号", .kind = ARGS_ID,
+			  .help = "本县（市）区承担的上级任务（任务副本）的编号" }, { NULL } },
+		.wrong = "请给出任务编号",
+	},
+	.exec = cmd_county_assign,
 };

@@ -8,7 +8,8 @@
  * through the office's head.  上级督办下级: open --counties (or --county
  * NAME) asks the county bureaus for their copies of the plans' tasks;
  * submit, return and accept --county take a county's report instead of
- * an office's (api-counties.c).
+ * an office's (api-counties.c); chase --county 催办s a county that has
+ * not 报送ed (the sweep also does, after the round's date).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,9 +78,9 @@ static void
 print_counties(const json_t *counties)
 {
 	static const char *const head[] = { "县（市）区", "承担任务", "未完成", "报送情况",
-	    "首次更新", "更新次数" };
+	    "首次更新", "更新次数", "催办" };
 	const json_t	*c;
-	const char	*cells[6];
+	const char	*cells[7], *chased;
 	struct table	*t;
 	char		 n1[24], n2[24], n3[24], w[17], *state;
 	size_t		 i;
@@ -87,7 +88,7 @@ print_counties(const json_t *counties)
 	if (json_array_size(counties) == 0)
 		return;
 	term_printf(stdout, "\n县（市）区 %zu 个：\n", json_array_size(counties));
-	t = table_new(6, head, NULL);
+	t = table_new(7, head, NULL);
 	json_array_foreach(counties, i, c) {
 		snprintf(n1, sizeof n1, "%lld", N(c, "tasks"));
 		snprintf(n2, sizeof n2, "%lld", N(c, "open_tasks"));
@@ -101,6 +102,8 @@ print_counties(const json_t *counties)
 		cells[3] = state;
 		cells[4] = cmd_when(S(c, "first_at"), w);
 		cells[5] = n3;
+		chased = S(json_object_get(c, "chases"), "label");
+		cells[6] = chased != NULL ? chased : "—";
 		table_add(t, cells);
 		free(state);
 	}
@@ -231,9 +234,13 @@ print_summary(const json_t *d)
 	if (k > 0)
 		term_printf(stdout, "\n");
 	/* The counties asked (上级督办下级), each with where it stood. */
-	json_array_foreach(json_object_get(s, "counties"), i, o)
-		term_printf(stdout, "%s%s（%s）", i ? "、" : "县（市）区：", S(o, "name"),
+	json_array_foreach(json_object_get(s, "counties"), i, o) {
+		term_printf(stdout, "%s%s（%s", i ? "、" : "县（市）区：", S(o, "name"),
 		    S(o, "state_label"));
+		if (N(o, "chases") > 0)
+			term_printf(stdout, "，已催办 %lld 次", N(o, "chases"));
+		term_printf(stdout, "）");
+	}
 	if (json_array_size(json_object_get(s, "counties")) > 0)
 		term_printf(stdout, "\n");
 	json_array_foreach(json_object_get(s, "tasks"), i, t) {
@@ -488,6 +495,37 @@ cmd_dispatch_urge(struct cmd_ctx *ctx, struct args *args)
 	return (0);
 }
 
+/* 催办 of a county (上级督办下级): the city's general office or inspector. */
+static int
+cmd_dispatch_chase(struct cmd_ctx *ctx, struct args *args)
+{
+	const char	*id = args_value(args, 0);
+	char		*path, *enc;
+	json_t		*out, *rem;
+	int		 rc;
+
+	(void)ctx;
+	enc = curl_easy_escape(NULL, args_get(args, "county"), 0);
+	path = xprintf("/api/v1/dispatches/%s/counties/%s/chase", id, enc);
+	rc = api_call("POST", args_get(args, "server"), args_get(args, "token-file"), path,
+	    NULL, 201, &out);
+	free(path);
+	curl_free(enc);
+	if (rc != 0)
+		return (rc);
+	rem = json_object_get(out, "reminder");
+	if (args_has(args, "json"))
+		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	else
+		term_printf(stdout, "%s\n%s：%s（%s）\n%s\n", S(rem, "subject"),
+		    S(json_object_get(out, "county"), "name"),
+		    S(json_object_get(out, "county"), "state_label"),
+		    S(json_object_get(json_object_get(out, "county"), "chases"), "label"),
+		    S(out, "note"));
+	json_decref(out);
+	return (0);
+}
+
 /* Runs on the database host, as the other settings do. */
 static int
 cmd_dispatch_review(struct cmd_ctx *ctx, struct args *args)
@@ -649,4 +687,21 @@ const struct cmd_entry cmd_dispatch_urge_entry = {
 		.wrong = ROUND_OFFICE_WRONG,
 	},
 	.exec = cmd_dispatch_urge,
+};
+
+const struct cmd_entry cmd_dispatch_chase_entry = {
+	.name = "dispatch chase",
+	.summary = "催办县（市）区：立即通知尚未报送的县（市）区教育局办公室（每个县（市）区每天至多一次）",
+	.args = {
+		.options = (const struct args_option[]){
+			{ "county", 'c', "县（市）区", .flags = ARGS_REQUIRED,
+			  .help = "要催办的县（市）区教育局",
+			  .missing = "请用 --county 指定要催办的县（市）区教育局" },
+			API_OPTIONS,
+			{ NULL } },
+		.operands = (const struct args_operand[]){
+			{ .name = "编号", .kind = ARGS_ID }, { NULL } },
+		.wrong = "请给出调度编号，如 duban dispatch chase 1 --county 船营区教育局",
+	},
+	.exec = cmd_dispatch_chase,
 };

@@ -8,6 +8,11 @@
  *        state, its copies of the round's tasks and its report's steps
  *   GET  /api/v1/county-rounds   the open rounds asking the counties the
  *        token reaches, each with the county's state (a county's 待办)
+ *   POST /api/v1/dispatches/{id}/counties/{org}/chase
+ *        the city's general office or inspector 催办s a county that has
+ *        not 报送ed (the sweep does it by itself after the round's date)
+ *   PUT  /api/v1/tasks/{id}/county-office   {office}: a county's general
+ *        office names its office (承办科室) that fills in its copy
  * One SQL function per route (33-counties.sql, 70-dispatch.sql), which
  * checks the token, what it reaches, and the request, and writes in one
  * transaction; `duban county share` calls the same.  A county's steps in
@@ -32,6 +37,10 @@ static const char QUERY_COUNTY_ROUND[] = STATUS_OR_PROBLEM(
     "duban_api_dispatch_county_get($1, $2::bigint, $3, $4::timestamptz)");
 static const char QUERY_COUNTY_ROUNDS[] = STATUS_OR_PROBLEM(
     "duban_api_county_rounds($1, $2::timestamptz)");
+static const char QUERY_COUNTY_CHASE[] = STATUS_OR_PROBLEM(
+    "duban_api_dispatch_county_chase($1, $2::bigint, $3, $4::timestamptz)");
+static const char QUERY_COUNTY_OFFICE[] = STATUS_OR_PROBLEM(
+    "duban_api_county_office($1, $2::bigint, $3::jsonb, NULL, $4::timestamptz)");
 
 static void
 county_share(struct req *r)
@@ -82,10 +91,46 @@ county_rounds(struct req *r)
 	(void)http_query(r, QUERY_COUNTY_ROUNDS, 2, params, http_status_json);
 }
 
+static void
+county_chase(struct req *r)
+{
+	const char	*params[4];
+
+	if (http_no_body(r) != 0)
+		return;
+	clock_now_iso(r->now);
+	params[0] = r->token_hash;
+	params[1] = r->param;
+	params[2] = r->param2;
+	params[3] = r->now;
+	(void)http_query(r, QUERY_COUNTY_CHASE, 4, params, http_status_json);
+}
+
+static void
+county_office(struct req *r)
+{
+	static const char *const fields[] = { "office", NULL };
+	const char	*params[4];
+	char		*doc;
+
+	if ((doc = http_json_text(r, fields, 0)) == NULL)
+		return;
+	clock_now_iso(r->now);
+	params[0] = r->token_hash;
+	params[1] = r->param;
+	params[2] = doc;
+	params[3] = r->now;
+	(void)http_query(r, QUERY_COUNTY_OFFICE, 4, params, http_status_json);
+	free(doc);
+}
+
 const struct route api_county_routes[] = {
 	{ EVHTTP_REQ_PUT, "/api/v1/targets/{id}/counties/{org}", ROLE_GENERAL, county_share, 0 },
 	{ EVHTTP_REQ_GET, "/api/v1/dispatches/{id}/counties/{org}", ROLE_INSPECTOR,
 	    county_round, 0 },
 	{ EVHTTP_REQ_GET, "/api/v1/county-rounds", ROLE_INSPECTOR, county_rounds, 0 },
+	{ EVHTTP_REQ_POST, "/api/v1/dispatches/{id}/counties/{org}/chase", ROLE_INSPECTOR,
+	    county_chase, 0 },
+	{ EVHTTP_REQ_PUT, "/api/v1/tasks/{id}/county-office", ROLE_GENERAL, county_office, 0 },
 	{ 0, NULL, ROLE_NONE, NULL, 0 }
 };

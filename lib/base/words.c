@@ -104,7 +104,7 @@ static const struct word field[] = {
 	{ "completion_returned", "退回办结申请" },
 	{ "basis_kind", "督办依据类别" }, { "basis", "督办依据" }, { "text", "事项内容" },
 	{ "lead_person", "牵头人" }, { "cooperate", "配合处室" }, { "leaders", "责任领导" },
-	{ "report_every", "汇报频次" },
+	{ "report_every", "汇报频次" }, { "report_by", "报送期限" },
 	{ "notice", "督办单" }, { "notice_acknowledged", "督办单签收" },
 	{ "bulletin", "督查通报" },
 	{ NULL, NULL }

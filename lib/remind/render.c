@@ -452,6 +452,39 @@ render_dispatch(struct out *o, json_t *p)
 	list_end(o, json_array_size(a));
 }
 
+/* 上级督办下级: the city's 催办 of a county bureau that has not 报送ed
+ * its part of a round, to the county's general office (70-dispatch.sql,
+ * duban_county_chase_enqueue). */
+static void
+render_county_chase(struct out *o, json_t *p)
+{
+	json_t		*d = json_object_get(p, "dispatch"), *it;
+	size_t		 i;
+
+	paraf(o, "%s：", SN(p, "county"));
+	paraf(o, "%s于 %s 开展“%s”，要求各县（市）区于 %s 前报送承担任务的进展。截至 %s，"
+	    "贵局%s。请于 %s 前组织有关科室在督办系统中更新下列任务的节点和指标，"
+	    "填写完成情况和取得成效，由局办公室汇总后报送。（第 %lld 次催办）",
+	    SN(p, "city"), SN(d, "opened_on"), SN(d, "title"), SN(d, "due_on"),
+	    SN(p, "send_on"), S(p, "state") != NULL && strcmp(S(p, "state"), "returned") == 0 ?
+	    "报告已被退回，尚未重新报送" : "尚未报送", SN(p, "report_by"),
+	    (long long)json_integer_value(json_object_get(p, "chase")));
+	if (S(p, "reason") != NULL)
+		paraf(o, "退回理由：%s", S(p, "reason"));
+	if (S(d, "request") != NULL)
+		paraf(o, "调度要求：%s", S(d, "request"));
+	heading(o, "贵局承担的任务");
+	list_begin(o);
+	json_array_foreach(json_object_get(p, "tasks"), i, it) {
+		item_begin(o, i + 1);
+		putf(o, "【%s】%s（完成时限 %s，%s%s%s）", SN(it, "label"), SN(it, "title"),
+		    SN(it, "deadline"), word_or(VOCAB_TASK_STATUS, S(it, "status"), "—"),
+		    S(it, "office") != NULL ? "，承办科室：" : "", SN(it, "office"));
+		item_end(o);
+	}
+	list_end(o, json_array_size(json_object_get(p, "tasks")));
+}
+
 /* 签收 not made: to the office, or (late) to the general office. */
 static void
 render_acknowledge(struct out *o, json_t *p)
@@ -627,6 +660,8 @@ render(json_t *p, const char *subject, enum fmt fmt)
 		render_summary(&o, p);
 	else if (strcmp(kind, "dispatch") == 0)
 		render_dispatch(&o, p);
+	else if (strcmp(kind, "county_chase") == 0)
+		render_county_chase(&o, p);
 	else if (strncmp(kind, "acknowledge", 11) == 0)
 		render_acknowledge(&o, p);
 	else if (strcmp(kind, "instruction") == 0)

@@ -184,15 +184,91 @@ LANGUAGE sql STABLE AS $$
 	END
 $$;
 
--- A county copy's city task (for the county's task page), or NULL.
+-- A county copy's city task (for the county's task page), or NULL; with
+-- the copy's 报送期限 (report_by: the date its city's open round asks
+-- the county to 报送 by, set when the round opens, 70-dispatch.sql) and
+-- that round.
 CREATE OR REPLACE FUNCTION duban_county_city_task(p_task bigint) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object('task_id', k.city_task_id, 'plan', p.key, 'label', t.label,
-		'org', o.name)
+		'org', o.name, 'report_by', k.report_by,
+		'report_by_dispatch', CASE WHEN k.report_by IS NOT NULL THEN
+			(SELECT json_build_object('id', d.id, 'title', d.title, 'due_on', d.due_on)
+			   FROM dispatch d WHERE d.id = k.report_by_dispatch) END)
 	  FROM county_task k JOIN task t ON t.id = k.city_task_id
 	  JOIN plan p ON p.id = t.plan_id JOIN organisation o ON o.id = p.org_id
 	 WHERE k.task_id = p_task
 $$;
+
+-- PUT /api/v1/tasks/{id}/county-office {office} and `duban county assign
+-- TASK --office NAME`: a county bureau's general office names the office
+-- (科室) of its own that undertakes its copy of a city task (承办科室:
+-- the copy's lead office).  That office's people then fill in the
+-- copy's rows themselves (duban_office_may_write: its own tasks only)
+-- for the city's rounds, and the county's general office 报送s the
+-- county's report as before.  The change is in the copy's history
+-- (lead_office), and the office is asked to 签收 it as any assignment.
+-- Only the county's own general office (p_token NULL: the CLI); the
+-- city's tokens read the copy but 403 here; another tenant's task is not
+-- there (404).  200 with {task_id, office, previous}.
+CREATE OR REPLACE FUNCTION duban_api_county_office(p_token text, p_task bigint, p_body jsonb,
+    p_actor text, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	tok		api_token;
+	k		county_task;
+	t		task;
+	v_name		text;
+	v_office	bigint;
+	v_old		text;
+BEGIN
+	IF p_token IS NOT NULL THEN
+		SELECT * INTO tok FROM api_token WHERE hash = p_token AND revoked_at IS NULL;
+		IF tok.id IS NULL THEN
+			RETURN duban_api_check(tok, NULL);
+		END IF;
+	END IF;
+	SELECT * INTO t FROM task WHERE id = p_task FOR UPDATE;
+	IF t.id IS NULL OR (p_token IS NOT NULL AND NOT duban_tok_sees_task(tok, p_task)) THEN
+		RETURN duban_api_problem(404, '任务不存在', '没有编号为 ' || p_task || ' 的任务');
+	END IF;
+	SELECT * INTO k FROM county_task WHERE task_id = p_task;
+	IF k.task_id IS NULL THEN
+		RETURN duban_api_problem(409, '不是县（市）区承担的任务',
+		    '任务 ' || p_task || ' 不是上级交由县（市）区承担的任务副本：本单位的任务由计划文件或交办确定牵头处室');
+	END IF;
+	IF p_token IS NOT NULL AND NOT (tok.role = 'general' AND tok.org_id = k.org_id) THEN
+		RETURN duban_api_problem(403, '无权确定承办科室',
+		    '承办科室由承担任务的县（市）区教育局办公室（general 角色）确定');
+	END IF;
+	IF jsonb_typeof(p_body->'office') IS DISTINCT FROM 'string'
+	   OR btrim(p_body->>'office') = '' THEN
+		RETURN duban_api_problem(400, '缺少承办科室', '请在 office 中给出本单位承办的科室名称',
+		    'office');
+	END IF;
+	v_name := btrim(p_body->>'office');
+	SELECT o.id INTO v_office FROM office o
+	 WHERE o.org_id = k.org_id AND o.name = v_name AND o.kind IN ('office', 'unit');
+	IF v_office IS NULL THEN
+		RETURN duban_api_problem(404, '科室不存在', '“' ||
+		    (SELECT name FROM organisation WHERE id = k.org_id) || '”没有名为“' || v_name ||
+		    '”的科室或直属单位', 'office');
+	END IF;
+	SELECT o.name INTO v_old FROM office o WHERE o.id = t.lead_office_id;
+	IF t.lead_office_id IS DISTINCT FROM v_office THEN
+		DELETE FROM task_role WHERE task_id = p_task AND role = 'lead';
+		INSERT INTO task_role (task_id, role, office_id, position)
+		VALUES (p_task, 'lead', v_office, 1);
+		INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id,
+		    field, old_value, new_value, note)
+		VALUES (p_now, coalesce(tok.label, p_actor), tok.office_id, tok.id,
+		    CASE WHEN p_token IS NULL THEN 'cli' ELSE 'api' END, t.plan_id, t.id,
+		    'lead_office', v_old, v_name, '县（市）区确定承办科室');
+		PERFORM duban_assignments_sync(p_now);
+	END IF;
+	RETURN json_build_object('status', 200, 'body', json_build_object('task_id', p_task,
+	    'office', v_name, 'previous', v_old));
+END $$;
 
 -- 县（市）区排名: the county bureaus with copies of the plans p_plans
 -- (their city's), ranked on those copies by the rule the quarterly report

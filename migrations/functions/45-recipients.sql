@@ -140,3 +140,22 @@ RETURNS json LANGUAGE sql STABLE AS $$
 				 FROM recipient rc WHERE rc.office_id = o.id))
 	  FROM office o WHERE o.id = p_office
 $$;
+
+-- An organisation's general office (局办公室), whose recipients are told
+-- what is for the organisation as a whole: a county bureau's, for the
+-- city's chases of its county rounds (70-dispatch.sql).  The office one
+-- of the organisation's own plans names for 综合调度 (plan_role
+-- general_office; its oldest plan's first), or else its office named
+-- 局办公室, or else 办公室.  NULL when it has none: a county bureau has
+-- offices only once a plan of its own names them.
+CREATE OR REPLACE FUNCTION duban_org_general_office(p_org bigint) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(
+	    (SELECT r.office_id FROM plan_role r JOIN plan p ON p.id = r.plan_id
+	       JOIN office o ON o.id = r.office_id
+	      WHERE p.org_id = p_org AND o.org_id = p_org AND r.role = 'general_office'
+	      ORDER BY p.id, r.position LIMIT 1),
+	    (SELECT o.id FROM office o
+	      WHERE o.org_id = p_org AND o.name IN ('局办公室', '办公室')
+	      ORDER BY o.name = '局办公室' DESC, o.id LIMIT 1))
+$$;

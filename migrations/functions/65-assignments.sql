@@ -337,6 +337,11 @@ $$ SET jit = off;
 --   completion_returned  requests to close returned to the office (office)
 --   completion_review    requests to close waiting (general)
 --   notice          督办单 to the office not yet 签收ed (office)
+--   county_fill     an open round of its city asking the office's county
+--                   bureau, with copies the office undertakes (office)
+--   county_round    a round of its city for the county to 报送, with the
+--                   city's chases (the county's general)
+--   county_decide   a county's 报送 awaiting 采纳 or 退回 (the city's general)
 -- Each item: {kind, title, task_id, due_on, ...}; count is their number.
 CREATE OR REPLACE FUNCTION duban_api_todo(p_token text, p_now timestamptz,
     OUT status int, OUT body json)
@@ -456,6 +461,28 @@ BEGIN
 			 WHERE n.office_id = tok.office_id AND n.acked_at IS NULL
 			   AND n.org_id = ANY (duban_token_reach(p_token))
 			UNION ALL
+			-- 上级督办下级 (70-dispatch.sql): an open round of the city
+			-- asking the office's county bureau, while the county has
+			-- not 报送ed, with copies the office undertakes (承办科室,
+			-- 33-counties.sql): to fill in by the round's date; the
+			-- county's general office 报送s.  With the city's chases.
+			SELECT 0, d.due_on::text, 0,
+			       json_build_object('kind', 'county_fill', 'dispatch_id', d.id,
+				'org', c.name, 'title', d.title, 'due_on', d.due_on,
+				'state', c.state, 'state_label', duban_dispatch_state_label(c.state),
+				'reason', c.reason, 'tasks', n.tasks,
+				'chases', duban_county_chases_json(d.id, c.org_id))
+			  FROM (SELECT DISTINCT x.dispatch_id FROM dispatch_county x
+				 WHERE x.org_id = tok.org_id) x
+			  JOIN dispatch d ON d.id = x.dispatch_id AND d.closed_at IS NULL
+			 CROSS JOIN LATERAL (SELECT count(*) AS tasks FROM dispatch_county y
+				JOIN task t ON t.plan_id = y.plan_id AND t.withdrawn_at IS NULL
+			       WHERE y.dispatch_id = d.id AND y.org_id = tok.org_id
+				 AND duban_office_may_write(tok.office_id, t.id)) n
+			 CROSS JOIN LATERAL duban_dispatch_counties(d.id, p_now) c
+			 WHERE n.tasks > 0 AND c.org_id = tok.org_id
+			   AND c.state IN ('pending', 'late', 'draft', 'returned')
+			UNION ALL
 			-- Drafts not yet sent.
 			SELECT 3, '', 0,
 			       json_build_object('kind', 'drafts', 'count', count(*),
@@ -484,7 +511,8 @@ BEGIN
 					THEN 'county_round' ELSE 'county_decide' END,
 			'dispatch_id', d.id, 'org_id', c.org_id, 'org', c.name, 'title', d.title,
 			'due_on', d.due_on, 'state', c.state,
-			'state_label', duban_dispatch_state_label(c.state), 'reason', c.reason)
+			'state_label', duban_dispatch_state_label(c.state), 'reason', c.reason,
+			'chases', duban_county_chases_json(d.id, c.org_id))
 		  FROM dispatch d
 		 CROSS JOIN LATERAL duban_dispatch_counties(d.id, p_now) c
 		 WHERE d.closed_at IS NULL

@@ -141,8 +141,10 @@ LANGUAGE sql STABLE AS $$
 		 GROUP BY c.org_id
 	), s AS (
 		SELECT c.org_id,
+		       -- A chase (催办) is a step, not a state.
 		       (SELECT k.action FROM county_report_step k CROSS JOIN d
 			 WHERE k.dispatch_id = p_id AND k.org_id = c.org_id AND k.at <= d.upto
+			   AND k.action <> 'chase'
 			 ORDER BY k.at DESC, k.id DESC LIMIT 1) AS action,
 		       (SELECT min(k.at) FROM county_report_step k CROSS JOIN d
 			 WHERE k.dispatch_id = p_id AND k.org_id = c.org_id AND k.action = 'report'
@@ -173,8 +175,22 @@ LANGUAGE sql STABLE AS $$
 	 ORDER BY o.name
 $$;
 
+-- The city's chases (催办) of a county in a round (the steps 'chase',
+-- by hand or by the sweep, each with the reminder it sent): how many,
+-- the last one's day and who made it, and the words the pages show
+-- (已催办 2 次，最近 9月13日).  Every chase made, whatever the day asked.
+CREATE OR REPLACE FUNCTION duban_county_chases_json(p_id bigint, p_org bigint)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('count', count(*), 'last_on', max(r.send_on),
+		'last_by', (array_agg(k.actor ORDER BY r.send_on DESC, k.id DESC))[1],
+		'label', CASE WHEN count(*) > 0 THEN '已催办 ' || count(*) || ' 次，最近 ' ||
+			to_char(max(r.send_on), 'FMMM"月"FMDD"日"') END)
+	  FROM county_report_step k JOIN reminder r ON r.id = k.reminder_id
+	 WHERE k.dispatch_id = p_id AND k.org_id = p_org AND k.action = 'chase'
+$$;
+
 -- A county's row of a round, as the round and the county's own view
--- show it.
+-- show it: with its chases ('chases', duban_county_chases_json).
 CREATE OR REPLACE FUNCTION duban_dispatch_county_json(p_id bigint, p_org bigint,
     p_now timestamptz)
 RETURNS json LANGUAGE sql STABLE AS $$
@@ -182,7 +198,8 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		'tasks', c.tasks, 'open_tasks', c.open_tasks, 'writes', c.writes,
 		'first_at', c.first_at, 'last_at', c.last_at, 'state', c.state,
 		'state_label', duban_dispatch_state_label(c.state),
-		'reported_at', c.reported_at, 'reason', c.reason)
+		'reported_at', c.reported_at, 'reason', c.reason,
+		'chases', duban_county_chases_json(p_id, p_org))
 	  FROM duban_dispatch_counties(p_id, p_now) c WHERE c.org_id = p_org
 $$;
 
@@ -345,6 +362,46 @@ RETURNS json LANGUAGE sql STABLE AS $$
 	END
 $$;
 
+-- A county round (上级督办下级) opened: the counties' copies it asks
+-- for take its date as their 报送期限 (county_task.report_by, which the
+-- county's offices see on the copy and in their 待办) where it is
+-- earlier than theirs, or theirs has passed or belongs to a closed
+-- round.  Each change is a row of the copy's history (field report_by,
+-- source system: the round's, not the county's own write).  How many.
+CREATE OR REPLACE FUNCTION duban_county_report_by(p_id bigint, tok api_token,
+    p_now timestamptz)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	d	dispatch;
+	v_today	date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	n	int;
+BEGIN
+	SELECT * INTO d FROM dispatch WHERE id = p_id;
+	-- One statement: m is read before the update (the old dates).
+	WITH m AS (
+		SELECT k.task_id, t.plan_id, k.report_by AS old
+		  FROM dispatch_county x
+		  JOIN task t ON t.plan_id = x.plan_id AND t.withdrawn_at IS NULL
+		  JOIN county_task k ON k.task_id = t.id
+		  LEFT JOIN dispatch o ON o.id = k.report_by_dispatch
+		 WHERE x.dispatch_id = p_id
+		   AND (k.report_by IS NULL OR k.report_by < v_today OR o.closed_at IS NOT NULL
+			OR d.due_on < k.report_by)
+	), u AS (
+		UPDATE county_task k SET report_by = d.due_on, report_by_dispatch = p_id
+		  FROM m WHERE k.task_id = m.task_id
+		RETURNING k.task_id
+	)
+	INSERT INTO progress (at, actor, office_id, token_id, source, plan_id, task_id, field,
+	    old_value, new_value, note)
+	SELECT p_now, coalesce(tok.label, d.opened_by), NULL, tok.id, 'system', m.plan_id,
+	       m.task_id, 'report_by', m.old::text, d.due_on::text,
+	       '上级进展调度“' || d.title || '”要求于 ' || d.due_on || ' 前报送'
+	  FROM m JOIN u ON u.task_id = m.task_id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END $$;
+
 CREATE OR REPLACE FUNCTION duban_api_dispatch_open(p_token text, p_body jsonb, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
@@ -479,6 +536,7 @@ BEGIN
 	INSERT INTO dispatch_office SELECT v_id, unnest(v_offices);
 	INSERT INTO dispatch_county (dispatch_id, plan_id, org_id)
 	SELECT v_id, p.id, p.org_id FROM plan p WHERE p.id = ANY (v_counties);
+	PERFORM duban_county_report_by(v_id, tok, p_now);
 	FOREACH o IN ARRAY v_offices LOOP
 		PERFORM duban_dispatch_enqueue(v_id, o, 'request', v_today);
 	END LOOP;
@@ -590,7 +648,11 @@ BEGIN
 		-- The county bureaus asked (上级督办下级) and where each stood.
 		'counties', (SELECT coalesce(json_agg(json_build_object('name', c.name,
 				'state', c.state, 'state_label', duban_dispatch_state_label(c.state),
-				'writes', c.writes, 'first_at', c.first_at, 'reason', c.reason)
+				'writes', c.writes, 'first_at', c.first_at, 'reason', c.reason,
+				-- How often the city chased it (催办).
+				'chases', (SELECT count(*) FROM county_report_step k
+					    WHERE k.dispatch_id = d.id AND k.org_id = c.org_id
+					      AND k.action = 'chase'))
 				ORDER BY c.name), '[]')
 			    FROM duban_dispatch_counties(d.id, p_now) c),
 		'offices', (SELECT json_agg(json_build_object('name', o.name, 'state', o.state,
@@ -740,6 +802,18 @@ BEGIN
 	END IF;
 END $$;
 
+-- Whether tok is the city's, for the county p_org in round p_id: of
+-- another organisation than the county's, reaching every plan of the
+-- round (the city that opened it, or an organisation above it).  Its
+-- general office returns, accepts and chases (催办) a county's report;
+-- its inspectors chase too.
+CREATE OR REPLACE FUNCTION duban_dispatch_city_tok(tok api_token, p_id bigint, p_org bigint)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT tok.id IS NOT NULL AND tok.org_id IS DISTINCT FROM p_org
+	   AND NOT EXISTS (SELECT 1 FROM dispatch_plan x JOIN plan p ON p.id = x.plan_id
+			    WHERE x.dispatch_id = p_id AND NOT duban_tok_sees_org(tok, p.org_id))
+$$;
+
 -- 上级督办下级: the round as one county bureau sees it (GET
 -- /api/v1/dispatches/{id}/counties/{org}): what the city asks, by when,
 -- the county's state and its copies of the round's tasks with where
@@ -771,13 +845,19 @@ BEGIN
 	    'tasks', (SELECT coalesce(json_agg(json_build_object('id', t.id, 'plan', p.key,
 			'label', t.label, 'title', t.title, 'deadline', t.deadline,
 			'status', duban_task_status(t.id, v_today),
-			'city_task_id', k.city_task_id) ORDER BY p.key, t.position), '[]')
+			'city_task_id', k.city_task_id, 'report_by', k.report_by,
+			-- 承办科室: the county's office that fills it in, if named.
+			'office', lo.name) ORDER BY p.key, t.position), '[]')
 		  FROM dispatch_county c JOIN task t ON t.plan_id = c.plan_id
 		  JOIN plan p ON p.id = t.plan_id
 		  LEFT JOIN county_task k ON k.task_id = t.id
+		  LEFT JOIN office lo ON lo.id = t.lead_office_id
 		 WHERE c.dispatch_id = d.id AND c.org_id = v_org AND t.withdrawn_at IS NULL),
+	    -- Its report's steps, the city's chases (催办) among them.
 	    'steps', (SELECT coalesce(json_agg(json_build_object('at', k.at, 'action', k.action,
-			'actor', k.actor, 'reason', k.reason) ORDER BY k.at, k.id), '[]')
+			'actor', k.actor, 'reason', k.reason,
+			'subject', (SELECT r.subject FROM reminder r WHERE r.id = k.reminder_id))
+			ORDER BY k.at, k.id), '[]')
 		  FROM county_report_step k WHERE k.dispatch_id = d.id AND k.org_id = v_org)));
 END $$;
 
@@ -815,9 +895,7 @@ BEGIN
 		RETURN duban_api_problem(403, '无权报送',
 		    '县（市）区的报告由该县（市）区教育局办公室（general 角色）报送');
 	ELSIF p_action IN ('return', 'accept') AND NOT (tok.role = 'general'
-	    AND tok.org_id IS DISTINCT FROM v_org
-	    AND NOT EXISTS (SELECT 1 FROM dispatch_plan x JOIN plan p ON p.id = x.plan_id
-			     WHERE x.dispatch_id = p_id AND NOT duban_tok_sees_org(tok, p.org_id))) THEN
+	    AND duban_dispatch_city_tok(tok, p_id, v_org)) THEN
 		RETURN duban_api_problem(403, CASE p_action WHEN 'return' THEN '无权退回' ELSE '无权采纳' END,
 		    '县（市）区的报告由发起调度的上级局办公室（general 角色）' ||
 		    CASE p_action WHEN 'return' THEN '退回' ELSE '采纳' END);
@@ -893,4 +971,200 @@ BEGIN
 		ON k.dispatch_id = d.id
 	      JOIN organisation o ON o.id = k.org_id
 	     WHERE d.closed_at IS NULL AND duban_tok_sees_org(tok, k.org_id)));
+END $$;
+
+-- ------------------------------------------------------------------
+-- 催办 of a county (上级督办下级): when a county has not 报送ed its part
+-- of a round by the round's date, the city chases it: by hand (POST
+-- /api/v1/dispatches/{id}/counties/{org}/chase, `duban dispatch chase
+-- ROUND --county ORG`) or by the daily sweep, on the first working day
+-- after the date and then every duban_county_chase_every() working days
+-- (the working-day calendar, 40-calendar.sql) until the county 报送s or
+-- the round closes.  Each chase is a reminder of kind 'county_chase' in
+-- the outbox, to the county's general office (duban_org_general_office,
+-- 45-recipients.sql: its recipients), and a step 'chase' of the
+-- county's report (county_report_step: who chased, when, which reminder).
+
+-- How many working days apart the sweep chases a county.
+CREATE OR REPLACE FUNCTION duban_county_chase_every() RETURNS int
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT 2
+$$;
+
+-- The date a chase made on p_on asks the county to 报送 by (请于…前报送):
+-- the round's own date while it has not passed; after it, the working
+-- day before the sweep would chase again.
+CREATE OR REPLACE FUNCTION duban_county_chase_by(p_due date, p_on date) RETURNS date
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN p_on <= p_due THEN p_due
+		    ELSE duban_workday_add(p_on, duban_county_chase_every() - 1) END
+$$;
+
+-- Chases the county p_org in round p_id on the day p_on, at p_at: the
+-- reminder (once per round, county and day: its key is
+-- county_chase.<round>.<org>.<day>), a delivery to each recipient of the
+-- county's general office, and the step, by tok (NULL: the sweep).  The
+-- reminder's id, or NULL when that day's chase was made already.
+CREATE OR REPLACE FUNCTION duban_county_chase_enqueue(p_id bigint, p_org bigint, p_on date,
+    tok api_token, p_at timestamptz)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	v_key		text := 'county_chase.' || p_id || '.' || p_org || '.' || p_on;
+	v_office	bigint := duban_org_general_office(p_org);
+	d		dispatch;
+	c		record;
+	v_city		text;
+	v_by		date;
+	v_rem		bigint;
+	n		int;
+BEGIN
+	SELECT * INTO d FROM dispatch WHERE id = p_id;
+	SELECT * INTO c FROM duban_dispatch_counties(p_id, p_at) x WHERE x.org_id = p_org;
+	SELECT string_agg(DISTINCT o.name, '、') INTO v_city
+	  FROM dispatch_plan x JOIN plan p ON p.id = x.plan_id
+	  JOIN organisation o ON o.id = p.org_id
+	 WHERE x.dispatch_id = p_id;
+	v_by := duban_county_chase_by(d.due_on, p_on);
+	INSERT INTO reminder (key, kind, plan_id, office_id, period, send_on, subject, payload)
+	VALUES (v_key, 'county_chase',
+	    (SELECT min(x.plan_id) FROM dispatch_county x
+	      WHERE x.dispatch_id = p_id AND x.org_id = p_org),
+	    v_office, 'D' || p_id, p_on,
+	    '【催办】' || v_city || '“' || d.title || '”：' || c.name ||
+	    CASE WHEN c.state = 'returned' THEN '的报告已退回，尚未重新报送' ELSE '尚未报送' END ||
+	    '，请于' || to_char(v_by, 'FMMM"月"FMDD"日"') || '前报送',
+	    json_build_object('kind', 'county_chase', 'key', v_key,
+		'office', (SELECT name FROM office WHERE id = v_office),
+		'county', c.name, 'city', v_city,
+		'dispatch', json_build_object('id', d.id, 'title', d.title,
+		    'request', d.request, 'due_on', d.due_on,
+		    'opened_on', (d.opened_at AT TIME ZONE 'Asia/Shanghai')::date),
+		'chase', 1 + (SELECT count(*) FROM county_report_step k
+			       WHERE k.dispatch_id = p_id AND k.org_id = p_org
+				 AND k.action = 'chase'),
+		'send_on', p_on, 'report_by', v_by, 'state', c.state,
+		'state_label', duban_dispatch_state_label(c.state), 'reason', c.reason,
+		'chased_by', tok.label,
+		'tasks', (SELECT coalesce(json_agg(json_build_object('label', t.label,
+				'title', t.title, 'deadline', t.deadline, 'office', lo.name,
+				'status', duban_task_status(t.id, p_on))
+				ORDER BY p.key, t.position), '[]')
+			    FROM dispatch_county x JOIN task t ON t.plan_id = x.plan_id
+			    JOIN plan p ON p.id = t.plan_id
+			    LEFT JOIN office lo ON lo.id = t.lead_office_id
+			   WHERE x.dispatch_id = p_id AND x.org_id = p_org
+			     AND t.withdrawn_at IS NULL)))
+	ON CONFLICT (key) DO NOTHING
+	RETURNING id INTO v_rem;
+	IF v_rem IS NULL THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO delivery (reminder_id, recipient_id, channel, address)
+	SELECT v_rem, rc.id, rc.channel, rc.address FROM recipient rc
+	 WHERE rc.office_id = v_office
+	ON CONFLICT (reminder_id, recipient_id) DO NOTHING;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n > 0 THEN
+		PERFORM pg_notify('duban_outbox', n::text);
+	END IF;
+	INSERT INTO county_report_step (dispatch_id, org_id, at, action, actor, token_id,
+	    account_id, reminder_id)
+	VALUES (p_id, p_org, p_at, 'chase', coalesce(tok.label, '督办系统（逾期未报自动催办）'),
+	    tok.id, tok.account_id, v_rem);
+	RETURN v_rem;
+END $$;
+
+-- The sweep's chases of counties in (p_from, p_to]: for each open round
+-- and county that has not reported (逾期未报, or 退回 and not 报送ed
+-- again), the last chase day in the window, if any: the first working
+-- day after the round's date, and every duban_county_chase_every()
+-- working days after it.  Judged now, as the offices' chases are (a
+-- county that reported after the date, before a late sweep, is not
+-- chased).  at: when the chase is recorded, now within that day.
+CREATE OR REPLACE FUNCTION duban_county_chases_due(p_from date, p_to date)
+RETURNS TABLE (dispatch_id bigint, org_id bigint, send_on date, at timestamptz)
+LANGUAGE sql STABLE AS $$
+	SELECT d.id, c.org_id, w.day,
+	       least(greatest(now(), w.day::timestamp AT TIME ZONE 'Asia/Shanghai'),
+		     (w.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' - interval '1 second')
+	  FROM dispatch d
+	 CROSS JOIN LATERAL (SELECT max(ws.day) AS day FROM workday_seq ws
+			      WHERE ws.is_workday AND ws.day > p_from AND ws.day <= p_to
+				AND ws.day > d.due_on
+				AND (ws.seq - (SELECT s.seq FROM workday_seq s
+						WHERE s.day = d.due_on) - 1)
+				    % duban_county_chase_every() = 0) w
+	 CROSS JOIN LATERAL duban_dispatch_counties(d.id,
+		 greatest(now(), w.day::timestamp AT TIME ZONE 'Asia/Shanghai')) c
+	 WHERE d.closed_at IS NULL AND d.due_on < p_to AND w.day IS NOT NULL
+	   AND EXISTS (SELECT 1 FROM dispatch_county x WHERE x.dispatch_id = d.id)
+	   AND c.state IN ('late', 'returned')
+$$;
+
+-- POST /api/v1/dispatches/{id}/counties/{org}/chase: the city's general
+-- office or inspector 催办s a county that has not 报送ed, at once; at
+-- most once per county and day (the sweep's chase of the day counts).
+-- 201 with the county's row, what was sent and to how many recipients,
+-- and a note when the county's general office has none.  The county
+-- itself, and the city's offices, may not (403); another tenant's round
+-- or county is not there (404).
+CREATE OR REPLACE FUNCTION duban_api_dispatch_county_chase(p_token text, p_id bigint,
+    p_org text, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	f		record;
+	tok		api_token;
+	d		dispatch;
+	c		record;
+	v_today		date := (p_now AT TIME ZONE 'Asia/Shanghai')::date;
+	v_rem		reminder;
+	v_id		bigint;
+	v_n		int;
+BEGIN
+	SELECT * INTO f FROM duban_dispatch_county_find(p_token, p_id, p_org);
+	IF f.problem IS NOT NULL THEN
+		RETURN f.problem;
+	END IF;
+	tok := f.tok;
+	IF tok.role NOT IN ('general', 'inspector')
+	   OR NOT duban_dispatch_city_tok(tok, p_id, f.org_id) THEN
+		RETURN duban_api_problem(403, '无权催办',
+		    '县（市）区由发起调度的上级局办公室（general 角色）或督查人员（inspector 角色）催办');
+	END IF;
+	SELECT x.* INTO d FROM dispatch x WHERE x.id = p_id FOR UPDATE;
+	IF d.closed_at IS NOT NULL THEN
+		RETURN duban_api_problem(409, '调度已结束', '这轮调度已于 ' ||
+		    to_char(d.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') ||
+		    ' 结束，不能再催办');
+	END IF;
+	SELECT * INTO c FROM duban_dispatch_counties(p_id, p_now) x WHERE x.org_id = f.org_id;
+	IF duban_dispatch_state_reported(c.state) THEN
+		RETURN duban_api_problem(409, '无需催办', '“' || c.name || '”本轮已报送（' ||
+		    duban_dispatch_state_label(c.state) || '）', 'org',
+		    duban_dispatch_county_json(p_id, f.org_id, p_now));
+	END IF;
+	v_id := duban_county_chase_enqueue(p_id, f.org_id, v_today, tok, p_now);
+	IF v_id IS NULL THEN
+		SELECT * INTO v_rem FROM reminder
+		 WHERE key = 'county_chase.' || p_id || '.' || f.org_id || '.' || v_today;
+		RETURN duban_api_problem(409, '今日已催办', '今天已催办过“' || c.name || '”（' ||
+		    coalesce(v_rem.payload->>'chased_by', '督办系统自动催办') ||
+		    '）；每个县（市）区每天至多催办一次', 'org',
+		    duban_dispatch_county_json(p_id, f.org_id, p_now));
+	END IF;
+	SELECT * INTO v_rem FROM reminder WHERE id = v_id;
+	SELECT count(*) INTO v_n FROM delivery WHERE reminder_id = v_id;
+	RETURN json_build_object('status', 201, 'body', json_build_object(
+	    'county', duban_dispatch_county_json(p_id, f.org_id, p_now),
+	    'reminder', json_build_object('id', v_rem.id, 'key', v_rem.key,
+		'subject', v_rem.subject, 'send_on', v_rem.send_on,
+		'report_by', v_rem.payload->'report_by', 'office', v_rem.payload->'office',
+		'recipients', v_n),
+	    'note', CASE WHEN v_rem.office_id IS NULL THEN '“' || c.name ||
+			'”尚无局办公室（或办公室），催办已记录但未能发出；该单位导入本单位计划、'
+			'明确局办公室并设置接收人后可收到催办'
+		    WHEN v_n = 0 THEN '“' || c.name || '”的' || (v_rem.payload->>'office') ||
+			'未设置接收人，催办已记录但未能发出；请该单位设置接收人'
+		    ELSE '已向“' || c.name || '”' || (v_rem.payload->>'office') || '的 ' || v_n ||
+			' 个接收人发出催办' END));
 END $$;

@@ -21,7 +21,8 @@ LANGUAGE sql STABLE AS $$
 	SELECT * FROM duban_calendar_reminders_due(p_from, p_to)
 $$;
 
--- The sweep, as in 0004, with the chases and the 督办单.
+-- The sweep, as in 0004, with the chases (of offices and of counties) and
+-- the 督办单.
 CREATE OR REPLACE FUNCTION duban_sweep(p_today date) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	v_from	date;
@@ -50,6 +51,13 @@ BEGIN
 	FOR c IN SELECT * FROM duban_dispatch_chases_due(v_from, p_today) LOOP
 		n_chase := n_chase + duban_dispatch_enqueue(c.dispatch_id, c.office_id,
 		    'late', c.send_on);
+	END LOOP;
+	-- 上级督办下级: the counties that have not reported (70-dispatch.sql).
+	FOR c IN SELECT * FROM duban_county_chases_due(v_from, p_today) LOOP
+		IF duban_county_chase_enqueue(c.dispatch_id, c.org_id, c.send_on, NULL,
+		    c.at) IS NOT NULL THEN
+			n_chase := n_chase + 1;
+		END IF;
 	END LOOP;
 
 	INSERT INTO delivery (reminder_id, recipient_id, channel, address)

@@ -28,11 +28,41 @@
 
 static const char NOW[] = "2012-09-03T09:00+08:00";
 
-/* The callers: a general office token of each organisation. */
-enum { JL, CY, CX, CC, NCALLERS };
+/* The callers: a general office token of each organisation; 吉林's
+ * inspector and an office of it; an office (科室) of 船营. */
+enum { JL, CY, CX, CC, JLI, JLO, CYO, NCALLERS };
 static const char *const ORG[NCALLERS] = { "吉林市教育局", "船营区教育局", "昌邑区教育局",
-    "长春市教育局" };
-static const char *const KEEP[NCALLERS] = { "jl", "cy", "cx", "cc" };
+    "长春市教育局", "吉林市教育局", "吉林市教育局", "船营区教育局" };
+static const char *const ROLE[NCALLERS] = { "general", "general", "general", "general",
+    "inspector", "office", "office" };
+static const char *const OFFICE[NCALLERS] = { NULL, NULL, NULL, NULL, NULL, "人事处",
+    "基础教育科" };
+static const char *const KEEP[NCALLERS] = { "jl", "cy", "cx", "cc", "jli", "jlo", "cyo" };
+
+/*
+ * The callers' tokens are made as `duban token create` makes them, in
+ * SQL (the CLI's own is tested in test-tenants and test-api): one
+ * process fewer each in the build.
+ */
+static void
+keep_token(const char *db, PGconn *c, size_t i)
+{
+	char		*tok = xprintf("dbn_counties_%s", KEEP[i]);
+	const char	*p[] = { tok, ROLE[i], OFFICE[i], ORG[i] };
+	char		*st;
+
+	st = t_query(c, "SELECT status FROM duban_token_create("
+	    "encode(sha256(convert_to($1, 'UTF8')), 'hex'), $2,"
+	    " (SELECT o.id FROM office o JOIN organisation g ON g.id = o.org_id"
+	    "   WHERE o.name = $3 AND g.name = $4),"
+	    " CASE WHEN $3::text IS NULL THEN $4 END,"
+	    " coalesce($3, CASE $2 WHEN 'general' THEN '局办公室（综合调度）' ELSE '督查' END),"
+	    " 'test')", 4, p);
+	cr_assert(st != NULL && strcmp(st, "201") == 0, "%s: %s", KEEP[i], st);
+	free(st);
+	t_keep(db, KEEP[i], tok);
+	free(tok);
+}
 
 static void
 build(const char *db, void *arg)
@@ -41,9 +71,10 @@ build(const char *db, void *arg)
 	const char	*cc[] = { "org", "add", "长春市教育局", NULL };
 	const char	*cy[] = { "org", "add", "船营区教育局", "--parent", "吉林市教育局", NULL };
 	const char	*cx[] = { "org", "add", "昌邑区教育局", "--parent", "吉林市教育局", NULL };
-	const char	*tok[] = { "token", "create", "--role", "general", "--org", NULL,
-	    "--quiet", NULL };
-	struct t_run	 r;
+	/* 船营's own plan names its 局办公室 and 科室; 昌邑 has none. */
+	const char	*own[] = { "plan", "load",
+	    DUBAN_SOURCE_DIR "/tests/fixtures/counties/chuanying-own-2012.yaml", NULL };
+	PGconn		*c;
 	size_t		 i;
 
 	(void)arg;
@@ -51,14 +82,16 @@ build(const char *db, void *arg)
 	t_cli_ok(db, cc);
 	t_cli_ok(db, cy);
 	t_cli_ok(db, cx);
-	for (i = 0; i < NCALLERS; i++) {
-		tok[5] = ORG[i];
-		t_cli(&r, db, tok);
-		cr_assert_eq(r.status, 0, "%s: %s", ORG[i], r.err);
-		r.out[strcspn(r.out, "\n")] = '\0';
-		t_keep(db, KEEP[i], r.out);
-		t_run_free(&r);
-	}
+	t_cli_ok(db, own);
+	c = t_connect(db);
+	/* 船营's 局办公室 receives by mail (duban office set's function). */
+	free(t_query(c, "SELECT duban_recipients_set(o.id, NULL,"
+	    " '[{\"channel\":\"email\",\"address\":\"bgs@chuanying.example.cn\"}]', false)::text"
+	    " FROM office o JOIN organisation g ON g.id = o.org_id"
+	    " WHERE o.name = '局办公室' AND g.name = '船营区教育局'", 0, NULL));
+	for (i = 0; i < NCALLERS; i++)
+		keep_token(db, c, i);
+	PQfinish(c);
 }
 
 struct site {
@@ -400,5 +433,387 @@ Test(counties, a_city_round_reaches_its_counties_and_their_reports_roll_up, .tim
 	free(city_target);
 	free(city_task);
 	free(copy_target);
+	site_stop(&s);
+}
+
+/* The daily sweep as duband runs it, on day. */
+static void
+sweep(struct site *s, const char *day)
+{
+	free(t_query(s->c, "SELECT duban_sweep($1::date)::text", 1, &day));
+}
+
+/* How many 催办 of counties the outbox holds. */
+static long
+chases(struct site *s)
+{
+	return (t_query_long(s->c, "SELECT count(*) FROM reminder WHERE kind = 'county_chase'",
+	    0, NULL));
+}
+
+/* The subject of the county's chase of day, or NULL. */
+static char *
+chase_subject(struct site *s, const char *org, const char *day)
+{
+	const char *p[] = { org, day };
+
+	return (t_query(s->c, "SELECT r.subject FROM reminder r JOIN organisation o"
+	    " ON r.key LIKE 'county_chase.%.' || o.id || '.' || $2"
+	    " WHERE r.kind = 'county_chase' AND o.name = $1", 2, p));
+}
+
+/* The next 催办 of a county the webhook receiver gets (other reminders to
+ * the same office, such as the calendar's, may come in between). */
+static json_t *
+hook_chase(struct t_sink *hook)
+{
+	json_t	*m;
+	int	 i;
+
+	for (i = 0; i < 20 && (m = t_sink_next(hook, 60)) != NULL; i++) {
+		if (S(m, "key") != NULL && strncmp(S(m, "key"), "county_chase.", 13) == 0)
+			return (m);
+		json_decref(m);
+	}
+	cr_assert_fail("no 催办 reached the webhook");
+	return (NULL);
+}
+
+/* A reminder's deliveries by channel, as "channel:status/attempts" (for
+ * the webhook, once it has gone out). */
+static void
+expect_sent_once(struct site *s, const char *key)
+{
+	char	*sql = xprintf("SELECT string_agg(d.status || '/' || d.attempts, ',')"
+	    " FROM delivery d JOIN reminder r ON r.id = d.reminder_id"
+	    " WHERE d.channel = 'webhook' AND r.key = '%s'", key);
+
+	t_wait_for(s->c, sql, "sent/1");
+	free(sql);
+}
+
+/*
+ * Issue 13's gaps: a county round moves the copies' 报送期限 (report_by)
+ * to its date when earlier, in their history; the county's general
+ * office names which of its 科室 fills in a copy, and that 科室 writes
+ * its rows (only its rows) while the 办公室 keeps 报送; the city chases
+ * (催办) a county that has not 报送ed, by hand (general office or
+ * inspector, once a day) and the sweep by itself on the first working
+ * day after the date and every 2 working days after, not after the
+ * county 报送s nor after the round closes; each chase is a reminder to
+ * the county's 局办公室 with a text in the 督办 tone, in the round's
+ * history and in the county's 待办.
+ */
+Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
+{
+	struct site	 s;
+	struct t_sink	 hook;
+	json_t		*out, *x, *m;
+	char		*a, *b, *path, *copy_target, *copy_task, *other_phase, *n;
+	const char	*p[1];
+	long		 st;
+	size_t		 i;
+	int		 seen = 0;
+
+	site_start(&s);
+
+	/* Two county rounds: the later one first (20 September), then one
+	 * due on Wednesday 5 September. */
+	cr_assert_eq(call(&s, JL, "POST", "/api/v1/dispatches", "{\"plans\":[\"jilin-2012\"],"
+	    "\"counties\":true,\"due_on\":\"2012-09-20\",\"title\":\"九月下旬县区调度\"}", &out), 201);
+	a = xprintf("%lld", (long long)I(out, "id"));
+	json_decref(out);
+	cr_assert_eq(call(&s, JL, "POST", "/api/v1/dispatches", "{\"plans\":[\"jilin-2012\"],"
+	    "\"counties\":true,\"due_on\":\"2012-09-05\",\"title\":\"九月县区进展调度\"}", &out), 201);
+	b = xprintf("%lld", (long long)I(out, "id"));
+	json_decref(out);
+	path = xprintf("/api/v1/dispatches/%s/close", a);
+	cr_assert_eq(call(&s, JL, "POST", path, NULL, NULL), 200);
+	free(path);
+
+	/* 船营's copy of 普通高中受助学生's task: its 报送期限 is the
+	 * earlier round's date, and its history says how it moved. */
+	copy_target = t_query(s.c, "SELECT k.target_id FROM county_target k"
+	    " JOIN organisation o ON o.id = k.org_id JOIN target g ON g.id = k.city_target_id"
+	    " WHERE g.key = 'hs-students' AND o.name = '船营区教育局'", 0, NULL);
+	cr_assert_not_null(copy_target);
+	p[0] = copy_target;
+	copy_task = t_query(s.c, "SELECT task_id FROM target WHERE id = $1::bigint", 1, p);
+	path = xprintf("/api/v1/tasks/%s", copy_task);
+	cr_assert_eq(call(&s, CYO, "GET", path, NULL, &out), 200);
+	x = json_object_get(out, "city_task");
+	EXPECT_STR(xstrdup(S(x, "report_by")), "2012-09-05");
+	EXPECT_STR(xstrdup(S(json_object_get(x, "report_by_dispatch"), "title")), "九月县区进展调度");
+	json_decref(out);
+	free(path);
+	p[0] = copy_task;
+	n = t_query(s.c, "SELECT string_agg(coalesce(old_value, '—') || '→' || new_value, ','"
+	    " ORDER BY id) FROM progress WHERE task_id = $1::bigint AND field = 'report_by'", 1, p);
+	EXPECT_STR(n, "—→2012-09-20,2012-09-20→2012-09-05");
+
+	/* 船营's 办公室 gives the copy to its 基础教育科; only it may. */
+	path = xprintf("/api/v1/tasks/%s/county-office", copy_task);
+	cr_expect_eq(call(&s, CC, "PUT", path, "{\"office\":\"基础教育科\"}", NULL), 404, "长春");
+	cr_expect_eq(call(&s, JL, "PUT", path, "{\"office\":\"基础教育科\"}", NULL), 403,
+	    "the city does not divide the county's work");
+	cr_expect_eq(call(&s, CYO, "PUT", path, "{\"office\":\"基础教育科\"}", NULL), 403,
+	    "a 科室 does not");
+	cr_assert_eq(call(&s, CY, "PUT", path, "{\"office\":\"教研室\"}", &out), 404);
+	EXPECT_STR(xstrdup(S(out, "field")), "office");
+	json_decref(out);
+	cr_assert_eq(call(&s, CY, "PUT", path, "{\"office\":\"基础教育科\"}", &out), 200);
+	EXPECT_STR(xstrdup(S(out, "office")), "基础教育科");
+	json_decref(out);
+	free(path);
+	/* The 科室 fills in its row, not another copy's, and does not 报送. */
+	path = xprintf("/api/v1/targets/%s", copy_target);
+	st = call(&s, CYO, "PATCH", path, "{\"current\":500}", NULL);
+	cr_expect_eq(st, 200, "基础教育科 fills in its copy: %ld", st);
+	free(path);
+	other_phase = t_query(s.c, "SELECT m.id FROM milestone m JOIN task t ON t.id = m.task_id"
+	    " JOIN plan p ON p.id = t.plan_id JOIN organisation o ON o.id = p.org_id"
+	    " WHERE o.name = '船营区教育局' AND p.origin = 'county' AND m.title = '寒假期培训'",
+	    0, NULL);
+	cr_assert_not_null(other_phase);
+	/* The 办公室 gives that copy to another 科室, with the CLI. */
+	{
+		char *task = t_query(s.c, "SELECT task_id FROM milestone WHERE id = $1::bigint", 1,
+		    (const char *[]){ other_phase });
+		const char *assign[] = { "county", "assign", task, "--office", "计划财务科", NULL };
+		struct t_run r;
+
+		t_cli(&r, s.db, assign);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "的承办科室：计划财务科") != NULL, "%s", r.out);
+		t_run_free(&r);
+		free(task);
+	}
+	path = xprintf("/api/v1/milestones/%s", other_phase);
+	cr_expect_eq(call(&s, CYO, "PATCH", path, "{\"status\":\"done\"}", NULL), 403,
+	    "another copy is not the 科室's");
+	free(path);
+	path = xprintf("/api/v1/dispatches/%s/counties/船营区教育局/submit", b);
+	cr_expect_eq(call(&s, CYO, "POST", path, "{}", NULL), 403, "the 办公室 报送s");
+	free(path);
+	/* The 科室's 待办: the round, by its date. */
+	cr_assert_eq(call(&s, CYO, "GET", "/api/v1/todo", NULL, &out), 200);
+	json_array_foreach(json_object_get(out, "items"), i, x)
+		if (strcmp(S(x, "kind"), "county_fill") == 0) {
+			EXPECT_STR(xstrdup(S(x, "title")), "九月县区进展调度");
+			EXPECT_STR(xstrdup(S(x, "due_on")), "2012-09-05");
+			cr_expect_eq(I(x, "tasks"), 1);
+			seen++;
+		}
+	cr_expect_eq(seen, 1, "the round in the 科室's 待办");
+	json_decref(out);
+
+	/* 船营's 办公室 takes its mail on a robot too (a webhook here). */
+	t_sink_webhook(&hook);
+	{
+		char *office = t_query(s.c, "SELECT o.id FROM office o JOIN organisation g"
+		    " ON g.id = o.org_id WHERE o.name = '局办公室' AND g.name = '船营区教育局'", 0, NULL);
+		char *rp = xprintf("/api/v1/offices/%s/recipients", office);
+		char *rb = xprintf("{\"channel\":\"webhook\",\"address\":"
+		    "\"http://127.0.0.1:%d/chuanying\"}", hook.port);
+
+		cr_assert_eq(call(&s, CY, "POST", rp, rb, NULL), 201);
+		free(office);
+		free(rp);
+		free(rb);
+	}
+
+	/* 催办 by hand, on 3 September: 船营 by the city's office ... */
+	path = xprintf("/api/v1/dispatches/%s/counties/船营区教育局/chase", b);
+	cr_expect_eq(call(&s, CC, "POST", path, NULL, NULL), 404, "长春");
+	cr_expect_eq(call(&s, CX, "POST", path, NULL, NULL), 404, "another county");
+	cr_expect_eq(call(&s, CY, "POST", path, NULL, NULL), 403, "the county itself");
+	cr_expect_eq(call(&s, JLO, "POST", path, NULL, NULL), 403, "a 处室 of the city");
+	cr_assert_eq(call(&s, JL, "POST", path, NULL, &out), 201);
+	x = json_object_get(out, "reminder");
+	EXPECT_STR(xstrdup(S(x, "subject")),
+	    "【催办】吉林市教育局“九月县区进展调度”：船营区教育局尚未报送，请于9月5日前报送");
+	cr_expect_eq(I(x, "recipients"), 2, "船营's 局办公室: its mail and its robot");
+	cr_expect(strstr(S(out, "note"), "已向“船营区教育局”局办公室的 2 个接收人发出催办") != NULL,
+	    "%s", S(out, "note"));
+	/* It goes out through the outbox, once. */
+	m = hook_chase(&hook);
+	EXPECT_STR(xstrdup(S(m, "key")), S(x, "key"));
+	EXPECT_STR(xstrdup(S(json_object_get(m, "body"), "kind")), "county_chase");
+	EXPECT_STR(xstrdup(S(json_object_get(m, "body"), "subject")), S(x, "subject"));
+	cr_expect(strstr(S(json_object_get(m, "body"), "text"), "请于 2012-09-05 前组织有关科室") !=
+	    NULL, "%s", S(json_object_get(m, "body"), "text"));
+	json_decref(m);
+	expect_sent_once(&s, S(x, "key"));
+	json_decref(out);
+	cr_assert_eq(call(&s, JLI, "POST", path, NULL, &out), 409, "once a day");
+	EXPECT_STR(xstrdup(S(out, "title")), "今日已催办");
+	EXPECT_STR(xstrdup(S(out, "field")), "org");
+	json_decref(out);
+	free(path);
+	/* ... and 昌邑, which has no 局办公室 yet, by the inspector with
+	 * the CLI. */
+	{
+		char *tokfile = xprintf("%s/jli.token", t_tmpdir());
+		const char *chase[] = { "dispatch", "chase", b, "--county", "昌邑区教育局",
+		    "--server", s.d.url, "--token-file", tokfile, NULL };
+		struct t_run r;
+
+		t_write_file(tokfile, s.tok[JLI], strlen(s.tok[JLI]));
+		t_cli(&r, s.db, chase);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "【催办】吉林市教育局“九月县区进展调度”：昌邑区教育局尚未报送，"
+		    "请于9月5日前报送\n昌邑区教育局：未报送（已催办 1 次，最近 9月3日）\n") != NULL,
+		    "%s", r.out);
+		cr_expect(strstr(r.out, "尚无局办公室") != NULL, "%s", r.out);
+		t_run_free(&r);
+		free(tokfile);
+	}
+	path = xprintf("/api/v1/dispatches/%s/counties/昌邑区教育局/chase", b);
+	cr_expect_eq(call(&s, JL, "POST", path, NULL, NULL), 409, "昌邑 was chased today");
+	free(path);
+	cr_expect_eq(chases(&s), 2);
+
+	/* The city's view of the round, 船营's steps and its 待办. */
+	path = xprintf("/api/v1/dispatches/%s", b);
+	cr_assert_eq(call(&s, JL, "GET", path, NULL, &out), 200);
+	x = json_object_get(find(json_object_get(out, "counties"), "name", "船营区教育局"), "chases");
+	cr_expect_eq(I(x, "count"), 1);
+	EXPECT_STR(xstrdup(S(x, "label")), "已催办 1 次，最近 9月3日");
+	json_decref(out);
+	free(path);
+	path = xprintf("/api/v1/dispatches/%s/counties/船营区教育局", b);
+	cr_assert_eq(call(&s, CY, "GET", path, NULL, &out), 200);
+	x = find(json_object_get(out, "steps"), "action", "chase");
+	cr_assert_not_null(x, "the chase is in the round's history");
+	cr_expect(S(x, "actor") != NULL && S(x, "at") != NULL);
+	cr_expect(strstr(S(x, "subject"), "【催办】") != NULL);
+	json_decref(out);
+	free(path);
+	cr_assert_eq(call(&s, CY, "GET", "/api/v1/todo", NULL, &out), 200);
+	x = find(json_object_get(out, "items"), "kind", "county_round");
+	cr_assert_not_null(x);
+	EXPECT_STR(xstrdup(S(json_object_get(x, "chases"), "label")), "已催办 1 次，最近 9月3日");
+	json_decref(out);
+
+	/* The sweep: nothing on the date itself; on Thursday 6 September,
+	 * the first working day after it, each county once, however often
+	 * it runs; nothing on Friday. */
+	sweep(&s, "2012-09-05");
+	cr_expect_eq(chases(&s), 2, "not on the date");
+	sweep(&s, "2012-09-06");
+	sweep(&s, "2012-09-06");
+	cr_expect_eq(chases(&s), 4, "both counties, once");
+	EXPECT_STR(chase_subject(&s, "昌邑区教育局", "2012-09-06"),
+	    "【催办】吉林市教育局“九月县区进展调度”：昌邑区教育局尚未报送，请于9月7日前报送");
+	sweep(&s, "2012-09-07");
+	cr_expect_eq(chases(&s), 4, "every 2 working days");
+	/* What 船营's 局办公室 receives: the text, to its address. */
+	n = t_query(s.c, "SELECT r.id FROM reminder r JOIN organisation o"
+	    " ON r.key = 'county_chase.' || $1 || '.' || o.id || '.2012-09-06'"
+	    " WHERE o.name = '船营区教育局'", 1, (const char *[]){ b });
+	cr_assert_not_null(n);
+	path = xprintf("/api/v1/reminders/%s", n);
+	free(n);
+	cr_assert_eq(call(&s, CY, "GET", path, NULL, &out), 200);
+	EXPECT_STR(xstrdup(S(out, "kind")), "county_chase");
+	cr_expect_eq(json_array_size(json_object_get(out, "deliveries")), 2, "mail and robot");
+	EXPECT_STR(xstrdup(S(json_array_get(json_object_get(out, "deliveries"), 0), "office")),
+	    "局办公室");
+	m = hook_chase(&hook);
+	EXPECT_STR(xstrdup(S(m, "key")), S(json_object_get(out, "payload"), "key"));
+	json_decref(m);
+	expect_sent_once(&s, S(json_object_get(out, "payload"), "key"));
+	cr_expect_eq(I(json_object_get(out, "payload"), "chase"), 2, "the second chase");
+	{
+		const char *t = S(out, "text");
+
+		cr_assert_not_null(t);
+		cr_expect(strncmp(t, "船营区教育局：", strlen("船营区教育局：")) == 0, "%s", t);
+		cr_expect(strstr(t, "吉林市教育局于 2012-09-03 开展“九月县区进展调度”，要求各县（市）区于"
+		    " 2012-09-05 前报送承担任务的进展。截至 2012-09-06，贵局尚未报送。请于 2012-09-07"
+		    " 前组织有关科室") != NULL, "%s", t);
+		cr_expect(strstr(t, "（第 2 次催办）") != NULL, "%s", t);
+		cr_expect(strstr(t, "承办科室：基础教育科") != NULL, "%s", t);
+	}
+	json_decref(out);
+	free(path);
+	cr_expect_eq(call(&s, CC, "GET", "/api/v1/reminders?date=2012-09-06", NULL, &out), 200);
+	json_array_foreach(out, i, x)
+		cr_expect(S(x, "kind") == NULL || strcmp(S(x, "kind"), "county_chase") != 0,
+		    "长春 sees no chase of 吉林's counties");
+	json_decref(out);
+
+	/* 船营's 办公室 报送s: the sweep of Monday 10 September chases only
+	 * 昌邑; closed, the round is chased no more. */
+	path = xprintf("/api/v1/dispatches/%s/counties/船营区教育局/submit", b);
+	cr_assert_eq(call(&s, CY, "POST", path, "{}", NULL), 200);
+	free(path);
+	sweep(&s, "2012-09-10");
+	cr_expect_eq(chases(&s), 5, "昌邑 alone");
+	n = chase_subject(&s, "船营区教育局", "2012-09-10");
+	cr_expect_null(n, "not after 报送: %s", n);
+	free(n);
+	n = chase_subject(&s, "昌邑区教育局", "2012-09-10");
+	cr_expect_not_null(n);
+	free(n);
+	path = xprintf("/api/v1/dispatches/%s/counties/船营区教育局/chase", b);
+	cr_assert_eq(call(&s, JL, "POST", path, NULL, &out), 409, "reported");
+	EXPECT_STR(xstrdup(S(out, "title")), "无需催办");
+	json_decref(out);
+	free(path);
+	/* The city returns 船营's report: returned and not 报送ed again, it
+	 * is chased on Wednesday 12 September with the reason. */
+	path = xprintf("/api/v1/dispatches/%s/counties/船营区教育局/return", b);
+	cr_assert_eq(call(&s, JL, "POST", path, "{\"reason\":\"受助学生数未附名单，请补充后重新报送\"}",
+	    NULL), 200);
+	free(path);
+	sweep(&s, "2012-09-12");
+	cr_expect_eq(chases(&s), 7, "both again");
+	EXPECT_STR(chase_subject(&s, "船营区教育局", "2012-09-12"), "【催办】吉林市教育局"
+	    "“九月县区进展调度”：船营区教育局的报告已退回，尚未重新报送，请于9月13日前报送");
+	n = t_query(s.c, "SELECT r.id FROM reminder r JOIN organisation o"
+	    " ON r.key = 'county_chase.' || $1 || '.' || o.id || '.2012-09-12'"
+	    " WHERE o.name = '船营区教育局'", 1, (const char *[]){ b });
+	path = xprintf("/api/v1/reminders/%s", n);
+	free(n);
+	cr_assert_eq(call(&s, JL, "GET", path, NULL, &out), 200);
+	cr_expect(strstr(S(out, "text"), "贵局报告已被退回，尚未重新报送。") != NULL &&
+	    strstr(S(out, "text"), "退回理由：受助学生数未附名单，请补充后重新报送") != NULL,
+	    "%s", S(out, "text"));
+	json_decref(out);
+	free(path);
+	/* The 调度汇总 says how often each county was chased. */
+	{
+		char *tokfile = xprintf("%s/jl.token", t_tmpdir());
+		const char *close[] = { "dispatch", "close", b, "--server", s.d.url,
+		    "--token-file", tokfile, NULL };
+		struct t_run r;
+
+		t_write_file(tokfile, s.tok[JL], strlen(s.tok[JL]));
+		t_cli(&r, s.db, close);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "县（市）区：昌邑区教育局（未报送，已催办 4 次）、"
+		    "船营区教育局（退回，已催办 3 次）") != NULL, "%s", r.out);
+		t_run_free(&r);
+		free(tokfile);
+	}
+	sweep(&s, "2012-09-14");
+	cr_expect_eq(chases(&s), 7, "closed");
+	path = xprintf("/api/v1/dispatches/%s/counties/昌邑区教育局/chase", b);
+	cr_expect_eq(call(&s, JL, "POST", path, NULL, NULL), 409, "closed");
+	free(path);
+	/* A later round gives the copies its date: theirs was a closed round's. */
+	cr_assert_eq(call(&s, JL, "POST", "/api/v1/dispatches", "{\"plans\":[\"jilin-2012\"],"
+	    "\"counties\":true,\"due_on\":\"2012-09-28\",\"title\":\"九月底县区调度\"}", NULL), 201);
+	p[0] = copy_task;
+	n = t_query(s.c, "SELECT report_by::text FROM county_task WHERE task_id = $1::bigint", 1, p);
+	EXPECT_STR(n, "2012-09-28");
+
+	free(a);
+	free(b);
+	free(copy_target);
+	free(copy_task);
+	free(other_phase);
+	t_sink_stop(&hook);
 	site_stop(&s);
 }

@@ -616,6 +616,7 @@ Test(tenants, every_other_route_keeps_to_its_tenant, .timeout = 240)
 	struct site	 s;
 	char		*task, *ms, *tg, *office, *before, *after, *body, *path;
 	long		 recipient, feed, ext, jb, instr, round, bulletin, file, reminder;
+	long		 cround, cxcopy;
 	size_t		 k;
 	static const size_t others[] = { CCG, CCI, CYG };
 	char		 yaml[] = DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml";
@@ -666,6 +667,11 @@ Test(tenants, every_other_route_keeps_to_its_tenant, .timeout = 240)
 	free(body);
 	round = make(&s, JLG, "POST", "/api/v1/dispatches",
 	    "{\"plans\":[\"jilin-2012\"],\"due_on\":\"2012-10-19\",\"title\":\"十月调度\"}");
+	/* A round to the counties (上级督办下级), and a copy of 昌邑's. */
+	cround = make(&s, JLG, "POST", "/api/v1/dispatches", "{\"plans\":[\"jilin-2012\"],"
+	    "\"counties\":true,\"due_on\":\"2012-10-19\",\"title\":\"十月县区调度\"}");
+	cxcopy = t_query_long(s.c, "SELECT min(k.task_id) FROM county_task k"
+	    " JOIN organisation o ON o.id = k.org_id WHERE o.name = '昌邑区教育局'", 0, NULL);
 	path = xprintf("/api/v1/targets/%s/files", tg);
 	png = t_read_file(DUBAN_SOURCE_DIR "/tests/fixtures/evidence/现场照片.png", &pnglen);
 	cr_assert_eq(t_upload(s.d.url, path, s.tok[JLO], "现场照片.png", png, pnglen, NULL, NULL),
@@ -720,6 +726,14 @@ Test(tenants, every_other_route_keeps_to_its_tenant, .timeout = 240)
 		probe(&s, c, "GET", "/api/v1/offices/财务审计处/report/rows", NULL, 404);
 		probe(&s, c, "GET", "/api/v1/offices/财务审计处/report.xlsx", NULL, 404);
 		probe(&s, c, "POST", "/api/v1/offices/财务审计处/report/accept", "{}", gen404);
+		/* 上级督办下级: 催办 of a county (the county itself may not), a
+		 * county's 承办科室 (not on 吉林's task nor on 昌邑's copy). */
+		probe_id(&s, c, "POST", "/api/v1/dispatches/%ld/counties/船营区教育局/chase",
+		    cround, NULL, c == CYG ? 403 : 404);
+		probe_id(&s, c, "PUT", "/api/v1/tasks/%ld/county-office", atol(task),
+		    "{\"office\":\"基础教育科\"}", gen404);
+		probe_id(&s, c, "PUT", "/api/v1/tasks/%ld/county-office", cxcopy,
+		    "{\"office\":\"基础教育科\"}", gen404);
 		/* 通报. */
 		probe_id(&s, c, "GET", "/api/v1/bulletins/%ld", bulletin, NULL, 404);
 		probe_id(&s, c, "PATCH", "/api/v1/bulletins/%ld", bulletin,
@@ -762,6 +776,10 @@ Test(tenants, every_other_route_keeps_to_its_tenant, .timeout = 240)
 	probe_id(&s, CYO, "DELETE", "/api/v1/files/%ld", file, NULL, 404);
 	probe_id(&s, CYO, "POST", "/api/v1/dispatches/%ld/offices/人事处/submit", round, "{}",
 	    404);
+	probe_id(&s, CYO, "POST", "/api/v1/dispatches/%ld/counties/船营区教育局/chase", cround,
+	    NULL, 403);
+	probe_id(&s, CYO, "PUT", "/api/v1/tasks/%ld/county-office", cxcopy,
+	    "{\"office\":\"基础教育科\"}", 403);
 	probe(&s, CYO, "PUT", "/api/v1/offices/财务审计处/report", "{\"rows\":[]}", 404);
 	probe(&s, CYO, "POST", "/api/v1/offices/财务审计处/report/submit", "{}", 404);
 	probe_id(&s, CYO, "POST", "/api/v1/duban-notices/%ld/acknowledge", atol(s.notice[JL]),

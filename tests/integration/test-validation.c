@@ -179,6 +179,8 @@ static const char *const HUGE_ID[][2] = {
 	{ "POST", "/api/v1/dispatches/999999999999999999/close" },
 	{ "POST", "/api/v1/dispatches/999999999999999999/offices/财务审计处/accept" },
 	{ "POST", "/api/v1/dispatches/999999999999999999/offices/财务审计处/urge" },
+	{ "POST", "/api/v1/dispatches/999999999999999999/counties/船营区教育局/chase" },
+	{ "PUT", "/api/v1/tasks/999999999999999999/county-office" },
 	{ "POST", "/api/v1/tasks/999999999999999999/completion" },
 	{ "POST", "/api/v1/tasks/999999999999999999/completion/approve" },
 	{ "POST", "/api/v1/tasks/999999999999999999/completion/return" },

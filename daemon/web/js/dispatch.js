@@ -204,14 +204,41 @@ function officesTable(r, redraw) {
 	{ className: 'stack', caption: '各处室报送情况' });
 }
 
+// A county's chases (催办) in a round: 已催办 N 次，最近 9月13日, or 未催办.
+function chaseText(c) {
+	return (c.chases && c.chases.label) || '未催办';
+}
+
+// 催办 a county that has not 报送ed: at once, to its 局办公室; once a day
+// (the sweep also chases after the round's date).
+function chaseButton(r, c, redraw) {
+	const status = h('span', { class: 'form-msg', role: 'status' });
+	const btn = h('button', { type: 'button', class: 'btn small secondary' }, '催办');
+	btn.setAttribute('aria-label', `催办${c.name}`);
+	btn.addEventListener('click', async () => {
+		btn.disabled = true;
+		try {
+			await api(`/api/v1/dispatches/${r.id}/counties/${encodeURIComponent(c.name)}/chase`, { method: 'POST' });
+			await redraw();
+		} catch (e) {
+			status.textContent = problemText(e);
+			btn.disabled = false;
+		}
+	});
+	return h('div', { class: 'row-actions' }, btn, status);
+}
+
 // The county bureaus a round asks, each with its state; the city's general
-// office accepts or returns a county's report that went out.
+// office accepts or returns a county's report that went out, or 催办s a
+// county that has not.
 function countiesTable(r, redraw) {
 	const decide = r.state === 'open' && session.role === 'general';
 	const cols = [{ label: '县（市）区' }, { label: '承担任务', class: 'num' }, { label: '未完成', class: 'num' },
-	    { label: '本轮更新', class: 'num' }, { label: '首次更新' }, { label: '报送状态' },
+	    { label: '本轮更新', class: 'num' }, { label: '首次更新' }, { label: '报送状态' }, { label: '催办' },
 	    ...(decide ? [{ label: '办理' }] : [])];
 	const actions = (c) => {
+		if (['pending', 'draft', 'late', 'returned'].includes(c.state))
+			return chaseButton(r, c, redraw);
 		if (!['reported', 'reported_late'].includes(c.state))
 			return '—';
 		const base = `/api/v1/dispatches/${r.id}/counties/${encodeURIComponent(c.name)}`;
@@ -240,6 +267,7 @@ function countiesTable(r, redraw) {
 	    td('本轮更新', fmtNum(c.writes), 'num'),
 	    td('首次更新', c.first_at ? fmtTime(c.first_at) : '—', 'nowrap'),
 	    td('报送状态', [stateBadge(c.state), c.reason ? h('div', { class: 'small muted' }, `退回理由：${c.reason}`) : null]),
+	    td('催办', chaseText(c)),
 	    decide ? td('办理', actions(c)) : null)),
 	{ className: 'stack', caption: '各县（市）区报送情况' });
 }
@@ -279,7 +307,8 @@ function countyRoundsPanel(items, redraw) {
 		td('县（市）区', it.county.name),
 		td('报送截止', it.due_on, 'nowrap'),
 		td('报送状态', [stateBadge(it.county.state),
-		    it.county.reason ? h('div', { class: 'small muted' }, `退回理由：${it.county.reason}`) : null]),
+		    it.county.reason ? h('div', { class: 'small muted' }, `退回理由：${it.county.reason}`) : null,
+		    it.county.chases && it.county.chases.label ? h('div', { class: 'small od' }, `上级${it.county.chases.label}`) : null]),
 		td('办理', submit(it)))),
 	    { className: 'stack', caption: '上级教育局的调度' }));
 }

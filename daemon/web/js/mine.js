@@ -176,7 +176,18 @@ function todoPanel(todo, today) {
 				    (it.state === 'returned' ? `上级调度“${it.title}”的报告被退回，请修改后重新报送` :
 					`上级调度“${it.title}”：请于 ${it.due_on} 前报送本单位承办任务的进展`) :
 				    `${it.org}在“${it.title}”中的报告已报送，待采纳或退回`),
-			    h('span', { class: 'small muted' }, it.state_label)),
+			    h('span', { class: 'small muted' }, it.state_label),
+			    it.chases && it.chases.label ? h('span', { class: 'od' }, `上级${it.chases.label}`) : null),
+			    it.reason ? h('p', { class: 'alert' }, `退回理由：${it.reason}`) : null);
+		if (it.kind === 'county_fill')
+			// 上级督办下级: a county's office fills in the copies it undertakes;
+			// its 局办公室 报送s.
+			return h('li', {}, h('div', { class: 'sv-head' },
+			    h('span', { class: 'ms-date' }, it.due_on),
+			    h('a', { href: '#report' }, `上级调度“${it.title}”：请于 ${it.due_on} 前填报本科室承办的 ${it.tasks} 项任务的进展，由局办公室汇总报送`),
+			    dayNum(it.due_on) < dayNum(today) ? h('span', { class: 'od' }, '逾期未报') :
+				h('span', { class: 'small muted' }, it.state_label),
+			    it.chases && it.chases.label ? h('span', { class: 'od' }, `上级${it.chases.label}`) : null),
 			    it.reason ? h('p', { class: 'alert' }, `退回理由：${it.reason}`) : null);
 		if (it.kind !== 'instruction')
 			return h('li', {}, it.title || it.kind);

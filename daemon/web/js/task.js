@@ -38,7 +38,13 @@ function metaList(t) {
 		`${pct(t.time_elapsed)}${t.time_elapsed >= 0.5 && t.status !== 'done' ? '（时间已过半）' : ''}`),
 	    item('计划', t.plan_title || t.plan),
 	    t.section ? item('所属部分', t.section) : null,
-	    t.report_every ? item(word('field', 'report_every'), word('report_every', t.report_every)) : null);
+	    t.report_every ? item(word('field', 'report_every'), word('report_every', t.report_every)) : null,
+	    // 上级督办下级: a county's copy of its city's task, and the date the
+	    // city's round asks it to 报送 by.
+	    t.city_task ? item('上级任务', `${t.city_task.org} ${t.city_task.label}`) : null,
+	    t.city_task && t.city_task.report_by ? item(word('field', 'report_by'),
+		[t.city_task.report_by, t.city_task.report_by_dispatch ?
+		    h('span', { class: 'muted' }, `（${t.city_task.report_by_dispatch.title}）`) : null]) : null);
 }
 
 function contentPanel(t) {
