@@ -3,7 +3,7 @@
 const char QUERY_PLAN_LIST[] =
 "SELECT coalesce(json_agg(x ORDER BY x.year, x.key), '[]')::text FROM ("
 "  SELECT p.id, p.key, p.year, p.title, o.name AS issuer, p.kind,"
-"         p.document_number, p.issued_on, p.plan_file,"
+"         p.document_number, p.issued_on, p.plan_file, p.origin, p.city_plan_id,"
 "         (SELECT count(*) FROM task t WHERE t.plan_id = p.id"
 "            AND t.withdrawn_at IS NULL) AS tasks,"
 "         (SELECT count(*) FROM target g JOIN task t ON t.id = g.task_id"

@@ -24,6 +24,12 @@ function roundState(r) {
 function countsLine(c) {
 	if (!c)
 		return null;
+	// A round that asks only the county bureaus: their counts.
+	if (!c.offices && c.counties > 0)
+		return h('ul', { class: 'counts' },
+		    h('li', {}, h('strong', {}, fmtNum(c.counties)), '个县（市）区'),
+		    h('li', {}, h('strong', {}, fmtNum(c.counties_reported)), word('dispatch_state', 'reported')),
+		    h('li', {}, h('strong', {}, fmtNum(c.counties - c.counties_reported)), word('dispatch_state', 'missing')));
 	return h('ul', { class: 'counts' },
 	    h('li', {}, h('strong', {}, fmtNum(c.offices)), '个处室'),
 	    h('li', {}, h('strong', {}, fmtNum(c.reported)), word('dispatch_state', 'reported')),
@@ -385,7 +391,9 @@ async function showRound(app, id) {
 	$('#page-sub').textContent = `报送截止 ${r.due_on}`;
 	const q = new URLSearchParams(location.search);
 	const unreachable = (r.offices || []).filter((o) => !o.recipients).map((o) => o.name);
-	const flash = q.has('opened') ? (unreachable.length === 0 ? '调度已发起，已通知各处室。' :
+	const told = [(r.offices || []).length ? '各处室' : null,
+	    (r.counties || []).length ? '各县（市）区教育局' : null].filter(Boolean).join('和') || '各处室';
+	const flash = q.has('opened') ? (unreachable.length === 0 ? `调度已发起，已通知${told}。` :
 	    `调度已发起。${unreachable.join('、')}未设置接收人，未能通知；请设置接收人后在本页催办。`) :
 	    q.has('closed') ? '调度已结束，汇总如下。' : '';
 	const late = (r.offices || []).filter((o) => o.state === 'late');
@@ -423,12 +431,18 @@ async function main() {
 		return;
 	}
 	offices = offices.filter((o) => o.tasks_led > 0).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+	// A city's rounds are on its own plans: a county's copy of one (its
+	// 承担部分) is asked for with the counties box, not picked as a plan.
+	// A county's general office sees its copies, the city's plan being out
+	// of its reach.
+	const reached = new Set(plans.map((p) => p.id));
+	const own = plans.filter((p) => !(p.origin === 'county' && reached.has(p.city_plan_id)));
 	// A county's own rounds from its city (a city sees its counties' on each round's page).
 	county = county.filter((it) => it.may_submit);
 	append(clear(app), [
 	    county.length ? countyRoundsPanel(county, () => location.reload()) : null,
 	    listPanel(rounds, plans),
-	    session.role === 'general' ? openForm(plans, offices) : null]);
+	    session.role === 'general' ? openForm(own, offices) : null]);
 }
 
 main();
