@@ -20,10 +20,12 @@
 #include "sheetplan.h"
 #include "xmalloc.h"
 
+/* Each in a one-element array: [null] when there is no such plan (a bare
+ * null is no JSON document to cmd_query_json). */
 static const char PLAN_DOCUMENT_SQL[] =
-    "SELECT coalesce(duban_plan_document($1)::text, 'null')";
+    "SELECT jsonb_build_array(duban_plan_document($1))::text";
 static const char PLAN_SHEET_SQL[] =
-    "SELECT coalesce(duban_plan_sheet_document($1, $2::date, $3::timestamptz)::text, 'null')";
+    "SELECT jsonb_build_array(duban_plan_sheet_document($1, $2::date, $3::timestamptz))::text";
 
 /* Writes with write() to path, or to standard output for NULL or "-". */
 static int
@@ -77,7 +79,7 @@ cmd_plan_export(struct cmd_ctx *ctx, struct args *args)
 	const char	*out = args_get(args, "output");
 	const char	*params[3] = { key, args_get(args, "as-of"), NULL };
 	PGconn		*conn;
-	json_t		*doc;
+	json_t		*got, *doc;
 	char		 now[CLOCK_ISO_LEN], *cause;
 	int		 rc, yaml = format != NULL && strcmp(format, "yaml") == 0;
 
@@ -98,9 +100,13 @@ cmd_plan_export(struct cmd_ctx *ctx, struct args *args)
 	params[2] = now;
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
-	doc = yaml ? cmd_query_json(conn, PLAN_DOCUMENT_SQL, 1, params) :
+	got = yaml ? cmd_query_json(conn, PLAN_DOCUMENT_SQL, 1, params) :
 	    cmd_query_json(conn, PLAN_SHEET_SQL, 3, params);
 	PQfinish(conn);
+	if (got == NULL)
+		return (EXIT_SOFTWARE);
+	doc = json_incref(json_array_get(got, 0));
+	json_decref(got);
 	if (doc == NULL)
 		return (EXIT_SOFTWARE);
 	if (json_is_null(doc)) {

@@ -406,6 +406,16 @@ Test(sheetplan_db, duband_exports_the_plan_and_the_template, .timeout = 120)
 		EXPECT_STR(cli_light_cells(db, path, "2012-09-20"), want);
 		EXPECT_STR(cli_light_cells(db, path, "2011-12-31"),
 		    "1:;2:;3:;4:;5:;5-1:;5-2:;5-3:;6:;7:;8:;9:;");
+		/* A plan that is not there is said so (it was a JSON parse error). */
+		{
+			struct t_run	 r;
+
+			t_cli(&r, db, (const char *[]){ "plan", "export", "no-such-plan", "-o", path,
+			    NULL });
+			cr_expect_eq(r.status, 66, "%s", r.err);
+			cr_expect(strstr(r.err, "没有计划键为“no-such-plan”的计划") != NULL, "%s", r.err);
+			t_run_free(&r);
+		}
 		url = xprintf("%s/api/v1/plans/jilin-2012/export.xlsx?as_of=2012-13-01", d.url);
 		t_http(&h, "GET", url, general, NULL, NULL);
 		cr_expect_eq(h.status, 400, "%s", h.body);
