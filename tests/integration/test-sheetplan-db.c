@@ -313,6 +313,19 @@ light_cells(const char *buf, size_t len, char **heads)
 	return (out);
 }
 
+/* GET url as token answers status, its body saying says (unless NULL). */
+static void
+get_says(const char *url, const char *token, long status, const char *says)
+{
+	struct t_http	 h;
+
+	t_http(&h, "GET", url, token, NULL, NULL);
+	cr_expect_eq(h.status, status, "%s: %s", url, h.body);
+	if (says != NULL)
+		cr_expect(strstr(h.body, says) != NULL, "%s: %s", url, h.body);
+	t_http_free(&h);
+}
+
 /* The same of `duban plan export jilin-2012 --as-of as_of -o path`. */
 static char *
 cli_light_cells(const char *db, const char *path, const char *as_of)
@@ -416,31 +429,18 @@ Test(sheetplan_db, duband_exports_the_plan_and_the_template, .timeout = 120)
 			cr_expect(strstr(r.err, "没有计划键为“no-such-plan”的计划") != NULL, "%s", r.err);
 			t_run_free(&r);
 		}
-		url = xprintf("%s/api/v1/plans/jilin-2012/export.xlsx?as_of=2012-13-01", d.url);
-		t_http(&h, "GET", url, general, NULL, NULL);
-		cr_expect_eq(h.status, 400, "%s", h.body);
-		cr_expect(strstr(h.body, "\"as_of\"") != NULL, "%s", h.body);
-		t_http_free(&h);
-		free(url);
-		url = xprintf("%s/api/v1/plans/jilin-2012/export.xlsx", d.url);
 	}
 
-	t_http(&h, "GET", url, inspector, NULL, NULL);
-	cr_expect_eq(h.status, 200, "%s", h.body);
-	t_http_free(&h);
-	t_http(&h, "GET", url, office, NULL, NULL);
-	cr_expect_eq(h.status, 403, "%s", h.body);
-	cr_expect(strstr(h.body, "局办公室和督查人员") != NULL, "%s", h.body);
-	t_http_free(&h);
-	t_http(&h, "GET", url, NULL, NULL, NULL);
-	cr_expect_eq(h.status, 401);
-	t_http_free(&h);
+	url = xprintf("%s/api/v1/plans/jilin-2012/export.xlsx", d.url);
+	get_says(url, inspector, 200, NULL);
+	get_says(url, office, 403, "局办公室和督查人员");
+	get_says(url, NULL, 401, NULL);
+	free(url);
+	url = xprintf("%s/api/v1/plans/jilin-2012/export.xlsx?as_of=2012-13-01", d.url);
+	get_says(url, general, 400, "\"as_of\"");
 	free(url);
 	url = xprintf("%s/api/v1/plans/no-such-plan/export.xlsx", d.url);
-	t_http(&h, "GET", url, general, NULL, NULL);
-	cr_expect_eq(h.status, 404, "%s", h.body);
-	cr_expect(strstr(h.body, "no-such-plan") != NULL, "%s", h.body);
-	t_http_free(&h);
+	get_says(url, general, 404, "no-such-plan");
 	free(url);
 
 	/* The template: a plan that reads. */
