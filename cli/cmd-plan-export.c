@@ -2,9 +2,11 @@
  * duban plan export | template: a loaded plan written back as a
  * 任务分解表 workbook (or a plan-format YAML file), and the empty
  * template.  The plan comes from duban_plan_document()
- * (migrations/functions/12-plan-export.sql), which the daemon's
- * GET /api/v1/plans/{key}/export.xlsx calls too; the workbook is written
- * by lib/plan/sheetplan-write.c, which the daemon uses too.
+ * (migrations/functions/12-plan-export.sql); the workbook's, with the
+ * tasks' lights for its 预警 column, from duban_plan_sheet_document(),
+ * which the daemon's GET /api/v1/plans/{key}/export.xlsx calls too; the
+ * workbook is written by lib/plan/sheetplan-write.c, which the daemon
+ * uses too.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,13 +14,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "duban.h"
 #include "report.h"
 #include "sheetplan.h"
 #include "xmalloc.h"
 
+/* Each in a one-element array: [null] when there is no such plan (a bare
+ * null is no JSON document to cmd_query_json). */
 static const char PLAN_DOCUMENT_SQL[] =
-    "SELECT coalesce(duban_plan_document($1)::text, 'null')";
+    "SELECT jsonb_build_array(duban_plan_document($1))::text";
+static const char PLAN_SHEET_SQL[] =
+    "SELECT jsonb_build_array(duban_plan_sheet_document($1, $2::date, $3::timestamptz))::text";
 
 /* Writes with write() to path, or to standard output for NULL or "-". */
 static int
@@ -70,19 +77,36 @@ cmd_plan_export(struct cmd_ctx *ctx, struct args *args)
 	const char	*key = args_value(args, 0);
 	const char	*format = args_get(args, "format");
 	const char	*out = args_get(args, "output");
-	const char	*params[1] = { key };
+	const char	*params[3] = { key, args_get(args, "as-of"), NULL };
 	PGconn		*conn;
-	json_t		*doc;
+	json_t		*got, *doc;
+	char		 now[CLOCK_ISO_LEN], *cause;
 	int		 rc, yaml = format != NULL && strcmp(format, "yaml") == 0;
 
 	if (!yaml && (out == NULL || strcmp(out, "-") == 0) && isatty(1)) {
 		fprintf(stderr, "duban plan export：XLSX 不能输出到终端，请用 -o 指定文件\n");
 		return (EXIT_USAGE);
 	}
+	if (yaml && params[1] != NULL) {
+		fprintf(stderr, "duban plan export：--as-of 只用于任务分解表（XLSX）的预警列\n");
+		return (EXIT_USAGE);
+	}
+	if (clock_init(&cause) != 0) {
+		fprintf(stderr, "duban：%s\n", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	clock_now_iso(now);
+	params[2] = now;
 	if ((conn = cmd_connect(ctx, &rc)) == NULL)
 		return (rc);
-	doc = cmd_query_json(conn, PLAN_DOCUMENT_SQL, 1, params);
+	got = yaml ? cmd_query_json(conn, PLAN_DOCUMENT_SQL, 1, params) :
+	    cmd_query_json(conn, PLAN_SHEET_SQL, 3, params);
 	PQfinish(conn);
+	if (got == NULL)
+		return (EXIT_SOFTWARE);
+	doc = json_incref(json_array_get(got, 0));
+	json_decref(got);
 	if (doc == NULL)
 		return (EXIT_SOFTWARE);
 	if (json_is_null(doc)) {
@@ -108,13 +132,16 @@ const struct cmd_entry cmd_plan_export_entry = {
 			{ "format", 'f', "格式", ARGS_CHOICE, formats,
 			    .help = "xlsx（默认，任务分解表）或 yaml（计划文件）" },
 			{ "output", 'o', "文件", .help = "写入的文件；默认标准输出" },
+			{ "as-of", 'a', "日期", ARGS_DATE,
+			    .help = "任务分解表“预警”列的灯号按哪一天判定（YYYY-MM-DD）；默认今天" },
 			{ NULL } },
 		.operands = (const struct args_operand[]){
 			{ .name = "计划键" }, { NULL } },
 		.wrong = "请给出一个计划键（duban plan list 列出已导入的计划）",
 	},
 	.help = "导出的任务分解表可用 duban plan check / duban plan load 读回，得到同一计划；\n"
-	    "已撤销的任务、指标和节点不导出。\n",
+	    "已撤销的任务、指标和节点不导出。\n"
+	    "任务分解表末列“预警”为各任务截至 --as-of（默认今天）的红黄绿灯，只供查阅，导入时不读。\n",
 	.exec = cmd_plan_export,
 };
 

@@ -1,9 +1,10 @@
 /*
  * The 任务分解表 (lib/plan/sheetplan.h) over HTTP:
- *   GET /api/v1/plans/{key}/export.xlsx
- *          the loaded plan (duban_api_plan_document, the function
+ *   GET /api/v1/plans/{key}/export.xlsx[?as_of=YYYY-MM-DD]
+ *          the loaded plan (duban_api_plan_document, over the function
  *          `duban plan export` calls too) written as a 任务分解表
- *          workbook; the general office and inspectors only
+ *          workbook, its 预警 column the tasks' lights on as_of (today
+ *          without); the general office and inspectors only
  *   GET /api/v1/plans/template.xlsx
  *          the empty template: header rows, widths, an example task and
  *          the 说明 sheet (what `duban plan template` writes)
@@ -17,6 +18,8 @@
 #include <event2/http.h>
 
 #include "api.h"
+#include "clock.h"
+#include "date.h"
 #include "log.h"
 #include "report.h"
 #include "sheetplan.h"
@@ -26,7 +29,7 @@
 static const char PLAN_DOCUMENT_SQL[] =
     "SELECT (r->>'status')::int, CASE WHEN (r->>'status')::int < 300"
     " THEN r->'body' ELSE r END::text"
-    "  FROM duban_api_plan_document($1, $2) AS r";
+    "  FROM duban_api_plan_document($1, $2, $3::date, $4::timestamptz) AS r";
 
 static const char *const no_params[] = { NULL };
 
@@ -138,16 +141,25 @@ document_got(PGresult *res, const char *err, void *arg)
 static void
 plan_export(struct req *r)
 {
+	static const char *const allowed[] = { "as_of", NULL };
 	struct sheet_job	*j;
-	const char		*params[2];
+	struct ymd		 d;
+	const char		*params[4];
 
-	if (http_query_only(r, no_params) != 0)
+	if (http_query_only(r, allowed) != 0)
 		return;
+	params[2] = http_query_arg(r, "as_of");
+	if (params[2] != NULL && date_parse_iso(params[2], &d) != 0) {
+		http_problem(r, 400, "请求参数有误", "as_of 应为 YYYY-MM-DD", "as_of", NULL);
+		return;
+	}
 	j = xcalloc(1, sizeof *j);
 	j->r = r;
 	params[0] = r->token_hash;
 	params[1] = r->param;
-	if (http_query_for(r, PLAN_DOCUMENT_SQL, 2, params, document_got, j) != 0)
+	clock_now_iso(r->now);
+	params[3] = r->now;
+	if (http_query_for(r, PLAN_DOCUMENT_SQL, 4, params, document_got, j) != 0)
 		job_free(j);
 }
 

@@ -77,6 +77,10 @@ const struct sp_col sp_task_cols[TC_N] = {
 	    "文件给出的起点数值（在20%的基础上 → 20），数字单元格", NULL },
 	[TC_TDEADLINE] = { "指标时限", "deadline", SP_DATE, 0, 12,
 	    "指标的完成时限与任务不同时填写", NULL },
+	/* After every column the reader reads: shown, never read. */
+	[TC_LIGHT] = { "预警", "light", SP_SHOWN, 1, 8,
+	    "导出时填写：截至导出日任务的红黄绿灯（红灯、黄灯、绿灯、灰灯），尚未开始或已完成的任务为空；"
+	    "只供查阅，导入时不读此列，可留空或删除", NULL },
 };
 
 const struct sp_col sp_plan_rows[PR_N] = {

@@ -27,6 +27,8 @@ enum sp_kind {
 	SP_DATE,	/* a deadline form or date as text, or a date cell */
 	SP_LIST,	/* names separated by 、 ， ； or line breaks */
 	SP_ENUM,	/* one of labels (Chinese) or of their codes */
+	SP_SHOWN,	/* written by the export for people to read, never
+			 * read back: a re-import ignores what it holds */
 };
 
 struct sp_col {
@@ -53,6 +55,7 @@ enum sp_task_col {
 	TC_DEADLINE_TEXT, TC_LEAD_OFFICE, TC_LEAD_PERSON, TC_RESP_OFFICE,
 	TC_RESP_PERSON, TC_LEADERS, TC_COORD, TC_PHONE, TC_REPORT, TC_KEY,
 	TC_PARENT, TC_TKEY, TC_TKIND, TC_TQUAL, TC_TBASE, TC_TDEADLINE,
+	TC_LIGHT,
 	TC_N
 };
 

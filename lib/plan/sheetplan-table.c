@@ -594,7 +594,7 @@ sp_field(struct sp *s, const struct table *t, unsigned row, size_t k)
 	return (c == 0 ? NULL : sp_cell_node(s, t, row, c, &t->cols[k]));
 }
 
-/* Whether row has any value (through merges too). */
+/* Whether row has any value the reader reads (through merges too). */
 int
 sp_row_empty(const struct table *t, unsigned row)
 {
@@ -603,7 +603,8 @@ sp_row_empty(const struct table *t, unsigned row)
 	int			 merged;
 
 	for (c = 1; c <= t->ncols; c++)
-		if (t->map[c] >= 0 && (x = sp_cell_at(t, row, c, &merged)) != NULL &&
+		if (t->map[c] >= 0 && t->cols[t->map[c]].kind != SP_SHOWN &&
+		    (x = sp_cell_at(t, row, c, &merged)) != NULL &&
 		    (!sp_blank(x->value) || x->formula))
 			return (0);
 	return (1);

@@ -12,6 +12,7 @@
 
 #include "sheetplan.h"
 #include "sheetplan-int.h"
+#include "words.h"
 #include "xmalloc.h"
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
@@ -123,6 +124,7 @@ struct rows {
 	struct w	*w;
 	lxw_worksheet	*ws, *ms;
 	lxw_row_t	 r, mr;
+	const json_t	*lights;	/* the document's: task key -> light */
 };
 
 /* A task cell: merged over the task's rows when it has several. */
@@ -175,6 +177,8 @@ write_task(struct rows *x, const json_t *t, const char *section,
 	task_cell(x, n, TC_REPORT, NULL);
 	task_cell(x, n, TC_KEY, S(t, "key"));
 	task_cell(x, n, TC_PARENT, parent);
+	task_cell(x, n, TC_LIGHT, S(x->lights, S(t, "key")) != NULL ?
+	    word_or(VOCAB_LIGHT, S(x->lights, S(t, "key")), NULL) : NULL);
 	for (i = 0; i < n; i++) {
 		g = json_array_get(targets, i);
 		text(x->w, x->ws, x->r + i, TC_TKEY, S(g, "key"));
@@ -286,7 +290,8 @@ write_help(struct w *w)
 			text(w, ws, r, 0, ss->name);
 			text(w, ws, r, 1, cols[k].head);
 			text(w, ws, r, 2, cols[k].help);
-			text(w, ws, r, 3, cols[k].key);
+			text(w, ws, r, 3, cols[k].kind == SP_SHOWN ? "（不导入）" :
+			    cols[k].key);
 			r++;
 		}
 	}
@@ -321,6 +326,7 @@ sheetplan_write(const json_t *doc, const char *path, char **cause)
 	x.w = &w;
 	x.ws = sheet(&w, &sp_sheets[SH_TASKS]);
 	x.r = 1;
+	x.lights = json_object_get(doc, "lights");
 	write_plan(&w, json_object_get(doc, "plan"));
 	if (json_array_size(sections) > 0) {
 		lxw_worksheet *ss = sheet(&w, &sp_sheets[SH_SECTIONS]);

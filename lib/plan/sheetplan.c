@@ -35,10 +35,11 @@ struct task_row {
 	int		 nsubs;
 };
 
+/* A task's column the reader reads (预警 is shown, never read). */
 static int
 is_task_field(size_t k)
 {
-	return (sp_task_cols[k].task);
+	return (sp_task_cols[k].task && sp_task_cols[k].kind != SP_SHOWN);
 }
 
 /* The own value (not through a merge from above) of field k at row. */

@@ -51,7 +51,10 @@ json_t	*sheetplan_parse(const char *file, const void *buf, size_t len,
 /*
  * Writes doc (a plan document: {"duban-plan", "plan", "offices",
  * "people", "plan_roles", "sections", "tasks"}) as a 任务分解表 workbook
- * at path.  Returns 0, or -1 and *cause (allocated, Chinese).
+ * at path.  doc's "lights" ({task key: "red", …}, what
+ * duban_plan_sheet_document() adds) fill the 预警 column, which the
+ * reader does not read; without them it is empty.  Returns 0, or -1 and
+ * *cause (allocated, Chinese).
  */
 int	 sheetplan_write(const json_t *doc, const char *path, char **cause);
 /* The empty template: header rows, widths, one filled example task and

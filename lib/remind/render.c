@@ -243,6 +243,30 @@ render_light(struct out *o, json_t *l)
 	para_end(o);
 }
 
+/* 【红灯】 before a task of a digest or summary (its "light"); nothing for
+ * an item queued before they carried it. */
+static void
+item_light(struct out *o, json_t *it)
+{
+	const char	*light = S(it, "light");
+
+	if (light != NULL)
+		putf(o, "【%s】", word_or(VOCAB_LIGHT, light, light));
+}
+
+/* The tasks counted by light (payload "lights", duban_light_counts): a
+ * paragraph, nothing for a payload without them. */
+static void
+light_counts(struct out *o, json_t *l)
+{
+#define L(k)	((long long)json_integer_value(json_object_get(l, (k))))
+	if (!json_is_object(l))
+		return;
+	paraf(o, "按序时进度判定：红灯 %lld 项，黄灯 %lld 项，绿灯 %lld 项，灰灯（应报未报）%lld 项。",
+	    L("red"), L("yellow"), L("green"), L("grey"));
+#undef L
+}
+
 static void
 render_chase(struct out *o, json_t *p)
 {
@@ -325,6 +349,7 @@ render_digest(struct out *o, json_t *p)
 	    (long long)json_integer_value(json_object_get(p, "tasks")),
 	    S(p, "quarter_label"), S(p, "report_by"));
 	para_end(o);
+	light_counts(o, json_object_get(p, "lights"));
 	for (k = 0; k < sizeof parts / sizeof parts[0]; k++) {
 		char	*h, pc[PERCENT_LEN], pe[PERCENT_LEN];
 
@@ -337,6 +362,7 @@ render_digest(struct out *o, json_t *p)
 		list_begin(o);
 		json_array_foreach(a, i, it) {
 			item_begin(o, i + 1);
+			item_light(o, it);
 			putf(o, "【%s】%s", S(it, "task"), S(it, "title"));
 			if (k < 2)
 				putf(o, "：%s，%s，%s", S(it, "milestone"), S(it, "due_on"),
@@ -381,11 +407,13 @@ render_summary(struct out *o, json_t *p)
 	    N("overdue"), N("unreported"), N("unassigned"));
 	para_end(o);
 #undef N
+	light_counts(o, json_object_get(p, "lights"));
 	a = json_object_get(p, "overdue");
 	heading(o, "逾期任务");
 	list_begin(o);
 	json_array_foreach(a, i, it) {
 		item_begin(o, i + 1);
+		item_light(o, it);
 		putf(o, "【%s】%s（%s，完成时限 %s）", S(it, "task"), S(it, "title"),
 		    S(it, "office") ? S(it, "office") : "未明确牵头处室", S(it, "deadline"));
 		item_end(o);
@@ -396,6 +424,7 @@ render_summary(struct out *o, json_t *p)
 	list_begin(o);
 	json_array_foreach(a, i, it) {
 		item_begin(o, i + 1);
+		item_light(o, it);
 		putf(o, "【%s】%s", S(it, "task"), S(it, "title"));
 		item_end(o);
 	}

@@ -3,7 +3,8 @@
 -- writes as a 任务分解表 workbook or a YAML file, and which
 -- GET /api/v1/plans/{key}/export.xlsx (daemon/api-plan-sheet.c) writes
 -- as the workbook.  One home: both call duban_plan_document().
--- Repeatable: re-applied whole whenever it changes.  CREATE OR REPLACE only.
+-- Repeatable: re-applied whole whenever it changes.  CREATE OR REPLACE only
+-- (and the DROP below of a signature that changed).
 --
 -- What is written is the plan as it stands: withdrawn sections, tasks,
 -- targets and milestones are left out; each task carries its deadline
@@ -11,6 +12,10 @@
 -- needed; offices and people are those the plan names, with the kinds,
 -- aliases, offices and titles the database holds.  Empty fields and
 -- empty lists are left out, as a person writing the file would.
+
+-- duban_api_plan_document(token, key) has taken the as-of day and the
+-- time since the 任务分解表 has its 预警 column.
+DROP FUNCTION IF EXISTS duban_api_plan_document(text, text);
 
 -- A task's own fields (without its subtasks).
 CREATE OR REPLACE FUNCTION duban_plan_task_fields(t task) RETURNS jsonb
@@ -147,10 +152,44 @@ LANGUAGE sql STABLE AS $$
 	  FROM p
 $$;
 
--- GET /api/v1/plans/{key}/export.xlsx: {status, body} with the plan
--- document; for the general office and inspectors (an office's token
--- reads its own tasks, not whole plans written out).
-CREATE OR REPLACE FUNCTION duban_api_plan_document(p_token text, p_key text)
+-- The 任务分解表's 预警 column (lib/plan/sheetplan-write.c): each task's
+-- 红黄绿灯 on p_on as the task page judges it (duban_task_lights,
+-- 62-lights.sql), by task key: {"1": "red", "5-1": "green", …}.  Left out
+-- (the cell empty): a task done on p_on, and every task when p_on is
+-- before the plan started (its 印发日期, or 1 January of its year when
+-- later).  PL/pgSQL: its callees' files are applied after this one.
+CREATE OR REPLACE FUNCTION duban_plan_sheet_lights(p_plan bigint, p_on date) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT coalesce(jsonb_object_agg(t.key, duban_task_lights(t.id, p_on)->>'light'),
+			'{}')
+		  FROM task t JOIN plan p ON p.id = t.plan_id
+		 WHERE t.plan_id = p_plan AND t.withdrawn_at IS NULL
+		   AND p_on >= greatest(p.issued_on, make_date(p.year, 1, 1))
+		   AND duban_task_status(t.id, p_on) <> 'done');
+END $$;
+
+-- The plan document as the 任务分解表 writes it: duban_plan_document()'s,
+-- with the day its lights are judged on (as_of: p_as_of, else today in
+-- Beijing at p_now) and the lights (duban_plan_sheet_lights), which the
+-- workbook shows and a re-import ignores.  NULL when there is no plan.
+CREATE OR REPLACE FUNCTION duban_plan_sheet_document(p_key text, p_as_of date,
+    p_now timestamptz) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT duban_plan_document(p_key) || jsonb_build_object('as_of', x.on_day,
+	    'lights', duban_plan_sheet_lights(p.id, x.on_day))
+	  FROM plan p
+	 CROSS JOIN LATERAL (SELECT coalesce(p_as_of,
+		(p_now AT TIME ZONE 'Asia/Shanghai')::date) AS on_day) x
+	 WHERE p.key = p_key
+$$;
+
+-- GET /api/v1/plans/{key}/export.xlsx[?as_of=]: {status, body} with the
+-- plan document and its lights on p_as_of (today at p_now without);
+-- for the general office and inspectors (an office's token reads its
+-- own tasks, not whole plans written out).
+CREATE OR REPLACE FUNCTION duban_api_plan_document(p_token text, p_key text, p_as_of date,
+    p_now timestamptz)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	tok	api_token;
@@ -168,7 +207,7 @@ BEGIN
 	    false) THEN
 		RETURN duban_api_problem(404, '计划不存在', '没有计划键为“' || p_key || '”的计划', 'key');
 	END IF;
-	v_doc := duban_plan_document(p_key);
+	v_doc := duban_plan_sheet_document(p_key, p_as_of, p_now);
 	IF v_doc IS NULL THEN
 		RETURN duban_api_problem(404, '计划不存在', '没有计划键为“' || p_key || '”的计划', 'key');
 	END IF;

@@ -17,6 +17,12 @@
 --
 -- Dates are computed on workday_seq, so a reminder whose nominal day is
 -- not a working day is sent on the working day before it.
+--
+-- Each task a reminder names carries its 红黄绿灯 (duban_task_lights, the
+-- task page's): a chase's and a digest's as of the day it is sent, a
+-- summary's as of the day after the quarter (the day its statuses are
+-- taken).  Digests and summaries count their tasks by light, and say the
+-- red and yellow in their subjects (…：未完成任务 5 项，其中红灯 1 项、黄灯 2 项).
 
 -- A milestone chased on its own: not a parent task's summed-up deadline.
 CREATE OR REPLACE FUNCTION duban_milestone_chased(m milestone) RETURNS boolean
@@ -37,6 +43,25 @@ DECLARE
 BEGIN
 	RETURN v - 'targets' || jsonb_build_object('tag', duban_light_tag(v->>'light'));
 END $$;
+
+-- Tasks counted by light: {red, yellow, green, grey}.
+CREATE OR REPLACE FUNCTION duban_light_counts(p_lights text[]) RETURNS json
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT json_build_object(
+	    'red', (SELECT count(*) FROM unnest(p_lights) l WHERE l = 'red'),
+	    'yellow', (SELECT count(*) FROM unnest(p_lights) l WHERE l = 'yellow'),
+	    'green', (SELECT count(*) FROM unnest(p_lights) l WHERE l = 'green'),
+	    'grey', (SELECT count(*) FROM unnest(p_lights) l WHERE l = 'grey'))
+$$;
+
+-- What a digest's or summary's subject adds of its lights: "，其中红灯 1
+-- 项、黄灯 2 项", the red and yellow that there are; "" when none.
+CREATE OR REPLACE FUNCTION duban_light_counts_text(p json) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT coalesce('，其中' || nullif(concat_ws('、',
+	    CASE WHEN (p->>'red')::int > 0 THEN '红灯 ' || (p->>'red') || ' 项' END,
+	    CASE WHEN (p->>'yellow')::int > 0 THEN '黄灯 ' || (p->>'yellow') || ' 项' END), ''), '')
+$$;
 
 -- Reminders to send on the working days in (p_from, p_to].
 -- The sweep's queries are large joins that run once: compiling them
@@ -125,9 +150,15 @@ active AS (
 	       title, position, deadline, plan_id, plan_year, office_id
 	  FROM open_ms
 ),
+-- Their lights on the day the digest is sent, once a task and day: the
+-- task page's (duban_task_lights).
+digest_lights AS MATERIALIZED (
+	SELECT x.task_id, x.send_on, duban_reminder_light(x.task_id, x.send_on)->>'light' AS light
+	  FROM (SELECT DISTINCT a.task_id, a.send_on FROM active a) x
+),
 -- The digests' lines, narrow, with what orders them.
 digest_items AS (
-	SELECT y, q, send_on, report_by, office_id, plan_id,
+	SELECT y, q, send_on, report_by, office_id, plan_id, task_id,
 	       CASE WHEN due_on < send_on THEN 'overdue' ELSE 'due' END AS part,
 	       label, title, m_title, due_on, status, NULL::text AS target,
 	       NULL::numeric AS value, NULL::text AS unit, NULL::numeric AS current,
@@ -136,7 +167,7 @@ digest_items AS (
 	  FROM open_ms
 	 WHERE due_on <= qend
 	UNION ALL
-	SELECT a.y, a.q, a.send_on, a.report_by, a.office_id, a.plan_id, 'behind',
+	SELECT a.y, a.q, a.send_on, a.report_by, a.office_id, a.plan_id, a.task_id, 'behind',
 	       a.label, a.title, NULL,
 	       NULL, NULL, g.name, g.value, g.unit, g.current,
 	       duban_ratio(x.completion), duban_ratio(x.elapsed), NULL, a.position, g.position
@@ -148,14 +179,14 @@ digest_items AS (
 	 WHERE x.completion < x.elapsed
 	UNION ALL
 	-- Figures not reported yet: due by report_by, not behind.
-	SELECT a.y, a.q, a.send_on, a.report_by, a.office_id, a.plan_id, 'unreported',
+	SELECT a.y, a.q, a.send_on, a.report_by, a.office_id, a.plan_id, a.task_id, 'unreported',
 	       a.label, a.title, NULL, NULL, NULL, g.name, g.value, g.unit, NULL,
 	       NULL, NULL, NULL, a.position, g.position
 	  FROM active a
 	  JOIN target g ON g.task_id = a.task_id AND g.withdrawn_at IS NULL
 	 WHERE g.current IS NULL
 	UNION ALL
-	SELECT a.y, a.q, a.send_on, a.report_by, a.office_id, a.plan_id,
+	SELECT a.y, a.q, a.send_on, a.report_by, a.office_id, a.plan_id, a.task_id,
 	       CASE WHEN EXISTS (SELECT 1 FROM progress h WHERE h.task_id = a.task_id
 				  AND h.source = 'api' AND h.at >= a.qstart
 				  AND h.at < a.send_on + 1)
@@ -165,29 +196,37 @@ digest_items AS (
 	  FROM active a
 ),
 -- Aggregated from rows already in order (one sort, not one per list),
--- the JSON made only here.
+-- the JSON made only here; each line with its task's light, and the
+-- tasks counted by light (each active task has one 'task' or 'stale'
+-- line).
 digests AS (
 	SELECT i.y, i.q, i.send_on, i.report_by, i.office_id, i.plan_id,
 	       coalesce(json_agg(json_build_object('task', i.label, 'title', i.title,
-		   'milestone', i.m_title, 'due_on', i.due_on, 'status', i.status))
+		   'light', i.light, 'milestone', i.m_title, 'due_on', i.due_on,
+		   'status', i.status))
 		   FILTER (WHERE i.part = 'due'), '[]'::json) AS due,
 	       coalesce(json_agg(json_build_object('task', i.label, 'title', i.title,
-		   'milestone', i.m_title, 'due_on', i.due_on, 'status', i.status))
+		   'light', i.light, 'milestone', i.m_title, 'due_on', i.due_on,
+		   'status', i.status))
 		   FILTER (WHERE i.part = 'overdue'), '[]'::json) AS overdue,
 	       coalesce(json_agg(json_build_object('task', i.label, 'title', i.title,
-		   'target', i.target, 'value', i.value, 'unit', i.unit,
+		   'light', i.light, 'target', i.target, 'value', i.value, 'unit', i.unit,
 		   'current', i.current, 'completion', i.completion,
 		   'elapsed', i.elapsed))
 		   FILTER (WHERE i.part = 'behind'), '[]'::json) AS behind,
 	       coalesce(json_agg(json_build_object('task', i.label, 'title', i.title,
-		   'target', i.target, 'value', i.value, 'unit', i.unit))
+		   'light', i.light, 'target', i.target, 'value', i.value, 'unit', i.unit))
 		   FILTER (WHERE i.part = 'unreported'), '[]'::json) AS unreported,
 	       coalesce(json_agg(json_build_object('task', i.label, 'title', i.title,
-		   'deadline', i.due_on))
+		   'light', i.light, 'deadline', i.due_on))
 		   FILTER (WHERE i.part = 'stale'), '[]'::json) AS stale,
-	       count(*) FILTER (WHERE i.part IN ('task', 'stale')) AS tasks
-	  FROM (SELECT * FROM digest_items
-		 ORDER BY y, q, office_id, plan_id, send_on, report_by, o1, o2, o3) i
+	       count(*) FILTER (WHERE i.part IN ('task', 'stale')) AS tasks,
+	       duban_light_counts(array_agg(i.light) FILTER (WHERE i.part IN ('task', 'stale')))
+		   AS lights
+	  FROM (SELECT di.*, l.light FROM digest_items di
+		  JOIN digest_lights l ON l.task_id = di.task_id AND l.send_on = di.send_on
+		 ORDER BY di.y, di.q, di.office_id, di.plan_id, di.send_on, di.report_by, di.o1,
+			  di.o2, di.o3) i
 	 GROUP BY i.y, i.q, i.office_id, i.plan_id, i.send_on, i.report_by
 ),
 -- ---- quarter summaries --------------------------------------------
@@ -197,9 +236,12 @@ summary_days AS (
 	  JOIN workday_seq qe ON qe.day = q.qend
 	  JOIN send_days sd ON sd.seq = qe.seq + 1
 ),
+-- Each task judged as of the day after the quarter: its status and its
+-- light (the task page's, duban_task_lights).
 summary_tasks AS (
 	SELECT sd.y, sd.q, sd.qend, sd.send_on, t, p, t.lead_office_id AS office_id,
-	       duban_task_status(t.id, sd.qend + 1) AS status
+	       duban_task_status(t.id, sd.qend + 1) AS status,
+	       duban_reminder_light(t.id, sd.qend + 1)->>'light' AS light
 	  FROM summary_days sd
 	  JOIN task t ON t.withdrawn_at IS NULL AND t.parent_id IS NULL
 	  JOIN plan p ON p.id = t.plan_id
@@ -215,11 +257,14 @@ summaries AS (
 	       count(*) FILTER (WHERE st.status = 'overdue') AS overdue,
 	       count(*) FILTER (WHERE st.status = 'unreported') AS unreported,
 	       count(*) FILTER (WHERE st.office_id IS NULL) AS unassigned,
+	       duban_light_counts(array_agg(st.light)) AS lights,
 	       coalesce(json_agg(json_build_object('task', (st.t).label,
-		   'title', (st.t).title, 'office', o.name, 'deadline', (st.t).deadline))
+		   'title', (st.t).title, 'light', st.light, 'office', o.name,
+		   'deadline', (st.t).deadline))
 		   FILTER (WHERE st.status = 'overdue'), '[]'::json) AS overdue_tasks,
 	       coalesce(json_agg(json_build_object('task', (st.t).label,
-		   'title', (st.t).title)) FILTER (WHERE st.office_id IS NULL), '[]'::json) AS unassigned_tasks
+		   'title', (st.t).title, 'light', st.light))
+		   FILTER (WHERE st.office_id IS NULL), '[]'::json) AS unassigned_tasks
 	  FROM summary_tasks st
 	  LEFT JOIN office o ON o.id = st.office_id
 	 GROUP BY st.y, st.q, st.send_on, (st.p).id
@@ -245,12 +290,14 @@ SELECT concat_ws('.', c.kind, 'p' || (c.p).id, 'o' || coalesce(c.office_id, 0),
 UNION ALL
 SELECT concat_ws('.', 'digest', 'p' || d.plan_id, 'o' || d.office_id, d.y || 'Q' || d.q),
        'digest', d.plan_id, d.office_id, NULL, d.y || 'Q' || d.q, d.send_on,
-       '【季度督查】' || o.name || ' · ' || p.title || ' · ' || duban_quarter_label(d.y, d.q),
+       '【季度督查】' || o.name || ' · ' || p.title || ' · ' || duban_quarter_label(d.y, d.q)
+	 || '：未完成任务 ' || d.tasks || ' 项' || duban_light_counts_text(d.lights),
        json_build_object('kind', 'digest',
 	   'key', concat_ws('.', 'digest', 'p' || d.plan_id, 'o' || d.office_id, d.y || 'Q' || d.q),
 	   'plan', duban_plan_json(p), 'office', o.name,
 	   'quarter', d.y || 'Q' || d.q, 'quarter_label', duban_quarter_label(d.y, d.q),
 	   'send_on', d.send_on, 'report_by', d.report_by, 'tasks', d.tasks,
+	   'lights', d.lights,
 	   'due', d.due, 'overdue', d.overdue, 'behind', d.behind,
 	   'unreported', d.unreported, 'stale', d.stale)
   FROM digests d
@@ -261,7 +308,8 @@ SELECT concat_ws('.', 'summary', 'p' || s.plan_id,
 		 'o' || coalesce(duban_general_office(s.plan_id), 0), s.y || 'Q' || s.q),
        'summary', s.plan_id, duban_general_office(s.plan_id), NULL, s.y || 'Q' || s.q,
        s.send_on,
-       '【季度汇总】' || p.title || ' · ' || duban_quarter_label(s.y, s.q),
+       '【季度汇总】' || p.title || ' · ' || duban_quarter_label(s.y, s.q)
+	 || '：共 ' || s.tasks || ' 项任务' || duban_light_counts_text(s.lights),
        json_build_object('kind', 'summary',
 	   'key', concat_ws('.', 'summary', 'p' || s.plan_id,
 			    'o' || coalesce(duban_general_office(s.plan_id), 0), s.y || 'Q' || s.q),
@@ -272,6 +320,7 @@ SELECT concat_ws('.', 'summary', 'p' || s.plan_id,
 	   'counts', json_build_object('tasks', s.tasks, 'done', s.done,
 	       'on_track', s.on_track, 'behind', s.behind, 'overdue', s.overdue,
 	       'unreported', s.unreported, 'unassigned', s.unassigned),
+	   'lights', s.lights,
 	   'overdue', s.overdue_tasks, 'unassigned', s.unassigned_tasks)
   FROM summaries s
   JOIN plan p ON p.id = s.plan_id

@@ -491,6 +491,12 @@ END $$;
 -- The sweep's part (75-sweep.sql): issues the notices due on p_today,
 -- closes those whose item no longer stands, and steps the colour of the
 -- others.  Idempotent: a second run the same day changes nothing.
+-- Notices are issued on working days only (China's calendar, 40-calendar.sql:
+-- weekends and holidays off, a 调休 Saturday or Sunday worked): an item
+-- that comes due on a day off is issued by the next working day's sweep,
+-- so the notice is dated that day (issued_on, its number's year), judged
+-- as of it, and its 办理时限 and 反馈 counted in working days from it;
+-- a day off's sweep only closes and colours the open ones.
 -- Set-based (a province's first sweep issues ~100,000 at once): the
 -- notices are numbered in the order of their items (due date, trigger,
 -- milestone, round, office) from each organisation's notice_counter,
@@ -515,7 +521,10 @@ BEGIN
 					i.milestone_id, i.dispatch_id, i.office_id) AS k,
 				       i.*, p.org_id
 				  FROM duban_notice_items_due(p_today) i
-				  LEFT JOIN plan p ON p.id = i.plan_id) x
+				  LEFT JOIN plan p ON p.id = i.plan_id
+				 -- None on a day off (a one-time filter: not even
+				 -- looked for).
+				 WHERE coalesce(duban_is_workday(p_today), true)) x
 			 ORDER BY x.k) y
 	), ctr AS (
 		INSERT INTO notice_counter AS c (org_id, kind, year, last)

@@ -6,6 +6,10 @@
  * is given (duban_sweep(date), as duband's timer gives it today), so
  * moving the clock is sweeping a later day.
  *
+ *   - a 督办单 is dated on a working day: a milestone that turns its task
+ *     red on a Saturday gets its 督办单 on the Monday, its 办理时限 three
+ *     working days from there; on a 调休 Sunday (worked), that Sunday
+ *     (both swept in a transaction rolled back, before duband starts);
  *   - the sweep issues 督〔2012〕1号 and 2号 for 职业与成人教育处's two
  *     overdue milestones, once however often it runs; their colour climbs
  *     蓝 -> 黄 (5 working days) -> 红 (10, across the National Day
@@ -67,6 +71,8 @@ daemon_at(struct site *s, const char *now)
 	free(env_now);
 }
 
+static void days_off(struct site *);
+
 static void
 site_start(struct site *s)
 {
@@ -96,6 +102,7 @@ site_start(struct site *s)
 		s->county = xstrndup(r.out, strcspn(r.out, "\n"));
 		t_run_free(&r);
 	}
+	days_off(s);	/* before duband's own sweep */
 	daemon_at(s, "2012-09-20T09:00+08:00");
 }
 
@@ -198,6 +205,62 @@ task_history(struct site *s, long task, const char *field)
 		}
 	json_decref(t);
 	return (out);
+}
+
+/* The print view of the only notice, and its number and date. */
+static char *
+only_notice_html(struct site *s)
+{
+	cr_assert_eq(t_query_long(s->c, "SELECT count(*) FROM notice", 0, NULL), 1);
+	return (t_query(s->c, "SELECT duban_notice_html(duban_notice_json(n, NULL)::jsonb)"
+	    " FROM notice n", 0, NULL));
+}
+
+/*
+ * 职业与成人教育处's 寒假期培训 moved (in a transaction rolled back) to a
+ * Friday, 1 June 2012: overdue from Saturday 2 June, a day off; its
+ * 督办单 is issued on Monday 4 June and due three working days later, on
+ * the 7th (from the Saturday it would be the 6th).  Moved to Saturday 31
+ * March, a 调休 working day: overdue on Sunday 1 April, also worked, and
+ * issued that day; due on 9 April, the 清明 holiday (2-4 April) and the
+ * weekend not counted.
+ */
+static void
+days_off(struct site *s)
+{
+	static const char move[] = "UPDATE milestone SET due_on = $1::date WHERE key = 'winter'";
+	char	*html;
+
+	t_exec(s->c, "BEGIN");
+	PQclear(PQexecParams(s->c, move, 1, NULL, (const char *[]){ "2012-06-01" }, NULL,
+	    NULL, 0));
+	sweep(s, "2012-06-02");
+	sweep(s, "2012-06-03");
+	cr_expect_eq(t_query_long(s->c, "SELECT count(*) FROM notice", 0, NULL), 0,
+	    "a 督办单 issued on a day off");
+	sweep(s, "2012-06-04");
+	html = only_notice_html(s);
+	cr_expect(strstr(html, "督〔2012〕1号") != NULL, "%s", html);
+	cr_expect(strstr(html, "<th scope=\"row\">签发</th><td>局办公室　2012年6月4日</td>")
+	    != NULL, "%s", html);
+	cr_expect(strstr(html, "<th scope=\"row\">办理时限</th><td>2012年6月7日前</td>") != NULL,
+	    "%s", html);
+	cr_expect(strstr(html, "至2012年6月4日仍未完成，已逾期3天") != NULL, "%s", html);
+	cr_expect(strstr(html, "请于2012年6月7日前将办理情况") != NULL, "%s", html);
+	free(html);
+	t_exec(s->c, "ROLLBACK");
+
+	t_exec(s->c, "BEGIN");
+	PQclear(PQexecParams(s->c, move, 1, NULL, (const char *[]){ "2012-03-31" }, NULL,
+	    NULL, 0));
+	sweep(s, "2012-04-01");
+	html = only_notice_html(s);
+	cr_expect(strstr(html, "<th scope=\"row\">签发</th><td>局办公室　2012年4月1日</td>")
+	    != NULL, "%s", html);
+	cr_expect(strstr(html, "<th scope=\"row\">办理时限</th><td>2012年4月9日前</td>") != NULL,
+	    "%s", html);
+	free(html);
+	t_exec(s->c, "ROLLBACK");
 }
 
 static void

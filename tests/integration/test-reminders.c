@@ -23,6 +23,7 @@ static const char JILIN[] = DUBAN_SOURCE_DIR "/plans/jilin-2012.yaml";
 static const char CALENDAR[] = DUBAN_SOURCE_DIR "/plans/calendar/cn-workdays.yaml";
 
 #define S(o, k)	json_string_value(json_object_get((o), (k)))
+#define N(o, k)	json_integer_value(json_object_get((o), (k)))
 
 /* A database with Jilin 2012 and the calendar (made once per run, a
  * copy per test). */
@@ -155,17 +156,20 @@ Test(reminders, preview_shows_what_would_be_sent)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "2012年9月24日（星期一）人事处将发送 1 条提醒") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · "
-	    "2012年第三季度") != NULL, "%s", r.out);
+	    "2012年第三季度：未完成任务 1 项\n") != NULL, "no red or yellow task: %s", r.out);
 	cr_expect(strstr(r.out, "请于 2012-09-29 前调度上报") != NULL,
 	    "the report date is the quarter's last working day, a 调休 Saturday: %s", r.out);
-	cr_expect(strstr(r.out, "1. 【5①】开展义务教育阶段教师交流工作：完成时限，2012-09-30，未开始")
+	/* Each task with its light on the day the digest is sent. */
+	cr_expect(strstr(r.out, "1. 【灰灯】【5①】开展义务教育阶段教师交流工作：完成时限，2012-09-30，"
+	    "未开始") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "按序时进度判定：红灯 0 项，黄灯 0 项，绿灯 0 项，灰灯（应报未报）1 项。")
 	    != NULL, "%s", r.out);
 	/* Its figures, not reported yet: to report, not 滞后 (they were listed
 	 * as behind at 0%). */
 	cr_expect(strstr(r.out, "三、进度滞后的指标（时间过半、任务过半）（0 项）") != NULL,
 	    "%s", r.out);
 	cr_expect(strstr(r.out, "四、尚未填报的指标（2 项）") != NULL, "%s", r.out);
-	cr_expect(strstr(r.out, "2. 【5①】开展义务教育阶段教师交流工作：义务教育阶段交流教师，"
+	cr_expect(strstr(r.out, "2. 【灰灯】【5①】开展义务教育阶段教师交流工作：义务教育阶段交流教师，"
 	    "目标 200名") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "未报（0%）") == NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "尚未设置接收人") != NULL);
@@ -187,6 +191,35 @@ Test(reminders, preview_shows_what_would_be_sent)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "【灰灯】指标应报未报；【临期】距完成时限还有 3 个工作日。") != NULL,
 	    "%s", r.out);
+	t_run_free(&r);
+	/*
+	 * Digests and the summary count their tasks by light in the subject:
+	 * 职业与成人教育处's task overdue (red); 财务审计处's task 6 half done
+	 * with 73% of its year gone, 23 points behind (yellow).
+	 */
+	t_exec(c, "UPDATE target g SET current = 9471 FROM task t WHERE t.id = g.task_id"
+	    " AND t.label = '6' AND g.key = 'students'");
+	t_cli(&r, db, (const char *[]){ "reminder", "preview", "--date", "2012-09-24", "--brief",
+	    NULL });
+	cr_expect(strstr(r.out, "【季度督查】职业与成人教育处 · 吉林市教育局2012年落实民生实事工作方案 · "
+	    "2012年第三季度：未完成任务 1 项，其中红灯 1 项\n") != NULL, "%s", r.out);
+	t_run_free(&r);
+	t_cli(&r, db, (const char *[]){ "reminder", "preview", "--date", "2012-09-24", "--office",
+	    "财务审计处", NULL });
+	cr_expect(strstr(r.out, "【季度督查】财务审计处 · 吉林市教育局2012年落实民生实事工作方案 · "
+	    "2012年第三季度：未完成任务 2 项，其中黄灯 1 项\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "1. 【黄灯】【6】实施低保家庭中小学生午餐免费补贴政策：全市低保家庭中小学生"
+	    "（补贴参照基数），目标 18942人，已完成 9471人（50.0%），时间已过 73.0%") != NULL,
+	    "%s", r.out);
+	t_run_free(&r);
+	/* The summary: the lights as of the day after the quarter. */
+	t_cli(&r, db, (const char *[]){ "reminder", "preview", "--date", "2012-10-08", NULL });
+	cr_expect(strstr(r.out, "【季度汇总】吉林市教育局2012年落实民生实事工作方案 · 2012年第三季度："
+	    "共 9 项任务，其中红灯 2 项、黄灯 1 项\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "按序时进度判定：红灯 2 项，黄灯 1 项，绿灯 2 项，灰灯（应报未报）4 项。")
+	    != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "2. 【红灯】【7】继续实施“上岗技能无偿援助计划”（职业与成人教育处，"
+	    "完成时限 2012-10-31）") != NULL, "%s", r.out);
 	t_run_free(&r);
 	/* A preview sends nothing and stores nothing. */
 	cr_expect_eq(t_query_long(c, "SELECT count(*) FROM reminder", 0, NULL), 0);
@@ -268,7 +301,7 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 
 	/* The mail, as Python's email package decodes it. */
 	cr_expect_str_eq(S(mail, "subject"),
-	    "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · 2012年第三季度");
+	    "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · 2012年第三季度：未完成任务 1 项");
 	cr_expect_str_eq(S(mail, "to"), "人事处 <renshi@example.gov.cn>");
 	cr_expect_str_eq(S(mail, "from"), "督办系统 <duban@jledu.gov.cn>");
 	/*
@@ -301,7 +334,8 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 	    S(mail, "text"));
 	cr_expect(strstr(S(mail, "text"), "请于 2012-09-29 前调度上报") != NULL);
 	cr_expect(strstr(S(mail, "html"), "<h2>【季度督查】人事处") != NULL, "%s", S(mail, "html"));
-	cr_expect(strstr(S(mail, "html"), "<li>【5①】开展义务教育阶段教师交流工作") != NULL);
+	cr_expect(strstr(S(mail, "html"), "<li>【灰灯】【5①】开展义务教育阶段教师交流工作") != NULL,
+	    "%s", S(mail, "html"));
 	cr_expect(strstr(S(mail, "text"),
 	    "在督办网页上查看和更新：https://duban.jledu.gov.cn/mine.html\n") != NULL, "%s",
 	    S(mail, "text"));
@@ -320,6 +354,15 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 	cr_expect_str_eq(S(m, "content_type"), "application/json; charset=utf-8");
 	cr_expect_str_eq(S(json_object_get(json_object_get(m, "body"), "payload"), "link"),
 	    "https://duban.jledu.gov.cn/mine.html");
+	/* Each task of the digest with its light, and the lights counted. */
+	{
+		json_t	*pl = json_object_get(json_object_get(m, "body"), "payload");
+
+		cr_expect_str_eq(S(json_array_get(json_object_get(pl, "due"), 0), "light"), "grey");
+		cr_expect_str_eq(S(json_array_get(json_object_get(pl, "stale"), 0), "light"), "grey");
+		cr_expect_eq(N(json_object_get(pl, "lights"), "grey"), 1);
+		cr_expect_eq(N(json_object_get(pl, "lights"), "red"), 0);
+	}
 	m = by_path(hooks, "/wecom");
 	cr_expect_str_eq(S(json_object_get(m, "body"), "msgtype"), "markdown");
 	cr_expect(strstr(S(json_object_get(json_object_get(m, "body"), "markdown"), "content"),
@@ -328,7 +371,7 @@ Test(reminders, mail_and_webhooks_arrive_intact, .timeout = 120)
 	    "[在督办网页上查看和更新](https://duban.jledu.gov.cn/mine.html)") != NULL);
 	m = by_path(hooks, "/dingtalk");
 	cr_expect_str_eq(S(json_object_get(json_object_get(m, "body"), "markdown"), "title"),
-	    "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · 2012年第三季度");
+	    "【季度督查】人事处 · 吉林市教育局2012年落实民生实事工作方案 · 2012年第三季度：未完成任务 1 项");
 
 	t_wait_for(c, "SELECT count(*) FILTER (WHERE status = 'sent') || '/' || count(*) "
 	    "FROM delivery", "4/4");

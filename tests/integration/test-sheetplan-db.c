@@ -6,7 +6,7 @@
  * again by LibreOffice loads as the same plan; and every workbook of the
  * malformed corpus is refused by `duban plan load`, naming its cell,
  * with the database unchanged; and duband answers the same workbook
- * and the template.
+ * and the template, their 预警 column the tasks' lights on the as-of day.
  */
 #include <sys/stat.h>
 
@@ -22,6 +22,7 @@
 #include "support.h"
 #include "unit/sheetplan-corpus.h"
 #include "unit/xlsx-read.h"
+#include "xlsx.h"
 #include "xmalloc.h"
 
 static const char NOW[] = "DUBAN_NOW=2012-09-10T10:00:00+08:00";
@@ -261,6 +262,87 @@ read_back(const char *buf, size_t len)
 	return (p);
 }
 
+/* The 任务分解表's header: its last two columns. */
+static char *
+last_heads(const struct xlsx_sheet *sh)
+{
+	const struct xlsx_cell	*a = NULL, *b = NULL;
+	size_t			 i;
+
+	for (i = 0; i < sh->ncells && sh->cells[i].row == 1; i++) {
+		a = b;
+		b = &sh->cells[i];
+	}
+	return (xprintf("%s %s", a ? a->value : "", b ? b->value : ""));
+}
+
+/* What the 预警 column shows, task by task: "任务键:预警;…" (a workbook
+ * in memory). */
+static char *
+light_cells(const char *buf, size_t len, char **heads)
+{
+	struct xlsx_book	*b;
+	const struct xlsx_sheet	*sh;
+	const struct xlsx_cell	*x, *l;
+	char			*cause = NULL, *out = xstrdup(""), *tmp;
+	unsigned		 key = 0, light = 0;
+	size_t			 i;
+
+	b = xlsx_read(buf, len, NULL, &cause);
+	cr_assert_not_null(b, "%s", cause);
+	sh = xlsx_sheet(b, SHEETPLAN_TASKS);
+	cr_assert_not_null(sh);
+	for (i = 0; i < sh->ncells && sh->cells[i].row == 1; i++) {
+		if (strcmp(sh->cells[i].value, "任务键") == 0)
+			key = sh->cells[i].col;
+		if (strcmp(sh->cells[i].value, "预警") == 0)
+			light = sh->cells[i].col;
+	}
+	cr_assert(key > 0 && light > 0, "no 任务键 or 预警 column");
+	*heads = last_heads(sh);
+	for (i = 0; i < sh->ncells; i++) {
+		x = &sh->cells[i];
+		if (x->row == 1 || x->col != key)
+			continue;
+		l = xlsx_cell(sh, x->row, light);
+		tmp = xprintf("%s%s:%s;", out, x->value, l ? l->value : "");
+		free(out);
+		out = tmp;
+	}
+	xlsx_free(b);
+	return (out);
+}
+
+/* GET url as token answers status, its body saying says (unless NULL). */
+static void
+get_says(const char *url, const char *token, long status, const char *says)
+{
+	struct t_http	 h;
+
+	t_http(&h, "GET", url, token, NULL, NULL);
+	cr_expect_eq(h.status, status, "%s: %s", url, h.body);
+	if (says != NULL)
+		cr_expect(strstr(h.body, says) != NULL, "%s: %s", url, h.body);
+	t_http_free(&h);
+}
+
+/* The same of `duban plan export jilin-2012 --as-of as_of -o path`. */
+static char *
+cli_light_cells(const char *db, const char *path, const char *as_of)
+{
+	const char *const export[] = { "plan", "export", "jilin-2012", "--as-of", as_of,
+	    "-o", path, NULL };
+	char	*file, *heads, *got;
+	size_t	 len;
+
+	free(run_ok(db, export));
+	file = t_read_file(path, &len);
+	got = light_cells(file, len, &heads);
+	free(heads);
+	free(file);
+	return (got);
+}
+
 Test(sheetplan_db, duband_exports_the_plan_and_the_template, .timeout = 120)
 {
 	const char *const load[] = { "plan", "load",
@@ -304,23 +386,61 @@ Test(sheetplan_db, duband_exports_the_plan_and_the_template, .timeout = 120)
 	free(ct);
 	free(cd);
 	t_http_free(&h);
+	free(url);
 
-	t_http(&h, "GET", url, inspector, NULL, NULL);
-	cr_expect_eq(h.status, 200, "%s", h.body);
-	t_http_free(&h);
-	t_http(&h, "GET", url, office, NULL, NULL);
-	cr_expect_eq(h.status, 403, "%s", h.body);
-	cr_expect(strstr(h.body, "局办公室和督查人员") != NULL, "%s", h.body);
-	t_http_free(&h);
-	t_http(&h, "GET", url, NULL, NULL, NULL);
-	cr_expect_eq(h.status, 401);
-	t_http_free(&h);
+	/*
+	 * The 预警 column, last, after every column the reader reads: the
+	 * tasks' lights on 20 September 2012 as the task page judges them.
+	 * Task 7's first milestone is overdue (red); task 6 has half its
+	 * figure with 72% of the year gone (yellow); task 9 is done (empty);
+	 * the others have reported nothing that was due (grey) or nothing
+	 * due yet (green).  The CLI's --as-of says the same; before the plan
+	 * began, nothing.
+	 */
+	{
+		static const char want[] = "1:灰灯;2:灰灯;3:灰灯;4:绿灯;5:灰灯;5-1:灰灯;5-2:灰灯;"
+		    "5-3:灰灯;6:黄灯;7:红灯;8:灰灯;9:;";
+		PGconn	*c = t_connect(db);
+		char	*got, *heads;
+
+		t_exec(c, "UPDATE target g SET current = 9471 FROM task t WHERE t.id = g.task_id"
+		    " AND t.key = '6' AND g.key = 'students'");
+		t_exec(c, "UPDATE milestone m SET status = 'done' FROM task t WHERE t.id = m.task_id"
+		    " AND t.key = '9'");
+		PQfinish(c);
+		url = xprintf("%s/api/v1/plans/jilin-2012/export.xlsx?as_of=2012-09-20", d.url);
+		t_http(&h, "GET", url, inspector, NULL, NULL);
+		cr_assert_eq(h.status, 200, "%s", h.body);
+		got = light_cells(h.body, h.len, &heads);
+		EXPECT_STR(got, want);
+		EXPECT_STR(heads, "指标时限 预警");
+		t_http_free(&h);
+		free(url);
+		EXPECT_STR(cli_light_cells(db, path, "2012-09-20"), want);
+		EXPECT_STR(cli_light_cells(db, path, "2011-12-31"),
+		    "1:;2:;3:;4:;5:;5-1:;5-2:;5-3:;6:;7:;8:;9:;");
+		/* A plan that is not there is said so (it was a JSON parse error). */
+		{
+			struct t_run	 r;
+
+			t_cli(&r, db, (const char *[]){ "plan", "export", "no-such-plan", "-o", path,
+			    NULL });
+			cr_expect_eq(r.status, 66, "%s", r.err);
+			cr_expect(strstr(r.err, "没有计划键为“no-such-plan”的计划") != NULL, "%s", r.err);
+			t_run_free(&r);
+		}
+	}
+
+	url = xprintf("%s/api/v1/plans/jilin-2012/export.xlsx", d.url);
+	get_says(url, inspector, 200, NULL);
+	get_says(url, office, 403, "局办公室和督查人员");
+	get_says(url, NULL, 401, NULL);
+	free(url);
+	url = xprintf("%s/api/v1/plans/jilin-2012/export.xlsx?as_of=2012-13-01", d.url);
+	get_says(url, general, 400, "\"as_of\"");
 	free(url);
 	url = xprintf("%s/api/v1/plans/no-such-plan/export.xlsx", d.url);
-	t_http(&h, "GET", url, general, NULL, NULL);
-	cr_expect_eq(h.status, 404, "%s", h.body);
-	cr_expect(strstr(h.body, "no-such-plan") != NULL, "%s", h.body);
-	t_http_free(&h);
+	get_says(url, general, 404, "no-such-plan");
 	free(url);
 
 	/* The template: a plan that reads. */
