@@ -162,7 +162,8 @@ cmd_reminder_list(struct cmd_ctx *ctx, struct args *args)
 	json_t			*list, *x;
 	size_t			 i;
 	char			*n[4];
-	int			 rc, k;
+	const char		*first_org = NULL;
+	int			 rc, k, several = 0, w[9];
 
 	params[0] = args_get(args, "date");
 	params[1] = args_has(args, "failed") ? "true" : "false";
@@ -178,15 +179,39 @@ cmd_reminder_list(struct cmd_ctx *ctx, struct args *args)
 		json_decref(list);
 		return (0);
 	}
-	t = table_new(9, headers, widths);
+	/* Offices of more than one organisation in the list (a city's and
+	 * its counties' 局办公室): each named with its organisation. */
+	json_array_foreach(list, i, x) {
+		const char *org = json_string_value(json_object_get(x, "org"));
+
+		if (org == NULL)
+			continue;
+		if (first_org == NULL)
+			first_org = org;
+		else if (strcmp(org, first_org) != 0)
+			several = 1;
+	}
+	memcpy(w, widths, sizeof w);
+	if (several)
+		w[3] = 0;	/* the office with its organisation, whole */
+	t = table_new(9, headers, w);
 	json_array_foreach(list, i, x) {
 		static const char *const counts[] = { "id", "sent", "pending", "failed" };
+		const char *org = json_string_value(json_object_get(x, "org"));
+		char *named = NULL;
 
 		for (k = 0; k < 4; k++)
 			n[k] = xprintf("%lld", json_integer_value(json_object_get(x, counts[k])));
 		{
 			const char *office = json_string_value(json_object_get(x, "office"));
 			const char *err = json_string_value(json_object_get(x, "last_error"));
+
+			/* A county's chase may have no office to go to (a county
+			 * bureau with no offices yet): the county, then. */
+			if (several && office != NULL && org != NULL)
+				office = named = xprintf("%s（%s）", office, org);
+			else if (office == NULL && org != NULL)
+				office = org;
 			const char *cells[] = { n[0],
 			    json_string_value(json_object_get(x, "send_on")),
 			    word(VOCAB_REMINDER_KIND,
@@ -197,6 +222,7 @@ cmd_reminder_list(struct cmd_ctx *ctx, struct args *args)
 
 			table_add(t, cells);
 		}
+		free(named);
 		for (k = 0; k < 4; k++)
 			free(n[k]);
 	}

@@ -37,7 +37,8 @@ static const struct word reminder_kind[] = {
 	{ "escalation", "督办" }, { "summary", "季度汇总" }, { "dispatch", "进展调度" },
 	{ "acknowledge", "签收提醒" }, { "acknowledge_late", "逾期未签收" },
 	{ "instruction", "批示" }, { "report_due", "汇报提醒" }, { "completion", "办结审核" },
-	{ "calendar", "工作日历" }, { "notice", "督办单" }, { NULL, NULL }
+	{ "calendar", "工作日历" }, { "notice", "督办单" }, { "county_chase", "县区催办" },
+	{ NULL, NULL }
 };
 static const struct word delivery_status[] = {
 	{ "pending", "待发送" }, { "sending", "发送中" }, { "sent", "已发送" },

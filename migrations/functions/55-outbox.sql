@@ -13,6 +13,8 @@ CREATE OR REPLACE FUNCTION duban_reminder_list_in(p_reach bigint[], p_date date,
 RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT coalesce(json_agg(x ORDER BY x.send_on DESC, x.id DESC), '[]') FROM (
 		SELECT r.id, r.key, r.kind, r.send_on, r.subject, o.name AS office,
+		       (SELECT g.name FROM organisation g
+			 WHERE g.id = coalesce(o.org_id, duban_reminder_org(r))) AS org,
 		       count(d.id) FILTER (WHERE d.status = 'sent') AS sent,
 		       count(d.id) FILTER (WHERE d.status IN ('pending', 'sending')) AS pending,
 		       count(d.id) FILTER (WHERE d.status = 'failed') AS failed,
@@ -22,7 +24,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		  LEFT JOIN delivery d ON d.reminder_id = r.id
 		 WHERE (p_date IS NULL OR r.send_on = p_date)
 		   AND duban_reach_has(p_reach, duban_reminder_org(r))
-		 GROUP BY r.id, o.name
+		 GROUP BY r.id, o.name, o.org_id
 		HAVING NOT coalesce(p_failed, false)
 		    OR count(d.id) FILTER (WHERE d.status = 'failed') > 0
 		 ORDER BY r.send_on DESC, r.id DESC

@@ -719,6 +719,18 @@ Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 	cr_expect_eq(json_array_size(json_object_get(out, "deliveries")), 2, "mail and robot");
 	EXPECT_STR(xstrdup(S(json_array_get(json_object_get(out, "deliveries"), 0), "office")),
 	    "局办公室");
+	/* The outbox as the operator lists it: each county's 局办公室 named
+	 * with its county; 昌邑, which has no offices, by its name. */
+	{
+		const char	*list[] = { "reminder", "list", NULL };
+		struct t_run	 run;
+
+		t_cli(&run, s.db, list);
+		cr_expect_eq(run.status, 0, "%s", run.err);
+		cr_expect(strstr(run.out, "局办公室（船营区教育局）") != NULL &&
+		    strstr(run.out, "县区催办  昌邑区教育局  ") != NULL, "%s", run.out);
+		t_run_free(&run);
+	}
 	m = hook_chase(&hook);
 	EXPECT_STR(xstrdup(S(m, "key")), S(json_object_get(out, "payload"), "key"));
 	json_decref(m);
