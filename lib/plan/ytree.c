@@ -18,8 +18,7 @@
  * The nodes, texts and lists of a parsed tree are cut from large blocks
  * and freed with them: a plan of 5,000 tasks is half a million nodes,
  * and allocating and freeing each one on its own was a third of the time
- * of reading it (bench/import.sh).  A list that grows is copied to a
- * bigger piece, the old one left unused until the end.
+ * of reading it (bench/import.sh).
  */
 #define YARENA_BLOCK	(256u * 1024)
 
@@ -33,15 +32,17 @@ struct yarena {
 	struct yblock	*blocks;
 };
 
+/* n bytes at a multiple of align (a power of two: 1 for texts). */
 static void *
-yarena_alloc(struct yarena *a, size_t n)
+yarena_alloc(struct yarena *a, size_t n, size_t align)
 {
 	struct yblock	*b = a->blocks;
 	size_t		 size;
 	void		*p;
 
-	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (b == NULL || b->size - b->used < n) {
+	if (b != NULL)
+		b->used = (b->used + align - 1) & ~(align - 1);
+	if (b == NULL || b->used > b->size || b->size - b->used < n) {
 		size = n > YARENA_BLOCK ? n : YARENA_BLOCK;
 		b = xmalloc(sizeof *b + size);
 		b->used = 0;
@@ -68,8 +69,14 @@ yarena_free(struct yarena *a)
 	free(a);
 }
 
+struct yscratch {
+	struct ynode	**v;
+	size_t		  cap;		/* slots */
+};
+
 struct ybuild {
 	struct yarena	 *arena;
+	struct yscratch	  scratch[YTREE_MAX_DEPTH + 1];
 	const char	 *file;
 	const char	 *buf;
 	size_t		  len;
@@ -111,7 +118,7 @@ node_new(struct ybuild *b, enum ynode_type type, const yaml_mark_t *mark)
 		    YTREE_MAX_NODES);
 		return (NULL);
 	}
-	n = yarena_alloc(b->arena, sizeof *n);
+	n = yarena_alloc(b->arena, sizeof *n, _Alignof(struct ynode));
 	memset(n, 0, sizeof *n);
 	n->type = type;
 	n->line = (int)mark->line + 1;
@@ -142,25 +149,38 @@ ytree_free(struct ynode *n)
 }
 
 /*
- * Doubles the room of a list (per: 1 slot an item, 2 a pair), the new
- * slots empty.  Lists are short but for a plan's tasks and targets; the
- * room the old one took stays in the arena.
+ * A list being read lives in its depth's scratch buffer, reused by the
+ * lists that come after it at that depth; once it ends it is copied to
+ * the arena at its size (doubling in the arena took half as much again).
+ * Room for one more item (per: 1 slot an item, 2 a pair), new slots empty.
  */
 static void
 grow(struct ybuild *b, struct ynode *parent, size_t per)
 {
-	struct ynode	**kids;
-	size_t		  cap = parent->cap ? parent->cap * 2 : 4;
+	struct yscratch	*sc = &b->scratch[b->depth - 1];
+	size_t		 cap = sc->cap ? sc->cap * 2 : 16;
 
-	if (cap > SIZE_MAX / per / sizeof *kids)
-		abort();
-	kids = yarena_alloc(b->arena, cap * per * sizeof *kids);
-	if (parent->cap > 0)
-		memcpy(kids, parent->kids, parent->cap * per * sizeof *kids);
-	memset(kids + parent->cap * per, 0,
-	    (cap - parent->cap) * per * sizeof *kids);
-	parent->kids = kids;
-	parent->cap = cap;
+	sc->v = xreallocarray(sc->v, cap, sizeof *sc->v);
+	memset(sc->v + sc->cap, 0, (cap - sc->cap) * sizeof *sc->v);
+	sc->cap = cap;
+	parent->kids = sc->v;
+	parent->cap = cap / per;
+}
+
+/* A list read to its end: copied out of the scratch buffer. */
+static void
+settle(struct ybuild *b, struct ynode *n)
+{
+	size_t		 total = n->type == YN_MAP ? 2 * n->n : n->n;
+	struct ynode	**kids = NULL;
+
+	if (total > 0) {
+		kids = yarena_alloc(b->arena, total * sizeof *kids,
+		    _Alignof(struct ynode *));
+		memcpy(kids, n->kids, total * sizeof *kids);
+	}
+	n->kids = kids;
+	n->cap = n->n;
 }
 
 /* Appends child to the node on top of the stack (or makes it the root). */
@@ -197,6 +217,9 @@ attach(struct ybuild *b, struct ynode *child)
 		child->kcol = parent->kids[slot]->col;
 		parent->kids[slot + 1] = child;
 		parent->n++;
+		/* The next key's slot, maybe left by an earlier list. */
+		if (parent->n < parent->cap)
+			parent->kids[slot + 2] = NULL;
 	}
 	return (0);
 }
@@ -268,6 +291,7 @@ on_event(struct ybuild *b, yaml_event_t *ev)
 {
 	const yaml_mark_t	*mk = &ev->start_mark;
 	struct ynode		*n;
+	struct yscratch		*sc;
 
 	switch (ev->type) {
 	case YAML_STREAM_START_EVENT:
@@ -301,7 +325,7 @@ on_event(struct ybuild *b, yaml_event_t *ev)
 		if ((n = node_new(b, YN_SCALAR, mk)) == NULL)
 			return (-1);
 		n->len = ev->data.scalar.length;
-		n->str = yarena_alloc(b->arena, n->len + 1);
+		n->str = yarena_alloc(b->arena, n->len + 1, 1);
 		memcpy(n->str, ev->data.scalar.value, n->len);
 		n->str[n->len] = '\0';
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -332,13 +356,20 @@ on_event(struct ybuild *b, yaml_event_t *ev)
 			return (-1);
 		if (attach(b, n) != 0)
 			return (-1);
+		/* Its items go to the scratch buffer of the next depth. */
+		sc = &b->scratch[b->depth];
+		n->kids = sc->v;
+		n->cap = sc->cap / (n->type == YN_MAP ? 2 : 1);
+		if (sc->cap > 0)
+			sc->v[0] = NULL;
 		b->stack[b->depth++] = n;
 		return (0);
 	case YAML_SEQUENCE_END_EVENT:
-		b->depth--;
+		settle(b, b->stack[--b->depth]);
 		return (0);
 	case YAML_MAPPING_END_EVENT:
 		n = b->stack[--b->depth];
+		settle(b, n);
 		return (check_duplicates(b, n));
 	}
 	return (0);
@@ -399,7 +430,7 @@ ytree_parse(const char *file, const char *buf, size_t len, struct diags *diags)
 	yaml_parser_t	 parser;
 	yaml_event_t	 ev;
 	size_t		 bad;
-	int		 line, col, done = 0, failed = 0;
+	int		 i, line, col, done = 0, failed = 0;
 
 	memset(&b, 0, sizeof b);
 	b.file = file;
@@ -468,6 +499,8 @@ ytree_parse(const char *file, const char *buf, size_t len, struct diags *diags)
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
+	for (i = 0; i <= YTREE_MAX_DEPTH; i++)
+		free(b.scratch[i].v);
 	if (failed) {
 		yarena_free(b.arena);
 		return (NULL);
