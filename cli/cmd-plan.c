@@ -269,10 +269,9 @@ cmd_plan_load(struct cmd_ctx *ctx, struct args *args)
 	actor = cmd_actor();
 	dry = args_has(args, "dry-run");
 	report = dry ? load_preview(conn, plans, actor, &cause) :
-	    load_plans(conn, plans, actor, &cause);
+	    load_plans(conn, plans, actor, &cause);	/* consumes plans */
 	free(actor);
 	PQfinish(conn);
-	json_decref(plans);
 	if (report == NULL) {
 		fprintf(stderr, "duban plan load：%s，未导入任何内容：%s\n",
 		    dry ? "预览失败" : "导入失败", cause);

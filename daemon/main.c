@@ -193,7 +193,6 @@ prepare_database(const struct config *cfg)
 		}
 		diags_free(&d);
 		report = load_directory(conn, plans, "duband（启动时导入）", &cause);
-		json_decref(plans);
 		if (report == NULL) {
 			log_crit("导入计划失败：%s", cause);
 			free(cause);

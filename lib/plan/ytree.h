@@ -34,6 +34,12 @@ struct ynode {
 	struct ynode	**kids;		/* seq: items; map: key, value, … */
 	size_t		  n;		/* seq: items; map: pairs */
 	size_t		  cap;
+	/*
+	 * Set on the root ytree_parse() returns: the block all its nodes,
+	 * texts and lists were cut from, freed whole by ytree_free().
+	 * NULL in a tree built node by node with malloc (sheetplan.c).
+	 */
+	struct yarena	 *arena;
 };
 
 /*
@@ -43,6 +49,7 @@ struct ynode {
  */
 struct ynode	*ytree_parse(const char *file, const char *buf, size_t len,
 		    struct diags *);
+/* Frees a tree: a parsed one's root at once, or a malloc'd one's nodes. */
 void		 ytree_free(struct ynode *);
 
 /*

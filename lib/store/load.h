@@ -35,18 +35,20 @@ json_t	*load_read_files(char *const *paths, int npaths, struct diags *);
 char	*load_dump(json_t *plans);
 
 /*
- * Loads the plans, at clock_now_iso().  Returns the report (an array with, per plan: plan,
+ * Loads the plans, at clock_now_iso(), consuming them (freed while the
+ * database works: the caller no longer owns plans).  Returns the report (an array with, per plan: plan,
  * id, created, changes, withdrawn, tasks, targets, milestones) or NULL
  * and sets *cause; then nothing was changed.
  */
 json_t	*load_plans(PGconn *, json_t *plans, const char *actor, char **cause);
-/* The same, as duband loads its plans directory (DIR_LOAD_SQL). */
+/* The same, as duband loads its plans directory (DIR_LOAD_SQL); consumes plans. */
 json_t	*load_directory(PGconn *, json_t *plans, const char *actor, char **cause);
 
 /*
  * What loading the plans would change, changing nothing: the object
  * duban_plan_preview() returns (plans, items, offices, counts, digest;
  * see migrations/functions/11-plan-preview.sql), or NULL and *cause.
+ * Consumes plans, as load_plans().
  */
 extern const char PREVIEW_SQL[];
 json_t	*load_preview(PGconn *, json_t *plans, const char *actor, char **cause);

@@ -59,8 +59,16 @@ DECLARE
 	v_roles_new	jsonb;
 	v_old_lead	jsonb;
 	v_changed	bigint[];
+	v_full		jsonb := doc;
 	n		int;
 BEGIN
+	-- Every statement below that names doc is planned with doc's value
+	-- as a constant, copied once per mention: with a plan's thousands
+	-- of tasks in it, the plan's INSERT alone copied it twenty times
+	-- (bench/import.sh).  Only the statement reading the tasks names
+	-- them (v_full); the others see the document without them.
+	doc := doc - 'tasks';
+
 	-- Organisations ------------------------------------------------
 	IF doc->>'parent_org' IS NOT NULL THEN
 		INSERT INTO organisation (name, kind) VALUES (doc->>'parent_org', 'city_bureau')
@@ -228,8 +236,8 @@ BEGIN
 	SELECT d.key, d.section, d.parent, d.number, d.label, d.title, d.body, d.goal, d.work,
 	       d.measures, d.deadline, d.deadline_form, d.deadline_text, d.position, d.roles,
 	       d.targets, d.milestones, x.phone, d.ordinality
-	  FROM duban_doc_tasks(doc) WITH ORDINALITY AS d
-	  JOIN ROWS FROM (jsonb_to_recordset(doc->'tasks') AS (phone text))
+	  FROM duban_doc_tasks(v_full) WITH ORDINALITY AS d
+	  JOIN ROWS FROM (jsonb_to_recordset(v_full->'tasks') AS (phone text))
 	       WITH ORDINALITY AS x(phone, n) ON x.n = d.ordinality;
 	ANALYZE duban_load_task (key, parent, section);
 
