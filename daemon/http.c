@@ -478,15 +478,10 @@ http_stream_write(struct req *r, const void *data, size_t len,
 		event_active(r->stream_ev, EV_TIMEOUT, 0);
 		return;
 	}
-	/*
-	 * Writing off while evhttp adds the piece: with it on, the upload
-	 * filter (upload.c) writes the piece to the socket the moment it
-	 * is added, and runs the write callback then, before evhttp has set
-	 * this piece's; the callback was lost, a download of more than one
-	 * piece stopped after the first, and the connection read no more
-	 * requests.  evhttp turns writing on again once its callback is
-	 * set, and the filter's flush writes the piece out after.
-	 */
+	/* Writing off while evhttp adds the piece: else upload.c's filter
+	 * writes it at once and runs the write callback before evhttp has
+	 * set this piece's (lost: downloads stopped after a piece).  evhttp
+	 * turns it on again, the filter's flush writes the piece. */
 	bufferevent_disable(evhttp_connection_get_bufferevent(
 	    evhttp_request_get_connection(r->ev)), EV_WRITE);
 	buf = evbuffer_new();
