@@ -8,7 +8,7 @@
 -- them in, the earliest due date of the open rounds asking for them.
 
 -- The new kind is added to whatever kinds the constraint lists now, so
--- that a migration before this one widening it too keeps its kinds.
+-- that a migration widening it too keeps its kinds.
 DO $$
 DECLARE
 	v_def	text;
