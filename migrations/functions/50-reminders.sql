@@ -335,7 +335,7 @@ RETURNS SETOF recipient LANGUAGE sql STABLE AS $$
 	SELECT rc.* FROM recipient rc
 	 WHERE r.kind IN ('digest', 'due_soon', 'overdue', 'dispatch', 'acknowledge',
 			  'acknowledge_late', 'instruction', 'completion', 'report_due',
-			  'calendar', 'notice')
+			  'calendar', 'notice', 'county_chase')
 	   AND rc.office_id = r.office_id
 	UNION
 	SELECT rc.* FROM recipient rc

@@ -701,7 +701,18 @@ Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 	sweep(&s, "2012-09-05");
 	cr_expect_eq(chases(&s), 2, "not on the date");
 	sweep(&s, "2012-09-06");
+	/* A recipient 船营's 局办公室 adds that day gets the day's chase from
+	 * the next sweep, as it would any reminder of its office's. */
+	free(t_query(s.c, "SELECT duban_recipient_add(o.id,"
+	    " '{\"channel\":\"email\",\"address\":\"duban@chuanying.example.cn\"}')::text"
+	    " FROM office o JOIN organisation g ON g.id = o.org_id"
+	    " WHERE o.name = '局办公室' AND g.name = '船营区教育局'", 0, NULL));
 	sweep(&s, "2012-09-06");
+	cr_expect_eq(t_query_long(s.c, "SELECT count(*) FROM delivery d"
+	    " JOIN reminder r ON r.id = d.reminder_id"
+	    " WHERE r.kind = 'county_chase' AND r.send_on = '2012-09-06'"
+	    "   AND d.address = 'duban@chuanying.example.cn'", 0, NULL), 1,
+	    "the recipient added later got no chase");
 	cr_expect_eq(chases(&s), 4, "both counties, once");
 	EXPECT_STR(chase_subject(&s, "昌邑区教育局", "2012-09-06"),
 	    "【催办】吉林市教育局“九月县区进展调度”：昌邑区教育局尚未报送，请于9月7日前报送");
@@ -716,7 +727,8 @@ Test(counties, a_county_that_has_not_reported_is_chased, .timeout = 120)
 	free(n);
 	cr_assert_eq(call(&s, CY, "GET", path, NULL, &out), 200);
 	EXPECT_STR(xstrdup(S(out, "kind")), "county_chase");
-	cr_expect_eq(json_array_size(json_object_get(out, "deliveries")), 2, "mail and robot");
+	cr_expect_eq(json_array_size(json_object_get(out, "deliveries")), 3,
+	    "mail, robot and the mail added that day");
 	EXPECT_STR(xstrdup(S(json_array_get(json_object_get(out, "deliveries"), 0), "office")),
 	    "局办公室");
 	/* The outbox as the operator lists it: each county's 局办公室 named
