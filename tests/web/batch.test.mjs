@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-	startSite, startBrowser, signInPassword, axeSerious, screenshot, DESKTOP, PHONE,
+	startSite, startBrowser, signInPassword, DESKTOP, assertAccessibleBoth,
 } from './harness.mjs';
 
 const OFFICE = '财务审计处';
@@ -36,15 +36,7 @@ after(async () => {
 
 const rowsOfTask = () => page.locator('table.batch tbody tr', { has: page.locator('td.task', { hasText: TASK }) });
 
-async function assertAccessible(what) {
-	for (const size of [DESKTOP, PHONE]) {
-		await page.setViewportSize(size);
-		const v = await axeSerious(page);
-		assert.deepEqual(v, [], `${what} at ${size.width}: ${JSON.stringify(v, null, 1)}`);
-		await screenshot(page, `batch-${what}`);
-	}
-	await page.setViewportSize(DESKTOP);
-}
+const assertAccessible = (what) => assertAccessibleBoth(page, what, `batch-${what}`);
 
 test('the clerk fills a whole task by keyboard, saves, reloads, and 报送s', async () => {
 	await page.goto(`${site.url}/mine.html`);

@@ -11,7 +11,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-	startSite, startBrowser, signIn, axeSerious, screenshot, DESKTOP, PHONE, SCREENSHOTS,
+	startSite, startBrowser, signIn, DESKTOP, SCREENSHOTS, assertAccessibleBoth,
 } from './harness.mjs';
 
 const SOURCE = process.env.DUBAN_SOURCE_DIR || new URL('../..', import.meta.url).pathname;
@@ -27,16 +27,7 @@ async function newPage(token) {
 	return page;
 }
 
-// axe at both sizes, back to the desktop after.
-async function assertAccessible(page, what) {
-	for (const size of [DESKTOP, PHONE]) {
-		await page.setViewportSize(size);
-		const v = await axeSerious(page);
-		assert.deepEqual(v, [], `${what} at ${size.width}×${size.height}: ${JSON.stringify(v, null, 1)}`);
-		await screenshot(page, `completion-${what}`);
-	}
-	await page.setViewportSize(DESKTOP);
-}
+const assertAccessible = (page, what) => assertAccessibleBoth(page, what, `completion-${what}`);
 
 before(async () => {
 	site = await startSite({ now: '2012-09-20T09:00+08:00' });

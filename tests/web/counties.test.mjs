@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-	startSite, startBrowser, signIn, axeSerious, screenshot, DESKTOP, PHONE,
+	startSite, startBrowser, signIn, DESKTOP, assertAccessibleBoth,
 } from './harness.mjs';
 
 const CITY = '吉林市教育局';
@@ -42,15 +42,7 @@ async function newPage(token) {
 	return page;
 }
 
-async function assertAccessible(page, what) {
-	for (const size of [DESKTOP, PHONE]) {
-		await page.setViewportSize(size);
-		const v = await axeSerious(page);
-		assert.deepEqual(v, [], `${what} at ${size.width}: ${JSON.stringify(v, null, 1)}`);
-		await screenshot(page, `counties-${what}`);
-	}
-	await page.setViewportSize(DESKTOP);
-}
+const assertAccessible = (page, what) => assertAccessibleBoth(page, what, `counties-${what}`);
 
 test('the city asks its counties in a round, 催办s one, and 采纳s the other\'s report', async () => {
 	const city = await newPage(cityToken);

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-	SOURCE, startSite, startBrowser, signIn, signInPassword, axeSerious, screenshot, DESKTOP, PHONE,
+	SOURCE, startSite, startBrowser, signIn, signInPassword, DESKTOP, assertAccessibleBoth,
 } from './harness.mjs';
 
 const OFFICE = '财务审计处';
@@ -46,15 +46,7 @@ async function newPage() {
 	return page;
 }
 
-async function assertAccessible(page, what) {
-	for (const size of [DESKTOP, PHONE]) {
-		await page.setViewportSize(size);
-		const v = await axeSerious(page);
-		assert.deepEqual(v, [], `${what} at ${size.width}: ${JSON.stringify(v, null, 1)}`);
-		await screenshot(page, `files-${what}`);
-	}
-	await page.setViewportSize(DESKTOP);
-}
+const assertAccessible = (page, what) => assertAccessibleBoth(page, what, `files-${what}`);
 
 test('a clerk attaches files, the head 报送s, the general office downloads them', async () => {
 	// The clerk, on 我的任务, in the table.

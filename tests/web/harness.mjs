@@ -9,6 +9,7 @@
 //   DUBAN_TEST_CONNINFO  file holding the cluster's conninfo
 //   DUBAN_CLI, DUBAN_DAEMON, DUBAN_SOURCE_DIR, DUBAN_SCREENSHOTS
 
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -232,6 +233,20 @@ export async function axeSerious(page) {
 		    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
 	});
 	return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+// axe at the desktop's size and the phone's: no serious or critical
+// violation, with a screenshot at each size when shot names one; back
+// at the desktop's size after.
+export async function assertAccessibleBoth(page, what, shot) {
+	for (const size of [DESKTOP, PHONE]) {
+		await page.setViewportSize(size);
+		const v = await axeSerious(page);
+		assert.deepEqual(v, [], `${what} at ${size.width}×${size.height}: ${JSON.stringify(v, null, 1)}`);
+		if (shot)
+			await screenshot(page, shot);
+	}
+	await page.setViewportSize(DESKTOP);
 }
 
 // A screenshot into DUBAN_SCREENSHOTS, named NAME-desktop.png or

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-	SOURCE, startSite, startBrowser, signIn, axeSerious, screenshot, DESKTOP, PHONE,
+	SOURCE, startSite, startBrowser, signIn, screenshot, DESKTOP, assertAccessibleBoth,
 } from './harness.mjs';
 
 let site, browser, page;
@@ -53,15 +53,7 @@ after(async () => {
 	assert.deepEqual(pageErrors, []);
 });
 
-async function assertAccessible(what) {
-	for (const size of [DESKTOP, PHONE]) {
-		await page.setViewportSize(size);
-		const v = await axeSerious(page);
-		assert.deepEqual(v, [], `${what} at ${size.width}: ${JSON.stringify(v, null, 1)}`);
-		await screenshot(page, `plans-${what}`);
-	}
-	await page.setViewportSize(DESKTOP);
-}
+const assertAccessible = (what) => assertAccessibleBoth(page, what, `plans-${what}`);
 
 async function choose(name, text) {
 	await page.getByLabel('计划文件', { exact: true }).setInputFiles({ name, mimeType: 'application/yaml', buffer: Buffer.from(text) });

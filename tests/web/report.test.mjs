@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	startSite, startBrowser, signInPassword, axeSerious, screenshot, DESKTOP, PHONE,
+	startSite, startBrowser, signInPassword, screenshot, DESKTOP, PHONE, assertAccessibleBoth,
 } from './harness.mjs';
 
 const OFFICE = '财务审计处';
@@ -31,14 +31,7 @@ async function shoot(page, name) {
 	await page.setViewportSize(DESKTOP);
 }
 
-async function assertAccessible(page, what) {
-	for (const size of [DESKTOP, PHONE]) {
-		await page.setViewportSize(size);
-		const v = await axeSerious(page);
-		assert.deepEqual(v, [], `${what} at ${size.width}: ${JSON.stringify(v, null, 1)}`);
-	}
-	await page.setViewportSize(DESKTOP);
-}
+const assertAccessible = (page, what) => assertAccessibleBoth(page, what);
 
 // The report panel's row for the round, and its state as shown.
 const roundRow = (page) => page.locator('#report li.report-row', { hasText: '2012年9月进展调度' });

@@ -8,20 +8,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	startSite, startBrowser, signIn, axeSerious, screenshot, DESKTOP, PHONE,
+	startSite, startBrowser, signIn, screenshot, DESKTOP, assertAccessibleBoth,
 } from './harness.mjs';
 
 let site, browser, page, task1;
 const pageErrors = [];
 
-async function assertAccessible(what) {
-	for (const size of [DESKTOP, PHONE]) {
-		await page.setViewportSize(size);
-		const v = await axeSerious(page);
-		assert.deepEqual(v, [], `${what} at ${size.width}: ${JSON.stringify(v, null, 1)}`);
-	}
-	await page.setViewportSize(DESKTOP);
-}
+const assertAccessible = (what) => assertAccessibleBoth(page, what);
 
 before(async () => {
 	site = await startSite({ now: '2012-09-20T09:00+08:00' });
