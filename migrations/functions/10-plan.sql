@@ -38,11 +38,23 @@ $$;
 -- after a big load were planned for the table as it had been, empty at
 -- first, and nested loops over 5,000 tasks and 20,000 targets took
 -- minutes (bench/import.sh).
+--
+-- Of the load's tables, only the columns statements join and filter on
+-- are analyzed (the row count is taken either way): the statistics of
+-- long texts (titles, bodies, goals) cost a sort of every value and no
+-- plan reads them; autovacuum analyzes the whole table later.
 CREATE OR REPLACE FUNCTION duban_analyze_grown(p_table regclass, n bigint) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+	v_cols	text := CASE p_table
+		WHEN 'task'::regclass THEN ' (id, plan_id, key, parent_id, section_id, withdrawn_at)'
+		WHEN 'target'::regclass THEN ' (id, task_id, key, withdrawn_at)'
+		WHEN 'milestone'::regclass THEN ' (id, task_id, key, withdrawn_at)'
+		WHEN 'task_role'::regclass THEN ' (task_id, role, office_id, person_id)'
+		ELSE '' END;
 BEGIN
 	IF n > 50 + 0.1 * greatest((SELECT c.reltuples FROM pg_class c WHERE c.oid = p_table), 0) THEN
-		EXECUTE format('ANALYZE %s', p_table);
+		EXECUTE format('ANALYZE %s%s', p_table, v_cols);
 	END IF;
 END $$;
 
@@ -224,7 +236,9 @@ BEGIN
 	-- was parsed out of the jsonb a dozen times, and the planner, which
 	-- knows nothing of a function's rows, rescanned it once per task in
 	-- the NOT EXISTS of the withdrawals (bench/import.sh).
-	-- Its 监督电话 beside duban_doc_tasks' columns, read in the same pass.
+	-- Its 监督电话 beside duban_doc_tasks' columns, read in the same pass
+	-- (one jsonb_to_recordset: a second one for the telephone alone read
+	-- the whole array again).
 	-- Only the columns statements join on are analyzed: statistics of
 	-- the jsonb columns (roles, targets, milestones) cost a sort of
 	-- every value and no plan reads them.
@@ -232,13 +246,35 @@ BEGIN
 		SELECT d.*, NULL::text AS phone, NULL::bigint AS n
 		  FROM duban_doc_tasks(NULL) d WITH NO DATA;
 	TRUNCATE duban_load_task;
-	INSERT INTO duban_load_task
-	SELECT d.key, d.section, d.parent, d.number, d.label, d.title, d.body, d.goal, d.work,
-	       d.measures, d.deadline, d.deadline_form, d.deadline_text, d.position, d.roles,
-	       d.targets, d.milestones, x.phone, d.ordinality
-	  FROM duban_doc_tasks(v_full) WITH ORDINALITY AS d
-	  JOIN ROWS FROM (jsonb_to_recordset(v_full->'tasks') AS (phone text))
-	       WITH ORDINALITY AS x(phone, n) ON x.n = d.ordinality;
+	-- `duban plan load` sends the tasks ahead, a row each, into
+	-- duban_stage_task (lib/store/load.c), and says so: the database
+	-- reads them while the client writes them.
+	IF coalesce((v_full->>'tasks_staged')::boolean, false) THEN
+		INSERT INTO duban_load_task
+		SELECT x.key, x.section, x.parent, x.number, x.label, x.title, x."text", x.goal,
+		       x.work, x.measures, x.deadline, x.deadline_form, x.deadline_text,
+		       x.position, x.roles, x.targets, x.milestones, x.phone, s.n
+		  FROM duban_stage_task s
+		 CROSS JOIN LATERAL jsonb_to_record(s.task) AS x(key text, section text,
+		       parent text, number text, label text, title text, "text" text, goal text,
+		       work text, measures text, deadline date, deadline_form text,
+		       deadline_text text, position int, roles jsonb, targets jsonb,
+		       milestones jsonb, phone text)
+		 WHERE s.plan = doc->>'key';
+	ELSE
+		INSERT INTO duban_load_task
+		SELECT x.key, x.section, x.parent, x.number, x.label, x.title, x."text", x.goal,
+		       x.work, x.measures, x.deadline, x.deadline_form, x.deadline_text,
+		       x.position, x.roles, x.targets, x.milestones, x.phone, x.n
+		  FROM ROWS FROM (jsonb_to_recordset(v_full->'tasks') AS (key text, section text,
+		       parent text, number text, label text, title text, "text" text, goal text,
+		       work text, measures text, deadline date, deadline_form text,
+		       deadline_text text, position int, roles jsonb, targets jsonb,
+		       milestones jsonb, phone text))
+		       WITH ORDINALITY AS x(key, section, parent, number, label, title, "text",
+		       goal, work, measures, deadline, deadline_form, deadline_text, position,
+		       roles, targets, milestones, phone, n);
+	END IF;
 	ANALYZE duban_load_task (key, parent, section);
 
 	INSERT INTO progress (actor, source, plan_id, task_id, field, old_value, new_value, note)
@@ -251,13 +287,47 @@ BEGIN
 	  FROM duban_load_task x JOIN task t ON t.plan_id = v_plan AND t.key = x.key
 	 WHERE t.withdrawn_at IS NOT NULL;
 
+	-- The lead offices before this load (the history of a changed one
+	-- below), taken before new tasks come in with theirs.
+	IF NOT v_created THEN
+		SELECT coalesce(jsonb_object_agg(tl.task_id::text, o.name), '{}') INTO v_old_lead
+		  FROM task t JOIN task_lead tl ON tl.task_id = t.id
+		  JOIN office o ON o.id = tl.office_id
+		 WHERE t.plan_id = v_plan;
+	END IF;
+
 	WITH up AS (
 		INSERT INTO task AS t (plan_id, section_id, key, number, label, title, body, goal,
-		    work, measures, deadline, deadline_form, deadline_text, position)
+		    work, measures, deadline, deadline_form, deadline_text, position,
+		    lead_office_id, lead_basis)
 		SELECT v_plan, sec.id, x.key, x.number, x.label, x.title, x.body, x.goal, x.work,
-		       x.measures, x.deadline, x.deadline_form, x.deadline_text, x.position
+		       x.measures, x.deadline, x.deadline_form, x.deadline_text, x.position,
+		       coalesce(ld.named, ld.sole),
+		       CASE WHEN ld.named IS NOT NULL THEN 'named'
+			    WHEN ld.sole IS NOT NULL THEN 'sole_responsible' END
 		  FROM duban_load_task x
 		  LEFT JOIN section sec ON sec.plan_id = v_plan AND sec.key = x.section
+		  -- A new task's lead office, by duban_refresh_leads' rule, from
+		  -- the roles about to be inserted: the roles' trigger then finds
+		  -- it right and rewrites no task (5,000 rewritten tasks, each
+		  -- checked against three foreign keys again, took 0.1 s).  A
+		  -- task that exists keeps its lead until the trigger sees its
+		  -- roles (EXCLUDED's lead is not used below).  All tasks' roles
+		  -- in one pass: a subquery per task took 60 ms for 5,000.
+		  LEFT JOIN (
+			SELECT y.n,
+			       (array_agg(o.id ORDER BY r.position)
+				    FILTER (WHERE r.role = 'lead'))[1] AS named,
+			       CASE WHEN count(DISTINCT o.id) FILTER (WHERE r.role = 'responsible'
+					  AND o.kind IN ('office', 'unit')) = 1
+				    THEN min(o.id) FILTER (WHERE r.role = 'responsible'
+					  AND o.kind IN ('office', 'unit')) END AS sole
+			  FROM duban_load_task y
+			 CROSS JOIN LATERAL jsonb_to_recordset(y.roles)
+			       AS r(role text, office text, position int)
+			  JOIN office o ON o.org_id = v_org AND o.name = r.office
+			 WHERE r.role IN ('lead', 'responsible')
+			 GROUP BY y.n) ld ON ld.n = x.n
 		 ORDER BY x.n	-- new tasks' ids in the file's order
 		ON CONFLICT (plan_id, key) DO UPDATE
 		   SET section_id = EXCLUDED.section_id, number = EXCLUDED.number,
@@ -320,11 +390,14 @@ BEGIN
 
 	-- Roles: a task's roles are replaced as a whole when they differ;
 	-- a change of its lead office goes into the history.
-	SELECT coalesce(jsonb_object_agg(tl.task_id::text, o.name), '{}') INTO v_old_lead
-	  FROM task t JOIN task_lead tl ON tl.task_id = t.id
-	  JOIN office o ON o.id = tl.office_id
-	 WHERE t.plan_id = v_plan;
 
+	IF v_created THEN
+		-- Nothing to compare with: every task with roles gets them.
+		SELECT coalesce(array_agg(t.id), '{}') INTO v_changed
+		  FROM duban_load_task x
+		  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
+		 WHERE coalesce(jsonb_array_length(x.roles), 0) > 0;
+	ELSE
 	WITH want AS (
 		SELECT t.id AS task_id,
 		       coalesce(jsonb_agg(jsonb_build_array(r.role, o.id, pe.id)
@@ -346,6 +419,7 @@ BEGIN
 	SELECT coalesce(array_agg(want.task_id), '{}') INTO v_changed
 	  FROM want LEFT JOIN have ON have.task_id = want.task_id
 	 WHERE want.roles IS DISTINCT FROM coalesce(have.roles, '[]');
+	END IF;
 
 	IF cardinality(v_changed) > 0 THEN
 		DELETE FROM task_role WHERE task_id = ANY (v_changed);
@@ -374,138 +448,174 @@ BEGIN
 	END IF;
 
 	-- Targets ----------------------------------------------------------
-	CREATE TEMP TABLE IF NOT EXISTS duban_load_target (
-		task_id bigint, key text, name text, kind text, value numeric,
-		unit text, qualifier text, baseline numeric, deadline date,
-		deadline_form text, body text, position int) ON COMMIT DROP;
-	TRUNCATE duban_load_target;
-	INSERT INTO duban_load_target
-	SELECT t.id, y.key, y.name, y.kind, y.value, y.unit, y.qualifier, y.baseline,
-	       y.deadline, y.deadline_form, y."text", y.position
-	  FROM duban_load_task x
-	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
-	 CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(x.targets) AS (key text, name text,
-	       kind text, value numeric, unit text, qualifier text, baseline numeric,
-	       deadline date, deadline_form text, "text" text, position int))
-	       WITH ORDINALITY AS y(key, name, kind, value, unit, qualifier, baseline,
-	       deadline, deadline_form, "text", position, n)
-	 ORDER BY x.n, y.n;	-- the file's order, which new targets' ids follow
-	ANALYZE duban_load_target (task_id, key);
-
-	INSERT INTO progress (actor, source, plan_id, task_id, target_id, field, old_value, new_value, note)
-	SELECT p_actor, 'load', v_plan, g.task_id, g.id, 'value',
-	       g.value::text || g.unit, y.value::text || y.unit, '计划文件修改了指标值'
-	  FROM duban_load_target y JOIN target g ON g.task_id = y.task_id AND g.key = y.key
-	 WHERE (g.value, g.unit) IS DISTINCT FROM (y.value, y.unit);
-
-	WITH up AS (
-		INSERT INTO target AS g (task_id, key, name, kind, value, unit, qualifier,
+	-- A new plan has nothing to compare with or withdraw: its targets
+	-- go straight in (the staging table, its statistics and the upsert
+	-- took 60 ms of 20,000 targets' load: bench/import.sh).
+	IF v_created THEN
+		INSERT INTO target (task_id, key, name, kind, value, unit, qualifier,
 		    baseline, deadline, deadline_form, body, position)
-		SELECT task_id, key, name, kind, value, unit, qualifier, baseline, deadline,
-		       deadline_form, body, position
-		  FROM duban_load_target
-		ON CONFLICT (task_id, key) DO UPDATE
-		   SET name = EXCLUDED.name, kind = EXCLUDED.kind, value = EXCLUDED.value,
-		       unit = EXCLUDED.unit, qualifier = EXCLUDED.qualifier,
-		       baseline = EXCLUDED.baseline, deadline = EXCLUDED.deadline,
-		       deadline_form = EXCLUDED.deadline_form, body = EXCLUDED.body,
-		       position = EXCLUDED.position, withdrawn_at = NULL,
-		       version = g.version + 1, updated_at = v_now
-		 WHERE (g.name, g.kind, g.value, g.unit, g.qualifier, g.baseline, g.deadline,
-			g.deadline_form, g.body, g.position, g.withdrawn_at)
-		       IS DISTINCT FROM
-		       (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.value, EXCLUDED.unit,
-			EXCLUDED.qualifier, EXCLUDED.baseline, EXCLUDED.deadline,
-			EXCLUDED.deadline_form, EXCLUDED.body, EXCLUDED.position,
-			NULL::timestamptz)
-		RETURNING 1
-	)
-	SELECT count(*) INTO n FROM up;
-	PERFORM duban_analyze_grown('target', n);
-	v_changes := v_changes + n;
+		SELECT t.id, y.key, y.name, y.kind, y.value, y.unit, y.qualifier, y.baseline,
+		       y.deadline, y.deadline_form, y."text", y.position
+		  FROM duban_load_task x
+		  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
+		 CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(x.targets) AS (key text,
+		       name text, kind text, value numeric, unit text, qualifier text,
+		       baseline numeric, deadline date, deadline_form text, "text" text,
+		       position int))
+		       WITH ORDINALITY AS y(key, name, kind, value, unit, qualifier, baseline,
+		       deadline, deadline_form, "text", position, n)
+		 ORDER BY x.n, y.n;	-- the file's order, which the ids follow
+		GET DIAGNOSTICS n = ROW_COUNT;
+		PERFORM duban_analyze_grown('target', n);
+		v_changes := v_changes + n;
+	ELSE
+		CREATE TEMP TABLE IF NOT EXISTS duban_load_target (
+			task_id bigint, key text, name text, kind text, value numeric,
+			unit text, qualifier text, baseline numeric, deadline date,
+			deadline_form text, body text, position int) ON COMMIT DROP;
+		TRUNCATE duban_load_target;
+		INSERT INTO duban_load_target
+		SELECT t.id, y.key, y.name, y.kind, y.value, y.unit, y.qualifier, y.baseline,
+		       y.deadline, y.deadline_form, y."text", y.position
+		  FROM duban_load_task x
+		  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
+		 CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(x.targets) AS (key text, name text,
+		       kind text, value numeric, unit text, qualifier text, baseline numeric,
+		       deadline date, deadline_form text, "text" text, position int))
+		       WITH ORDINALITY AS y(key, name, kind, value, unit, qualifier, baseline,
+		       deadline, deadline_form, "text", position, n)
+		 ORDER BY x.n, y.n;	-- the file's order, which new targets' ids follow
+		ANALYZE duban_load_target (task_id, key);
 
-	-- Targets of tasks in the file that the file no longer lists.
-	WITH w AS (
-		UPDATE target g SET withdrawn_at = v_now, version = g.version + 1, updated_at = v_now
-		  FROM task t
-		 WHERE g.task_id = t.id AND t.plan_id = v_plan AND g.withdrawn_at IS NULL
-		   AND EXISTS (SELECT 1 FROM duban_load_task x WHERE x.key = t.key)
-		   AND NOT EXISTS (SELECT 1 FROM duban_load_target y
-				    WHERE y.task_id = g.task_id AND y.key = g.key)
-		RETURNING g.id, g.task_id
-	), h AS (
 		INSERT INTO progress (actor, source, plan_id, task_id, target_id, field, old_value, new_value, note)
-		SELECT p_actor, 'load', v_plan, w.task_id, w.id, 'withdrawn', 'false', 'true',
-		       '指标已从计划文件中删除，标记为撤销（进度保留）'
-		  FROM w
-	)
-	SELECT count(*) INTO n FROM w;
-	v_withdrawn := v_withdrawn + n;
-	v_changes := v_changes + n;
+		SELECT p_actor, 'load', v_plan, g.task_id, g.id, 'value',
+		       g.value::text || g.unit, y.value::text || y.unit, '计划文件修改了指标值'
+		  FROM duban_load_target y JOIN target g ON g.task_id = y.task_id AND g.key = y.key
+		 WHERE (g.value, g.unit) IS DISTINCT FROM (y.value, y.unit);
+
+		WITH up AS (
+			INSERT INTO target AS g (task_id, key, name, kind, value, unit, qualifier,
+			    baseline, deadline, deadline_form, body, position)
+			SELECT task_id, key, name, kind, value, unit, qualifier, baseline, deadline,
+			       deadline_form, body, position
+			  FROM duban_load_target
+			ON CONFLICT (task_id, key) DO UPDATE
+			   SET name = EXCLUDED.name, kind = EXCLUDED.kind, value = EXCLUDED.value,
+			       unit = EXCLUDED.unit, qualifier = EXCLUDED.qualifier,
+			       baseline = EXCLUDED.baseline, deadline = EXCLUDED.deadline,
+			       deadline_form = EXCLUDED.deadline_form, body = EXCLUDED.body,
+			       position = EXCLUDED.position, withdrawn_at = NULL,
+			       version = g.version + 1, updated_at = v_now
+			 WHERE (g.name, g.kind, g.value, g.unit, g.qualifier, g.baseline, g.deadline,
+				g.deadline_form, g.body, g.position, g.withdrawn_at)
+			       IS DISTINCT FROM
+			       (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.value, EXCLUDED.unit,
+				EXCLUDED.qualifier, EXCLUDED.baseline, EXCLUDED.deadline,
+				EXCLUDED.deadline_form, EXCLUDED.body, EXCLUDED.position,
+				NULL::timestamptz)
+			RETURNING 1
+		)
+		SELECT count(*) INTO n FROM up;
+		PERFORM duban_analyze_grown('target', n);
+		v_changes := v_changes + n;
+
+		-- Targets of tasks in the file that the file no longer lists.
+		WITH w AS (
+			UPDATE target g SET withdrawn_at = v_now, version = g.version + 1, updated_at = v_now
+			  FROM task t
+			 WHERE g.task_id = t.id AND t.plan_id = v_plan AND g.withdrawn_at IS NULL
+			   AND EXISTS (SELECT 1 FROM duban_load_task x WHERE x.key = t.key)
+			   AND NOT EXISTS (SELECT 1 FROM duban_load_target y
+					    WHERE y.task_id = g.task_id AND y.key = g.key)
+			RETURNING g.id, g.task_id
+		), h AS (
+			INSERT INTO progress (actor, source, plan_id, task_id, target_id, field, old_value, new_value, note)
+			SELECT p_actor, 'load', v_plan, w.task_id, w.id, 'withdrawn', 'false', 'true',
+			       '指标已从计划文件中删除，标记为撤销（进度保留）'
+			  FROM w
+		)
+		SELECT count(*) INTO n FROM w;
+		v_withdrawn := v_withdrawn + n;
+		v_changes := v_changes + n;
+	END IF;
 
 	-- Milestones -------------------------------------------------------
-	CREATE TEMP TABLE IF NOT EXISTS duban_load_milestone (
-		task_id bigint, key text, kind text, title text, due_on date,
-		due_form text, body text, position int) ON COMMIT DROP;
-	TRUNCATE duban_load_milestone;
-	INSERT INTO duban_load_milestone
-	SELECT t.id, y.key, y.kind, y.title, y.due, y.due_form, y."text", y.position
-	  FROM duban_load_task x
-	  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
-	 CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(x.milestones) AS (key text, kind text,
-	       title text, due date, due_form text, "text" text, position int))
-	       WITH ORDINALITY AS y(key, kind, title, due, due_form, "text", position, n)
-	 ORDER BY x.n, y.n;	-- the file's order, which new milestones' ids follow
-	ANALYZE duban_load_milestone (task_id, key);
-	-- A milestone whose date an approved extension moved keeps it while
-	-- the file still gives its original date (37-extensions.sql).
-	UPDATE duban_load_milestone y SET due_on = m.due_on
-	  FROM milestone m
-	 WHERE m.task_id = y.task_id AND m.key = y.key
-	   AND m.original_due_on IS NOT NULL AND y.due_on = m.original_due_on;
+	IF v_created THEN	-- as the targets above
+		INSERT INTO milestone (task_id, key, kind, title, due_on, due_form, body, position)
+		SELECT t.id, y.key, y.kind, y.title, y.due, y.due_form, y."text", y.position
+		  FROM duban_load_task x
+		  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
+		 CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(x.milestones) AS (key text,
+		       kind text, title text, due date, due_form text, "text" text, position int))
+		       WITH ORDINALITY AS y(key, kind, title, due, due_form, "text", position, n)
+		 ORDER BY x.n, y.n;	-- the file's order, which the ids follow
+		GET DIAGNOSTICS n = ROW_COUNT;
+		PERFORM duban_analyze_grown('milestone', n);
+		v_changes := v_changes + n;
+	ELSE
+		CREATE TEMP TABLE IF NOT EXISTS duban_load_milestone (
+			task_id bigint, key text, kind text, title text, due_on date,
+			due_form text, body text, position int) ON COMMIT DROP;
+		TRUNCATE duban_load_milestone;
+		INSERT INTO duban_load_milestone
+		SELECT t.id, y.key, y.kind, y.title, y.due, y.due_form, y."text", y.position
+		  FROM duban_load_task x
+		  JOIN task t ON t.plan_id = v_plan AND t.key = x.key
+		 CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(x.milestones) AS (key text, kind text,
+		       title text, due date, due_form text, "text" text, position int))
+		       WITH ORDINALITY AS y(key, kind, title, due, due_form, "text", position, n)
+		 ORDER BY x.n, y.n;	-- the file's order, which new milestones' ids follow
+		ANALYZE duban_load_milestone (task_id, key);
+		-- A milestone whose date an approved extension moved keeps it while
+		-- the file still gives its original date (37-extensions.sql).
+		UPDATE duban_load_milestone y SET due_on = m.due_on
+		  FROM milestone m
+		 WHERE m.task_id = y.task_id AND m.key = y.key
+		   AND m.original_due_on IS NOT NULL AND y.due_on = m.original_due_on;
 
-	INSERT INTO progress (actor, source, plan_id, task_id, milestone_id, field, old_value, new_value, note)
-	SELECT p_actor, 'load', v_plan, m.task_id, m.id, 'due_on', m.due_on::text, y.due_on::text,
-	       '计划文件修改了节点时间'
-	  FROM duban_load_milestone y JOIN milestone m ON m.task_id = y.task_id AND m.key = y.key
-	 WHERE m.due_on IS DISTINCT FROM y.due_on;
-
-	WITH up AS (
-		INSERT INTO milestone AS m (task_id, key, kind, title, due_on, due_form, body, position)
-		SELECT task_id, key, kind, title, due_on, due_form, body, position
-		  FROM duban_load_milestone
-		ON CONFLICT (task_id, key) DO UPDATE
-		   SET kind = EXCLUDED.kind, title = EXCLUDED.title, due_on = EXCLUDED.due_on,
-		       due_form = EXCLUDED.due_form, body = EXCLUDED.body,
-		       position = EXCLUDED.position, withdrawn_at = NULL,
-		       version = m.version + 1, updated_at = v_now
-		 WHERE (m.kind, m.title, m.due_on, m.due_form, m.body, m.position, m.withdrawn_at)
-		       IS DISTINCT FROM
-		       (EXCLUDED.kind, EXCLUDED.title, EXCLUDED.due_on, EXCLUDED.due_form,
-			EXCLUDED.body, EXCLUDED.position, NULL::timestamptz)
-		RETURNING 1
-	)
-	SELECT count(*) INTO n FROM up;
-	PERFORM duban_analyze_grown('milestone', n);
-	v_changes := v_changes + n;
-
-	WITH w AS (
-		UPDATE milestone m SET withdrawn_at = v_now, version = m.version + 1, updated_at = v_now
-		  FROM task t
-		 WHERE m.task_id = t.id AND t.plan_id = v_plan AND m.withdrawn_at IS NULL
-		   AND EXISTS (SELECT 1 FROM duban_load_task x WHERE x.key = t.key)
-		   AND NOT EXISTS (SELECT 1 FROM duban_load_milestone y
-				    WHERE y.task_id = m.task_id AND y.key = m.key)
-		RETURNING m.id, m.task_id
-	), h AS (
 		INSERT INTO progress (actor, source, plan_id, task_id, milestone_id, field, old_value, new_value, note)
-		SELECT p_actor, 'load', v_plan, w.task_id, w.id, 'withdrawn', 'false', 'true',
-		       '节点已从计划文件中删除，标记为撤销（进度保留）'
-		  FROM w
-	)
-	SELECT count(*) INTO n FROM w;
-	v_withdrawn := v_withdrawn + n;
-	v_changes := v_changes + n;
+		SELECT p_actor, 'load', v_plan, m.task_id, m.id, 'due_on', m.due_on::text, y.due_on::text,
+		       '计划文件修改了节点时间'
+		  FROM duban_load_milestone y JOIN milestone m ON m.task_id = y.task_id AND m.key = y.key
+		 WHERE m.due_on IS DISTINCT FROM y.due_on;
+
+		WITH up AS (
+			INSERT INTO milestone AS m (task_id, key, kind, title, due_on, due_form, body, position)
+			SELECT task_id, key, kind, title, due_on, due_form, body, position
+			  FROM duban_load_milestone
+			ON CONFLICT (task_id, key) DO UPDATE
+			   SET kind = EXCLUDED.kind, title = EXCLUDED.title, due_on = EXCLUDED.due_on,
+			       due_form = EXCLUDED.due_form, body = EXCLUDED.body,
+			       position = EXCLUDED.position, withdrawn_at = NULL,
+			       version = m.version + 1, updated_at = v_now
+			 WHERE (m.kind, m.title, m.due_on, m.due_form, m.body, m.position, m.withdrawn_at)
+			       IS DISTINCT FROM
+			       (EXCLUDED.kind, EXCLUDED.title, EXCLUDED.due_on, EXCLUDED.due_form,
+				EXCLUDED.body, EXCLUDED.position, NULL::timestamptz)
+			RETURNING 1
+		)
+		SELECT count(*) INTO n FROM up;
+		PERFORM duban_analyze_grown('milestone', n);
+		v_changes := v_changes + n;
+
+		WITH w AS (
+			UPDATE milestone m SET withdrawn_at = v_now, version = m.version + 1, updated_at = v_now
+			  FROM task t
+			 WHERE m.task_id = t.id AND t.plan_id = v_plan AND m.withdrawn_at IS NULL
+			   AND EXISTS (SELECT 1 FROM duban_load_task x WHERE x.key = t.key)
+			   AND NOT EXISTS (SELECT 1 FROM duban_load_milestone y
+					    WHERE y.task_id = m.task_id AND y.key = m.key)
+			RETURNING m.id, m.task_id
+		), h AS (
+			INSERT INTO progress (actor, source, plan_id, task_id, milestone_id, field, old_value, new_value, note)
+			SELECT p_actor, 'load', v_plan, w.task_id, w.id, 'withdrawn', 'false', 'true',
+			       '节点已从计划文件中删除，标记为撤销（进度保留）'
+			  FROM w
+		)
+		SELECT count(*) INTO n FROM w;
+		v_withdrawn := v_withdrawn + n;
+		v_changes := v_changes + n;
+	END IF;
 
 	RETURN jsonb_build_object(
 		'plan', doc->>'key',

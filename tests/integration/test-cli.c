@@ -310,6 +310,66 @@ Test(cli, two_offices_in_one_name_warn_and_strict_refuses, .timeout = 120)
 	free(path);
 }
 
+/*
+ * Texts with the characters that JSON and COPY each escape (quotes,
+ * backslashes, tabs, new lines) reach the database as written: plan load
+ * sends tasks as COPY rows of JSON (lib/store/load.c).  Loading the same
+ * file again changes nothing.
+ */
+static const char ESCAPES[] =
+    "duban-plan: 1\n"
+    "plan:\n"
+    "  key: zhuanyi-2024\n"
+    "  title: 测试市教育局2024年工作要点\n"
+    "  year: 2024\n"
+    "  issuer: 测试市教育局\n"
+    "  source: {file: zhuanyi.txt}\n"
+    "offices:\n"
+    "  - {name: 基教科, kind: office}\n"
+    "tasks:\n"
+    "  - key: '1'\n"
+    "    number: '1'\n"
+    "    title: \"“双减”\\\"落实\\\" C:\\\\路径\\\\文件\\t制表\"\n"
+    "    goal: |\n"
+    "      第一行\\n不是换行\n"
+    "      第二行\t有制表符\n"
+    "    lead: {office: 基教科}\n"
+    "    deadline: 6月30日前\n";
+
+Test(cli, texts_with_escapes_load_as_written, .timeout = 120)
+{
+	char		*path = xprintf("%s/zhuanyi.yaml", t_tmpdir());
+	const char	*load[] = { "plan", "load", path, NULL };
+	char		*fresh = t_db_create(), *v;
+	PGconn		*conn;
+	struct t_run	 r;
+
+	t_write_file(path, ESCAPES, strlen(ESCAPES));
+	t_cli(&r, fresh, load);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "已导入（新计划）") != NULL, "%s", r.out);
+	t_run_free(&r);
+	conn = t_connect(fresh);
+	v = t_query(conn, "SELECT title FROM task WHERE key = '1'", 0, NULL);
+	cr_expect_str_eq(v, "“双减”\"落实\" C:\\路径\\文件\t制表");
+	free(v);
+	v = t_query(conn, "SELECT goal FROM task WHERE key = '1'", 0, NULL);
+	cr_expect_str_eq(v, "第一行\\n不是换行\n第二行\t有制表符");
+	free(v);
+	v = t_query(conn, "SELECT o.name || ' ' || t.lead_basis FROM task t"
+	    " JOIN office o ON o.id = t.lead_office_id WHERE t.key = '1'", 0, NULL);
+	cr_expect_str_eq(v, "基教科 named");
+	free(v);
+	PQfinish(conn);
+
+	t_cli(&r, fresh, load);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "zhuanyi-2024：无变化") != NULL, "%s", r.out);
+	t_run_free(&r);
+	free(fresh);
+	free(path);
+}
+
 Test(cli, every_command_has_help)
 {
 	static const char *const cmds[][2] = {
