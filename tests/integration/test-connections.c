@@ -350,3 +350,64 @@ Test(connections, libevent_refusals_are_problems)
 	free(c);
 	free(db);
 }
+
+/*
+ * A refusal of libevent's own behind pipelined answers that the client
+ * has not read yet (6 MB of style sheets, more than the kernel buffers
+ * hold, and a 4 KiB receive buffer) is
+ * problem+json too: evhttp reads the next request only once the answer
+ * before it has left duband's output, so its page is at the head of
+ * what is written, where duband's filter rewrites it.
+ */
+Test(connections, refusal_behind_pipelined_answers_is_a_problem, .timeout = 120)
+{
+	static const char one[] = "GET /app.css HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const char bad[] = "GET /healthz HTTP/1.1\r\nBad header\r\n\r\n";
+	struct t_daemon		 d;
+	struct sockaddr_in	 sin;
+	struct pollfd		 pfd;
+	const char		*args[] = { "--web", DUBAN_SOURCE_DIR "/daemon/web", NULL };
+	char			*db = t_db_create(), *req, *buf, *p, *last = NULL;
+	size_t			 len = 0, cap = 1 << 20, n = 200, i, ok = 0;
+	ssize_t			 got;
+	int			 fd, rcv = 4096;
+
+	t_daemon_start(&d, db, args, NULL);
+	req = xcalloc(n, sizeof one + sizeof bad);
+	for (i = 0; i < n; i++)
+		strcat(req, one);
+	strcat(req, bad);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv) == 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port_of(&d));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert(connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0);
+	cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	/* Everything until duband closes (the refusal says Connection: close). */
+	buf = xmalloc(cap);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, 30000) == 1) {
+		if (len + 65536 + 1 > cap)
+			buf = xreallocarray(buf, cap *= 2, 1);
+		if ((got = read(fd, buf + len, 65536)) <= 0)
+			break;
+		len += (size_t)got;
+	}
+	buf[len] = '\0';
+	close(fd);
+	for (p = buf; (p = memmem(p, (size_t)(buf + len - p), "HTTP/1.1 ", 9)) != NULL; p += 9) {
+		if (strncmp(p, "HTTP/1.1 200 ", 13) == 0)
+			ok++;
+		last = p;
+	}
+	cr_expect_eq(ok, n, "%zu of %zu style sheets answered", ok, n);
+	cr_assert(last != NULL);
+	expect_problem("a bad request behind 6 MB of answers", last, 400);
+	t_daemon_stop(&d);
+	free(buf);
+	free(req);
+	free(db);
+}
