@@ -569,7 +569,18 @@ who_list(const char *s, size_t *n)
 		struct who *x = &w[*n];
 
 		if (sp != NULL && (x->person = person_of(sp + 1)) != NULL) {
-			x->office = xstrndup(v[i], (size_t)(sp - v[i]));
+			/*
+			 * The office is what is before the name on its line: a
+			 * piece that began on a line before (a bracket left
+			 * open) is not part of it (found by tests/fuzz/fuzz-draft).
+			 */
+			const char *o = v[i];
+
+			for (const char *q = v[i]; q < sp; q++)
+				if (*q == '\n' || *q == '\t')
+					o = q + 1;
+			x->office = xstrndup(o, (size_t)(sp - o));
+			x->unsure |= o != v[i];
 		} else {
 			x->office = nospace(v[i]);
 			/* "财务审计处陈伟": an office's suffix, then a name. */
