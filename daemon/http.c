@@ -328,22 +328,26 @@ flushed(struct evhttp_request *ev, void *arg)
 	idle_check(h);
 }
 
-/* The hooks hear of the answer once: before it is sent, or now. */
-static void
+/*
+ * The hooks hear of the answer once: before it is sent, or now.  Returns
+ * 1 if they hold it (http_reply_held sends it).
+ */
+static int
 req_hooks_done(struct req *r, int status, const char *ctype, const char *body,
     size_t len)
 {
 	const struct req_hooks	*hooks = r->hooks;
 
 	r->hooks = NULL;
-	if (hooks != NULL)
-		hooks->done(r, status, ctype, body, len);
+	return (hooks != NULL && hooks->done(r, status, ctype, body, len) && status != 0);
 }
 
 static void
 req_free(struct req *r)
 {
-	req_hooks_done(r, 0, NULL, NULL, 0);
+	(void)req_hooks_done(r, 0, NULL, NULL, 0);
+	free(r->held_ctype);
+	free(r->held_body);
 	if (r->have_query)
 		evhttp_clear_headers(&r->query);
 	free(r->path);
@@ -362,9 +366,32 @@ req_free(struct req *r)
 	free(r);
 }
 
+static void	reply_send(struct req *, int, const char *, const char *, size_t);
+
 void
 http_reply(struct req *r, int status, const char *ctype, const char *body,
     size_t len)
+{
+	if (req_hooks_done(r, status, ctype, body, len)) {
+		r->held_status = status;
+		r->held_ctype = xstrdup(ctype);
+		r->held_body = xmalloc(len + 1);
+		memcpy(r->held_body, body, len);
+		r->held_len = len;
+		return;
+	}
+	reply_send(r, status, ctype, body, len);
+}
+
+void
+http_reply_held(struct req *r)
+{
+	reply_send(r, r->held_status, r->held_ctype, r->held_body, r->held_len);
+}
+
+/* Sends the answer and frees r. */
+static void
+reply_send(struct req *r, int status, const char *ctype, const char *body, size_t len)
 {
 	struct http		*hp = r->http;
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->ev);
@@ -373,7 +400,6 @@ http_reply(struct req *r, int status, const char *ctype, const char *body,
 	double			 secs;
 	const char		*method = http_method_name(evhttp_request_get_command(r->ev));
 
-	req_hooks_done(r, status, ctype, body, len);
 	evhttp_add_header(h, "Content-Type", ctype);
 	if (evhttp_find_header(h, "Cache-Control") == NULL)
 		evhttp_add_header(h, "Cache-Control", "no-store");
@@ -549,6 +575,13 @@ http_problem(struct req *r, int status, const char *title, const char *detail,
 	json_decref(p);
 }
 
+/* max_body, for http-body.c. */
+int
+http_max_body(const struct req *r)
+{
+	return (r->http->cfg->max_body);
+}
+
 void
 http_unavailable(struct req *r, const char *why)
 {
@@ -607,85 +640,6 @@ http_query_only(struct req *r, const char *const *allowed)
 		}
 	}
 	return (0);
-}
-
-char *
-http_body(struct req *r, size_t *lenp)
-{
-	struct evbuffer	*in = evhttp_request_get_input_buffer(r->ev);
-	size_t		 len = evbuffer_get_length(in);
-	char		*s, *msg;
-
-	if (len > (size_t)r->http->cfg->max_body) {
-		msg = xprintf("请求体 %zu 字节，上限为 %d 字节", len, r->http->cfg->max_body);
-		http_problem(r, 413, "请求体过大", msg, NULL, NULL);
-		free(msg);
-		return (NULL);
-	}
-	s = xmalloc(len + 1);
-	evbuffer_copyout(in, s, len);
-	s[len] = '\0';
-	*lenp = len;
-	return (s);
-}
-
-/* A refused body: its problem. */
-static void
-body_refused(struct req *r, struct body_err *e)
-{
-	http_problem(r, e->status, e->title, e->detail, e->field, NULL);
-	body_err_free(e);
-}
-
-json_t *
-http_json_object(struct req *r, const char *const *allowed, int empty_ok)
-{
-	struct body_route	 br = { NULL, allowed, empty_ok, NULL };
-
-	return (http_json_for(r, &br));
-}
-
-json_t *
-http_json_for(struct req *r, const struct body_route *br)
-{
-	struct body_err	 e;
-	json_t		*body;
-	char		*text;
-	size_t		 len;
-
-	if ((text = http_body(r, &len)) == NULL)
-		return (NULL);
-	body = body_read(br, text, len, &e);
-	free(text);
-	if (body == NULL)
-		body_refused(r, &e);
-	return (body);
-}
-
-char *
-http_json_text_for(struct req *r, const struct body_route *br)
-{
-	json_t	*body;
-	char	*doc;
-
-	if ((body = http_json_for(r, br)) == NULL)
-		return (NULL);
-	doc = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	return (doc);
-}
-
-char *
-http_json_text(struct req *r, const char *const *allowed, int empty_ok)
-{
-	json_t	*body;
-	char	*doc;
-
-	if ((body = http_json_object(r, allowed, empty_ok)) == NULL)
-		return (NULL);
-	doc = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	return (doc);
 }
 
 /* ---------------------------------------------------------------- */

@@ -50,11 +50,14 @@ enum role {
  * query instead of the pool (which returns as pool_query does), and
  * done hears its answer before it is sent (status 0: r is freed without
  * one that could be kept, e.g. a streamed answer).  done is called once.
+ * If done returns 1 (never for status 0), the answer is held, a copy in
+ * r, until the hook calls http_reply_held(r): an answer is sent only
+ * once what the hook does with it has been done.
  */
 struct req_hooks {
 	int	(*query)(struct req *, const char *sql, int n,
 		    const char *const *params, pool_cb, void *arg);
-	void	(*done)(struct req *, int status, const char *ctype,
+	int	(*done)(struct req *, int status, const char *ctype,
 		    const char *body, size_t len);
 };
 
@@ -103,6 +106,10 @@ struct req {
 	/* Its hooks, if any, and their state. */
 	const struct req_hooks	*hooks;
 	void			*hooks_arg;
+	/* An answer held for its hook (req_hooks.done returned 1). */
+	int			 held_status;
+	char			*held_ctype, *held_body;
+	size_t			 held_len;
 };
 
 /* Takes a request that arrived whole; must see that it is answered. */
@@ -155,6 +162,8 @@ void		 http_free(struct http *);
 const char	*http_method_name(enum evhttp_cmd_type);
 
 /* Answers the request (once); records metrics and frees it. */
+int		 http_max_body(const struct req *);
+void		 http_reply_held(struct req *);
 void		 http_reply(struct req *, int status, const char *ctype,
 		    const char *body, size_t len);
 void		 http_reply_json(struct req *, int status, const char *json,

@@ -8,9 +8,9 @@
  *      statement calls duban_idempotency_applied(claim), which marks the
  *      key applied with the write, or fails the write if the claim was
  *      lost (taken over after duband stopped, see below);
- *   3. the answer, before it is sent, is stored by
- *      duban_idempotency_finish (a 5xx is not stored: the key is
- *      released if nothing was written).
+ *   3. the answer is stored by duban_idempotency_finish, and sent once
+ *      that is done (a 5xx is not stored: the key is released if
+ *      nothing was written).
  * If duband stops between 1 and 2, the claim is abandoned and a retry
  * takes it over once it is older than twice the query timeout.  If it
  * stops between 2 and 3, the write is in the database but its answer is
@@ -50,7 +50,7 @@ struct idem {
 
 static int	idem_query(struct req *, const char *, int, const char *const *,
 		    pool_cb, void *);
-static void	idem_done(struct req *, int, const char *, const char *, size_t);
+static int	idem_done(struct req *, int, const char *, const char *, size_t);
 
 static const struct req_hooks idem_hooks = { idem_query, idem_done };
 
@@ -209,13 +209,17 @@ idem_query(struct req *r, const char *sql, int n, const char *const *params,
 	return (rc);
 }
 
+/* The answer is stored (or could not be): now it is sent, if it waits. */
 static void
 finished(PGresult *res, const char *err, void *arg)
 {
-	(void)arg;
+	struct req	*r = arg;
+
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 		log_warnx("未能保存 Idempotency-Key 的答复：%s", res ? PQresultErrorMessage(res) :
 		    err ? err : "?");
+	if (r != NULL)
+		http_reply_held(r);
 }
 
 /*
@@ -233,7 +237,13 @@ secret(struct req *r)
 	    (cc != NULL && strstr(cc, "no-store") != NULL));
 }
 
-static void
+/*
+ * Stores the answer before it is sent: the client that has it can retry
+ * and be answered the same (a retry that came while the answer was being
+ * stored was told 409, the request still in progress).  Returns 1 when
+ * the answer waits for finished.
+ */
+static int
 idem_done(struct req *r, int status, const char *ctype, const char *body,
     size_t len)
 {
@@ -244,6 +254,7 @@ idem_done(struct req *r, int status, const char *ctype, const char *body,
 	const char		*params[5];
 	int			 lengths[5] = { 0, 0, 0, 0, (int)len };
 	int			 formats[5] = { 0, 0, 0, 0, 1 };
+	int			 held;
 
 	r->hooks_arg = NULL;
 	/* The headers the route set (ETag, Location, ...), not the transport's. */
@@ -263,9 +274,11 @@ idem_done(struct req *r, int status, const char *ctype, const char *body,
 		params[2] = params[3] = params[4] = NULL;
 		lengths[4] = 0;
 	}
-	if (pool_query_bin(x->pool, FINISH_SQL, 5, params, lengths, formats, 0,
-	    finished, NULL) != 0)
+	held = pool_query_bin(x->pool, FINISH_SQL, 5, params, lengths, formats, 0,
+	    finished, status != 0 ? r : NULL) == 0;
+	if (!held)
 		log_warnx("未能保存 Idempotency-Key 的答复：数据库繁忙或不可用");
 	free(headers);
 	free(x);
+	return (held && status != 0);
 }

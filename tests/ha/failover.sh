@@ -179,8 +179,18 @@ note "提醒 $want 份，收到不同的键 $keys 个，重复 $dups 个"
 [ "$dups" = 0 ] || fail "重复发送的提醒：$(awk '$1 > 1' "$HA_DIR/keys.txt" | head -n 5)"
 [ "$keys" = "$want" ] || fail "应收到 $want 个键，收到 $keys 个"
 
-# One duband dies; the other carries on behind HAProxy.
-kill -KILL "$(ha_pid duband1)"
+# One duband dies; the other carries on behind HAProxy.  Writes start
+# once it is gone: until then (an ASan process takes a while to exit) its
+# socket still takes a connection and then resets it, which HAProxy
+# answers 502 since a PATCH cannot be retried.
+pid=$(ha_pid duband1)
+kill -KILL "$pid"
+for _ in $(seq 300); do
+	[ -d "/proc/$pid" ] && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] || break
+	sleep 0.1
+done
+[ ! -d "/proc/$pid" ] || [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ] ||
+	fail "duband1 收到 SIGKILL 30 秒后仍未退出"
 for v in $(seq 1001 1020); do
 	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -X PATCH \
 		-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
