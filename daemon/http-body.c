@@ -92,3 +92,15 @@ http_json_text(struct req *r, const char *const *allowed, int empty_ok)
 	json_decref(body);
 	return (doc);
 }
+
+int
+http_no_body(struct req *r)
+{
+	static const char *const none[] = { NULL };
+	json_t	*body;
+
+	if ((body = http_json_object(r, none, 1)) == NULL)
+		return (-1);
+	json_decref(body);
+	return (0);
+}

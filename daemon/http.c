@@ -937,15 +937,3 @@ http_free(struct http *h)
 	free(h->conns.v);
 	free(h);
 }
-
-int
-http_no_body(struct req *r)
-{
-	static const char *const none[] = { NULL };
-	json_t	*body;
-
-	if ((body = http_json_object(r, none, 1)) == NULL)
-		return (-1);
-	json_decref(body);
-	return (0);
-}
