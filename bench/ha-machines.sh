@@ -67,11 +67,11 @@ fi
 # A veth whose namespace was deleted goes when the kernel has dismantled
 # that namespace, a moment later.
 for m in 1 2 3; do
-	for ((t = 0; t < 150; t++)); do
+	for ((t = 0; t < 300; t++)); do
 		ip link show "duban-v$m" >/dev/null 2>&1 || continue 2
 		sleep 0.2
 	done
-	die "上次运行留下的 duban-v$m 30 秒内未消失"
+	die "上次运行留下的 duban-v$m 60 秒内未消失"
 done
 
 ha_remove
@@ -127,6 +127,9 @@ net_teardown() {
 	for m in 1 2 3; do
 		ip netns list | grep -qw "duban-m$m" || continue
 		kill_all "$m"
+		# The pair goes at once; a namespace whose sockets still
+		# hold its devices may take a while to go, with its eth0.
+		ip link del "duban-v$m" 2>/dev/null || true
 		ip netns del "duban-m$m"
 	done
 	ip link del "$BR" 2>/dev/null || true
@@ -298,13 +301,14 @@ listen duband
 	bind :443 ssl crt $d/duban.pem
 	mode http
 	balance roundrobin
+	timeout connect 1s
 	timeout client 60s
 	timeout server 60s
 	option httpchk GET /healthz
 	http-check expect rstatus ^(200|503)\$
 	retries 2
 	option redispatch
-	default-server inter 1s fall 2 rise 1
+	default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
 	server m1 $NET.1:8080 check
 	server m2 $NET.2:8080 check
 EOF
