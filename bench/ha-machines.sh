@@ -483,10 +483,13 @@ rejoined() {
 	l=$(primary) || return 1
 	synced "$l" $((3 - l)) && synced_seen_by $((3 - l)) "$l" && echo "m$l"
 }
-# outage T0 T1 DIR: ha_outage over DIR's requests that started before T1.
+# outage T0 T1 DIR: ha_outage over DIR's requests that started before T1
+# (T1 empty: all), followed by how many of the 503s had no Retry-After
+# (HAProxy's own: no instance up).
 outage() {
-	cat "$3"/w-*.txt | awk -v t="$2" '$1 < t' >"$3/before.txt"
-	ha_outage "$1" "$3/before.txt"
+	cat "$3"/w-*.txt | awk -v t="$2" 't == "" || $1 < t' >"$3/before.txt"
+	printf '%s %s\n' "$(ha_outage "$1" "$3/before.txt")" \
+		"$(awk '$4 == 503 && $5 == ""' "$3/before.txt" | wc -l)"
 	rm -f "$3/before.txt"
 }
 # settle DIR T: waits (bounded) for a leader with its synchronous standby,
@@ -510,7 +513,7 @@ lost_now() {
 
 # 1. The machine holding the primary dies.
 machine_dies() {
-	local r=$1 m s t0 t_leader load secs n503 other longest rejoin leader n rw
+	local r=$1 m s t0 t_leader load secs n503 other longest rejoin leader n rw noretry
 	local dir=$BASE/writes
 	m=$(primary) || die "没有主库"
 	s=$((3 - m))
@@ -525,8 +528,8 @@ machine_dies() {
 	t_leader=$(since "$t0")
 	note "m$s 成为主库（${t_leader} 秒）"
 	until_ok 300 "恢复写入" resumed "$dir" "$t0"
-	read -r secs n503 other longest _ < <(ha_outage "$t0" "$dir"/w-*.txt)
-	note "写入在 ${secs} 秒后恢复；503 共 $n503 次，其他失败 $other 次，最长请求 ${longest} 秒"
+	read -r secs n503 other longest _ noretry < <(outage "$t0" "" "$dir")
+	note "写入在 ${secs} 秒后恢复；503 共 $n503 次（其中 HAProxy 自己的、无 Retry-After 的 $noretry 次），其他失败 $other 次，最长请求 ${longest} 秒"
 	boot "$m"
 	if read -r rejoin leader < <(settle "$dir" "$t0"); then
 		note "m$m 重新启动，${rejoin} 秒后集群复原（主库 $leader）"
@@ -541,7 +544,7 @@ machine_dies() {
 	[ "$n" = 0 ] || LOST=1
 	rw=$(yes_no "$(rewinds "$m")")
 	note "答 200 而不在历史中的写入：$n 次；pg_rewind：$rw"
-	ROWS+=("| $r | 整机宕机 | m$m | m$s | $t_leader | $secs | $n503 | $other | $longest | — | — | — | $rejoin | $leader | $rw | $n | $load |")
+	ROWS+=("| $r | 整机宕机 | m$m | m$s | $t_leader | $secs | $n503（$noretry） | $other | $longest | — | — | — | $rejoin | $leader | $rw | $n | $load |")
 }
 
 # fenced M: machine M's HAProxy no longer leads to a primary (no server,
@@ -558,7 +561,7 @@ heal_due() { (($(since "$1" | cut -d. -f1) >= HA3_HEAL_AFTER)); }
 # 2. The primary's machine loses its link; nothing is killed.
 partition() {
 	local r=$1 m s t0 t1 t_leader="" t_fenced="" t_resumed="" load
-	local secs n503 other longest n rw rw0 iso_ok after_heal rejoin leader end
+	local secs n503 other longest n rw rw0 iso_ok after_heal rejoin leader end noretry
 	local dir=$BASE/writes iso=$BASE/writes-isolated
 	m=$(primary) || die "没有主库"
 	s=$((3 - m))
@@ -585,7 +588,7 @@ partition() {
 	# replication: nothing, unless replicated just before).
 	iso_ok=$(cat "$iso"/w-*.txt | awk -v k="$t0" '$1 > k && $4 == 200' | wc -l)
 	t1=$EPOCHREALTIME
-	read -r secs n503 other longest _ < <(outage "$t0" "$t1" "$dir")
+	read -r secs n503 other longest _ noretry < <(outage "$t0" "$t1" "$dir")
 	ip link set "duban-v$m" up
 	note "m$m 恢复网络（隔离 $(since "$t0") 秒）"
 	if read -r rejoin leader < <(settle "$dir" "$t1"); then
@@ -601,8 +604,8 @@ partition() {
 	n=$(lost_now "$dir" "$iso")
 	[ "$n" = 0 ] || LOST=1
 	rw=$(yes_no $(($(rewinds "$m") - rw0)))
-	note "隔离期间写入在 ${secs} 秒后恢复，503 共 $n503 次，其他失败 $other 次，最长请求 ${longest} 秒；隔离侧在隔离后答 200 共 $iso_ok 次；恢复网络后失败 $after_heal 次；答 200 而不在历史中的写入：$n 次；pg_rewind：$rw"
-	ROWS+=("| $r | 网络隔离 | m$m | m$s | $t_leader | $secs | $n503 | $other | $longest | $t_fenced | $iso_ok | $after_heal | $rejoin | $leader | $rw | $n | $load |")
+	note "隔离期间写入在 ${secs} 秒后恢复，503 共 $n503 次（其中 HAProxy 自己的、无 Retry-After 的 $noretry 次），其他失败 $other 次，最长请求 ${longest} 秒；隔离侧在隔离后答 200 共 $iso_ok 次；恢复网络后失败 $after_heal 次；答 200 而不在历史中的写入：$n 次；pg_rewind：$rw"
+	ROWS+=("| $r | 网络隔离 | m$m | m$s | $t_leader | $secs | $n503（$noretry） | $other | $longest | $t_fenced | $iso_ok | $after_heal | $rejoin | $leader | $rw | $n | $load |")
 }
 
 all_sent() {
@@ -729,7 +732,7 @@ dups=$(awk '$1 > 1' "$BASE/keys.txt" | wc -l)
 printf '\n三机高可用（网络命名空间）：Patroni %s，%s，ttl %s、loop_wait %s、retry_timeout %s；%s 个写入端经 m3 的 HAProxy，隔离场景另有 %s 个在旧主库所在机器上；%s 核\n\n' \
 	"$(patroni --version | cut -d' ' -f2)" "$HA3_DCS" "$HA3_TTL" "$HA3_LOOP_WAIT" "$HA3_RETRY_TIMEOUT" \
 	"$WRITERS" "${#ISOLATED[@]}" "$(nproc)"
-echo "| 轮次 | 场景 | 原主库 | 新主库 | 选出新主库/秒 | 恢复写入/秒 | 503 | 其他失败 | 最长请求/秒 | 旧主库停写/秒 | 隔离侧答 200 | 恢复网络后失败 | 复原/秒 | 之后主库 | pg_rewind | 丢失 | 负载 |"
+echo "| 轮次 | 场景 | 原主库 | 新主库 | 选出新主库/秒 | 恢复写入/秒 | 503（无 Retry-After） | 其他失败 | 最长请求/秒 | 旧主库停写/秒 | 隔离侧答 200 | 恢复网络后失败 | 复原/秒 | 之后主库 | pg_rewind | 丢失 | 负载 |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
 printf '\n提醒 %s 份，全部发出：%s；收到不同的键 %s 个，重复 %s 个\n' "$want" "$sent" "$keys" "$dups"
