@@ -349,15 +349,18 @@ ha_kill_primary() {
 # ha_writer TARGET TOKEN OUT STOP [FROM [URL]]: PATCHes TARGET's value
 # with FROM+1, FROM+2 … through HAProxy (or the duband at URL) until the
 # file STOP exists; one line per request in OUT: start, end (epoch
-# seconds), value, HTTP status, Retry-After.
+# seconds), value, HTTP status, Retry-After.  With HA_WRITER_KEY set, each
+# request has an Idempotency-Key of its own (HA_WRITER_KEY-TARGET-VALUE),
+# as the CLI sends.
 ha_writer() {
-	local target=$1 token=$2 out=$3 stop=$4 v=${5:-0} t0 res
+	local target=$1 token=$2 out=$3 stop=$4 v=${5:-0} t0 res key=()
 	local url=${6:-http://127.0.0.1:$HA_PORT_HTTP}
 	while [ ! -e "$stop" ]; do
 		v=$((v + 1))
 		t0=$EPOCHREALTIME
+		[ -z "${HA_WRITER_KEY:-}" ] || key=(-H "Idempotency-Key: $HA_WRITER_KEY-$target-$v")
 		res=$(curl -s -o /dev/null -w '%{http_code} %header{retry-after}' --max-time 30 \
-			-X PATCH -H "Authorization: Bearer $token" \
+			-X PATCH -H "Authorization: Bearer $token" "${key[@]}" \
 			-H 'Content-Type: application/json' \
 			-d "{\"current\": $v, \"confirm\": true, \"note\": \"第 $v 次\"}" \
 			"$url/api/v1/targets/$target") || true
