@@ -8,8 +8,9 @@
 #   m1, m2  etcd member, Patroni + PostgreSQL 15 (synchronous_mode),
 #           HAProxy 127.0.0.1:5000 to the primary, duband :8080
 #   m3      etcd member, HAProxy :443 (TLS) in front of both duband
-# Writers (bench/failover.sh's) PATCH targets through m3's HAProxy while
-# reminders go out to a webhook receiver on m3.  Then, each round:
+# Writers (bench/failover.sh's, each write with an Idempotency-Key) PATCH
+# targets through m3's HAProxy while reminders go out to a webhook receiver
+# on m3.  Then, each round:
 #   1. 整机宕机: the machine holding the primary dies: its link goes down
 #      (packets dropped, no resets) and every process in its namespace
 #      gets SIGKILL at the same moment.  The other database machine must
@@ -53,6 +54,8 @@ NET=10.213.0
 HOST_IP=$NET.254
 BR=duban-br0
 URL=https://$NET.3
+# Each write with an Idempotency-Key, as the CLI sends (ha_writer).
+export HA_WRITER_KEY=ha3-$EPOCHSECONDS
 # Reminders are due on this day (tests/ha/failover.sh's).
 NOW=2012-09-24T09:00+08:00
 
@@ -305,6 +308,7 @@ listen duband
 	mode http
 	balance roundrobin
 	timeout connect 1s
+	timeout check 5s
 	timeout client 60s
 	timeout server 60s
 	option httpchk GET /healthz
