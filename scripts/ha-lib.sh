@@ -77,12 +77,16 @@ ha_port_free() {
 }
 
 # ha_spawn NAME COMMAND...: runs COMMAND in the background as the
-# cluster's owner, output in NAME.log, pid in NAME.pid.
+# cluster's owner, output in NAME.log, pid in NAME.pid.  With HA_NETNS set
+# (root only), in that network namespace (ip netns) and an IPC namespace
+# of its own, as on a machine of its own (bench/ha-machines.sh): nothing
+# forks on the way, so the pid is COMMAND's.
 ha_spawn() {
-	local name=$1
+	local name=$1 ns=()
 	shift
+	[ -z "${HA_NETNS:-}" ] || ns=(ip netns exec "$HA_NETNS" unshare --ipc)
 	if is_root; then
-		(cd / && exec setpriv --reuid="$DUBAN_USER" --regid="$DUBAN_USER" \
+		(cd / && exec "${ns[@]}" setpriv --reuid="$DUBAN_USER" --regid="$DUBAN_USER" \
 			--clear-groups -- "$@") >"$HA_DIR/$name.log" 2>&1 </dev/null &
 	else
 		("$@") >"$HA_DIR/$name.log" 2>&1 </dev/null &
@@ -342,20 +346,24 @@ ha_kill_primary() {
 	printf '%s\n' "$leader"
 }
 
-# ha_writer TARGET TOKEN OUT STOP [FROM]: PATCHes TARGET's value with
-# FROM+1, FROM+2 … through HAProxy until the file STOP exists; one line
-# per request in OUT: start, end (epoch seconds), value, HTTP status,
-# Retry-After.
+# ha_writer TARGET TOKEN OUT STOP [FROM [URL]]: PATCHes TARGET's value
+# with FROM+1, FROM+2 … through HAProxy (or the duband at URL) until the
+# file STOP exists; one line per request in OUT: start, end (epoch
+# seconds), value, HTTP status, Retry-After.  With HA_WRITER_KEY set, each
+# request has an Idempotency-Key of its own (HA_WRITER_KEY-TARGET-VALUE),
+# as the CLI sends.
 ha_writer() {
-	local target=$1 token=$2 out=$3 stop=$4 v=${5:-0} t0 res
+	local target=$1 token=$2 out=$3 stop=$4 v=${5:-0} t0 res key=()
+	local url=${6:-http://127.0.0.1:$HA_PORT_HTTP}
 	while [ ! -e "$stop" ]; do
 		v=$((v + 1))
 		t0=$EPOCHREALTIME
+		[ -z "${HA_WRITER_KEY:-}" ] || key=(-H "Idempotency-Key: $HA_WRITER_KEY-$target-$v")
 		res=$(curl -s -o /dev/null -w '%{http_code} %header{retry-after}' --max-time 30 \
-			-X PATCH -H "Authorization: Bearer $token" \
+			-X PATCH -H "Authorization: Bearer $token" "${key[@]}" \
 			-H 'Content-Type: application/json' \
 			-d "{\"current\": $v, \"confirm\": true, \"note\": \"第 $v 次\"}" \
-			"http://127.0.0.1:$HA_PORT_HTTP/api/v1/targets/$target") || true
+			"$url/api/v1/targets/$target") || true
 		echo "$t0 $EPOCHREALTIME $v $res" >>"$out"
 	done
 }
