@@ -13,6 +13,7 @@
 #include <criterion/hooks.h>
 
 #include "support.h"
+#include "support-int.h"
 #include "xmalloc.h"
 
 #ifndef nitems
@@ -594,8 +595,8 @@ kill_children(void)
 	}
 }
 
-static void
-child_add(pid_t pid)
+void
+t_child_add(pid_t pid)
 {
 	static int	 registered;
 	size_t		 i;
@@ -616,8 +617,8 @@ child_add(pid_t pid)
 }
 
 /* The child has been waited for. */
-static void
-child_gone(pid_t pid)
+void
+t_child_gone(pid_t pid)
 {
 	size_t	 i;
 
@@ -722,7 +723,7 @@ t_daemon_spawn(struct t_daemon *d, const char *db, const char *const *args,
 		execv(DUBAN_DAEMON, (char *const *)argv);
 		_exit(127);
 	}
-	child_add(d->pid);
+	t_child_add(d->pid);
 }
 
 void
@@ -764,7 +765,7 @@ t_daemon_wait(struct t_daemon *d)
 		return (-1);
 	while (waitpid(d->pid, &status, 0) == -1 && errno == EINTR)
 		;
-	child_gone(d->pid);
+	t_child_gone(d->pid);
 	d->pid = 0;
 	return (WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
@@ -795,281 +796,6 @@ char *
 t_daemon_log(struct t_daemon *d)
 {
 	return (t_read_file(d->log, NULL));
-}
-
-/* ---------------------------------------------------------------- */
-/* HTTP */
-
-struct t_body {
-	char	*buf;
-	size_t	 len;
-};
-
-static size_t
-t_collect(char *p, size_t size, size_t n, void *arg)
-{
-	struct t_body	*s = arg;
-
-	s->buf = xreallocarray(s->buf, s->len + size * n + 1, 1);
-	memcpy(s->buf + s->len, p, size * n);
-	s->len += size * n;
-	s->buf[s->len] = '\0';
-	return (size * n);
-}
-
-void
-t_http(struct t_http *h, const char *method, const char *url,
-    const char *token, const char *body, const char *extra)
-{
-	t_http_bytes(h, method, url, token, body, body ? strlen(body) : 0, extra);
-}
-
-long
-t_upload(const char *base, const char *path, const char *token, const char *name,
-    const void *data, size_t len, const char *query, json_t **out)
-{
-	struct t_http	 h;
-	CURL		*c = curl_easy_init();
-	char		*n = curl_easy_escape(c, name, 0), *url;
-	long		 status;
-
-	url = xprintf("%s%s?name=%s%s", base, path, n, query ? query : "");
-	curl_free(n);
-	curl_easy_cleanup(c);
-	t_http_bytes(&h, "POST", url, token, data, len,
-	    "Content-Type: application/octet-stream");
-	status = h.status;
-	if (out != NULL) {
-		*out = json_loads(h.body, 0, NULL);
-		cr_assert_not_null(*out, "POST %s: %ld %s", path, status, h.body);
-	}
-	t_http_free(&h);
-	free(url);
-	return (status);
-}
-
-void
-t_http_bytes(struct t_http *h, const char *method, const char *url,
-    const char *token, const void *body, size_t bodylen, const char *extra)
-{
-	CURL			*c = curl_easy_init();
-	struct curl_slist	*hdr = NULL;
-	const char		*p;
-	char			*line;
-	size_t			 n;
-	struct t_body		 b = { xstrdup(""), 0 }, hh = { xstrdup(""), 0 };
-	char			*auth = NULL;
-	CURLcode		 rc;
-
-	if (token != NULL) {
-		auth = xprintf("Authorization: Bearer %s", token);
-		hdr = curl_slist_append(hdr, auth);
-	}
-	/* extra may hold several lines, separated by CRLF. */
-	for (p = extra; p != NULL && *p != '\0'; p += n, p += strspn(p, "\r\n")) {
-		n = strcspn(p, "\r\n");
-		line = xstrndup(p, n);
-		hdr = curl_slist_append(hdr, line);
-		free(line);
-	}
-	hdr = curl_slist_append(hdr, "Expect:");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, t_collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, t_collect);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hh);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (body != NULL) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)bodylen);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	}
-	if (strcmp(method, "HEAD") == 0)
-		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-	rc = curl_easy_perform(c);
-	h->status = 0;
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h->status);
-	h->body = b.buf;
-	h->len = b.len;
-	h->headers = hh.buf;
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(c);
-	free(auth);
-}
-
-long
-t_call(const struct t_daemon *d, const char *method, const char *path, const char *token,
-    const char *body, json_t **out)
-{
-	struct t_http	 h;
-	char		*url = xprintf("%s%s", d->url, path);
-	long		 status;
-
-	t_http(&h, method, url, token, body, body ? "Content-Type: application/json" : NULL);
-	status = h.status;
-	if (out != NULL) {
-		*out = json_loads(h.body, JSON_DECODE_ANY, NULL);
-		cr_assert_not_null(*out, "%s %s: %s", method, path, h.body);
-	}
-	t_http_free(&h);
-	free(url);
-	return (status);
-}
-
-void
-t_http_free(struct t_http *h)
-{
-	free(h->body);
-	free(h->headers);
-	h->body = h->headers = NULL;
-}
-
-char *
-t_http_header(const struct t_http *h, const char *name)
-{
-	const char	*p = h->headers;
-	size_t		 n = strlen(name);
-
-	while (p != NULL && *p != '\0') {
-		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
-			p += n + 1;
-			while (*p == ' ')
-				p++;
-			return (xstrndup(p, strcspn(p, "\r\n")));
-		}
-		p = strchr(p, '\n');
-		if (p != NULL)
-			p++;
-	}
-	return (NULL);
-}
-
-char *
-t_token(const char *db, const char *role, const char *office)
-{
-	/* Without an office, every organisation's (the tenant rules have
-	 * their own test, test-tenants.c). */
-	const char	*args[] = { "token", "create", "--quiet", "--role", role,
-	    office ? "--office" : "--org", office ? office : "全部", NULL };
-	struct t_run	 r;
-	char		*tok;
-
-	t_cli(&r, db, args);
-	if (r.status != 0)
-		t_fatal("token create: %s", r.err);
-	tok = xstrndup(r.out, strcspn(r.out, "\n"));
-	t_run_free(&r);
-	return (tok);
-}
-
-/* ---------------------------------------------------------------- */
-/* Receivers */
-
-#include <poll.h>
-
-/*
- * The receiver binds port 0 on loopback itself and prints the port the
- * kernel gave it on its first line, {"ready": PORT}: no port is guessed,
- * so none can be taken by someone else in between.
- */
-static void
-sink_start(struct t_sink *k, const char *script, const char *control)
-{
-	int		 p[2];
-	json_t		*ready;
-	json_int_t	 port;
-
-	memset(k, 0, sizeof *k);
-	if (pipe(p) != 0)
-		t_fatal("pipe: %s", strerror(errno));
-	fflush(stdout);
-	fflush(stderr);
-	if ((k->pid = fork()) == -1)
-		t_fatal("fork: %s", strerror(errno));
-	if (k->pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		execl("/usr/bin/python3", "python3", script, control, (char *)NULL);
-		_exit(127);
-	}
-	child_add(k->pid);
-	close(p[1]);
-	k->fd = p[0];
-	if (control != NULL)
-		k->control = xstrdup(control);
-	ready = t_sink_next(k, 30);
-	port = json_integer_value(json_object_get(ready, "ready"));
-	if (port <= 0 || port > 65535)
-		t_fatal("%s did not start (no {\"ready\": PORT} within 30 s)", script);
-	k->port = (int)port;
-	json_decref(ready);
-}
-
-void
-t_sink_smtp(struct t_sink *k)
-{
-	sink_start(k, DUBAN_SOURCE_DIR "/tests/receivers/smtp_sink.py", NULL);
-}
-
-void
-t_sink_webhook(struct t_sink *k)
-{
-	char	*control = xprintf("%s/webhook-%d.control", t_tmpdir(), getpid());
-
-	t_write_file(control, "", 0);
-	sink_start(k, DUBAN_SOURCE_DIR "/tests/receivers/webhook_sink.py", control);
-	free(control);
-}
-
-void
-t_sink_mode(struct t_sink *k, const char *mode)
-{
-	t_write_file(k->control, mode, strlen(mode));
-}
-
-json_t *
-t_sink_next(struct t_sink *k, int timeout)
-{
-	struct pollfd	 pfd = { k->fd, POLLIN, 0 };
-	char		*nl;
-	json_t		*j;
-	ssize_t		 n;
-
-	for (;;) {
-		if ((nl = memchr(k->buf, '\n', k->len)) != NULL) {
-			*nl = '\0';
-			j = json_loads(k->buf, 0, NULL);
-			k->len -= (size_t)(nl + 1 - k->buf);
-			memmove(k->buf, nl + 1, k->len);
-			if (j == NULL)
-				t_fatal("receiver printed something that is not JSON");
-			return (j);
-		}
-		if (poll(&pfd, 1, timeout * 1000) <= 0)
-			return (NULL);
-		n = read(k->fd, k->buf + k->len, sizeof k->buf - k->len);
-		if (n <= 0)
-			return (NULL);
-		k->len += (size_t)n;
-	}
-}
-
-void
-t_sink_stop(struct t_sink *k)
-{
-	if (k->pid > 0) {
-		kill(k->pid, SIGTERM);
-		waitpid(k->pid, NULL, 0);
-		child_gone(k->pid);
-		k->pid = 0;
-	}
-	close(k->fd);
-	free(k->control);
-	k->control = NULL;
 }
 
 void
