@@ -510,6 +510,17 @@ settle() {
 	poll 120 ok_since "$1" "$2" || return 1
 	echo "$secs $leader"
 }
+# settled DIR T: settle, setting the caller's rejoin and leader; on a
+# timeout rejoin is 超时, leader what there is, FAILED is set and it fails.
+settled() {
+	if read -r rejoin leader < <(settle "$1" "$2"); then
+		return 0
+	fi
+	rejoin=超时
+	leader=$(rejoined || echo 无)
+	FAILED=1
+	return 1
+}
 # lost_now DIR...: writes answered 200 missing from the history, asked of
 # the leader through its machine's HAProxy.
 lost_now() {
@@ -538,12 +549,9 @@ machine_dies() {
 	read -r secs n503 other longest _ noretry < <(outage "$t0" "" "$dir")
 	note "写入在 ${secs} 秒后恢复；503 共 $n503 次（其中 HAProxy 自己的、无 Retry-After 的 $noretry 次），其他失败 $other 次，最长请求 ${longest} 秒"
 	boot "$m"
-	if read -r rejoin leader < <(settle "$dir" "$t0"); then
+	if settled "$dir" "$t0"; then
 		note "m$m 重新启动，${rejoin} 秒后集群复原（主库 $leader）"
 	else
-		rejoin=超时
-		leader=$(rejoined || echo 无)
-		FAILED=1
 		note "m$m 重新启动后，300 秒内集群未复原（一个主库和它的同步备库）或写入未恢复"
 	fi
 	writers_stop "$dir"
@@ -598,12 +606,9 @@ partition() {
 	read -r secs n503 other longest _ noretry < <(outage "$t0" "$t1" "$dir")
 	ip link set "duban-v$m" up
 	note "m$m 恢复网络（隔离 $(since "$t0") 秒）"
-	if read -r rejoin leader < <(settle "$dir" "$t1"); then
+	if settled "$dir" "$t1"; then
 		note "恢复网络 ${rejoin} 秒后集群复原（主库 $leader）"
 	else
-		rejoin=超时
-		leader=$(rejoined || echo 无)
-		FAILED=1
 		note "恢复网络后，300 秒内集群未复原（一个主库和它的同步备库）或写入未恢复"
 	fi
 	writers_stop "$dir"

@@ -281,7 +281,10 @@ stage_tasks(PGconn *conn, json_t *plans, json_t *held, char **cause)
 		return (-1);
 	copybuf_init(&b, conn);
 	json_array_foreach(plans, i, p) {
-		tasks = json_object_get(p, "tasks");
+		if ((tasks = json_object_get(p, "tasks")) == NULL)
+			tasks = json_array();	/* a plan of no tasks */
+		else
+			json_incref(tasks);
 		json_array_foreach(tasks, j, t) {
 			copy_field(&b, json_string_value(json_object_get(p, "key")));
 			snprintf(n, sizeof n, "\t%zu\t", j + 1);
@@ -293,9 +296,9 @@ stage_tasks(PGconn *conn, json_t *plans, json_t *held, char **cause)
 				break;
 			}
 		}
+		json_array_append_new(held, tasks);
 		if (rc != 0)
 			break;
-		json_array_append(held, tasks);
 		json_object_del(p, "tasks");
 		json_object_set_new(p, "tasks_staged", json_true());
 	}
@@ -305,13 +308,15 @@ stage_tasks(PGconn *conn, json_t *plans, json_t *held, char **cause)
 		rc = -1;
 	copybuf_free(&b);
 	if (rc == 0) {
-		PGresult *res = PQgetResult(conn);
+		PGresult *res = PQgetResult(conn), *more;
 
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			*cause = db_error(conn, res);
 			rc = -1;
+		}
 		PQclear(res);
-		while ((res = PQgetResult(conn)) != NULL)
-			PQclear(res);
+		while ((more = PQgetResult(conn)) != NULL)
+			PQclear(more);
 	}
 	if (rc != 0 && *cause == NULL)
 		*cause = db_error(conn, NULL);
@@ -331,20 +336,16 @@ load_call(PGconn *conn, const char *sql, json_t *plans, const char *actor,
 {
 	const char	*params[3];
 	char		*doc, now[CLOCK_ISO_LEN];
-	PGresult	*res, *more;
-	ExecStatusType	 st;
+	PGresult	*res = NULL, *more;
 	json_t		*answer = NULL, *held = json_array();
 	json_error_t	 jerr;
 	int		 sent;
 
 	*cause = NULL;
-	if (exec_ok(conn, "BEGIN", PGRES_COMMAND_OK, cause) != 0 ||
-	    stage_tasks(conn, plans, held, cause) != 0) {
-		json_decref(plans);
-		json_decref(held);
-		PQclear(PQexec(conn, "ROLLBACK"));
-		return (NULL);
-	}
+	if (exec_ok(conn, "BEGIN", PGRES_COMMAND_OK, cause) != 0)
+		goto fail;
+	if (stage_tasks(conn, plans, held, cause) != 0)
+		goto fail;
 	doc = json_dumps(plans, JSON_COMPACT);
 	params[0] = doc;
 	params[1] = actor;
@@ -354,34 +355,37 @@ load_call(PGconn *conn, const char *sql, json_t *plans, const char *actor,
 	sent = PQsendQueryParams(conn, sql, 3, NULL, params, NULL, NULL, 0);
 	free(doc);
 	json_decref(plans);
+	plans = NULL;
 	json_decref(held);
+	held = NULL;
 	if (!sent) {
 		*cause = db_error(conn, NULL);
-		PQclear(PQexec(conn, "ROLLBACK"));
-		return (NULL);
+		goto fail;
 	}
 	res = PQgetResult(conn);
 	while ((more = PQgetResult(conn)) != NULL)
 		PQclear(more);
-	st = PQresultStatus(res);
-	if (st != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		*cause = db_error(conn, res);
-		PQclear(res);
-		PQclear(PQexec(conn, "ROLLBACK"));
-		return (NULL);
+		goto fail;
 	}
-	answer = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
-	PQclear(res);
-	if (answer == NULL) {
+	if ((answer = json_loads(PQgetvalue(res, 0, 0), 0, &jerr)) == NULL) {
 		xasprintf(cause, "无法解析数据库的答复：%s", jerr.text);
-		PQclear(PQexec(conn, "ROLLBACK"));
-		return (NULL);
+		goto fail;
 	}
+	PQclear(res);
 	if (exec_ok(conn, dry ? "ROLLBACK" : "COMMIT", PGRES_COMMAND_OK, cause) != 0) {
 		json_decref(answer);
 		return (NULL);
 	}
 	return (answer);
+
+fail:
+	PQclear(res);
+	json_decref(plans);
+	json_decref(held);
+	PQclear(PQexec(conn, "ROLLBACK"));
+	return (NULL);
 }
 
 json_t *

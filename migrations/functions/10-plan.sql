@@ -237,8 +237,7 @@ BEGIN
 	-- knows nothing of a function's rows, rescanned it once per task in
 	-- the NOT EXISTS of the withdrawals (bench/import.sh).
 	-- Its 监督电话 beside duban_doc_tasks' columns, read in the same pass
-	-- (one jsonb_to_recordset: a second one for the telephone alone read
-	-- the whole array again).
+	-- (a second pass for the telephone alone read the whole array again).
 	-- Only the columns statements join on are analyzed: statistics of
 	-- the jsonb columns (roles, targets, milestones) cost a sort of
 	-- every value and no plan reads them.
@@ -246,35 +245,29 @@ BEGIN
 		SELECT d.*, NULL::text AS phone, NULL::bigint AS n
 		  FROM duban_doc_tasks(NULL) d WITH NO DATA;
 	TRUNCATE duban_load_task;
-	-- `duban plan load` sends the tasks ahead, a row each, into
-	-- duban_stage_task (lib/store/load.c), and says so: the database
-	-- reads them while the client writes them.
-	IF coalesce((v_full->>'tasks_staged')::boolean, false) THEN
-		INSERT INTO duban_load_task
-		SELECT x.key, x.section, x.parent, x.number, x.label, x.title, x."text", x.goal,
-		       x.work, x.measures, x.deadline, x.deadline_form, x.deadline_text,
-		       x.position, x.roles, x.targets, x.milestones, x.phone, s.n
-		  FROM duban_stage_task s
-		 CROSS JOIN LATERAL jsonb_to_record(s.task) AS x(key text, section text,
-		       parent text, number text, label text, title text, "text" text, goal text,
-		       work text, measures text, deadline date, deadline_form text,
-		       deadline_text text, position int, roles jsonb, targets jsonb,
-		       milestones jsonb, phone text)
-		 WHERE s.plan = doc->>'key';
-	ELSE
-		INSERT INTO duban_load_task
-		SELECT x.key, x.section, x.parent, x.number, x.label, x.title, x."text", x.goal,
-		       x.work, x.measures, x.deadline, x.deadline_form, x.deadline_text,
-		       x.position, x.roles, x.targets, x.milestones, x.phone, x.n
-		  FROM ROWS FROM (jsonb_to_recordset(v_full->'tasks') AS (key text, section text,
-		       parent text, number text, label text, title text, "text" text, goal text,
-		       work text, measures text, deadline date, deadline_form text,
-		       deadline_text text, position int, roles jsonb, targets jsonb,
-		       milestones jsonb, phone text))
-		       WITH ORDINALITY AS x(key, section, parent, number, label, title, "text",
-		       goal, work, measures, deadline, deadline_form, deadline_text, position,
-		       roles, targets, milestones, phone, n);
+	-- The tasks, a row each in duban_stage_task: `duban plan load` sends
+	-- them ahead (lib/store/load.c), so that the database reads them while
+	-- the client writes them, and says "tasks_staged"; a document that
+	-- carries its tasks (duband's page) has them staged here.
+	IF NOT coalesce((v_full->>'tasks_staged')::boolean, false) THEN
+		CREATE TEMP TABLE IF NOT EXISTS duban_stage_task (plan text, n int, task jsonb)
+		    ON COMMIT DROP;
+		DELETE FROM duban_stage_task WHERE plan = doc->>'key';
+		INSERT INTO duban_stage_task
+		SELECT doc->>'key', e.n, e.task
+		  FROM jsonb_array_elements(v_full->'tasks') WITH ORDINALITY AS e(task, n);
 	END IF;
+	INSERT INTO duban_load_task
+	SELECT x.key, x.section, x.parent, x.number, x.label, x.title, x."text", x.goal,
+	       x.work, x.measures, x.deadline, x.deadline_form, x.deadline_text,
+	       x.position, x.roles, x.targets, x.milestones, x.phone, s.n
+	  FROM duban_stage_task s
+	 CROSS JOIN LATERAL jsonb_to_record(s.task) AS x(key text, section text,
+	       parent text, number text, label text, title text, "text" text, goal text,
+	       work text, measures text, deadline date, deadline_form text,
+	       deadline_text text, position int, roles jsonb, targets jsonb,
+	       milestones jsonb, phone text)
+	 WHERE s.plan = doc->>'key';
 	ANALYZE duban_load_task (key, parent, section);
 
 	INSERT INTO progress (actor, source, plan_id, task_id, field, old_value, new_value, note)
